@@ -1,0 +1,3 @@
+from cocwatch.cli import main
+
+main()

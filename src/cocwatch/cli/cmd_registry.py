@@ -1,0 +1,82 @@
+"""Commands that read the registry: validate, schema, trusts, show, targets."""
+
+from __future__ import annotations
+
+import typer
+
+from cocwatch.cli.app import app
+from cocwatch.cli.common import FORMAT_OPTION, OutputFormat, emit, find_trust, session, today
+from cocwatch.errors import ExitCode, RegistryError
+
+
+@app.command()
+def validate(ctx: typer.Context, fmt: OutputFormat = FORMAT_OPTION) -> None:
+    """Load the registry and check it; list every problem with its file and line."""
+    from cocwatch.render.registry import validation_report
+
+    s = session(ctx)
+    source = s.registry_location.value
+    try:
+        loaded = s.loaded
+    except RegistryError as error:
+        emit(validation_report(fmt, error.source, None, error.problems))
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
+    emit(validation_report(fmt, loaded.source if loaded else source, loaded.registry, []))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the registry format (for editors and other validators)."""
+    from cocwatch.render.registry import registry_schema
+    from cocwatch.render.tabular import to_json
+
+    emit(to_json(registry_schema()))
+
+
+@app.command()
+def trusts(
+    ctx: typer.Context,
+    query: str | None = typer.Argument(None, help="Part of a name, an id or an ODS code."),
+    region: str | None = typer.Option(None, "--region", help="Only Trusts in this region."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """List and search the Trusts in the registry."""
+    from cocwatch.render.registry import trust_listing
+
+    s = session(ctx)
+    found = list(s.registry.trusts)
+    if query:
+        q = query.strip().lower()
+        found = [
+            t for t in found if q in t.name.lower() or q == t.ods.lower() or q in t.id
+        ]
+    if region:
+        found = [t for t in found if region.strip().lower() in t.region.lower()]
+    found.sort(key=lambda t: (t.region, t.name))
+    emit(trust_listing(fmt, found, as_of=today(), source=s.loaded.source))
+    if not found and not s.state.quiet:
+        s.info("No trust matches. `cocwatch trusts` lists them all.")
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    trust: str = typer.Argument(..., metavar="TRUST", help="Trust id, ODS code or a unique part of its name."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Show everything known about one Trust: plan, figures over time, sources."""
+    from cocwatch.render.registry import trust_detail
+
+    s = session(ctx)
+    found = find_trust(s.registry, trust)
+    emit(trust_detail(fmt, found, s.registry, as_of=today()))
+
+
+@app.command()
+def targets(ctx: typer.Context, fmt: OutputFormat = FORMAT_OPTION) -> None:
+    """Show the national targets timeline, with whether each is active or withdrawn."""
+    from cocwatch.render.registry import target_listing
+
+    s = session(ctx)
+    emit(target_listing(fmt, s.registry, as_of=today()))
+

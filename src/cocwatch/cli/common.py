@@ -1,0 +1,203 @@
+"""Helpers shared by the commands: loading, naming Trusts, dates, output formats."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from datetime import date
+from enum import StrEnum
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import typer
+
+from cocwatch.cli.app import State
+from cocwatch.errors import UsageError
+from cocwatch.locations import Located, resolve_config, resolve_registry
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cocwatch.core.models import Config, Registry, Trust
+    from cocwatch.registry import LoadedRegistry
+
+
+class OutputFormat(StrEnum):
+    """The output formats shared by every listing command."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+FORMAT_OPTION = typer.Option(
+    OutputFormat.table,
+    "--format",
+    "-f",
+    case_sensitive=False,
+    help="table (for people), json (the stable interface for scripts), csv or markdown.",
+)
+
+
+def today() -> date:
+    """Today's date; COCWATCH_TODAY (YYYY-MM-DD) pins it, for tests and reproducible runs."""
+    pinned = os.environ.get("COCWATCH_TODAY")
+    if pinned:
+        try:
+            return date.fromisoformat(pinned)
+        except ValueError:
+            raise UsageError(
+                f"COCWATCH_TODAY is set to {pinned!r}, which is not a date; use YYYY-MM-DD."
+            ) from None
+    return date.today()
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    """Parse an ISO date given on the command line."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"{option} {value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31."
+        ) from None
+
+
+class Session:
+    """What a command needs from the global options, loaded lazily and once."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    @cached_property
+    def config_location(self) -> Located | None:
+        return resolve_config(self.state.config_option)
+
+    @cached_property
+    def config(self) -> Config:
+        from cocwatch.config import load_config
+
+        return load_config(self.config_location)
+
+    @cached_property
+    def registry_location(self) -> Located:
+        return resolve_registry(self.state.registry_option, self.config.registry)
+
+    @cached_property
+    def loaded(self) -> LoadedRegistry:
+        from cocwatch.sources.remote import load_any_registry
+
+        return load_any_registry(self.registry_location.value, today=today(), warn=self.warn)
+
+    @property
+    def registry(self) -> Registry:
+        return self.loaded.registry
+
+    def warn(self, message: str) -> None:
+        """Print a warning to stderr (even with --quiet: warnings matter)."""
+        typer.echo(f"Warning: {message}", err=True)
+
+    def info(self, message: str) -> None:
+        """Print a progress note to stderr unless --quiet."""
+        if not self.state.quiet:
+            typer.echo(message, err=True)
+
+
+def session(ctx: typer.Context) -> Session:
+    """Return the command's session (global options, config and registry)."""
+    state = ctx.find_object(State)
+    if state is None:  # invoked without the group callback, e.g. in a unit test
+        state = State(registry=None, config=None, quiet=False, debug=False)
+    return Session(state)
+
+
+def stdout_console(*, width: int | None = None) -> Console:
+    """A console for stdout: colour only on a terminal, never with NO_COLOR."""
+    from rich.console import Console
+
+    return Console(width=width, soft_wrap=False, highlight=False)
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def find_trust(registry: Registry, name: str) -> Trust:
+    """Find a Trust by id, ODS code (any case) or a unique part of its name."""
+    wanted = name.strip().lower()
+    for trust in registry.trusts:
+        if trust.id == wanted or trust.ods.lower() == wanted:
+            return trust
+    matches = [t for t in registry.trusts if wanted and wanted in t.name.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        listed = "; ".join(f"{t.id} ({t.name})" for t in matches[:8])
+        more = f" and {len(matches) - 8} more" if len(matches) > 8 else ""
+        raise UsageError(
+            f"'{name}' matches {len(matches)} trusts: {listed}{more}. "
+            "Name one by its id or ODS code."
+        )
+    raise UsageError(f"No trust is called '{name}'. {_suggest(registry, wanted)}")
+
+
+def _suggest(registry: Registry, wanted: str) -> str:
+    keys: dict[str, Trust] = {}
+    for trust in registry.trusts:
+        keys[trust.id] = trust
+        keys[trust.ods.lower()] = trust
+        keys[trust.name.lower()] = trust
+        for word in trust.name.lower().split():
+            if len(word) > 3:
+                keys.setdefault(word, trust)
+    close = difflib.get_close_matches(wanted, list(keys), n=8, cutoff=0.6)
+    seen: list[Trust] = []
+    for key in close:
+        if keys[key] not in seen:
+            seen.append(keys[key])
+    if not seen:
+        return "Run `cocwatch trusts` to list them, or `cocwatch trusts WORD` to search."
+    listed = "; ".join(f"{t.id} ({t.name})" for t in seen[:5])
+    return f"Did you mean: {listed}?"
+
+
+def select_trusts(
+    registry: Registry,
+    names: list[str] | None,
+    *,
+    all_trusts: bool,
+    region: str | None,
+    as_of: date,
+) -> list[Trust]:
+    """The Trusts a command works on: those named, or all open ones (optionally by region)."""
+    if names:
+        chosen = [find_trust(registry, n) for n in names]
+        unique = list({t.id: t for t in chosen}.values())
+        if region:
+            unique = [t for t in unique if _region_matches(t, region)]
+        return unique
+    if not all_trusts and not region:
+        raise UsageError("Name one or more trusts, or use --all (or --region R).")
+    trusts = [t for t in registry.trusts if t.is_open(as_of)]
+    if region:
+        trusts = [t for t in trusts if _region_matches(t, region)]
+        if not trusts:
+            regions = sorted({t.region for t in registry.trusts})
+            raise UsageError(f"No open trust is in region '{region}'. Regions: {', '.join(regions)}.")
+    return trusts
+
+
+def _region_matches(trust: Trust, region: str) -> bool:
+    return region.strip().lower() in trust.region.lower()
+
+
+def emit(output: object) -> None:
+    """Print text as is, or a rich renderable through a stdout console."""
+    if isinstance(output, str):
+        sys.stdout.write(output if output.endswith("\n") or not output else output + "\n")
+        sys.stdout.flush()
+        return
+    stdout_console().print(output)

@@ -1,0 +1,92 @@
+"""Read the user's config file (SPEC §2) into a `Config`, with located errors.
+
+Relative paths in the config file are taken relative to the file itself, and ``~`` is
+expanded, so a config can travel with a campaign folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cocwatch.errors import InputError, Problem, RegistryError
+from cocwatch.locations import Located, is_url
+
+if TYPE_CHECKING:
+    from cocwatch.core.models import Config
+
+
+def load_config(located: Located | None) -> Config:
+    """Load the config file, or the defaults when there is none."""
+    from pydantic import ValidationError
+
+    from cocwatch.core.models import Config
+    from cocwatch.registry import _Locator, parse_yaml, read_text
+
+    if located is None:
+        return Config()
+    path = Path(located.value).expanduser()
+    if located.origin == "default" and not path.exists():
+        return Config()
+    text = read_text(path, what="config file")
+    try:
+        data, problems = parse_yaml(text, str(path))
+    except RegistryError as exc:
+        raise _config_error(str(path), exc.problems) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise _config_error(str(path), [Problem("the config file must be a set of keys", line=1)])
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        locator = _Locator(text, data)
+        problems += [locator.problem(dict(e)) for e in exc.errors(include_url=False)]
+    if problems:
+        raise _config_error(str(path), problems)
+    return _resolve_paths(config, path.parent)
+
+
+def _resolve_paths(config: Config, base: Path) -> Config:
+    updates: dict[str, str] = {}
+    for key in ("registry", "templates_dir"):
+        value = getattr(config, key)
+        if value and not is_url(value):
+            resolved = Path(value).expanduser()
+            if not resolved.is_absolute():
+                resolved = base / resolved
+            updates[key] = str(resolved)
+    return config.model_copy(update=updates)
+
+
+def _config_error(source: str, problems: list[Problem]) -> InputError:
+    lines = [f"The config file {source} cannot be used:"]
+    lines += [f"  {p.describe(source)}" for p in problems]
+    lines.append("Fix it in a text editor; `cocwatch config show` shows what is in effect.")
+    return InputError("\n".join(lines))
+
+
+SAMPLE_CONFIG = """\
+# cocwatch configuration. Every key is optional: delete what you do not need.
+# Paths may start with ~ (your home folder); relative paths are relative to this file.
+
+# The registry to use instead of the one shipped with cocwatch (a file or an https:// URL).
+# registry: ~/campaign/trusts.yaml
+
+# A folder of your own letter templates; a template with the same name as a built-in one
+# (board, mnvp, minister, foi) replaces it.
+# templates_dir: ~/campaign/letters
+
+# Who signs the letters. Anything left out appears in letters as a [placeholder].
+sender:
+  name:            # e.g. Jo Bloggs
+  organisation:    # e.g. Anytown MNVP
+  address:         # e.g. "1 High Street\\nAnytown AN1 1AA"
+  email:           # e.g. jo@example.org
+
+# Limits used by `cocwatch check` (these are the defaults).
+thresholds:
+  tolerance_points: 2.0     # how far below the expected level counts as "behind"
+  board_review_days: 35     # a Board should review progress at least this often
+  stale_after_days: 120     # figures older than this are out of date
+"""

@@ -1,0 +1,312 @@
+"""Typed models of the registry format (SPEC §3) and of the user's settings.
+
+Pure: imports pydantic and the standard library only. Validators check one value or one
+object; checks across the whole registry (unique ids, successors) live in
+``cocwatch.core.invariants``. Models are frozen and reject unknown keys, so a typo in the
+YAML is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+Cohort = Literal["all", "ethnic_minority", "most_deprived"]
+COHORTS: tuple[Cohort, ...] = ("all", "ethnic_minority", "most_deprived")
+
+Measure = Literal["placed_by_28_weeks", "receiving_ongoing", "offered", "other"]
+# Preference when two figures of a cohort share a date (SPEC §4): earlier wins.
+MEASURE_PREFERENCE: tuple[Measure, ...] = (
+    "placed_by_28_weeks",
+    "receiving_ongoing",
+    "offered",
+    "other",
+)
+
+Quality = Literal["pass", "fail", "unknown"]
+SourceKind = Literal["msds", "board_paper", "foi", "cqc", "news", "other"]
+PlanStatus = Literal["active", "paused", "none", "unknown"]
+Coproduced = Literal["yes", "no", "unknown"]
+Rating = Literal["outstanding", "good", "requires_improvement", "inadequate", "not_rated"]
+ContactRole = Literal[
+    "chief_executive",
+    "chair",
+    "director_of_midwifery",
+    "board_safety_champion",
+    "mnvp",
+    "foi",
+    "pals",
+    "other",
+    "secretary_of_state",
+    "minister",
+]
+CONTACT_ROLES: tuple[str, ...] = ContactRole.__args__  # type: ignore[attr-defined]
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_URL = re.compile(r"^https?://\S+$")
+
+
+def _url(value: Any) -> Any:
+    """Accept only absolute http(s) URLs, so a pasted fragment is caught early."""
+    if isinstance(value, str) and not _URL.match(value.strip()):
+        raise ValueError("must be a full web address starting with http:// or https://")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(value: Any) -> Any:
+    """Read a bare YAML number (an ODS code such as 123, say) as the text it was meant to be."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _yes_no(value: Any) -> Any:
+    """Read YAML's bare yes/no (parsed as booleans) as the words 'yes' and 'no'."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value.strip().lower()
+    return value
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+Url = Annotated[str, BeforeValidator(_url)]
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Percent = Annotated[float, Field(ge=0, le=100)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+
+
+class Model(BaseModel):
+    """Base of every registry model: frozen, and strict about unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Model):
+    """Where a figure or target comes from: a web address, a document title, or both."""
+
+    url: Url | None = None
+    title: str | None = None
+    kind: Annotated[SourceKind, BeforeValidator(_lower)] = "other"
+    retrieved: date | None = None
+
+    @model_validator(mode="after")
+    def _needs_url_or_title(self) -> Source:
+        if not self.url and not self.title:
+            raise ValueError("a source needs a url or a title (or both)")
+        return self
+
+    def label(self) -> str:
+        """Return a one-line citation: title and address."""
+        parts = [p for p in (self.title, self.url) if p]
+        return ", ".join(parts)
+
+
+class Figure(Model):
+    """One published percentage for one cohort, at the end of the period it describes."""
+
+    cohort: Cohort = "all"
+    measure: Measure = "placed_by_28_weeks"
+    percent: Percent | None = None
+    numerator: Annotated[int, Field(ge=0)] | None = None
+    denominator: Annotated[int, Field(gt=0)] | None = None
+    as_of: date
+    provisional: bool = False
+    quality: Annotated[Quality, BeforeValidator(_lower)] = "unknown"
+    source: Source
+    notes: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_percent(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get("percent") is not None:
+            return data
+        numerator, denominator = data.get("numerator"), data.get("denominator")
+        if numerator is None and denominator is None:
+            raise ValueError("a figure needs a percent, or a numerator and a denominator")
+        if numerator is None or denominator is None:
+            raise ValueError("give both numerator and denominator (or a percent)")
+        try:
+            num, den = float(numerator), float(denominator)
+        except (TypeError, ValueError):
+            return data  # the field validators report the wrong type
+        if den > 0 and 0 <= num <= den:
+            return {**data, "percent": round(100 * num / den, 1)}
+        return data
+
+    @model_validator(mode="after")
+    def _numerator_within_denominator(self) -> Figure:
+        if (
+            self.numerator is not None
+            and self.denominator is not None
+            and self.numerator > self.denominator
+        ):
+            raise ValueError(
+                f"numerator ({self.numerator}) is larger than denominator ({self.denominator})"
+            )
+        if self.percent is None:
+            raise ValueError("a figure needs a percent, or a numerator and a denominator")
+        return self
+
+    @property
+    def value(self) -> float:
+        """The percentage (always set once validated)."""
+        assert self.percent is not None
+        return self.percent
+
+
+class Milestone(Model):
+    """A step in a Trust's own plan: this percent of a cohort by this date."""
+
+    cohort: Cohort = "all"
+    percent: Percent
+    due: date
+
+
+class BoardReview(Model):
+    """A Trust Board meeting that reviewed Continuity of Carer progress."""
+
+    date: date
+    url: Url | None = None
+    note: str | None = None
+
+
+class Plan(Model):
+    """A Trust's Continuity of Carer plan, as far as it is known."""
+
+    status: Annotated[PlanStatus, BeforeValidator(_lower)]
+    published: date | None = None
+    url: Url | None = None
+    coproduced: Annotated[Coproduced, BeforeValidator(_yes_no)] = "unknown"
+    milestones: tuple[Milestone, ...] = ()
+    board_reviews: tuple[BoardReview, ...] = ()
+    notes: str | None = None
+
+
+class Inspection(Model):
+    """An inspection of the Trust's maternity service (usually by the CQC)."""
+
+    date: date
+    body: str = "CQC"
+    service: str = "maternity"
+    rating: Annotated[Rating, BeforeValidator(_lower)] | None = None
+    url: Url | None = None
+    notes: str | None = None
+
+
+class Contact(Model):
+    """Someone a letter can be addressed to. Only `role` is required."""
+
+    role: Annotated[ContactRole, BeforeValidator(_lower)]
+    name: str | None = None
+    title: str | None = None
+    organisation: str | None = None
+    email: str | None = None
+    address: str | None = None
+    phone: Annotated[str, BeforeValidator(_text)] | None = None
+    url: Url | None = None
+    notes: str | None = None
+
+
+class Trust(Model):
+    """An NHS Trust (or other provider) of maternity services."""
+
+    id: Slug
+    ods: Annotated[str, BeforeValidator(_text), Field(pattern=r"^[A-Za-z0-9]{3,10}$")]
+    name: Text
+    region: Text
+    icb: Annotated[str, BeforeValidator(_text)] | None = None
+    lmns: str | None = None
+    website: Url | None = None
+    board_papers_url: Url | None = None
+    address: str | None = None
+    closed_on: date | None = None
+    successor: str | None = None
+    contacts: tuple[Contact, ...] = ()
+    plan: Plan | None = None
+    figures: tuple[Figure, ...] = ()
+    inspections: tuple[Inspection, ...] = ()
+    notes: str | None = None
+
+    def is_open(self, on: date) -> bool:
+        """Return whether the Trust is still open on the given date."""
+        return self.closed_on is None or self.closed_on > on
+
+    def contact(self, role: str) -> Contact | None:
+        """Return the first contact with this role, if any."""
+        return next((c for c in self.contacts if c.role == role), None)
+
+
+class Target(Model):
+    """A national Continuity of Carer target (SPEC §3)."""
+
+    id: Slug
+    title: Text
+    cohort: Cohort = "all"
+    percent: Percent | None = None
+    due: date
+    set_on: date | None = None
+    withdrawn_on: date | None = None
+    source: Source | None = None
+    notes: str | None = None
+
+    def in_force(self, on: date) -> bool:
+        """Return whether the target was set on or before `on` and not yet withdrawn."""
+        return self.was_set(on) and (self.withdrawn_on is None or self.withdrawn_on > on)
+
+    def was_set(self, on: date) -> bool:
+        """Return whether the target had been announced by `on` (always, without set_on)."""
+        return self.set_on is None or self.set_on <= on
+
+
+class National(Model):
+    """The national picture: targets, national figures and ministers to write to."""
+
+    targets: tuple[Target, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+
+    def target(self, target_id: str) -> Target | None:
+        """Return the target with this id, if any."""
+        return next((t for t in self.targets if t.id == target_id), None)
+
+
+class Registry(Model):
+    """The whole registry file."""
+
+    version: Literal[1] = 1
+    national: National = National()
+    trusts: tuple[Trust, ...] = ()
+
+
+class Thresholds(Model):
+    """Tunable limits of the assessment (SPEC §4 defaults)."""
+
+    tolerance_points: Annotated[float, Field(ge=0)] = 2.0
+    board_review_days: Annotated[int, Field(gt=0)] = 35
+    stale_after_days: Annotated[int, Field(gt=0)] = 120
+
+
+class Sender(Model):
+    """Who signs the letters."""
+
+    name: str | None = None
+    organisation: str | None = None
+    address: str | None = None
+    email: str | None = None
+    phone: Annotated[str, BeforeValidator(_text)] | None = None
+
+
+class Config(Model):
+    """The user's config file (every key optional)."""
+
+    registry: str | None = None
+    templates_dir: str | None = None
+    sender: Sender = Sender()
+    thresholds: Thresholds = Thresholds()

@@ -1,0 +1,80 @@
+"""Safe file writing: atomic replacement and locks, so a crash or a second run loses nothing.
+
+`atomic_write` writes to a temporary file in the same folder, fsyncs it, then renames it
+over the target, so readers see the old file or the new one, never half of one. `locked`
+holds an exclusive lock beside the target (``NAME.lock``) for read-modify-write cycles.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from cocwatch.errors import ExternalError
+
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
+def atomic_write(path: Path, data: bytes, *, what: str = "file") -> None:
+    """Replace `path` with `data` atomically, keeping the file's permissions."""
+    path = Path(path)
+    tmp_name: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = path.stat().st_mode & 0o7777 if path.exists() else None
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp_name, mode)
+        Path(tmp_name).replace(path)
+        tmp_name = None
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise ExternalError(
+            f"Cannot write the {what} {path}: {exc.strerror or exc}. "
+            "Check that the folder exists and is writable, and that the disk is not full."
+        ) from None
+    finally:
+        if tmp_name is not None:
+            Path(tmp_name).unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def locked(path: Path, *, timeout: float = LOCK_TIMEOUT_SECONDS, what: str = "file") -> Iterator[None]:
+    """Hold an exclusive lock for `path` (a ``.lock`` file beside it) while the block runs."""
+    from filelock import FileLock, Timeout
+
+    lock_path = Path(f"{path}.lock")
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(lock_path), timeout=timeout)
+        with lock:
+            yield
+    except Timeout:
+        raise ExternalError(
+            f"Another cocwatch is still changing the {what} {path} (waited {timeout:.0f} s). "
+            f"Try again when it has finished; if none is running, delete {lock_path}."
+        ) from None
+    except PermissionError as exc:
+        raise ExternalError(
+            f"Cannot lock the {what} {path}: {exc.strerror}. Check the folder is writable."
+        ) from None

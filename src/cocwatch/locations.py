@@ -1,0 +1,119 @@
+"""Where the registry, config, templates, state and cache live (SPEC §2).
+
+Every path cocwatch uses is resolved here, with the same precedence everywhere:
+command-line option, environment variable, config file, platform default. Imports only the
+standard library and platformdirs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+APP_NAME = "cocwatch"
+ENV_REGISTRY = "COCWATCH_REGISTRY"
+ENV_CONFIG = "COCWATCH_CONFIG"
+ENV_STATE = "COCWATCH_STATE"
+ENV_CACHE = "COCWATCH_CACHE_DIR"
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A resolved location and where the choice came from (for `config show`)."""
+
+    value: str
+    origin: str  # "option", "environment", "config file", "default", "shipped"
+
+
+def _dirs():  # type: ignore[no-untyped-def]
+    import platformdirs
+
+    return platformdirs.PlatformDirs(APP_NAME, appauthor=False)
+
+
+def user_config_dir() -> Path:
+    """The per-user config folder, e.g. ~/.config/cocwatch."""
+    return Path(_dirs().user_config_dir)
+
+
+def default_config_path() -> Path:
+    return user_config_dir() / "config.yaml"
+
+
+def default_templates_dir() -> Path:
+    return user_config_dir() / "templates"
+
+
+def default_state_path() -> Path:
+    return Path(_dirs().user_state_dir) / "state.sqlite3"
+
+
+def cache_dir() -> Path:
+    """The cache folder for remote registries and downloads."""
+    override = os.environ.get(ENV_CACHE)
+    return Path(override) if override else Path(_dirs().user_cache_dir)
+
+
+def _shipped(*parts: str) -> Path:
+    """Find a file shipped with cocwatch, installed or in a source checkout."""
+    packaged = resources.files("cocwatch").joinpath("_shipped", *parts)
+    if packaged.is_file() or packaged.is_dir():
+        return Path(str(packaged))
+    # An editable install or a checkout: the file sits at the top of the repository.
+    return Path(__file__).resolve().parents[2].joinpath(*parts)
+
+
+def shipped_registry() -> Path:
+    """The registry shipped with cocwatch."""
+    return _shipped("data", "trusts.yaml")
+
+
+def builtin_templates_dir() -> Path:
+    """The built-in letter templates."""
+    return _shipped("templates", "letters")
+
+
+def resolve_config(option: str | None) -> Located | None:
+    """Return the config file to read, or None when there is none (absent is fine)."""
+    if option:
+        return Located(option, "option")
+    if env := os.environ.get(ENV_CONFIG):
+        return Located(env, "environment")
+    path = default_config_path()
+    return Located(str(path), "default") if path.is_file() else None
+
+
+def resolve_registry(option: str | None, from_config: str | None) -> Located:
+    """Return the registry path or URL to load."""
+    if option:
+        return Located(option, "option")
+    if env := os.environ.get(ENV_REGISTRY):
+        return Located(env, "environment")
+    if from_config:
+        return Located(from_config, "config file")
+    return Located(str(shipped_registry()), "shipped")
+
+
+def resolve_templates_dir(option: str | None, from_config: str | None) -> Located | None:
+    """Return the folder of user letter templates, if there is one."""
+    if option:
+        return Located(option, "option")
+    if from_config:
+        return Located(str(Path(from_config).expanduser()), "config file")
+    path = default_templates_dir()
+    return Located(str(path), "default") if path.is_dir() else None
+
+
+def resolve_state(option: str | None) -> Located:
+    """Return the SQLite state file used by `watch`."""
+    if option:
+        return Located(option, "option")
+    if env := os.environ.get(ENV_STATE):
+        return Located(env, "environment")
+    return Located(str(default_state_path()), "default")
+
+
+def is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))

@@ -1,0 +1,374 @@
+"""Load the registry YAML into models, with every problem located by file, line and column.
+
+The fast path parses with PyYAML's C loader (safe: no Python tags) and validates with
+pydantic. Only when something is wrong is the document composed a second time, to turn each
+problem's path (``trusts[3].figures[0].percent``) into a line and column. Duplicate keys are
+found while parsing; impossible dates are kept as text so pydantic reports them with the rest.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from cocwatch.errors import InputError, Problem, RegistryError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from cocwatch.core.models import Registry
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedRegistry:
+    """A validated registry and where it came from."""
+
+    registry: Registry
+    source: str  # what to call it in messages: a path or a URL
+    path: Path | None  # the local file (a cached copy for a URL)
+
+
+class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
+    """Safe loader that records duplicate keys and keeps impossible dates as text."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, yaml.Mark]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen:
+                self.duplicates.append((str(key), key_node.start_mark))
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return node.value  # e.g. 2024-02-30: pydantic reports it, located, with the rest
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_yaml_map)
+_StrictLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp
+)
+
+
+def read_text(path: Path, *, what: str = "file") -> str:
+    """Read a user's text file as UTF-8 (with or without BOM), explaining any failure."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            f"The {what} {path} does not exist. Check the path, or create it."
+        ) from None
+    except IsADirectoryError:
+        raise InputError(f"The {what} {path} is a folder, not a file.") from None
+    except OSError as exc:
+        raise InputError(f"The {what} {path} cannot be read: {exc.strerror}.") from None
+    return decode_text(data, str(path), what=what)
+
+
+def decode_text(data: bytes, source: str, *, what: str = "file") -> str:
+    """Decode UTF-8 text, rejecting binary files with a located message."""
+    if b"\x00" in data:
+        raise RegistryError(
+            source,
+            [Problem(f"this is not a text file (it contains binary data); is it the right {what}?",
+                     line=1)],
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise RegistryError(
+            source,
+            [Problem("this file is not valid UTF-8 text; save it as UTF-8 in your editor",
+                     line=line)],
+        ) from None
+
+
+def parse_yaml(text: str, source: str) -> tuple[Any, list[Problem]]:
+    """Parse YAML safely; return the data and the duplicate-key problems found."""
+    loader = _StrictLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        raise RegistryError(source, [_yaml_problem(exc)]) from None
+    except yaml.YAMLError as exc:
+        raise RegistryError(source, [Problem(f"this is not valid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    problems = [
+        Problem(
+            f"the key '{key}' appears twice in the same block; keep only one",
+            line=mark.line + 1,
+            column=mark.column + 1,
+        )
+        for key, mark in loader.duplicates
+    ]
+    return data, problems
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    problem = exc.problem or ""
+    if "'\\t'" in problem or "\\t" in problem or "tab" in problem:
+        message = (
+            "a tab character is used for indentation; YAML needs spaces. "
+            "Replace the tab with spaces"
+        )
+    elif "constructor for the tag" in problem:
+        tag = exc.problem.split("'")[1] if exc.problem and "'" in exc.problem else "this tag"
+        message = (
+            f"the tag {tag} is not allowed: the registry holds plain data only. "
+            "Remove the tag (the text starting with '!')"
+        )
+    else:
+        context = f"{exc.context}, " if exc.context else ""
+        message = (
+            f"this is not valid YAML ({context}{problem}). Check the indentation and "
+            "the quoting on this line and the one before"
+        )
+    return Problem(message, line=line, column=column)
+
+
+def load_registry(location: str, *, today: date) -> LoadedRegistry:
+    """Load and validate a registry from a local path (URLs: see `cocwatch.sources.remote`)."""
+    path = Path(location).expanduser()
+    text = read_text(path, what="registry")
+    return LoadedRegistry(parse_registry(text, str(path), today=today), str(path), path)
+
+
+def parse_registry(text: str, source: str, *, today: date) -> Registry:
+    """Validate registry text; raise `RegistryError` listing every problem."""
+    from pydantic import ValidationError
+
+    from cocwatch.core.invariants import check_invariants
+    from cocwatch.core.models import Registry
+
+    data, problems = parse_yaml(text, source)
+    if data is None:
+        raise RegistryError(
+            source,
+            [Problem("the file is empty; a registry starts with 'version: 1' and 'trusts:'",
+                     line=1)],
+        )
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
+        raise RegistryError(
+            source,
+            [Problem(
+                f"the file holds {kind}, but a registry is a set of keys: "
+                "'version: 1', 'national:' and 'trusts:'",
+                line=1,
+            )],
+        )
+    locator = _Locator(text, data)
+    try:
+        registry = Registry.model_validate(data)
+    except ValidationError as exc:
+        problems += [locator.problem(err) for err in _errors(exc)]
+        raise RegistryError(source, _ordered(problems)) from None
+    problems += [
+        locator.at(v.path, v.message, v.trust_id)
+        for v in check_invariants(registry, today=today)
+    ]
+    if problems:
+        raise RegistryError(source, _ordered(problems))
+    return registry
+
+
+def _errors(exc: ValidationError) -> list[dict[str, Any]]:
+    return exc.errors(include_url=False)  # type: ignore[return-value]
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+class _Locator:
+    """Turns a path in the document into a line, column and Trust id (error path only)."""
+
+    def __init__(self, text: str, data: dict[str, Any]) -> None:
+        self._text = text
+        self._data = data
+        self._root: yaml.Node | None = None
+
+    def _node(self, path: tuple[Any, ...], *, key: bool) -> yaml.Node | None:
+        if self._root is None:
+            try:
+                self._root = yaml.compose(self._text, Loader=_Loader)
+            except yaml.YAMLError:
+                return None
+        node = self._root
+        for i, part in enumerate(path):
+            last = i == len(path) - 1
+            if isinstance(node, yaml.MappingNode):
+                match = next(
+                    ((k, v) for k, v in node.value if str(k.value) == str(part)), None
+                )
+                if match is None:
+                    return node
+                node = match[0] if (last and key) else match[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if part >= len(node.value):
+                    return node
+                node = node.value[part]
+            else:
+                return node
+        return node
+
+    def trust_id(self, path: tuple[Any, ...]) -> str | None:
+        if len(path) >= 2 and path[0] == "trusts" and isinstance(path[1], int):
+            trusts = self._data.get("trusts")
+            if isinstance(trusts, list) and path[1] < len(trusts):
+                entry = trusts[path[1]]
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                    return entry["id"]
+                return f"#{path[1] + 1}"
+        return None
+
+    def at(
+        self, path: tuple[Any, ...], message: str, trust_id: str | None = None, *, key: bool = False
+    ) -> Problem:
+        node = self._node(path, key=key)
+        line = node.start_mark.line + 1 if node is not None else None
+        column = node.start_mark.column + 1 if node is not None else None
+        return Problem(
+            message, line=line, column=column, trust_id=trust_id or self.trust_id(path), path=path
+        )
+
+    def problem(self, err: dict[str, Any]) -> Problem:
+        path = tuple(p for p in err["loc"] if isinstance(p, int) or not _is_tag(p))
+        kind = err["type"]
+        field = _dotted(path)
+        if kind == "extra_forbidden":
+            name = str(path[-1]) if path else "?"
+            allowed = _allowed_keys(path[:-1])
+            hint = ""
+            close = difflib.get_close_matches(name, allowed, n=1)
+            if close:
+                hint = f" Did you mean '{close[0]}'?"
+            elif allowed:
+                hint = f" Allowed here: {', '.join(allowed)}."
+            return self.at(path, f"unknown key '{name}'.{hint}", key=True)
+        if kind == "missing":
+            return self.at(path[:-1], f"missing required key '{path[-1]}'")
+        return self.at(path, f"{field}: {_friendly(err)}")
+
+
+def _is_tag(part: Any) -> bool:
+    # pydantic inserts validator names such as "function-after[...]" into error paths
+    return isinstance(part, str) and ("[" in part or part in {"tagged-union", "nullable"})
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the document"
+
+
+_FRIENDLY = {
+    "date_from_datetime_parsing": "is not a real date; write it as YYYY-MM-DD",
+    "date_from_datetime_inexact": "must be a date (YYYY-MM-DD) without a time",
+    "date_parsing": "is not a real date; write it as YYYY-MM-DD",
+    "date_type": "must be a date written as YYYY-MM-DD",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be text",
+    "tuple_type": "must be a list (lines starting with '- ')",
+    "model_type": "must be a block of keys",
+    "model_attributes_type": "must be a block of keys",
+}
+
+
+def _friendly(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    shown = f" (found {value!r})" if isinstance(value, str | int | float) else ""
+    if kind in _FRIENDLY:
+        return _FRIENDLY[kind] + shown
+    if kind in {"less_than_equal", "greater_than_equal", "greater_than", "less_than"}:
+        ctx = err.get("ctx", {})
+        bound = next(iter(ctx.values()), None)
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)
+        words = {
+            "less_than_equal": "at most",
+            "greater_than_equal": "at least",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }[kind]
+        field = str(err["loc"][-1]) if err["loc"] else ""
+        extra = " (percentages run from 0 to 100)" if field == "percent" else ""
+        return f"must be {words} {bound}{extra}{shown}"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"must be one of {expected}{shown}"
+    if kind == "string_pattern_mismatch":
+        field = str(err["loc"][-1]) if err["loc"] else ""
+        if field in {"id", "successor"}:
+            return (
+                "must be a short id of lowercase letters, digits and hyphens, "
+                f"like 'leeds-teaching'{shown}"
+            )
+        if field == "ods":
+            return f"must be an ODS code of 3 to 10 letters and digits, like RR8{shown}"
+        return f"has the wrong form{shown}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "value_error":
+        msg = str(err.get("msg", ""))
+        return re.sub(r"^Value error, ", "", msg)
+    return str(err.get("msg", "is not valid")).rstrip(".") + shown
+
+
+def _allowed_keys(path: tuple[Any, ...]) -> list[str]:
+    """Return the keys the model at `path` accepts (for 'did you mean')."""
+    from cocwatch.core import models
+
+    model: Any = models.Registry
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            return []
+        model = _inner_model(field.annotation)
+        if model is None:
+            return []
+    return list(model.model_fields) if hasattr(model, "model_fields") else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,1 @@
+"""Build output (tables, JSON, CSV, Markdown, HTML) from results; the CLI prints it."""

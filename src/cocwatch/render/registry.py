@@ -1,0 +1,326 @@
+"""Output for the registry commands: validation report, schema, Trust and target listings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from cocwatch.render.tabular import Column, plain, render_listing, to_json
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from cocwatch.core.models import Figure, Registry, Source, Target, Trust
+    from cocwatch.errors import Problem
+
+
+def validation_report(
+    fmt: str, source: str, registry: Registry | None, problems: Sequence[Problem]
+) -> str:
+    """Say whether the registry is valid, and list every problem."""
+    counts = _counts(registry) if registry is not None else None
+    if fmt == "json":
+        return to_json(
+            {
+                "registry": source,
+                "valid": not problems,
+                "counts": counts,
+                "problems": [
+                    {
+                        "line": p.line,
+                        "column": p.column,
+                        "trust": p.trust_id,
+                        "message": p.message,
+                    }
+                    for p in problems
+                ],
+            }
+        )
+    rows = [
+        {"line": p.line, "column": p.column, "trust": p.trust_id, "message": p.message}
+        for p in problems
+    ]
+    columns = [
+        Column("line", "Line", "right"),
+        Column("column", "Col", "right"),
+        Column("trust", "Trust"),
+        Column("message", "Problem"),
+    ]
+    if fmt in {"csv", "markdown"}:
+        return str(render_listing(fmt, rows, columns))
+    if not problems and counts is not None:
+        return (
+            f"✓ {source} is valid: {counts['trusts']} trusts ({counts['open_trusts']} open), "
+            f"{counts['targets']} national targets, {counts['figures']} figures.\n"
+        )
+    lines = [f"✗ {source} has {len(problems)} problem{'s' if len(problems) != 1 else ''}:"]
+    lines += [f"  {p.describe(source)}" for p in problems]
+    lines.append("Fix these in a text editor, then run `cocwatch validate` again.")
+    return "\n".join(lines) + "\n"
+
+
+def _counts(registry: Registry) -> dict[str, int]:
+    today_open = sum(1 for t in registry.trusts if t.closed_on is None)
+    return {
+        "trusts": len(registry.trusts),
+        "open_trusts": today_open,
+        "targets": len(registry.national.targets),
+        "figures": sum(len(t.figures) for t in registry.trusts) + len(registry.national.figures),
+    }
+
+
+def registry_schema() -> dict[str, Any]:
+    """The JSON Schema of the registry format."""
+    from cocwatch.core.models import Registry
+
+    schema = Registry.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "cocwatch registry"
+    schema["description"] = (
+        "Registry of NHS Trusts' Continuity of Carer plans, figures and sources "
+        "(data/trusts.yaml). See the cocwatch README, 'Registry format'."
+    )
+    return schema
+
+
+def _trust_row(trust: Trust, as_of: date) -> dict[str, Any]:
+    latest = max(trust.figures, key=lambda f: f.as_of, default=None)
+    return {
+        "id": trust.id,
+        "ods": trust.ods,
+        "name": trust.name,
+        "region": trust.region,
+        "icb": trust.icb,
+        "lmns": trust.lmns,
+        "open": trust.is_open(as_of),
+        "closed_on": trust.closed_on,
+        "successor": trust.successor,
+        "plan_status": trust.plan.status if trust.plan else None,
+        "figures": len(trust.figures),
+        "latest_figure_as_of": latest.as_of if latest else None,
+    }
+
+
+def trust_listing(
+    fmt: str, trusts: Sequence[Trust], *, as_of: date, source: str
+) -> str | RenderableType:
+    """List Trusts."""
+    rows = [_trust_row(t, as_of) for t in trusts]
+    for row in rows:
+        row["plan"] = row["plan_status"] or "not known"
+        row["state"] = "open" if row["open"] else f"closed {plain(row['closed_on'])}"
+    columns = [
+        Column("id", "Id", no_wrap=True),
+        Column("ods", "ODS", no_wrap=True),
+        Column("name", "Name", max_width=44),
+        Column("region", "Region", max_width=18),
+        Column("plan", "Plan"),
+        Column("figures", "Figures", "right"),
+        Column("state", "State"),
+    ]
+    data = {"registry": source, "count": len(rows), "trusts": rows}
+    return render_listing(
+        fmt, rows, columns, json_data=data, title=f"{len(rows)} trusts in {source}"
+    )
+
+
+def target_status(target: Target, as_of: date) -> str:
+    """active, withdrawn, or announced (not yet set) on `as_of`."""
+    if not target.was_set(as_of):
+        return "not yet set"
+    if target.withdrawn_on is not None and target.withdrawn_on <= as_of:
+        return "withdrawn"
+    return "active"
+
+
+def target_listing(fmt: str, registry: Registry, *, as_of: date) -> str | RenderableType:
+    """The national targets timeline."""
+    ordered = sorted(registry.national.targets, key=lambda t: (t.due, t.id))
+    rows = [
+        {
+            "id": t.id,
+            "title": t.title,
+            "cohort": t.cohort,
+            "percent": t.percent,
+            "set_on": t.set_on,
+            "due": t.due,
+            "withdrawn_on": t.withdrawn_on,
+            "status": target_status(t, as_of),
+            "source_url": t.source.url if t.source else None,
+            "source_title": t.source.title if t.source else None,
+            "notes": t.notes,
+        }
+        for t in ordered
+    ]
+    for row in rows:
+        row["percent_text"] = f"{row['percent']:g}%" if row["percent"] is not None else "—"
+    columns = [
+        Column("id", "Id", no_wrap=True),
+        Column("title", "Target", max_width=40),
+        Column("cohort", "Cohort"),
+        Column("percent_text", "Level", "right"),
+        Column("set_on", "Set"),
+        Column("due", "Due"),
+        Column("status", "Status"),
+        Column("withdrawn_on", "Withdrawn"),
+    ]
+    data = {"as_of": as_of, "targets": rows}
+    if fmt == "csv":
+        columns = [*columns[:3], Column("percent", "percent"), *columns[4:], Column("source_url", "source_url")]
+    return render_listing(fmt, rows, columns, json_data=data, title=f"National targets on {as_of}")
+
+
+def _cite(source: Source, refs: list[Source]) -> int:
+    if source not in refs:
+        refs.append(source)
+    return refs.index(source) + 1
+
+
+def _figure_row(figure: Figure, refs: list[Source]) -> dict[str, Any]:
+    counts = (
+        f"{figure.numerator}/{figure.denominator}"
+        if figure.numerator is not None and figure.denominator is not None
+        else ""
+    )
+    return {
+        "as_of": figure.as_of,
+        "cohort": figure.cohort,
+        "measure": figure.measure,
+        "percent": figure.percent,
+        "counts": counts,
+        "provisional": figure.provisional,
+        "quality": figure.quality,
+        "ref": _cite(figure.source, refs),
+        "source_url": figure.source.url,
+        "source_title": figure.source.title,
+    }
+
+
+def trust_detail(
+    fmt: str, trust: Trust, registry: Registry, *, as_of: date
+) -> str | RenderableType:
+    """Everything known about one Trust."""
+    refs: list[Source] = []
+    history = sorted(trust.figures, key=lambda f: (f.as_of, f.cohort, f.measure))
+    rows = [_figure_row(f, refs) for f in history]
+    if fmt == "json":
+        return to_json(
+            {
+                "trust": trust.model_dump(mode="json"),
+                "open": trust.is_open(as_of),
+                "figure_history": rows,
+            }
+        )
+    fig_columns = [
+        Column("as_of", "As of", no_wrap=True),
+        Column("cohort", "Cohort"),
+        Column("measure", "Measure"),
+        Column("percent_text", "Percent", "right"),
+        Column("counts", "Count"),
+        Column("flags", "Flags"),
+        Column("ref", "Src", "right"),
+    ]
+    for row in rows:
+        row["percent_text"] = f"{row['percent']:.1f}%"
+        flags = []
+        if row["provisional"]:
+            flags.append("provisional")
+        if row["quality"] == "fail":
+            flags.append("data quality failed")
+        row["flags"] = ", ".join(flags)
+    if fmt == "csv":
+        return str(render_listing("csv", rows, [
+            Column("as_of", ""), Column("cohort", ""), Column("measure", ""),
+            Column("percent", ""), Column("provisional", ""), Column("quality", ""),
+            Column("source_url", ""), Column("source_title", ""),
+        ]))
+    facts = _facts(trust, registry, as_of)
+    if fmt == "markdown":
+        out = [f"# {trust.name}", ""]
+        out += [f"- **{k}:** {v}" for k, v in facts]
+        out += ["", "## Figures", ""]
+        out.append(str(render_listing("markdown", rows, fig_columns)) if rows else "No figures recorded.")
+        out += ["", "## Sources", ""]
+        out += [f"{i}. {s.label()}" for i, s in enumerate(refs, 1)] or ["None."]
+        return "\n".join(out) + "\n"
+    return _detail_renderable(trust, facts, rows, fig_columns, refs)
+
+
+def _facts(trust: Trust, registry: Registry, as_of: date) -> list[tuple[str, str]]:
+    facts: list[tuple[str, str]] = [
+        ("Id", trust.id),
+        ("ODS code", trust.ods),
+        ("Region", trust.region),
+    ]
+    if trust.icb:
+        facts.append(("ICB", trust.icb))
+    if trust.lmns:
+        facts.append(("LMNS", trust.lmns))
+    if trust.address:
+        facts.append(("Address", trust.address.replace("\n", ", ")))
+    if trust.website:
+        facts.append(("Website", trust.website))
+    if trust.board_papers_url:
+        facts.append(("Board papers", trust.board_papers_url))
+    if trust.closed_on:
+        state = "closed" if not trust.is_open(as_of) else "closes"
+        text = f"{state} {trust.closed_on.isoformat()}"
+        if trust.successor:
+            successor = next((t for t in registry.trusts if t.id == trust.successor), None)
+            text += f"; succeeded by {successor.name if successor else trust.successor}"
+        facts.append(("Status", text))
+    plan = trust.plan
+    if plan is None or plan.status == "unknown":
+        facts.append(("Plan", "not known: nobody has recorded one yet"))
+    else:
+        text = plan.status
+        if plan.published:
+            text += f", published {plan.published.isoformat()}"
+        text += f", co-produced: {plan.coproduced}"
+        facts.append(("Plan", text))
+        if plan.url:
+            facts.append(("Plan document", plan.url))
+        for m in sorted(plan.milestones, key=lambda m: m.due):
+            facts.append(("Milestone", f"{m.percent:g}% of {m.cohort} by {m.due.isoformat()}"))
+        for r in sorted(plan.board_reviews, key=lambda r: r.date):
+            text = r.date.isoformat() + (f" — {r.note}" if r.note else "") + (f" ({r.url})" if r.url else "")
+            facts.append(("Board review", text))
+    for i in sorted(trust.inspections, key=lambda i: i.date):
+        rating = (i.rating or "no rating").replace("_", " ")
+        facts.append(("Inspection", f"{i.date.isoformat()} {i.body} {i.service}: {rating}" + (f" ({i.url})" if i.url else "")))
+    for c in trust.contacts:
+        who = ", ".join(x for x in (c.name, c.title, c.email) if x) or "(no name recorded)"
+        facts.append((f"Contact ({c.role.replace('_', ' ')})", who))
+    if trust.notes:
+        facts.append(("Notes", trust.notes.strip()))
+    return facts
+
+
+def _detail_renderable(
+    trust: Trust,
+    facts: list[tuple[str, str]],
+    rows: list[dict[str, Any]],
+    fig_columns: list[Column],
+    refs: list[Source],
+) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from cocwatch.render.tabular import to_table
+
+    info = Table.grid(padding=(0, 2))
+    info.add_column(style="bold", no_wrap=True)
+    info.add_column(overflow="fold")
+    for key, value in facts:
+        info.add_row(key, value)
+    parts: list[RenderableType] = [Text(trust.name, style="bold"), info, Text("")]
+    if rows:
+        parts.append(to_table(rows, fig_columns, title="Figures over time"))
+    else:
+        parts.append(Text("No figures recorded yet. Add one with `cocwatch record figure`."))
+    if refs:
+        parts.append(Text("Sources", style="bold"))
+        parts += [Text(f"  [{i}] {s.label()}") for i, s in enumerate(refs, 1)]
+    return Group(*parts)

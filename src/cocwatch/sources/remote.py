@@ -1,0 +1,119 @@
+"""A registry given as an http(s) URL: fetched, cached, and used offline when it must be.
+
+The cache keeps the last good copy with its ETag and Last-Modified, so a second run sends
+a conditional GET. When the network fails, the cached copy is used with a warning naming
+its age; with no cached copy the command fails with exit code 4.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cocwatch.errors import ExternalError
+from cocwatch.files import atomic_write
+from cocwatch.locations import cache_dir, is_url
+from cocwatch.registry import LoadedRegistry, decode_text, load_registry, parse_registry
+from cocwatch.sources.http import MAX_BYTES, describe_http_error, read_capped
+
+if TYPE_CHECKING:
+    import httpx
+
+
+def load_any_registry(
+    location: str,
+    *,
+    today: date,
+    warn: Callable[[str], None],
+    http: httpx.Client | None = None,
+) -> LoadedRegistry:
+    """Load a registry from a local path or an http(s) URL."""
+    if not is_url(location):
+        return load_registry(location, today=today)
+    path = fetch_cached(location, warn=warn, http=http)
+    text = decode_text(path.read_bytes(), location, what="registry")
+    return LoadedRegistry(parse_registry(text, location, today=today), location, path)
+
+
+def _cache_paths(url: str) -> tuple[Path, Path]:
+    key = hashlib.sha256(url.encode()).hexdigest()[:24]
+    folder = cache_dir() / "registries"
+    return folder / f"{key}.yaml", folder / f"{key}.json"
+
+
+def fetch_cached(
+    url: str,
+    *,
+    warn: Callable[[str], None],
+    http: httpx.Client | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Path:
+    """Return a local copy of `url`, refreshed with a conditional GET when possible."""
+    import httpx
+
+    from cocwatch.sources.http import client
+
+    body_path, meta_path = _cache_paths(url)
+    meta: dict[str, str] = {}
+    if body_path.exists() and meta_path.exists():
+        try:
+            meta = json.loads(meta_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            meta = {}
+    headers = {}
+    if body_path.exists():
+        if etag := meta.get("etag"):
+            headers["If-None-Match"] = etag
+        if modified := meta.get("last_modified"):
+            headers["If-Modified-Since"] = modified
+    owned = http is None
+    http = http or client()
+    try:
+        with http.stream("GET", url, headers=headers) as response:
+            if response.status_code == 304 and body_path.exists():
+                _touch(body_path)
+                return body_path
+            response.raise_for_status()
+            body = read_capped(response, url, max_bytes=max_bytes)
+            new_meta = {
+                "url": url,
+                "etag": response.headers.get("ETag", ""),
+                "last_modified": response.headers.get("Last-Modified", ""),
+            }
+    except (httpx.HTTPError, ExternalError) as exc:
+        reason = exc.message if isinstance(exc, ExternalError) else describe_http_error(url, exc)
+        if body_path.exists():
+            warn(f"{reason}; using the copy downloaded {_age(body_path)}.")
+            return body_path
+        raise ExternalError(
+            f"Cannot fetch the registry: {reason}, and there is no cached copy. "
+            "Check the address and your connection, or use a local file with --registry."
+        ) from None
+    finally:
+        if owned:
+            http.close()
+    atomic_write(body_path, body, what="cached registry")
+    atomic_write(meta_path, json.dumps(new_meta).encode(), what="cache file")
+    return body_path
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _age(path: Path) -> str:
+    seconds = max(0.0, time.time() - path.stat().st_mtime)
+    if seconds < 3600:
+        return f"{int(seconds // 60)} minutes ago"
+    if seconds < 2 * 86400:
+        return f"{int(seconds // 3600)} hours ago"
+    return f"{int(seconds // 86400)} days ago"
