@@ -1,0 +1,94 @@
+"""Shared test fixtures. Every registry written here is synthetic test data.
+
+Tests never touch the real user config, state or cache: `isolated_env` points them at a
+temporary folder, pins today's date and removes colour.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from cocwatch.cli import app
+
+TODAY = "2026-11-23"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Keep every test away from the user's real files, the real clock and colour."""
+    home = tmp_path_factory.mktemp("home")
+    for var in ("COCWATCH_REGISTRY", "COCWATCH_CONFIG", "COCWATCH_STATE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("COCWATCH_CACHE_DIR", str(home / ".cache" / "cocwatch"))
+    monkeypatch.setenv("COCWATCH_TODAY", TODAY)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    yield home
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    """Run the cocwatch CLI in-process; returns the result (exit_code, stdout, stderr)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, list(args), input=input, env=env)
+
+    return invoke
+
+
+@pytest.fixture
+def write_registry(tmp_path: Path) -> Callable[[str], Path]:
+    """Write YAML text (dedented) to a registry file in a temporary folder."""
+
+    def write(text: str, name: str = "trusts.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
+
+
+# A small, valid, synthetic registry used across tests.
+MINIMAL_REGISTRY = """\
+version: 1
+national:
+  targets:
+    - id: ltp-2021
+      title: Most women on a CoC pathway (synthetic test target)
+      cohort: all
+      percent: 51
+      due: 2021-03-31
+      set_on: 2019-01-07
+      withdrawn_on: 2022-09-21
+      source: {url: https://example.org/ltp, title: Synthetic test source}
+trusts:
+  - id: example-north
+    ods: XX1
+    name: Example North NHS Trust (synthetic)
+    region: North East and Yorkshire
+    figures:
+      - cohort: all
+        percent: 17.2
+        as_of: 2024-03-31
+        source: {url: https://example.org/msds, kind: msds}
+  - id: example-south
+    ods: XX2
+    name: Example South NHS Foundation Trust (synthetic)
+    region: South West
+"""
+
+
+@pytest.fixture
+def minimal_registry(write_registry: Callable[[str], Path]) -> Path:
+    return write_registry(MINIMAL_REGISTRY)
