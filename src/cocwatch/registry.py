@@ -182,6 +182,7 @@ def parse_registry(text: str, source: str, *, today: date) -> Registry:
         registry = Registry.model_validate(data)
     except ValidationError as exc:
         problems += [locator.problem(err) for err in _errors(exc)]
+        problems += _raw_duplicates(data, locator)
         raise RegistryError(source, _ordered(problems)) from None
     problems += [
         locator.at(v.path, v.message, v.trust_id)
@@ -190,6 +191,34 @@ def parse_registry(text: str, source: str, *, today: date) -> Registry:
     if problems:
         raise RegistryError(source, _ordered(problems))
     return registry
+
+
+def _raw_duplicates(data: dict[str, Any], locator: _Locator) -> list[Problem]:
+    """Find reused Trust ids and ODS codes even when other problems stop full validation."""
+    trusts = data.get("trusts")
+    if not isinstance(trusts, list):
+        return []
+    found: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, entry in enumerate(trusts):
+        if not isinstance(entry, dict):
+            continue
+        for key in ("id", "ods"):
+            value = entry.get(key)
+            if not isinstance(value, str | int):
+                continue
+            norm = (key, str(value).upper())
+            if norm in seen:
+                what = "trust id" if key == "id" else "ODS code"
+                found.append(
+                    locator.at(
+                        ("trusts", i, key),
+                        f"{what} '{value}' is also used by trust #{seen[norm] + 1}; "
+                        f"each {what} must be unique",
+                    )
+                )
+            seen.setdefault(norm, i)
+    return found
 
 
 def _errors(exc: ValidationError) -> list[dict[str, Any]]:

@@ -110,15 +110,21 @@ def trust_listing(
     for row in rows:
         row["plan"] = row["plan_status"] or "not known"
         row["state"] = "open" if row["open"] else f"closed {plain(row['closed_on'])}"
+        row["trust"] = f"{row['name']}\n({row['id']})"
     columns = [
-        Column("id", "Id", no_wrap=True),
+        Column("trust", "Trust (and its id)", min_width=20),
         Column("ods", "ODS", no_wrap=True),
-        Column("name", "Name", max_width=44),
-        Column("region", "Region", max_width=18),
-        Column("plan", "Plan"),
-        Column("figures", "Figures", "right"),
-        Column("state", "State"),
+        Column("region", "Region", max_width=12),
+        Column("plan", "Plan", max_width=9),
+        Column("figures", "Figs", "right", no_wrap=True),
+        Column("state", "State", max_width=8),
     ]
+    if fmt in {"csv", "markdown"}:
+        columns = [
+            Column(key, key)
+            for key in ("id", "ods", "name", "region", "icb", "plan_status", "figures",
+                        "closed_on", "successor")
+        ]
     data = {"registry": source, "count": len(rows), "trusts": rows}
     return render_listing(
         fmt, rows, columns, json_data=data, title=f"{len(rows)} trusts in {source}"
@@ -155,19 +161,33 @@ def target_listing(fmt: str, registry: Registry, *, as_of: date) -> str | Render
     ]
     for row in rows:
         row["percent_text"] = f"{row['percent']:g}%" if row["percent"] is not None else "—"
+        row["state"] = row["status"] + (
+            f"\n{row['withdrawn_on'].isoformat()}" if row["status"] == "withdrawn" else ""
+        )
+    for row in rows:
+        row["target"] = row["title"] + (
+            f" [{row['cohort'].replace('_', ' ')}]" if row["cohort"] != "all" else ""
+        )
     columns = [
-        Column("id", "Id", no_wrap=True),
-        Column("title", "Target", max_width=40),
-        Column("cohort", "Cohort"),
-        Column("percent_text", "Level", "right"),
-        Column("set_on", "Set"),
-        Column("due", "Due"),
-        Column("status", "Status"),
-        Column("withdrawn_on", "Withdrawn"),
+        Column("id", "Id", max_width=17),
+        Column("target", "Target", min_width=16),
+        Column("percent_text", "Level", "right", no_wrap=True),
+        Column("due", "Due", no_wrap=True),
+        Column("state", "Status", no_wrap=True),
     ]
     data = {"as_of": as_of, "targets": rows}
-    if fmt == "csv":
-        columns = [*columns[:3], Column("percent", "percent"), *columns[4:], Column("source_url", "source_url")]
+    if fmt in {"csv", "markdown"}:
+        columns = [
+            Column("id", "Id"),
+            Column("title", "Target"),
+            Column("cohort", "Cohort"),
+            Column("percent", "Percent", "right"),
+            Column("set_on", "Set on"),
+            Column("due", "Due"),
+            Column("status", "Status"),
+            Column("withdrawn_on", "Withdrawn on"),
+            Column("source_url", "Source"),
+        ]
     return render_listing(fmt, rows, columns, json_data=data, title=f"National targets on {as_of}")
 
 

@@ -27,6 +27,7 @@ class Column:
     justify: str = "left"  # left | right
     max_width: int | None = None
     no_wrap: bool = False
+    min_width: int | None = None
 
 
 def plain(value: Any) -> str:
@@ -90,6 +91,7 @@ def to_table(
             c.header,
             justify=c.justify,  # type: ignore[arg-type]
             max_width=c.max_width,
+            min_width=c.min_width,
             no_wrap=c.no_wrap,
             overflow="fold",
         )

@@ -1,0 +1,97 @@
+"""`config init` writes a commented sample config; `config show` shows what is in effect."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from cocwatch.cli.app import app
+from cocwatch.cli.common import FORMAT_OPTION, OutputFormat, emit, session
+from cocwatch.errors import UsageError
+
+config_app = typer.Typer(
+    help="Create or inspect the config file.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("init")
+def config_init(
+    ctx: typer.Context,
+    path: Path | None = typer.Argument(
+        None, help="Where to write it. Default: --config, $COCWATCH_CONFIG, or the user folder."
+    ),
+) -> None:
+    """Write a commented sample config file (never overwrites an existing one)."""
+    from cocwatch.config import SAMPLE_CONFIG
+    from cocwatch.files import atomic_write
+    from cocwatch.locations import default_config_path, resolve_config
+
+    s = session(ctx)
+    located = resolve_config(s.state.config_option)
+    target = path or (Path(located.value) if located else default_config_path())
+    target = target.expanduser()
+    if target.exists():
+        raise UsageError(
+            f"{target} already exists, and cocwatch never overwrites a config file. "
+            "Edit it in a text editor, or give another path."
+        )
+    atomic_write(target, SAMPLE_CONFIG.encode("utf-8"), what="config file")
+    s.info(f"Wrote a sample config to {target}. Open it in a text editor to fill it in.")
+    if s.state.quiet:
+        return
+    emit(str(target))
+
+
+@config_app.command("show")
+def config_show(ctx: typer.Context, fmt: OutputFormat = FORMAT_OPTION) -> None:
+    """Show the settings in effect and where each one comes from."""
+    from cocwatch.locations import resolve_state, resolve_templates_dir
+    from cocwatch.render.tabular import Column, render_listing
+
+    s = session(ctx)
+    config = s.config
+    config_origin = s.config_location
+    rows: list[dict[str, object]] = [
+        {
+            "setting": "config file",
+            "value": config_origin.value if config_origin else "(none)",
+            "origin": config_origin.origin if config_origin else "default",
+        },
+        {
+            "setting": "registry",
+            "value": s.registry_location.value,
+            "origin": s.registry_location.origin,
+        },
+    ]
+    templates = resolve_templates_dir(None, config.templates_dir)
+    rows.append(
+        {
+            "setting": "templates_dir",
+            "value": templates.value if templates else "(built-in templates only)",
+            "origin": templates.origin if templates else "default",
+        }
+    )
+    state = resolve_state(None)
+    rows.append({"setting": "state", "value": state.value, "origin": state.origin})
+    from_file = "config file" if config_origin else "default"
+    for key, value in config.sender.model_dump().items():
+        rows.append(
+            {
+                "setting": f"sender.{key}",
+                "value": value if value is not None else "(not set)",
+                "origin": from_file if value is not None else "default",
+            }
+        )
+    explicit = config.thresholds.model_fields_set
+    for key, value in config.thresholds.model_dump().items():
+        rows.append(
+            {
+                "setting": f"thresholds.{key}",
+                "value": value,
+                "origin": "config file" if key in explicit else "default",
+            }
+        )
+    columns = [Column("setting", "Setting"), Column("value", "Value"), Column("origin", "From")]
+    emit(render_listing(fmt, rows, columns, title="Settings in effect"))
