@@ -19,7 +19,9 @@ TODAY = "2026-11-23"
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """Keep every test away from the user's real files, the real clock and colour."""
     home = tmp_path_factory.mktemp("home")
     for var in ("COCWATCH_REGISTRY", "COCWATCH_CONFIG", "COCWATCH_STATE"):

@@ -40,7 +40,7 @@ def load_config(located: Located | None) -> Config:
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        locator = _Locator(text, data)
+        locator = _Locator(text, data, Config)
         problems += [locator.problem(dict(e)) for e in exc.errors(include_url=False)]
     if problems:
         raise _config_error(str(path), problems)

@@ -31,7 +31,7 @@ def atomic_write(path: Path, data: bytes, *, what: str = "file") -> None:
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:
-            os.chmod(tmp_name, mode)
+            Path(tmp_name).chmod(mode)
         Path(tmp_name).replace(path)
         tmp_name = None
         _fsync_dir(path.parent)
@@ -59,7 +59,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 @contextmanager
-def locked(path: Path, *, timeout: float = LOCK_TIMEOUT_SECONDS, what: str = "file") -> Iterator[None]:
+def locked(
+    path: Path, *, timeout: float = LOCK_TIMEOUT_SECONDS, what: str = "file"
+) -> Iterator[None]:
     """Hold an exclusive lock for `path` (a ``.lock`` file beside it) while the block runs."""
     from filelock import FileLock, Timeout
 

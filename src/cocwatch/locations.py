@@ -11,6 +11,10 @@ import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from platformdirs import PlatformDirs
 
 APP_NAME = "cocwatch"
 ENV_REGISTRY = "COCWATCH_REGISTRY"
@@ -27,10 +31,10 @@ class Located:
     origin: str  # "option", "environment", "config file", "default", "shipped"
 
 
-def _dirs():  # type: ignore[no-untyped-def]
-    import platformdirs
+def _dirs() -> PlatformDirs:
+    from platformdirs import PlatformDirs
 
-    return platformdirs.PlatformDirs(APP_NAME, appauthor=False)
+    return PlatformDirs(APP_NAME, appauthor=False)
 
 
 def user_config_dir() -> Path:

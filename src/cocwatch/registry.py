@@ -60,9 +60,7 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_yaml_map)
-_StrictLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp
-)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 
 
 def read_text(path: Path, *, what: str = "file") -> str:
@@ -85,8 +83,12 @@ def decode_text(data: bytes, source: str, *, what: str = "file") -> str:
     if b"\x00" in data:
         raise RegistryError(
             source,
-            [Problem(f"this is not a text file (it contains binary data); is it the right {what}?",
-                     line=1)],
+            [
+                Problem(
+                    f"this is not a text file (it contains binary data); is it the right {what}?",
+                    line=1,
+                )
+            ],
         )
     try:
         return data.decode("utf-8-sig")
@@ -94,8 +96,11 @@ def decode_text(data: bytes, source: str, *, what: str = "file") -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise RegistryError(
             source,
-            [Problem("this file is not valid UTF-8 text; save it as UTF-8 in your editor",
-                     line=line)],
+            [
+                Problem(
+                    "this file is not valid UTF-8 text; save it as UTF-8 in your editor", line=line
+                )
+            ],
         ) from None
 
 
@@ -139,9 +144,12 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> Problem:
         )
     else:
         context = f"{exc.context}, " if exc.context else ""
+        started = ""
+        if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
+            started = f" (in the part that starts on line {exc.context_mark.line + 1})"
         message = (
-            f"this is not valid YAML ({context}{problem}). Check the indentation and "
-            "the quoting on this line and the one before"
+            f"this is not valid YAML ({context}{problem}){started}. Check the indentation, "
+            "brackets and quotes on this line and the lines before it"
         )
     return Problem(message, line=line, column=column)
 
@@ -164,18 +172,23 @@ def parse_registry(text: str, source: str, *, today: date) -> Registry:
     if data is None:
         raise RegistryError(
             source,
-            [Problem("the file is empty; a registry starts with 'version: 1' and 'trusts:'",
-                     line=1)],
+            [
+                Problem(
+                    "the file is empty; a registry starts with 'version: 1' and 'trusts:'", line=1
+                )
+            ],
         )
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
         raise RegistryError(
             source,
-            [Problem(
-                f"the file holds {kind}, but a registry is a set of keys: "
-                "'version: 1', 'national:' and 'trusts:'",
-                line=1,
-            )],
+            [
+                Problem(
+                    f"the file holds {kind}, but a registry is a set of keys: "
+                    "'version: 1', 'national:' and 'trusts:'",
+                    line=1,
+                )
+            ],
         )
     locator = _Locator(text, data)
     try:
@@ -185,8 +198,7 @@ def parse_registry(text: str, source: str, *, today: date) -> Registry:
         problems += _raw_duplicates(data, locator)
         raise RegistryError(source, _ordered(problems)) from None
     problems += [
-        locator.at(v.path, v.message, v.trust_id)
-        for v in check_invariants(registry, today=today)
+        locator.at(v.path, v.message, v.trust_id) for v in check_invariants(registry, today=today)
     ]
     if problems:
         raise RegistryError(source, _ordered(problems))
@@ -232,10 +244,11 @@ def _ordered(problems: list[Problem]) -> list[Problem]:
 class _Locator:
     """Turns a path in the document into a line, column and Trust id (error path only)."""
 
-    def __init__(self, text: str, data: dict[str, Any]) -> None:
+    def __init__(self, text: str, data: dict[str, Any], root_model: Any = None) -> None:
         self._text = text
         self._data = data
         self._root: yaml.Node | None = None
+        self._root_model = root_model
 
     def _node(self, path: tuple[Any, ...], *, key: bool) -> yaml.Node | None:
         if self._root is None:
@@ -247,9 +260,7 @@ class _Locator:
         for i, part in enumerate(path):
             last = i == len(path) - 1
             if isinstance(node, yaml.MappingNode):
-                match = next(
-                    ((k, v) for k, v in node.value if str(k.value) == str(part)), None
-                )
+                match = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)
                 if match is None:
                     return node
                 node = match[0] if (last and key) else match[1]
@@ -267,7 +278,7 @@ class _Locator:
             if isinstance(trusts, list) and path[1] < len(trusts):
                 entry = trusts[path[1]]
                 if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                    return entry["id"]
+                    return str(entry["id"])
                 return f"#{path[1] + 1}"
         return None
 
@@ -287,7 +298,7 @@ class _Locator:
         field = _dotted(path)
         if kind == "extra_forbidden":
             name = str(path[-1]) if path else "?"
-            allowed = _allowed_keys(path[:-1])
+            allowed = _allowed_keys(path[:-1], self._root_model)
             hint = ""
             close = difflib.get_close_matches(name, allowed, n=1)
             if close:
@@ -372,11 +383,11 @@ def _friendly(err: dict[str, Any]) -> str:
     return str(err.get("msg", "is not valid")).rstrip(".") + shown
 
 
-def _allowed_keys(path: tuple[Any, ...]) -> list[str]:
+def _allowed_keys(path: tuple[Any, ...], root_model: Any = None) -> list[str]:
     """Return the keys the model at `path` accepts (for 'did you mean')."""
     from cocwatch.core import models
 
-    model: Any = models.Registry
+    model: Any = root_model or models.Registry
     for part in path:
         if isinstance(part, int):
             continue

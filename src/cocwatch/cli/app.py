@@ -20,7 +20,7 @@ from cocwatch.errors import CocwatchError, ExitCode
 class CocwatchGroup(TyperGroup):
     """Maps our errors to one stderr paragraph and an exit code (tracebacks with --debug)."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except CocwatchError as error:

@@ -47,9 +47,7 @@ def trusts(
     found = list(s.registry.trusts)
     if query:
         q = query.strip().lower()
-        found = [
-            t for t in found if q in t.name.lower() or q == t.ods.lower() or q in t.id
-        ]
+        found = [t for t in found if q in t.name.lower() or q == t.ods.lower() or q in t.id]
     if region:
         found = [t for t in found if region.strip().lower() in t.region.lower()]
     found.sort(key=lambda t: (t.region, t.name))
@@ -61,7 +59,9 @@ def trusts(
 @app.command()
 def show(
     ctx: typer.Context,
-    trust: str = typer.Argument(..., metavar="TRUST", help="Trust id, ODS code or a unique part of its name."),
+    trust: str = typer.Argument(
+        ..., metavar="TRUST", help="Trust id, ODS code or a unique part of its name."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Show everything known about one Trust: plan, figures over time, sources."""
@@ -79,4 +79,3 @@ def targets(ctx: typer.Context, fmt: OutputFormat = FORMAT_OPTION) -> None:
 
     s = session(ctx)
     emit(target_listing(fmt, s.registry, as_of=today()))
-

@@ -186,7 +186,9 @@ def select_trusts(
         trusts = [t for t in trusts if _region_matches(t, region)]
         if not trusts:
             regions = sorted({t.region for t in registry.trusts})
-            raise UsageError(f"No open trust is in region '{region}'. Regions: {', '.join(regions)}.")
+            raise UsageError(
+                f"No open trust is in region '{region}'. Regions: {', '.join(regions)}."
+            )
     return trusts
 
 

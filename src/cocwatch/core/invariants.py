@@ -32,7 +32,9 @@ def _check_date(
     value: date, path: Path, what: str, today: date, trust_id: str | None, *, horizon: timedelta
 ) -> Violation | None:
     if value < EARLIEST_PLAUSIBLE:
-        return Violation(path, f"{what} {value.isoformat()} is before 2010: check the year", trust_id)
+        return Violation(
+            path, f"{what} {value.isoformat()} is before 2010: check the year", trust_id
+        )
     if value > today + horizon:
         return Violation(
             path,
@@ -104,7 +106,9 @@ def check_invariants(registry: Registry, *, today: date) -> list[Violation]:
                 )
             )
         if trust.successor == trust.id:
-            found.append(Violation((*where, "successor"), "a trust cannot succeed itself", trust.id))
+            found.append(
+                Violation((*where, "successor"), "a trust cannot succeed itself", trust.id)
+            )
         for j, figure in enumerate(trust.figures):
             v = _check_date(
                 figure.as_of,

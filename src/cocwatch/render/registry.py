@@ -122,10 +122,19 @@ def trust_listing(
     if fmt in {"csv", "markdown"}:
         columns = [
             Column(key, key)
-            for key in ("id", "ods", "name", "region", "icb", "plan_status", "figures",
-                        "closed_on", "successor")
+            for key in (
+                "id",
+                "ods",
+                "name",
+                "region",
+                "icb",
+                "plan_status",
+                "figures",
+                "closed_on",
+                "successor",
+            )
         ]
-    data = {"registry": source, "count": len(rows), "trusts": rows}
+    data = {"registry": source, "count": len(rows), "trusts": [_public(r) for r in rows]}
     return render_listing(
         fmt, rows, columns, json_data=data, title=f"{len(rows)} trusts in {source}"
     )
@@ -143,30 +152,30 @@ def target_status(target: Target, as_of: date) -> str:
 def target_listing(fmt: str, registry: Registry, *, as_of: date) -> str | RenderableType:
     """The national targets timeline."""
     ordered = sorted(registry.national.targets, key=lambda t: (t.due, t.id))
-    rows = [
-        {
-            "id": t.id,
-            "title": t.title,
-            "cohort": t.cohort,
-            "percent": t.percent,
-            "set_on": t.set_on,
-            "due": t.due,
-            "withdrawn_on": t.withdrawn_on,
-            "status": target_status(t, as_of),
-            "source_url": t.source.url if t.source else None,
-            "source_title": t.source.title if t.source else None,
-            "notes": t.notes,
-        }
-        for t in ordered
-    ]
-    for row in rows:
-        row["percent_text"] = f"{row['percent']:g}%" if row["percent"] is not None else "—"
-        row["state"] = row["status"] + (
-            f"\n{row['withdrawn_on'].isoformat()}" if row["status"] == "withdrawn" else ""
+    rows: list[dict[str, Any]] = []
+    for t in ordered:
+        status = target_status(t, as_of)
+        cohort = "" if t.cohort == "all" else f" [{t.cohort.replace('_', ' ')}]"
+        withdrawn = (
+            f"\n{t.withdrawn_on.isoformat()}" if status == "withdrawn" and t.withdrawn_on else ""
         )
-    for row in rows:
-        row["target"] = row["title"] + (
-            f" [{row['cohort'].replace('_', ' ')}]" if row["cohort"] != "all" else ""
+        rows.append(
+            {
+                "id": t.id,
+                "title": t.title,
+                "cohort": t.cohort,
+                "percent": t.percent,
+                "set_on": t.set_on,
+                "due": t.due,
+                "withdrawn_on": t.withdrawn_on,
+                "status": status,
+                "source_url": t.source.url if t.source else None,
+                "source_title": t.source.title if t.source else None,
+                "notes": t.notes,
+                "percent_text": f"{t.percent:g}%" if t.percent is not None else "—",
+                "state": status + withdrawn,
+                "target": t.title + cohort,
+            }
         )
     columns = [
         Column("id", "Id", max_width=17),
@@ -175,7 +184,7 @@ def target_listing(fmt: str, registry: Registry, *, as_of: date) -> str | Render
         Column("due", "Due", no_wrap=True),
         Column("state", "Status", no_wrap=True),
     ]
-    data = {"as_of": as_of, "targets": rows}
+    data = {"as_of": as_of, "targets": [_public(r) for r in rows]}
     if fmt in {"csv", "markdown"}:
         columns = [
             Column("id", "Id"),
@@ -250,17 +259,30 @@ def trust_detail(
             flags.append("data quality failed")
         row["flags"] = ", ".join(flags)
     if fmt == "csv":
-        return str(render_listing("csv", rows, [
-            Column("as_of", ""), Column("cohort", ""), Column("measure", ""),
-            Column("percent", ""), Column("provisional", ""), Column("quality", ""),
-            Column("source_url", ""), Column("source_title", ""),
-        ]))
+        return str(
+            render_listing(
+                "csv",
+                rows,
+                [
+                    Column("as_of", ""),
+                    Column("cohort", ""),
+                    Column("measure", ""),
+                    Column("percent", ""),
+                    Column("provisional", ""),
+                    Column("quality", ""),
+                    Column("source_url", ""),
+                    Column("source_title", ""),
+                ],
+            )
+        )
     facts = _facts(trust, registry, as_of)
     if fmt == "markdown":
         out = [f"# {trust.name}", ""]
         out += [f"- **{k}:** {v}" for k, v in facts]
         out += ["", "## Figures", ""]
-        out.append(str(render_listing("markdown", rows, fig_columns)) if rows else "No figures recorded.")
+        out.append(
+            str(render_listing("markdown", rows, fig_columns)) if rows else "No figures recorded."
+        )
         out += ["", "## Sources", ""]
         out += [f"{i}. {s.label()}" for i, s in enumerate(refs, 1)] or ["None."]
         return "\n".join(out) + "\n"
@@ -304,11 +326,21 @@ def _facts(trust: Trust, registry: Registry, as_of: date) -> list[tuple[str, str
         for m in sorted(plan.milestones, key=lambda m: m.due):
             facts.append(("Milestone", f"{m.percent:g}% of {m.cohort} by {m.due.isoformat()}"))
         for r in sorted(plan.board_reviews, key=lambda r: r.date):
-            text = r.date.isoformat() + (f" — {r.note}" if r.note else "") + (f" ({r.url})" if r.url else "")
+            text = (
+                r.date.isoformat()
+                + (f" — {r.note}" if r.note else "")
+                + (f" ({r.url})" if r.url else "")
+            )
             facts.append(("Board review", text))
     for i in sorted(trust.inspections, key=lambda i: i.date):
         rating = (i.rating or "no rating").replace("_", " ")
-        facts.append(("Inspection", f"{i.date.isoformat()} {i.body} {i.service}: {rating}" + (f" ({i.url})" if i.url else "")))
+        facts.append(
+            (
+                "Inspection",
+                f"{i.date.isoformat()} {i.body} {i.service}: {rating}"
+                + (f" ({i.url})" if i.url else ""),
+            )
+        )
     for c in trust.contacts:
         who = ", ".join(x for x in (c.name, c.title, c.email) if x) or "(no name recorded)"
         facts.append((f"Contact ({c.role.replace('_', ' ')})", who))
@@ -344,3 +376,11 @@ def _detail_renderable(
         parts.append(Text("Sources", style="bold"))
         parts += [Text(f"  [{i}] {s.label()}") for i, s in enumerate(refs, 1)]
     return Group(*parts)
+
+
+_DISPLAY_ONLY = {"percent_text", "state", "target", "trust", "plan"}
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    """Drop the columns that exist only for the terminal table."""
+    return {k: v for k, v in row.items() if k not in _DISPLAY_ONLY}

@@ -7,6 +7,7 @@ its age; with no cached copy the command fails with exit code 4.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -104,10 +105,8 @@ def fetch_cached(
 
 
 def _touch(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.utime(path)
-    except OSError:
-        pass
 
 
 def _age(path: Path) -> str:
