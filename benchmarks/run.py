@@ -1,0 +1,216 @@
+"""Measure cocwatch against the goals of SPEC §10, side by side, and print ratios.
+
+Run by hand (not in CI); each benchmark prints the machine it ran on and its figures, ready
+to paste into benchmarks/RESULTS.md. All registries are SYNTHETIC (see generate.py).
+
+    python benchmarks/run.py startup
+    python benchmarks/run.py check   [--trusts 5000 --figures 60]
+    python benchmarks/run.py letters [--trusts 1000]
+    python benchmarks/run.py watch   [--pages 200 --delay 0.2]
+    python benchmarks/run.py all
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+
+def machine() -> str:
+    """Describe the machine in one line."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def timed(fn: Callable[[], object], repeat: int = 1) -> float:
+    """Best wall-clock time of `repeat` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def cocwatch(*args: str, env: dict[str, str] | None = None) -> Callable[[], None]:
+    """A callable that runs cocwatch in a fresh process and checks it did not crash."""
+    command = [sys.executable, "-m", "cocwatch", *args]
+    full_env = {**os.environ, "COCWATCH_TODAY": "2026-11-23", **(env or {})}
+
+    def call() -> None:
+        done = subprocess.run(command, capture_output=True, env=full_env)
+        if done.returncode not in (0, 1):
+            raise SystemExit(
+                f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr.decode()}"
+            )
+
+    return call
+
+
+def report(name: str, ours: float, baseline: float, baseline_name: str, goal: str) -> None:
+    print(
+        f"{name}: {ours:.3f} s; {baseline_name}: {baseline:.3f} s; "
+        f"ratio {ours / baseline:.2f}x (goal {goal})"
+    )
+
+
+def bench_startup(_: argparse.Namespace) -> None:
+    ours = timed(cocwatch("--version"), repeat=15)
+    help_time = timed(cocwatch("--help"), repeat=15)
+    base = timed(
+        lambda: subprocess.run([sys.executable, "-c", "import typer"], check=True), repeat=15
+    )
+    report("cocwatch --version", ours, base, 'python -c "import typer"', "close to 1x")
+    report("cocwatch --help", help_time, base, 'python -c "import typer"', "close to 1x")
+
+
+def bench_check(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "synthetic.yaml"
+        path.write_text(generate(args.trusts, args.figures), encoding="utf-8")
+        size = path.stat().st_size / 1e6
+        print(f"synthetic registry: {args.trusts} trusts x {args.figures} figures, {size:.0f} MB")
+        parse = (
+            f"import yaml; yaml.load(open({str(path)!r}, encoding='utf-8'), "
+            "Loader=yaml.CSafeLoader)"
+        )
+        base = timed(lambda: subprocess.run([sys.executable, "-c", parse], check=True))
+        ours = timed(
+            cocwatch("-r", str(path), "check", "--all", "--format", "json", "--fail-on", "never")
+        )
+        report("check --all --format json", ours, base, "PyYAML CSafeLoader parse", "<= 1.5x")
+
+
+def bench_letters(args: argparse.Namespace) -> None:
+    import jinja2
+
+    from cocwatch.locations import builtin_templates_dir
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "synthetic.yaml"
+        path.write_text(generate(args.trusts, 12), encoding="utf-8")
+        out = Path(folder) / "letters"
+        ours = timed(
+            cocwatch(
+                "-r",
+                str(path),
+                "letter",
+                "board",
+                "--all",
+                "--out",
+                str(out),
+                "--overwrite",
+                "--as-of",
+                "2026-11-23",
+            )
+        )
+        written = len(list(out.iterdir()))
+        source = (builtin_templates_dir() / "board.md.j2").read_text(encoding="utf-8")
+        body = source.split("---", 2)[2] if source.startswith("---") else source
+        bare = (
+            "import jinja2, sys\n"
+            f"body = {body!r}\n"
+            "env = jinja2.Environment(undefined=jinja2.ChainableUndefined)\n"
+            "t = env.from_string(body)\n"
+            f"for i in range({args.trusts}):\n"
+            "    t.render(trust={'name': f'Synthetic {i}', 'id': str(i)})\n"
+        )
+        base = timed(lambda: subprocess.run([sys.executable, "-c", bare], check=True))
+        print(f"letters written: {written}; jinja2 {jinja2.__version__}")
+        report(
+            f"letter board --all ({args.trusts})", ours, base, "bare Jinja2 render loop", "<= 2x"
+        )
+
+
+def bench_watch(args: argparse.Namespace) -> None:
+    import http.server
+
+    delay = args.delay
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(delay)
+            body = f"<html><body><p>Board papers {self.path}</p></body></html>".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "synthetic.yaml"
+            path.write_text(generate(args.pages, 3, pages_base=base_url), encoding="utf-8")
+            results = []
+            for run in range(2):
+                state = Path(folder) / f"state{run}.sqlite3"
+                results.append(
+                    timed(cocwatch("-r", str(path), "watch", "--pages", "--state", str(state)))
+                )
+            serial = args.pages * delay
+            print(
+                f"watch --pages over {args.pages} pages answering in {delay * 1000:.0f} ms: "
+                f"{statistics.mean(results):.2f} s (serial would be {serial:.1f} s; "
+                f"{serial / statistics.mean(results):.1f}x faster than serial)"
+            )
+    finally:
+        server.shutdown()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="cocwatch benchmarks (SPEC §10)")
+    parser.add_argument("which", choices=["startup", "check", "letters", "watch", "all"])
+    parser.add_argument("--trusts", type=int, default=None)
+    parser.add_argument("--figures", type=int, default=60)
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--delay", type=float, default=0.2)
+    args = parser.parse_args()
+    if shutil.which("cocwatch") is None:
+        print("note: running `python -m cocwatch` from this interpreter")
+    print(f"machine: {machine()}")
+    chosen = ["startup", "check", "letters", "watch"] if args.which == "all" else [args.which]
+    for name in chosen:
+        trusts = args.trusts or (5000 if name == "check" else 1000)
+        ns = argparse.Namespace(**{**vars(args), "trusts": trusts})
+        {
+            "startup": bench_startup,
+            "check": bench_check,
+            "letters": bench_letters,
+            "watch": bench_watch,
+        }[name](ns)
+
+
+if __name__ == "__main__":
+    main()
