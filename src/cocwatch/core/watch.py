@@ -1,0 +1,554 @@
+"""What changed since the last `watch` run (SPEC §8): snapshots and the news between two.
+
+Pure: an assessment, registry figures and page fetch results in, a `Snapshot` out; two
+snapshots in, a list of `News` out. No clock, no I/O: dates are parameters, and storing a
+snapshot (``cocwatch.state``) and fetching pages (``cocwatch.sources.pages``) happen at the
+edges. Imports only the standard library and the other core modules.
+
+What counts as news, per Trust: being added to or leaving the watch, its overall severity,
+each cohort's status or severity, findings opened or resolved (by code: a finding whose
+wording changes, e.g. a day count, is not news), figures added, revised or removed, and with
+pages checked, a watched page whose visible text changed, that starts failing, or that
+recovers. A page that keeps failing is reported once, when it starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from cocwatch.core.assessment import Assessment
+from cocwatch.core.models import COHORTS, Figure, Trust
+
+NewsKind = Literal[
+    "trust_added",
+    "trust_removed",
+    "severity_changed",
+    "status_changed",
+    "finding_opened",
+    "finding_resolved",
+    "figure_added",
+    "figure_revised",
+    "figure_removed",
+    "page_changed",
+    "page_failed",
+    "page_recovered",
+]
+PageKind = Literal["board_papers", "plan"]
+PAGE_KINDS: tuple[PageKind, ...] = ("board_papers", "plan")
+PAGE_LABELS: dict[str, str] = {"board_papers": "Board papers page", "plan": "plan page"}
+
+NATIONAL = ""  # the trust id under which national figures are kept
+NATIONAL_NAME = "National figures"
+
+FigureKey = tuple[str, str, str, str]  # trust id, cohort, measure, as_of (ISO)
+PageKey = tuple[str, str]  # trust id, page kind
+
+
+@dataclass(frozen=True, slots=True)
+class TrustState:
+    """A watched Trust's name and overall severity."""
+
+    name: str
+    severity: str
+
+
+@dataclass(frozen=True, slots=True)
+class CohortState:
+    """One cohort's status and severity."""
+
+    status: str
+    severity: str
+
+
+@dataclass(frozen=True, slots=True)
+class FindingState:
+    """An open finding (keyed by Trust and code)."""
+
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class FigureState:
+    """The values of one figure (keyed by Trust, cohort, measure and as_of)."""
+
+    percent: float
+    provisional: bool
+    quality: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageState:
+    """What is known about one watched page.
+
+    `text_hash` is the hash of the visible text the last time the page could be read (it is
+    kept while the page fails, so a change is still noticed when it recovers); `error` is
+    set while the page cannot be fetched, since `failing_since`.
+    """
+
+    url: str
+    text_hash: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    failing_since: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageFetch:
+    """The outcome of fetching one page once."""
+
+    url: str
+    outcome: Literal["fetched", "not_modified", "failed"]
+    text_hash: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything `watch` compares between runs.
+
+    `order` lists the watched Trusts in report order (region, then name); `closed` gives
+    the closing date of Trusts that are in the registry but closed (not stored, only used
+    to explain why a Trust left the watch).
+    """
+
+    trusts: Mapping[str, TrustState]
+    cohorts: Mapping[tuple[str, str], CohortState]
+    findings: Mapping[tuple[str, str], FindingState]
+    figures: Mapping[FigureKey, FigureState]
+    pages: Mapping[PageKey, PageState]
+    order: tuple[str, ...] = ()
+    closed: Mapping[str, date] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class News:
+    """One thing that changed, for one Trust (or for the national figures)."""
+
+    kind: NewsKind
+    trust_id: str | None  # None for national figures
+    trust_name: str
+    message: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The news item as the `watch --format json` object."""
+        return {
+            "kind": self.kind,
+            "trust_id": self.trust_id,
+            "trust_name": self.trust_name,
+            "message": self.message,
+            "details": dict(self.details),
+        }
+
+
+# Building snapshots ----------------------------------------------------------------------
+
+
+def figure_states(
+    trust_id: str, figures: Iterable[Figure], *, as_of: date
+) -> dict[FigureKey, FigureState]:
+    """The figures that count on `as_of`, one per key (a final figure beats a provisional one)."""
+    found: dict[FigureKey, tuple[bool, FigureState]] = {}
+    for figure in figures:
+        if figure.as_of > as_of:
+            continue
+        key = (trust_id, figure.cohort, figure.measure, figure.as_of.isoformat())
+        state = FigureState(figure.value, figure.provisional, figure.quality)
+        previous = found.get(key)
+        if previous is None or previous[0] or not figure.provisional:
+            found[key] = (figure.provisional, state)
+    return {key: state for key, (_, state) in found.items()}
+
+
+def page_targets(trusts: Iterable[Trust]) -> dict[PageKey, str]:
+    """The pages to watch: each Trust's `board_papers_url` and `plan.url`."""
+    targets: dict[PageKey, str] = {}
+    for trust in trusts:
+        if trust.board_papers_url:
+            targets[(trust.id, "board_papers")] = trust.board_papers_url
+        if trust.plan is not None and trust.plan.url:
+            targets[(trust.id, "plan")] = trust.plan.url
+    return targets
+
+
+def build_snapshot(
+    assessment: Assessment,
+    *,
+    national_figures: Sequence[Figure] = (),
+    pages: Mapping[PageKey, PageState] | None = None,
+    closed: Mapping[str, date] | None = None,
+) -> Snapshot:
+    """Turn an assessment (and the registry's figures) into a snapshot."""
+    trusts: dict[str, TrustState] = {}
+    cohorts: dict[tuple[str, str], CohortState] = {}
+    findings: dict[tuple[str, str], FindingState] = {}
+    figures: dict[FigureKey, FigureState] = figure_states(
+        NATIONAL, national_figures, as_of=assessment.as_of
+    )
+    for ta in assessment.trusts:
+        tid = ta.trust.id
+        trusts[tid] = TrustState(ta.trust.name, str(ta.severity))
+        for ca in ta.cohorts:
+            cohorts[(tid, ca.cohort)] = CohortState(str(ca.status), str(ca.severity))
+        for finding in ta.findings:
+            findings[(tid, finding.code)] = FindingState(str(finding.severity), finding.message)
+        figures.update(figure_states(tid, ta.trust.figures, as_of=assessment.as_of))
+    return Snapshot(
+        trusts=trusts,
+        cohorts=cohorts,
+        findings=findings,
+        figures=figures,
+        pages=dict(pages or {}),
+        order=tuple(trusts),
+        closed=dict(closed or {}),
+    )
+
+
+def carry_pages(
+    previous: Mapping[PageKey, PageState], targets: Mapping[PageKey, str]
+) -> dict[PageKey, PageState]:
+    """Keep what is known about pages on a run that does not fetch them."""
+    return {key: state for key, state in previous.items() if key in targets}
+
+
+def next_page_state(previous: PageState | None, fetch: PageFetch, *, on: date) -> PageState:
+    """What is known about a page after fetching it on `on`."""
+    known = previous if previous is not None and previous.url == fetch.url else None
+    if fetch.outcome == "failed":
+        return PageState(
+            url=fetch.url,
+            text_hash=known.text_hash if known else None,
+            etag=known.etag if known else None,
+            last_modified=known.last_modified if known else None,
+            error=fetch.error or "the page could not be fetched",
+            failing_since=(known.failing_since if known and known.error else None) or on,
+        )
+    if fetch.outcome == "not_modified" and known is not None:
+        return PageState(
+            url=fetch.url,
+            text_hash=known.text_hash,
+            etag=fetch.etag or known.etag,
+            last_modified=fetch.last_modified or known.last_modified,
+        )
+    if fetch.outcome == "not_modified":
+        # Nothing to compare with (we sent no validators for an unknown page): read it in full
+        # next time.
+        return PageState(url=fetch.url)
+    return PageState(
+        url=fetch.url,
+        text_hash=fetch.text_hash,
+        etag=fetch.etag,
+        last_modified=fetch.last_modified,
+    )
+
+
+def updated_pages(
+    previous: Mapping[PageKey, PageState],
+    targets: Mapping[PageKey, str],
+    fetches: Mapping[str, PageFetch],
+    *,
+    on: date,
+) -> dict[PageKey, PageState]:
+    """The page states after a run that fetched every target (fetches keyed by URL)."""
+    pages: dict[PageKey, PageState] = {}
+    for key, url in targets.items():
+        fetch = fetches.get(url) or PageFetch(url, "failed", error=f"{url} was not fetched")
+        pages[key] = next_page_state(previous.get(key), fetch, on=on)
+    return pages
+
+
+# Comparing snapshots ---------------------------------------------------------------------
+
+
+def diff(previous: Snapshot, current: Snapshot, *, pages_checked: bool) -> list[News]:
+    """The news between two snapshots, grouped by Trust in report order, national last."""
+    news: list[News] = []
+    for tid in _trust_order(previous, current):
+        news += _trust_news(tid, previous, current, pages_checked=pages_checked)
+    news += _figure_news(NATIONAL, NATIONAL_NAME, previous, current)
+    return news
+
+
+def _trust_order(previous: Snapshot, current: Snapshot) -> list[str]:
+    order = list(current.order) or sorted(current.trusts)
+    seen = set(order)
+    gone = sorted(
+        (tid for tid in previous.trusts if tid not in seen),
+        key=lambda tid: (previous.trusts[tid].name, tid),
+    )
+    return order + [tid for tid in current.trusts if tid not in seen] + gone
+
+
+def _trust_news(
+    tid: str, previous: Snapshot, current: Snapshot, *, pages_checked: bool
+) -> list[News]:
+    before, after = previous.trusts.get(tid), current.trusts.get(tid)
+    if after is None:
+        assert before is not None
+        closed = current.closed.get(tid)
+        reason = f"closed on {closed.isoformat()}" if closed else "no longer in the registry"
+        return [
+            News(
+                "trust_removed",
+                tid,
+                before.name,
+                f"no longer watched: {reason}",
+                {"closed_on": closed.isoformat() if closed else None},
+            )
+        ]
+    if before is None:
+        return [_trust_added(tid, after, current)]
+
+    def item(kind: NewsKind, message: str, **details: Any) -> News:
+        return News(kind, tid, after.name, message, details)
+
+    news: list[News] = []
+    if before.severity != after.severity:
+        news.append(
+            item(
+                "severity_changed",
+                f"overall severity {before.severity} -> {after.severity}",
+                before=before.severity,
+                after=after.severity,
+            )
+        )
+    for cohort in COHORTS:
+        old, new = previous.cohorts.get((tid, cohort)), current.cohorts.get((tid, cohort))
+        if old is None or new is None or old == new:
+            continue
+        if old.status == new.status:
+            text = f"{cohort} cohort: {new.status}, severity {old.severity} -> {new.severity}"
+        else:
+            text = f"{cohort} cohort: {old.status} -> {new.status}"
+            if old.severity != new.severity:
+                text += f" (severity {old.severity} -> {new.severity})"
+        news.append(
+            item(
+                "status_changed",
+                text,
+                cohort=cohort,
+                before={"status": old.status, "severity": old.severity},
+                after={"status": new.status, "severity": new.severity},
+            )
+        )
+    old_codes = {code for (t, code) in previous.findings if t == tid}
+    new_codes = [code for (t, code) in current.findings if t == tid]
+    for code in new_codes:
+        if code not in old_codes:
+            finding = current.findings[(tid, code)]
+            news.append(
+                item(
+                    "finding_opened",
+                    f"new finding {code} ({finding.severity}): {finding.message}",
+                    code=code,
+                    severity=finding.severity,
+                    finding_message=finding.message,
+                )
+            )
+    for code in sorted(old_codes - set(new_codes)):
+        news.append(item("finding_resolved", f"finding resolved: {code}", code=code))
+    news += _figure_news(tid, after.name, previous, current)
+    if pages_checked:
+        news += _page_news(tid, after.name, previous, current)
+    return news
+
+
+def _trust_added(tid: str, after: TrustState, current: Snapshot) -> News:
+    figures = sum(1 for key in current.figures if key[0] == tid)
+    findings = sorted(code for (t, code) in current.findings if t == tid)
+    statuses = {cohort: state.status for (t, cohort), state in current.cohorts.items() if t == tid}
+    text = f"now watched (new in the registry): severity {after.severity}"
+    if statuses:
+        text += ", " + ", ".join(f"{cohort} {status}" for cohort, status in statuses.items())
+    text += f", {figures} {'figure' if figures == 1 else 'figures'}"
+    if findings:
+        text += f", findings: {', '.join(findings)}"
+    return News(
+        "trust_added",
+        tid,
+        after.name,
+        text,
+        {"severity": after.severity, "statuses": statuses, "findings": findings},
+    )
+
+
+_COHORT_RANK: dict[str, int] = {cohort: rank for rank, cohort in enumerate(COHORTS)}
+
+
+def _figure_label(key: FigureKey) -> str:
+    _, cohort, measure, as_of = key
+    return f"{as_of} ({cohort}, {measure})"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def _figure_news(tid: str, name: str, previous: Snapshot, current: Snapshot) -> list[News]:
+    old = {k: v for k, v in previous.figures.items() if k[0] == tid}
+    new = {k: v for k, v in current.figures.items() if k[0] == tid}
+    trust_id = tid if tid != NATIONAL else None
+    news: list[News] = []
+    for key in sorted(
+        old.keys() | new.keys(), key=lambda k: (k[3], _COHORT_RANK.get(k[1], 9), k[2])
+    ):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        where = {"cohort": key[1], "measure": key[2], "as_of": key[3]}
+        if before is None:
+            assert after is not None
+            flags = ", provisional" if after.provisional else ""
+            if after.quality == "fail":
+                flags += ", failed data quality"
+            news.append(
+                News(
+                    "figure_added",
+                    trust_id,
+                    name,
+                    f"new figure {_figure_label(key)}: {_percent(after.percent)}{flags}",
+                    {**where, "after": _figure_json(after)},
+                )
+            )
+        elif after is None:
+            news.append(
+                News(
+                    "figure_removed",
+                    trust_id,
+                    name,
+                    f"figure removed from the registry: {_figure_label(key)}, "
+                    f"was {_percent(before.percent)}",
+                    {**where, "before": _figure_json(before)},
+                )
+            )
+        else:
+            news.append(
+                News(
+                    "figure_revised",
+                    trust_id,
+                    name,
+                    f"revised figure {_figure_label(key)}: {_revision(before, after)}",
+                    {**where, "before": _figure_json(before), "after": _figure_json(after)},
+                )
+            )
+    return news
+
+
+def _revision(before: FigureState, after: FigureState) -> str:
+    parts: list[str] = []
+    if before.percent != after.percent:
+        parts.append(f"{_percent(before.percent)} -> {_percent(after.percent)}")
+    else:
+        parts.append(_percent(after.percent))
+    if before.provisional != after.provisional:
+        parts.append("now provisional" if after.provisional else "now final")
+    if before.quality != after.quality:
+        parts.append(f"quality {before.quality} -> {after.quality}")
+    return ", ".join(parts)
+
+
+def _figure_json(state: FigureState) -> dict[str, Any]:
+    return {"percent": state.percent, "provisional": state.provisional, "quality": state.quality}
+
+
+def _page_news(tid: str, name: str, previous: Snapshot, current: Snapshot) -> list[News]:
+    news: list[News] = []
+    for kind in PAGE_KINDS:
+        after = current.pages.get((tid, kind))
+        if after is None:
+            continue
+        before = previous.pages.get((tid, kind))
+        if before is not None and before.url != after.url:
+            before = None  # a new address is a new page: its first reading is a baseline
+        label = PAGE_LABELS[kind]
+        details: dict[str, Any] = {"page": kind, "url": after.url}
+        if after.error is not None:
+            if before is None or before.error is None:
+                news.append(
+                    News(
+                        "page_failed",
+                        tid,
+                        name,
+                        f"{label} cannot be fetched: {after.error}",
+                        {**details, "error": after.error},
+                    )
+                )
+            continue
+        if before is not None and before.error is not None:
+            since = before.failing_since.isoformat() if before.failing_since else None
+            again = "again" if before.text_hash else "now"
+            text = f"{label} can be fetched {again}"
+            text += f" (failing since {since})" if since else ""
+            news.append(
+                News(
+                    "page_recovered",
+                    tid,
+                    name,
+                    f"{text}: {after.url}",
+                    {**details, "failing_since": since},
+                )
+            )
+        if (
+            before is not None
+            and before.text_hash is not None
+            and after.text_hash is not None
+            and before.text_hash != after.text_hash
+        ):
+            news.append(News("page_changed", tid, name, f"{label} changed: {after.url}", details))
+    return news
+
+
+# Summaries --------------------------------------------------------------------------------
+
+
+def failing_pages(snapshot: Snapshot) -> list[tuple[PageKey, PageState]]:
+    """The pages that could not be fetched, in report order."""
+    rank = {tid: i for i, tid in enumerate(snapshot.order)}
+    failing = [(key, state) for key, state in snapshot.pages.items() if state.error is not None]
+    return sorted(failing, key=lambda item: (rank.get(item[0][0], len(rank)), item[0]))
+
+
+def baseline_line(snapshot: Snapshot, *, as_of: date, pages_checked: bool) -> str:
+    """The one line a first run prints."""
+    trusts = len(snapshot.trusts)
+    figures = len(snapshot.figures)
+    text = (
+        f"cocwatch watch: baseline recorded on {as_of.isoformat()} for {trusts} "
+        f"{'Trust' if trusts == 1 else 'Trusts'} and {figures} "
+        f"{'figure' if figures == 1 else 'figures'}"
+    )
+    if pages_checked:
+        pages = len(snapshot.pages)
+        text += f" and {pages} {'page' if pages == 1 else 'pages'}"
+        failing = failing_pages(snapshot)
+        if failing:
+            shown = "; ".join(
+                f"{tid} {PAGE_LABELS[kind]}: {state.error}" for (tid, kind), state in failing[:3]
+            )
+            more = f"; and {len(failing) - 3} more" if len(failing) > 3 else ""
+            text += f" ({len(failing)} could not be fetched: {shown}{more})"
+    return text + "; later runs print only what changes."
+
+
+def baseline_news(snapshot: Snapshot) -> list[News]:
+    """Pages failing on the first run, as news items (for the JSON output of a baseline)."""
+    news: list[News] = []
+    for (tid, kind), state in failing_pages(snapshot):
+        trust = snapshot.trusts.get(tid)
+        news.append(
+            News(
+                "page_failed",
+                tid,
+                trust.name if trust else tid,
+                f"{PAGE_LABELS[kind]} cannot be fetched: {state.error}",
+                {"page": kind, "url": state.url, "error": state.error},
+            )
+        )
+    return news
