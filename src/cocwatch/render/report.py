@@ -1,0 +1,736 @@
+"""The static HTML report (SPEC §9): a national overview and one page per Trust.
+
+`build_report` turns a registry and its assessment into ``DIR/index.html`` and
+``DIR/trusts/ID.html``. Every page is self-contained: its CSS, script and SVG charts are
+inline, and a Content-Security-Policy forbids the page to fetch anything at all, so the
+report can be published on any web server, opened from a disk or e-mailed as single pages.
+
+Registry text reaches the pages only through Jinja2 with autoescaping (and the charts
+through `cocwatch.render.svg`, whose XML serialiser escapes), never by string building.
+The site is built in a temporary folder beside DIR, then moved into place, so a reader or a
+web server never sees half a report. Imports jinja2; no Typer (the CLI prints).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cocwatch import __version__
+from cocwatch.errors import ExternalError, UsageError
+from cocwatch.render import svg
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from cocwatch.core.assessment import (
+        Assessment,
+        CohortAssessment,
+        Finding,
+        TrustAssessment,
+    )
+    from cocwatch.core.models import Figure, Registry, Source, Target, Trust
+
+DEFAULT_TITLE = "Midwifery Continuity of Carer: progress by NHS Trust"
+GENERATOR = f"cocwatch {__version__}"
+TRUSTS_DIR = "trusts"
+
+# Content-Security-Policy of every page: nothing may be fetched, only inline CSS and script.
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "img-src data:; base-uri 'none'; form-action 'none'"
+)
+
+STATUS_ORDER = ("missed", "behind", "no_data", "on_track", "met", "no_target")
+_STATUS_LABELS = {
+    "no_target": "No target",
+    "no_data": "No data",
+    "met": "Met",
+    "missed": "Missed",
+    "behind": "Behind",
+    "on_track": "On track",
+}
+_STATUS_SYMBOLS = {
+    "no_target": "–",
+    "no_data": "?",
+    "met": "✔",
+    "missed": "✖",
+    "behind": "▼",
+    "on_track": "▲",
+}
+SEVERITY_ORDER = ("fail", "warn", "ok")
+_SEVERITY_LABELS = {"ok": "OK", "warn": "Needs attention", "fail": "Failing"}
+_SEVERITY_SYMBOLS = {"ok": "✓", "warn": "⚠", "fail": "✖"}
+BAR_COLOURS = {
+    "missed": "#b3261e",
+    "behind": "#b35c00",
+    "no_data": "#6b6b6b",
+    "on_track": "#0060a8",
+    "met": "#1e7a36",
+    "no_target": "#8a8a8a",
+}
+
+COHORT_LABELS = {
+    "all": "All women",
+    "ethnic_minority": "Women from ethnic-minority groups",
+    "most_deprived": "Women from the most deprived areas",
+}
+MEASURE_LABELS = {
+    "placed_by_28_weeks": "placed on a continuity of carer pathway by 28 weeks",
+    "receiving_ongoing": "receiving continuity of carer",
+    "offered": "offered continuity of carer",
+    "other": "other measure",
+}
+ORIGIN_LABELS = {
+    "chosen": "chosen target",
+    "local": "the Trust's own plan",
+    "national": "national target",
+    "reference": "for reference only",
+}
+FINDING_LABELS = {
+    "no_plan": "No plan",
+    "plan_unknown": "Plan not known",
+    "plan_paused": "Plan paused",
+    "plan_unpublished": "Plan not published",
+    "not_coproduced": "Plan not co-produced",
+    "board_review_overdue": "Board review overdue",
+    "stale_data": "Figures out of date",
+    "data_quality_failed": "Data quality failed",
+    "targeted_data_missing": "No figures for targeted groups",
+    "targeted_gap": "Targeted group behind",
+}
+FINDING_WHY = {
+    "no_plan": "Without a written plan there is nothing to hold the Board to.",
+    "plan_unknown": "Nobody has recorded this Trust's plan yet: it may exist but not be public.",
+    "plan_paused": "A paused plan means continuity of carer is not currently growing.",
+    "plan_unpublished": "A plan that is not published cannot be checked by the public.",
+    "not_coproduced": "Plans should be made with the people who use the service (the MNVP).",
+    "board_review_overdue": "Progress was to be overseen by the Trust Board at least monthly.",
+    "stale_data": "Old figures say little about where the Trust is now.",
+    "data_quality_failed": "A low figure that fails data quality may not be a true picture.",
+    "targeted_data_missing": (
+        "The rollout was to reach ethnic-minority women and the most deprived areas first."
+    ),
+    "targeted_gap": "The groups with the poorest outcomes were to be reached first, not last.",
+}
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _labels() -> tuple[dict[str, str], dict[str, str]]:
+    """Status words and symbols: the check engine's, where it publishes them."""
+    from cocwatch.core import assessment
+
+    labels = dict(_STATUS_LABELS)
+    symbols = dict(_STATUS_SYMBOLS)
+    labels.update({str(k): v for k, v in getattr(assessment, "STATUS_LABELS", {}).items()})
+    symbols.update({str(k): v for k, v in getattr(assessment, "STATUS_SYMBOLS", {}).items()})
+    return labels, symbols
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    """What `build_report` wrote."""
+
+    out_dir: Path
+    index: Path
+    trust_pages: int
+
+
+# ---------------------------------------------------------------- formatting helpers
+
+
+def long_date(value: date | None) -> str:
+    """23 November 2026."""
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def short_date(value: date | None) -> str:
+    """23 Nov 2026."""
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1][:3]} {value.year}"
+
+
+def percent(value: float | None) -> str:
+    """17.2% (no trailing .0); empty for None."""
+    if value is None:
+        return ""
+    return f"{value:.1f}".removesuffix(".0") + "%"
+
+
+def points(value: float | None) -> str:
+    """A signed gap in percentage points: −23.3 pts, +4 pts."""
+    if value is None:
+        return ""
+    text = f"{abs(value):.1f}".removesuffix(".0")
+    sign = "−" if value < 0 and text != "0" else "+" if value > 0 and text != "0" else ""
+    return f"{sign}{text}\u00a0pts"
+
+
+def humanise(code: str) -> str:
+    return code.replace("_", " ").capitalize()
+
+
+# ---------------------------------------------------------------- views for the templates
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLink:
+    """A source to list: a link when there is a web address, else its title."""
+
+    label: str
+    url: str | None
+    kind: str
+    context: str  # what it supports, e.g. "Figure, all women, 31 Mar 2024"
+
+
+@dataclass(frozen=True, slots=True)
+class TrustView:
+    """One Trust's assessment with what its pages need precomputed."""
+
+    ta: TrustAssessment
+    trust: Trust
+    href: str  # from the index
+    main: CohortAssessment | None  # the `all` cohort
+    figures: tuple[Figure, ...]  # up to the as-of date, newest first
+
+    @property
+    def status(self) -> str:
+        return self.main.status.value if self.main else "no_target"
+
+
+def _views(assessment: Assessment) -> list[TrustView]:
+    views = []
+    for ta in assessment.trusts:
+        main = next((c for c in ta.cohorts if c.cohort == "all"), None)
+        figures = tuple(
+            sorted(
+                (f for f in ta.trust.figures if f.as_of <= assessment.as_of),
+                key=lambda f: (f.as_of, f.cohort, f.measure),
+                reverse=True,
+            )
+        )
+        views.append(
+            TrustView(
+                ta=ta,
+                trust=ta.trust,
+                href=f"{TRUSTS_DIR}/{ta.trust.id}.html",
+                main=main,
+                figures=figures,
+            )
+        )
+    return views
+
+
+def _count(items: Iterable[str], order: Iterable[str]) -> list[tuple[str, int]]:
+    counts = dict.fromkeys(order, 0)
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return list(counts.items())
+
+
+def _figure_label(figure: Figure) -> str:
+    extra = []
+    if figure.provisional:
+        extra.append("provisional")
+    if figure.quality == "fail":
+        extra.append("failed data quality")
+    note = f" ({', '.join(extra)})" if extra else ""
+    who = COHORT_LABELS[figure.cohort].lower()
+    return f"{short_date(figure.as_of)}: {percent(figure.value)} {who}{note}"
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """An SVG chart and what its key must explain."""
+
+    svg: Any  # markupsafe.Markup
+    series: tuple[str, ...]  # the cohorts drawn
+    milestones: bool
+    targets: bool
+
+
+def trust_chart(view: TrustView, registry: Registry, as_of: date) -> Chart:
+    """The chart of a Trust's figures over time against its milestones and national targets."""
+    series: list[svg.Series] = []
+    for cohort in view.ta.cohorts:
+        measure = cohort.latest.measure if cohort.latest else "placed_by_28_weeks"
+        pts = tuple(
+            svg.Point(f.as_of, f.value, _figure_label(f), hollow=f.provisional)
+            for f in view.figures
+            if f.cohort == cohort.cohort and f.measure == measure
+        )
+        if pts:
+            series.append(svg.Series(cohort.cohort, COHORT_LABELS[cohort.cohort], pts))
+    trajectories: list[svg.Trajectory] = []
+    plan = view.trust.plan
+    if plan is not None:
+        for cohort_key in COHORT_LABELS:
+            milestones = sorted(
+                (m for m in plan.milestones if m.cohort == cohort_key), key=lambda m: m.due
+            )
+            if milestones:
+                trajectories.append(
+                    svg.Trajectory(
+                        cohort_key,
+                        f"Plan milestones, {COHORT_LABELS[cohort_key].lower()}",
+                        plan.published,
+                        tuple(
+                            svg.Point(
+                                m.due,
+                                m.percent,
+                                f"Plan: {percent(m.percent)} by {short_date(m.due)}",
+                            )
+                            for m in milestones
+                        ),
+                    )
+                )
+    references = [_reference(t, as_of) for t in _chart_targets(registry, as_of)]
+    cohorts_with_data = [COHORT_LABELS[s.key].lower() for s in series]
+    if series:
+        latest = view.main.latest if view.main else None
+        latest_text = (
+            f"; latest for all women {percent(latest.value)} on {short_date(latest.as_of)}"
+            if latest
+            else ""
+        )
+        desc = (
+            f"Figures for {', '.join(cohorts_with_data)}{latest_text}"
+            + f". {len(trajectories)} plan milestone line(s) and {len(references)} national "
+            "target line(s) are drawn for comparison. The same data is in the table below."
+        )
+    else:
+        desc = (
+            "No figures are recorded for this Trust up to this date; only its milestones and "
+            "the national targets are drawn."
+        )
+    drawn = svg.time_chart(
+        chart_id=f"chart-{view.trust.id}",
+        title=f"Continuity of carer at {view.trust.name}, as a percentage of women",
+        desc=desc,
+        series=series,
+        trajectories=trajectories,
+        references=references,
+        as_of=as_of,
+    )
+    return Chart(
+        svg=_markup(drawn),
+        series=tuple(s.key for s in series),
+        milestones=bool(trajectories),
+        targets=bool(references),
+    )
+
+
+def _chart_targets(registry: Registry, as_of: date) -> list[Target]:
+    return [t for t in registry.national.targets if t.percent is not None and t.was_set(as_of)]
+
+
+def _reference(target: Target, as_of: date) -> svg.Reference:
+    assert target.percent is not None
+    withdrawn = target.withdrawn_on is not None and target.withdrawn_on <= as_of
+    cohort = "" if target.cohort == "all" else f", {COHORT_LABELS[target.cohort].lower()}"
+    return svg.Reference(
+        key=target.cohort,
+        label=percent(target.percent),
+        name=(
+            f"National target{cohort}: {target.title} — {percent(target.percent)} by "
+            f"{short_date(target.due)}" + (" (withdrawn)" if withdrawn else "")
+        ),
+        percent=target.percent,
+        due=target.due,
+        start=target.set_on,
+        withdrawn=withdrawn,
+    )
+
+
+def national_chart(registry: Registry, as_of: date) -> str | None:
+    """National figures over time against the national targets, when there are any."""
+    figures = [f for f in registry.national.figures if f.as_of <= as_of]
+    if not figures:
+        return None
+    series = [
+        svg.Series(
+            cohort,
+            COHORT_LABELS[cohort],
+            tuple(
+                svg.Point(f.as_of, f.value, _figure_label(f), hollow=f.provisional)
+                for f in figures
+                if f.cohort == cohort
+            ),
+        )
+        for cohort in COHORT_LABELS
+        if any(f.cohort == cohort for f in figures)
+    ]
+    references = [_reference(t, as_of) for t in _chart_targets(registry, as_of)]
+    return svg.time_chart(
+        chart_id="chart-national",
+        title="National continuity of carer figures against the national targets",
+        desc=(
+            f"{len(figures)} national figure(s) and {len(references)} national target(s); "
+            "the same data is listed in the tables below."
+        ),
+        series=series,
+        references=references,
+        as_of=as_of,
+    )
+
+
+def status_chart(counts: list[tuple[str, int]]) -> str:
+    """Bar chart: how many Trusts have each status (all women)."""
+    labels, _ = _labels()
+    described = "; ".join(f"{labels.get(s, humanise(s))}: {n}" for s, n in counts)
+    return svg.bar_chart(
+        chart_id="chart-status",
+        title="Trusts by status for all women",
+        desc=f"Number of Trusts with each status. {described}.",
+        bars=[
+            svg.Bar(labels.get(s, humanise(s)), n, BAR_COLOURS.get(s, "#444444")) for s, n in counts
+        ],
+    )
+
+
+def trust_sources(view: TrustView, registry: Registry) -> list[SourceLink]:
+    """Every source behind a Trust's page, each once, in the order a reader meets them."""
+    found: list[SourceLink] = []
+    seen: set[tuple[str | None, str]] = set()
+
+    def add(label: str, url: str | None, kind: str, context: str) -> None:
+        key = (url, label if not url else "")
+        if key in seen:
+            return
+        seen.add(key)
+        found.append(SourceLink(label=label or url or "", url=url, kind=kind, context=context))
+
+    trust = view.trust
+    if trust.website:
+        add("Trust website", trust.website, "website", "The Trust")
+    if trust.board_papers_url:
+        add("Board papers", trust.board_papers_url, "board_paper", "Trust Board papers")
+    plan = trust.plan
+    if plan is not None:
+        if plan.url:
+            add("Continuity of carer plan", plan.url, "plan", "The Trust's plan")
+        for review in sorted(plan.board_reviews, key=lambda r: r.date, reverse=True):
+            if review.url:
+                add(
+                    f"Board review, {short_date(review.date)}",
+                    review.url,
+                    "board_paper",
+                    "Board review",
+                )
+    for figure in view.figures:
+        add(
+            _source_title(figure.source),
+            figure.source.url,
+            figure.source.kind,
+            f"Figure: {_figure_label(figure)}",
+        )
+    for inspection in sorted(trust.inspections, key=lambda i: i.date, reverse=True):
+        if inspection.url:
+            add(
+                f"{inspection.body} inspection, {short_date(inspection.date)}",
+                inspection.url,
+                "inspection",
+                "Inspection",
+            )
+    target_ids = {
+        step.target_id
+        for c in view.ta.cohorts
+        if c.benchmark is not None
+        for step in c.benchmark.steps
+        if step.target_id
+    }
+    for target in registry.national.targets:
+        if target.id in target_ids and target.source is not None:
+            add(
+                _source_title(target.source),
+                target.source.url,
+                target.source.kind,
+                f"National target: {target.title}",
+            )
+    return found
+
+
+def _source_title(source: Source) -> str:
+    return source.title or source.url or ""
+
+
+# ---------------------------------------------------------------- Jinja environment
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The report's Jinja environment: autoescaping, strict undefined, compiled once."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("cocwatch.render", "report_templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    status_labels, status_symbols = _labels()
+    env.filters.update(
+        long_date=long_date,
+        short_date=short_date,
+        percent=percent,
+        points=points,
+        humanise=humanise,
+    )
+    env.globals.update(
+        STATUS_LABELS=status_labels,
+        STATUS_SYMBOLS=status_symbols,
+        SEVERITY_LABELS=_SEVERITY_LABELS,
+        SEVERITY_SYMBOLS=_SEVERITY_SYMBOLS,
+        COHORT_LABELS=COHORT_LABELS,
+        MEASURE_LABELS=MEASURE_LABELS,
+        ORIGIN_LABELS=ORIGIN_LABELS,
+        FINDING_LABELS=FINDING_LABELS,
+        FINDING_WHY=FINDING_WHY,
+        STATUS_ORDER=STATUS_ORDER,
+        CSP=CSP,
+        GENERATOR=GENERATOR,
+        SERIES_STYLE=svg.style,
+        CSS=_markup(_asset("report.css")),
+        SCRIPT=_markup(_asset("report.js")),
+    )
+    return env
+
+
+def _asset(name: str) -> str:
+    return (
+        resources.files("cocwatch.render")
+        .joinpath("report_templates", name)
+        .read_text(encoding="utf-8")
+    )
+
+
+def _markup(text: str) -> Any:
+    """Mark SVG built (and escaped) by `cocwatch.render.svg` as safe for the templates."""
+    from markupsafe import Markup
+
+    return Markup(text)  # the XML serialiser escaped every piece of text
+
+
+# ---------------------------------------------------------------- pages
+
+
+def render_pages(
+    registry: Registry,
+    assessment: Assessment,
+    *,
+    title: str = DEFAULT_TITLE,
+    source_label: str = "",
+) -> Iterator[tuple[str, str]]:
+    """Yield (relative path, HTML) for the index and every Trust page."""
+    env = environment()
+    as_of = assessment.as_of
+    views = _views(assessment)
+    labels, _ = _labels()
+    status_counts = _count((v.status for v in views), STATUS_ORDER)
+    severity_counts = _count((v.ta.severity.value for v in views), SEVERITY_ORDER)
+    finding_counts = [
+        (code, n)
+        for code, n in _count(
+            (f.code for v in views for f in _unique_codes(v.ta.findings)), FINDING_LABELS
+        )
+        if n
+    ]
+    assessed = {v.trust.id for v in views}
+    closed = sorted(
+        (t for t in registry.trusts if not t.is_open(as_of) and t.id not in assessed),
+        key=lambda t: t.name,
+    )
+    regions = sorted({v.trust.region for v in views})
+    common: dict[str, Any] = {
+        "title": title,
+        "as_of": as_of,
+        "source_label": source_label,
+    }
+    national = national_chart(registry, as_of)
+    yield (
+        "index.html",
+        env.get_template("index.html.j2").render(
+            **common,
+            views=views,
+            regions=regions,
+            status_counts=status_counts,
+            severity_counts=severity_counts,
+            finding_counts=finding_counts,
+            status_chart=_markup(status_chart(status_counts)),
+            national_chart=_markup(national) if national else None,
+            national_figures=sorted(
+                (f for f in registry.national.figures if f.as_of <= as_of),
+                key=lambda f: f.as_of,
+                reverse=True,
+            ),
+            targets=sorted(registry.national.targets, key=lambda t: (t.due, t.id)),
+            target_state=_target_state,
+            closed=closed,
+            assessed=assessed,
+            names={t.id: t.name for t in registry.trusts},
+            status_label=labels,
+        ),
+    )
+    template = env.get_template("trust.html.j2")
+    for view in views:
+        yield (
+            view.href,
+            template.render(
+                **common,
+                view=view,
+                chart=trust_chart(view, registry, as_of),
+                sources=trust_sources(view, registry),
+                targets=_chart_targets(registry, as_of),
+                target_state=_target_state,
+                names={t.id: t.name for t in registry.trusts} if view.trust.successor else {},
+            ),
+        )
+
+
+def _unique_codes(findings: tuple[Finding, ...]) -> list[Finding]:
+    seen: dict[str, Finding] = {}
+    for f in findings:
+        seen.setdefault(f.code, f)
+    return list(seen.values())
+
+
+def _target_state(target: Target, as_of: date) -> str:
+    from cocwatch.render.registry import target_status
+
+    return target_status(target, as_of)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def source_label(source: str) -> str:
+    """Name the registry in the footer: a URL as is, a local file by its name only.
+
+    A published page should not reveal the folders of the computer it was made on.
+    """
+    if source.startswith(("http://", "https://")):
+        return source
+    return Path(source).name or source
+
+
+MARKER = f'<meta name="generator" content="{GENERATOR.split()[0]}'
+
+
+def build_report(
+    registry: Registry,
+    assessment: Assessment,
+    out_dir: Path,
+    *,
+    title: str = DEFAULT_TITLE,
+    source_label: str = "",
+) -> ReportResult:
+    """Write the report into `out_dir`, replacing a previous report there as a whole."""
+    out_dir = Path(out_dir)
+    _check_target(out_dir)
+    parent = out_dir.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=parent))
+        # mkdtemp makes a private folder; a published report must be readable as usual.
+        staging.chmod(0o777 & ~_umask())
+    except OSError as exc:
+        raise _unwritable(out_dir, exc) from None
+    pages = 0
+    try:
+        (staging / TRUSTS_DIR).mkdir()
+        for relative, html in render_pages(
+            registry, assessment, title=title, source_label=source_label
+        ):
+            (staging / relative).write_text(html, encoding="utf-8")
+            pages += 1
+        _move_into_place(staging, out_dir)
+    except OSError as exc:
+        raise _unwritable(out_dir, exc) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return ReportResult(out_dir=out_dir, index=out_dir / "index.html", trust_pages=pages - 1)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _check_target(out_dir: Path) -> None:
+    """Refuse to replace an index.html or trusts/ folder that cocwatch did not write."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(
+            f"--out {out_dir} is a file, not a folder. Give a folder for the report "
+            "(it is created when missing)."
+        )
+    index = out_dir / "index.html"
+    if index.exists() and not _is_ours(index):
+        raise UsageError(
+            f"{index} exists and was not written by cocwatch, so the report will not replace "
+            "it. Choose an empty or new folder for --out."
+        )
+    trusts = out_dir / TRUSTS_DIR
+    if trusts.exists() and not (index.exists() and trusts.is_dir()):
+        raise UsageError(
+            f"{trusts} exists but is not part of a cocwatch report, so the report will not "
+            "replace it. Choose an empty or new folder for --out."
+        )
+
+
+def _is_ours(index: Path) -> bool:
+    try:
+        with index.open(encoding="utf-8", errors="replace") as handle:
+            head = handle.read(2048)
+    except OSError:
+        return False
+    return MARKER in head
+
+
+def _move_into_place(staging: Path, out_dir: Path) -> None:
+    """Swap the staged site in: trusts/ by renames, index.html last (each step atomic)."""
+    if not out_dir.exists():
+        # Whole site at once when nothing is there yet (a rename within one folder).
+        staging.rename(out_dir)
+        return
+    old = out_dir / f".{TRUSTS_DIR}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    current = out_dir / TRUSTS_DIR
+    if current.exists():
+        current.rename(old)
+    (staging / TRUSTS_DIR).rename(current)
+    (staging / "index.html").replace(out_dir / "index.html")
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _unwritable(out_dir: Path, exc: OSError) -> ExternalError:
+    return ExternalError(
+        f"Cannot write the report to {out_dir}: {exc.strerror or exc}. Check that the folder "
+        "(or its parent) is writable and that the disk is not full, or choose another --out."
+    )
