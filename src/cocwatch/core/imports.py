@@ -1,0 +1,300 @@
+"""Plan an import of official figures: what to add, replace or leave alone, per Trust.
+
+Pure: figures already read from a file come in, with the registry; a plan comes out. A figure
+is identified by (Trust, cohort, measure, as_of). An import never duplicates one: a final
+figure replaces a provisional one, a revised official figure replaces the old official one,
+a provisional figure never replaces a final one, and a figure recorded from another kind of
+source (a Board paper, say) is kept and reported rather than overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from cocwatch.core.models import (
+    COHORTS,
+    MEASURE_PREFERENCE,
+    Cohort,
+    Figure,
+    Measure,
+    Quality,
+    Registry,
+    Trust,
+)
+
+PUBLICATION = "NHS England, Maternity Services Monthly Statistics"
+_SAME_PERCENT = 0.05  # rates are published to one decimal place
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class OfficialFigure:
+    """One figure read from an official file, for the provider with ODS code `ods`."""
+
+    ods: str
+    org_name: str
+    cohort: Cohort
+    measure: Measure
+    as_of: date
+    percent: float | None
+    numerator: int | None
+    denominator: int | None
+    quality: Quality
+    provisional: bool
+    line: int  # where it starts in the file, for messages
+
+    @property
+    def key(self) -> tuple[Cohort, Measure, date]:
+        return (self.cohort, self.measure, self.as_of)
+
+    @property
+    def value(self) -> float:
+        """The percentage: the published rate, or computed from the counts."""
+        if self.percent is not None:
+            return self.percent
+        assert self.numerator is not None and self.denominator
+        return round(100 * self.numerator / self.denominator, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where imported figures come from, for their `source`."""
+
+    url: str
+    retrieved: date
+    publication: str = PUBLICATION
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """An existing figure (entry `index` of the Trust's figures) and what replaces it."""
+
+    index: int
+    old: Figure
+    new: OfficialFigure
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A figure recorded from another source that differs from the official one: kept."""
+
+    index: int
+    old: Figure
+    new: OfficialFigure
+
+
+@dataclass(frozen=True, slots=True)
+class TrustImport:
+    """What an import does to one Trust."""
+
+    trust: Trust
+    added: tuple[OfficialFigure, ...] = ()
+    replaced: tuple[Replacement, ...] = ()
+    unchanged: tuple[OfficialFigure, ...] = ()
+    kept: tuple[Kept, ...] = ()
+
+    @property
+    def changes(self) -> int:
+        return len(self.added) + len(self.replaced)
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """An ODS code in the file that no Trust in the registry has."""
+
+    ods: str
+    name: str
+    figures: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """The whole import: per Trust, and the codes that matched no Trust."""
+
+    trusts: tuple[TrustImport, ...]
+    unmatched: tuple[Unmatched, ...]
+
+    def total(self, what: str) -> int:
+        return sum(len(getattr(t, what)) for t in self.trusts)
+
+    @property
+    def changes(self) -> int:
+        return sum(t.changes for t in self.trusts)
+
+
+def _order(figure: OfficialFigure) -> tuple[date, int, int]:
+    return (
+        figure.as_of,
+        COHORTS.index(figure.cohort),
+        MEASURE_PREFERENCE.index(figure.measure),
+    )
+
+
+def plan_import(registry: Registry, figures: tuple[OfficialFigure, ...]) -> ImportPlan:
+    """Compare official figures with the registry: added, replaced, unchanged, kept."""
+    by_ods = {t.ods.upper(): t for t in registry.trusts}
+    incoming: dict[str, list[OfficialFigure]] = {}
+    unmatched: dict[str, list[OfficialFigure]] = {}
+    for figure in figures:
+        trust = by_ods.get(figure.ods.upper())
+        if trust is None:
+            unmatched.setdefault(figure.ods.upper(), []).append(figure)
+        else:
+            incoming.setdefault(trust.id, []).append(figure)
+    trusts = [
+        _plan_trust(trust, sorted(incoming[trust.id], key=_order))
+        for trust in registry.trusts
+        if trust.id in incoming
+    ]
+    trusts.sort(key=lambda t: (t.trust.name.lower(), t.trust.id))
+    missing = tuple(
+        Unmatched(ods, found[0].org_name, len(found)) for ods, found in sorted(unmatched.items())
+    )
+    return ImportPlan(tuple(trusts), missing)
+
+
+def _plan_trust(trust: Trust, figures: list[OfficialFigure]) -> TrustImport:
+    existing: dict[tuple[str, str, date], list[int]] = {}
+    for i, old in enumerate(trust.figures):
+        existing.setdefault((old.cohort, old.measure, old.as_of), []).append(i)
+    added: list[OfficialFigure] = []
+    replaced: list[Replacement] = []
+    unchanged: list[OfficialFigure] = []
+    kept: list[Kept] = []
+    for new in figures:
+        indexes = existing.get(new.key)
+        if not indexes:
+            added.append(new)
+            continue
+        # Compare with the official figure already there, if there is one.
+        index = next((i for i in indexes if trust.figures[i].source.kind == "msds"), indexes[0])
+        old = trust.figures[index]
+        if _same(old, new) or (new.provisional and not old.provisional):
+            unchanged.append(new)
+        elif old.provisional and not new.provisional:
+            replaced.append(Replacement(index, old, new, "final replaces provisional"))
+        elif old.source.kind == "msds" or old.provisional:
+            replaced.append(Replacement(index, old, new, "revised"))
+        else:
+            kept.append(Kept(index, old, new))
+    return TrustImport(trust, tuple(added), tuple(replaced), tuple(unchanged), tuple(kept))
+
+
+def _same(old: Figure, new: OfficialFigure) -> bool:
+    return (
+        old.provisional == new.provisional
+        and abs(old.value - new.value) < _SAME_PERCENT
+        and old.numerator == new.numerator
+        and old.denominator == new.denominator
+        and old.quality == new.quality
+    )
+
+
+def month_title(as_of: date, *, provisional: bool, publication: str = PUBLICATION) -> str:
+    """The citation title of a monthly file, e.g. '…, October 2025 (provisional)'."""
+    kind = "provisional" if provisional else "final"
+    return f"{publication}, {_MONTHS[as_of.month - 1]} {as_of.year} ({kind})"
+
+
+def figure_entry(
+    figure: OfficialFigure, provenance: Provenance, *, old: Figure | None = None
+) -> dict[str, Any]:
+    """The registry entry (plain values, in the registry's key order) for an official figure."""
+    entry: dict[str, Any] = {"cohort": figure.cohort, "measure": figure.measure}
+    if figure.percent is not None:
+        entry["percent"] = figure.percent
+    if figure.numerator is not None and figure.denominator:
+        entry["numerator"] = figure.numerator
+        entry["denominator"] = figure.denominator
+    entry["as_of"] = figure.as_of
+    entry["provisional"] = figure.provisional
+    entry["quality"] = figure.quality
+    entry["source"] = {
+        "url": provenance.url,
+        "title": month_title(
+            figure.as_of, provisional=figure.provisional, publication=provenance.publication
+        ),
+        "kind": "msds",
+        "retrieved": provenance.retrieved,
+    }
+    if old is not None and old.notes:
+        entry["notes"] = old.notes  # a note written by hand outlives a revised figure
+    return entry
+
+
+def _figure_data(figure: OfficialFigure) -> dict[str, Any]:
+    return {
+        "cohort": figure.cohort,
+        "measure": figure.measure,
+        "as_of": figure.as_of.isoformat(),
+        "percent": figure.value,
+        "numerator": figure.numerator,
+        "denominator": figure.denominator,
+        "quality": figure.quality,
+        "provisional": figure.provisional,
+        "line": figure.line,
+    }
+
+
+def _old_data(figure: Figure) -> dict[str, Any]:
+    return {
+        "percent": figure.percent,
+        "numerator": figure.numerator,
+        "denominator": figure.denominator,
+        "quality": figure.quality,
+        "provisional": figure.provisional,
+        "source": {"url": figure.source.url, "title": figure.source.title,
+                   "kind": figure.source.kind},
+    }  # fmt: skip
+
+
+def summary_rows(plan: ImportPlan) -> list[dict[str, Any]]:
+    """One row per Trust in the file: counts of added, replaced, unchanged and kept figures."""
+    return [
+        {
+            "trust": t.trust.id,
+            "ods": t.trust.ods,
+            "name": t.trust.name,
+            "added": len(t.added),
+            "replaced": len(t.replaced),
+            "unchanged": len(t.unchanged),
+            "kept": len(t.kept),
+        }
+        for t in plan.trusts
+    ]
+
+
+def plan_data(plan: ImportPlan) -> dict[str, Any]:
+    """The plan as plain JSON-ready data (the stable interface for scripts)."""
+    return {
+        "summary": {
+            "trusts": len(plan.trusts),
+            "added": plan.total("added"),
+            "replaced": plan.total("replaced"),
+            "unchanged": plan.total("unchanged"),
+            "kept": plan.total("kept"),
+            "unmatched": len(plan.unmatched),
+        },
+        "trusts": [
+            {
+                "id": t.trust.id,
+                "ods": t.trust.ods,
+                "name": t.trust.name,
+                "added": [_figure_data(f) for f in t.added],
+                "replaced": [
+                    {"reason": r.reason, "old": _old_data(r.old), "new": _figure_data(r.new)}
+                    for r in t.replaced
+                ],
+                "unchanged": [_figure_data(f) for f in t.unchanged],
+                "kept": [{"old": _old_data(k.old), "new": _figure_data(k.new)} for k in t.kept],
+            }
+            for t in plan.trusts
+        ],
+        "unmatched": [{"ods": u.ods, "name": u.name, "figures": u.figures} for u in plan.unmatched],
+    }
