@@ -645,6 +645,10 @@ def _scalar(value: Any, *, flow: bool) -> str:
     wide = 1 << 30
     style = '"' if any(ch in text for ch in "\n\r\t\x85\u2028\u2029") else None
     if flow:
+        # PyYAML quotes any ':' in flow context; a web address reads back fine unquoted.
+        plain = _scalar(text, flow=False)
+        if plain == text and not set(text) & set(",[]{}") and _reads_back(plain, text):
+            return plain
         dumped = yaml.safe_dump(
             [text], default_flow_style=True, default_style=style, allow_unicode=True, width=wide
         )
@@ -654,3 +658,11 @@ def _scalar(value: Any, *, flow: bool) -> str:
     )
     out = dumped.rstrip("\n")
     return out[out.index(":") + 2 :] if style is None else out.split(": ", 1)[1]
+
+
+def _reads_back(plain: str, text: str) -> bool:
+    """Whether `plain` is read back as `text` inside a flow mapping."""
+    try:
+        return bool(yaml.safe_load("{k: " + plain + "}") == {"k": text})
+    except yaml.YAMLError:
+        return False

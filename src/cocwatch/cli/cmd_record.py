@@ -1,0 +1,337 @@
+"""`record figure|review|inspection`: add one entry to the registry file.
+
+Everything outside the new entry stays byte for byte as it was (comments, blank lines,
+quoting); the result is validated before it replaces the file, atomically and under a lock.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from cocwatch.cli.app import app
+from cocwatch.cli.common import Session, emit, find_trust, parse_date, session, today
+from cocwatch.errors import UsageError
+
+if TYPE_CHECKING:
+    from cocwatch.core.models import Registry, Trust
+    from cocwatch.edit import Change, EditResult
+
+record_app = typer.Typer(
+    help="Add one entry (a figure, a Board review, an inspection) to the registry file, "
+    "keeping every comment and all formatting.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(record_app, name="record")
+
+
+class CohortChoice(StrEnum):
+    all = "all"
+    ethnic_minority = "ethnic_minority"
+    most_deprived = "most_deprived"
+
+
+class MeasureChoice(StrEnum):
+    placed_by_28_weeks = "placed_by_28_weeks"
+    receiving_ongoing = "receiving_ongoing"
+    offered = "offered"
+    other = "other"
+
+
+class QualityChoice(StrEnum):
+    pass_ = "pass"
+    fail = "fail"
+    unknown = "unknown"
+
+
+class SourceKindChoice(StrEnum):
+    msds = "msds"
+    board_paper = "board_paper"
+    foi = "foi"
+    cqc = "cqc"
+    news = "news"
+    other = "other"
+
+
+class RatingChoice(StrEnum):
+    outstanding = "outstanding"
+    good = "good"
+    requires_improvement = "requires_improvement"
+    inadequate = "inadequate"
+    not_rated = "not_rated"
+
+
+TRUST_ARGUMENT = typer.Argument(
+    ..., metavar="TRUST", help="Trust id, ODS code or a unique part of its name."
+)
+REGISTRY_OPTION = typer.Option(
+    None,
+    "--registry",
+    "-r",
+    metavar="PATH",
+    help="The registry file to change (default: the global --registry, $COCWATCH_REGISTRY, "
+    "the config file, then the shipped registry).",
+)
+DRY_RUN_OPTION = typer.Option(
+    False, "--dry-run", "-n", help="Show the change as a diff; write nothing."
+)
+REPLACE_OPTION = typer.Option(
+    False, "--replace", help="Replace an entry for the same date instead of refusing."
+)
+
+
+def registry_file(s: Session, option: str | None) -> Path:
+    """The local registry file to change; a URL cannot be changed."""
+    from cocwatch.locations import is_url
+
+    location = option or s.registry_location.value
+    if is_url(location):
+        raise UsageError(
+            f"The registry is the web address {location}, and cocwatch can only change a "
+            "file on this computer. Download it, then pass the file with --registry PATH."
+        )
+    return Path(location).expanduser()
+
+
+def record(
+    s: Session,
+    path: Path,
+    name: str,
+    build: Any,
+    *,
+    dry_run: bool,
+    what: str,
+) -> None:
+    """Find the Trust, build the change from the latest registry, apply it and report."""
+    from cocwatch.edit import change_registry
+
+    def plan(registry: Registry) -> tuple[list[Change], tuple[Trust, str]]:
+        trust = find_trust(registry, name)
+        change, note = build(trust)
+        return [change], (trust, note)
+
+    result, (trust, note) = change_registry(path, plan, today=today(), dry_run=dry_run)
+    _report(s, result, trust, what=what, note=note)
+
+
+def _report(s: Session, result: EditResult, trust: Trust, *, what: str, note: str) -> None:
+    if not result.written:
+        emit(result.diff())
+        s.info(f"Dry run: {result.path} was not changed. Run again without --dry-run to write.")
+        return
+    s.info(f"Recorded {what} for {trust.name} ({trust.id}) in {result.path}.")
+    if note:
+        s.info(note)
+
+
+def _same_date_index(entries: tuple[Any, ...], match: Any) -> int | None:
+    return next((i for i, entry in enumerate(entries) if match(entry)), None)
+
+
+def _duplicate(trust: Trust, what: str, index: int | None, *, replace: bool) -> None:
+    if index is not None and not replace:
+        raise UsageError(
+            f"{trust.name} ({trust.id}) already has {what}. Use --replace to replace it, or "
+            "change it by hand in the registry file, then run `cocwatch validate`."
+        )
+
+
+@record_app.command("figure")
+def record_figure(
+    ctx: typer.Context,
+    trust: str = TRUST_ARGUMENT,
+    percent: float | None = typer.Option(
+        None, "--percent", "-p", help="The percentage (0 to 100), as published."
+    ),
+    numerator: int | None = typer.Option(
+        None,
+        "--numerator",
+        help="Women on the pathway (with --denominator, instead of or as well as --percent).",
+    ),
+    denominator: int | None = typer.Option(None, "--denominator", help="Women in the cohort."),
+    as_of: str = typer.Option(
+        ..., "--as-of", metavar="DATE", help="End of the period the figure describes (YYYY-MM-DD)."
+    ),
+    source_url: str = typer.Option(
+        ..., "--source-url", metavar="URL", help="Web address where the figure was published."
+    ),
+    source_title: str | None = typer.Option(
+        None, "--source-title", metavar="TEXT", help="Title of the document, e.g. a Board paper."
+    ),
+    source_kind: SourceKindChoice = typer.Option(
+        SourceKindChoice.other, "--source-kind", help="What kind of document the source is."
+    ),
+    retrieved: str | None = typer.Option(
+        None, "--retrieved", metavar="DATE", help="When you read the source (default: today)."
+    ),
+    cohort: CohortChoice = typer.Option(CohortChoice.all, "--cohort", help="Which women."),
+    measure: MeasureChoice = typer.Option(
+        MeasureChoice.placed_by_28_weeks, "--measure", help="What was counted."
+    ),
+    provisional: bool = typer.Option(
+        False, "--provisional", help="The figure is provisional (to be revised)."
+    ),
+    quality: QualityChoice = typer.Option(
+        QualityChoice.unknown, "--quality", help="The MSDS data-quality result, if known."
+    ),
+    note: str | None = typer.Option(None, "--note", help="A note kept with the figure."),
+    replace: bool = REPLACE_OPTION,
+    dry_run: bool = DRY_RUN_OPTION,
+    registry: str | None = REGISTRY_OPTION,
+) -> None:
+    """Add a figure (a percentage of a cohort at a date, with its source) to a Trust."""
+    from cocwatch.edit import Append, Replace
+
+    s = session(ctx)
+    path = registry_file(s, registry)
+    if percent is None and (numerator is None or denominator is None):
+        raise UsageError(
+            "Give the figure as --percent P, or as --numerator N --denominator D (or both)."
+        )
+    if (numerator is None) != (denominator is None):
+        raise UsageError("Give --numerator and --denominator together.")
+    entry: dict[str, Any] = {"cohort": cohort.value, "measure": measure.value}
+    if percent is not None:
+        entry["percent"] = percent
+    if numerator is not None:
+        entry |= {"numerator": numerator, "denominator": denominator}
+    day = _required_date(as_of, "--as-of")
+    entry["as_of"] = day
+    if provisional:
+        entry["provisional"] = True
+    if quality is not QualityChoice.unknown:
+        entry["quality"] = quality.value
+    source: dict[str, Any] = {"url": source_url}
+    if source_title:
+        source["title"] = source_title
+    source["kind"] = source_kind.value
+    source["retrieved"] = parse_date(retrieved, "--retrieved") or today()
+    entry["source"] = source
+    if note:
+        entry["notes"] = note
+
+    def build(found: Trust) -> tuple[Change, str]:
+        index = _same_date_index(
+            found.figures,
+            lambda f: (f.cohort, f.measure, f.as_of) == (cohort.value, measure.value, day),
+        )
+        if index is not None:
+            old = found.figures[index]
+            _duplicate(
+                found,
+                f"a figure for cohort {cohort.value}, measure {measure.value}, as of "
+                f"{day.isoformat()} ({old.value:g}%)",
+                index,
+                replace=replace,
+            )
+            return Replace(found.id, ("figures",), index, entry), ""
+        return Append(found.id, ("figures",), (entry,)), ""
+
+    record(s, path, trust, build, dry_run=dry_run, what="a figure")
+
+
+@record_app.command("review")
+def record_review(
+    ctx: typer.Context,
+    trust: str = TRUST_ARGUMENT,
+    on: str = typer.Option(
+        ..., "--date", metavar="DATE", help="Date of the Board meeting (YYYY-MM-DD)."
+    ),
+    url: str | None = typer.Option(None, "--url", help="Web address of the Board papers."),
+    note: str | None = typer.Option(None, "--note", help="What the Board reviewed or decided."),
+    replace: bool = REPLACE_OPTION,
+    dry_run: bool = DRY_RUN_OPTION,
+    registry: str | None = REGISTRY_OPTION,
+) -> None:
+    """Add a Board review of Continuity of Carer progress to a Trust's plan.
+
+    A Trust with no plan recorded gets `plan: {status: unknown}` to hold the review: a
+    review does not show that a plan exists. Set the status by hand when you know it.
+    """
+    from cocwatch.edit import Append, Replace
+
+    s = session(ctx)
+    path = registry_file(s, registry)
+    day = _required_date(on, "--date")
+    entry: dict[str, Any] = {"date": day}
+    if url:
+        entry["url"] = url
+    if note:
+        entry["note"] = note
+
+    def build(found: Trust) -> tuple[Change, str]:
+        key = ("plan", "board_reviews")
+        if found.plan is None:
+            note = (
+                "No plan was recorded for this Trust, so 'plan:' was added with "
+                "'status: unknown'; set the status when you know it."
+            )
+            return Append(found.id, key, (entry,), {"status": "unknown"}), note
+        index = _same_date_index(found.plan.board_reviews, lambda r: r.date == day)
+        _duplicate(found, f"a Board review on {day.isoformat()}", index, replace=replace)
+        if index is not None:
+            return Replace(found.id, key, index, entry), ""
+        return Append(found.id, key, (entry,)), ""
+
+    record(s, path, trust, build, dry_run=dry_run, what="a Board review")
+
+
+@record_app.command("inspection")
+def record_inspection(
+    ctx: typer.Context,
+    trust: str = TRUST_ARGUMENT,
+    on: str = typer.Option(
+        ..., "--date", metavar="DATE", help="Date of the inspection report (YYYY-MM-DD)."
+    ),
+    rating: RatingChoice = typer.Option(..., "--rating", help="The rating given."),
+    body: str = typer.Option("CQC", "--body", help="Who inspected."),
+    service: str = typer.Option("maternity", "--service", help="The service inspected."),
+    url: str | None = typer.Option(None, "--url", help="Web address of the report."),
+    note: str | None = typer.Option(None, "--note", help="A note kept with the inspection."),
+    replace: bool = REPLACE_OPTION,
+    dry_run: bool = DRY_RUN_OPTION,
+    registry: str | None = REGISTRY_OPTION,
+) -> None:
+    """Add an inspection of a Trust's maternity service (usually by the CQC)."""
+    from cocwatch.edit import Append, Replace
+
+    s = session(ctx)
+    path = registry_file(s, registry)
+    day = _required_date(on, "--date")
+    entry: dict[str, Any] = {
+        "date": day,
+        "body": body,
+        "service": service,
+        "rating": rating.value,
+    }
+    if url:
+        entry["url"] = url
+    if note:
+        entry["notes"] = note
+
+    def build(found: Trust) -> tuple[Change, str]:
+        index = _same_date_index(
+            found.inspections,
+            lambda i: (
+                (i.date, i.body.lower(), i.service.lower()) == (day, body.lower(), service.lower())
+            ),
+        )
+        _duplicate(
+            found, f"a {body} inspection of {service} on {day.isoformat()}", index, replace=replace
+        )
+        if index is not None:
+            return Replace(found.id, ("inspections",), index, entry), ""
+        return Append(found.id, ("inspections",), (entry,)), ""
+
+    record(s, path, trust, build, dry_run=dry_run, what="an inspection")
+
+
+def _required_date(value: str, option: str) -> date:
+    parsed = parse_date(value, option)
+    assert parsed is not None
+    return parsed
