@@ -1,17 +1,55 @@
 """Assessment of Trusts against targets and transparency duties (SPEC §4).
 
-Pure: registry models and an as-of date in, frozen result objects out. No clock, no I/O.
-The result types below are the contract used by `check`, `letter`, `watch` and `report`.
+Pure: registry models, an as-of date and thresholds in, frozen result objects out. No clock,
+no I/O; imports only the standard library and ``cocwatch.core``. The result types below are
+the contract used by `check`, `letter`, `watch` and `report`, and the label tables
+(`STATUS_LABELS`, `STATUS_SYMBOLS`, `FINDING_LABELS`, ...) give them their words.
+
+How `assess_trust` decides, in brief (the README's "How check decides" has the details):
+
+- only figures dated on or before the as-of date D count;
+- each cohort gets a benchmark (``cocwatch.core.targets``): chosen, local, national or
+  reference; F is its latest figure (same date: measure preference, then final over
+  provisional, then the one listed last);
+- status, first that applies: no_target, no_data, met, missed, behind, on_track;
+- findings are the transparency duties the Trust is not meeting, one per code;
+- a trend is the least-squares line through the last 365 days of F's measure.
+
+Numbers in the results are rounded for people: `expected` and `gap` to one decimal place
+(`gap` is the latest percent minus the rounded `expected`, so the two always add up),
+`points_per_year` to two. Statuses are decided on the unrounded values.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
-from typing import Literal
 
-from cocwatch.core.models import Cohort, Figure, Registry, Thresholds, Trust
+from cocwatch.core.models import (
+    COHORTS,
+    MEASURE_PREFERENCE,
+    Cohort,
+    Figure,
+    Registry,
+    Target,
+    Thresholds,
+    Trust,
+)
+from cocwatch.core.targets import Benchmark as Benchmark
+from cocwatch.core.targets import (
+    NationalChoice,
+    choose_benchmark,
+    expected_level,
+    highest,
+    latest_due,
+    national_benchmarks,
+    next_due,
+)
+from cocwatch.core.targets import Origin as Origin
+from cocwatch.core.targets import Step as Step
 
 
 class Severity(StrEnum):
@@ -29,7 +67,7 @@ class Severity(StrEnum):
 _SEVERITY_RANK = {Severity.OK: 0, Severity.WARN: 1, Severity.FAIL: 2}
 
 
-def worst(severities: list[Severity] | tuple[Severity, ...]) -> Severity:
+def worst(severities: Iterable[Severity]) -> Severity:
     """Return the worst of some severities (ok when there are none)."""
     return max(severities, key=lambda s: s.rank, default=Severity.OK)
 
@@ -45,26 +83,123 @@ class Status(StrEnum):
     ON_TRACK = "on_track"
 
 
-Origin = Literal["chosen", "local", "national", "reference"]
+STATUS_SEVERITY: dict[Status, Severity] = {
+    Status.NO_TARGET: Severity.OK,
+    Status.NO_DATA: Severity.WARN,
+    Status.MET: Severity.OK,
+    Status.MISSED: Severity.FAIL,
+    Status.BEHIND: Severity.WARN,
+    Status.ON_TRACK: Severity.OK,
+}
+
+# ------------------------------------------------------------------ words for people
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.NO_TARGET: "No target",
+    Status.NO_DATA: "No data",
+    Status.MET: "Met",
+    Status.MISSED: "Missed",
+    Status.BEHIND: "Behind",
+    Status.ON_TRACK: "On track",
+}
+# Symbols carry the meaning without colour; all are one terminal cell wide.
+STATUS_SYMBOLS: dict[Status, str] = {
+    Status.NO_TARGET: "–",
+    Status.NO_DATA: "?",
+    Status.MET: "✓",
+    Status.MISSED: "✗",
+    Status.BEHIND: "▼",
+    Status.ON_TRACK: "▲",
+}
+STATUS_DESCRIPTIONS: dict[Status, str] = {
+    Status.NO_TARGET: "No target applies: neither the Trust's plan nor a national target "
+    "sets a level for this group.",
+    Status.NO_DATA: "There is a target, but no figure has been recorded.",
+    Status.MET: "The latest figure reaches the highest milestone.",
+    Status.MISSED: "A milestone has passed and the latest figure is below it.",
+    Status.BEHIND: "The latest figure is below the level expected on its date, by more "
+    "than the tolerance.",
+    Status.ON_TRACK: "The latest figure is at, above or close to the level expected on its date.",
+}
+SEVERITY_LABELS: dict[Severity, str] = {
+    Severity.OK: "OK",
+    Severity.WARN: "Needs attention",
+    Severity.FAIL: "Failing",
+}
+SEVERITY_SYMBOLS: dict[Severity, str] = {
+    Severity.OK: "✓",
+    Severity.WARN: "!",
+    Severity.FAIL: "✗",
+}
+COHORT_LABELS: dict[str, str] = {
+    "all": "all women",
+    "ethnic_minority": "women from ethnic-minority groups",
+    "most_deprived": "women from the most deprived areas",
+}
+MEASURE_LABELS: dict[str, str] = {
+    "placed_by_28_weeks": "placed on a continuity of carer pathway by 28 weeks",
+    "receiving_ongoing": "receiving continuity of carer",
+    "offered": "offered continuity of carer",
+    "other": "continuity of carer (other measure)",
+}
+ORIGIN_LABELS: dict[str, str] = {
+    "chosen": "the chosen national target",
+    "local": "the Trust's own plan",
+    "national": "the national target",
+    "reference": "a withdrawn national target, for reference",
+}
+FINDING_CODES: tuple[str, ...] = (
+    "no_plan",
+    "plan_unknown",
+    "plan_paused",
+    "plan_unpublished",
+    "not_coproduced",
+    "board_review_overdue",
+    "stale_data",
+    "data_quality_failed",
+    "targeted_data_missing",
+    "targeted_gap",
+)
+FINDING_LABELS: dict[str, str] = {
+    "no_plan": "No plan",
+    "plan_unknown": "Plan not known",
+    "plan_paused": "Plan paused",
+    "plan_unpublished": "Plan not published",
+    "not_coproduced": "Plan not co-produced",
+    "board_review_overdue": "Board review overdue",
+    "stale_data": "Figures out of date",
+    "data_quality_failed": "Data quality failed",
+    "targeted_data_missing": "No figures for targeted groups",
+    "targeted_gap": "Targeted group behind",
+}
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One milestone of a benchmark: `percent` by `due`."""
-
-    due: date
-    percent: float
-    target_id: str | None = None  # the national target behind it, if any
-    withdrawn_on: date | None = None
+def long_date(day: date) -> str:
+    """A date as people write it in the UK: 23 November 2026."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-@dataclass(frozen=True, slots=True)
-class Benchmark:
-    """The milestones a cohort is judged against, sorted by due date."""
+def percent_text(value: float) -> str:
+    """A percentage for a sentence: 51% for a whole number, else one decimal (17.2%)."""
+    return f"{value:g}%" if float(value).is_integer() else f"{value:.1f}%"
 
-    origin: Origin
-    steps: tuple[Step, ...]
-    start: date | None  # where the trajectory starts from 0% (plan published / first set_on)
+
+# ------------------------------------------------------------------ result types
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +208,7 @@ class Trend:
 
     points_per_year: float
     projected_date: date | None
+    points: int = 0  # how many figures (one per date) the line goes through
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +225,16 @@ class CohortAssessment:
     gap: float | None
     trend: Trend | None
 
+    @property
+    def label(self) -> str:
+        """The status in words, e.g. 'Behind'."""
+        return STATUS_LABELS[self.status]
+
+    @property
+    def symbol(self) -> str:
+        """The status as one symbol, e.g. '▼'."""
+        return STATUS_SYMBOLS[self.status]
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -97,6 +243,11 @@ class Finding:
     code: str
     severity: Severity
     message: str
+
+    @property
+    def label(self) -> str:
+        """A short title, e.g. 'Board review overdue'."""
+        return FINDING_LABELS.get(self.code, self.code.replace("_", " ").capitalize())
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +259,14 @@ class TrustAssessment:
     cohorts: tuple[CohortAssessment, ...]
     findings: tuple[Finding, ...]
 
+    def cohort(self, cohort: str) -> CohortAssessment:
+        """The assessment of one cohort ('all', 'ethnic_minority', 'most_deprived')."""
+        return next(c for c in self.cohorts if c.cohort == cohort)
+
+    def finding(self, code: str) -> Finding | None:
+        """The finding with this code, if the Trust has it."""
+        return next((f for f in self.findings if f.code == code), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
@@ -115,6 +274,8 @@ class Assessment:
 
     as_of: date
     trusts: tuple[TrustAssessment, ...]
+    target_id: str | None = None  # the national target chosen with --target, if any
+    thresholds: Thresholds | None = None
 
     def summary(self) -> dict[str, int]:
         """Count the assessed Trusts by severity."""
@@ -122,6 +283,324 @@ class Assessment:
         for t in self.trusts:
             counts[t.severity.value] += 1
         return counts
+
+    @property
+    def severity(self) -> Severity:
+        """The worst severity of any assessed Trust (ok when none)."""
+        return worst(t.severity for t in self.trusts)
+
+
+# ------------------------------------------------------------------ the rules
+
+# Statuses are decided on exact values; this absorbs floating-point noise in the
+# interpolation, so a figure exactly `tolerance_points` below expected is not behind.
+_EPSILON = 1e-9
+_DAYS_PER_YEAR = 365.25
+_TREND_WINDOW = timedelta(days=365)
+_MEASURE_RANK = {m: i for i, m in enumerate(MEASURE_PREFERENCE)}
+_TARGETED: tuple[Cohort, ...] = ("ethnic_minority", "most_deprived")
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What stays the same for every Trust in one run."""
+
+    as_of: date
+    thresholds: Thresholds
+    national: dict[Cohort, NationalChoice]
+
+
+def _context(
+    registry: Registry, *, as_of: date, thresholds: Thresholds, target_id: str | None
+) -> _Context:
+    chosen: Target | None = None
+    if target_id is not None:
+        chosen = registry.national.target(target_id)
+        if chosen is None:
+            known = ", ".join(t.id for t in registry.national.targets) or "none"
+            raise ValueError(f"no national target has the id {target_id!r} (known: {known})")
+    national = national_benchmarks(registry.national.targets, as_of=as_of, chosen=chosen)
+    return _Context(as_of=as_of, thresholds=thresholds, national=national)
+
+
+def _preference(indexed: tuple[int, Figure]) -> tuple[date, int, bool, int]:
+    """Sort key: the last figure in this order is the one F (SPEC §4) picks."""
+    index, figure = indexed
+    return (figure.as_of, -_MEASURE_RANK[figure.measure], not figure.provisional, index)
+
+
+def _by_cohort(figures: Sequence[Figure], as_of: date) -> dict[Cohort, list[Figure]]:
+    """The figures that count on `as_of`, per cohort, sorted once so the last is F."""
+    grouped: dict[Cohort, list[tuple[int, Figure]]] = {c: [] for c in COHORTS}
+    for index, figure in enumerate(figures):
+        if figure.as_of <= as_of:
+            grouped[figure.cohort].append((index, figure))
+    return {
+        cohort: [f for _, f in sorted(items, key=_preference)] for cohort, items in grouped.items()
+    }
+
+
+def _rounded(value: float, places: int) -> float:
+    return round(value, places) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def trend_line(
+    figures: Sequence[Figure], latest: Figure | None, benchmark: Benchmark | None, as_of: date
+) -> Trend | None:
+    """The least-squares line through the last year of F's measure (SPEC §4, "Trend").
+
+    `figures` are one cohort's figures sorted by `_preference`. One point per date: where a
+    provisional and a final figure share a date, the final one.
+    """
+    if latest is None:
+        return None
+    since = as_of - _TREND_WINDOW
+    points: dict[date, float] = {}
+    for figure in figures:
+        if figure.measure == latest.measure and since <= figure.as_of <= as_of:
+            points[figure.as_of] = figure.value  # later in the order = preferred
+    n = len(points)
+    if n < 3:
+        return None
+    xs = [d.toordinal() for d in points]
+    ys = list(points.values())
+    mean_x = sum(xs) / n
+    mean_y = sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    slope = sxy / sxx  # points per day; sxx > 0 as the dates are distinct
+    projected: date | None = None
+    if slope > 0 and benchmark is not None:
+        goal = highest(benchmark).percent
+        if latest.value < goal:
+            day = math.ceil(mean_x + (goal - mean_y) / slope)
+            if 1 <= day <= date.max.toordinal():
+                projected = date.fromordinal(day)
+    return Trend(
+        points_per_year=_rounded(slope * _DAYS_PER_YEAR, 2), projected_date=projected, points=n
+    )
+
+
+def assess_cohort(
+    cohort: Cohort,
+    figures: Sequence[Figure],
+    benchmark: Benchmark | None,
+    *,
+    as_of: date,
+    thresholds: Thresholds,
+) -> CohortAssessment:
+    """Assess one cohort: `figures` are its figures up to `as_of`, sorted by preference."""
+    latest = figures[-1] if figures else None
+    trend = trend_line(figures, latest, benchmark, as_of)
+    expected: float | None = None
+    gap: float | None = None
+    step: Step | None = None
+    if benchmark is None:
+        status = Status.NO_TARGET
+    elif latest is None:
+        status = Status.NO_DATA
+        step = next_due(benchmark, as_of) or latest_due(benchmark, as_of)
+    else:
+        value = latest.value
+        exact = expected_level(benchmark, latest.as_of)
+        expected = _rounded(exact, 1)
+        gap = _rounded(value - expected, 1)
+        top = highest(benchmark)
+        due = latest_due(benchmark, as_of)
+        if value >= top.percent:
+            status, step = Status.MET, top
+        elif due is not None and value < due.percent:
+            status, step = Status.MISSED, due
+        else:
+            behind = value < exact - thresholds.tolerance_points - _EPSILON
+            status = Status.BEHIND if behind else Status.ON_TRACK
+            step = next_due(benchmark, latest.as_of) or benchmark.steps[-1]
+    severity = STATUS_SEVERITY[status]
+    if benchmark is not None and benchmark.origin == "reference" and severity is Severity.FAIL:
+        severity = Severity.WARN  # withdrawn targets are context, not a failure
+    return CohortAssessment(
+        cohort=cohort,
+        status=status,
+        severity=severity,
+        latest=latest,
+        benchmark=benchmark,
+        deciding_step=step,
+        expected=expected,
+        gap=gap,
+        trend=trend,
+    )
+
+
+def _plan_findings(trust: Trust, as_of: date, thresholds: Thresholds) -> list[Finding]:
+    plan = trust.plan
+    found: list[Finding] = []
+    if plan is not None and plan.status == "none":
+        found.append(
+            Finding(
+                "no_plan",
+                Severity.FAIL,
+                "The Trust is recorded as having no Continuity of Carer plan. Ask the Board "
+                "to adopt one, with milestones for all women and first for the groups with "
+                "the poorest outcomes.",
+            )
+        )
+    if plan is None or plan.status == "unknown":
+        found.append(
+            Finding(
+                "plan_unknown",
+                Severity.WARN,
+                "Nobody has recorded this Trust's Continuity of Carer plan yet. Ask for it: "
+                f"`cocwatch letter foi {trust.id}` drafts a Freedom of Information request "
+                "for the plan, Board papers and figures; then record the answer in the "
+                "registry.",
+            )
+        )
+    if plan is None:
+        return found
+    if plan.status == "paused":
+        found.append(
+            Finding(
+                "plan_paused",
+                Severity.WARN,
+                "The Trust's Continuity of Carer plan is paused. Ask the Board why, what "
+                "it needs to restart, and when it will report progress again.",
+            )
+        )
+    if plan.status in ("active", "paused") and not plan.url:
+        found.append(
+            Finding(
+                "plan_unpublished",
+                Severity.WARN,
+                f"The Trust has a plan ({plan.status}), but no published copy is recorded. "
+                "Ask the Trust to publish it, or record its web address in the registry.",
+            )
+        )
+    if plan.coproduced == "no":
+        found.append(
+            Finding(
+                "not_coproduced",
+                Severity.WARN,
+                "The plan was not co-produced with the women who use the service. Ask the "
+                "Trust to review it with the Maternity and Neonatal Voices Partnership "
+                "(MNVP).",
+            )
+        )
+    if plan.status in ("active", "paused"):
+        days = thresholds.board_review_days
+        reviews = [r.date for r in plan.board_reviews if r.date <= as_of]
+        last = max(reviews, default=None)
+        if last is None or (as_of - last).days > days:
+            since = (
+                f"the last one recorded was on {long_date(last)}"
+                if last
+                else "none is recorded at all"
+            )
+            found.append(
+                Finding(
+                    "board_review_overdue",
+                    Severity.WARN,
+                    "No Board review of Continuity of Carer progress is recorded in the "
+                    f"{days} days up to {long_date(as_of)} ({since}). Check the latest "
+                    "public Board papers and record any review with "
+                    f"`cocwatch record review {trust.id}`.",
+                )
+            )
+    return found
+
+
+def _data_findings(
+    trust: Trust,
+    by_cohort: dict[Cohort, list[Figure]],
+    as_of: date,
+    thresholds: Thresholds,
+) -> list[Finding]:
+    found: list[Finding] = []
+    latest = {c: figs[-1] for c, figs in by_cohort.items() if figs}
+    stale = [
+        (c, f) for c, f in latest.items() if (as_of - f.as_of).days > thresholds.stale_after_days
+    ]
+    if stale:
+        listed = "; ".join(
+            f"{COHORT_LABELS[c]}, {long_date(f.as_of)} ({(as_of - f.as_of).days} days old)"
+            for c, f in stale
+        )
+        found.append(
+            Finding(
+                "stale_data",
+                Severity.WARN,
+                f"The latest figures are more than {thresholds.stale_after_days} days old "
+                f"on {long_date(as_of)}: {listed}. Look for newer figures in the NHS "
+                "Maternity Services Monthly Statistics or the Board papers, and record them.",
+            )
+        )
+    main = latest.get("all")
+    if main is not None and main.quality == "fail":
+        found.append(
+            Finding(
+                "data_quality_failed",
+                Severity.WARN,
+                f"The latest figure for all women ({percent_text(main.value)} on "
+                f"{long_date(main.as_of)}) failed the MSDS data-quality check, so it may "
+                "not show the true picture. Ask the Trust how it is fixing its recording.",
+            )
+        )
+    if latest:
+        missing = [c for c in _TARGETED if c not in latest]
+        if missing:
+            who = " or ".join(COHORT_LABELS[c] for c in missing)
+            found.append(
+                Finding(
+                    "targeted_data_missing",
+                    Severity.WARN,
+                    f"The Trust has figures, but none for {who}: the groups with the poorest "
+                    "outcomes, whom the rollout was meant to reach first. Ask for figures "
+                    "by ethnicity and deprivation.",
+                )
+            )
+    all_by_key: dict[tuple[date, str], Figure] = {}
+    for figure in by_cohort["all"]:
+        all_by_key[(figure.as_of, figure.measure)] = figure  # later = preferred
+    gaps = []
+    for cohort in _TARGETED:
+        own = latest.get(cohort)
+        if own is None:
+            continue
+        peer = all_by_key.get((own.as_of, own.measure))
+        if peer is not None and own.value < peer.value:
+            gaps.append(
+                f"{COHORT_LABELS[cohort]} {percent_text(own.value)} against "
+                f"{percent_text(peer.value)} for all women on {long_date(own.as_of)}"
+            )
+    if gaps:
+        found.append(
+            Finding(
+                "targeted_gap",
+                Severity.WARN,
+                f"Groups meant to be reached first are behind: {'; '.join(gaps)}. Ask "
+                "the Trust how it will prioritise them.",
+            )
+        )
+    return found
+
+
+def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
+    by_cohort = _by_cohort(trust.figures, ctx.as_of)
+    cohorts = tuple(
+        assess_cohort(
+            cohort,
+            by_cohort[cohort],
+            choose_benchmark(cohort, trust.plan, ctx.national),
+            as_of=ctx.as_of,
+            thresholds=ctx.thresholds,
+        )
+        for cohort in COHORTS
+    )
+    findings = _plan_findings(trust, ctx.as_of, ctx.thresholds)
+    findings += _data_findings(trust, by_cohort, ctx.as_of, ctx.thresholds)
+    severity = worst([*(c.severity for c in cohorts), *(f.severity for f in findings)])
+    return TrustAssessment(
+        trust=trust, severity=severity, cohorts=cohorts, findings=tuple(findings)
+    )
 
 
 def assess_trust(
@@ -132,8 +611,13 @@ def assess_trust(
     thresholds: Thresholds,
     target_id: str | None = None,
 ) -> TrustAssessment:
-    """Assess one Trust on `as_of` (SPEC §4)."""
-    raise NotImplementedError
+    """Assess one Trust on `as_of` (SPEC §4).
+
+    `target_id` names a national target to judge its cohort against (origin ``chosen``);
+    an unknown id raises ValueError (the CLI checks it first and reports a usage error).
+    """
+    ctx = _context(registry, as_of=as_of, thresholds=thresholds, target_id=target_id)
+    return _assess(trust, ctx)
 
 
 def assess(
@@ -144,12 +628,45 @@ def assess(
     thresholds: Thresholds,
     target_id: str | None = None,
 ) -> Assessment:
-    """Assess the given Trusts, ordered by region then name."""
-    ordered = sorted(trusts, key=lambda t: (t.region, t.name))
+    """Assess the given Trusts, ordered by region then name (then id)."""
+    ctx = _context(registry, as_of=as_of, thresholds=thresholds, target_id=target_id)
+    ordered = sorted(trusts, key=lambda t: (t.region, t.name, t.id))
     return Assessment(
         as_of=as_of,
-        trusts=tuple(
-            assess_trust(t, registry, as_of=as_of, thresholds=thresholds, target_id=target_id)
-            for t in ordered
-        ),
+        trusts=tuple(_assess(t, ctx) for t in ordered),
+        target_id=target_id,
+        thresholds=thresholds,
+    )
+
+
+def explain(ca: CohortAssessment) -> str:
+    """One sentence on a cohort's status, for people: figure, benchmark, expected level."""
+    who = COHORT_LABELS[ca.cohort].capitalize()
+    step = ca.deciding_step
+    bench = ""
+    if step is not None and ca.benchmark is not None:
+        name = ORIGIN_LABELS[ca.benchmark.origin]
+        if ca.benchmark.origin != "local" and step.title:
+            name += f" '{step.title}'"
+        bench = f"{percent_text(step.percent)} by {long_date(step.due)} ({name})"
+    latest = ca.latest
+    if ca.status is Status.NO_TARGET:
+        if latest is None:
+            return f"{who}: no target applies and no figure is recorded."
+        return (
+            f"{who}: {percent_text(latest.value)} on {long_date(latest.as_of)}; no target applies."
+        )
+    if latest is None:
+        return f"{who}: no figure recorded; the benchmark is {bench}."
+    figure = f"{percent_text(latest.value)} on {long_date(latest.as_of)}"
+    if ca.status is Status.MET:
+        return f"{who}: {figure} meets {bench}."
+    if ca.status is Status.MISSED:
+        return f"{who}: {figure} is below {bench}, which is now due."
+    expected = percent_text(ca.expected) if ca.expected is not None else "?"
+    gap = f"{ca.gap:+.1f}" if ca.gap is not None else "?"
+    verdict = "behind" if ca.status is Status.BEHIND else "on track"
+    return (
+        f"{who}: {figure} is {verdict}: {expected} was expected by then "
+        f"({gap} points), on the way to {bench}."
     )
