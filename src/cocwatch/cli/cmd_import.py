@@ -1,0 +1,218 @@
+"""`import msds SOURCE [--commit]`: official CoC figures from the MSDS measures CSV.
+
+A dry run by default: it shows what would be added, replaced or left unchanged per Trust.
+`--commit` writes everything in one validated, atomic write under the registry's lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from cocwatch.cli.app import app
+from cocwatch.cli.cmd_record import REGISTRY_OPTION, registry_file
+from cocwatch.cli.common import (
+    FORMAT_OPTION,
+    OutputFormat,
+    Session,
+    emit,
+    session,
+    stderr_is_terminal,
+    today,
+)
+from cocwatch.errors import UsageError
+
+if TYPE_CHECKING:
+    from cocwatch.core.imports import ImportPlan
+    from cocwatch.core.models import Registry
+    from cocwatch.edit import Change, EditResult
+    from cocwatch.sources.msds import MsdsFile
+
+import_app = typer.Typer(
+    help="Import official figures into the registry.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(import_app, name="import")
+
+MALFORMED_SHOWN = 20
+
+
+@import_app.command("msds")
+def import_msds(
+    ctx: typer.Context,
+    source: str = typer.Argument(
+        ...,
+        metavar="SOURCE",
+        help="The measures CSV (named like msds-oct2025-exp-measures.csv): a path or a URL.",
+    ),
+    commit: bool = typer.Option(
+        False, "--commit", help="Write the changes to the registry (default: only show them)."
+    ),
+    provisional: bool | None = typer.Option(
+        None,
+        "--provisional/--final",
+        help="Whether the file holds provisional figures. Default: provisional when the file "
+        "name says 'Provisional'.",
+    ),
+    source_url: str | None = typer.Option(
+        None,
+        "--source-url",
+        metavar="URL",
+        help="The web address to cite for the figures: required for a local file (every "
+        "figure carries its source's address); for a URL, the URL itself by default.",
+    ),
+    timeout: float = typer.Option(
+        30.0, "--timeout", metavar="SECONDS", help="How long to wait for the server."
+    ),
+    registry: str | None = REGISTRY_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Import Continuity of Carer figures from NHS England's MSDS measures CSV."""
+    from cocwatch.core.imports import Provenance, plan_import
+    from cocwatch.edit import change_registry
+    from cocwatch.locations import is_url
+    from cocwatch.sources.msds import (
+        decode_csv,
+        import_changes,
+        is_provisional_name,
+        parse_measures,
+        source_name,
+    )
+
+    s = session(ctx)
+    path = registry_file(s, registry)
+    if source_url is not None and not is_url(source_url):
+        raise UsageError(f"--source-url {source_url!r} must be a web address (https://…).")
+    cite = source_url or (source if is_url(source) else None)
+    if cite is None:
+        raise UsageError(
+            f"Give --source-url with the address of the publication page {source} came from "
+            "(e.g. the Maternity Services Monthly Statistics page of that month): every figure "
+            "in the registry carries the web address of its source."
+        )
+    data = _fetch(s, source, timeout=timeout)
+    is_provisional = (
+        provisional if provisional is not None else is_provisional_name(source_name(source))
+    )
+    parsed = parse_measures(decode_csv(data, source), source, provisional=is_provisional)
+    provenance = Provenance(url=cite, retrieved=today())
+
+    def plan(current: Registry) -> tuple[list[Change], ImportPlan]:
+        found = plan_import(current, parsed.figures)
+        return import_changes(found, provenance), found
+
+    result, found = change_registry(path, plan, today=today(), dry_run=not commit)
+    _warn_malformed(s, parsed)
+    emit(_render(fmt, found, parsed, result))
+    _closing(s, found, parsed, result, commit=commit)
+
+
+def _fetch(s: Session, source: str, *, timeout: float) -> bytes:
+    from cocwatch.locations import is_url
+    from cocwatch.sources.msds import download, read_local
+
+    if not is_url(source):
+        return read_local(Path(source))
+    s.info(f"Downloading {source} …")
+    with _progress(enabled=stderr_is_terminal() and not s.state.quiet) as progress:
+        return download(source, timeout=timeout, progress=progress)
+
+
+@contextmanager
+def _progress(*, enabled: bool) -> Iterator[Callable[[int, int | None], None] | None]:
+    """A rich progress bar on stderr, only on a terminal."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Downloading", total=None)
+
+        def update(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _warn_malformed(s: Session, parsed: MsdsFile) -> None:
+    if not parsed.malformed:
+        return
+    count = len(parsed.malformed)
+    lines = [f"  line {m.line}: {m.message}" for m in parsed.malformed[:MALFORMED_SHOWN]]
+    if count > MALFORMED_SHOWN:
+        lines.append(f"  … and {count - MALFORMED_SHOWN} more (all are listed with --format json)")
+    noun = "row" if count == 1 else "rows"
+    s.warn(f"{count} malformed {noun} in {parsed.source} skipped:\n" + "\n".join(lines))
+
+
+def _render(fmt: OutputFormat, found: ImportPlan, parsed: MsdsFile, result: EditResult) -> Any:
+    from cocwatch.core.imports import plan_data, summary_rows
+    from cocwatch.render.tabular import Column, render_listing, to_json
+
+    if fmt is OutputFormat.json:
+        data = {
+            "source": parsed.source,
+            "registry": str(result.path),
+            "provisional": parsed.provisional,
+            "periods": [p.isoformat() for p in parsed.periods],
+            "committed": result.written,
+            **plan_data(found),
+            "malformed": [{"line": m.line, "message": m.message} for m in parsed.malformed],
+        }
+        return to_json(data)
+    columns = [
+        Column("trust", "Trust", max_width=40),
+        Column("ods", "ODS", no_wrap=True),
+        Column("added", "Added", justify="right"),
+        Column("replaced", "Replaced", justify="right"),
+        Column("unchanged", "Unchanged", justify="right"),
+        Column("kept", "Kept", justify="right"),
+    ]
+    verb = "Imported" if result.written else "Would import"
+    title = f"{verb} from {Path(parsed.source).name or parsed.source}"
+    return render_listing(fmt.value, summary_rows(found), columns, title=title)
+
+
+def _closing(
+    s: Session, found: ImportPlan, parsed: MsdsFile, result: EditResult, *, commit: bool
+) -> None:
+    kind = "provisional" if parsed.provisional else "final"
+    periods = ", ".join(p.isoformat() for p in parsed.periods) or "none"
+    s.info(
+        f"{len(parsed.figures)} {kind} figures for {len(found.trusts) + len(found.unmatched)} "
+        f"providers (periods ending {periods}): {found.total('added')} to add, "
+        f"{found.total('replaced')} to replace, {found.total('unchanged')} unchanged, "
+        f"{found.total('kept')} kept (recorded from another source)."
+    )
+    if found.unmatched:
+        listed = ", ".join(f"{u.ods} ({u.name})" if u.name else u.ods for u in found.unmatched)
+        s.warn(
+            f"{len(found.unmatched)} ODS codes match no Trust in the registry, so their figures "
+            f"were not imported: {listed}. Add the Trusts to the registry first if they belong."
+        )
+    if not parsed.figures:
+        s.warn(
+            f"{parsed.source} holds no Continuity of Carer figures for providers "
+            "(COC_by_28weeks, COC_receiving_ongoing); is it the measures file?"
+        )
+    if result.written:
+        s.info(f"Wrote the changes to {result.path}.")
+    elif commit:
+        s.info(f"Nothing to change in {result.path}.")
+    elif found.changes:
+        s.info(
+            f"Dry run: nothing was written. Run again with --commit to write these changes "
+            f"to {result.path}."
+        )
