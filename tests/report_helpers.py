@@ -95,6 +95,10 @@ trusts:
     figures:
       - {{cohort: all, percent: 55, as_of: 2025-03-31,
          source: {{title: FOI reply (synthetic), kind: foi}}}}
+  - id: quiet
+    ods: XQ1
+    name: Example Quiet NHS Trust (synthetic, nothing recorded)
+    region: London
   - id: closed-west
     ods: XW1
     name: Example West NHS Trust (synthetic, closed)
@@ -103,7 +107,7 @@ trusts:
     successor: north
 """
 
-OPEN_TRUSTS = ("north", "hostile", "east")
+OPEN_TRUSTS = ("north", "hostile", "east", "quiet")
 
 
 def many_trusts_registry(count: int, *, figures: int = 4) -> str:
