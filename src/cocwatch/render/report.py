@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cocwatch import __version__
+from cocwatch.core import assessment as labels
 from cocwatch.errors import ExternalError, UsageError
 from cocwatch.render import svg
 
@@ -50,25 +51,7 @@ CSP = (
 )
 
 STATUS_ORDER = ("missed", "behind", "no_data", "on_track", "met", "no_target")
-_STATUS_LABELS = {
-    "no_target": "No target",
-    "no_data": "No data",
-    "met": "Met",
-    "missed": "Missed",
-    "behind": "Behind",
-    "on_track": "On track",
-}
-_STATUS_SYMBOLS = {
-    "no_target": "–",
-    "no_data": "?",
-    "met": "✔",
-    "missed": "✖",
-    "behind": "▼",
-    "on_track": "▲",
-}
 SEVERITY_ORDER = ("fail", "warn", "ok")
-_SEVERITY_LABELS = {"ok": "OK", "warn": "Needs attention", "fail": "Failing"}
-_SEVERITY_SYMBOLS = {"ok": "✓", "warn": "⚠", "fail": "✖"}
 BAR_COLOURS = {
     "missed": "#b3261e",
     "behind": "#b35c00",
@@ -78,34 +61,21 @@ BAR_COLOURS = {
     "no_target": "#8a8a8a",
 }
 
-COHORT_LABELS = {
-    "all": "All women",
-    "ethnic_minority": "Women from ethnic-minority groups",
-    "most_deprived": "Women from the most deprived areas",
-}
-MEASURE_LABELS = {
-    "placed_by_28_weeks": "placed on a continuity of carer pathway by 28 weeks",
-    "receiving_ongoing": "receiving continuity of carer",
-    "offered": "offered continuity of carer",
-    "other": "other measure",
-}
+# Words for people come from the assessment, so that check, letters and report agree.
+COHORT_LABELS = {k: v[:1].upper() + v[1:] for k, v in labels.COHORT_LABELS.items()}
+MEASURE_LABELS = labels.MEASURE_LABELS
+STATUS_LABELS: dict[str, str] = {str(k): v for k, v in labels.STATUS_LABELS.items()}
+STATUS_SYMBOLS: dict[str, str] = {str(k): v for k, v in labels.STATUS_SYMBOLS.items()}
+STATUS_DESCRIPTIONS: dict[str, str] = {str(k): v for k, v in labels.STATUS_DESCRIPTIONS.items()}
+SEVERITY_LABELS: dict[str, str] = {str(k): v for k, v in labels.SEVERITY_LABELS.items()}
+SEVERITY_SYMBOLS: dict[str, str] = {str(k): v for k, v in labels.SEVERITY_SYMBOLS.items()}
+FINDING_LABELS = labels.FINDING_LABELS
+# Short forms for table cells (the assessment's ORIGIN_LABELS are for sentences).
 ORIGIN_LABELS = {
     "chosen": "chosen target",
     "local": "the Trust's own plan",
     "national": "national target",
     "reference": "for reference only",
-}
-FINDING_LABELS = {
-    "no_plan": "No plan",
-    "plan_unknown": "Plan not known",
-    "plan_paused": "Plan paused",
-    "plan_unpublished": "Plan not published",
-    "not_coproduced": "Plan not co-produced",
-    "board_review_overdue": "Board review overdue",
-    "stale_data": "Figures out of date",
-    "data_quality_failed": "Data quality failed",
-    "targeted_data_missing": "No figures for targeted groups",
-    "targeted_gap": "Targeted group behind",
 }
 FINDING_WHY = {
     "no_plan": "Without a written plan there is nothing to hold the Board to.",
@@ -135,17 +105,6 @@ MONTHS = (
     "November",
     "December",
 )
-
-
-def _labels() -> tuple[dict[str, str], dict[str, str]]:
-    """Status words and symbols: the check engine's, where it publishes them."""
-    from cocwatch.core import assessment
-
-    labels = dict(_STATUS_LABELS)
-    symbols = dict(_STATUS_SYMBOLS)
-    labels.update({str(k): v for k, v in getattr(assessment, "STATUS_LABELS", {}).items()})
-    symbols.update({str(k): v for k, v in getattr(assessment, "STATUS_SYMBOLS", {}).items()})
-    return labels, symbols
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,14 +359,14 @@ def national_chart(registry: Registry, as_of: date) -> str | None:
 
 def status_chart(counts: list[tuple[str, int]]) -> str:
     """Bar chart: how many Trusts have each status (all women)."""
-    labels, _ = _labels()
-    described = "; ".join(f"{labels.get(s, humanise(s))}: {n}" for s, n in counts)
+    described = "; ".join(f"{STATUS_LABELS.get(s, humanise(s))}: {n}" for s, n in counts)
     return svg.bar_chart(
         chart_id="chart-status",
         title="Trusts by status for all women",
         desc=f"Number of Trusts with each status. {described}.",
         bars=[
-            svg.Bar(labels.get(s, humanise(s)), n, BAR_COLOURS.get(s, "#444444")) for s, n in counts
+            svg.Bar(STATUS_LABELS.get(s, humanise(s)), n, BAR_COLOURS.get(s, "#444"))
+            for s, n in counts
         ],
     )
 
@@ -494,7 +453,6 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    status_labels, status_symbols = _labels()
     env.filters.update(
         long_date=long_date,
         short_date=short_date,
@@ -503,10 +461,11 @@ def environment() -> jinja2.Environment:
         humanise=humanise,
     )
     env.globals.update(
-        STATUS_LABELS=status_labels,
-        STATUS_SYMBOLS=status_symbols,
-        SEVERITY_LABELS=_SEVERITY_LABELS,
-        SEVERITY_SYMBOLS=_SEVERITY_SYMBOLS,
+        STATUS_LABELS=STATUS_LABELS,
+        STATUS_SYMBOLS=STATUS_SYMBOLS,
+        STATUS_DESCRIPTIONS=STATUS_DESCRIPTIONS,
+        SEVERITY_LABELS=SEVERITY_LABELS,
+        SEVERITY_SYMBOLS=SEVERITY_SYMBOLS,
         COHORT_LABELS=COHORT_LABELS,
         MEASURE_LABELS=MEASURE_LABELS,
         ORIGIN_LABELS=ORIGIN_LABELS,
@@ -551,7 +510,6 @@ def render_pages(
     env = environment()
     as_of = assessment.as_of
     views = _views(assessment)
-    labels, _ = _labels()
     status_counts = _count((v.status for v in views), STATUS_ORDER)
     severity_counts = _count((v.ta.severity.value for v in views), SEVERITY_ORDER)
     finding_counts = [
@@ -594,7 +552,6 @@ def render_pages(
             closed=closed,
             assessed=assessed,
             names={t.id: t.name for t in registry.trusts},
-            status_label=labels,
         ),
     )
     template = env.get_template("trust.html.j2")
