@@ -269,11 +269,31 @@ def updated_pages(
 
 def diff(previous: Snapshot, current: Snapshot, *, pages_checked: bool) -> list[News]:
     """The news between two snapshots, grouped by Trust in report order, national last."""
+    old, new = _Side.of(previous), _Side.of(current)
     news: list[News] = []
     for tid in _trust_order(previous, current):
-        news += _trust_news(tid, previous, current, pages_checked=pages_checked)
-    news += _figure_news(NATIONAL, NATIONAL_NAME, previous, current)
+        news += _trust_news(tid, old, new, pages_checked=pages_checked)
+    news += _figure_news(NATIONAL, NATIONAL_NAME, old, new)
     return news
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """A snapshot with its findings and figures grouped by Trust, so diffing is linear."""
+
+    snapshot: Snapshot
+    findings: dict[str, dict[str, FindingState]]
+    figures: dict[str, dict[FigureKey, FigureState]]
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> _Side:
+        findings: dict[str, dict[str, FindingState]] = {}
+        for (tid, code), finding in snapshot.findings.items():
+            findings.setdefault(tid, {})[code] = finding
+        figures: dict[str, dict[FigureKey, FigureState]] = {}
+        for key, figure in snapshot.figures.items():
+            figures.setdefault(key[0], {})[key] = figure
+        return cls(snapshot, findings, figures)
 
 
 def _trust_order(previous: Snapshot, current: Snapshot) -> list[str]:
@@ -286,9 +306,8 @@ def _trust_order(previous: Snapshot, current: Snapshot) -> list[str]:
     return order + [tid for tid in current.trusts if tid not in seen] + gone
 
 
-def _trust_news(
-    tid: str, previous: Snapshot, current: Snapshot, *, pages_checked: bool
-) -> list[News]:
+def _trust_news(tid: str, old_side: _Side, new_side: _Side, *, pages_checked: bool) -> list[News]:
+    previous, current = old_side.snapshot, new_side.snapshot
     before, after = previous.trusts.get(tid), current.trusts.get(tid)
     if after is None:
         assert before is not None
@@ -304,7 +323,7 @@ def _trust_news(
             )
         ]
     if before is None:
-        return [_trust_added(tid, after, current)]
+        return [_trust_added(tid, after, new_side)]
 
     def item(kind: NewsKind, message: str, **details: Any) -> News:
         return News(kind, tid, after.name, message, details)
@@ -320,29 +339,27 @@ def _trust_news(
             )
         )
     for cohort in COHORTS:
-        old, new = previous.cohorts.get((tid, cohort)), current.cohorts.get((tid, cohort))
-        if old is None or new is None or old == new:
+        was, now = previous.cohorts.get((tid, cohort)), current.cohorts.get((tid, cohort))
+        if was is None or now is None or was == now:
             continue
-        if old.status == new.status:
-            text = f"{cohort} cohort: {new.status}, severity {old.severity} -> {new.severity}"
+        if was.status == now.status:
+            text = f"{cohort} cohort: {now.status}, severity {was.severity} -> {now.severity}"
         else:
-            text = f"{cohort} cohort: {old.status} -> {new.status}"
-            if old.severity != new.severity:
-                text += f" (severity {old.severity} -> {new.severity})"
+            text = f"{cohort} cohort: {was.status} -> {now.status}"
+            if was.severity != now.severity:
+                text += f" (severity {was.severity} -> {now.severity})"
         news.append(
             item(
                 "status_changed",
                 text,
                 cohort=cohort,
-                before={"status": old.status, "severity": old.severity},
-                after={"status": new.status, "severity": new.severity},
+                before={"status": was.status, "severity": was.severity},
+                after={"status": now.status, "severity": now.severity},
             )
         )
-    old_codes = {code for (t, code) in previous.findings if t == tid}
-    new_codes = [code for (t, code) in current.findings if t == tid]
-    for code in new_codes:
-        if code not in old_codes:
-            finding = current.findings[(tid, code)]
+    old_findings, new_findings = old_side.findings.get(tid, {}), new_side.findings.get(tid, {})
+    for code, finding in new_findings.items():
+        if code not in old_findings:
             news.append(
                 item(
                     "finding_opened",
@@ -352,18 +369,22 @@ def _trust_news(
                     finding_message=finding.message,
                 )
             )
-    for code in sorted(old_codes - set(new_codes)):
+    for code in sorted(old_findings.keys() - new_findings.keys()):
         news.append(item("finding_resolved", f"finding resolved: {code}", code=code))
-    news += _figure_news(tid, after.name, previous, current)
+    news += _figure_news(tid, after.name, old_side, new_side)
     if pages_checked:
         news += _page_news(tid, after.name, previous, current)
     return news
 
 
-def _trust_added(tid: str, after: TrustState, current: Snapshot) -> News:
-    figures = sum(1 for key in current.figures if key[0] == tid)
-    findings = sorted(code for (t, code) in current.findings if t == tid)
-    statuses = {cohort: state.status for (t, cohort), state in current.cohorts.items() if t == tid}
+def _trust_added(tid: str, after: TrustState, new: _Side) -> News:
+    figures = len(new.figures.get(tid, {}))
+    findings = sorted(new.findings.get(tid, {}))
+    statuses = {
+        cohort: state.status
+        for cohort in COHORTS
+        if (state := new.snapshot.cohorts.get((tid, cohort))) is not None
+    }
     text = f"now watched (new in the registry): severity {after.severity}"
     if statuses:
         text += ", " + ", ".join(f"{cohort} {status}" for cohort, status in statuses.items())
@@ -391,9 +412,8 @@ def _percent(value: float) -> str:
     return f"{value:.1f}%"
 
 
-def _figure_news(tid: str, name: str, previous: Snapshot, current: Snapshot) -> list[News]:
-    old = {k: v for k, v in previous.figures.items() if k[0] == tid}
-    new = {k: v for k, v in current.figures.items() if k[0] == tid}
+def _figure_news(tid: str, name: str, old_side: _Side, new_side: _Side) -> list[News]:
+    old, new = old_side.figures.get(tid, {}), new_side.figures.get(tid, {})
     trust_id = tid if tid != NATIONAL else None
     news: list[News] = []
     for key in sorted(
