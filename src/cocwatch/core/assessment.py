@@ -195,8 +195,13 @@ def long_date(day: date) -> str:
 
 
 def percent_text(value: float) -> str:
-    """A percentage for a sentence: 51% for a whole number, else one decimal (17.2%)."""
+    """A target's percentage for a sentence: 51% for a whole number, else 17.5%."""
     return f"{value:g}%" if float(value).is_integer() else f"{value:.1f}%"
+
+
+def figure_text(value: float) -> str:
+    """A figure's percentage for a sentence, always to one decimal place: 12.0%."""
+    return f"{value:.1f}%"
 
 
 # ------------------------------------------------------------------ result types
@@ -539,7 +544,7 @@ def _data_findings(
             Finding(
                 "data_quality_failed",
                 Severity.WARN,
-                f"The latest figure for all women ({percent_text(main.value)} on "
+                f"The latest figure for all women ({figure_text(main.value)} on "
                 f"{long_date(main.as_of)}) failed the MSDS data-quality check, so it may "
                 "not show the true picture. Ask the Trust how it is fixing its recording.",
             )
@@ -568,8 +573,8 @@ def _data_findings(
         peer = all_by_key.get((own.as_of, own.measure))
         if peer is not None and own.value < peer.value:
             gaps.append(
-                f"{COHORT_LABELS[cohort]} {percent_text(own.value)} against "
-                f"{percent_text(peer.value)} for all women on {long_date(own.as_of)}"
+                f"{COHORT_LABELS[cohort]} {figure_text(own.value)} against "
+                f"{figure_text(peer.value)} for all women on {long_date(own.as_of)}"
             )
     if gaps:
         found.append(
@@ -645,28 +650,28 @@ def explain(ca: CohortAssessment) -> str:
     step = ca.deciding_step
     bench = ""
     if step is not None and ca.benchmark is not None:
-        name = ORIGIN_LABELS[ca.benchmark.origin]
-        if ca.benchmark.origin != "local" and step.title:
-            name += f" '{step.title}'"
-        bench = f"{percent_text(step.percent)} by {long_date(step.due)} ({name})"
+        bench = (
+            f"{percent_text(step.percent)} due by {long_date(step.due)} "
+            f"({ORIGIN_LABELS[ca.benchmark.origin]})"
+        )
     latest = ca.latest
     if ca.status is Status.NO_TARGET:
         if latest is None:
             return f"{who}: no target applies and no figure is recorded."
         return (
-            f"{who}: {percent_text(latest.value)} on {long_date(latest.as_of)}; no target applies."
+            f"{who}: {figure_text(latest.value)} on {long_date(latest.as_of)}; no target applies."
         )
     if latest is None:
-        return f"{who}: no figure recorded; the benchmark is {bench}."
-    figure = f"{percent_text(latest.value)} on {long_date(latest.as_of)}"
+        return f"{who}: no figure is recorded to compare with {bench}."
+    figure = f"{figure_text(latest.value)} on {long_date(latest.as_of)}"
     if ca.status is Status.MET:
-        return f"{who}: {figure} meets {bench}."
+        return f"{who}: {figure} reaches the highest milestone, {bench}."
     if ca.status is Status.MISSED:
-        return f"{who}: {figure} is below {bench}, which is now due."
-    expected = percent_text(ca.expected) if ca.expected is not None else "?"
+        return f"{who}: {figure} is below {bench}, which has passed."
+    expected = figure_text(ca.expected) if ca.expected is not None else "?"
     gap = f"{ca.gap:+.1f}" if ca.gap is not None else "?"
     verdict = "behind" if ca.status is Status.BEHIND else "on track"
     return (
-        f"{who}: {figure} is {verdict}: {expected} was expected by then "
+        f"{who}: {figure} is {verdict}, against {expected} expected by then "
         f"({gap} points), on the way to {bench}."
     )

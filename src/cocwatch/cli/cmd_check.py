@@ -1,0 +1,151 @@
+"""`cocwatch check`: progress against targets and transparency duties (SPEC §4, §5)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import typer
+
+from cocwatch.cli.app import app
+from cocwatch.cli.common import (
+    FORMAT_OPTION,
+    OutputFormat,
+    parse_date,
+    select_trusts,
+    session,
+    today,
+)
+from cocwatch.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from cocwatch.core.assessment import Assessment
+    from cocwatch.core.models import Registry, Trust
+
+
+class FailOn(StrEnum):
+    """The severity from which `check` exits with 1."""
+
+    warn = "warn"
+    fail = "fail"
+    never = "never"
+
+
+def exit_code(assessment: Assessment, fail_on: FailOn) -> int:
+    """1 when a Trust is at or above `fail_on`, else 0 (always 0 with `never`)."""
+    if fail_on is FailOn.never or not assessment.trusts:
+        return ExitCode.OK
+    threshold = {FailOn.warn: 1, FailOn.fail: 2}[fail_on]
+    return ExitCode.FINDINGS if assessment.severity.rank >= threshold else ExitCode.OK
+
+
+def _check_target(registry: Registry, target_id: str) -> None:
+    """Refuse a --target that is unknown or sets no percentage (a usage error, exit 2)."""
+    usable = [t.id for t in registry.national.targets if t.percent is not None]
+    listed = ", ".join(usable) or "none"
+    target = registry.national.target(target_id)
+    if target is None:
+        raise UsageError(
+            f"--target {target_id!r} is not a national target in the registry. "
+            f"Target ids: {listed}. `cocwatch targets` shows them with their titles."
+        )
+    if target.percent is None:
+        raise UsageError(
+            f"--target {target_id!r} sets no percentage, so no figure can be measured "
+            f"against it. Targets with a percentage: {listed}."
+        )
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    names: list[str] | None = typer.Argument(
+        None,
+        metavar="[TRUST]...",
+        help="Trust ids, ODS codes or unique parts of names. None: every open Trust.",
+    ),
+    all_trusts: bool = typer.Option(
+        False, "--all", help="Every open Trust (the default when no Trust is named)."
+    ),
+    region: str | None = typer.Option(
+        None, "--region", metavar="R", help="Only Trusts whose region contains R."
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", metavar="YYYY-MM-DD", help="Assess as on this date (default today)."
+    ),
+    target: str | None = typer.Option(
+        None,
+        "--target",
+        metavar="ID",
+        help="Judge the target's cohort against this national target alone, at full "
+        "severity even if withdrawn.",
+    ),
+    fail_on: FailOn = typer.Option(
+        FailOn.fail,
+        "--fail-on",
+        case_sensitive=False,
+        help="Exit with 1 when a Trust is at or above this severity (never: always 0).",
+    ),
+    fmt: OutputFormat = FORMAT_OPTION,
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Print only the one-line summary (for the table)."
+    ),
+) -> None:
+    """Check Trusts against their targets and transparency duties.
+
+    For each Trust: each cohort's status (met, missed, behind, on track, no data, no
+    target) against its plan or the national targets, and the duties not met (no plan,
+    no Board review, old figures...). Closed Trusts are skipped unless named. One named
+    Trust is shown in detail. Exit codes: 0 fine, 1 a Trust at or above --fail-on.
+    """
+    from cocwatch.core.assessment import assess
+    from cocwatch.render.check import render_check
+
+    s = session(ctx)
+    day = parse_date(as_of, "--as-of") or today()
+    registry = s.registry
+    if target is not None:
+        _check_target(registry, target)
+    chosen = _select(registry, names, all_trusts=all_trusts, region=region, day=day)
+    assessment = assess(
+        registry, chosen, as_of=day, thresholds=s.config.thresholds, target_id=target
+    )
+    output = render_check(
+        fmt.value,
+        assessment,
+        s.loaded.source,
+        registry=registry,
+        detail=bool(names) and len(chosen) == 1,
+        quiet=quiet or s.state.quiet,
+    )
+    _print(output)
+    raise typer.Exit(exit_code(assessment, fail_on))
+
+
+def _select(
+    registry: Registry, names: list[str] | None, *, all_trusts: bool, region: str | None, day: date
+) -> list[Trust]:
+    """The named Trusts (closed ones too), else every open one, optionally in a region."""
+    return select_trusts(
+        registry, names, all_trusts=all_trusts or not names, region=region, as_of=day
+    )
+
+
+def _print(output: object) -> None:
+    """Print text as is; draw a rich renderable with colour only on a terminal."""
+    if isinstance(output, str):
+        typer.echo(output, nl=not output.endswith("\n"))
+        return
+    from rich.console import Console
+
+    plain = bool(os.environ.get("NO_COLOR"))
+    console = Console(
+        highlight=False,
+        soft_wrap=False,
+        emoji=False,
+        markup=False,
+        color_system=None if plain else "auto",
+    )
+    console.print(output)
