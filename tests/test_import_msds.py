@@ -277,10 +277,10 @@ def test_commit_adds_figures_keeping_the_rest_and_is_idempotent(
     run: Callable[..., Result], minimal_registry: Path, csv_file: Callable[..., Path]
 ) -> None:
     source = csv_file(measures_csv(OCTOBER))
-    before = minimal_registry.read_text()
+    before = minimal_registry.read_text("utf-8")
     result = run(*imp(minimal_registry, source, "--commit"))
     assert result.exit_code == 0, result.stderr
-    after = minimal_registry.read_text()
+    after = minimal_registry.read_text("utf-8")
     added = inserted_lines(before, after)
     assert "      - cohort: ethnic_minority\n" in added
     assert "    figures:\n" in added  # example-south had none
@@ -305,7 +305,7 @@ def test_commit_adds_figures_keeping_the_rest_and_is_idempotent(
 
     again = run(*imp(minimal_registry, source, "--commit", "--format", "json"))
     assert again.exit_code == 0, again.stderr
-    assert minimal_registry.read_text() == after
+    assert minimal_registry.read_text("utf-8") == after
     data = json.loads(again.stdout)
     assert data["summary"] == {
         "trusts": 2, "added": 0, "replaced": 0, "unchanged": 5, "kept": 0, "unmatched": 1,
@@ -371,9 +371,9 @@ def test_figure_recorded_from_another_source_is_kept(
     assert len(north["kept"]) == 1
     assert north["kept"][0]["old"]["source"]["kind"] == "board_paper"
     assert len(north["added"]) == 3
-    added = inserted_lines(before.decode(), reg.read_text())
+    added = inserted_lines(before.decode(), reg.read_text("utf-8"))
     assert not any("percent: 18.0" in line for line in added)
-    assert "# from the Board paper" in reg.read_text()
+    assert "# from the Board paper" in reg.read_text("utf-8")
 
 
 def test_revised_official_figure_replaces_in_place_keeping_its_note(
@@ -387,7 +387,7 @@ def test_revised_official_figure_replaces_in_place_keeping_its_note(
     north = figures_of(reg, "example-north")
     assert len(north) == 4  # replaced in place, never duplicated
     assert north[0]["percent"] == 18.0 and north[0]["notes"] == "Hand note"
-    assert "  - id: example-south" in reg.read_text()
+    assert "  - id: example-south" in reg.read_text("utf-8")
 
 
 def test_json_lists_malformed_rows_and_warnings_go_to_stderr(

@@ -40,10 +40,10 @@ national:
        due: 2021-03-31, set_on: 2019-01-07}
 trusts:
 
-  # --- first trust ---
+  # --- first trust --- (non-ASCII before the edits: é ’ – 🙂)
   - id: alpha
     ods: 'XA1'
-    name: "Alpha NHS Trust (synthetic)"
+    name: "Alpha – St John’s NHS Trust (synthetic) 🙂"
     region: 'North West'   # region
     figures:
       - cohort: all
@@ -114,10 +114,10 @@ def figures_of(path: Path, trust_id: str) -> list[dict[str, object]]:
 def test_figure_added_after_last_figure_keeping_every_other_byte(
     run: Callable[..., Result], tricky: Path
 ) -> None:
-    before = tricky.read_text()
+    before = tricky.read_text("utf-8")
     result = run(*figure(tricky, "alpha"))
     assert result.exit_code == 0, result.stderr
-    after = tricky.read_text()
+    after = tricky.read_text("utf-8")
     added = inserted_lines(before, after)
     assert added[0] == "      - cohort: all\n"
     assert all(line.startswith("        ") for line in added[1:])
@@ -128,15 +128,15 @@ def test_figure_added_after_last_figure_keeping_every_other_byte(
     # the kept trailing blank lines still belong to the block scalar
     data = yaml.safe_load(after)
     assert data["trusts"][0]["notes"] == "Kept blank line follows.\n\n\n"
-    assert "Recorded a figure for Alpha NHS Trust (synthetic)" in result.stderr
+    assert "Recorded a figure for Alpha – St John’s NHS Trust (synthetic) 🙂" in result.stderr
 
 
 def test_new_entry_copies_the_style_of_its_neighbour(
     run: Callable[..., Result], tricky: Path
 ) -> None:
-    before = tricky.read_text()
+    before = tricky.read_text("utf-8")
     assert run(*figure(tricky, "alpha")).exit_code == 0
-    added = "".join(inserted_lines(before, tricky.read_text()))
+    added = "".join(inserted_lines(before, tricky.read_text("utf-8")))
     # the neighbour has `source: {…}` on one line, so the new figure does too
     assert "        source: {url: https://example.org/board-paper.pdf, " in added
     assert "'Board paper: May 2025, item 7'" in added  # quoted: it holds ': ' and ','
@@ -145,10 +145,10 @@ def test_new_entry_copies_the_style_of_its_neighbour(
 def test_figure_on_a_one_line_trust_changes_only_that_line(
     run: Callable[..., Result], tricky: Path
 ) -> None:
-    before = tricky.read_text()
+    before = tricky.read_text("utf-8")
     result = run(*figure(tricky, "beta"))
     assert result.exit_code == 0, result.stderr
-    after = tricky.read_text()
+    after = tricky.read_text("utf-8")
     added = inserted_only(before, after)
     assert added.startswith(", figures: [{cohort: all, measure: placed_by_28_weeks")
     assert "\n" not in added
@@ -160,7 +160,7 @@ def test_empty_flow_list_becomes_a_block_and_the_comment_stays(
 ) -> None:
     result = run(*figure(tricky, "gamma"))
     assert result.exit_code == 0, result.stderr
-    after = tricky.read_text()
+    after = tricky.read_text("utf-8")
     assert "    figures:   # none yet\n      - cohort: all\n" in after
     # apart from the " []" that went, the change is an insertion of whole lines
     emptied = TRICKY.replace("figures: []   # none yet", "figures:   # none yet")
@@ -170,12 +170,12 @@ def test_empty_flow_list_becomes_a_block_and_the_comment_stays(
 
 
 def test_review_added_to_a_one_line_plan(run: Callable[..., Result], tricky: Path) -> None:
-    before = tricky.read_text()
+    before = tricky.read_text("utf-8")
     url = "https://example.org/board/2026-10"
     args = ["record", "review", "gamma", "--date", "2026-10-01", "--url", url]
     result = run("-r", str(tricky), *args, "--note", "CoC update: paused")
     assert result.exit_code == 0, result.stderr
-    added = inserted_only(before, tricky.read_text())
+    added = inserted_only(before, tricky.read_text("utf-8"))
     assert added == (
         ", board_reviews: [{date: 2026-10-01, url: https://example.org/board/2026-10, "
         "note: 'CoC update: paused'}]"
@@ -187,11 +187,11 @@ def test_review_added_to_a_one_line_plan(run: Callable[..., Result], tricky: Pat
 
 
 def test_inspection_follows_an_indentless_list(run: Callable[..., Result], tricky: Path) -> None:
-    before = tricky.read_text()
+    before = tricky.read_text("utf-8")
     args = ["inspection", "delta", "--date", "2024-06-01", "--rating", "requires_improvement"]
     result = run("-r", str(tricky), "record", *args, "--url", "https://example.org/cqc")
     assert result.exit_code == 0, result.stderr
-    added = inserted_lines(before, tricky.read_text())
+    added = inserted_lines(before, tricky.read_text("utf-8"))
     assert added == [
         "    - {date: 2024-06-01, body: CQC, service: maternity, rating: requires_improvement, "
         "url: https://example.org/cqc}\n"
@@ -348,7 +348,7 @@ def test_layout_that_cannot_be_edited_safely_is_refused(tmp_path: Path) -> None:
 
 
 def test_replace_keeps_neighbours(tricky: Path) -> None:
-    text = tricky.read_text()
+    text = tricky.read_text("utf-8")
     entry = {"cohort": "all", "percent": 11.0, "as_of": date(2024, 3, 31),
              "source": {"url": "https://example.org/b", "kind": "msds"}}  # fmt: skip
     after = edit_text(text, [Replace("alpha", ("figures",), 0, entry)])
@@ -390,7 +390,7 @@ def test_concurrent_processes_all_land(minimal_registry: Path) -> None:
     landed = sorted(str(f["as_of"]) for f in figures_of(minimal_registry, "example-south"))
     assert landed == days
     load_registry(str(minimal_registry), today=DAY)
-    assert MINIMAL_REGISTRY.rstrip("\n") in minimal_registry.read_text()[: len(MINIMAL_REGISTRY)]
+    inserted_lines(MINIMAL_REGISTRY, minimal_registry.read_text("utf-8"))
 
 
 def test_crash_during_write_leaves_the_original_readable(minimal_registry: Path) -> None:

@@ -57,6 +57,8 @@ _KEY_ORDER: dict[str, tuple[str, ...]] = {"trust": TRUST_KEY_ORDER, "plan": PLAN
 # Lists whose entries are written on one line ({…}) when nothing nearby shows a style.
 _ONE_LINE_BY_DEFAULT = frozenset({"board_reviews", "inspections", "milestones", "contacts"})
 ONE_LINE_LIMIT = 100  # longer one-line entries are written as blocks instead
+# libyaml's marks count characters, like Python's str indexes (and it is ten times faster).
+_COMPOSER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BLOCK_SCALAR_HEADER = re.compile(r"[|>][0-9+-]*")
 
 
@@ -203,7 +205,7 @@ def validate_edited(text: str, path: Path, *, today: date) -> Registry:
 def edit_text(text: str, changes: Sequence[Change]) -> str:
     """Return `text` with `changes` made, everything else byte for byte the same."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_COMPOSER)
     except yaml.YAMLError as exc:  # the caller validated the text first; be safe anyway
         raise EditError(f"The registry cannot be read as YAML: {exc}") from None
     doc = _Document(text, root)
@@ -254,10 +256,9 @@ def _apply(text: str, edits: list[_TextEdit]) -> str:
 
 def _verify(before: str, after: str, changes: Sequence[Change]) -> None:
     """Check that the edited text means exactly the old data plus the changes."""
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    old = yaml.load(before, Loader=loader)
+    old = yaml.load(before, Loader=_COMPOSER)
     try:
-        new = yaml.load(after, Loader=loader)
+        new = yaml.load(after, Loader=_COMPOSER)
     except yaml.YAMLError:
         new = None
     expected = copy.deepcopy(old)
