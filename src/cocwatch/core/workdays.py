@@ -1,0 +1,38 @@
+"""Working-day arithmetic for reply-by dates (pure: the non-working days are a parameter).
+
+The Freedom of Information Act 2000, section 10(1), gives a public authority until "the
+twentieth working day following the date of receipt"; section 10(6) defines a working day
+as any day other than a Saturday, a Sunday, Christmas Day, Good Friday or a bank holiday
+under the Banking and Financial Dealings Act 1971 *in any part of the United Kingdom*.
+The caller supplies that set of days (see `cocwatch.templating.foi_non_working_days`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from datetime import date, timedelta
+
+FOI_WORKING_DAYS = 20
+
+
+def is_working_day(day: date, non_working: Container[date]) -> bool:
+    """Return whether `day` is neither a weekend day nor one of `non_working`."""
+    return day.weekday() < 5 and day not in non_working
+
+
+def add_working_days(start: date, count: int, non_working: Container[date]) -> date:
+    """Return the `count`-th working day after `start` (the first working day after it is 1)."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    day = start
+    remaining = count
+    while remaining:
+        day += timedelta(days=1)
+        if is_working_day(day, non_working):
+            remaining -= 1
+    return day
+
+
+def foi_reply_by(letter_date: date, non_working: Container[date]) -> date:
+    """The last day for a reply to an FOI request received on `letter_date` (20 working days)."""
+    return add_working_days(letter_date, FOI_WORKING_DAYS, non_working)
