@@ -569,3 +569,23 @@ def test_mock_transport_errors_are_external_errors() -> None:
     big = _client(lambda request: httpx.Response(200, content=b"x" * 5000))
     with big, pytest.raises(ExternalError, match="larger than the limit of 1 kB"):
         download("https://example.org/m.csv", http=big, max_bytes=1024)
+
+
+def test_progress_bar_only_on_a_terminal(
+    run: Callable[..., Result],
+    minimal_registry: Path,
+    server: Server,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cocwatch.cli.cmd_import import _progress
+
+    with _progress(enabled=False) as none:
+        assert none is None
+    with _progress(enabled=True) as update:
+        assert update is not None
+        update(512, 1024)
+        update(1024, 1024)
+    result = run(*imp(minimal_registry, server.url("ok/msds.csv")))
+    assert result.exit_code == 0, result.stderr
+    assert "Downloading http://127.0.0.1" in result.stderr
+    assert "━" not in result.stderr  # stderr is not a terminal here: no bar
