@@ -44,7 +44,11 @@ if TYPE_CHECKING:
     from cocwatch.core.models import Figure, Registry, Source
     from cocwatch.core.targets import Benchmark, Step
 
-SHORT_COHORT = {"all": "all", "ethnic_minority": "ethnic minority", "most_deprived": "deprived"}
+SHORT_COHORT = {
+    "all": "all women",
+    "ethnic_minority": "ethnic minority",
+    "most_deprived": "most deprived",
+}
 SHORT_ORIGIN = {
     "chosen": "chosen",
     "local": "own plan",
@@ -194,20 +198,6 @@ def status_text(status: Status) -> str:
     return f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}"
 
 
-def _figure_short(figure: Figure | None) -> str:
-    if figure is None:
-        return "none"
-    mark = " (prov.)" if figure.provisional else ""
-    return f"{figure.value:.1f}%{mark}\n{figure.as_of.isoformat()}"
-
-
-def _step_short(ca: CohortAssessment) -> str:
-    step, bench = ca.deciding_step, ca.benchmark
-    if step is None or bench is None:
-        return "none"
-    return f"{percent_text(step.percent)} by\n{step.due.isoformat()}\n{SHORT_ORIGIN[bench.origin]}"
-
-
 def _gap_text(gap: float | None) -> str:
     return "" if gap is None else f"{gap:+.1f}"
 
@@ -217,7 +207,8 @@ def issues(ta: TrustAssessment) -> list[tuple[Severity, str]]:
     items: list[tuple[Severity, str]] = []
     for ca in ta.cohorts:
         if ca.cohort != "all" and ca.severity is not Severity.OK:
-            items.append((ca.severity, f"{SHORT_COHORT[ca.cohort]}: {ca.status.value}"))
+            status = STATUS_LABELS[ca.status].lower()
+            items.append((ca.severity, f"{SHORT_COHORT[ca.cohort]}: {status}"))
     items += [(f.severity, FINDING_LABELS.get(f.code, f.code)) for f in ta.findings]
     # stable sort: within a severity, cohorts first, then findings in SPEC order
     return sorted(items, key=lambda item: -item[0].rank)
@@ -360,38 +351,64 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
 # ------------------------------------------------------------------ terminal: table
 
 
-def to_table(assessment: Assessment) -> RenderableType:
-    """The listing for people: one row per Trust, fitting 80 columns."""
+WIDE = 110  # from this console width on, table cells need not stack their parts
+
+
+class _CheckTable:
+    """The Trust table, laid out for the console's width when it is drawn."""
+
+    def __init__(self, assessment: Assessment) -> None:
+        self.assessment = assessment
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        yield _table(self.assessment, wide=options.max_width >= WIDE)
+
+
+def _table(assessment: Assessment, *, wide: bool) -> RenderableType:
     from rich import box
-    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        padding=(0, 1, 0, 0),
-        show_lines=False,
-        collapse_padding=True,
-    )
+    sep = " " if wide else "\n"
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0))
     table.add_column("Result", no_wrap=True)
-    table.add_column("Trust", min_width=12, ratio=3, overflow="fold")
+    table.add_column("Trust", min_width=14, overflow="fold")
     table.add_column("All women", min_width=8)
     table.add_column("Latest", justify="right", no_wrap=True)
     table.add_column("Benchmark", no_wrap=True)
     table.add_column("Gap", justify="right", no_wrap=True)
-    table.add_column("Issues", min_width=10, ratio=2)
+    table.add_column("Issues", min_width=10, overflow="fold")
     for ta in assessment.trusts:
         main = ta.cohort("all")
+        latest, step = main.latest, main.deciding_step
+        if latest is None:
+            latest_text = "none"
+        else:
+            prov = " prov." if latest.provisional else ""
+            latest_text = f"{latest.value:.1f}%{prov}{sep}{latest.as_of.isoformat()}"
+        if step is None or main.benchmark is None:
+            bench_text = "none"
+        else:
+            origin = SHORT_ORIGIN[main.benchmark.origin]
+            bench_text = f"{percent_text(step.percent)} by{sep}{step.due.isoformat()}"
+            bench_text += f" ({origin})" if wide else f"\n{origin}"
         table.add_row(
             Text(severity_text(ta.severity), style=_STYLE[ta.severity]),
             Text(ta.trust.name) + Text(f"\n{ta.trust.id}", style="dim"),
             Text(status_text(main.status), style=_STYLE[main.severity]),
-            _figure_short(main.latest),
-            _step_short(main),
+            latest_text,
+            bench_text,
             _gap_text(main.gap),
             _issues_short(ta),
         )
+    return table
+
+
+def to_table(assessment: Assessment) -> RenderableType:
+    """The listing for people: one row per Trust; fits 80 columns, uses more when there."""
+    from rich.console import Group
+    from rich.text import Text
+
     notes = Text(
         "Benchmark: the milestone that decided the status (own plan, national target, or a "
         "withdrawn one for reference). Gap: latest figure minus the level expected on its "
@@ -400,7 +417,7 @@ def to_table(assessment: Assessment) -> RenderableType:
     )
     parts: list[RenderableType] = []
     if assessment.trusts:
-        parts += [table, notes]
+        parts += [_CheckTable(assessment), notes]
     parts.append(Text(summary_line(assessment)))
     return Group(*parts)
 
