@@ -267,7 +267,16 @@ def trust_chart(view: TrustView, registry: Registry, as_of: date) -> Chart:
                         ),
                     )
                 )
-    references = [_reference(t, as_of) for t in _chart_targets(registry, as_of)]
+    # The time axis covers the Trust's own story (figures, plan, milestones) up to D; national
+    # targets due before it are listed under the chart instead of squeezing the figures.
+    own = [p.when for one in series for p in one.points]
+    own += [m.when for t in trajectories for m in t.milestones]
+    own += [t.start for t in trajectories if t.start is not None]
+    targets = _chart_targets(registry, as_of)
+    if not own:
+        own = [t.due for t in targets] + [t.set_on for t in targets if t.set_on is not None]
+    start, end = svg.time_range([*own, as_of], at_least_days=730)
+    references = [_reference(t, as_of) for t in targets if t.due >= start]
     cohorts_with_data = [COHORT_LABELS[s.key].lower() for s in series]
     if series:
         latest = view.main.latest if view.main else None
@@ -294,6 +303,8 @@ def trust_chart(view: TrustView, registry: Registry, as_of: date) -> Chart:
         trajectories=trajectories,
         references=references,
         as_of=as_of,
+        start=start,
+        end=end,
     )
     return Chart(
         svg=_markup(drawn),

@@ -294,6 +294,8 @@ def _references(svg: ET.Element, frame: _Frame, references: Sequence[Reference])
     label_ys: list[float] = []
     drawn: set[tuple[str, int]] = set()
     for ref in sorted(references, key=lambda r: (-r.percent, r.due)):
+        if ref.due < frame.start or (ref.start is not None and ref.start > frame.end):
+            continue  # wholly outside the time axis
         colour = _WITHDRAWN if ref.withdrawn else style(ref.key)[0]
         x1 = frame.x(max(ref.start or frame.start, frame.start))
         x2 = frame.x(min(ref.due, frame.end))
