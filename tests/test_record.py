@@ -430,3 +430,13 @@ def test_failed_rename_reports_exit_4_and_cleans_up(
     assert f"Cannot write the registry {minimal_registry}" in result.stderr
     assert minimal_registry.read_bytes() == before
     assert not [p for p in minimal_registry.parent.iterdir() if p.suffix == ".tmp"]
+
+
+def test_missing_registry_file_exits_3_and_creates_nothing(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    missing = tmp_path / "no" / "such" / "trusts.yaml"
+    result = run(*figure(missing, "alpha"))
+    assert result.exit_code == 3
+    assert f"The registry {missing} does not exist" in result.stderr
+    assert not (tmp_path / "no").exists()

@@ -159,6 +159,8 @@ def change_registry(
     path = Path(path)
     if dry_run:
         return _change(path, plan, today=today, write=False)
+    if not path.is_file():
+        _read(path)  # explains a missing file before a lock file is created beside it
     with locked(path, what="registry"):
         return _change(path, plan, today=today, write=True)
 

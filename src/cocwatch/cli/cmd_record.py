@@ -18,6 +18,8 @@ from cocwatch.cli.common import Session, emit, find_trust, parse_date, session, 
 from cocwatch.errors import UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cocwatch.core.models import Registry, Trust
     from cocwatch.edit import Change, EditResult
 
@@ -102,7 +104,7 @@ def record(
     s: Session,
     path: Path,
     name: str,
-    build: Any,
+    build: Callable[[Trust], tuple[Change, str]],
     *,
     dry_run: bool,
     what: str,
