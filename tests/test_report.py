@@ -6,6 +6,8 @@ test_report_browser.py; the chart module's tests in test_report_svg.py.
 
 from __future__ import annotations
 
+import difflib
+import json
 import re
 import time
 from collections.abc import Callable
@@ -300,3 +302,65 @@ def test_several_thousand_trusts(
     assert len(list((out / "trusts").glob("*.html"))) == 3000
     assert len(html(out / "index.html").css("#trust-table tbody tr")) == 3000
     assert elapsed < 300  # a generous ceiling; the measured time is in the report's notes
+
+
+DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo.yaml"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
+DEMO_AS_OF = "2026-11-23"
+
+
+def demo_site(run: Run, out: Path) -> Path:
+    result = run("-r", str(DEMO), "report", "--out", str(out), "--as-of", DEMO_AS_OF)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_demo_registry_agrees_with_check(run: Run, tmp_path: Path) -> None:
+    site = demo_site(run, tmp_path / "site")
+    checked = run("-r", str(DEMO), "check", "--all", "--as-of", DEMO_AS_OF, "--format", "json")
+    assert checked.exit_code in (0, 1), checked.stderr
+    expected = {
+        t["id"]: (t["severity"], t["cohorts"][0]["status"], len(t["findings"]))
+        for t in json.loads(checked.stdout)["trusts"]
+    }
+    shown = {}
+    for row in html(site / "index.html").css("#trust-table tbody tr"):
+        href = row.css_first("a").attributes["href"] or ""
+        trust_id = href.removeprefix("trusts/").removesuffix(".html")
+        findings = int(row.css("td")[-1].attributes["data-sort"] or 0)
+        shown[trust_id] = (row.attributes["data-severity"], row.attributes["data-status"], findings)
+    assert shown == expected
+    assert sorted(p.stem for p in (site / "trusts").glob("*.html")) == sorted(expected)
+
+
+def normalised(text: str) -> str:
+    """Page text without the version of cocwatch, which changes on every release."""
+    return re.sub(r"cocwatch \d+\.\d+\.\d+\S*", "cocwatch X.Y.Z", text)
+
+
+@pytest.mark.parametrize("page", ["index.html", "trusts/example-hill.html"])
+def test_demo_pages_match_the_golden_files(run: Run, tmp_path: Path, page: str) -> None:
+    """Golden files, refreshed on purpose: copy the new page over the old one when intended."""
+    site = demo_site(run, tmp_path / "site")
+    actual = normalised((site / page).read_text(encoding="utf-8"))
+    golden = GOLDEN / page
+    expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
+    if actual != expected:
+        fresh = tmp_path / "golden" / page
+        fresh.parent.mkdir(parents=True, exist_ok=True)
+        fresh.write_text(actual, encoding="utf-8")
+        diff = "".join(
+            list(
+                difflib.unified_diff(
+                    expected.splitlines(keepends=True),
+                    actual.splitlines(keepends=True),
+                    str(golden),
+                    "new",
+                    n=1,
+                )
+            )[:80]
+        )
+        pytest.fail(
+            f"The demo report's {page} changed. If that is intended, refresh the golden file:\n"
+            f"  cp {fresh} {golden}\n{diff}"
+        )

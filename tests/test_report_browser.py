@@ -280,3 +280,15 @@ def test_the_shipped_registry_sorts_in_the_browser(
     png = page.screenshot()
     assert distinct_colours(png) >= 16
     assert visit.outside() == [] and visit.csp_violations() == []
+
+
+def test_the_demo_registry_in_the_browser(tmp_path: Path, open_page: Callable[..., Visit]) -> None:
+    demo = Path(__file__).resolve().parents[1] / "examples" / "demo.yaml"
+    site = write_site(demo, tmp_path / "site")
+    for path in [site / "index.html", *sorted((site / "trusts").glob("*.html"))]:
+        visit = open_page(site, str(path.relative_to(site)), width=360, height=800)
+        assert visit.errors == [], path
+        assert visit.outside() == [] and visit.csp_violations() == [], path
+        assert visit.page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        png = visit.page.screenshot()
+        assert distinct_colours(png) >= 16 and ink_fraction(png) > 0.03, path
