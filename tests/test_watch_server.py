@@ -5,6 +5,7 @@ two overlapping runs on one state file. Every page and Trust here is synthetic.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -131,10 +132,10 @@ def test_a_slow_page_fails_on_its_own_and_is_reported_once(
 ) -> None:
     state = tmp_path / "state.sqlite3"
     assert watch_pages(run, registry, state).exit_code == 0
-    server.routes["/south/board"].delay = 3.0
+    server.routes["/south/board"].delay = 6.0
     started = time.monotonic()
     slow = watch_pages(run, registry, state, "--timeout", "0.5")
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 5.0  # it did not wait for the slow page
     assert slow.exit_code == 0
     assert slow.stdout.endswith(
         "South Synthetic NHS Foundation Trust [south]\n"
@@ -163,6 +164,15 @@ def test_pages_are_fetched_concurrently_within_the_limits(
     assert result.exit_code == 0 and "15 pages" in result.stdout
     assert server.peak_in_flight == 4
     assert elapsed < 12 * 0.3  # well under one page after another
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 # As cron runs it ------------------------------------------------------------------------------
@@ -220,17 +230,20 @@ def test_overlapping_runs_do_not_interleave(
         {"cohort": "all", "percent": 30, "as_of": "2026-10-31", "source": SOURCE}
     ]
     write(registry, data)
-    server.routes["/north/board"].delay = 4.0
+    gate = threading.Event()
+    server.routes["/north/board"].hold = gate  # the first run's fetch waits until we say
     first = start_like_cron(home, *args)
-    deadline = time.monotonic() + 20
-    while server.hits.get("/north/board", 0) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)  # wait until the first run is fetching, i.e. holds the lock
-    impatient = run_like_cron(home, *args, "--wait", "0.3")
-    patient = start_like_cron(home, *args, "--wait", "30")
-    assert first.poll() is None, "the first run should still be fetching"
-    server.routes["/north/board"].delay = 0  # the waiting run fetches only once it has the lock
-    out_first, err_first = first.communicate(timeout=30)
-    out_patient, err_patient = patient.communicate(timeout=30)
+    try:
+        assert wait_for(lambda: server.hits.get("/north/board", 0) >= 2), "first run not fetching"
+        # The first run is fetching, so it holds the lock.
+        impatient = run_like_cron(home, *args, "--wait", "0.3")
+        patient = start_like_cron(home, *args, "--wait", "60")
+        time.sleep(2.0)  # time to start up and reach the lock, which the first run holds
+        assert first.poll() is None and patient.poll() is None
+    finally:
+        gate.set()
+    out_first, err_first = first.communicate(timeout=60)
+    out_patient, err_patient = patient.communicate(timeout=60)
 
     assert impatient.returncode == 4
     assert impatient.stdout == b""

@@ -131,6 +131,8 @@ def test_an_unusable_folder_is_reported(tmp_path: Path) -> None:
 
 def test_a_second_run_waits_then_gives_up_while_the_first_holds_the_lock(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite3"
+    with open_state(path) as state:
+        state.save(Snapshot({}, {}, {}, {}, {}), as_of=D, run_at=RUN_AT, registry="r")
     holding, release = threading.Event(), threading.Event()
 
     def first_run() -> None:

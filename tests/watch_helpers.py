@@ -52,6 +52,7 @@ class Route:
     delay: float = 0.0
     content_type: str = "text/html; charset=utf-8"
     etag: bool = True  # send an ETag (and honour If-None-Match) derived from the body
+    hold: threading.Event | None = None  # answer only once this is set (at most 60 s)
 
 
 class PageServer:
@@ -95,6 +96,8 @@ class PageServer:
             if route is None:
                 self._send(handler, 404, b"<p>Not found</p>", {})
                 return
+            if route.hold is not None:
+                route.hold.wait(60)
             if route.delay:
                 time.sleep(route.delay)
             body = route.body.encode("utf-8")
