@@ -5,6 +5,7 @@ two overlapping runs on one state file. Every page and Trust here is synthetic.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -254,3 +255,24 @@ def test_overlapping_runs_do_not_interleave(
     assert b"new figure 2026-10-31 (all, placed_by_28_weeks): 30.0%" in out_first
     # The second run waited for the first, then found nothing new: news is reported once.
     assert (patient.returncode, out_patient, err_patient) == (0, b"", b"")
+
+
+def test_a_page_failing_on_the_first_run_is_named_in_the_baseline_line(
+    run: Run, registry: Path, tmp_path: Path, server: PageServer
+) -> None:
+    state = tmp_path / "state.sqlite3"
+    server.routes["/south/board"].status = 404
+    result = watch_pages(run, registry, tmp_path / "json.sqlite3", "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["baseline"] is True
+    assert data["counts"] == {"trusts": 2, "figures": 1, "pages": 3}
+    assert [(n["kind"], n["trust_id"], n["details"]["url"]) for n in data["news"]] == [
+        ("page_failed", "south", server.url("/south/board"))
+    ]
+    first = watch_pages(run, registry, state)
+    assert first.stdout == (
+        "cocwatch watch: baseline recorded on 2026-11-23 for 2 Trusts and 1 figure and 3 pages "
+        f"(1 could not be fetched: south Board papers page: {server.url('/south/board')} "
+        "answered 404 Not Found); later runs print only what changes.\n"
+    )
+    assert watch_pages(run, registry, state).stdout == ""  # already reported
