@@ -364,3 +364,59 @@ def test_demo_pages_match_the_golden_files(run: Run, tmp_path: Path, page: str) 
             f"The demo report's {page} changed. If that is intended, refresh the golden file:\n"
             f"  cp {fresh} {golden}\n{diff}"
         )
+
+
+def test_a_registry_with_no_open_trust(
+    run: Run, write_registry: Callable[..., Path], tmp_path: Path
+) -> None:
+    registry = write_registry(
+        """\
+        version: 1
+        trusts:
+          - {id: gone, ods: XG1, name: Gone NHS Trust (synthetic), region: Nowhere,
+             closed_on: 2020-01-01}
+        """
+    )
+    out = tmp_path / "site"
+    result = run("-r", str(registry), "report", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    index = html(out / "index.html")
+    assert index.css("#trust-table tbody tr") == []
+    assert "0 open NHS Trusts" in index.body.text()  # type: ignore[union-attr]
+    assert "Gone NHS Trust" in index.css_first("#h-closed").parent.text()  # type: ignore[union-attr]
+    assert list((out / "trusts").iterdir()) == []
+
+
+def test_runs_at_the_same_time_leave_one_whole_report(
+    run: Run, registry: Path, tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import date
+
+    from cocwatch.core.assessment import assess
+    from cocwatch.core.models import Thresholds
+    from cocwatch.errors import ExternalError
+    from cocwatch.registry import load_registry
+    from cocwatch.render.report import build_report
+
+    day = date(2026, 11, 23)
+    loaded = load_registry(registry, today=day).registry
+    result = assess(
+        loaded, [t for t in loaded.trusts if t.is_open(day)], as_of=day, thresholds=Thresholds()
+    )
+    out = tmp_path / "site"
+    assert run("-r", str(registry), "report", "--out", str(out)).exit_code == 0
+
+    def build(_: int) -> str:
+        try:
+            build_report(loaded, result, out)
+        except ExternalError as error:
+            return error.message
+        return "ok"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(build, range(8)))
+    assert "ok" in outcomes
+    assert all(o == "ok" or o.startswith("Cannot write the report") for o in outcomes)
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "trusts"]
+    assert sorted(p.stem for p in (out / "trusts").iterdir()) == sorted(OPEN_TRUSTS)

@@ -684,17 +684,23 @@ def _is_ours(index: Path) -> bool:
 def _move_into_place(staging: Path, out_dir: Path) -> None:
     """Swap the staged site in: trusts/ by renames, index.html last (each step atomic)."""
     if not out_dir.exists():
-        # Whole site at once when nothing is there yet (a rename within one folder).
-        staging.rename(out_dir)
+        staging.rename(out_dir)  # the whole site at once (a rename within one folder)
         return
-    old = out_dir / f".{TRUSTS_DIR}.old"
-    shutil.rmtree(old, ignore_errors=True)
     current = out_dir / TRUSTS_DIR
-    if current.exists():
-        current.rename(old)
-    (staging / TRUSTS_DIR).rename(current)
-    (staging / "index.html").replace(out_dir / "index.html")
-    shutil.rmtree(old, ignore_errors=True)
+    # A folder of its own for the old pages, so that two runs at once cannot collide.
+    old = Path(tempfile.mkdtemp(prefix=f".{TRUSTS_DIR}.old.", dir=out_dir))
+    try:
+        if current.exists():
+            current.rename(old / TRUSTS_DIR)
+        try:
+            (staging / TRUSTS_DIR).rename(current)
+        except OSError:
+            if (old / TRUSTS_DIR).exists() and not current.exists():
+                (old / TRUSTS_DIR).rename(current)  # put the previous report back
+            raise
+        (staging / "index.html").replace(out_dir / "index.html")
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _unwritable(out_dir: Path, exc: OSError) -> ExternalError:
