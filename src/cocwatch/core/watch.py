@@ -384,6 +384,7 @@ def _trust_added(tid: str, after: TrustState, new: _Side) -> News:
         cohort: state.status
         for cohort in COHORTS
         if (state := new.snapshot.cohorts.get((tid, cohort))) is not None
+        and state.status != "no_target"  # nothing to say about a cohort with no benchmark
     }
     text = f"now watched (new in the registry): severity {after.severity}"
     if statuses:
