@@ -49,7 +49,7 @@ def generate(trusts: int, figures: int, *, seed: int = 2026, pages_base: str | N
                 "    plan:",
                 f"      status: {'active' if i % 3 == 1 else 'paused'}",
                 "      published: 2021-01-15",
-                "      url: https://example.org/synthetic/plan",
+                f"      url: {pages_base or 'https://example.org/synthetic'}/plan/{i}",
                 "      coproduced: yes",
                 "      milestones:",
                 "        - {cohort: all, percent: 35, due: 2025-03-31}",

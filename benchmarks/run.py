@@ -177,7 +177,18 @@ def bench_watch(args: argparse.Namespace) -> None:
             for run in range(2):
                 state = Path(folder) / f"state{run}.sqlite3"
                 results.append(
-                    timed(cocwatch("-r", str(path), "watch", "--pages", "--state", str(state)))
+                    timed(
+                        cocwatch(
+                            "-r",
+                            str(path),
+                            "watch",
+                            "--pages",
+                            "--state",
+                            str(state),
+                            "--per-host",
+                            "16",
+                        )
+                    )
                 )
             serial = args.pages * delay
             print(
