@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,6 +42,50 @@ def atomic_write(path: Path, data: bytes, *, what: str = "file") -> None:
         ) from None
     finally:
         if tmp_name is not None:
+            Path(tmp_name).unlink(missing_ok=True)
+
+
+def atomic_write_many(files: Sequence[tuple[Path, bytes]], *, what: str = "file") -> None:
+    """Replace several files atomically, paying for durability once rather than per file.
+
+    Each file is written to a temporary file beside it, as `atomic_write` does; then one
+    ``os.sync()`` flushes them all (one fsync per file where the platform has no sync),
+    they are renamed over their targets, and each folder is fsynced once. Readers still see
+    each file old or new, never half-written; batches (letters, report pages) stay fast.
+    """
+    pending: list[tuple[str, Path]] = []
+    current = Path()
+    try:
+        for target, data in files:
+            current = Path(target)
+            current.parent.mkdir(parents=True, exist_ok=True)
+            mode = current.stat().st_mode & 0o7777 if current.exists() else None
+            fd, tmp_name = tempfile.mkstemp(
+                dir=current.parent, prefix=f".{current.name}.", suffix=".tmp"
+            )
+            pending.append((tmp_name, current))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                if not hasattr(os, "sync"):
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            if mode is not None:
+                Path(tmp_name).chmod(mode)
+        if hasattr(os, "sync"):
+            os.sync()
+        while pending:
+            tmp_name, current = pending[0]
+            Path(tmp_name).replace(current)
+            pending.pop(0)
+        for folder in dict.fromkeys(Path(t).parent for t, _ in files):
+            _fsync_dir(folder)
+    except OSError as exc:
+        raise ExternalError(
+            f"Cannot write the {what} {current}: {exc.strerror or exc}. "
+            "Check that the folder exists and is writable, and that the disk is not full."
+        ) from None
+    finally:
+        for tmp_name, _ in pending:
             Path(tmp_name).unlink(missing_ok=True)
 
 
