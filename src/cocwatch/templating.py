@@ -45,9 +45,12 @@ from cocwatch.core.letters import (
     plural,
     points_text,
     uk_date,
+    view_types,
 )
 from cocwatch.errors import InputError
 
+# The context's frozen dataclasses (not LetterContext itself, which is never a variable).
+VIEW_TYPES: frozenset[type] = frozenset(t for t in view_types() if t is not LetterContext)
 SUFFIX = ".md.j2"
 BUILTIN_PREFIX = "builtin/"
 FRONT_MATTER_KEYS = ("title", "recipient", "scope", "description", "cc", "subject")
@@ -314,9 +317,23 @@ def _plural(count: int, singular: str, many: str | None = None) -> str:
     return plural(int(count), singular, many)
 
 
-def make_environment(builtin_dir: Path, user_dir: Path | None) -> ImmutableSandboxedEnvironment:
+class LetterEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with a fast path for the context's own frozen views.
+
+    Their public fields are plain data, so reading one needs none of the checks the sandbox
+    makes for arbitrary objects; anything starting with an underscore is still refused.
+    Everything else (strings, lists, dicts, dates) goes through the full checks.
+    """
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if type(obj) in VIEW_TYPES:
+            return not attr.startswith("_")
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+
+def make_environment(builtin_dir: Path, user_dir: Path | None) -> LetterEnvironment:
     """The one environment every letter is rendered with: sandboxed, strict, no escaping."""
-    env = ImmutableSandboxedEnvironment(
+    env = LetterEnvironment(
         loader=_Loader(builtin_dir, user_dir),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -370,7 +387,7 @@ class Letters:
     def __init__(self, builtin_dir: Path, user_dir: Path | None) -> None:
         self.builtin_dir = builtin_dir
         self.user_dir = user_dir
-        self.env = make_environment(builtin_dir, user_dir)
+        self.env: ImmutableSandboxedEnvironment = make_environment(builtin_dir, user_dir)
         self._templates: dict[str, TemplateSpec] | None = None
         self._compiled: dict[str, CompiledTemplate] = {}
 

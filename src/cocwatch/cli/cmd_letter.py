@@ -140,6 +140,7 @@ def letter(
         experience=_read_experience(experience),
     )
     _check_placeholders(s, rendered, output.fmt, strict=strict)
+    _warn_without_figures(s, rendered)
     _write(s, rendered, output, overwrite=overwrite)
 
 
@@ -402,6 +403,9 @@ def _check_placeholders(
         if len(rendered) == 1:
             parts.append(text)
             continue
+        if len(letters_with) == len(rendered):
+            parts.append(f"{text} in every letter")
+            continue
         listed = ", ".join(letters_with[:MAX_LISTED])
         if len(letters_with) > MAX_LISTED:
             listed += f" and {len(letters_with) - MAX_LISTED} more"
@@ -419,6 +423,31 @@ def _check_placeholders(
     s.warn(f"placeholders to fill in before sending: {summary}. {advice}")
 
 
+def _warn_without_figures(s: Session, rendered: Sequence[RenderedLetter]) -> None:
+    """Say so when letters will tell their reader that no figures could be found."""
+    bare = [
+        r.context.trust.id
+        for r in rendered
+        if r.context.trust and r.context.assessment and not r.context.assessment.has_figures
+    ]
+    national = rendered[0].context.national if rendered else None
+    if bare:
+        listed = ", ".join(bare[:MAX_LISTED]) + (
+            f" and {len(bare) - MAX_LISTED} more" if len(bare) > MAX_LISTED else ""
+        )
+        count = "1 letter says" if len(bare) == 1 else f"{len(bare)} letters say"
+        s.warn(
+            f"{count} no figures could be found for the Trust ({listed}). If MSDS or Board "
+            "papers publish some, record them first (`cocwatch import msds`, `cocwatch record "
+            "figure`) so the letters do not understate what is published."
+        )
+    elif national is not None and not rendered[0].context.trust and national.with_figures == 0:
+        s.warn(
+            "the registry holds no Trust figures, so the letter says none could be found. "
+            "Import the latest MSDS figures first (`cocwatch import msds`)."
+        )
+
+
 def _file_name(letter: RenderedLetter, fmt: str) -> str:
     trust = letter.context.trust
     return f"{letter.spec.name}-{trust.id}.{fmt}" if trust else f"{letter.spec.name}.{fmt}"
@@ -428,7 +457,7 @@ def _write(
     s: Session, rendered: Sequence[RenderedLetter], output: _Output, *, overwrite: bool
 ) -> None:
     """Print one letter, or write each to its file (never replacing one without --overwrite)."""
-    from cocwatch.files import atomic_write
+    from cocwatch.files import atomic_write_many
     from cocwatch.templating import letter_bytes
 
     if output.path is None:
@@ -464,8 +493,10 @@ def _write(
             f"{plural_files(len(existing))} already exist: {listed}{more}. Nothing was "
             "written. Add --overwrite to replace them, or choose another --out."
         )
-    for letter, target in zip(rendered, targets, strict=True):
-        atomic_write(target, letter_bytes(letter, output.fmt), what="letter")
+    atomic_write_many(
+        [(t, letter_bytes(r, output.fmt)) for r, t in zip(rendered, targets, strict=True)],
+        what="letter",
+    )
     where = output.path if output.is_dir else targets[0]
     s.info(f"Wrote {plural_letters(len(targets))} to {where}.")
 

@@ -15,12 +15,12 @@ renderer warns about every one that appears in a letter.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from cocwatch.core.assessment import (
@@ -191,16 +191,19 @@ def month_year(value: date) -> str:
     return f"{MONTHS[value.month - 1]} {value.year}"
 
 
-def round_half_up(value: float, places: int = 1) -> Decimal:
-    """Round as people do (2.25 → 2.3), not as binary floats happen to."""
-    quantum = Decimal(1).scaleb(-places)
-    return Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+def round_half_up(value: float) -> float:
+    """Round to one decimal place as people do (2.25 → 2.3), not as binary floats happen to.
+
+    The tiny nudge absorbs binary representation error (17.25 is stored as 17.2499…).
+    """
+    scaled = math.floor(abs(value) * 10 + 0.5 + 1e-9) / 10
+    return math.copysign(scaled, value) if scaled else 0.0
 
 
 def number_text(value: float) -> str:
     """A number to one decimal place, without a trailing .0: 51, 17.2."""
     rounded = round_half_up(value)
-    if rounded == rounded.to_integral_value():
+    if rounded.is_integer():
         return str(int(rounded))
     return f"{rounded:.1f}"
 
@@ -735,13 +738,17 @@ class TrustView:
     contacts: Annotated[tuple[ContactView, ...], Doc("Everyone recorded for it.")]
 
 
+def _counted(trust: Trust, as_of: date) -> list[Figure]:
+    """The Trust's figures up to `as_of`, oldest first (the order of `TrustView.figures`)."""
+    return sorted(
+        (f for f in trust.figures if f.as_of <= as_of),
+        key=lambda f: (f.as_of, f.cohort, f.measure),
+    )
+
+
 def trust_view(trust: Trust, as_of: date) -> TrustView:
     """The view of a `Trust` on the date `as_of`."""
-    figures = tuple(
-        figure_view(f)
-        for f in sorted(trust.figures, key=lambda f: (f.as_of, f.cohort, f.measure))
-        if f.as_of <= as_of
-    )
+    figures = tuple(figure_view(f) for f in _counted(trust, as_of))
     inspections = tuple(
         inspection_view(i, trust.name)
         for i in sorted(trust.inspections, key=lambda i: i.date)
@@ -879,8 +886,9 @@ def cohort_view(
     targets: dict[str, TargetView],
     plan_citation: SourceView,
     as_of: date,
+    known: dict[int, FigureView] | None = None,
 ) -> CohortView:
-    """The view of one `CohortAssessment`."""
+    """The view of one `CohortAssessment` (`known`: views already made, by id of the figure)."""
     bench = (
         _benchmark_view(cohort.benchmark, targets, plan_citation, as_of)
         if cohort.benchmark and cohort.benchmark.steps
@@ -891,7 +899,9 @@ def cohort_view(
         if cohort.deciding_step
         else None
     )
-    latest = figure_view(cohort.latest) if cohort.latest else None
+    latest = None
+    if cohort.latest is not None:
+        latest = (known or {}).get(id(cohort.latest)) or figure_view(cohort.latest)
     gap_text = None
     if cohort.gap is not None:
         gap_text = (
@@ -985,8 +995,10 @@ def assessment_view(
     as_of: date,
 ) -> AssessmentView:
     """The view of a `TrustAssessment` made on `as_of`."""
+    known = {id(f): v for f, v in zip(_counted(assessed.trust, as_of), trust.figures, strict=True)}
     cohorts = tuple(
-        cohort_view(c, trust.figures, targets, trust.plan.citation, as_of) for c in assessed.cohorts
+        cohort_view(c, trust.figures, targets, trust.plan.citation, as_of, known)
+        for c in assessed.cohorts
     )
     by_name = {c.cohort: c for c in cohorts}
     ordered = tuple(by_name[c] for c in COHORTS if c in by_name)
@@ -1528,6 +1540,20 @@ def describe_context() -> str:
             out.append(f"| `{name}` | {_type_name(hint)} | {doc} |")
             queue += [(f"{prefix}.{name}", t) for t in _view_types(hint)]
     return "\n".join(out) + "\n"
+
+
+def view_types() -> list[type]:
+    """Every dataclass reachable from `LetterContext` (the types templates can see)."""
+    seen: list[type] = []
+    queue: list[type] = [LetterContext, Reference]
+    while queue:
+        cls = queue.pop()
+        if cls in seen:
+            continue
+        seen.append(cls)
+        for _, hint, _ in _documented_fields(cls):
+            queue += _view_types(hint)
+    return seen
 
 
 def _documented_fields(cls: type) -> list[tuple[str, Any, str]]:
