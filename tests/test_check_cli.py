@@ -339,3 +339,22 @@ def test_quiet_prints_only_the_summary(run: Run, args: list[str], line: str) -> 
 def test_quiet_json_is_still_json(run: Run) -> None:
     result = run("-r", DEMO, "-q", "check", "--format", "json")
     assert json.loads(result.stdout)["summary"] == {"ok": 1, "warn": 2, "fail": 2}
+
+
+def test_assessment_to_json_is_plain_data_for_other_commands() -> None:
+    from datetime import date
+
+    from cocwatch.core.assessment import assess
+    from cocwatch.core.models import Thresholds
+    from cocwatch.registry import load_registry
+    from cocwatch.render.check import assessment_to_json
+
+    registry = load_registry(DEMO, today=date(2026, 11, 23)).registry
+    assessment = assess(
+        registry, list(registry.trusts), as_of=date(2026, 11, 23), thresholds=Thresholds()
+    )
+    data = assessment_to_json(assessment, "demo")
+    text = json.dumps(data)  # no default=: dates are already strings
+    assert json.loads(text) == data
+    assert data["registry"] == "demo"
+    assert len(data["trusts"]) == 6  # the closed Trust too, when it is passed in
