@@ -338,7 +338,7 @@ def normalised(text: str) -> str:
 
     The stylesheet and script are the same in every page; the browser tests check them.
     """
-    text = re.sub(r"cocwatch \d+\.\d+\.\d+\S*", "cocwatch X.Y.Z", text)
+    text = re.sub(r"cocwatch \d+\.\d+\.\d+[\w.+-]*", "cocwatch X.Y.Z", text)
     text = re.sub(r"(?s)<style>.*?</style>", "<style>(report.css)</style>", text)
     return re.sub(r"(?s)<script>.*?</script>", "<script>(report.js)</script>", text)
 
