@@ -227,6 +227,7 @@ def test_eml_is_an_unsent_draft_to_the_recorded_contact(
     assert message["From"] == "Jo Tester <jo@example.org>"
     assert message["Subject"] == "Midwifery continuity of carer at Synthetic Alpha NHS Trust"
     assert message["X-Unsent"] == "1"
+    assert message["Date"].datetime.date().isoformat() == "2026-11-23"
     body = message.get_body(preferencelist=("plain",))
     assert body is not None
     text = body.get_content()

@@ -89,7 +89,9 @@ def test_eml_parses_back_as_its_golden(run: Run, tmp_path: Path) -> None:
     message = email.message_from_bytes(
         (out / "foi-example-valley.eml").read_bytes(), policy=policy.default
     )
-    headers = "".join(f"{k}: {message[k]}\n" for k in ("To", "Cc", "From", "Subject", "X-Unsent"))
+    headers = "".join(
+        f"{k}: {message[k]}\n" for k in ("To", "Cc", "From", "Date", "Subject", "X-Unsent")
+    )
     body = message.get_body(preferencelist=("plain",))
     assert body is not None
     check_golden("foi-example-valley.eml.txt", headers + "\n" + body.get_content())

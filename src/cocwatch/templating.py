@@ -17,10 +17,11 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import default as email_policy
+from email.utils import format_datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -703,9 +704,13 @@ def to_eml(
     to: Sequence[tuple[str | None, str]],
     cc: Sequence[tuple[str | None, str]] = (),
     sender: tuple[str | None, str] | None = None,
+    on: date | None = None,
 ) -> bytes:
     """An unsent email draft (X-Unsent: 1) that mail clients open ready to edit and send."""
     msg = EmailMessage(policy=email_policy)
+    if on is not None:
+        # The letter's date; a mail client stamps the real one when the draft is sent.
+        msg["Date"] = format_datetime(datetime(on.year, on.month, on.day, 9, 0, tzinfo=UTC))
     if to:
         msg["To"] = [_address(n, e) for n, e in to]
     if cc:
@@ -758,6 +763,7 @@ def letter_bytes(letter: RenderedLetter, fmt: str) -> bytes:
             to=[(ctx.recipient.name, to)] if to else [],
             cc=cc,
             sender=(ctx.sender.name, sender) if sender else None,
+            on=ctx.date,
         )
     raise ValueError(f"unknown letter format {fmt!r}")
 
