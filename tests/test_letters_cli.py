@@ -42,6 +42,9 @@ def test_one_board_letter_goes_to_stdout_with_figures_benchmarks_and_sources(
     assert "12.7% of women from Black, Asian and other ethnic-minority groups" in out
     assert "the national target of 75% by 31 March 2024 [3], withdrawn on 21 September 2022" in out
     assert "I would be grateful for a reply by 22 December 2026." in out
+    # Every national target is withdrawn by the letter's date: the letter says so, with a source.
+    assert "On 21 September 2022 NHS England wrote to Trusts that there would be no national" in out
+    assert "rcm-welcomes-removal-of-continuity-of-carer-targets" in out
     assert "1. Synthetic MSDS September 2026. https://example.org/msds/2026-09" in out
     assert "2. Synthetic Alpha NHS Trust: continuity of carer plan" in out
     assert "cc: Dr Raj Fixture, Chair; Board Maternity Safety Champion" in out
