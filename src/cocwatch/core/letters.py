@@ -1109,7 +1109,9 @@ class RecipientView:
     address_placeholder: Annotated[str, Doc("What the letter shows when no address is known.")]
     label: Annotated[str, Doc("Their role in a sentence: 'the Chair'.")]
     cc_label: Annotated[str, Doc("For a cc line: 'Dr Raj Patel, Chair' or 'Chair'.")]
-    salutation: Annotated[str, Doc("'Dear Ms Smith', 'Dear Secretary of State', 'Dear Sir or ...")]
+    salutation: Annotated[
+        str, Doc("'Dear Ms Smith', 'Dear Secretary of State' or 'Dear Sir or Madam'.")
+    ]
     valediction: Annotated[str, Doc("'Yours sincerely' (named) or 'Yours faithfully'.")]
     block: Annotated[
         tuple[str, ...],
