@@ -20,7 +20,7 @@ HOLIDAYS = frozenset(
     {
         date(2022, 9, 19),  # state funeral
         date(2023, 5, 8),  # coronation
-        date(2026, 11, 30),  # St Andrew's Day (Scotland): counts under FOIA s.10(6)
+        date(2026, 11, 30),  # a synthetic non-working day
         date(2026, 12, 25),
         date(2026, 12, 28),
     }
@@ -84,7 +84,7 @@ def test_salutation_follows_uk_convention(
 
 
 def test_reply_by_is_the_twentieth_working_day_after_the_letter() -> None:
-    # Monday 23 November 2026: day 1 is Tuesday 24th; St Andrew's Day (30th) does not count.
+    # Monday 23 November 2026: day 1 is Tuesday 24th; the synthetic holiday (30th) is skipped.
     assert foi_reply_by(date(2026, 11, 23), HOLIDAYS) == date(2026, 12, 22)
     assert foi_reply_by(date(2026, 11, 23), frozenset()) == date(2026, 12, 21)
 

@@ -57,8 +57,9 @@ BUILTIN_PREFIX = "builtin/"
 FRONT_MATTER_KEYS = ("title", "recipient", "scope", "description", "cc", "subject")
 REQUIRED_KEYS = ("title", "recipient", "scope", "description")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-# Bank holidays in any part of the UK stop the FOI clock (FOIA s.10(6)); see core.workdays.
-UK_SUBDIVISIONS = ("ENG", "WLS", "SCT", "NIR")
+# The product contract counts England and Wales bank holidays (see core.workdays for the
+# wider definition in FOIA s.10(6), and the README for why this choice was kept).
+FOI_SUBDIVISIONS = ("ENG", "WLS")
 
 
 # ---------------------------------------------------------------------------------------
@@ -773,12 +774,12 @@ def letter_bytes(letter: RenderedLetter, fmt: str) -> bytes:
 
 
 def foi_non_working_days(years: Iterable[int]) -> frozenset[date]:
-    """Bank holidays in any part of the UK in `years` (FOIA s.10(6)), from `holidays`."""
+    """England and Wales bank holidays in `years`, from the maintained `holidays` package."""
     import holidays
 
     days: set[date] = set()
     wanted = sorted(set(years))
-    for subdiv in UK_SUBDIVISIONS:
+    for subdiv in FOI_SUBDIVISIONS:
         days.update(holidays.country_holidays("GB", subdiv=subdiv, years=wanted).keys())
     return frozenset(days)
 
