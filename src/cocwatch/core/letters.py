@@ -1387,7 +1387,10 @@ class LetterContext:
     date_long: Annotated[str, Doc("That date in words: '23 November 2026'.")]
     reply_by: Annotated[
         dt.date,
-        Doc("20 working days after the letter's date (FOIA s.10), the day after being day 1."),
+        Doc(
+            "20 working days after the letter's date (FOIA s.10), skipping weekends and "
+            "England and Wales bank holidays; the day after the letter is day 1."
+        ),
     ]
     reply_by_long: Annotated[str, Doc("That date in words.")]
     sender: Annotated[SenderView, Doc("Who signs.")]
