@@ -173,7 +173,7 @@ FINDING_LABELS: dict[str, str] = {
     "targeted_gap": "Targeted group behind",
 }
 
-_MONTHS = (
+MONTHS = (
     "January",
     "February",
     "March",
@@ -191,7 +191,7 @@ _MONTHS = (
 
 def long_date(day: date) -> str:
     """A date as people write it in the UK: 23 November 2026."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def percent_text(value: float) -> str:

@@ -24,6 +24,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from cocwatch.core.assessment import (
+    MONTHS,
     Benchmark,
     CohortAssessment,
     Finding,
@@ -31,9 +32,11 @@ from cocwatch.core.assessment import (
     Status,
     Step,
     TrustAssessment,
+    long_date,
 )
 from cocwatch.core.models import (
     COHORTS,
+    CONTACT_ROLES,
     BoardReview,
     Contact,
     Figure,
@@ -59,18 +62,7 @@ MNVP_RENAMED_ON = date(2023, 11, 28)
 TRUST_ROLES = frozenset(
     {"chief_executive", "chair", "director_of_midwifery", "board_safety_champion", "foi", "pals"}
 )
-RECIPIENT_ROLES: tuple[str, ...] = (
-    "chief_executive",
-    "chair",
-    "director_of_midwifery",
-    "board_safety_champion",
-    "mnvp",
-    "foi",
-    "pals",
-    "other",
-    "secretary_of_state",
-    "minister",
-)
+RECIPIENT_ROLES: tuple[str, ...] = CONTACT_ROLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,21 +75,6 @@ class Doc:
 # ---------------------------------------------------------------------------------------
 # Wording
 
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 COHORT_LABELS = {
     "all": "All women",
@@ -183,7 +160,7 @@ _POST_NOMINAL = re.compile(r"^(?:[A-Z]{2,6}|PhD|DPhil|MSc|BSc|MA|BA|MBA|MD|FRCOG
 
 def uk_date(value: date) -> str:
     """Write a date the British way: 23 November 2026."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return long_date(value)
 
 
 def month_year(value: date) -> str:

@@ -91,20 +91,6 @@ FINDING_WHY = {
     ),
     "targeted_gap": "The groups with the poorest outcomes were to be reached first, not last.",
 }
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,16 +107,14 @@ class ReportResult:
 
 def long_date(value: date | None) -> str:
     """23 November 2026."""
-    if value is None:
-        return ""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return "" if value is None else labels.long_date(value)
 
 
 def short_date(value: date | None) -> str:
     """23 Nov 2026."""
     if value is None:
         return ""
-    return f"{value.day} {MONTHS[value.month - 1][:3]} {value.year}"
+    return f"{value.day} {labels.MONTHS[value.month - 1][:3]} {value.year}"
 
 
 def percent(value: float | None) -> str:
