@@ -4,12 +4,17 @@ The fast path parses with PyYAML's C loader (safe: no Python tags) and validates
 pydantic. Only when something is wrong is the document composed a second time, to turn each
 problem's path (``trusts[3].figures[0].percent``) into a line and column. Duplicate keys are
 found while parsing; impossible dates are kept as text so pydantic reports them with the rest.
+The cyclic garbage collector is paused while a registry loads: loading builds millions of
+objects but almost no reference cycles, and the collector's passes took two thirds of the time.
 """
 
 from __future__ import annotations
 
 import difflib
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -161,8 +166,25 @@ def load_registry(location: str, *, today: date) -> LoadedRegistry:
     return LoadedRegistry(parse_registry(text, str(path), today=today), str(path), path)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it runs) while the block runs."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_registry(text: str, source: str, *, today: date) -> Registry:
     """Validate registry text; raise `RegistryError` listing every problem."""
+    with _gc_paused():
+        return _parse_registry(text, source, today=today)
+
+
+def _parse_registry(text: str, source: str, *, today: date) -> Registry:
     from pydantic import ValidationError
 
     from cocwatch.core.invariants import check_invariants
