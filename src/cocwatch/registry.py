@@ -6,6 +6,7 @@ problem's path (``trusts[3].figures[0].percent``) into a line and column. Duplic
 found while parsing; impossible dates are kept as text so pydantic reports them with the rest.
 The cyclic garbage collector is paused while a registry loads: loading builds millions of
 objects but almost no reference cycles, and the collector's passes took two thirds of the time.
+A registry file that loaded without problems before is served from `cocwatch.registry_cache`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from cocwatch.core.models import Registry
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Mapping keys that load as text (a merge key `<<` is replaced by the keys it brings in).
+_TEXT_KEY_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +50,14 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
     def __init__(self, stream: Any) -> None:
         super().__init__(stream)
         self.duplicates: list[tuple[str, yaml.Mark]] = []
+        # False once a key is not text (1:, yes:, null:); the cache's JSON would change it.
+        self.text_keys_only = True
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if key_node.tag not in _TEXT_KEY_TAGS:
+                self.text_keys_only = False
             key = key_node.value
             if key in seen:
                 self.duplicates.append((str(key), key_node.start_mark))
@@ -70,8 +77,12 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.const
 
 def read_text(path: Path, *, what: str = "file") -> str:
     """Read a user's text file as UTF-8 (with or without BOM), explaining any failure."""
+    return decode_text(_read_bytes(path, what=what), str(path), what=what)
+
+
+def _read_bytes(path: Path, *, what: str) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(
             f"The {what} {path} does not exist. Check the path, or create it."
@@ -80,7 +91,6 @@ def read_text(path: Path, *, what: str = "file") -> str:
         raise InputError(f"The {what} {path} is a folder, not a file.") from None
     except OSError as exc:
         raise InputError(f"The {what} {path} cannot be read: {exc.strerror}.") from None
-    return decode_text(data, str(path), what=what)
 
 
 def decode_text(data: bytes, source: str, *, what: str = "file") -> str:
@@ -111,6 +121,12 @@ def decode_text(data: bytes, source: str, *, what: str = "file") -> str:
 
 def parse_yaml(text: str, source: str) -> tuple[Any, list[Problem]]:
     """Parse YAML safely; return the data and the duplicate-key problems found."""
+    data, problems, _ = _load_yaml(text, source)
+    return data, problems
+
+
+def _load_yaml(text: str, source: str) -> tuple[Any, list[Problem], bool]:
+    """Parse YAML as `parse_yaml` does; also tell whether every mapping key is text."""
     loader = _StrictLoader(text)
     try:
         data = loader.get_single_data()
@@ -128,7 +144,7 @@ def parse_yaml(text: str, source: str) -> tuple[Any, list[Problem]]:
         )
         for key, mark in loader.duplicates
     ]
-    return data, problems
+    return data, problems, loader.text_keys_only
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> Problem:
@@ -162,8 +178,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> Problem:
 def load_registry(location: str, *, today: date) -> LoadedRegistry:
     """Load and validate a registry from a local path (URLs: see `cocwatch.sources.remote`)."""
     path = Path(location).expanduser()
-    text = read_text(path, what="registry")
-    return LoadedRegistry(parse_registry(text, str(path), today=today), str(path), path)
+    data = _read_bytes(path, what="registry")
+    return LoadedRegistry(parse_registry_bytes(data, str(path), today=today), str(path), path)
 
 
 @contextmanager
@@ -178,19 +194,39 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def parse_registry_bytes(data: bytes, source: str, *, today: date) -> Registry:
+    """Validate a registry file's bytes as `parse_registry` does, through the parsed cache.
+
+    Bytes that loaded without problems before are validated from the cache's JSON (and the
+    invariants checked with `today`); anything else takes the YAML path, with its messages.
+    """
+    from cocwatch import registry_cache
+
+    with _gc_paused():
+        entry = registry_cache.entry_for(data)
+        if entry is not None and (cached := entry.load(today=today)) is not None:
+            return cached
+        text = decode_text(data, source, what="registry")
+        registry, raw = _parse_registry(text, source, today=today)
+        if entry is not None and raw is not None:
+            entry.store(raw)
+        return registry
+
+
 def parse_registry(text: str, source: str, *, today: date) -> Registry:
     """Validate registry text; raise `RegistryError` listing every problem."""
     with _gc_paused():
-        return _parse_registry(text, source, today=today)
+        return _parse_registry(text, source, today=today)[0]
 
 
-def _parse_registry(text: str, source: str, *, today: date) -> Registry:
+def _parse_registry(text: str, source: str, *, today: date) -> tuple[Registry, Any]:
+    """Validate registry text; also return the loaded data, or None if a key is not text."""
     from pydantic import ValidationError
 
     from cocwatch.core.invariants import check_invariants
     from cocwatch.core.models import Registry
 
-    data, problems = parse_yaml(text, source)
+    data, problems, text_keys_only = _load_yaml(text, source)
     if data is None:
         raise RegistryError(
             source,
@@ -224,7 +260,7 @@ def _parse_registry(text: str, source: str, *, today: date) -> Registry:
     ]
     if problems:
         raise RegistryError(source, _ordered(problems))
-    return registry
+    return registry, data if text_keys_only else None
 
 
 def _raw_duplicates(data: dict[str, Any], locator: _Locator) -> list[Problem]:

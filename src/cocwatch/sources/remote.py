@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from cocwatch.errors import ExternalError
 from cocwatch.files import atomic_write
 from cocwatch.locations import cache_dir, is_url
-from cocwatch.registry import LoadedRegistry, decode_text, load_registry, parse_registry
+from cocwatch.registry import LoadedRegistry, load_registry, parse_registry_bytes
 from cocwatch.sources.http import MAX_BYTES, describe_http_error, read_capped
 
 if TYPE_CHECKING:
@@ -38,8 +38,8 @@ def load_any_registry(
     if not is_url(location):
         return load_registry(location, today=today)
     path = fetch_cached(location, warn=warn, http=http)
-    text = decode_text(path.read_bytes(), location, what="registry")
-    return LoadedRegistry(parse_registry(text, location, today=today), location, path)
+    registry = parse_registry_bytes(path.read_bytes(), location, today=today)
+    return LoadedRegistry(registry, location, path)
 
 
 def _cache_paths(url: str) -> tuple[Path, Path]:
