@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
-HEAVY = ("pydantic", "yaml", "jinja2", "httpx", "ruamel", "docx", "rich.table", "sqlite3")
+HEAVY = ("pydantic", "yaml", "jinja2", "httpx", "docx", "holidays", "rich.table", "sqlite3")
 
 
 def _python(code: str) -> str:
