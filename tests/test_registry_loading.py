@@ -233,3 +233,29 @@ def test_registry_error_lists_problems_in_line_order() -> None:
         parse_registry(text, "t.yaml", today=TODAY)
     lines = [p.line for p in caught.value.problems]
     assert lines == sorted(lines) == [7, 8]
+
+
+def test_ods_code_may_be_any_word_without_spaces() -> None:
+    registry = parse_registry(
+        "version: 1\ntrusts:\n  - {id: a, ods: X1, name: A, region: R}\n", "t.yaml", today=TODAY
+    )
+    assert registry.trusts[0].ods == "X1"
+    with pytest.raises(RegistryError) as caught:
+        parse_registry(
+            "version: 1\ntrusts:\n  - {id: a, ods: X 1, name: A, region: R}\n",
+            "t.yaml",
+            today=TODAY,
+        )
+    assert "without spaces" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "written", ["requires_improvement", "Requires improvement", "requires-improvement"]
+)
+def test_inspection_rating_accepts_the_words_as_written(written: str) -> None:
+    text = (
+        "version: 1\ntrusts:\n  - id: a\n    ods: X1\n    name: A\n    region: R\n"
+        f"    inspections:\n      - {{date: 2023-05-01, rating: {written}}}\n"
+    )
+    registry = parse_registry(text, "t.yaml", today=TODAY)
+    assert registry.trusts[0].inspections[0].rating == "requires_improvement"

@@ -431,7 +431,7 @@ def _friendly(err: dict[str, Any]) -> str:
                 f"like 'leeds-teaching'{shown}"
             )
         if field == "ods":
-            return f"must be an ODS code of 3 to 10 letters and digits, like RR8{shown}"
+            return f"must be an ODS code without spaces, like RR8{shown}"
         return f"has the wrong form{shown}"
     if kind == "string_too_short":
         return "must not be empty"

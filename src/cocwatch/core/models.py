@@ -76,6 +76,13 @@ def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+def _word(value: Any) -> Any:
+    """Read 'Requires improvement' or 'requires-improvement' as requires_improvement."""
+    if isinstance(value, str):
+        return "_".join(value.strip().lower().replace("-", " ").split())
+    return value
+
+
 Url = Annotated[str, BeforeValidator(_url)]
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 Percent = Annotated[float, Field(ge=0, le=100)]
@@ -195,7 +202,7 @@ class Inspection(Model):
     date: date
     body: str = "CQC"
     service: str = "maternity"
-    rating: Annotated[Rating, BeforeValidator(_lower)] | None = None
+    rating: Annotated[Rating, BeforeValidator(_word)] | None = None
     url: Url | None = None
     notes: str | None = None
 
@@ -218,7 +225,7 @@ class Trust(Model):
     """An NHS Trust (or other provider) of maternity services."""
 
     id: Slug
-    ods: Annotated[str, BeforeValidator(_text), Field(pattern=r"^[A-Za-z0-9]{3,10}$")]
+    ods: Annotated[str, BeforeValidator(_text), Field(pattern=r"^\S+$")]
     name: Text
     region: Text
     icb: Annotated[str, BeforeValidator(_text)] | None = None
