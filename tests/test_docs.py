@@ -68,3 +68,10 @@ def test_readme_exit_codes_match_the_code() -> None:
 def test_changelog_exists_with_unreleased_section() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "## [Unreleased]" in changelog
+
+
+def test_every_command_module_is_registered() -> None:
+    from cocwatch import cli
+
+    modules = sorted(p.stem for p in Path(cli.__file__).parent.glob("cmd_*.py"))
+    assert sorted(cli.COMMAND_MODULES) == modules

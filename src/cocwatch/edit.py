@@ -35,7 +35,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cocwatch.errors import InputError, RegistryError
 from cocwatch.files import atomic_write, locked
-from cocwatch.registry import decode_text, parse_registry
+from cocwatch.registry import decode_text, parse_registry, read_bytes
 
 if TYPE_CHECKING:
     from cocwatch.core.models import Registry
@@ -131,16 +131,7 @@ class _TextEdit:
 
 def _read(path: Path) -> tuple[str, bool]:
     """Return the registry text and whether the file starts with a UTF-8 byte-order mark."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(
-            f"The registry {path} does not exist. Check the path given with --registry."
-        ) from None
-    except IsADirectoryError:
-        raise InputError(f"The registry {path} is a folder, not a file.") from None
-    except OSError as exc:
-        raise InputError(f"The registry {path} cannot be read: {exc.strerror}.") from None
+    data = read_bytes(path, what="registry")
     return decode_text(data, str(path), what="registry"), data.startswith(codecs.BOM_UTF8)
 
 

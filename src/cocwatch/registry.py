@@ -77,10 +77,11 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.const
 
 def read_text(path: Path, *, what: str = "file") -> str:
     """Read a user's text file as UTF-8 (with or without BOM), explaining any failure."""
-    return decode_text(_read_bytes(path, what=what), str(path), what=what)
+    return decode_text(read_bytes(path, what=what), str(path), what=what)
 
 
-def _read_bytes(path: Path, *, what: str) -> bytes:
+def read_bytes(path: Path, *, what: str = "file") -> bytes:
+    """Read a user's file, explaining any failure."""
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -178,7 +179,7 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> Problem:
 def load_registry(location: str, *, today: date) -> LoadedRegistry:
     """Load and validate a registry from a local path (URLs: see `cocwatch.sources.remote`)."""
     path = Path(location).expanduser()
-    data = _read_bytes(path, what="registry")
+    data = read_bytes(path, what="registry")
     return LoadedRegistry(parse_registry_bytes(data, str(path), today=today), str(path), path)
 
 

@@ -1,18 +1,27 @@
 """Command-line interface: `app` and the console-script entry point `main`.
 
-Each ``cmd_*.py`` module in this package registers its commands on `app` when imported.
+Each ``cmd_*.py`` module registers its commands on `app` when imported; `COMMAND_MODULES`
+is the order `cocwatch --help` lists them in (a new command module is added there).
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
 from cocwatch.cli.app import app
 
-for _module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-    if _module.name.startswith("cmd_"):
-        importlib.import_module(f"{__name__}.{_module.name}")
+COMMAND_MODULES = (
+    "cmd_registry",  # validate, schema, trusts, show, targets
+    "cmd_check",
+    "cmd_letter",  # letter, templates
+    "cmd_report",
+    "cmd_watch",
+    "cmd_record",
+    "cmd_import",
+    "cmd_config",
+)
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"{__name__}.{_name}")
 
 
 def main() -> None:
