@@ -175,3 +175,16 @@ def test_version(run: Run) -> None:
     result = run("--version")
     assert result.exit_code == 0
     assert result.stdout.strip() == f"cocwatch {__version__}"
+
+
+def test_validate_counts_a_trust_closing_later_as_open(
+    run: Run, write_registry: Callable[[str], Path]
+) -> None:
+    path = write_registry(
+        "version: 1\ntrusts:\n"
+        "  - {id: a, ods: XA1, name: A (synthetic), region: R, closed_on: 2027-06-30}\n"
+        "  - {id: b, ods: XB1, name: B (synthetic), region: R, closed_on: 2024-06-30}\n"
+    )
+    result = run("-r", str(path), "validate")
+    assert result.exit_code == 0
+    assert "2 trusts (1 open), 0 national targets, 0 figures." in result.stdout

@@ -15,13 +15,12 @@ def validate(ctx: typer.Context, fmt: OutputFormat = FORMAT_OPTION) -> None:
     from cocwatch.render.registry import validation_report
 
     s = session(ctx)
-    source = s.registry_location.value
     try:
         loaded = s.loaded
     except RegistryError as error:
-        emit(validation_report(fmt, error.source, None, error.problems))
+        emit(validation_report(fmt, error.source, None, error.problems, as_of=today()))
         raise typer.Exit(ExitCode.BAD_INPUT) from None
-    emit(validation_report(fmt, loaded.source if loaded else source, loaded.registry, []))
+    emit(validation_report(fmt, loaded.source, loaded.registry, [], as_of=today()))
 
 
 @app.command()

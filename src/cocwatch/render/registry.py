@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 
 
 def validation_report(
-    fmt: str, source: str, registry: Registry | None, problems: Sequence[Problem]
+    fmt: str, source: str, registry: Registry | None, problems: Sequence[Problem], *, as_of: date
 ) -> str:
     """Say whether the registry is valid, and list every problem."""
-    counts = _counts(registry) if registry is not None else None
+    counts = _counts(registry, as_of) if registry is not None else None
     if fmt == "json":
         return to_json(
             {
@@ -51,8 +51,9 @@ def validation_report(
         return str(render_listing(fmt, rows, columns))
     if not problems and counts is not None:
         return (
-            f"✓ {source} is valid: {counts['trusts']} trusts ({counts['open_trusts']} open), "
-            f"{counts['targets']} national targets, {counts['figures']} figures.\n"
+            f"✓ {source} is valid: {_count(counts['trusts'], 'trust')} "
+            f"({counts['open_trusts']} open), {_count(counts['targets'], 'national target')}, "
+            f"{_count(counts['figures'], 'figure')}.\n"
         )
     lines = [f"✗ {source} has {len(problems)} problem{'s' if len(problems) != 1 else ''}:"]
     lines += [f"  {p.describe(source)}" for p in problems]
@@ -60,11 +61,14 @@ def validation_report(
     return "\n".join(lines) + "\n"
 
 
-def _counts(registry: Registry) -> dict[str, int]:
-    today_open = sum(1 for t in registry.trusts if t.closed_on is None)
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _counts(registry: Registry, as_of: date) -> dict[str, int]:
     return {
         "trusts": len(registry.trusts),
-        "open_trusts": today_open,
+        "open_trusts": sum(1 for t in registry.trusts if t.is_open(as_of)),
         "targets": len(registry.national.targets),
         "figures": sum(len(t.figures) for t in registry.trusts) + len(registry.national.figures),
     }
