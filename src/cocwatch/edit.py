@@ -34,7 +34,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cocwatch.errors import InputError, RegistryError
-from cocwatch.files import atomic_write, locked
+from cocwatch.files import atomic_write, locked, resolve_target
 from cocwatch.registry import decode_text, parse_registry, read_bytes
 
 if TYPE_CHECKING:
@@ -146,8 +146,9 @@ def change_registry(
 
     The file is read (and, when writing, locked) first, so `plan` always sees the latest
     registry. The new text is validated before anything is written, and written atomically.
+    A registry reached through a symbolic link is read, locked and changed where it lives.
     """
-    path = Path(path)
+    path = resolve_target(path)
     if dry_run:
         return _change(path, plan, today=today, write=False)
     if not path.is_file():

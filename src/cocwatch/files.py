@@ -3,6 +3,9 @@
 `atomic_write` writes to a temporary file in the same folder, fsyncs it, then renames it
 over the target, so readers see the old file or the new one, never half of one. `locked`
 holds an exclusive lock beside the target (``NAME.lock``) for read-modify-write cycles.
+Both follow symbolic links first (`resolve_target`): a registry kept as a link to a file in a
+git checkout or a synced folder is changed where it really lives, the link stays a link, and
+writers through either name share one lock.
 """
 
 from __future__ import annotations
@@ -13,14 +16,35 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from cocwatch.errors import ExternalError
+from cocwatch.errors import ExternalError, InputError
 
 LOCK_TIMEOUT_SECONDS = 30.0
 
 
-def atomic_write(path: Path, data: bytes, *, what: str = "file") -> None:
-    """Replace `path` with `data` atomically, keeping the file's permissions."""
+def resolve_target(path: Path) -> Path:
+    """The file a write to `path` should change: `path` itself, or where its links lead.
+
+    A path without symbolic links comes back unchanged (relative paths stay relative, so
+    messages name the file as the user typed it). A link that points nowhere yet resolves to
+    the file it names, which a write then creates.
+    """
     path = Path(path)
+    try:
+        real = path.resolve()
+    except (RuntimeError, OSError):  # RuntimeError: a symlink loop on Python < 3.13
+        raise InputError(
+            f"{path} is a symbolic link that leads back to itself, so there is no file to "
+            "change. Point the link at the real file (ln -sfn TARGET LINK) or use the file's "
+            "own path."
+        ) from None
+    if real == path.absolute():
+        return path
+    return real
+
+
+def atomic_write(path: Path, data: bytes, *, what: str = "file") -> None:
+    """Replace `path` (or the file its links lead to) with `data` atomically, keeping modes."""
+    path = resolve_target(path)
     tmp_name: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +81,7 @@ def atomic_write_many(files: Sequence[tuple[Path, bytes]], *, what: str = "file"
     current = Path()
     try:
         for target, data in files:
-            current = Path(target)
+            current = resolve_target(target)
             current.parent.mkdir(parents=True, exist_ok=True)
             mode = current.stat().st_mode & 0o7777 if current.exists() else None
             fd, tmp_name = tempfile.mkstemp(
@@ -77,7 +101,7 @@ def atomic_write_many(files: Sequence[tuple[Path, bytes]], *, what: str = "file"
             tmp_name, current = pending[0]
             Path(tmp_name).replace(current)
             pending.pop(0)
-        for folder in dict.fromkeys(Path(t).parent for t, _ in files):
+        for folder in dict.fromkeys(resolve_target(t).parent for t, _ in files):
             _fsync_dir(folder)
     except OSError as exc:
         raise ExternalError(
@@ -106,9 +130,10 @@ def _fsync_dir(folder: Path) -> None:
 def locked(
     path: Path, *, timeout: float = LOCK_TIMEOUT_SECONDS, what: str = "file"
 ) -> Iterator[None]:
-    """Hold an exclusive lock for `path` (a ``.lock`` file beside it) while the block runs."""
+    """Hold an exclusive lock for `path` (a ``.lock`` file beside the real file) meanwhile."""
     from filelock import FileLock, Timeout
 
+    path = resolve_target(path)
     lock_path = Path(f"{path}.lock")
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
