@@ -7,6 +7,7 @@ their commands on `app`; they import heavy libraries inside the command bodies s
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Any
 
@@ -18,7 +19,16 @@ from cocwatch.errors import CocwatchError, ExitCode
 
 
 class CocwatchGroup(TyperGroup):
-    """Maps our errors to one stderr paragraph and an exit code (tracebacks with --debug)."""
+    """Maps our errors to one stderr paragraph and an exit code (tracebacks with --debug).
+
+    It also gives every command the global options, so that they work on either side of the
+    command's name: `cocwatch -r mine.yaml check --all` and `cocwatch check --all -r mine.yaml`.
+    """
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        for command in self.commands.values():
+            _add_global_options(command)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -39,6 +49,35 @@ class CocwatchGroup(TyperGroup):
                 "and run the same command again with --debug to see the details."
             )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _add_global_options(command: Any) -> None:
+    """Accept the global options after the command's name too (and in its subcommands)."""
+    taken = {opt for param in command.params for opt in param.opts + param.secondary_opts}
+    for option in _global_option_copies():
+        if not taken.intersection(option.opts):  # the command's own option of that name wins
+            command.params.append(option)
+    for sub in getattr(command, "commands", {}).values():
+        _add_global_options(sub)
+
+
+@functools.cache
+def _global_option_copies() -> tuple[Any, ...]:
+    """The global options as Click parameters that store their value in the shared `State`.
+
+    Typer builds them from `_global_options_after_command`'s signature, so they parse exactly
+    like the ones before the command's name; they are not passed to the command itself.
+    """
+    options = tuple(typer.main.get_command(_options_app).params)
+    for option in options:
+        option.expose_value = False
+    return options
+
+
+def _store(ctx: typer.Context, param: Any, value: object) -> None:
+    state = ctx.find_object(State)
+    if state is not None and value not in (None, False):
+        setattr(state, _STATE_FIELD[param.name], value)
 
 
 def _report(message: str) -> None:
@@ -70,7 +109,11 @@ app = typer.Typer(
 
 
 class State:
-    """Global options, shared by every command through the Click context."""
+    """Global options, shared by every command through the Click context.
+
+    They are read before the command's name by `main_options`, and after it by the copies
+    that `CocwatchGroup` gives every command (`GLOBAL_OPTIONS`); the later one wins.
+    """
 
     def __init__(
         self,
@@ -84,6 +127,16 @@ class State:
         self.config_option = config
         self.quiet = quiet
         self.debug = debug
+
+
+REGISTRY_HELP = (
+    "Registry file or http(s) URL. Default: $COCWATCH_REGISTRY, the config file, "
+    "then the registry shipped with cocwatch."
+)
+CONFIG_HELP = "Config file. Default: $COCWATCH_CONFIG, then the user config folder."
+QUIET_HELP = "Print only summaries and errors."
+DEBUG_HELP = "Show tracebacks for errors."
+
 
 
 def _version(value: bool) -> None:
@@ -100,17 +153,16 @@ def main_options(
         "--registry",
         "-r",
         metavar="PATH_OR_URL",
-        help="Registry file or http(s) URL. Default: $COCWATCH_REGISTRY, the config file, "
-        "then the registry shipped with cocwatch.",
+        help=REGISTRY_HELP,
     ),
     config: str | None = typer.Option(
         None,
         "--config",
         metavar="PATH",
-        help="Config file. Default: $COCWATCH_CONFIG, then the user config folder.",
+        help=CONFIG_HELP,
     ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only summaries and errors."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
+    debug: bool = typer.Option(False, "--debug", help=DEBUG_HELP),
     version: bool = typer.Option(
         False,
         "--version",
@@ -121,3 +173,23 @@ def main_options(
 ) -> None:
     """Options that apply to every command."""
     ctx.obj = State(registry=registry, config=config, quiet=quiet, debug=debug)
+
+
+_STATE_FIELD = {"registry": "registry_option", "config": "config_option"} | {
+    name: name for name in ("quiet", "debug")
+}
+_options_app = typer.Typer(add_completion=False)
+
+
+@_options_app.command()
+def _global_options_after_command(
+    registry: str | None = typer.Option(
+        None, "--registry", "-r", metavar="PATH_OR_URL", help=REGISTRY_HELP, callback=_store
+    ),
+    config: str | None = typer.Option(
+        None, "--config", metavar="PATH", help=CONFIG_HELP, callback=_store
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP, callback=_store),
+    debug: bool = typer.Option(False, "--debug", help=DEBUG_HELP, callback=_store),
+) -> None:
+    """The global options as given after a command's name (never run: only its signature)."""
