@@ -46,6 +46,11 @@ def default_config_path() -> Path:
     return user_config_dir() / "config.yaml"
 
 
+def default_registry_copy_path() -> Path:
+    """Where `cocwatch init` puts a user's own registry, e.g. ~/.local/share/cocwatch."""
+    return Path(_dirs().user_data_dir) / "trusts.yaml"
+
+
 def default_templates_dir() -> Path:
     return user_config_dir() / "templates"
 
@@ -98,6 +103,11 @@ def resolve_registry(option: str | None, from_config: str | None) -> Located:
     if from_config:
         return Located(from_config, "config file")
     return Located(str(shipped_registry()), "shipped")
+
+
+def is_shipped(location: Located) -> bool:
+    """Whether the registry in use is the copy inside the installed package (read-only)."""
+    return location.origin == "shipped"
 
 
 def resolve_templates_dir(option: str | None, from_config: str | None) -> Located | None:

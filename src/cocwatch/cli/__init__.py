@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "cmd_letter",  # letter, templates
     "cmd_report",
     "cmd_watch",
+    "cmd_init",  # a registry of one's own, before the commands that write it
     "cmd_record",
     "cmd_import",
     "cmd_config",

@@ -138,7 +138,6 @@ QUIET_HELP = "Print only summaries and errors."
 DEBUG_HELP = "Show tracebacks for errors."
 
 
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"cocwatch {__version__}")

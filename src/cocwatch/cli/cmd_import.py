@@ -83,7 +83,7 @@ def import_msds(
     )
 
     s = session(ctx)
-    path = registry_file(s, registry)
+    path = registry_file(s, registry, dry_run=not commit)
     if source_url is not None and not is_url(source_url):
         raise UsageError(f"--source-url {source_url!r} must be a web address (https://…).")
     cite = source_url or (source if is_url(source) else None)

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import Session, emit, find_trust, parse_date, session, today
+from cocwatch.cli.common import (
+    Session,
+    emit,
+    find_trust,
+    parse_date,
+    session,
+    today,
+    writable_registry,
+)
 from cocwatch.errors import UsageError
 
 if TYPE_CHECKING:
@@ -87,17 +95,9 @@ REPLACE_OPTION = typer.Option(
 )
 
 
-def registry_file(s: Session, option: str | None) -> Path:
-    """The local registry file to change; a URL cannot be changed."""
-    from cocwatch.locations import is_url
-
-    location = option or s.registry_location.value
-    if is_url(location):
-        raise UsageError(
-            f"The registry is the web address {location}, and cocwatch can only change a "
-            "file on this computer. Download it, then pass the file with --registry PATH."
-        )
-    return Path(location).expanduser()
+def registry_file(s: Session, option: str | None, *, dry_run: bool = False) -> Path:
+    """The local registry file to change (see `writable_registry`)."""
+    return writable_registry(s, option, dry_run=dry_run)
 
 
 def record(
@@ -190,7 +190,7 @@ def record_figure(
     from cocwatch.edit import Append, Replace
 
     s = session(ctx)
-    path = registry_file(s, registry)
+    path = registry_file(s, registry, dry_run=dry_run)
     if percent is None and (numerator is None or denominator is None):
         raise UsageError(
             "Give the figure as --percent P, or as --numerator N --denominator D (or both)."
@@ -258,7 +258,7 @@ def record_review(
     from cocwatch.edit import Append, Replace
 
     s = session(ctx)
-    path = registry_file(s, registry)
+    path = registry_file(s, registry, dry_run=dry_run)
     day = _required_date(on, "--date")
     entry: dict[str, Any] = {"date": day}
     if url:
@@ -303,7 +303,7 @@ def record_inspection(
     from cocwatch.edit import Append, Replace
 
     s = session(ctx)
-    path = registry_file(s, registry)
+    path = registry_file(s, registry, dry_run=dry_run)
     day = _required_date(on, "--date")
     entry: dict[str, Any] = {
         "date": day,

@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -104,6 +105,32 @@ class Session:
         """Print a progress note to stderr unless --quiet."""
         if not self.state.quiet:
             typer.echo(message, err=True)
+
+
+def writable_registry(s: Session, option: str | None = None, *, dry_run: bool = False) -> Path:
+    """The local registry file a command may change: never a URL, never the shipped copy.
+
+    `option` is the command's own ``--registry`` value, if it has one. The registry shipped
+    inside the installed package is read-only (a reinstall would replace it and lose the
+    change), so writing it is refused, naming `cocwatch init`; a dry run may still read it.
+    """
+    from cocwatch.locations import default_registry_copy_path, is_shipped, is_url
+
+    location = Located(option, "option") if option else s.registry_location
+    if is_url(location.value):
+        raise UsageError(
+            f"The registry is the web address {location.value}, and cocwatch can only change "
+            "a file on this computer. Download it, then pass the file with --registry PATH."
+        )
+    if is_shipped(location) and not dry_run:
+        raise UsageError(
+            f"cocwatch will not change the registry shipped inside the program "
+            f"({location.value}): the next upgrade or reinstall would replace it, and your "
+            "change with it. Make a registry of your own first: `cocwatch init` copies it to "
+            f"{default_registry_copy_path()} and names it in your config file, so every later "
+            "command uses it. Then run this command again (or name another file with -r PATH)."
+        )
+    return Path(location.value).expanduser()
 
 
 def session(ctx: typer.Context) -> Session:

@@ -1,0 +1,68 @@
+"""`init [PATH]`: a registry of one's own, copied from the shipped one and named in the config."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from cocwatch.cli.app import app
+from cocwatch.cli.common import emit, session, today
+
+
+@app.command("init")
+def init(
+    ctx: typer.Context,
+    path: Path | None = typer.Argument(
+        None,
+        metavar="[PATH]",
+        help="Where to put your registry. Default: trusts.yaml in your user data folder.",
+    ),
+) -> None:
+    """Make a registry of your own: copy the shipped registry and point the config at it.
+
+    The registry shipped with cocwatch is replaced by every upgrade, so `record` and
+    `import msds --commit` will not change it. `init` copies it to PATH (never overwriting
+    a file) and sets `registry:` in your config file (creating the file if needed, keeping
+    everything else in it), so every later command uses your copy.
+    """
+    from cocwatch.config import SAMPLE_CONFIG
+    from cocwatch.locations import (
+        ENV_REGISTRY,
+        default_config_path,
+        default_registry_copy_path,
+        shipped_registry,
+    )
+    from cocwatch.own_registry import copy_new_file, point_config_at, refuse_existing
+
+    s = session(ctx)
+    target = (path or default_registry_copy_path()).expanduser().absolute()
+    config_path = Path(
+        s.config_location.value if s.config_location else default_config_path()
+    ).expanduser()
+    if s.config.registry and Path(s.config.registry) == target and target.is_file():
+        s.info(f"{target} is already your registry, named in {config_path}. Nothing to do.")
+        return
+    refuse_existing(target, what="registry")
+    # Check the config file can take the new line before copying anything.
+    point_config_at(config_path, target, sample=SAMPLE_CONFIG, today=today(), dry_run=True)
+    copy_new_file(shipped_registry(), target, what="registry")
+    s.info(f"Copied the shipped registry to {target}.")
+    change = point_config_at(config_path, target, sample=SAMPLE_CONFIG, today=today())
+    if change.created:
+        s.info(f"Wrote a config file {config_path} that names it; fill in the rest there.")
+    else:
+        previous = f" (it named {change.previous}; that line is kept as a comment)"
+        s.info(f"Set `registry:` in {config_path}{previous if change.previous else ''}.")
+    if os.environ.get(ENV_REGISTRY):
+        s.warn(
+            f"${ENV_REGISTRY} names another registry, and it takes precedence over the "
+            "config file: unset it to use your copy."
+        )
+    s.info(
+        "From now on `record` and `import msds --commit` change your copy; "
+        "`cocwatch config show` shows which registry is in use."
+    )
+    if not s.state.quiet:
+        emit(str(target))
