@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -433,62 +433,26 @@ def download(
     max_bytes: int | None = None,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> bytes:
-    """Download `url` into memory, streamed, refusing more than `max_bytes`."""
+    """Download `url` into memory, streamed, within the size cap and the download deadline."""
     import httpx
 
-    from cocwatch.sources.http import client
+    from cocwatch.sources.http import download as get
 
     cap = MAX_DOWNLOAD_BYTES if max_bytes is None else max_bytes
-    owned = http is None
-    http = http or client(timeout=timeout)
     try:
-        with http.stream("GET", url) as response:
-            if response.status_code >= 400:
-                raise ExternalError(
-                    f"Cannot download {url}: the server answered {response.status_code} "
-                    f"{response.reason_phrase}. Check the address (copy the link to the "
-                    "measures CSV from the publication page), or try again later."
-                )
-            declared = response.headers.get("Content-Length", "")
-            total = int(declared) if declared.isdigit() else None
-            if total is not None and total > cap:
-                raise ExternalError(_too_big(url, cap, total))
-            return _read_body(url, response.iter_bytes(), cap, total, progress)
+        response = get(url, http=http, timeout=timeout, max_bytes=cap, progress=progress)
     except httpx.HTTPError as exc:
         raise ExternalError(
             f"Cannot download the MSDS file: {describe_http_error(url, exc)}. Check the address "
             "and your connection, or download the file yourself and pass its path."
         ) from None
-    finally:
-        if owned:
-            http.close()
-
-
-def _read_body(
-    url: str,
-    chunks: Iterable[bytes],
-    cap: int,
-    total: int | None,
-    progress: Callable[[int, int | None], None] | None,
-) -> bytes:
-    parts: list[bytes] = []
-    size = 0
-    for chunk in chunks:
-        size += len(chunk)
-        if size > cap:
-            raise ExternalError(_too_big(url, cap, None))
-        parts.append(chunk)
-        if progress is not None:
-            progress(size, total)
-    return b"".join(parts)
-
-
-def _too_big(url: str, cap: int, size: int | None) -> str:
-    said = f" ({_size(size)})" if size is not None else ""
-    return (
-        f"{url} is larger than the limit of {_size(cap)}{said}, so it was not downloaded. "
-        "Check that it is the measures CSV, or download it yourself and pass its path."
-    )
+    if response.status_code >= 300:
+        raise ExternalError(
+            f"Cannot download {url}: the server answered {response.status_code} "
+            f"{response.reason_phrase}. Check the address (copy the link to the "
+            "measures CSV from the publication page), or try again later."
+        )
+    return response.body
 
 
 def _size(count: int) -> str:

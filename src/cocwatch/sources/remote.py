@@ -21,7 +21,7 @@ from cocwatch.errors import ExternalError
 from cocwatch.files import atomic_write
 from cocwatch.locations import cache_dir, is_url
 from cocwatch.registry import LoadedRegistry, load_registry, parse_registry_bytes
-from cocwatch.sources.http import MAX_BYTES, describe_http_error, read_capped
+from cocwatch.sources.http import MAX_BYTES, DownloadError, describe_http_error, download
 
 if TYPE_CHECKING:
     import httpx
@@ -58,8 +58,6 @@ def fetch_cached(
     """Return a local copy of `url`, refreshed with a conditional GET when possible."""
     import httpx
 
-    from cocwatch.sources.http import client
-
     body_path, meta_path = _cache_paths(url)
     meta: dict[str, str] = {}
     if body_path.exists() and meta_path.exists():
@@ -73,22 +71,18 @@ def fetch_cached(
             headers["If-None-Match"] = etag
         if modified := meta.get("last_modified"):
             headers["If-Modified-Since"] = modified
-    owned = http is None
-    http = http or client()
     try:
-        with http.stream("GET", url, headers=headers) as response:
-            if response.status_code == 304 and body_path.exists():
-                _touch(body_path)
-                return body_path
-            response.raise_for_status()
-            body = read_capped(response, url, max_bytes=max_bytes)
-            new_meta = {
-                "url": url,
-                "etag": response.headers.get("ETag", ""),
-                "last_modified": response.headers.get("Last-Modified", ""),
-            }
+        response = download(url, http=http, headers=headers, max_bytes=max_bytes)
+        if response.status_code == 304 and body_path.exists():
+            _touch(body_path)
+            return body_path
+        if not 200 <= response.status_code < 300:
+            raise ExternalError(
+                f"{url} answered {response.status_code} {response.reason_phrase}".rstrip()
+            )
     except (httpx.HTTPError, ExternalError) as exc:
-        reason = exc.message if isinstance(exc, ExternalError) else describe_http_error(url, exc)
+        reason = describe_http_error(url, exc) if isinstance(exc, httpx.HTTPError) else str(exc)
+        reason = exc.reason if isinstance(exc, DownloadError) else reason.rstrip(".")
         if body_path.exists():
             warn(f"{reason}; using the copy downloaded {_age(body_path)}.")
             return body_path
@@ -96,9 +90,12 @@ def fetch_cached(
             f"Cannot fetch the registry: {reason}, and there is no cached copy. "
             "Check the address and your connection, or use a local file with --registry."
         ) from None
-    finally:
-        if owned:
-            http.close()
+    body = response.body
+    new_meta = {
+        "url": url,
+        "etag": response.headers.get("etag", ""),
+        "last_modified": response.headers.get("last-modified", ""),
+    }
     atomic_write(body_path, body, what="cached registry")
     atomic_write(meta_path, json.dumps(new_meta).encode(), what="cache file")
     return body_path
