@@ -41,7 +41,7 @@ def test_one_board_letter_goes_to_stdout_with_figures_benchmarks_and_sources(
     assert "the Trust's own plan, which aimed for 35% by 31 March 2025 [2]" in out
     assert "12.7% of women from Black, Asian and other ethnic-minority groups" in out
     assert "the national target of 75% by 31 March 2024 [3], withdrawn on 21 September 2022" in out
-    assert "I would be grateful for a reply by 21 December 2026." in out
+    assert "I would be grateful for a reply by 22 December 2026." in out
     # Every national target is withdrawn by the letter's date: the letter says so, with a source.
     assert "On 21 September 2022 NHS England wrote to Trusts that there would be no national" in out
     assert "rcm-welcomes-removal-of-continuity-of-carer-targets" in out
@@ -85,7 +85,7 @@ def test_out_dir_writes_one_file_per_open_trust(run: Run, registry: Path, tmp_pa
     assert "Wrote 3 letters" in result.stderr
     gamma = (out / "foi-synth-gamma.md").read_text(encoding="utf-8")
     assert "Gamma Test Hospital\\\n3 Gamma Road\\\nTestville TG3 3CC" in gamma
-    assert "that is 21 December 2026" in gamma
+    assert "that is 22 December 2026" in gamma
 
 
 def test_existing_files_are_never_overwritten_without_overwrite(

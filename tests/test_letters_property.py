@@ -181,8 +181,8 @@ def test_every_builtin_letter_carries_the_trusts_own_evidence(trust: Trust, fmt:
             for line in context.recipient.block:
                 assert line in text
         if name == "foi":
-            # Monday 23 November 2026 + 20 working days (no England and Wales bank holiday).
-            assert "that is 21 December 2026." in text
+            # Monday 23 November 2026 + 20 working days, St Andrew's Day (30th) skipped.
+            assert "that is 22 December 2026." in text
         if name in ("board", "mnvp") and context.assessment and context.assessment.has_figures:
             for cohort in context.assessment.cohorts:
                 if cohort.latest is not None:

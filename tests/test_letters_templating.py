@@ -196,10 +196,10 @@ def test_bank_holidays_come_from_a_maintained_source() -> None:
     assert date(2022, 9, 19) in days  # state funeral of Queen Elizabeth II
     assert date(2023, 5, 8) in days  # coronation of King Charles III
     assert date(2026, 12, 25) in days and date(2026, 8, 31) in days
-    # England and Wales bank holidays only (the product contract, SPEC §6).
-    assert date(2026, 11, 30) not in days  # St Andrew's Day, Scotland only
-    assert date(2026, 3, 17) not in days  # St Patrick's Day, Northern Ireland only
-    assert date(2026, 4, 6) in days  # Easter Monday, England and Wales
+    # Every part of the United Kingdom (FOIA s.10(6), SPEC §6).
+    assert date(2026, 11, 30) in days  # St Andrew's Day, Scotland
+    assert date(2026, 3, 17) in days  # St Patrick's Day, Northern Ireland
+    assert date(2026, 4, 6) in days  # Easter Monday, England, Wales and Northern Ireland
 
 
 def test_markdown_blocks_and_plain_text() -> None:

@@ -57,9 +57,9 @@ BUILTIN_PREFIX = "builtin/"
 FRONT_MATTER_KEYS = ("title", "recipient", "scope", "description", "cc", "subject")
 REQUIRED_KEYS = ("title", "recipient", "scope", "description")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-# The product contract counts England and Wales bank holidays (see core.workdays for the
-# wider definition in FOIA s.10(6), and the README for why this choice was kept).
-FOI_SUBDIVISIONS = ("ENG", "WLS")
+# FOIA s.10(6): a bank holiday "in any part of the United Kingdom" is not a working day, so
+# the FOI clock skips the holidays of England and Wales, Scotland and Northern Ireland alike.
+FOI_SUBDIVISIONS = ("ENG", "NIR", "SCT", "WLS")
 
 
 # ---------------------------------------------------------------------------------------
@@ -774,7 +774,7 @@ def letter_bytes(letter: RenderedLetter, fmt: str) -> bytes:
 
 
 def foi_non_working_days(years: Iterable[int]) -> frozenset[date]:
-    """England and Wales bank holidays in `years`, from the maintained `holidays` package."""
+    """The UK's bank holidays in `years`, every part of it (FOIA s.10(6)), from `holidays`."""
     import holidays
 
     days: set[date] = set()

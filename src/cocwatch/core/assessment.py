@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from cocwatch.core import wording
 from cocwatch.core.models import (
     COHORTS,
     MEASURE_PREFERENCE,
@@ -50,6 +51,8 @@ from cocwatch.core.targets import (
 )
 from cocwatch.core.targets import Origin as Origin
 from cocwatch.core.targets import Step as Step
+from cocwatch.core.wording import MONTHS as MONTHS
+from cocwatch.core.wording import long_date as long_date
 
 
 class Severity(StrEnum):
@@ -173,35 +176,15 @@ FINDING_LABELS: dict[str, str] = {
     "targeted_gap": "Targeted group behind",
 }
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def long_date(day: date) -> str:
-    """A date as people write it in the UK: 23 November 2026."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
 
 def percent_text(value: float) -> str:
-    """A target's percentage for a sentence: 51% for a whole number, else 17.5%."""
-    return f"{value:g}%" if float(value).is_integer() else f"{value:.1f}%"
+    """A level for a sentence: 51%, 17.5% (see ``cocwatch.core.wording.percent``)."""
+    return wording.percent(value)
 
 
 def figure_text(value: float) -> str:
-    """A figure's percentage for a sentence, always to one decimal place: 12.0%."""
-    return f"{value:.1f}%"
+    """A published figure for a sentence, to one decimal place: 12.0%."""
+    return wording.percent(value, fixed=True)
 
 
 # ------------------------------------------------------------------ result types
@@ -669,7 +652,7 @@ def explain(ca: CohortAssessment) -> str:
     if ca.status is Status.MISSED:
         return f"{who}: {figure} is below {bench}, which has passed."
     expected = figure_text(ca.expected) if ca.expected is not None else "?"
-    gap = f"{ca.gap:+.1f}" if ca.gap is not None else "?"
+    gap = wording.signed_points(ca.gap) if ca.gap is not None else "?"
     verdict = "behind" if ca.status is Status.BEHIND else "on track"
     return (
         f"{who}: {figure} is {verdict}, against {expected} expected by then "

@@ -15,7 +15,6 @@ renderer warns about every one that appears in a letter.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import typing
 from collections.abc import Iterable, Sequence
@@ -23,8 +22,8 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
+from cocwatch.core import wording
 from cocwatch.core.assessment import (
-    MONTHS,
     Benchmark,
     CohortAssessment,
     Finding,
@@ -32,7 +31,6 @@ from cocwatch.core.assessment import (
     Status,
     Step,
     TrustAssessment,
-    long_date,
 )
 from cocwatch.core.models import (
     COHORTS,
@@ -160,40 +158,26 @@ _POST_NOMINAL = re.compile(r"^(?:[A-Z]{2,6}|PhD|DPhil|MSc|BSc|MA|BA|MBA|MD|FRCOG
 
 def uk_date(value: date) -> str:
     """Write a date the British way: 23 November 2026."""
-    return long_date(value)
+    return wording.long_date(value)
 
 
-def month_year(value: date) -> str:
-    """Write a month: November 2026."""
-    return f"{MONTHS[value.month - 1]} {value.year}"
-
-
-def round_half_up(value: float) -> float:
-    """Round to one decimal place as people do (2.25 → 2.3), not as binary floats happen to.
-
-    The tiny nudge absorbs binary representation error (17.25 is stored as 17.2499…).
-    """
-    scaled = math.floor(abs(value) * 10 + 0.5 + 1e-9) / 10
-    return math.copysign(scaled, value) if scaled else 0.0
+month_year = wording.month_year
+round_half_up = wording.round_half_up
 
 
 def number_text(value: float) -> str:
     """A number to one decimal place, without a trailing .0: 51, 17.2."""
-    rounded = round_half_up(value)
-    if rounded.is_integer():
-        return str(int(rounded))
-    return f"{rounded:.1f}"
+    return wording.number(value)
 
 
 def percent_text(value: float) -> str:
     """A percentage for a letter: 51%, 17.2%."""
-    return f"{number_text(value)}%"
+    return wording.percent(value)
 
 
 def points_text(value: float) -> str:
     """A difference in percentage points, without its sign: 1 percentage point, 2.5 ..."""
-    text = number_text(abs(value))
-    return f"{text} percentage point" + ("" if text == "1" else "s")
+    return wording.points(value)
 
 
 def join_and(items: Iterable[str], conjunction: str = "and") -> str:
@@ -438,7 +422,7 @@ def _statement(measure: str, who: str, percent: str) -> str:
 def figure_view(figure: Figure) -> FigureView:
     """The view of a registry `Figure`."""
     who = COHORT_WHO[figure.cohort]
-    pct = f"{round_half_up(figure.value):.1f}%"  # as published: one decimal place
+    pct = wording.percent(figure.value, fixed=True)  # as published: one decimal place
     caveats: list[str] = []
     if figure.provisional:
         caveats.append("provisional")
@@ -1365,8 +1349,9 @@ class LetterContext:
     reply_by: Annotated[
         dt.date,
         Doc(
-            "20 working days after the letter's date (FOIA s.10), skipping weekends and "
-            "England and Wales bank holidays; the day after the letter is day 1."
+            "20 working days after the letter's date (FOIA s.10), skipping weekends, "
+            "Christmas Day, Good Friday and the bank holidays of every part of the United "
+            "Kingdom (s.10(6)); the day after the letter is day 1."
         ),
     ]
     reply_by_long: Annotated[str, Doc("That date in words.")]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from cocwatch.core import wording
 from cocwatch.core.assessment import Assessment
 from cocwatch.core.models import COHORTS, Figure, Trust
 
@@ -410,7 +411,7 @@ def _figure_label(key: FigureKey) -> str:
 
 
 def _percent(value: float) -> str:
-    return f"{value:.1f}%"
+    return wording.percent(value, fixed=True)
 
 
 def _figure_news(tid: str, name: str, old_side: _Side, new_side: _Side) -> list[News]:

@@ -1,10 +1,11 @@
 """Working-day arithmetic for reply-by dates (pure: the non-working days are a parameter).
 
 The Freedom of Information Act 2000, section 10(1), gives a public authority until "the
-twentieth working day following the date of receipt". cocwatch skips weekends and England
-and Wales bank holidays, as its product contract says; note that section 10(6) defines a
-working day by bank holidays *in any part of the United Kingdom*, which can add a day (e.g.
-St Andrew's Day). The caller supplies the set of days (`templating.foi_non_working_days`).
+twentieth working day following the date of receipt". Section 10(6) defines a working day as
+any day other than a Saturday, a Sunday, Christmas Day, Good Friday or a bank holiday *in any
+part of the United Kingdom*: so St Andrew's Day (Scotland) and 12 July (Northern Ireland)
+are not working days even for an English Trust. The caller supplies that set of days
+(`templating.foi_non_working_days`, which must include Christmas Day and Good Friday).
 """
 
 from __future__ import annotations

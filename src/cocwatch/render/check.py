@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from cocwatch.core import wording
 from cocwatch.core.assessment import (
     COHORT_LABELS,
     FINDING_LABELS,
@@ -199,7 +200,7 @@ def status_text(status: Status) -> str:
 
 
 def _gap_text(gap: float | None) -> str:
-    return "" if gap is None else f"{gap:+.1f}"
+    return "" if gap is None else wording.signed_points(gap)
 
 
 def issues(ta: TrustAssessment) -> list[tuple[Severity, str]]:
@@ -325,7 +326,7 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
             severity_text(ta.severity),
             f"{ta.trust.name} (`{ta.trust.id}`)",
             status_text(main.status),
-            f"{latest.value:.1f}% ({latest.as_of.isoformat()})" if latest else "none",
+            f"{figure_text(latest.value)} ({latest.as_of.isoformat()})" if latest else "none",
             bench,
             _gap_text(main.gap),
             "; ".join(text for _, text in issues(ta)),
@@ -385,7 +386,7 @@ def _table(assessment: Assessment, *, wide: bool) -> RenderableType:
             latest_text = "none"
         else:
             prov = " prov." if latest.provisional else ""
-            latest_text = f"{latest.value:.1f}%{prov}{sep}{latest.as_of.isoformat()}"
+            latest_text = f"{figure_text(latest.value)}{prov}{sep}{latest.as_of.isoformat()}"
         if step is None or main.benchmark is None:
             bench_text = "none"
         else:
@@ -511,7 +512,7 @@ def _cohort_rows(
             (
                 "Expected",
                 f"{figure_text(ca.expected)} on {long_date(f.as_of)}; "
-                f"gap {ca.gap:+.1f} percentage points",
+                f"gap {wording.signed_points(ca.gap)} percentage points",
             )
         )
     if ca.trend is not None:
@@ -569,7 +570,7 @@ def _chart(history: list[Figure], ca: CohortAssessment, refs: _Refs) -> Renderab
         grid.add_row(
             figure.as_of.isoformat(),
             Text(drawn, style="cyan"),
-            f"{figure.value:.1f}%",
+            figure_text(figure.value),
             f"{refs.cite(figure.source.label()).strip()}{mark}",
         )
     return grid

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from cocwatch.core import wording
 from cocwatch.render.tabular import Column, plain, render_listing, to_json
 
 if TYPE_CHECKING:
@@ -176,7 +177,7 @@ def target_listing(fmt: str, registry: Registry, *, as_of: date) -> str | Render
                 "source_url": t.source.url if t.source else None,
                 "source_title": t.source.title if t.source else None,
                 "notes": t.notes,
-                "percent_text": f"{t.percent:g}%" if t.percent is not None else "—",
+                "percent_text": wording.percent(t.percent) if t.percent is not None else "—",
                 "state": status + withdrawn,
                 "target": t.title + cohort,
             }
@@ -255,7 +256,7 @@ def trust_detail(
         Column("ref", "Src", "right"),
     ]
     for row in rows:
-        row["percent_text"] = f"{row['percent']:.1f}%"
+        row["percent_text"] = wording.percent(row["percent"], fixed=True)
         flags = []
         if row["provisional"]:
             flags.append("provisional")
@@ -328,7 +329,8 @@ def _facts(trust: Trust, registry: Registry, as_of: date) -> list[tuple[str, str
         if plan.url:
             facts.append(("Plan document", plan.url))
         for m in sorted(plan.milestones, key=lambda m: m.due):
-            facts.append(("Milestone", f"{m.percent:g}% of {m.cohort} by {m.due.isoformat()}"))
+            level = wording.percent(m.percent)
+            facts.append(("Milestone", f"{level} of {m.cohort} by {m.due.isoformat()}"))
         for r in sorted(plan.board_reviews, key=lambda r: r.date):
             text = (
                 r.date.isoformat()

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from cocwatch import __version__
 from cocwatch.core import assessment as labels
+from cocwatch.core import wording
 from cocwatch.errors import ExternalError, UsageError
 from cocwatch.render import svg
 
@@ -107,28 +108,24 @@ class ReportResult:
 
 def long_date(value: date | None) -> str:
     """23 November 2026."""
-    return "" if value is None else labels.long_date(value)
+    return "" if value is None else wording.long_date(value)
 
 
 def short_date(value: date | None) -> str:
     """23 Nov 2026."""
-    if value is None:
-        return ""
-    return f"{value.day} {labels.MONTHS[value.month - 1][:3]} {value.year}"
+    return "" if value is None else wording.short_date(value)
 
 
 def percent(value: float | None) -> str:
-    """17.2% (no trailing .0); empty for None."""
-    if value is None:
-        return ""
-    return f"{value:.1f}".removesuffix(".0") + "%"
+    """17.3% (no trailing .0); empty for None."""
+    return "" if value is None else wording.percent(value)
 
 
 def points(value: float | None) -> str:
     """A signed gap in percentage points: −23.3 pts, +4 pts."""
     if value is None:
         return ""
-    text = f"{abs(value):.1f}".removesuffix(".0")
+    text = wording.number(abs(value))
     sign = "−" if value < 0 and text != "0" else "+" if value > 0 and text != "0" else ""
     return f"{sign}{text}\u00a0pts"
 
