@@ -24,7 +24,12 @@ def isolated_env(
 ) -> Iterator[Path]:
     """Keep every test away from the user's real files, the real clock and colour."""
     home = tmp_path_factory.mktemp("home")
-    for var in ("COCWATCH_REGISTRY", "COCWATCH_CONFIG", "COCWATCH_STATE"):
+    for var in (
+        "COCWATCH_REGISTRY",
+        "COCWATCH_CONFIG",
+        "COCWATCH_STATE",
+        "COCWATCH_CORRESPONDENCE",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))

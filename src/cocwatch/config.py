@@ -49,7 +49,7 @@ def load_config(located: Located | None) -> Config:
 
 def _resolve_paths(config: Config, base: Path) -> Config:
     updates: dict[str, str] = {}
-    for key in ("registry", "templates_dir"):
+    for key in ("registry", "templates_dir", "correspondence"):
         value = getattr(config, key)
         if value and not is_url(value):
             resolved = Path(value).expanduser()
@@ -76,6 +76,14 @@ SAMPLE_CONFIG = """\
 # A folder of your own letter templates; a template with the same name as a built-in one
 # (board, mnvp, minister, foi) replaces it.
 # templates_dir: ~/campaign/letters
+
+# The correspondence log of `cocwatch sent`, `replied` and `due`. Default: correspondence.yaml
+# beside your registry (or in the user data folder while you use the shipped registry).
+# correspondence: ~/campaign/correspondence.yaml
+
+# Working days a Trust is given to reply to a letter other than an FOI request (whose
+# reply-by date the Act sets: 20 working days).
+# reply_working_days: 20
 
 # Who signs the letters. Anything left out appears in letters as a [placeholder].
 sender:

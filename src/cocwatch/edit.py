@@ -15,6 +15,10 @@ re-quote or re-flow parts the user never touched. This module edits the text ins
 
 A new entry copies the style of its neighbours (one-line ``{…}`` entries or blocks, and a
 nested ``source: {…}`` or block). Imports PyYAML and cocwatch's file and registry helpers.
+
+The same machinery edits other hand-written YAML files (the correspondence log): `AppendAt`
+names a list by its path from the top of the document, and `change_document` takes the
+file's own parser and validator.
 """
 
 from __future__ import annotations
@@ -90,7 +94,20 @@ class Replace:
     item: Entry
 
 
-Change = Append | Replace
+@dataclass(frozen=True, slots=True)
+class AppendAt:
+    """Add entries at the end of a list found from the top of the document.
+
+    `path` names the list, e.g. ``("letters",)`` or ``("letters", 3, "replies")`` (a number is
+    an entry of a list); mappings and the list itself are created when missing.
+    """
+
+    path: tuple[str | int, ...]
+    items: tuple[Entry, ...]
+    parent_defaults: Mapping[str, Any] = field(default_factory=dict)
+
+
+Change = Append | Replace | AppendAt
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +146,10 @@ class _TextEdit:
 # Reading and writing the file
 
 
-def _read(path: Path) -> tuple[str, bool]:
-    """Return the registry text and whether the file starts with a UTF-8 byte-order mark."""
-    data = read_bytes(path, what="registry")
-    return decode_text(data, str(path), what="registry"), data.startswith(codecs.BOM_UTF8)
+def _read(path: Path, what: str = "registry") -> tuple[str, bool]:
+    """Return the file's text and whether it starts with a UTF-8 byte-order mark."""
+    data = read_bytes(path, what=what)
+    return decode_text(data, str(path), what=what), data.startswith(codecs.BOM_UTF8)
 
 
 def change_registry(
@@ -149,33 +166,69 @@ def change_registry(
     A registry reached through a symbolic link is read, locked and changed where it lives.
     """
     path = resolve_target(path)
+    return change_document(
+        path,
+        lambda text: parse_registry(text, str(path), today=today),
+        plan,
+        validate=lambda text: validate_edited(text, Path(path), today=today),
+        what="registry",
+        dry_run=dry_run,
+    )
+
+
+M = TypeVar("M")
+
+
+def change_document(
+    path: Path,
+    parse: Callable[[str], M],
+    plan: Callable[[M], tuple[Sequence[Change], T]],
+    *,
+    validate: Callable[[str], object],
+    what: str,
+    dry_run: bool,
+    new_file_text: str | None = None,
+) -> tuple[EditResult, T]:
+    """Apply `plan`'s changes to a YAML file as `change_registry` does, for any document.
+
+    `parse` turns the current text into what `plan` reads; `validate` checks the edited
+    text (raising to refuse it). With `new_file_text`, a missing file starts as that text.
+    A file reached through a symbolic link is read, locked and changed where it lives.
+    """
+    path = resolve_target(path)
     if dry_run:
-        return _change(path, plan, today=today, write=False)
-    if not path.is_file():
-        _read(path)  # explains a missing file before a lock file is created beside it
-    with locked(path, what="registry"):
-        return _change(path, plan, today=today, write=True)
+        return _change(path, parse, plan, validate, what, new_file_text, write=False)
+    if not path.is_file() and new_file_text is None:
+        _read(path, what)  # explains a missing file before a lock file is created beside it
+    with locked(path, what=what):
+        return _change(path, parse, plan, validate, what, new_file_text, write=True)
 
 
 def _change(
     path: Path,
-    plan: Callable[[Registry], tuple[Sequence[Change], T]],
+    parse: Callable[[str], M],
+    plan: Callable[[M], tuple[Sequence[Change], T]],
+    validate: Callable[[str], object],
+    what: str,
+    new_file_text: str | None,
     *,
-    today: date,
     write: bool,
 ) -> tuple[EditResult, T]:
-    text, bom = _read(path)
-    registry = parse_registry(text, str(path), today=today)
-    changes, info = plan(registry)
+    if new_file_text is not None and not path.exists():
+        text, bom, before = new_file_text, False, ""
+    else:
+        text, bom = _read(path, what)
+        before = text
+    changes, info = plan(parse(text))
     after = edit_text(text, changes) if changes else text
     if after != text:
-        validate_edited(after, path, today=today)
+        validate(after)
     written = False
-    if write and after != text:
+    if write and after != before:
         prefix = codecs.BOM_UTF8 if bom else b""
-        atomic_write(path, prefix + after.encode("utf-8"), what="registry")
+        atomic_write(path, prefix + after.encode("utf-8"), what=what)
         written = True
-    return EditResult(path, text, after, written), info
+    return EditResult(path, before, after, written), info
 
 
 def validate_edited(text: str, path: Path, *, today: date) -> Registry:
@@ -205,6 +258,9 @@ def edit_text(text: str, changes: Sequence[Change]) -> str:
     doc = _Document(text, root)
     edits: list[_TextEdit] = []
     for change in _merge_appends(changes):
+        if isinstance(change, AppendAt):
+            edits += doc.append_at(change)
+            continue
         trust = doc.trust(change.trust_id)
         if isinstance(change, Append):
             edits += doc.append(trust, change)
@@ -218,9 +274,19 @@ def edit_text(text: str, changes: Sequence[Change]) -> str:
 def _merge_appends(changes: Sequence[Change]) -> list[Change]:
     """Put every Append to the same list together, so a missing key is created once."""
     merged: dict[tuple[str, tuple[str, ...]], Append] = {}
+    merged_at: dict[tuple[str | int, ...], AppendAt] = {}
     out: list[Change] = []
     for change in changes:
-        if isinstance(change, Append):
+        if isinstance(change, AppendAt):
+            if change.path in merged_at:
+                old_at = merged_at[change.path]
+                merged_at[change.path] = AppendAt(
+                    old_at.path, old_at.items + change.items, old_at.parent_defaults
+                )
+            else:
+                merged_at[change.path] = change
+                out.append(change)
+        elif isinstance(change, Append):
             key = (change.trust_id, change.key)
             if key in merged:
                 old = merged[key]
@@ -232,7 +298,14 @@ def _merge_appends(changes: Sequence[Change]) -> list[Change]:
                 out.append(change)
         else:
             out.append(change)
-    return [merged[(c.trust_id, c.key)] if isinstance(c, Append) else c for c in out]
+    return [
+        merged_at[c.path]
+        if isinstance(c, AppendAt)
+        else merged[(c.trust_id, c.key)]
+        if isinstance(c, Append)
+        else c
+        for c in out
+    ]
 
 
 def _apply(text: str, edits: list[_TextEdit]) -> str:
@@ -257,6 +330,9 @@ def _verify(before: str, after: str, changes: Sequence[Change]) -> None:
         new = None
     expected = copy.deepcopy(old)
     for change in changes:
+        if isinstance(change, AppendAt):
+            _expect_append_at(expected, change)
+            continue
         trust = next(t for t in expected["trusts"] if str(t.get("id")) == change.trust_id)
         container: dict[str, Any] = trust
         for key in change.key[:-1]:
@@ -278,6 +354,20 @@ def _verify(before: str, after: str, changes: Sequence[Change]) -> None:
         )
 
 
+def _expect_append_at(data: Any, change: AppendAt) -> None:
+    """Make in plain data the change `change` makes in the text (for `_verify`)."""
+    container: Any = data
+    for part in change.path[:-1]:
+        if isinstance(part, int):
+            container = container[part]
+            continue
+        if container.get(part) is None:
+            container[part] = dict(_plain(change.parent_defaults))
+        container = container[part]
+    last = change.path[-1]
+    container[last] = list(container.get(last) or []) + [_plain(i) for i in change.items]
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
@@ -295,10 +385,6 @@ class _Document:
         self.text = text
         self.root = root
         self.newline = "\r\n" if "\r\n" in text else "\n"
-        trusts = _get(root, "trusts")
-        if not isinstance(trusts, SequenceNode):
-            raise EditError("The registry has no list of trusts ('trusts:') to add to.")
-        self.trusts = trusts
         self.step = self._mapping_step()
         self.seq_offset = self._sequence_offset()
 
@@ -331,6 +417,13 @@ class _Document:
 
     # -- finding things ------------------------------------------------------------------------
 
+    @property
+    def trusts(self) -> SequenceNode:
+        trusts = _get(self.root, "trusts")
+        if not isinstance(trusts, SequenceNode):
+            raise EditError("The registry has no list of trusts ('trusts:') to add to.")
+        return trusts
+
     def trust(self, trust_id: str) -> MappingNode:
         for item in self.trusts.value:
             node = _get(item, "id")
@@ -353,27 +446,53 @@ class _Document:
     # -- edits ---------------------------------------------------------------------------------
 
     def append(self, trust: MappingNode, change: Append) -> list[_TextEdit]:
-        node: MappingNode = trust
-        kind = "trust"
-        for depth, part in enumerate(change.key):
+        return self._append_from(trust, "trust", change.key, change.items, change.parent_defaults)
+
+    def append_at(self, change: AppendAt) -> list[_TextEdit]:
+        # Up to the last list index everything must exist; after it, keys may be created.
+        cut = _last_index(change.path)
+        node: Node | None = self.root
+        kind = "document"
+        for part in change.path[: cut + 1]:
+            if isinstance(part, int):
+                if not isinstance(node, SequenceNode) or not 0 <= part < len(node.value):
+                    raise EditError(f"Entry {part + 1} of '{kind}' does not exist.")
+                node = node.value[part]
+            else:
+                node, kind = _get(node, part), part
+        rest = tuple(str(p) for p in change.path[cut + 1 :])
+        if not isinstance(node, MappingNode) or not rest:
+            raise EditError(f"'{kind}' in the file is not a block of keys; fix it by hand.")
+        return self._append_from(node, kind, rest, change.items, change.parent_defaults)
+
+    def _append_from(
+        self,
+        start: MappingNode,
+        kind: str,
+        key: tuple[str, ...],
+        items: Sequence[Entry],
+        parent_defaults: Mapping[str, Any],
+    ) -> list[_TextEdit]:
+        node: MappingNode = start
+        for depth, part in enumerate(key):
             value = _get(node, part)
-            last = depth == len(change.key) - 1
+            last = depth == len(key) - 1
             if value is None or _is_null(value):
                 if value is not None:
                     raise EditError(
                         f"'{part}' is empty in the registry; give it a value by hand "
                         "(for a plan, at least 'status: unknown'), then try again."
                     )
-                content: Any = [dict(i) for i in change.items]
-                for name in reversed(change.key[depth + 1 :]):
+                content: Any = [dict(i) for i in items]
+                for name in reversed(key[depth + 1 :]):
                     content = {name: content}
                 if not last:
-                    content = {**change.parent_defaults, **content}
+                    content = {**parent_defaults, **content}
                 return self._add_key(node, part, content, kind=kind)
             if last:
                 if not isinstance(value, SequenceNode):
-                    raise EditError(f"'{part}' in the registry is not a list; fix it by hand.")
-                return self._extend(value, change.items, name=part)
+                    raise EditError(f"'{part}' in the file is not a list; fix it by hand.")
+                return self._extend(value, items, name=part)
             if not isinstance(value, MappingNode):
                 raise EditError(f"'{part}' in the registry is not a block of keys.")
             node, kind = value, part
@@ -402,7 +521,8 @@ class _Document:
     def _example(self, name: str) -> Node | None:
         """The last entry of a list with this name elsewhere in the file, if any."""
         found: Node | None = None
-        for trust in self.trusts.value:
+        trusts = _get(self.root, "trusts")
+        for trust in trusts.value if isinstance(trusts, SequenceNode) else ():
             for holder in _holders(trust, name):
                 seq = _get(holder, name)
                 if isinstance(seq, SequenceNode) and seq.value:
@@ -533,6 +653,11 @@ class _Document:
         if at == len(self.text) and self.text and not self.text.endswith("\n"):
             block = nl + block
         return _TextEdit(at, at, block)
+
+
+def _last_index(path: tuple[str | int, ...]) -> int:
+    """Position of the last list index in `path` (-1 when there is none)."""
+    return max((i for i, part in enumerate(path) if isinstance(part, int)), default=-1)
 
 
 def _get(mapping: Node | None, key: str) -> Node | None:

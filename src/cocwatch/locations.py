@@ -21,6 +21,8 @@ ENV_REGISTRY = "COCWATCH_REGISTRY"
 ENV_CONFIG = "COCWATCH_CONFIG"
 ENV_STATE = "COCWATCH_STATE"
 ENV_CACHE = "COCWATCH_CACHE_DIR"
+ENV_CORRESPONDENCE = "COCWATCH_CORRESPONDENCE"
+CORRESPONDENCE_FILE = "correspondence.yaml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,22 @@ def resolve_state(option: str | None) -> Located:
     if env := os.environ.get(ENV_STATE):
         return Located(env, "environment")
     return Located(str(default_state_path()), "default")
+
+
+def resolve_correspondence(
+    option: str | None, from_config: str | None, registry: Located
+) -> Located:
+    """Return the correspondence log: beside a registry of one's own, else in the data folder."""
+    if option:
+        return Located(option, "option")
+    if env := os.environ.get(ENV_CORRESPONDENCE):
+        return Located(env, "environment")
+    if from_config:
+        return Located(from_config, "config file")
+    if registry.origin != "shipped" and not is_url(registry.value):
+        beside = Path(registry.value).expanduser().parent / CORRESPONDENCE_FILE
+        return Located(str(beside), "beside the registry")
+    return Located(str(Path(_dirs().user_data_dir) / CORRESPONDENCE_FILE), "default")
 
 
 def is_url(location: str) -> bool:

@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "cmd_registry",  # validate, schema, trusts, show, targets
     "cmd_check",
     "cmd_letter",  # letter, templates
+    "cmd_correspondence",  # sent, replied, due
     "cmd_report",
     "cmd_watch",
     "cmd_init",  # a registry of one's own, before the commands that write it

@@ -97,7 +97,8 @@ app = typer.Typer(
         "targets and transparency duties, draft campaign letters, keep the registry current."
     ),
     epilog=(
-        "Exit codes: 0 ok, 1 check found Trusts at or above --fail-on, 2 usage error, "
+        "Exit codes: 0 ok, 1 check found Trusts at or above --fail-on (due: an overdue "
+        "reply), 2 usage error, "
         "3 bad input (registry, config, template, CSV), 4 network or disk failure."
     ),
     rich_markup_mode=None,

@@ -97,6 +97,12 @@ class Session:
     def registry(self) -> Registry:
         return self.loaded.registry
 
+    def correspondence_location(self, option: str | None = None) -> Located:
+        """The correspondence log: --log, $COCWATCH_CORRESPONDENCE, config, beside the registry."""
+        from cocwatch.locations import resolve_correspondence
+
+        return resolve_correspondence(option, self.config.correspondence, self.registry_location)
+
     def warn(self, message: str) -> None:
         """Print a warning to stderr (even with --quiet: warnings matter)."""
         typer.echo(f"Warning: {message}", err=True)

@@ -315,5 +315,7 @@ class Config(Model):
 
     registry: str | None = None
     templates_dir: str | None = None
+    correspondence: str | None = None
+    reply_working_days: Annotated[int, Field(gt=0, le=250)] = 20
     sender: Sender = Sender()
     thresholds: Thresholds = Thresholds()

@@ -37,3 +37,14 @@ def add_working_days(start: date, count: int, non_working: Container[date]) -> d
 def foi_reply_by(letter_date: date, non_working: Container[date]) -> date:
     """The last day for a reply to an FOI request received on `letter_date` (20 working days)."""
     return add_working_days(letter_date, FOI_WORKING_DAYS, non_working)
+
+
+def working_days_after(start: date, end: date, non_working: Container[date]) -> int:
+    """Count the working days after `start`, up to and including `end` (0 if `end` ≤ `start`)."""
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day, non_working):
+            count += 1
+    return count

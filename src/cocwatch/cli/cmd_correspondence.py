@@ -1,0 +1,376 @@
+"""`sent`, `replied` and `due`: follow each letter from the day it is sent to its answer.
+
+The commands read and append to the correspondence log (`cocwatch.correspondence`); the
+reply-by dates and what is overdue come from `cocwatch.core.correspondence`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from cocwatch.cli.app import app
+from cocwatch.cli.common import (
+    FORMAT_OPTION,
+    OutputFormat,
+    Session,
+    emit,
+    find_trust,
+    parse_date,
+    session,
+    today,
+)
+from cocwatch.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from cocwatch.core.correspondence import CorrespondenceLog, LetterState, LoggedLetter
+    from cocwatch.correspondence import LoadedLog
+
+
+class ViaChoice(StrEnum):
+    email = "email"
+    post = "post"
+    web = "web"
+    other = "other"
+
+
+class OutcomeChoice(StrEnum):
+    answered = "answered"
+    partial = "partial"
+    refused = "refused"
+    acknowledged = "acknowledged"
+
+
+class DueFailOn(StrEnum):
+    overdue = "overdue"
+    never = "never"
+
+
+LOG_OPTION = typer.Option(
+    None,
+    "--log",
+    metavar="PATH",
+    help="The correspondence log. Default: $COCWATCH_CORRESPONDENCE, `correspondence:` in the "
+    "config file, then correspondence.yaml beside your registry.",
+)
+DRY_RUN_OPTION = typer.Option(
+    False, "--dry-run", "-n", help="Show the change as a diff; write nothing."
+)
+
+
+def _log_path(s: Session, option: str | None) -> Path:
+    return Path(s.correspondence_location(option).value).expanduser()
+
+
+def _load(s: Session, option: str | None) -> LoadedLog:
+    from cocwatch.correspondence import load_log
+
+    return load_log(_log_path(s, option), trust_ids=[t.id for t in s.registry.trusts])
+
+
+@app.command()
+def sent(
+    ctx: typer.Context,
+    template: str = typer.Argument(
+        ..., metavar="TEMPLATE", help="The letter's template (kind): foi, board, mnvp, ..."
+    ),
+    trust: str | None = typer.Argument(
+        None, metavar="[TRUST]", help="Trust id, ODS code or unique part of its name."
+    ),
+    on: str | None = typer.Option(
+        None, "--on", metavar="YYYY-MM-DD", help="The day it was sent (default today)."
+    ),
+    file: Path | None = typer.Option(
+        None, "--file", metavar="PATH", help="The draft you sent (kept in the log as a path)."
+    ),
+    via: ViaChoice | None = typer.Option(None, "--via", help="How it was sent."),
+    to: str | None = typer.Option(
+        None, "--to", metavar="WHO", help="Who it went to (default: the template's recipient)."
+    ),
+    reply_by: str | None = typer.Option(
+        None,
+        "--reply-by",
+        metavar="YYYY-MM-DD",
+        help="Reply-by date, if not the usual one (FOI: 20 working days; others: "
+        "`reply_working_days` in the config, default 20).",
+    ),
+    reference: str | None = typer.Option(
+        None, "--reference", metavar="TEXT", help="A reference, e.g. the Trust's FOI number."
+    ),
+    note: str | None = typer.Option(None, "--note", metavar="TEXT", help="A note to keep."),
+    log: str | None = LOG_OPTION,
+    dry_run: bool = DRY_RUN_OPTION,
+) -> None:
+    """Log a letter as sent, with the date a reply is due."""
+    from cocwatch.cli.cmd_letter import _letters, _template
+    from cocwatch.core.correspondence import reply_by_for
+    from cocwatch.correspondence import change_log, entry, reply_rules
+    from cocwatch.edit import AppendAt
+
+    s = session(ctx)
+    spec = _template(_letters(s, None), template)
+    sent_on = parse_date(on, "--on") or today()
+    found = find_trust(s.registry, trust) if trust else None
+    if spec.scope == "trust" and found is None:
+        raise UsageError(
+            f"Name the Trust the '{spec.name}' letter went to: sent {spec.name} TRUST."
+        )
+    if spec.scope == "national" and found is not None:
+        raise UsageError(f"The '{spec.name}' letter is national: log it without a Trust.")
+    path = _log_path(s, log)
+    draft = _draft_path(file, path.parent) if file else None
+    chosen_reply_by = parse_date(reply_by, "--reply-by")
+
+    def plan(current: CorrespondenceLog) -> tuple[list[Any], date]:
+        for letter in current.letters:
+            if (letter.trust, letter.kind, letter.sent_on) == (
+                found.id if found else None,
+                spec.name,
+                sent_on,
+            ):
+                raise UsageError(
+                    f"The log already has a '{spec.name}' letter to "
+                    f"{found.name if found else 'national recipients'} sent on {sent_on}. "
+                    "Edit the log by hand to change it."
+                )
+        rules = reply_rules(current, as_of=sent_on, other_working_days=s.config.reply_working_days)
+        due_by = chosen_reply_by or reply_by_for(spec.name, sent_on, rules)
+        item = entry(
+            {
+                "trust": found.id if found else None,
+                "kind": spec.name,
+                "sent_on": sent_on,
+                "to": to or spec.recipient,
+                "via": via.value if via else None,
+                "draft": draft,
+                "reply_by": due_by,
+                "reference": reference,
+                "notes": note,
+            }
+        )
+        return [AppendAt(("letters",), (item,))], due_by
+
+    result, due_by = change_log(
+        path, plan, trust_ids=[t.id for t in s.registry.trusts], dry_run=dry_run
+    )
+    if not result.written:
+        emit(result.diff())
+        s.info(f"Dry run: {path} was not changed. Run again without --dry-run to write.")
+        return
+    who = f"{found.name} ({found.id})" if found else "national recipients"
+    s.info(
+        f"Logged the '{spec.name}' letter to {who}, sent {sent_on}, in {path}. "
+        f"A reply is due by {due_by}; `cocwatch due` will show it."
+    )
+
+
+def _draft_path(file: Path, log_folder: Path) -> str:
+    """The draft's path as stored: relative to the log's folder when it is inside it."""
+    resolved = file.expanduser().resolve()
+    if not resolved.is_file():
+        raise UsageError(f"--file {file}: there is no such file. Give the draft you sent.")
+    try:
+        return str(resolved.relative_to(log_folder.expanduser().resolve()))
+    except ValueError:
+        return str(resolved)
+
+
+@app.command()
+def replied(
+    ctx: typer.Context,
+    trust: str = typer.Argument(
+        ..., metavar="TRUST", help="Trust id, ODS code or unique part of its name."
+    ),
+    kind: str | None = typer.Argument(
+        None,
+        metavar="[KIND]",
+        help="Which letter was answered (foi, board, ...). Needed when several are open.",
+    ),
+    on: str = typer.Option(..., "--on", metavar="YYYY-MM-DD", help="The day the reply came."),
+    outcome: OutcomeChoice = typer.Option(
+        OutcomeChoice.answered,
+        "--outcome",
+        help="answered, partial (some withheld or missing), refused, or acknowledged (the "
+        "letter is still awaited).",
+    ),
+    summary: str | None = typer.Option(
+        None, "--summary", metavar="TEXT", help="What the reply said, in a line."
+    ),
+    url: str | None = typer.Option(
+        None, "--url", metavar="URL", help="Where the reply is, e.g. on WhatDoTheyKnow."
+    ),
+    file: Path | None = typer.Option(None, "--file", metavar="PATH", help="The reply, saved."),
+    reference: str | None = typer.Option(
+        None, "--reference", metavar="TEXT", help="The Trust's reference."
+    ),
+    sent_on: str | None = typer.Option(
+        None,
+        "--sent-on",
+        metavar="YYYY-MM-DD",
+        help="Which letter, by the day it was sent (when several of the same kind are logged).",
+    ),
+    log: str | None = LOG_OPTION,
+    dry_run: bool = DRY_RUN_OPTION,
+) -> None:
+    """Log a reply to a letter; for an FOI reply, show how to record what it gave."""
+    from cocwatch.correspondence import change_log, entry
+    from cocwatch.edit import AppendAt
+
+    s = session(ctx)
+    found = find_trust(s.registry, trust)
+    received_on = parse_date(on, "--on")
+    assert received_on is not None
+    letter_sent_on = parse_date(sent_on, "--sent-on")
+    path = _log_path(s, log)
+    reply_file = _draft_path(file, path.parent) if file else None
+
+    def plan(current: CorrespondenceLog) -> tuple[list[Any], LoggedLetter]:
+        index = _answered_letter(current, found.id, found.name, kind, letter_sent_on, received_on)
+        item = entry(
+            {
+                "received_on": received_on,
+                "outcome": outcome.value if outcome is not OutcomeChoice.answered else None,
+                "summary": summary,
+                "url": url,
+                "file": reply_file,
+                "reference": reference,
+            }
+        )
+        return [AppendAt(("letters", index, "replies"), (item,))], current.letters[index]
+
+    if not path.exists():
+        raise UsageError(
+            f"The correspondence log {path} does not exist yet: log the letter first with "
+            f"`cocwatch sent TEMPLATE {found.id} --on DATE`."
+        )
+    result, letter = change_log(
+        path, plan, trust_ids=[t.id for t in s.registry.trusts], dry_run=dry_run
+    )
+    if not result.written:
+        emit(result.diff())
+        s.info(f"Dry run: {path} was not changed. Run again without --dry-run to write.")
+        return
+    s.info(
+        f"Logged a reply ({outcome.value}) received {received_on} to the '{letter.kind}' letter "
+        f"sent to {found.name} on {letter.sent_on}, in {path}."
+    )
+    if letter.kind == "foi" and outcome in (OutcomeChoice.answered, OutcomeChoice.partial):
+        s.info(_record_hint(found.id, received_on, url))
+
+
+def _answered_letter(
+    log: CorrespondenceLog,
+    trust_id: str,
+    trust_name: str,
+    kind: str | None,
+    sent_on: date | None,
+    received_on: date,
+) -> int:
+    """The entry number (from 0) of the letter a reply answers; explain when it is unclear."""
+    candidates = [
+        (i, letter)
+        for i, letter in enumerate(log.letters)
+        if letter.trust == trust_id
+        and (kind is None or letter.kind == kind)
+        and (sent_on is None or letter.sent_on == sent_on)
+        and letter.sent_on <= received_on
+    ]
+    what = f"'{kind}' letter" if kind else "letter"
+    if not candidates:
+        raise UsageError(
+            f"The log has no {what} to {trust_name} sent on or before {received_on}"
+            f"{f' (sent on {sent_on})' if sent_on else ''}. Log the letter first with "
+            f"`cocwatch sent TEMPLATE {trust_id} --on DATE`, or check the dates."
+        )
+    unanswered = [
+        (i, letter)
+        for i, letter in candidates
+        if not any(r.outcome != "acknowledged" for r in letter.replies)
+    ]
+    pool = unanswered or candidates
+    kinds = {letter.kind for _, letter in pool}
+    if kind is None and len(kinds) > 1:
+        raise UsageError(
+            f"Several letters to {trust_name} could be answered by this reply "
+            f"({', '.join(sorted(kinds))}). Name the kind: replied {trust_id} KIND --on ..."
+        )
+    return max(pool, key=lambda pair: (pair[1].sent_on, pair[0]))[0]
+
+
+def _record_hint(trust_id: str, received_on: date, url: str | None) -> str:
+    source = f"--source-url {url}" if url else '--source-title "FOI reply"'
+    return (
+        "If the reply gave figures, record each one with its source, e.g.\n"
+        f"  cocwatch record figure {trust_id} --percent P --as-of YYYY-MM-DD "
+        f"--source-kind foi {source} --retrieved {received_on}\n"
+        "(`cocwatch record figure --help` lists the cohorts and measures). If it sent or "
+        "named the Trust's plan, add it under `plan:` in the registry (with `url`, "
+        "`published` and `status`), then run `cocwatch validate`."
+    )
+
+
+@app.command()
+def due(
+    ctx: typer.Context,
+    names: list[str] | None = typer.Argument(
+        None, metavar="[TRUST]...", help="Only letters to these Trusts."
+    ),
+    all_letters: bool = typer.Option(
+        False, "--all", help="Every logged letter, answered and closed ones too."
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", metavar="YYYY-MM-DD", help="As on this date (default today)."
+    ),
+    fail_on: DueFailOn = typer.Option(
+        DueFailOn.never,
+        "--fail-on",
+        help="Exit 1 when a reply is overdue (for cron), or never.",
+    ),
+    fmt: OutputFormat = FORMAT_OPTION,
+    log: str | None = LOG_OPTION,
+) -> None:
+    """List the letters awaiting a reply, and the overdue ones, oldest reply-by date first."""
+    from cocwatch.core.correspondence import letter_states, open_letters
+    from cocwatch.correspondence import reply_rules
+    from cocwatch.render.correspondence import DUE_COLUMNS, due_json, due_rows
+    from cocwatch.render.tabular import render_listing
+
+    s = session(ctx)
+    day = parse_date(as_of, "--as-of") or today()
+    loaded = _load(s, log)
+    trust_ids = [find_trust(s.registry, n).id for n in names] if names else None
+    rules = reply_rules(loaded.log, as_of=day, other_working_days=s.config.reply_working_days)
+    states = letter_states(loaded.log, as_of=day, rules=rules, trust_ids=trust_ids)
+    shown = states if all_letters else open_letters(states)
+    trust_names = {t.id: t.name for t in s.registry.trusts}
+    if fmt is OutputFormat.table and not shown:
+        emit(_nothing_due(loaded, all_letters=all_letters))
+    else:
+        emit(
+            render_listing(
+                fmt,
+                due_rows(shown, trust_names),
+                DUE_COLUMNS,
+                json_data=due_json(shown, trust_names, as_of=day.isoformat(), log=str(loaded.path)),
+                title=f"Letters {'logged' if all_letters else 'awaiting a reply'} on {day}",
+            )
+        )
+    raise typer.Exit(_due_exit_code(states, fail_on))
+
+
+def _nothing_due(loaded: LoadedLog, *, all_letters: bool) -> str:
+    if not loaded.exists:
+        return (
+            f"No letters are logged yet ({loaded.path} does not exist). Log one with "
+            "`cocwatch sent TEMPLATE TRUST`."
+        )
+    return "No letters are logged." if all_letters else "No letter is awaiting a reply."
+
+
+def _due_exit_code(states: list[LetterState], fail_on: DueFailOn) -> int:
+    overdue = any(state.status == "overdue" for state in states)
+    return ExitCode.FINDINGS if fail_on is DueFailOn.overdue and overdue else ExitCode.OK

@@ -1,0 +1,211 @@
+"""The correspondence log: letters sent to Trusts, the replies, and what is due or overdue.
+
+Pure: plain values in, plain values out. The clock is a parameter (`as_of`), and so are the
+non-working days (bank holidays) that working-day arithmetic skips; `cocwatch.correspondence`
+reads and writes the YAML file. Imports pydantic, the standard library and `core.workdays`.
+
+A letter is *answered* by its first reply that is not a mere acknowledgement, *closed* when
+the writer says no reply is awaited any more, and otherwise *awaiting* a reply until its
+reply-by date and *overdue* after it. Overdue is counted in working days after the reply-by
+date, up to and including the as-of date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from cocwatch.core.models import Model, Slug, Text, Url
+from cocwatch.core.workdays import FOI_WORKING_DAYS, add_working_days, working_days_after
+
+Via = Literal["email", "post", "web", "other"]
+VIAS: tuple[Via, ...] = ("email", "post", "web", "other")
+Outcome = Literal["answered", "partial", "refused", "acknowledged"]
+OUTCOMES: tuple[Outcome, ...] = ("answered", "partial", "refused", "acknowledged")
+LetterStatus = Literal["awaiting", "overdue", "answered", "closed"]
+
+# Kinds whose reply-by date the law sets (FOIA s.10: 20 working days after receipt).
+FOI_KINDS = frozenset({"foi"})
+DEFAULT_REPLY_WORKING_DAYS = 20
+
+
+def _none_is_empty(value: object) -> object:
+    """Read an empty list key (``replies:`` with nothing under it) as no entries."""
+    return () if value is None else value
+
+
+class Reply(Model):
+    """One reply received to a letter."""
+
+    received_on: date
+    outcome: Outcome = "answered"
+    summary: Text | None = None
+    url: Url | None = None
+    file: Text | None = None
+    reference: Text | None = None
+
+
+class LoggedLetter(Model):
+    """One letter sent to a Trust (or nationally), as the log records it."""
+
+    trust: Slug | None = None
+    kind: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    sent_on: date
+    to: Text | None = None
+    via: Via | None = None
+    draft: Text | None = None
+    reply_by: date | None = None
+    reference: Text | None = None
+    closed_on: date | None = None
+    notes: Text | None = None
+    replies: Annotated[tuple[Reply, ...], BeforeValidator(_none_is_empty)] = ()
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> LoggedLetter:
+        if self.reply_by is not None and self.reply_by < self.sent_on:
+            raise ValueError("reply_by is before sent_on; check both dates")
+        for reply in self.replies:
+            if reply.received_on < self.sent_on:
+                raise ValueError(
+                    f"a reply received on {reply.received_on} is dated before the letter was "
+                    f"sent ({self.sent_on}); check both dates"
+                )
+        return self
+
+
+class CorrespondenceLog(Model):
+    """The whole log file."""
+
+    version: Literal[1] = 1
+    letters: Annotated[tuple[LoggedLetter, ...], BeforeValidator(_none_is_empty)] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyRules:
+    """How reply-by dates are worked out when a letter does not record one."""
+
+    non_working: Container[date]
+    other_working_days: int = DEFAULT_REPLY_WORKING_DAYS
+
+
+def reply_by_for(kind: str, sent_on: date, rules: ReplyRules) -> date:
+    """The reply-by date of a letter of `kind` sent on `sent_on`."""
+    days = FOI_WORKING_DAYS if kind in FOI_KINDS else rules.other_working_days
+    return add_working_days(sent_on, days, rules.non_working)
+
+
+@dataclass(frozen=True, slots=True)
+class LetterState:
+    """Where one logged letter stands on the as-of date."""
+
+    index: int  # its position in the log (entry number - 1)
+    letter: LoggedLetter
+    reply_by: date
+    status: LetterStatus
+    answer: Reply | None  # the reply that answered it, if any
+    working_days_overdue: int  # 0 unless overdue
+    working_days_left: int  # working days until reply_by (0 once it has passed)
+
+    @property
+    def open(self) -> bool:
+        """Still awaiting a reply (overdue or not)."""
+        return self.status in ("awaiting", "overdue")
+
+
+def letter_state(
+    index: int, letter: LoggedLetter, *, as_of: date, rules: ReplyRules
+) -> LetterState:
+    """Where `letter` stands on `as_of`: answered, closed, awaiting or overdue."""
+    reply_by = letter.reply_by or reply_by_for(letter.kind, letter.sent_on, rules)
+    answer = next(
+        (
+            r
+            for r in sorted(letter.replies, key=lambda r: r.received_on)
+            if r.outcome != "acknowledged" and r.received_on <= as_of
+        ),
+        None,
+    )
+    status: LetterStatus
+    overdue = left = 0
+    if answer is not None:
+        status = "answered"
+    elif letter.closed_on is not None and letter.closed_on <= as_of:
+        status = "closed"
+    elif as_of > reply_by:
+        status = "overdue"
+        overdue = working_days_after(reply_by, as_of, rules.non_working)
+    else:
+        status = "awaiting"
+        left = working_days_after(as_of, reply_by, rules.non_working)
+    return LetterState(index, letter, reply_by, status, answer, overdue, left)
+
+
+def letter_states(
+    log: CorrespondenceLog,
+    *,
+    as_of: date,
+    rules: ReplyRules,
+    trust_ids: Iterable[str] | None = None,
+) -> list[LetterState]:
+    """Every letter sent on or before `as_of` (optionally only to `trust_ids`), oldest first."""
+    wanted = set(trust_ids) if trust_ids is not None else None
+    states = [
+        letter_state(i, letter, as_of=as_of, rules=rules)
+        for i, letter in enumerate(log.letters)
+        if letter.sent_on <= as_of and (wanted is None or letter.trust in wanted)
+    ]
+    return sorted(states, key=lambda s: (s.reply_by, s.letter.sent_on, s.index))
+
+
+def open_letters(states: Sequence[LetterState]) -> list[LetterState]:
+    """The letters still awaiting a reply, the longest overdue first."""
+    return [s for s in states if s.open]
+
+
+def latest_of_kind(
+    log: CorrespondenceLog, trust_id: str, kind: str | None, *, as_of: date
+) -> tuple[int, LoggedLetter] | None:
+    """The most recent letter of `kind` (any kind when None) sent to a Trust by `as_of`."""
+    found = [
+        (i, letter)
+        for i, letter in enumerate(log.letters)
+        if letter.trust == trust_id
+        and (kind is None or letter.kind == kind)
+        and letter.sent_on <= as_of
+    ]
+    return max(found, key=lambda pair: (pair[1].sent_on, pair[0])) if found else None
+
+
+def overdue_by_trust(states: Sequence[LetterState]) -> dict[str, tuple[LetterState, ...]]:
+    """The overdue letters of each Trust (for the assessment's `foi_overdue` finding)."""
+    found: dict[str, list[LetterState]] = {}
+    for state in states:
+        if state.status == "overdue" and state.letter.trust:
+            found.setdefault(state.letter.trust, []).append(state)
+    return {trust: tuple(items) for trust, items in found.items()}
+
+
+__all__ = [
+    "DEFAULT_REPLY_WORKING_DAYS",
+    "FOI_KINDS",
+    "OUTCOMES",
+    "VIAS",
+    "CorrespondenceLog",
+    "LetterState",
+    "LetterStatus",
+    "LoggedLetter",
+    "Outcome",
+    "Reply",
+    "ReplyRules",
+    "Via",
+    "latest_of_kind",
+    "letter_state",
+    "letter_states",
+    "open_letters",
+    "overdue_by_trust",
+    "reply_by_for",
+]

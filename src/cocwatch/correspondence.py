@@ -1,0 +1,183 @@
+"""The correspondence log file: YAML in, `CorrespondenceLog` out, and safe appends.
+
+The log is a hand-editable YAML file beside the registry (``correspondence.yaml``). It is read
+with the registry's own strict loader (duplicate keys refused, impossible dates reported) and
+every problem is located by file, line and column, with the Trust the letter was sent to.
+Appends go through `cocwatch.edit`: the text is edited, never re-emitted, so comments and
+layout survive; the result is validated, then written atomically under a lock. A missing log
+is an empty one; the first `cocwatch sent` creates it with a commented header.
+Imports PyYAML (through `cocwatch.registry`), pydantic and cocwatch's file helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from cocwatch.errors import InputError, Problem
+from cocwatch.registry import _errors, _Locator, _ordered, decode_text, parse_yaml, read_bytes
+
+if TYPE_CHECKING:
+    from cocwatch.core.correspondence import CorrespondenceLog, ReplyRules
+    from cocwatch.edit import EditResult
+
+T = TypeVar("T")
+
+WHAT = "correspondence log"
+NEW_LOG_TEXT = """\
+# cocwatch correspondence log: the letters sent to Trusts, and the replies received.
+# `cocwatch sent` and `cocwatch replied` add to it; you may also edit it by hand (dates are
+# YYYY-MM-DD) and share it through git. `cocwatch due` lists what is awaiting a reply.
+version: 1
+letters: []
+"""
+
+
+class CorrespondenceLogError(InputError):
+    """The correspondence log cannot be used; carries every problem found in it."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        noun = "problem" if len(problems) == 1 else "problems"
+        lines = [f"The {WHAT} {source} has {len(problems)} {noun}:"]
+        lines += [f"  {p.describe(source)}" for p in problems]
+        lines.append("Fix these in a text editor, then run `cocwatch due` to check again.")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedLog:
+    """A validated log and the file it came from (which may not exist yet)."""
+
+    log: CorrespondenceLog
+    path: Path
+    exists: bool
+
+
+def load_log(path: Path, *, trust_ids: Collection[str] | None = None) -> LoadedLog:
+    """Load and validate the log at `path`; a missing file is an empty log."""
+    from cocwatch.core.correspondence import CorrespondenceLog
+
+    path = Path(path).expanduser()
+    if not path.exists():
+        return LoadedLog(CorrespondenceLog(), path, exists=False)
+    data = read_bytes(path, what=WHAT)
+    text = decode_text(data, str(path), what=WHAT)
+    return LoadedLog(parse_log(text, str(path), trust_ids=trust_ids), path, exists=True)
+
+
+def parse_log(
+    text: str, source: str, *, trust_ids: Collection[str] | None = None
+) -> CorrespondenceLog:
+    """Validate log text; raise `CorrespondenceLogError` listing every problem.
+
+    With `trust_ids`, a letter to a Trust the registry does not know is a problem too.
+    """
+    from pydantic import ValidationError
+
+    from cocwatch.core.correspondence import CorrespondenceLog
+    from cocwatch.errors import RegistryError
+
+    try:
+        data, problems = parse_yaml(text, source)
+    except RegistryError as exc:  # the shared loader's located YAML errors
+        raise CorrespondenceLogError(source, exc.problems) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise CorrespondenceLogError(
+            source,
+            [Problem("the log must be a set of keys: 'version: 1' and 'letters:'", line=1)],
+        )
+    locator = _LogLocator(text, data, CorrespondenceLog)
+    try:
+        log = CorrespondenceLog.model_validate(data)
+    except ValidationError as exc:
+        problems += [locator.problem(err) for err in _errors(exc)]
+        raise CorrespondenceLogError(source, _ordered(problems)) from None
+    if trust_ids is not None:
+        known = set(trust_ids)
+        problems += [
+            locator.at(
+                ("letters", i, "trust"),
+                f"no trust has the id '{letter.trust}' in the registry; "
+                "use the id `cocwatch trusts` shows",
+            )
+            for i, letter in enumerate(log.letters)
+            if letter.trust is not None and letter.trust not in known
+        ]
+    if problems:
+        raise CorrespondenceLogError(source, _ordered(problems))
+    return log
+
+
+class _LogLocator(_Locator):
+    """Locates problems in the log; names the Trust a letter was sent to."""
+
+    def trust_id(self, path: tuple[Any, ...]) -> str | None:
+        if len(path) >= 2 and path[0] == "letters" and isinstance(path[1], int):
+            letters = self._data.get("letters")
+            if isinstance(letters, list) and path[1] < len(letters):
+                entry = letters[path[1]]
+                if isinstance(entry, dict) and isinstance(entry.get("trust"), str):
+                    return str(entry["trust"])
+                return None
+        return None
+
+
+def change_log(
+    path: Path,
+    plan: Callable[[CorrespondenceLog], tuple[list[Any], T]],
+    *,
+    trust_ids: Collection[str] | None = None,
+    dry_run: bool = False,
+) -> tuple[EditResult, T]:
+    """Apply `plan`'s appends to the log (creating it when missing), atomically under a lock."""
+    from cocwatch.edit import change_document
+
+    path = Path(path).expanduser()
+
+    def validate(text: str) -> None:
+        try:
+            parse_log(text, str(path), trust_ids=trust_ids)
+        except CorrespondenceLogError as error:
+            where = f"{path} (after the change)"
+            listed = "\n".join(f"  {p.describe(where)}" for p in error.problems)
+            raise InputError(
+                f"The new entry would make the {WHAT} invalid, so {path} was left unchanged:\n"
+                f"{listed}\nCorrect the values given on the command line and try again."
+            ) from None
+
+    return change_document(
+        path,
+        lambda text: parse_log(text, str(path), trust_ids=trust_ids),
+        plan,
+        validate=validate,
+        what=WHAT,
+        dry_run=dry_run,
+        new_file_text=NEW_LOG_TEXT,
+    )
+
+
+def entry(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A log entry with the empty values left out (so the file stays short)."""
+    return {k: v for k, v in values.items() if v is not None and v != ()}
+
+
+def reply_rules(
+    log: CorrespondenceLog, *, as_of: date, other_working_days: int, extra: Collection[date] = ()
+) -> ReplyRules:
+    """The reply-by rules for `log` up to `as_of`, with the bank holidays of every year used."""
+    from cocwatch.core.correspondence import ReplyRules
+    from cocwatch.templating import foi_non_working_days
+
+    dates = [as_of, *extra, *(letter.sent_on for letter in log.letters)]
+    first, last = min(dates).year, max(dates).year + 1
+    return ReplyRules(
+        non_working=foi_non_working_days(range(first, last + 1)),
+        other_working_days=other_working_days,
+    )

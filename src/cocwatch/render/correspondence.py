@@ -1,0 +1,84 @@
+"""Rows and JSON for `cocwatch due`: where each logged letter stands (builds output only)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from cocwatch.core.correspondence import LetterState
+from cocwatch.render.tabular import Column
+
+DUE_COLUMNS = (
+    Column("trust", "Trust", max_width=40),
+    Column("kind", "Letter"),
+    Column("sent_on", "Sent", no_wrap=True),
+    Column("reply_by", "Reply by", no_wrap=True),
+    Column("standing", "Status"),
+)
+
+
+def standing(state: LetterState) -> str:
+    """Where a letter stands, in words: 'overdue by 3 working days', 'answered on …'."""
+    if state.status == "overdue":
+        days = state.working_days_overdue
+        return f"overdue by {days} working day{'s' if days != 1 else ''}"
+    if state.status == "awaiting":
+        days = state.working_days_left
+        if days == 0:
+            return "due today"
+        return f"awaiting reply, {days} working day{'s' if days != 1 else ''} left"
+    if state.status == "answered" and state.answer is not None:
+        outcome = "" if state.answer.outcome == "answered" else f" ({state.answer.outcome})"
+        return f"answered {state.answer.received_on.isoformat()}{outcome}"
+    closed_on = state.letter.closed_on
+    return f"closed {closed_on.isoformat()}" if closed_on else "closed"
+
+
+def due_rows(states: Sequence[LetterState], names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """One row per letter for the table, CSV and Markdown formats."""
+    return [
+        {
+            "trust": names.get(s.letter.trust or "", s.letter.trust or "(national)"),
+            "kind": s.letter.kind,
+            "sent_on": s.letter.sent_on,
+            "reply_by": s.reply_by,
+            "standing": standing(s),
+        }
+        for s in states
+    ]
+
+
+def due_json(
+    states: Sequence[LetterState], names: Mapping[str, str], *, as_of: str, log: str
+) -> dict[str, Any]:
+    """The stable JSON form of `due`: every field of each letter, and where it stands."""
+    letters = []
+    for s in states:
+        letter = s.letter
+        letters.append(
+            {
+                "entry": s.index + 1,
+                "trust": letter.trust,
+                "trust_name": names.get(letter.trust or ""),
+                "kind": letter.kind,
+                "sent_on": letter.sent_on,
+                "reply_by": s.reply_by,
+                "status": s.status,
+                "working_days_overdue": s.working_days_overdue,
+                "working_days_left": s.working_days_left,
+                "to": letter.to,
+                "via": letter.via,
+                "draft": letter.draft,
+                "reference": letter.reference,
+                "answered_on": s.answer.received_on if s.answer else None,
+                "replies": [r.model_dump(mode="json") for r in letter.replies],
+            }
+        )
+    overdue = sum(1 for s in states if s.status == "overdue")
+    awaiting = sum(1 for s in states if s.status == "awaiting")
+    return {
+        "as_of": as_of,
+        "log": log,
+        "summary": {"awaiting": awaiting, "overdue": overdue},
+        "letters": letters,
+    }
