@@ -297,7 +297,12 @@ def _assess(
         chosen_trusts = []
     else:
         chosen_trusts = select_trusts(
-            registry, names, all_trusts=all_trusts, region=region, as_of=day
+            registry,
+            names,
+            all_trusts=all_trusts,
+            region=region,
+            as_of=day,
+            filtered=status is not None,
         )
     wanted = _status_words(status)
     pool = {t.id: t for t in registry.trusts if t.is_open(day)}

@@ -77,7 +77,7 @@ class RatingChoice(StrEnum):
 
 
 TRUST_ARGUMENT = typer.Argument(
-    ..., metavar="TRUST", help="Trust id, ODS code or a unique part of its name."
+    ..., metavar="TRUST", help="Trust id, ODS code or words of its name."
 )
 REGISTRY_OPTION = typer.Option(
     None,
@@ -146,7 +146,7 @@ def _duplicate(trust: Trust, what: str, index: int | None, *, replace: bool) -> 
 @record_app.command("figure")
 def record_figure(
     ctx: typer.Context,
-    trust: str = TRUST_ARGUMENT,
+    trust: list[str] = TRUST_ARGUMENT,
     percent: float | None = typer.Option(
         None, "--percent", "-p", help="The percentage (0 to 100), as published."
     ),
@@ -234,13 +234,13 @@ def record_figure(
             return Replace(found.id, ("figures",), index, entry), ""
         return Append(found.id, ("figures",), (entry,)), ""
 
-    record(s, path, trust, build, dry_run=dry_run, what="a figure")
+    record(s, path, " ".join(trust), build, dry_run=dry_run, what="a figure")
 
 
 @record_app.command("review")
 def record_review(
     ctx: typer.Context,
-    trust: str = TRUST_ARGUMENT,
+    trust: list[str] = TRUST_ARGUMENT,
     on: str = typer.Option(
         ..., "--date", metavar="DATE", help="Date of the Board meeting (YYYY-MM-DD)."
     ),
@@ -280,13 +280,13 @@ def record_review(
             return Replace(found.id, key, index, entry), ""
         return Append(found.id, key, (entry,)), ""
 
-    record(s, path, trust, build, dry_run=dry_run, what="a Board review")
+    record(s, path, " ".join(trust), build, dry_run=dry_run, what="a Board review")
 
 
 @record_app.command("inspection")
 def record_inspection(
     ctx: typer.Context,
-    trust: str = TRUST_ARGUMENT,
+    trust: list[str] = TRUST_ARGUMENT,
     on: str = typer.Option(
         ..., "--date", metavar="DATE", help="Date of the inspection report (YYYY-MM-DD)."
     ),
@@ -330,7 +330,7 @@ def record_inspection(
             return Replace(found.id, ("inspections",), index, entry), ""
         return Append(found.id, ("inspections",), (entry,)), ""
 
-    record(s, path, trust, build, dry_run=dry_run, what="an inspection")
+    record(s, path, " ".join(trust), build, dry_run=dry_run, what="an inspection")
 
 
 def _required_date(value: str, option: str) -> date:

@@ -58,8 +58,10 @@ def trusts(
 @app.command()
 def show(
     ctx: typer.Context,
-    trust: str = typer.Argument(
-        ..., metavar="TRUST", help="Trust id, ODS code or a unique part of its name."
+    trust: list[str] = typer.Argument(
+        ...,
+        metavar="TRUST",
+        help="Trust id, ODS code or words of its name (`show guys and st thomas` works).",
     ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
@@ -67,7 +69,7 @@ def show(
     from cocwatch.render.registry import trust_detail
 
     s = session(ctx)
-    found = find_trust(s.registry, trust)
+    found = find_trust(s.registry, " ".join(trust))
     emit(trust_detail(fmt, found, s.registry, as_of=today()))
 
 

@@ -159,12 +159,10 @@ def stderr_is_terminal() -> bool:
 
 
 def find_trust(registry: Registry, name: str) -> Trust:
-    """Find a Trust by id, ODS code (any case) or a unique part of its name."""
-    wanted = name.strip().lower()
-    for trust in registry.trusts:
-        if trust.id == wanted or trust.ods.lower() == wanted:
-            return trust
-    matches = [t for t in registry.trusts if wanted and wanted in t.name.lower()]
+    """Find a Trust by id, ODS code (any case) or words of its name (see `trust_names`)."""
+    from cocwatch.core.trust_names import match_trust
+
+    matches = match_trust(registry.trusts, name)
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
@@ -172,9 +170,40 @@ def find_trust(registry: Registry, name: str) -> Trust:
         more = f" and {len(matches) - 8} more" if len(matches) > 8 else ""
         raise UsageError(
             f"'{name}' matches {len(matches)} trusts: {listed}{more}. "
-            "Name one by its id or ODS code."
+            "Name one by its id or ODS code, or by more words of its name in quotes."
         )
-    raise UsageError(f"No trust is called '{name}'. {_suggest(registry, wanted)}")
+    raise UsageError(f"No trust is called '{name}'. {_suggest(registry, name.strip().lower())}")
+
+
+def find_trusts(registry: Registry, names: list[str]) -> list[Trust]:
+    """Find each named Trust; words that only make sense together are read as one name.
+
+    The shell splits `letter board st thomas` into "st" and "thomas": where a word alone
+    names no single Trust, it is tried with the words after it as one name.
+    """
+    from cocwatch.core.trust_names import match_trust
+
+    found: list[Trust] = []
+    start = 0
+    while start < len(names):
+        end = start + 1
+        if len(match_trust(registry.trusts, names[start])) != 1:
+            for stop in range(len(names), start + 1, -1):
+                if len(match_trust(registry.trusts, " ".join(names[start:stop]))) == 1:
+                    end = stop
+                    break
+        name = " ".join(names[start:end])
+        try:
+            found.append(find_trust(registry, name))
+        except UsageError as error:
+            if end == start + 1 and len(names) > 1:
+                raise UsageError(
+                    f"{error.message} If '{' '.join(names)}' is one name, put it in quotes: "
+                    f'"{" ".join(names)}".'
+                ) from None
+            raise
+        start = end
+    return found
 
 
 def _suggest(registry: Registry, wanted: str) -> str:
@@ -204,16 +233,23 @@ def select_trusts(
     all_trusts: bool,
     region: str | None,
     as_of: date,
+    filtered: bool = False,
 ) -> list[Trust]:
-    """The Trusts a command works on: those named, or all open ones (optionally by region)."""
+    """The Trusts a command works on: those named, or all open ones (optionally by region).
+
+    `filtered` says another filter (such as `letter --status`) was given: with no Trust
+    named, it means every open Trust that matches it, as `--region` does.
+    """
     if names:
-        chosen = [find_trust(registry, n) for n in names]
+        chosen = find_trusts(registry, names)
         unique = list({t.id: t for t in chosen}.values())
         if region:
             unique = [t for t in unique if _region_matches(t, region)]
         return unique
-    if not all_trusts and not region:
-        raise UsageError("Name one or more trusts, or use --all (or --region R).")
+    if not all_trusts and not region and not filtered:
+        raise UsageError(
+            "Name one or more trusts, or use --all (or a filter such as --region R)."
+        )
     trusts = [t for t in registry.trusts if t.is_open(as_of)]
     if region:
         trusts = [t for t in trusts if _region_matches(t, region)]
