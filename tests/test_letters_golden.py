@@ -71,13 +71,21 @@ def test_plain_text_matches_its_golden(run: Run) -> None:
 def test_docx_reads_back_as_its_golden(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "hill.docx"
     letter(run, "board", "example-hill", "--out", str(path), *SENDER_OPTIONS)
+    from docx.text.hyperlink import Hyperlink
+
     document = docx.Document(str(path))
     lines = []
     for p in document.paragraphs:
         style = p.style.name if p.style is not None else ""
         marks = "".join(
-            f"<b>{r.text}</b>" if r.bold else f"<i>{r.text}</i>" if r.italic else r.text
-            for r in p.runs
+            f"<link {r.address}>{r.text}</link>"
+            if isinstance(r, Hyperlink)
+            else f"<b>{r.text}</b>"
+            if r.bold
+            else f"<i>{r.text}</i>"
+            if r.italic
+            else r.text
+            for r in p.iter_inner_content()
         )
         lines.append(f"[{style}] {marks}")
     check_golden("board-example-hill.docx.txt", "\n".join(lines) + "\n")

@@ -247,9 +247,7 @@ def select_trusts(
             unique = [t for t in unique if _region_matches(t, region)]
         return unique
     if not all_trusts and not region and not filtered:
-        raise UsageError(
-            "Name one or more trusts, or use --all (or a filter such as --region R)."
-        )
+        raise UsageError("Name one or more trusts, or use --all (or a filter such as --region R).")
     trusts = [t for t in registry.trusts if t.is_open(as_of)]
     if region:
         trusts = [t for t in trusts if _region_matches(t, region)]
