@@ -41,13 +41,13 @@ def match_trust(trusts: Sequence[Trust], typed: str) -> list[Trust]:
     if not telling:
         return []
     candidates = [t for t in trusts if _has_words(name_words(t.name), telling, exact=False)]
-    for narrow in (
-        lambda t: _has_words(name_words(t.name), telling, exact=True),  # whole words
-        lambda t: _has_words(name_words(t.name), words, exact=True),  # and the common ones
-    ):
+    # Several? Prefer whole words to beginnings of words, then names with the common words too.
+    for wanted_words in (telling, words):
         if len(candidates) <= 1:
             break
-        narrower = [t for t in candidates if narrow(t)]
+        narrower = [
+            t for t in candidates if _has_words(name_words(t.name), wanted_words, exact=True)
+        ]
         if narrower:
             candidates = narrower
     return candidates
