@@ -76,8 +76,8 @@ def measures_csv(rows: Iterable[Row | str], *, header: str = HEADER, newline: st
     return newline.join(lines) + newline
 
 
-# A small, typical month: national and regional rows (ignored), two registry Trusts, one
-# provider the registry does not know, other breakdowns (ignored).
+# A small, typical month: a national row (England's figure), a regional row (ignored), two
+# registry Trusts, one provider the registry does not know, other breakdowns (ignored).
 OCTOBER = [
     Row("ALL", "COC_by_28weeks", "Rate", "12.3", level="National"),
     Row("Y63", "COC_by_28weeks", "Rate", "11.0", level="NHS England (Region)"),
@@ -87,8 +87,8 @@ OCTOBER = [
     *figure_rows("XX1", "COC_by_28weeks_IMD_01_Most_deprived", rate="7.1"),
     *figure_rows("XX1", "COC_by_28weeks_IMD_02", rate="8.0"),
     *figure_rows("XX1", "COC_receiving_ongoing", rate="5.0"),
-    Row("XX1", "COC_DQ01", "Result", "Pass", family="COC_DQ_Measure"),
-    Row("XX1", "COC_DQ02", "Result", "Pass", family="COC_DQ_Measure"),
+    Row("XX1", "COC_DQ04", "Result", "Pass", family="COC_DQ_Measure"),
+    Row("XX1", "COC_DQ05", "Result", "Pass", family="COC_DQ_Measure"),
     *figure_rows("XX2", "COC_by_28weeks", rate="3.5", result="Fail"),
     *figure_rows("XX9", "COC_by_28weeks", rate="40.0"),
 ]

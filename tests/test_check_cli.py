@@ -98,6 +98,7 @@ def test_json_values_for_the_demo(run: Run) -> None:
         "quality": "pass",
         "numerator": 146,
         "denominator": 400,
+        "small_numbers": False,
         "source": {
             "url": "https://example.org/demo/msds/2026-10",
             "kind": "msds",

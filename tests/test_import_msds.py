@@ -141,7 +141,9 @@ def test_parse_reads_provider_rows_and_their_quality() -> None:
     main = got[("XX1", "placed_by_28_weeks", "all")]
     assert (main.percent, main.numerator, main.denominator) == (18.0, 45, 250)
     assert main.as_of == OCT and main.line == 4
-    assert main.quality == "pass"  # from the provider's COC_DQ results of the month
+    assert main.quality == "pass"  # no Result of its own: COC_DQ04 and 05 both passed
+    # COC_DQ04/05 say nothing about receiving continuity (DQ06-09 govern it)
+    assert got[("XX1", "receiving_ongoing", "all")].quality == "unknown"
     assert got[("XX2", "placed_by_28_weeks", "all")].quality == "fail"  # its own Result
     assert got[("XX9", "placed_by_28_weeks", "all")].quality == "unknown"
     assert parsed.malformed == ()
@@ -308,8 +310,14 @@ def test_commit_adds_figures_keeping_the_rest_and_is_idempotent(
     assert minimal_registry.read_text("utf-8") == after
     data = json.loads(again.stdout)
     assert data["summary"] == {
-        "trusts": 2, "added": 0, "replaced": 0, "unchanged": 5, "kept": 0, "unmatched": 1,
-    }  # fmt: skip
+        "trusts": 2,
+        "added": 0,
+        "replaced": 0,
+        "unchanged": 6,
+        "kept": 0,
+        "unmatched": 1,
+    }  # fmt: skip (5 for the Trusts, 1 national)
+    assert [f["percent"] for f in data["national"]["unchanged"]] == [12.3]
     assert data["committed"] is False
     assert "Nothing to change" in again.stderr
 
@@ -433,9 +441,12 @@ def test_empty_and_binary_files_exit_3(
     run: Callable[..., Result], minimal_registry: Path, csv_file: Callable[..., Path]
 ) -> None:
     assert run(*imp(minimal_registry, csv_file(""))).exit_code == 3
-    binary = run(*imp(minimal_registry, csv_file(b"PK\x03\x04\x00\x00zip")))
+    binary = run(*imp(minimal_registry, csv_file(b"Org_Code,\x00\x01\x02 data")))
     assert binary.exit_code == 3
     assert "binary data" in binary.stderr
+    not_a_workbook = run(*imp(minimal_registry, csv_file(b"PK\x03\x04\x00\x00zip")))
+    assert not_a_workbook.exit_code == 3
+    assert "not an Excel workbook that can be read" in not_a_workbook.stderr
 
 
 def test_local_file_needs_a_source_url(
@@ -518,12 +529,11 @@ def test_oversized_download_is_refused(
     monkeypatch: pytest.MonkeyPatch,
     route: str,
 ) -> None:
-    server.body = measures_csv(OCTOBER * 200).encode()  # about 180 kB
-    monkeypatch.setattr(msds, "MAX_DOWNLOAD_BYTES", 64 * 1024)
+    server.body = measures_csv(OCTOBER * 1500).encode()  # about 1.3 MB
     url = server.url(f"{route}/msds.csv")
-    result = run(*imp(minimal_registry, url))
+    result = run(*imp(minimal_registry, url, "--max-size", "1"))
     assert result.exit_code == 4
-    assert f"{url} is larger than the limit of 64 kB" in result.stderr
+    assert f"{url} is larger than the limit of 1 MB (raise it with --max-size" in result.stderr
 
 
 def test_unreachable_server_exits_4(run: Callable[..., Result], minimal_registry: Path) -> None:
@@ -589,3 +599,96 @@ def test_progress_bar_only_on_a_terminal(
     assert result.exit_code == 0, result.stderr
     assert "Downloading http://127.0.0.1" in result.stderr
     assert "━" not in result.stderr  # stderr is not a terminal here: no bar
+
+
+# --- hostile and huge files: bounded memory, located errors, never exit 70 -------------------
+
+
+def test_a_local_file_over_the_size_cap_exits_3_naming_the_cap(
+    run: Callable[..., Result], minimal_registry: Path, tmp_path: Path
+) -> None:
+    huge = tmp_path / "msds-huge-exp-measures.csv"
+    with huge.open("wb") as out:  # a sparse 1 GB file: nothing is really written
+        out.write(measures_csv(OCTOBER).encode())
+        out.truncate(1024**3)
+    result = run(*imp(minimal_registry, huge))
+    assert result.exit_code == 3, result.stderr
+    assert "is 1024 MB, larger than the limit of 200 MB" in result.stderr
+    assert "raise it with --max-size MEGABYTES" in result.stderr
+    small = tmp_path / "msds-oct2025-exp-measures.csv"
+    small.write_text(measures_csv(OCTOBER * 1500))  # about 1.3 MB
+    refused = run(*imp(minimal_registry, small, "--max-size", "1"))
+    assert refused.exit_code == 3
+    assert "larger than the limit of 1 MB" in refused.stderr
+
+
+def test_the_file_is_read_row_by_row_not_whole(tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / "msds-oct2025-exp-measures.csv"
+    other = Row("XX1", "CQIMBreastfeeding", "Rate", "50.0", family="CQIM").line() + "\n"
+    with path.open("w") as out:
+        out.write(measures_csv(OCTOBER))
+        out.write(other * 200_000)  # about 20 MB of rows of other measures
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        parsed = msds.read_measures(path, provisional=False)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert parsed.rows == len(OCTOBER) + 200_000
+    assert len(parsed.figures) == 6
+    assert peak < size / 10, f"peak {peak} bytes for a file of {size}"
+
+
+def test_a_field_over_128_kb_exits_3_with_its_line(
+    run: Callable[..., Result], minimal_registry: Path, csv_file: Callable[..., Path]
+) -> None:
+    long_name = '"' + "A" * (200 * 1024) + '"'
+    line = (
+        Row("XX1", "COC_by_28weeks", "Rate", "18.0")
+        .line()
+        .replace("EXAMPLE NORTH NHS TRUST (SYNTHETIC)", long_name)
+    )
+    source = csv_file(measures_csv([*figure_rows("XX2", "COC_by_28weeks", rate="3.0"), line]))
+    result = run(*imp(minimal_registry, source))
+    assert result.exit_code == 3, result.stderr
+    assert ", line 3: a field is longer than 128 kB" in result.stderr
+    unclosed = csv_file(measures_csv([line.replace('A"', "A")]) + "x\n" * 10)
+    result = run(*imp(minimal_registry, unclosed))
+    assert result.exit_code == 3
+    assert "line 2" in result.stderr and "unclosed quotation mark" in result.stderr
+
+
+def test_a_line_over_1_mb_exits_3(
+    run: Callable[..., Result], minimal_registry: Path, csv_file: Callable[..., Path]
+) -> None:
+    source = csv_file(measures_csv(OCTOBER) + "x" * (2 * 1024 * 1024))
+    result = run(*imp(minimal_registry, source))
+    assert result.exit_code == 3
+    assert f"line {len(OCTOBER) + 2}: the line is longer than 1 MB" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "null", "n/a"])
+def test_a_rate_that_is_not_a_number_is_a_malformed_row(value: str) -> None:
+    rows = [
+        *figure_rows("XX1", "COC_by_28weeks", rate=value),
+        *figure_rows("XX2", "COC_by_28weeks", rate="3.0"),
+    ]
+    parsed = parse_measures(measures_csv(rows), "x.csv", provisional=False)
+    assert [m.line for m in parsed.malformed] == [2]
+    assert f"{value!r}" in parsed.malformed[0].message
+    assert [(f.ods, f.percent) for f in parsed.figures] == [("XX2", 3.0)]
+
+
+def test_quiet_prints_one_line_not_the_table(
+    run: Callable[..., Result], minimal_registry: Path, csv_file: Callable[..., Path]
+) -> None:
+    source = csv_file(measures_csv(OCTOBER))
+    result = run("-q", *imp(minimal_registry, source))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("\n") == 1
+    assert result.stdout.startswith("msds-oct2025-exp-measures.csv: October 2025 (final)")
+    assert "would import 6 new" in result.stdout
+    assert "Dry run" not in result.stderr  # progress notes are quiet too

@@ -76,9 +76,10 @@ class Append:
 
     `key` is the path inside the Trust, e.g. ``("figures",)`` or ``("plan", "board_reviews")``.
     `parent_defaults` fills a mapping that has to be created on the way (e.g. a missing plan).
+    A `trust_id` of None means the ``national:`` block instead of a Trust.
     """
 
-    trust_id: str
+    trust_id: str | None
     key: tuple[str, ...]
     items: tuple[Entry, ...]
     parent_defaults: Mapping[str, Any] = field(default_factory=dict)
@@ -86,9 +87,9 @@ class Append:
 
 @dataclass(frozen=True, slots=True)
 class Replace:
-    """Replace entry number `index` (from 0) of a list inside a Trust."""
+    """Replace entry number `index` (from 0) of a list inside a Trust (None: ``national:``)."""
 
-    trust_id: str
+    trust_id: str | None
     key: tuple[str, ...]
     index: int
     item: Entry
@@ -273,7 +274,7 @@ def edit_text(text: str, changes: Sequence[Change]) -> str:
 
 def _merge_appends(changes: Sequence[Change]) -> list[Change]:
     """Put every Append to the same list together, so a missing key is created once."""
-    merged: dict[tuple[str, tuple[str, ...]], Append] = {}
+    merged: dict[tuple[str | None, tuple[str, ...]], Append] = {}
     merged_at: dict[tuple[str | int, ...], AppendAt] = {}
     out: list[Change] = []
     for change in changes:
@@ -333,8 +334,12 @@ def _verify(before: str, after: str, changes: Sequence[Change]) -> None:
         if isinstance(change, AppendAt):
             _expect_append_at(expected, change)
             continue
-        trust = next(t for t in expected["trusts"] if str(t.get("id")) == change.trust_id)
-        container: dict[str, Any] = trust
+        if change.trust_id is None:
+            if expected.get("national") is None:
+                expected["national"] = {}
+            container: dict[str, Any] = expected["national"]
+        else:
+            container = next(t for t in expected["trusts"] if str(t.get("id")) == change.trust_id)
         for key in change.key[:-1]:
             if container.get(key) is None:
                 container[key] = dict(_plain(getattr(change, "parent_defaults", {})))
@@ -424,7 +429,15 @@ class _Document:
             raise EditError("The registry has no list of trusts ('trusts:') to add to.")
         return trusts
 
-    def trust(self, trust_id: str) -> MappingNode:
+    def trust(self, trust_id: str | None) -> MappingNode:
+        if trust_id is None:
+            national = _get(self.root, "national")
+            if not isinstance(national, MappingNode) or national.flow_style:
+                raise EditError(
+                    "The registry has no 'national:' block of keys to add national figures "
+                    'to; add one by hand (see README, "Registry format"), then try again.'
+                )
+            return national
         for item in self.trusts.value:
             node = _get(item, "id")
             if (

@@ -83,6 +83,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (trust_id, kind)
         ) WITHOUT ROWID""",
     ),
+    # 1 -> 2: a figure whose data failed quality checks may have no percentage.
+    (
+        """CREATE TABLE figures_2 (
+            trust_id TEXT NOT NULL,
+            cohort TEXT NOT NULL,
+            measure TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            percent REAL,
+            provisional INTEGER NOT NULL,
+            quality TEXT NOT NULL,
+            PRIMARY KEY (trust_id, cohort, measure, as_of)
+        ) WITHOUT ROWID""",
+        "INSERT INTO figures_2 SELECT * FROM figures",
+        "DROP TABLE figures",
+        "ALTER TABLE figures_2 RENAME TO figures",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,7 +1,10 @@
-"""`import msds SOURCE [--commit]`: official CoC figures from the MSDS measures CSV.
+"""`import msds SOURCE [--commit]`: official CoC figures from the MSDS measures file.
 
-A dry run by default: it shows what would be added, replaced or left unchanged per Trust.
-`--commit` writes everything in one validated, atomic write under the registry's lock.
+A dry run by default: it shows what would be added, replaced or left unchanged per Trust
+and nationally. `--commit` writes everything in one validated, atomic write under the
+registry's lock. The reading and planning live in `cocwatch.sources.msds` and
+`cocwatch.core.imports` (`load_measures`, `plan_import`, `import_changes`), so other commands
+can import a file the same way.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from cocwatch.cli.common import (
     today,
 )
 from cocwatch.errors import UsageError
+from cocwatch.sources.http import MSDS_MAX_MB
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import ImportPlan
@@ -46,7 +50,8 @@ def import_msds(
     source: str = typer.Argument(
         ...,
         metavar="SOURCE",
-        help="The measures CSV (named like msds-oct2025-exp-measures.csv): a path or a URL.",
+        help="The measures file (named like msds-oct2025-exp-measures.csv; .xlsx works too): "
+        "a path or a URL.",
     ),
     commit: bool = typer.Option(
         False, "--commit", help="Write the changes to the registry (default: only show them)."
@@ -67,20 +72,21 @@ def import_msds(
     timeout: float = typer.Option(
         30.0, "--timeout", metavar="SECONDS", help="How long to wait for the server."
     ),
+    max_size: int = typer.Option(
+        MSDS_MAX_MB,
+        "--max-size",
+        metavar="MEGABYTES",
+        min=1,
+        help=f"Refuse a file (local or downloaded) larger than this. Default: {MSDS_MAX_MB}.",
+    ),
     registry: str | None = REGISTRY_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    """Import Continuity of Carer figures from NHS England's MSDS measures CSV."""
+    """Import Continuity of Carer figures from NHS England's MSDS measures file."""
     from cocwatch.core.imports import Provenance, plan_import
     from cocwatch.edit import change_registry
     from cocwatch.locations import is_url
-    from cocwatch.sources.msds import (
-        decode_csv,
-        import_changes,
-        is_provisional_name,
-        parse_measures,
-        source_name,
-    )
+    from cocwatch.sources.msds import import_changes
 
     s = session(ctx)
     path = registry_file(s, registry, dry_run=not commit)
@@ -93,32 +99,41 @@ def import_msds(
             "(e.g. the Maternity Services Monthly Statistics page of that month): every figure "
             "in the registry carries the web address of its source."
         )
-    data = _fetch(s, source, timeout=timeout)
-    is_provisional = (
-        provisional if provisional is not None else is_provisional_name(source_name(source))
+    parsed = _load(
+        s, source, provisional=provisional, timeout=timeout, max_bytes=max_size * 1024 * 1024
     )
-    parsed = parse_measures(decode_csv(data, source), source, provisional=is_provisional)
     provenance = Provenance(url=cite, retrieved=today())
 
     def plan(current: Registry) -> tuple[list[Change], ImportPlan]:
-        found = plan_import(current, parsed.figures)
+        found = plan_import(current, parsed.figures, parsed.national)
         return import_changes(found, provenance), found
 
     result, found = change_registry(path, plan, today=today(), dry_run=not commit)
     _warn_malformed(s, parsed)
-    emit(_render(fmt, found, parsed, result))
+    if s.state.quiet and fmt is OutputFormat.table:
+        emit(_one_line(found, parsed, result))
+    else:
+        emit(_render(fmt, found, parsed, result))
     _closing(s, found, parsed, result, commit=commit)
 
 
-def _fetch(s: Session, source: str, *, timeout: float) -> bytes:
+def _load(
+    s: Session, source: str, *, provisional: bool | None, timeout: float, max_bytes: int
+) -> MsdsFile:
     from cocwatch.locations import is_url
-    from cocwatch.sources.msds import download, read_local
+    from cocwatch.sources.msds import load_measures
 
     if not is_url(source):
-        return read_local(Path(source))
+        return load_measures(source, provisional=provisional, max_bytes=max_bytes)
     s.info(f"Downloading {source} …")
     with _progress(enabled=stderr_is_terminal() and not s.state.quiet) as progress:
-        return download(source, timeout=timeout, progress=progress)
+        return load_measures(
+            source,
+            provisional=provisional,
+            timeout=timeout,
+            max_bytes=max_bytes,
+            progress=progress,
+        )
 
 
 @contextmanager
@@ -168,6 +183,7 @@ def _render(fmt: OutputFormat, found: ImportPlan, parsed: MsdsFile, result: Edit
             "provisional": parsed.provisional,
             "periods": [p.isoformat() for p in parsed.periods],
             "committed": result.written,
+            "file": _file_summary(parsed),
             **plan_data(found),
             "malformed": [{"line": m.line, "message": m.message} for m in parsed.malformed],
         }
@@ -180,22 +196,101 @@ def _render(fmt: OutputFormat, found: ImportPlan, parsed: MsdsFile, result: Edit
         Column("unchanged", "Unchanged", justify="right"),
         Column("kept", "Kept", justify="right"),
     ]
+    rows = summary_rows(found)
+    national = found.national
+    if national.added or national.replaced or national.unchanged or national.kept:
+        rows.insert(
+            0,
+            {
+                "trust": "(national)",
+                "ods": "",
+                "name": "England",
+                "added": len(national.added),
+                "replaced": len(national.replaced),
+                "unchanged": len(national.unchanged),
+                "kept": len(national.kept),
+            },
+        )
     verb = "Imported" if result.written else "Would import"
     title = f"{verb} from {Path(parsed.source).name or parsed.source}"
-    return render_listing(fmt.value, summary_rows(found), columns, title=title)
+    return render_listing(fmt.value, rows, columns, title=title)
+
+
+def _file_summary(parsed: MsdsFile) -> dict[str, Any]:
+    """What the file holds, whatever the registry: counts a campaigner can check."""
+    return {
+        "rows": parsed.rows,
+        "used_rows": parsed.used_rows,
+        "providers": len(parsed.providers),
+        "figures": len(parsed.figures),
+        "national_figures": len(parsed.national),
+        "zero_denominators": parsed.zero_denominators,
+        "data_quality": {
+            measure: parsed.quality_counts(measure)
+            for measure in ("placed_by_28_weeks", "receiving_ongoing")
+        },
+    }
+
+
+def _period_words(parsed: MsdsFile) -> str:
+    from cocwatch.core.assessment import MONTHS
+
+    kind = "provisional" if parsed.provisional else "final"
+    months = ", ".join(f"{MONTHS[p.month - 1]} {p.year}" for p in parsed.periods) or "no period"
+    return f"{months} ({kind})"
+
+
+def _one_line(found: ImportPlan, parsed: MsdsFile, result: EditResult) -> str:
+    """The whole import in one line (for --quiet)."""
+    verb = "imported" if result.written else "would import"
+    return (
+        f"{Path(parsed.source).name or parsed.source}: {_period_words(parsed)}, "
+        f"{len(parsed.providers)} providers; {verb} {found.total('added')} new and "
+        f"{found.total('replaced')} replaced figures; {len(found.unmatched)} codes unmatched, "
+        f"{len(parsed.malformed)} rows unusable."
+    )
+
+
+def _quality_words(parsed: MsdsFile) -> str:
+    from cocwatch.core.assessment import MEASURE_LABELS
+
+    parts = []
+    for measure in ("placed_by_28_weeks", "receiving_ongoing"):
+        counts = parsed.quality_counts(measure)
+        if not any(counts.values()):
+            continue
+        text = f"{MEASURE_LABELS[measure]}: {counts['pass']} passed, {counts['fail']} failed"
+        if counts["unknown"]:
+            text += f", {counts['unknown']} without a result"
+        parts.append(text)
+    return "; ".join(parts)
 
 
 def _closing(
     s: Session, found: ImportPlan, parsed: MsdsFile, result: EditResult, *, commit: bool
 ) -> None:
-    kind = "provisional" if parsed.provisional else "final"
-    periods = ", ".join(p.isoformat() for p in parsed.periods) or "none"
-    s.info(
-        f"{len(parsed.figures)} {kind} figures for {len(found.trusts) + len(found.unmatched)} "
-        f"providers (periods ending {periods}): {found.total('added')} to add, "
-        f"{found.total('replaced')} to replace, {found.total('unchanged')} unchanged, "
-        f"{found.total('kept')} kept (recorded from another source)."
+    matched = len(found.trusts)
+    lines = [
+        f"{Path(parsed.source).name or parsed.source}: {_period_words(parsed)}, "
+        f"{len(parsed.providers)} providers, {matched} of them Trusts in the registry."
+    ]
+    quality = _quality_words(parsed)
+    if quality:
+        lines.append(
+            f"Data quality: {quality}. A failed check is recorded as such, never as a rate."
+        )
+    if parsed.zero_denominators:
+        lines.append(
+            f"{parsed.zero_denominators} groups had no women that month (a denominator of 0): "
+            "no figure, which is not an error."
+        )
+    lines.append(
+        f"Registry: {found.total('added')} figures to add, {found.total('replaced')} to "
+        f"replace, {found.total('unchanged')} unchanged, {found.total('kept')} kept (recorded "
+        "from another source)"
+        + (f", {len(parsed.national)} of them national figures." if parsed.national else ".")
     )
+    s.info("\n".join(lines))
     if found.unmatched:
         listed = ", ".join(f"{u.ods} ({u.name})" if u.name else u.ods for u in found.unmatched)
         s.warn(

@@ -145,6 +145,10 @@ MEASURE_LABELS: dict[str, str] = {
     "offered": "offered continuity of carer",
     "other": "continuity of carer (other measure)",
 }
+SMALL_NUMBERS_CAUTION = (
+    "small numbers: NHS England publishes any count from 1 to 7 as 5, so this percentage "
+    "is not precise"
+)
 ORIGIN_LABELS: dict[str, str] = {
     "chosen": "the chosen national target",
     "local": "the Trust's own plan",
@@ -318,7 +322,11 @@ def _preference(indexed: tuple[int, Figure]) -> tuple[date, int, bool, int]:
 
 
 def _by_cohort(figures: Sequence[Figure], as_of: date) -> dict[Cohort, list[Figure]]:
-    """The figures that count on `as_of`, per cohort, sorted once so the last is F."""
+    """The figures recorded up to `as_of`, per cohort, sorted once so the last is the latest.
+
+    This includes figures without a percentage (data that failed quality); `_measured`
+    keeps only those with one, from which F is chosen.
+    """
     grouped: dict[Cohort, list[tuple[int, Figure]]] = {c: [] for c in COHORTS}
     for index, figure in enumerate(figures):
         if figure.as_of <= as_of:
@@ -326,6 +334,11 @@ def _by_cohort(figures: Sequence[Figure], as_of: date) -> dict[Cohort, list[Figu
     return {
         cohort: [f for _, f in sorted(items, key=_preference)] for cohort, items in grouped.items()
     }
+
+
+def _measured(by_cohort: dict[Cohort, list[Figure]]) -> dict[Cohort, list[Figure]]:
+    """Only the figures with a percentage: a figure without one is never F (SPEC §4)."""
+    return {cohort: [f for f in figs if f.measured] for cohort, figs in by_cohort.items()}
 
 
 def _rounded(value: float, places: int) -> float:
@@ -521,17 +534,9 @@ def _data_findings(
                 "Maternity Services Monthly Statistics or the Board papers, and record them.",
             )
         )
-    main = latest.get("all")
-    if main is not None and main.quality == "fail":
-        found.append(
-            Finding(
-                "data_quality_failed",
-                Severity.WARN,
-                f"The latest figure for all women ({figure_text(main.value)} on "
-                f"{long_date(main.as_of)}) failed the MSDS data-quality check, so it may "
-                "not show the true picture. Ask the Trust how it is fixing its recording.",
-            )
-        )
+    failed = _quality_failures(by_cohort["all"])
+    if failed:
+        found.append(Finding("data_quality_failed", Severity.WARN, _quality_message(failed)))
     if latest:
         missing = [c for c in _TARGETED if c not in latest]
         if missing:
@@ -545,16 +550,17 @@ def _data_findings(
                     "by ethnicity and deprivation.",
                 )
             )
+    measured = _measured(by_cohort)
     all_by_key: dict[tuple[date, str], Figure] = {}
-    for figure in by_cohort["all"]:
+    for figure in measured["all"]:
         all_by_key[(figure.as_of, figure.measure)] = figure  # later = preferred
     gaps = []
     for cohort in _TARGETED:
-        own = latest.get(cohort)
-        if own is None:
-            continue
+        own = measured[cohort][-1] if measured[cohort] else None
+        if own is None or own.small_numbers:
+            continue  # a gap computed from counts of 1 to 7 is not evidence
         peer = all_by_key.get((own.as_of, own.measure))
-        if peer is not None and own.value < peer.value:
+        if peer is not None and not peer.small_numbers and own.value < peer.value:
             gaps.append(
                 f"{COHORT_LABELS[cohort]} {figure_text(own.value)} against "
                 f"{figure_text(peer.value)} for all women on {long_date(own.as_of)}"
@@ -571,12 +577,45 @@ def _data_findings(
     return found
 
 
+def _quality_failures(figures: Sequence[Figure]) -> list[Figure]:
+    """The latest figure of each measure, on the cohort's latest date, that failed quality."""
+    if not figures:
+        return []
+    newest = figures[-1].as_of
+    latest: dict[str, Figure] = {}
+    for figure in figures:
+        if figure.as_of == newest:
+            latest[figure.measure] = figure  # later in the order = preferred
+    return [f for f in sorted(latest.values(), key=lambda f: _MEASURE_RANK[f.measure])
+            if f.quality == "fail"]  # fmt: skip
+
+
+def _quality_message(failed: Sequence[Figure]) -> str:
+    """Say which measures of which month failed, without treating them as low rates."""
+    parts = []
+    for figure in failed:
+        what = MEASURE_LABELS[figure.measure]
+        if figure.measured:
+            parts.append(
+                f"{what}: the published {figure_text(figure.value)} may not show the true picture"
+            )
+        else:
+            parts.append(f"{what}: no percentage was published")
+    when = long_date(failed[0].as_of)
+    return (
+        f"The Trust's data for all women in the period ending {when} failed NHS England's "
+        f"data-quality checks ({'; '.join(parts)}). This is a failure of the Trust's "
+        "recording, not a measured rate. Ask the Trust how it is fixing its recording."
+    )
+
+
 def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
     by_cohort = _by_cohort(trust.figures, ctx.as_of)
+    measured = _measured(by_cohort)
     cohorts = tuple(
         assess_cohort(
             cohort,
-            by_cohort[cohort],
+            measured[cohort],
             choose_benchmark(cohort, trust.plan, ctx.national),
             as_of=ctx.as_of,
             thresholds=ctx.thresholds,
@@ -647,6 +686,8 @@ def explain(ca: CohortAssessment) -> str:
     if latest is None:
         return f"{who}: no figure is recorded to compare with {bench}."
     figure = f"{figure_text(latest.value)} on {long_date(latest.as_of)}"
+    if latest.small_numbers:
+        figure += f" ({latest.numerator} of {latest.denominator} women; {SMALL_NUMBERS_CAUTION})"
     if ca.status is Status.MET:
         return f"{who}: {figure} reaches the highest milestone, {bench}."
     if ca.status is Status.MISSED:

@@ -16,6 +16,7 @@ from typing import Any
 from cocwatch.core.models import (
     COHORTS,
     MEASURE_PREFERENCE,
+    SMALL_COUNT,
     Cohort,
     Figure,
     Measure,
@@ -53,11 +54,17 @@ class OfficialFigure:
         return (self.cohort, self.measure, self.as_of)
 
     @property
-    def value(self) -> float:
-        """The percentage: the published rate, or computed from the counts."""
+    def small_numbers(self) -> bool:
+        """Whether a published count of 5 (standing for 1 to 7) underlies the figure."""
+        return SMALL_COUNT in (self.numerator, self.denominator)
+
+    @property
+    def value(self) -> float | None:
+        """The percentage: the published rate, or computed from the counts; None for 'Low DQ'."""
         if self.percent is not None:
             return self.percent
-        assert self.numerator is not None and self.denominator
+        if self.numerator is None or not self.denominator:
+            return None
         return round(100 * self.numerator / self.denominator, 1)
 
 
@@ -114,18 +121,34 @@ class Unmatched:
 
 
 @dataclass(frozen=True, slots=True)
-class ImportPlan:
-    """The whole import: per Trust, and the codes that matched no Trust."""
+class NationalImport:
+    """What an import does to the national figures (``national.figures``)."""
 
-    trusts: tuple[TrustImport, ...]
-    unmatched: tuple[Unmatched, ...]
-
-    def total(self, what: str) -> int:
-        return sum(len(getattr(t, what)) for t in self.trusts)
+    added: tuple[OfficialFigure, ...] = ()
+    replaced: tuple[Replacement, ...] = ()
+    unchanged: tuple[OfficialFigure, ...] = ()
+    kept: tuple[Kept, ...] = ()
 
     @property
     def changes(self) -> int:
-        return sum(t.changes for t in self.trusts)
+        return len(self.added) + len(self.replaced)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """The whole import: per Trust, national figures, and the codes that matched no Trust."""
+
+    trusts: tuple[TrustImport, ...]
+    unmatched: tuple[Unmatched, ...]
+    national: NationalImport = NationalImport()
+
+    def total(self, what: str) -> int:
+        """Figures `what` (added, replaced, unchanged, kept) for Trusts and nationally."""
+        return sum(len(getattr(t, what)) for t in self.trusts) + len(getattr(self.national, what))
+
+    @property
+    def changes(self) -> int:
+        return sum(t.changes for t in self.trusts) + self.national.changes
 
 
 def _order(figure: OfficialFigure) -> tuple[date, int, int]:
@@ -136,8 +159,16 @@ def _order(figure: OfficialFigure) -> tuple[date, int, int]:
     )
 
 
-def plan_import(registry: Registry, figures: tuple[OfficialFigure, ...]) -> ImportPlan:
-    """Compare official figures with the registry: added, replaced, unchanged, kept."""
+def plan_import(
+    registry: Registry,
+    figures: tuple[OfficialFigure, ...],
+    national: tuple[OfficialFigure, ...] = (),
+) -> ImportPlan:
+    """Compare official figures with the registry: added, replaced, unchanged, kept.
+
+    `figures` are providers' figures, matched to Trusts by ODS code; `national` are the
+    figures for England as a whole, compared with ``national.figures``.
+    """
     by_ods = {t.ods.upper(): t for t in registry.trusts}
     incoming: dict[str, list[OfficialFigure]] = {}
     unmatched: dict[str, list[OfficialFigure]] = {}
@@ -156,12 +187,24 @@ def plan_import(registry: Registry, figures: tuple[OfficialFigure, ...]) -> Impo
     missing = tuple(
         Unmatched(ods, found[0].org_name, len(found)) for ods, found in sorted(unmatched.items())
     )
-    return ImportPlan(tuple(trusts), missing)
+    found = _plan_figures(registry.national.figures, sorted(national, key=_order))
+    return ImportPlan(tuple(trusts), missing, NationalImport(*found))
 
 
 def _plan_trust(trust: Trust, figures: list[OfficialFigure]) -> TrustImport:
+    return TrustImport(trust, *_plan_figures(trust.figures, figures))
+
+
+def _plan_figures(
+    recorded: tuple[Figure, ...], figures: list[OfficialFigure]
+) -> tuple[
+    tuple[OfficialFigure, ...],
+    tuple[Replacement, ...],
+    tuple[OfficialFigure, ...],
+    tuple[Kept, ...],
+]:
     existing: dict[tuple[str, str, date], list[int]] = {}
-    for i, old in enumerate(trust.figures):
+    for i, old in enumerate(recorded):
         existing.setdefault((old.cohort, old.measure, old.as_of), []).append(i)
     added: list[OfficialFigure] = []
     replaced: list[Replacement] = []
@@ -173,8 +216,8 @@ def _plan_trust(trust: Trust, figures: list[OfficialFigure]) -> TrustImport:
             added.append(new)
             continue
         # Compare with the official figure already there, if there is one.
-        index = next((i for i in indexes if trust.figures[i].source.kind == "msds"), indexes[0])
-        old = trust.figures[index]
+        index = next((i for i in indexes if recorded[i].source.kind == "msds"), indexes[0])
+        old = recorded[index]
         if _same(old, new) or (new.provisional and not old.provisional):
             unchanged.append(new)
         elif old.provisional and not new.provisional:
@@ -183,13 +226,18 @@ def _plan_trust(trust: Trust, figures: list[OfficialFigure]) -> TrustImport:
             replaced.append(Replacement(index, old, new, "revised"))
         else:
             kept.append(Kept(index, old, new))
-    return TrustImport(trust, tuple(added), tuple(replaced), tuple(unchanged), tuple(kept))
+    return tuple(added), tuple(replaced), tuple(unchanged), tuple(kept)
 
 
 def _same(old: Figure, new: OfficialFigure) -> bool:
+    if (old.percent is None) != (new.value is None):
+        return False
+    same_percent = (
+        old.percent is None or new.value is None or abs(old.percent - new.value) < _SAME_PERCENT
+    )
     return (
         old.provisional == new.provisional
-        and abs(old.value - new.value) < _SAME_PERCENT
+        and same_percent
         and old.numerator == new.numerator
         and old.denominator == new.denominator
         and old.quality == new.quality
@@ -214,7 +262,8 @@ def figure_entry(
         entry["denominator"] = figure.denominator
     entry["as_of"] = figure.as_of
     entry["provisional"] = figure.provisional
-    entry["quality"] = figure.quality
+    if figure.quality != "unknown":
+        entry["quality"] = figure.quality
     entry["source"] = {
         "url": provenance.url,
         "title": month_title(
@@ -237,6 +286,7 @@ def _figure_data(figure: OfficialFigure) -> dict[str, Any]:
         "numerator": figure.numerator,
         "denominator": figure.denominator,
         "quality": figure.quality,
+        "small_numbers": figure.small_numbers,
         "provisional": figure.provisional,
         "line": figure.line,
     }
@@ -296,5 +346,16 @@ def plan_data(plan: ImportPlan) -> dict[str, Any]:
             }
             for t in plan.trusts
         ],
+        "national": {
+            "added": [_figure_data(f) for f in plan.national.added],
+            "replaced": [
+                {"reason": r.reason, "old": _old_data(r.old), "new": _figure_data(r.new)}
+                for r in plan.national.replaced
+            ],
+            "unchanged": [_figure_data(f) for f in plan.national.unchanged],
+            "kept": [
+                {"old": _old_data(k.old), "new": _figure_data(k.new)} for k in plan.national.kept
+            ],
+        },
         "unmatched": [{"ods": u.ods, "name": u.name, "figures": u.figures} for u in plan.unmatched],
     }

@@ -386,14 +386,19 @@ class FigureView:
     cohort: Annotated[str, Doc("all, ethnic_minority or most_deprived.")]
     who: Annotated[str, Doc("The cohort in a sentence: 'women from ...'.")]
     measure: Annotated[str, Doc("placed_by_28_weeks, receiving_ongoing, offered or other.")]
-    percent: Annotated[float, Doc("The percentage (0-100).")]
-    percent_text: Annotated[str, Doc("It in words: '17.2%'.")]
+    percent: Annotated[
+        float | None, Doc("The percentage (0-100); None when the data failed quality checks.")
+    ]
+    percent_text: Annotated[str, Doc("It in words: '17.2%', or 'no percentage'.")]
     numerator: Annotated[int | None, Doc("Women counted, if published.")]
     denominator: Annotated[int | None, Doc("Out of how many, if published.")]
     as_of: Annotated[date, Doc("End of the period the figure describes.")]
     as_of_long: Annotated[str, Doc("That date in words.")]
     provisional: Annotated[bool, Doc("Whether the figure is provisional.")]
     quality: Annotated[str, Doc("MSDS data-quality result: pass, fail or unknown.")]
+    small_numbers: Annotated[
+        bool, Doc("Whether an MSDS count of 5 (standing for 1 to 7) underlies it: not precise.")
+    ]
     caveats: Annotated[tuple[str, ...], Doc("Caveats in words (provisional, failed quality).")]
     statement: Annotated[
         str, Doc("The figure as a clause: '17.2% of women were placed on ... by 28 weeks'.")
@@ -422,13 +427,25 @@ def _statement(measure: str, who: str, percent: str) -> str:
 def figure_view(figure: Figure) -> FigureView:
     """The view of a registry `Figure`."""
     who = COHORT_WHO[figure.cohort]
-    pct = wording.percent(figure.value, fixed=True)  # as published: one decimal place
     caveats: list[str] = []
     if figure.provisional:
         caveats.append("provisional")
-    if figure.quality == "fail":
-        caveats.append("the data failed the MSDS data-quality check")
-    statement = _statement(figure.measure, who, pct)
+    if figure.percent is None:
+        pct = "no percentage"
+        statement = (
+            f"the Trust's data on {who} failed NHS England's data-quality checks, so no "
+            "percentage was published"
+        )
+    else:
+        pct = wording.percent(figure.percent, fixed=True)  # as published: one decimal place
+        if figure.quality == "fail":
+            caveats.append("the data failed the MSDS data-quality check")
+        if figure.small_numbers:
+            caveats.append(
+                f"based on small numbers ({figure.numerator} of {figure.denominator}; "
+                "NHS England publishes any count from 1 to 7 as 5), so not a precise rate"
+            )
+        statement = _statement(figure.measure, who, pct)
     summary = f"{statement} (period ending {uk_date(figure.as_of)}"
     summary += "; " + "; ".join(caveats) + ")" if caveats else ")"
     src = source_view(figure.source)
@@ -436,7 +453,7 @@ def figure_view(figure: Figure) -> FigureView:
         cohort=figure.cohort,
         who=who,
         measure=figure.measure,
-        percent=figure.value,
+        percent=figure.percent,
         percent_text=pct,
         numerator=figure.numerator,
         denominator=figure.denominator,
@@ -444,6 +461,7 @@ def figure_view(figure: Figure) -> FigureView:
         as_of_long=uk_date(figure.as_of),
         provisional=figure.provisional,
         quality=figure.quality,
+        small_numbers=figure.small_numbers,
         caveats=tuple(caveats),
         statement=statement,
         summary=summary,
@@ -871,7 +889,13 @@ def cohort_view(
             else f"{points_text(cohort.gap)} {'below' if cohort.gap < 0 else 'above'}"
         )
     shortfall = None
-    if latest is not None and step is not None and latest.percent < step.percent:
+    if (
+        latest is not None
+        and latest.percent is not None
+        and not latest.small_numbers  # a gap from counts of 1 to 7 is not a measurement
+        and step is not None
+        and latest.percent < step.percent
+    ):
         shortfall = step.percent - latest.percent
     trend = None
     if cohort.trend is not None:
@@ -997,6 +1021,9 @@ def _targeted_gaps(cohorts: Sequence[CohortView]) -> tuple[TargetedGap, ...]:
             and f is not None
             and f.as_of == overall.as_of
             and f.measure == overall.measure
+            and f.percent is not None
+            and overall.percent is not None
+            and not (f.small_numbers or overall.small_numbers)
             and f.percent < overall.percent
         ):
             diff = overall.percent - f.percent

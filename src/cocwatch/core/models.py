@@ -45,6 +45,11 @@ ContactRole = Literal[
 ]
 CONTACT_ROLES: tuple[str, ...] = ContactRole.__args__  # type: ignore[attr-defined]
 
+# MSDS publishes every count from 1 to 7 as 5 and rounds larger ones to the nearest 5
+# (NHS England's disclosure control), so a published 5 is a small number whose rate says
+# little.
+SMALL_COUNT = 5
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _URL = re.compile(r"^https?://\S+$")
 
@@ -116,7 +121,11 @@ class Source(Model):
 
 
 class Figure(Model):
-    """One published percentage for one cohort, at the end of the period it describes."""
+    """One published figure for one cohort, at the end of the period it describes.
+
+    A figure whose data failed NHS England's quality checks may have no percentage at all
+    (`quality: fail`, as MSDS publishes "Low DQ"): it records the failure, not a rate.
+    """
 
     cohort: Cohort = "all"
     measure: Measure = "placed_by_28_weeks"
@@ -136,7 +145,12 @@ class Figure(Model):
             return data
         numerator, denominator = data.get("numerator"), data.get("denominator")
         if numerator is None and denominator is None:
-            raise ValueError("a figure needs a percent, or a numerator and a denominator")
+            if _lower(data.get("quality")) == "fail":
+                return data  # failed data quality: recorded without a percentage
+            raise ValueError(
+                "a figure needs a percent, or a numerator and a denominator (or, for data "
+                "that failed NHS England's quality checks, quality: fail)"
+            )
         if numerator is None or denominator is None:
             raise ValueError("give both numerator and denominator (or a percent)")
         try:
@@ -157,15 +171,26 @@ class Figure(Model):
             raise ValueError(
                 f"numerator ({self.numerator}) is larger than denominator ({self.denominator})"
             )
-        if self.percent is None:
+        if self.percent is None and self.quality != "fail":
             raise ValueError("a figure needs a percent, or a numerator and a denominator")
         return self
 
     @property
+    def measured(self) -> bool:
+        """Whether the figure has a percentage (data that failed quality may have none)."""
+        return self.percent is not None
+
+    @property
     def value(self) -> float:
-        """The percentage (always set once validated)."""
-        assert self.percent is not None
+        """The percentage; only for a `measured` figure (the assessment never picks another)."""
+        if self.percent is None:
+            raise ValueError("this figure has no percentage: its data failed quality checks")
         return self.percent
+
+    @property
+    def small_numbers(self) -> bool:
+        """Whether an MSDS count of 5 (which stands for 1 to 7) underlies the percentage."""
+        return self.source.kind == "msds" and SMALL_COUNT in (self.numerator, self.denominator)
 
 
 class Milestone(Model):

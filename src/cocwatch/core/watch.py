@@ -76,7 +76,7 @@ class FindingState:
 class FigureState:
     """The values of one figure (keyed by Trust, cohort, measure and as_of)."""
 
-    percent: float
+    percent: float | None  # None: the data failed quality checks and has no percentage
     provisional: bool
     quality: str
 
@@ -161,7 +161,7 @@ def figure_states(
         if figure.as_of > as_of:
             continue
         key = (trust_id, figure.cohort, figure.measure, figure.as_of.isoformat())
-        state = FigureState(figure.value, figure.provisional, figure.quality)
+        state = FigureState(figure.percent, figure.provisional, figure.quality)
         previous = found.get(key)
         if previous is None or previous[0] or not figure.provisional:
             found[key] = (figure.provisional, state)
@@ -410,7 +410,9 @@ def _figure_label(key: FigureKey) -> str:
     return f"{as_of} ({cohort}, {measure})"
 
 
-def _percent(value: float) -> str:
+def _percent(value: float | None) -> str:
+    if value is None:
+        return "no percentage (data quality failed)"
     return wording.percent(value, fixed=True)
 
 

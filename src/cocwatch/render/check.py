@@ -23,6 +23,7 @@ from cocwatch.core.assessment import (
     MEASURE_LABELS,
     SEVERITY_LABELS,
     SEVERITY_SYMBOLS,
+    SMALL_NUMBERS_CAUTION,
     STATUS_LABELS,
     STATUS_SYMBOLS,
     Assessment,
@@ -86,6 +87,7 @@ def _latest_json(figure: Figure | None) -> dict[str, Any] | None:
         "quality": figure.quality,
         "numerator": figure.numerator,
         "denominator": figure.denominator,
+        "small_numbers": figure.small_numbers,
         "source": _source_json(figure.source),
     }
 
@@ -448,6 +450,19 @@ def bar(value: float, width: int = BAR_WIDTH) -> str:
     return text.ljust(width)
 
 
+def _failed_after(ta: TrustAssessment, ca: CohortAssessment, as_of: date) -> Figure | None:
+    """The cohort's latest figure without a percentage, if it is not older than F."""
+    found: Figure | None = None
+    for figure in ta.trust.figures:
+        if figure.cohort != ca.cohort or figure.measured or figure.as_of > as_of:
+            continue
+        if ca.latest is not None and figure.as_of < ca.latest.as_of:
+            continue
+        if found is None or figure.as_of > found.as_of:
+            found = figure
+    return found
+
+
 def _history(ta: TrustAssessment, as_of: date, ca: CohortAssessment) -> list[Figure]:
     """The cohort's figures of F's measure up to `as_of`, one per date, oldest first."""
     if ca.latest is None:
@@ -455,7 +470,12 @@ def _history(ta: TrustAssessment, as_of: date, ca: CohortAssessment) -> list[Fig
     measure = ca.latest.measure
     chosen: dict[date, Figure] = {}
     for figure in ta.trust.figures:
-        if figure.cohort == ca.cohort and figure.measure == measure and figure.as_of <= as_of:
+        if (
+            figure.measured
+            and figure.cohort == ca.cohort
+            and figure.measure == measure
+            and figure.as_of <= as_of
+        ):
             known = chosen.get(figure.as_of)
             if known is None or known.provisional or not figure.provisional:
                 chosen[figure.as_of] = figure
@@ -484,7 +504,11 @@ def _target_source(registry: Registry | None, target_id: str | None) -> str | No
 
 
 def _cohort_rows(
-    ca: CohortAssessment, refs: _Refs, registry: Registry | None, ta: TrustAssessment
+    ca: CohortAssessment,
+    refs: _Refs,
+    registry: Registry | None,
+    ta: TrustAssessment,
+    as_of: date,
 ) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     f = ca.latest
@@ -493,6 +517,8 @@ def _cohort_rows(
         flags.append(f"data quality {f.quality}")
         if f.numerator is not None and f.denominator is not None:
             flags.append(f"{f.numerator} of {f.denominator} women")
+        if f.small_numbers:
+            flags.append(SMALL_NUMBERS_CAUTION)
         rows.append(
             (
                 "Latest",
@@ -502,6 +528,16 @@ def _cohort_rows(
         )
     else:
         rows.append(("Latest", "no figure recorded"))
+    failed = _failed_after(ta, ca, as_of)
+    if failed is not None:
+        rows.append(
+            (
+                "Data quality",
+                f"{MEASURE_LABELS[failed.measure]}, {long_date(failed.as_of)}: the Trust's data "
+                "failed NHS England's quality checks, so no percentage was published"
+                + refs.cite(failed.source.label()),
+            )
+        )
     step, bench = ca.deciding_step, ca.benchmark
     if step is not None and bench is not None:
         rows.append(("Benchmark", _benchmark_text(step, bench, refs, registry, ta)))
@@ -612,7 +648,7 @@ def to_detail(
         grid = Table.grid(padding=(0, 2))
         grid.add_column(no_wrap=True, style="bold")
         grid.add_column(overflow="fold")
-        for key, value in _cohort_rows(ca, refs, registry, ta):
+        for key, value in _cohort_rows(ca, refs, registry, ta, as_of):
             grid.add_row(key, value)
         grid.add_row("Why", explain(ca))
         parts.append(grid)

@@ -213,7 +213,7 @@ def _cite(source: Source, refs: list[Source]) -> int:
 
 def _figure_row(figure: Figure, refs: list[Source]) -> dict[str, Any]:
     counts = (
-        f"{figure.numerator}/{figure.denominator}"
+        f"{figure.numerator} of {figure.denominator}"
         if figure.numerator is not None and figure.denominator is not None
         else ""
     )
@@ -225,6 +225,7 @@ def _figure_row(figure: Figure, refs: list[Source]) -> dict[str, Any]:
         "counts": counts,
         "provisional": figure.provisional,
         "quality": figure.quality,
+        "small_numbers": figure.small_numbers,
         "ref": _cite(figure.source, refs),
         "source_url": figure.source.url,
         "source_title": figure.source.title,
@@ -256,12 +257,18 @@ def trust_detail(
         Column("ref", "Src", "right"),
     ]
     for row in rows:
-        row["percent_text"] = wording.percent(row["percent"], fixed=True)
+        row["percent_text"] = (
+            wording.percent(row["percent"], fixed=True)
+            if row["percent"] is not None
+            else "none published"
+        )
         flags = []
         if row["provisional"]:
             flags.append("provisional")
         if row["quality"] == "fail":
             flags.append("data quality failed")
+        if row["small_numbers"]:
+            flags.append("small numbers (a count of 5 stands for 1 to 7)")
         row["flags"] = ", ".join(flags)
     if fmt == "csv":
         return str(

@@ -198,8 +198,12 @@ def _figure_label(figure: Figure) -> str:
         extra.append("provisional")
     if figure.quality == "fail":
         extra.append("failed data quality")
+    if figure.small_numbers:
+        extra.append(f"small numbers: {figure.numerator} of {figure.denominator}")
     note = f" ({', '.join(extra)})" if extra else ""
     who = COHORT_LABELS[figure.cohort].lower()
+    if not figure.measured:
+        return f"{short_date(figure.as_of)}: no figure, data quality failed, {who}"
     return f"{short_date(figure.as_of)}: {percent(figure.value)} {who}{note}"
 
 
@@ -221,7 +225,7 @@ def trust_chart(view: TrustView, registry: Registry, as_of: date) -> Chart:
         pts = tuple(
             svg.Point(f.as_of, f.value, _figure_label(f), hollow=f.provisional)
             for f in view.figures
-            if f.cohort == cohort.cohort and f.measure == measure
+            if f.measured and f.cohort == cohort.cohort and f.measure == measure
         )
         if pts:
             series.append(svg.Series(cohort.cohort, COHORT_LABELS[cohort.cohort], pts))
@@ -319,7 +323,12 @@ def _reference(target: Target, as_of: date) -> svg.Reference:
 
 def national_chart(registry: Registry, as_of: date) -> str | None:
     """National figures over time against the national targets, when there are any."""
-    figures = [f for f in registry.national.figures if f.as_of <= as_of]
+    # The national targets are about placing women on a pathway: only that measure is drawn.
+    figures = [
+        f
+        for f in registry.national.figures
+        if f.as_of <= as_of and f.measured and f.measure == "placed_by_28_weeks"
+    ]
     if not figures:
         return None
     series = [
