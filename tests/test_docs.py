@@ -170,13 +170,18 @@ def _run_in_process(command: str, runner: CliRunner, env: dict[str, str]) -> tup
     extra_env = {}
     while words and re.fullmatch(r"[A-Z_]+=.*", words[0]):
         name, value = words.pop(0).split("=", 1)
-        extra_env[name] = os.path.expanduser(value)
+        extra_env[name] = _tilde(value)
     assert words[0] == "cocwatch", command
-    args = [os.path.expanduser(os.path.expandvars(w)) for w in words[1:]]
+    args = [_tilde(os.path.expandvars(w)) for w in words[1:]]
     result = runner.invoke(app, args, env={**env, **extra_env})
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stderr
+
+
+def _tilde(word: str) -> str:
+    """Expand a leading ~ as the shell does (and leave "site/" with its slash)."""
+    return str(Path(word).expanduser()) if word.startswith("~") else word
 
 
 def _run_in_shell(command: str, env: dict[str, str], cwd: Path) -> tuple[int, str]:
