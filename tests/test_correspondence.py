@@ -457,3 +457,62 @@ def test_concurrent_sends_all_land(campaign: Path) -> None:
     assert sorted((e["kind"], e["trust"]) for e in letters) == sorted(
         (k, t) for k in kinds for t in ("example-north", "example-south")
     )
+
+
+# --- the finding, show, report and watch ----------------------------------------------------
+
+
+def test_an_overdue_foi_request_is_a_finding_everywhere(campaign: Path) -> None:
+    assert cli(campaign, "sent", "foi", "example-north", "--on", "2027-01-11").returncode == 0
+    assert cli(campaign, "sent", "board", "example-south", "--on", "2027-01-11").returncode == 0
+
+    on_time = cli(campaign, "check", "example-north", "--format", "json", today="2027-02-08")
+    codes = [f["code"] for f in yaml.safe_load(on_time.stdout)["trusts"][0]["findings"]]
+    assert "foi_overdue" not in codes
+
+    late = cli(campaign, "check", "--all", "--format", "json", today="2027-02-09")
+    trusts = {t["id"]: t for t in yaml.safe_load(late.stdout)["trusts"]}
+    (finding,) = [f for f in trusts["example-north"]["findings"] if f["code"] == "foi_overdue"]
+    assert finding["severity"] == "warn"
+    assert finding["message"].startswith(
+        "No reply is logged to the Freedom of Information request sent on 11 January 2027 "
+        "(reply due by 8 February 2027)."
+    )
+    # An overdue Board letter is shown by `due`, but it is not an FOI duty.
+    assert "foi_overdue" not in [f["code"] for f in trusts["example-south"]["findings"]]
+
+    shown = cli(campaign, "show", "example-north", today="2027-02-09")
+    assert "Letter (foi)" in shown.stdout
+    assert "overdue by 1 working day" in shown.stdout
+    as_json = yaml.safe_load(
+        cli(campaign, "show", "example-north", "--format", "json", today="2027-02-09").stdout
+    )
+    assert [(e["kind"], e["status"]) for e in as_json["correspondence"]] == [("foi", "overdue")]
+
+    report = cli(campaign, "report", "--out", "site", today="2027-02-09")
+    assert report.returncode == 0, report.stderr
+    page = (campaign / "site" / "trusts" / "example-north.html").read_text("utf-8")
+    assert "FOI reply overdue" in page
+
+
+def test_watch_reports_a_reply_becoming_overdue_once(campaign: Path) -> None:
+    assert cli(campaign, "sent", "foi", "example-north", "--on", "2027-01-11").returncode == 0
+    state = ["watch", "--state", str(campaign / "state.sqlite3")]
+    baseline = cli(campaign, *state, today="2027-02-08")
+    assert "baseline recorded" in baseline.stdout
+    assert cli(campaign, *state, today="2027-02-08").stdout == ""
+
+    news = cli(campaign, *state, today="2027-02-09")
+    assert news.returncode == 0, news.stderr
+    assert (
+        "new finding foi_overdue (warn): No reply is logged to the Freedom of Information "
+        "request sent on 11 January 2027" in news.stdout
+    )
+    assert cli(campaign, *state, today="2027-02-10").stdout == ""  # once, not every night
+    assert cli(campaign, *state, today="2027-02-11").stdout == ""
+
+    answered = ["replied", "example-north", "foi", "--on", "2027-02-12"]
+    assert cli(campaign, *answered, today="2027-02-12").returncode == 0
+    resolved = cli(campaign, *state, today="2027-02-12")
+    assert "finding resolved: foi_overdue" in resolved.stdout
+    assert cli(campaign, *state, today="2027-02-15").stdout == ""

@@ -110,7 +110,12 @@ def check(
         _check_target(registry, target)
     chosen = _select(registry, names, all_trusts=all_trusts, region=region, day=day)
     assessment = assess(
-        registry, chosen, as_of=day, thresholds=s.config.thresholds, target_id=target
+        registry,
+        chosen,
+        as_of=day,
+        thresholds=s.config.thresholds,
+        target_id=target,
+        overdue=s.overdue_letters(day),
     )
     output = render_check(
         fmt.value,

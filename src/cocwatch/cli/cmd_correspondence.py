@@ -27,7 +27,7 @@ from cocwatch.cli.common import (
 from cocwatch.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from cocwatch.core.correspondence import CorrespondenceLog, LetterState, LoggedLetter
+    from cocwatch.core.correspondence import CorrespondenceLog, LoggedLetter, TrackedLetter
     from cocwatch.correspondence import LoadedLog
 
 
@@ -371,6 +371,6 @@ def _nothing_due(loaded: LoadedLog, *, all_letters: bool) -> str:
     return "No letters are logged." if all_letters else "No letter is awaiting a reply."
 
 
-def _due_exit_code(states: list[LetterState], fail_on: DueFailOn) -> int:
+def _due_exit_code(states: list[TrackedLetter], fail_on: DueFailOn) -> int:
     overdue = any(state.status == "overdue" for state in states)
     return ExitCode.FINDINGS if fail_on is DueFailOn.overdue and overdue else ExitCode.OK

@@ -307,7 +307,13 @@ def _assess(
     wanted = _status_words(status)
     pool = {t.id: t for t in registry.trusts if t.is_open(day)}
     pool.update({t.id: t for t in chosen_trusts})
-    result = assess(registry, list(pool.values()), as_of=day, thresholds=s.config.thresholds)
+    result = assess(
+        registry,
+        list(pool.values()),
+        as_of=day,
+        thresholds=s.config.thresholds,
+        overdue=s.overdue_letters(day),
+    )
     open_ones = [a for a in result.trusts if a.trust.is_open(day)]
     ids = {t.id for t in chosen_trusts}
     chosen = [a for a in result.trusts if a.trust.id in ids and _matches(a, wanted)]

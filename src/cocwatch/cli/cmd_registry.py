@@ -70,7 +70,9 @@ def show(
 
     s = session(ctx)
     found = find_trust(s.registry, " ".join(trust))
-    emit(trust_detail(fmt, found, s.registry, as_of=today()))
+    day = today()
+    letters = [t for t in s.tracked_letters(day) if t.letter.trust == found.id]
+    emit(trust_detail(fmt, found, s.registry, as_of=day, letters=letters))
 
 
 @app.command()

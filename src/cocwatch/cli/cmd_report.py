@@ -42,7 +42,9 @@ def report(
     day = parse_date(as_of, "--as-of") or today()
     registry = s.registry
     trusts = [t for t in registry.trusts if t.is_open(day)]
-    assessment = assess(registry, trusts, as_of=day, thresholds=s.config.thresholds)
+    assessment = assess(
+        registry, trusts, as_of=day, thresholds=s.config.thresholds, overdue=s.overdue_letters(day)
+    )
     result = build_report(
         registry,
         assessment,

@@ -123,7 +123,13 @@ def watch(
     when = parse_date(as_of, "--as-of") or today()
     registry = s.registry
     open_trusts = [t for t in registry.trusts if t.is_open(when)]
-    assessment = assess(registry, open_trusts, as_of=when, thresholds=s.config.thresholds)
+    assessment = assess(
+        registry,
+        open_trusts,
+        as_of=when,
+        thresholds=s.config.thresholds,
+        overdue=s.overdue_letters(when),
+    )
     settings = FetchSettings(
         concurrency=concurrency, per_host=per_host, timeout=timeout, retries=retries
     )

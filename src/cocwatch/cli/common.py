@@ -20,6 +20,7 @@ from cocwatch.locations import Located, resolve_config, resolve_registry
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.models import Config, Registry, Trust
     from cocwatch.registry import LoadedRegistry
 
@@ -102,6 +103,30 @@ class Session:
         from cocwatch.locations import resolve_correspondence
 
         return resolve_correspondence(option, self.config.correspondence, self.registry_location)
+
+    def tracked_letters(self, as_of: date, option: str | None = None) -> list[TrackedLetter]:
+        """Every letter in the correspondence log sent by `as_of`, and where it stands."""
+        from pathlib import Path
+
+        path = Path(self.correspondence_location(option).value).expanduser()
+        if not path.is_file():
+            return []  # no log yet: nothing to load (and no holidays to compute)
+        from cocwatch.core.correspondence import letter_states
+        from cocwatch.correspondence import load_log, reply_rules
+
+        loaded = load_log(path, trust_ids=[t.id for t in self.registry.trusts])
+        if not loaded.log.letters:
+            return []
+        rules = reply_rules(
+            loaded.log, as_of=as_of, other_working_days=self.config.reply_working_days
+        )
+        return letter_states(loaded.log, as_of=as_of, rules=rules)
+
+    def overdue_letters(self, as_of: date) -> dict[str, tuple[TrackedLetter, ...]]:
+        """Each Trust's overdue letters, by Trust id (for the `foi_overdue` finding)."""
+        from cocwatch.core.correspondence import overdue_by_trust
+
+        return overdue_by_trust(self.tracked_letters(as_of))
 
     def warn(self, message: str) -> None:
         """Print a warning to stderr (even with --quiet: warnings matter)."""

@@ -23,12 +23,13 @@ Numbers in the results are rounded for people: `expected` and `gap` to one decim
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from cocwatch.core import wording
+from cocwatch.core.correspondence import TrackedLetter
 from cocwatch.core.models import (
     COHORTS,
     MEASURE_PREFERENCE,
@@ -166,6 +167,7 @@ FINDING_CODES: tuple[str, ...] = (
     "data_quality_failed",
     "targeted_data_missing",
     "targeted_gap",
+    "foi_overdue",
 )
 FINDING_LABELS: dict[str, str] = {
     "no_plan": "No plan",
@@ -178,6 +180,7 @@ FINDING_LABELS: dict[str, str] = {
     "data_quality_failed": "Data quality failed",
     "targeted_data_missing": "No figures for targeted groups",
     "targeted_gap": "Targeted group behind",
+    "foi_overdue": "FOI reply overdue",
 }
 
 
@@ -300,10 +303,16 @@ class _Context:
     as_of: date
     thresholds: Thresholds
     national: dict[Cohort, NationalChoice]
+    overdue: Mapping[str, Sequence[TrackedLetter]]
 
 
 def _context(
-    registry: Registry, *, as_of: date, thresholds: Thresholds, target_id: str | None
+    registry: Registry,
+    *,
+    as_of: date,
+    thresholds: Thresholds,
+    target_id: str | None,
+    overdue: Mapping[str, Sequence[TrackedLetter]] | None = None,
 ) -> _Context:
     chosen: Target | None = None
     if target_id is not None:
@@ -312,7 +321,7 @@ def _context(
             known = ", ".join(t.id for t in registry.national.targets) or "none"
             raise ValueError(f"no national target has the id {target_id!r} (known: {known})")
     national = national_benchmarks(registry.national.targets, as_of=as_of, chosen=chosen)
-    return _Context(as_of=as_of, thresholds=thresholds, national=national)
+    return _Context(as_of=as_of, thresholds=thresholds, national=national, overdue=overdue or {})
 
 
 def _preference(indexed: tuple[int, Figure]) -> tuple[date, int, bool, int]:
@@ -609,6 +618,35 @@ def _quality_message(failed: Sequence[Figure]) -> str:
     )
 
 
+# Letters whose reply time the FOI Act (a request) or its Code of Practice (a review) sets.
+_FOI_LETTERS = {
+    "foi": "Freedom of Information request",
+    "foi-review": "request for an internal review",
+}
+
+
+def _correspondence_findings(overdue: Sequence[TrackedLetter]) -> list[Finding]:
+    """`foi_overdue`: FOI letters in the correspondence log with no reply by their date."""
+    late = [s for s in overdue if s.letter.kind in _FOI_LETTERS]
+    if not late:
+        return []
+    parts = [
+        f"the {_FOI_LETTERS[s.letter.kind]} sent on {long_date(s.letter.sent_on)} "
+        f"(reply due by {long_date(s.reply_by)})"
+        for s in late
+    ]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return [
+        Finding(
+            "foi_overdue",
+            Severity.WARN,
+            f"No reply is logged to {listed}. Check for a reply and log it with "
+            "`cocwatch replied`; if none came, `cocwatch letter chaser` drafts a reminder and "
+            "`cocwatch letter foi-review` a request for an internal review.",
+        )
+    ]
+
+
 def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
     by_cohort = _by_cohort(trust.figures, ctx.as_of)
     measured = _measured(by_cohort)
@@ -624,6 +662,7 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
     )
     findings = _plan_findings(trust, ctx.as_of, ctx.thresholds)
     findings += _data_findings(trust, by_cohort, ctx.as_of, ctx.thresholds)
+    findings += _correspondence_findings(ctx.overdue.get(trust.id, ()))
     severity = worst([*(c.severity for c in cohorts), *(f.severity for f in findings)])
     return TrustAssessment(
         trust=trust, severity=severity, cohorts=cohorts, findings=tuple(findings)
@@ -637,13 +676,17 @@ def assess_trust(
     as_of: date,
     thresholds: Thresholds,
     target_id: str | None = None,
+    overdue: Mapping[str, Sequence[TrackedLetter]] | None = None,
 ) -> TrustAssessment:
     """Assess one Trust on `as_of` (SPEC §4).
 
     `target_id` names a national target to judge its cohort against (origin ``chosen``);
     an unknown id raises ValueError (the CLI checks it first and reports a usage error).
+    `overdue` holds each Trust's overdue letters from the correspondence log, by Trust id.
     """
-    ctx = _context(registry, as_of=as_of, thresholds=thresholds, target_id=target_id)
+    ctx = _context(
+        registry, as_of=as_of, thresholds=thresholds, target_id=target_id, overdue=overdue
+    )
     return _assess(trust, ctx)
 
 
@@ -654,9 +697,15 @@ def assess(
     as_of: date,
     thresholds: Thresholds,
     target_id: str | None = None,
+    overdue: Mapping[str, Sequence[TrackedLetter]] | None = None,
 ) -> Assessment:
-    """Assess the given Trusts, ordered by region then name (then id)."""
-    ctx = _context(registry, as_of=as_of, thresholds=thresholds, target_id=target_id)
+    """Assess the given Trusts, ordered by region then name (then id).
+
+    `overdue` holds each Trust's overdue letters from the correspondence log, by Trust id.
+    """
+    ctx = _context(
+        registry, as_of=as_of, thresholds=thresholds, target_id=target_id, overdue=overdue
+    )
     ordered = sorted(trusts, key=lambda t: (t.region, t.name, t.id))
     return Assessment(
         as_of=as_of,

@@ -99,7 +99,7 @@ def reply_by_for(kind: str, sent_on: date, rules: ReplyRules) -> date:
 
 
 @dataclass(frozen=True, slots=True)
-class LetterState:
+class TrackedLetter:
     """Where one logged letter stands on the as-of date."""
 
     index: int  # its position in the log (entry number - 1)
@@ -118,7 +118,7 @@ class LetterState:
 
 def letter_state(
     index: int, letter: LoggedLetter, *, as_of: date, rules: ReplyRules
-) -> LetterState:
+) -> TrackedLetter:
     """Where `letter` stands on `as_of`: answered, closed, awaiting or overdue."""
     reply_by = letter.reply_by or reply_by_for(letter.kind, letter.sent_on, rules)
     answer = next(
@@ -141,7 +141,7 @@ def letter_state(
     else:
         status = "awaiting"
         left = working_days_after(as_of, reply_by, rules.non_working)
-    return LetterState(index, letter, reply_by, status, answer, overdue, left)
+    return TrackedLetter(index, letter, reply_by, status, answer, overdue, left)
 
 
 def letter_states(
@@ -150,7 +150,7 @@ def letter_states(
     as_of: date,
     rules: ReplyRules,
     trust_ids: Iterable[str] | None = None,
-) -> list[LetterState]:
+) -> list[TrackedLetter]:
     """Every letter sent on or before `as_of` (optionally only to `trust_ids`), oldest first."""
     wanted = set(trust_ids) if trust_ids is not None else None
     states = [
@@ -161,7 +161,7 @@ def letter_states(
     return sorted(states, key=lambda s: (s.reply_by, s.letter.sent_on, s.index))
 
 
-def open_letters(states: Sequence[LetterState]) -> list[LetterState]:
+def open_letters(states: Sequence[TrackedLetter]) -> list[TrackedLetter]:
     """The letters still awaiting a reply, the longest overdue first."""
     return [s for s in states if s.open]
 
@@ -180,9 +180,9 @@ def latest_of_kind(
     return max(found, key=lambda pair: (pair[1].sent_on, pair[0])) if found else None
 
 
-def overdue_by_trust(states: Sequence[LetterState]) -> dict[str, tuple[LetterState, ...]]:
+def overdue_by_trust(states: Sequence[TrackedLetter]) -> dict[str, tuple[TrackedLetter, ...]]:
     """The overdue letters of each Trust (for the assessment's `foi_overdue` finding)."""
-    found: dict[str, list[LetterState]] = {}
+    found: dict[str, list[TrackedLetter]] = {}
     for state in states:
         if state.status == "overdue" and state.letter.trust:
             found.setdefault(state.letter.trust, []).append(state)
@@ -195,12 +195,12 @@ __all__ = [
     "OUTCOMES",
     "VIAS",
     "CorrespondenceLog",
-    "LetterState",
     "LetterStatus",
     "LoggedLetter",
     "Outcome",
     "Reply",
     "ReplyRules",
+    "TrackedLetter",
     "Via",
     "latest_of_kind",
     "letter_state",

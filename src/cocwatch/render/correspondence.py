@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cocwatch.core.correspondence import LetterState
+from cocwatch.core.correspondence import TrackedLetter
 from cocwatch.render.tabular import Column
 
 DUE_COLUMNS = (
@@ -17,7 +17,7 @@ DUE_COLUMNS = (
 )
 
 
-def standing(state: LetterState) -> str:
+def standing(state: TrackedLetter) -> str:
     """Where a letter stands, in words: 'overdue by 3 working days', 'answered on …'."""
     if state.status == "overdue":
         days = state.working_days_overdue
@@ -34,7 +34,7 @@ def standing(state: LetterState) -> str:
     return f"closed {closed_on.isoformat()}" if closed_on else "closed"
 
 
-def due_rows(states: Sequence[LetterState], names: Mapping[str, str]) -> list[dict[str, Any]]:
+def due_rows(states: Sequence[TrackedLetter], names: Mapping[str, str]) -> list[dict[str, Any]]:
     """One row per letter for the table, CSV and Markdown formats."""
     return [
         {
@@ -49,7 +49,7 @@ def due_rows(states: Sequence[LetterState], names: Mapping[str, str]) -> list[di
 
 
 def due_json(
-    states: Sequence[LetterState], names: Mapping[str, str], *, as_of: str, log: str
+    states: Sequence[TrackedLetter], names: Mapping[str, str], *, as_of: str, log: str
 ) -> dict[str, Any]:
     """The stable JSON form of `due`: every field of each letter, and where it stands."""
     letters = []

@@ -7,11 +7,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import wording
+from cocwatch.render.correspondence import due_json, standing
 from cocwatch.render.tabular import Column, plain, render_listing, to_json
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.models import Figure, Registry, Source, Target, Trust
     from cocwatch.errors import Problem
 
@@ -233,9 +235,14 @@ def _figure_row(figure: Figure, refs: list[Source]) -> dict[str, Any]:
 
 
 def trust_detail(
-    fmt: str, trust: Trust, registry: Registry, *, as_of: date
+    fmt: str,
+    trust: Trust,
+    registry: Registry,
+    *,
+    as_of: date,
+    letters: Sequence[TrackedLetter] = (),
 ) -> str | RenderableType:
-    """Everything known about one Trust."""
+    """Everything known about one Trust (and the letters to it in the correspondence log)."""
     refs: list[Source] = []
     history = sorted(trust.figures, key=lambda f: (f.as_of, f.cohort, f.measure))
     rows = [_figure_row(f, refs) for f in history]
@@ -245,6 +252,7 @@ def trust_detail(
                 "trust": trust.model_dump(mode="json"),
                 "open": trust.is_open(as_of),
                 "figure_history": rows,
+                "correspondence": due_json(letters, {}, as_of=as_of.isoformat(), log="")["letters"],
             }
         )
     fig_columns = [
@@ -287,7 +295,7 @@ def trust_detail(
                 ],
             )
         )
-    facts = _facts(trust, registry, as_of)
+    facts = _facts(trust, registry, as_of) + _letter_facts(letters)
     if fmt == "markdown":
         out = [f"# {trust.name}", ""]
         out += [f"- **{k}:** {v}" for k, v in facts]
@@ -299,6 +307,18 @@ def trust_detail(
         out += [f"{i}. {s.label()}" for i, s in enumerate(refs, 1)] or ["None."]
         return "\n".join(out) + "\n"
     return _detail_renderable(trust, facts, rows, fig_columns, refs)
+
+
+def _letter_facts(letters: Sequence[TrackedLetter]) -> list[tuple[str, str]]:
+    """One line per logged letter: what, when, and where it stands."""
+    return [
+        (
+            f"Letter ({t.letter.kind})",
+            f"sent {t.letter.sent_on.isoformat()}, reply by {t.reply_by.isoformat()}: "
+            f"{standing(t)}",
+        )
+        for t in sorted(letters, key=lambda t: (t.letter.sent_on, t.index))
+    ]
 
 
 def _facts(trust: Trust, registry: Registry, as_of: date) -> list[tuple[str, str]]:

@@ -91,6 +91,8 @@ FINDING_WHY = {
         "The rollout was to reach ethnic-minority women and the most deprived areas first."
     ),
     "targeted_gap": "The groups with the poorest outcomes were to be reached first, not last.",
+    "foi_overdue": "The Freedom of Information Act gives a public authority 20 working days "
+    "to reply to a request.",
 }
 
 
