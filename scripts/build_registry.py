@@ -66,130 +66,239 @@ WIDTH = 100  # longest YAML line we aim for (URLs are never broken)
 INDENT = 2
 WITHDRAWAL_URL = "https://www.rcm.org.uk/news-views/news/2022/rcm-welcomes-removal-of-continuity-of-carer-targets/"
 WITHDRAWN_NOTE = (
-    "Withdrawn on 2022-09-21: NHS England wrote to Trusts that there is no national target date "
-    f"until services have the staff to deliver continuity of carer safely ({WITHDRAWAL_URL})."
+    "Withdrawn on 2022-09-21, while still in force: NHS England told Trusts that day that it "
+    "would remove all continuity of carer target dates, as reported by the Royal College of "
+    f"Midwives (news item, 2022-09-21: {WITHDRAWAL_URL})."
+)
+WRITTEN_ANSWER_MIRROR = (
+    "Parliament's own record of this written answer was not confirmed here, so the source is "
+    "the Parallel Parliament copy, named as a mirror."
 )
 
 # --- national (DOMAIN.md §2 and §5) -------------------------------------------------------
+#
+# Each target is cited to the source of its own wording. Dates are written at the precision of
+# that source ("by March 2021" is 2021-03, "by 2024" is 2024). A target ends either superseded
+# (replaced by a later target: superseded_by) or withdrawn (still in force on 2022-09-21).
 
 TARGETS: list[dict[str, Any]] = [
     {
         "id": "ibb-2019",
-        "title": "20% of women booking placed on a continuity of carer pathway",
+        "title": "20% of women booking placed on a continuity of carer pathway by March 2019",
         "cohort": "all",
         "percent": 20,
-        "due": date(2019, 3, 31),
+        "measure": "placed_by_28_weeks",
+        "due": "2019-03",
         "set_on": date(2017, 12, 22),
-        "withdrawn_on": date(2022, 9, 21),
+        "superseded_by": "ltp-2021",
         "source": {
-            "url": "https://aims.org.uk/journal/item/key-national-targets",
-            "title": "AIMS Journal article on the key national targets",
+            "url": (
+                "https://www.england.nhs.uk/mat-transformation/implementing-better-births/"
+                "continuity-of-carer/"
+            ),
+            "title": "NHS England, Implementing Better Births: Continuity of Carer (2017-12-22)",
         },
         "notes": (
-            "Set by NHS England's Implementing Better Births: Continuity of Carer, 2017-12-22 "
-            "(https://www.england.nhs.uk/mat-transformation/implementing-better-births/"
-            "continuity-of-carer/). " + WITHDRAWN_NOTE
+            "The NHS Long Term Plan (para 3.13, https://www.longtermplan.nhs.uk/) restates it: "
+            '"in 2019, 20% of pregnant women will be offered" continuity of carer; its own '
+            "target for 2021 (ltp-2021) replaced it. The target counts women at booking; MSDS's "
+            "nearest published measure counts women placed by 28 weeks."
         ),
     },
     {
         "id": "ltp-2021",
-        "title": "Most women receive continuity of carer by March 2021 (NHS Long Term Plan)",
+        "title": (
+            "By March 2021, most women receive continuity of the person caring for them during "
+            "pregnancy, birth and postnatally"
+        ),
         "cohort": "all",
-        "percent": 51,
-        "due": date(2021, 3, 31),
+        "measure": "receiving_ongoing",
+        "due": "2021-03",
         "set_on": date(2019, 1, 7),
-        "withdrawn_on": date(2022, 9, 21),
+        "superseded_by": "default-2023",
         "source": {
             "url": "https://www.longtermplan.nhs.uk/",
-            "title": "NHS Long Term Plan, para 3.13",
+            "title": "NHS Long Term Plan (2019-01-07), para 3.13",
         },
         "notes": (
-            'The plan says "most women", not a number: 51% (a majority) is the Maternity '
-            "Incentive Scheme year-three action-plan figure, per AIMS "
-            "(https://www.aims.org.uk/journal/item/continuity-of-carer-incentives). "
-            + WITHDRAWN_NOTE
+            'The Long Term Plan says "most women" and gives no percentage, so none is recorded '
+            "(the 51% of 2020 is the Maternity Incentive Scheme's: mis3-51)."
+        ),
+    },
+    {
+        "id": "mis3-51",
+        "title": (
+            "Maternity Incentive Scheme year three: action plans to place a minimum of 51% of "
+            "women on a continuity of carer pathway by March 2021"
+        ),
+        "cohort": "all",
+        "percent": 51,
+        "measure": "placed_by_28_weeks",
+        "due": "2021-03",
+        "set_on": "2020-02",
+        "superseded_by": "mis3-relaunch-35",
+        "source": {
+            "url": (
+                "https://resolution.nhs.uk/wp-content/uploads/2019/12/"
+                "Maternity-Incentive-Scheme-Year-three.pdf"
+            ),
+            "title": "NHS Resolution, Maternity Incentive Scheme: year three",
+        },
+        "notes": (
+            'The scheme asked for written action plans "to ensure that a minimum of 51% of women '
+            'are placed onto a Continuity of Carer pathway by March 2021", shared with the '
+            "Board safety champions by 2020-02-28, with progress overseen by the Board at least "
+            "monthly; wording as quoted in AIMS Journal 2020, vol 32 no 2, which cites this "
+            "document. The scheme was paused on 2020-03-26 "
+            "(https://resolution.nhs.uk/2020/03/26/pause-in-reporting-procedure-for-the-"
+            "maternity-incentive-scheme/) and relaunched in the autumn with 35% (mis3-relaunch-35)."
         ),
     },
     {
         "id": "mis3-relaunch-35",
         "title": (
-            "Maternity Incentive Scheme year three (relaunched autumn 2020): action plan to "
-            "place at least 35% of women booking on continuity of carer pathways"
+            "Maternity Incentive Scheme year three, relaunched: at least 35% of women booking "
+            "placed onto continuity of carer pathways"
         ),
         "cohort": "all",
         "percent": 35,
-        "due": date(2021, 3, 31),
-        "set_on": date(2020, 10, 1),
-        "withdrawn_on": date(2022, 9, 21),
+        "measure": "placed_by_28_weeks",
+        "due": "2021-03",
+        "set_on": "2020-10",
+        "superseded_by": "default-2023",
         "source": {
             "url": "https://www.aims.org.uk/campaigning/item/continuity-birth-activists",
-            "title": "AIMS campaigning page for continuity birth activists",
+            "title": "AIMS campaigning page on continuity of carer, for birth activists",
         },
         "notes": (
-            "Unverified: the due date (2021-03-31) and the date set (2020-10-01) were not "
-            "confirmed against a primary document; the relaunch was reported by 2020-11-12 "
-            "(https://dacbeachcroft.com/en/What-we-think/"
-            "NHS-Resolution-relaunches-Maternity-Incentive-Scheme-Year-3). The target was "
-            "superseded rather than withdrawn on a known date: the national withdrawal of "
-            "2022-09-21 is used as its end date."
+            "Unverified: the due date (March 2021) and the month it was set (October 2020) were "
+            "not confirmed against NHS Resolution's own documents; the relaunch was reported on "
+            "2020-11-12 (https://dacbeachcroft.com/en/What-we-think/"
+            "NHS-Resolution-relaunches-Maternity-Incentive-Scheme-Year-3)."
         ),
     },
     {
         "id": "default-2023",
-        "title": "Continuity of carer the default model of care for all women",
+        "title": "Continuity of carer the default model of care for women by March 2023",
         "cohort": "all",
-        "due": date(2023, 3, 31),
+        "measure": "receiving_ongoing",
+        "due": "2023-03",
         "set_on": date(2021, 7, 9),
         "withdrawn_on": date(2022, 9, 21),
         "source": {
             "url": "https://www.parallelparliament.co.uk/question/19714/maternity-services",
-            "title": "Parliamentary written answer on maternity services, 2021-07-09",
+            "title": (
+                "UK Parliament written question 19714, answered 2021-07-09 "
+                "(mirror: Parallel Parliament)"
+            ),
         },
         "notes": (
-            "Qualitative, so no percent. The ambition dates from 2021; set_on is the date of "
-            "the minister's written answer (2021-07-09) that restated it, not of its first "
-            "announcement. " + WITHDRAWN_NOTE
+            'The answer: "NHS England and NHS Improvement have committed to midwifery-led '
+            "continuity of carer, so that it becomes the default model of care for women using "
+            'maternity services across England by March 2023". No percentage. set_on is the date '
+            "of that answer; the commitment may be older. "
+            f"{WRITTEN_ANSWER_MIRROR} {WITHDRAWN_NOTE}"
+        ),
+    },
+    {
+        "id": "interim-2022",
+        "title": (
+            "Most pregnant women from Black, Asian and mixed ethnicity backgrounds placed on a "
+            "continuity of carer pathway in 2022"
+        ),
+        "cohort": "ethnic_minority",
+        "measure": "placed_by_28_weeks",
+        "due": 2022,
+        "set_on": date(2022, 3, 9),
+        "withdrawn_on": date(2022, 9, 21),
+        "source": {
+            "url": "https://www.parallelparliament.co.uk/question/134080",
+            "title": (
+                "UK Parliament written question 134080, answered 2022-03-09 "
+                "(mirror: Parallel Parliament)"
+            ),
+        },
+        "notes": (
+            'The answer: "most pregnant women from black, Asian and mixed ethnicity backgrounds '
+            "and also from the most deprived areas will be placed on a continuity of carer "
+            'pathway in 2022". "Most", no percentage; the same commitment for the most deprived '
+            "areas is interim-2022-dep. set_on is the date of that answer. "
+            f"{WRITTEN_ANSWER_MIRROR} {WITHDRAWN_NOTE}"
+        ),
+    },
+    {
+        "id": "interim-2022-dep",
+        "title": (
+            "Most pregnant women from the most deprived areas placed on a continuity of carer "
+            "pathway in 2022"
+        ),
+        "cohort": "most_deprived",
+        "measure": "placed_by_28_weeks",
+        "due": 2022,
+        "set_on": date(2022, 3, 9),
+        "withdrawn_on": date(2022, 9, 21),
+        "source": {
+            "url": "https://www.parallelparliament.co.uk/question/134080",
+            "title": (
+                "UK Parliament written question 134080, answered 2022-03-09 "
+                "(mirror: Parallel Parliament)"
+            ),
+        },
+        "notes": (
+            "The most-deprived half of the interim commitment quoted under interim-2022. "
+            f"{WRITTEN_ANSWER_MIRROR} {WITHDRAWN_NOTE}"
         ),
     },
     {
         "id": "targeted-2024-em",
         "title": (
-            "75% of women from Black, Asian and other ethnic-minority groups receive "
-            "continuity of carer"
+            "By 2024, 75% of women from a Black or Black British and Asian or Asian British "
+            "ethnic background receive continuity of carer"
         ),
         "cohort": "ethnic_minority",
         "percent": 75,
-        "due": date(2024, 3, 31),
+        "measure": "receiving_ongoing",
+        "due": 2024,
         "set_on": date(2019, 1, 7),
         "withdrawn_on": date(2022, 9, 21),
         "source": {
             "url": "https://www.parallelparliament.co.uk/question/134080",
-            "title": "Parliamentary written answer, question 134080",
+            "title": (
+                "UK Parliament written question 134080, answered 2022-03-09 "
+                "(mirror: Parallel Parliament)"
+            ),
         },
         "notes": (
-            "Set in the NHS Long Term Plan (2019-01-07); restated 2022-03-09. See also the "
-            "Nuffield Trust (https://www.nuffieldtrust.org.uk/news-item/"
-            "inequalities-in-midwifery-continuity-of-care-during-pregnancy). " + WITHDRAWN_NOTE
+            'The answer: "by 2024, 75% of women from a black/black British and Asian/Asian '
+            "British ethnic background and women from the 10% of neighbourhoods that are most "
+            'deprived nationally will receive continuity of carer". First set in the NHS Long '
+            "Term Plan (2019-01-07, https://www.longtermplan.nhs.uk/). MSDS's ethnic-minority "
+            "breakdown (BAME) also counts mixed ethnicity. "
+            f"{WRITTEN_ANSWER_MIRROR} {WITHDRAWN_NOTE}"
         ),
     },
     {
         "id": "targeted-2024-dep",
         "title": (
-            "75% of women from the most deprived 10% of neighbourhoods receive continuity of carer"
+            "By 2024, 75% of women from the 10% of neighbourhoods that are most deprived "
+            "receive continuity of carer"
         ),
         "cohort": "most_deprived",
         "percent": 75,
-        "due": date(2024, 3, 31),
+        "measure": "receiving_ongoing",
+        "due": 2024,
         "set_on": date(2019, 1, 7),
         "withdrawn_on": date(2022, 9, 21),
         "source": {
             "url": "https://www.parallelparliament.co.uk/question/134080",
-            "title": "Parliamentary written answer, question 134080",
+            "title": (
+                "UK Parliament written question 134080, answered 2022-03-09 "
+                "(mirror: Parallel Parliament)"
+            ),
         },
         "notes": (
-            "Set in the NHS Long Term Plan (2019-01-07); restated 2022-03-09. See also the "
-            "Nuffield Trust (https://www.nuffieldtrust.org.uk/news-item/"
-            "inequalities-in-midwifery-continuity-of-care-during-pregnancy). " + WITHDRAWN_NOTE
+            "Quoted under targeted-2024-em. First set in the NHS Long Term Plan (2019-01-07, "
+            f"https://www.longtermplan.nhs.uk/). {WRITTEN_ANSWER_MIRROR} {WITHDRAWN_NOTE}"
         ),
     },
 ]
@@ -203,8 +312,8 @@ NATIONAL_FIGURES: list[dict[str, Any]] = [
         "source": {
             "url": "https://streetguide.co.uk/parliament/written/1307207/4676",
             "title": (
-                "Parliamentary written answer of 2021-04-28 (NHS England and NHS Improvement "
-                "survey of 108 Trusts)"
+                "UK Parliament written answer of 2021-04-28 (NHS England and NHS Improvement "
+                "survey of 108 Trusts; mirror: StreetGuide)"
             ),
             "kind": "other",
         },

@@ -124,6 +124,9 @@ def test_json_values_for_the_demo(run: Run) -> None:
         "withdrawn_on": None,
         "title": "40% of women on a continuity of carer pathway by March 2028 (fictional)",
         "milestones": [{"due": "2028-03-31", "percent": 40, "target_id": "example-forty-2028"}],
+        "measure": "placed_by_28_weeks",
+        "due_precision": "day",
+        "superseded_by": None,
     }
     assert [f["code"] for f in moor["findings"]] == [
         "no_plan",

@@ -77,7 +77,7 @@ def show(
 
 @app.command()
 def targets(ctx: typer.Context, fmt: OutputFormat = FORMAT_OPTION) -> None:
-    """Show the national targets timeline, with whether each is active or withdrawn."""
+    """Show the national targets timeline: active, superseded (by which target) or withdrawn."""
     from cocwatch.render.registry import target_listing
 
     s = session(ctx)

@@ -42,8 +42,9 @@ from cocwatch.core.models import (
 )
 from cocwatch.core.targets import Benchmark as Benchmark
 from cocwatch.core.targets import (
+    Benchmarks,
     NationalChoice,
-    choose_benchmark,
+    choose_benchmarks,
     expected_level,
     highest,
     latest_due,
@@ -647,14 +648,32 @@ def _correspondence_findings(overdue: Sequence[TrackedLetter]) -> list[Finding]:
     ]
 
 
+def like_for_like(
+    figures: Sequence[Figure], benchmarks: Benchmarks
+) -> tuple[list[Figure], Benchmark | None]:
+    """Pair a cohort's figures with the benchmark of their own measure (SPEC §4).
+
+    `figures` are sorted by `_preference`. F is the latest figure of a measure that has a
+    benchmark; the figures returned are those of F's measure. With benchmarks but no figure
+    of their measures, no figures (no_data, against the preferred measure's benchmark); with
+    no benchmark at all, every figure (no_target, F the latest of any measure).
+    """
+    if not benchmarks:
+        return list(figures), None
+    compared = [f for f in figures if f.measure in benchmarks]
+    if not compared:
+        return [], next(iter(benchmarks.values()))
+    measure = compared[-1].measure
+    return [f for f in compared if f.measure == measure], benchmarks[measure]
+
+
 def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
     by_cohort = _by_cohort(trust.figures, ctx.as_of)
     measured = _measured(by_cohort)
     cohorts = tuple(
         assess_cohort(
             cohort,
-            measured[cohort],
-            choose_benchmark(cohort, trust.plan, ctx.national),
+            *like_for_like(measured[cohort], choose_benchmarks(cohort, trust.plan, ctx.national)),
             as_of=ctx.as_of,
             thresholds=ctx.thresholds,
         )

@@ -58,6 +58,17 @@ def check_invariants(registry: Registry, *, today: date) -> list[Violation]:
                 )
             )
         target_ids.setdefault(target.id, i)
+    for i, target in enumerate(registry.national.targets):
+        successor = target.superseded_by
+        if successor is not None and successor not in target_ids:
+            known = ", ".join(sorted(target_ids)) or "none"
+            found.append(
+                Violation(
+                    ("national", "targets", i, "superseded_by"),
+                    f"superseded_by names '{successor}', which is not the id of a national "
+                    f"target (known: {known})",
+                )
+            )
     for j, figure in enumerate(registry.national.figures):
         v = _check_date(
             figure.as_of,

@@ -12,7 +12,15 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
 
 Cohort = Literal["all", "ethnic_minority", "most_deprived"]
 COHORTS: tuple[Cohort, ...] = ("all", "ethnic_minority", "most_deprived")
@@ -27,6 +35,7 @@ MEASURE_PREFERENCE: tuple[Measure, ...] = (
 )
 
 Quality = Literal["pass", "fail", "unknown"]
+Precision = Literal["year", "month", "day"]  # how precisely a source dates a target
 SourceKind = Literal["msds", "board_paper", "foi", "cqc", "news", "other"]
 PlanStatus = Literal["active", "paused", "none", "unknown"]
 Coproduced = Literal["yes", "no", "unknown"]
@@ -194,11 +203,12 @@ class Figure(Model):
 
 
 class Milestone(Model):
-    """A step in a Trust's own plan: this percent of a cohort by this date."""
+    """A step in a Trust's own plan: this percent of a cohort by this date, on this measure."""
 
     cohort: Cohort = "all"
     percent: Percent
     due: date
+    measure: Annotated[Measure, BeforeValidator(_lower)] = "placed_by_28_weeks"
 
 
 class BoardReview(Model):
@@ -275,21 +285,97 @@ class Trust(Model):
         return next((c for c in self.contacts if c.role == role), None)
 
 
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
+
+
+def period_end(value: Any) -> tuple[Any, Precision]:
+    """Read a date given as YYYY, YYYY-MM or YYYY-MM-DD: the period's last day, and its precision.
+
+    Anything else is returned unchanged (with precision "day") for pydantic to report.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        match = _PERIOD.match(value.strip())
+        if match:
+            year = int(match.group(1))
+            if match.group(2) is None:
+                return date(year, 12, 31), "year"
+            month = int(match.group(2))
+            if not 1 <= month <= 12:
+                raise ValueError(f"{value.strip()!r} has no month {month}: use YYYY-MM (01-12)")
+            following = date(year + month // 12, month % 12 + 1, 1)
+            return date.fromordinal(following.toordinal() - 1), "month"
+    return value, "day"
+
+
+_PERIOD_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "format": "date"},
+        {"type": "string", "pattern": r"^\d{4}(-\d{2})?$"},
+        {"type": "integer", "minimum": 1000, "maximum": 9999},
+    ],
+    "description": "YYYY-MM-DD, or YYYY-MM or YYYY when the source is no more precise",
+}
+PeriodDate = Annotated[date, WithJsonSchema(_PERIOD_SCHEMA)]
+
+
 class Target(Model):
-    """A national Continuity of Carer target (SPEC §3)."""
+    """A national Continuity of Carer target (SPEC §3).
+
+    `due` and `set_on` may be given as YYYY or YYYY-MM when the source says no more ("by
+    2024"): they hold the period's last day (what assessment uses), and `due_precision` and
+    `set_on_precision` remember how precisely to print them. A target ends in one of two ways:
+    `withdrawn_on` (removed while still in force) or `superseded_by` (replaced by a later
+    target, named by its id), never both.
+    """
 
     id: Slug
     title: Text
     cohort: Cohort = "all"
     percent: Percent | None = None
-    due: date
-    set_on: date | None = None
+    measure: Annotated[Measure, BeforeValidator(_lower)] = "placed_by_28_weeks"
+    due: PeriodDate
+    set_on: PeriodDate | None = None
     withdrawn_on: date | None = None
+    superseded_by: Slug | None = None
     source: Source | None = None
     notes: str | None = None
+    # Worked out from how `due` and `set_on` are written; kept so that a dumped model reloads.
+    due_precision: SkipJsonSchema[Precision] = "day"
+    set_on_precision: SkipJsonSchema[Precision] = "day"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_periods(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for key in ("due", "set_on"):
+            if data.get(key) is not None:
+                value, precision = period_end(data[key])
+                data[key] = value
+                if precision != "day":
+                    data[f"{key}_precision"] = precision
+        return data
+
+    @model_validator(mode="after")
+    def _one_ending(self) -> Target:
+        if self.withdrawn_on is not None and self.superseded_by is not None:
+            raise ValueError(
+                "a target is either withdrawn (withdrawn_on) or superseded by a later one "
+                "(superseded_by), not both: keep the one its source supports"
+            )
+        if self.superseded_by == self.id:
+            raise ValueError("a target cannot be superseded by itself")
+        return self
 
     def in_force(self, on: date) -> bool:
-        """Return whether the target was set on or before `on` and not yet withdrawn."""
+        """Return whether the target was set on or before `on` and not yet withdrawn.
+
+        Supersession depends on the successor's date: ``cocwatch.core.targets.in_force``
+        takes it into account.
+        """
         return self.was_set(on) and (self.withdrawn_on is None or self.withdrawn_on > on)
 
     def was_set(self, on: date) -> bool:

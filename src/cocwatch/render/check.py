@@ -101,6 +101,9 @@ def _benchmark_json(benchmark: Benchmark | None, step: Step | None) -> dict[str,
         "percent": step.percent,
         "due": step.due.isoformat(),
         "withdrawn_on": _iso(step.withdrawn_on),
+        "superseded_by": step.superseded_by,
+        "due_precision": step.due_precision,
+        "measure": benchmark.measure,
         "title": step.title,
         "milestones": [
             {"due": s.due.isoformat(), "percent": s.percent, "target_id": s.target_id}

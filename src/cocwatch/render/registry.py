@@ -147,48 +147,76 @@ def trust_listing(
     )
 
 
-def target_status(target: Target, as_of: date) -> str:
-    """active, withdrawn, or announced (not yet set) on `as_of`."""
+def target_status(target: Target, as_of: date, targets: Sequence[Target] = ()) -> str:
+    """On `as_of`: not yet set, active, superseded (replaced by a later target) or withdrawn.
+
+    `targets` are the registry's national targets, to date a supersession by its successor's
+    `set_on`; without them, a superseded target counts as replaced once it is due.
+    """
+    from cocwatch.core.targets import superseded_on
+
     if not target.was_set(as_of):
         return "not yet set"
     if target.withdrawn_on is not None and target.withdrawn_on <= as_of:
         return "withdrawn"
+    replaced = superseded_on(target, {t.id: t for t in targets})
+    if replaced is not None and replaced <= as_of:
+        return "superseded"
     return "active"
 
 
+_PRECISION_FORMATS = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
+
+
+def due_text(target: Target) -> str:
+    """The due date at the precision of its source: 2024, 2021-03 or 2021-03-31."""
+    return target.due.strftime(_PRECISION_FORMATS[target.due_precision])
+
+
 def target_listing(fmt: str, registry: Registry, *, as_of: date) -> str | RenderableType:
-    """The national targets timeline."""
-    ordered = sorted(registry.national.targets, key=lambda t: (t.due, t.id))
+    """The national targets timeline: each target's level, measure, due date and how it ended."""
+    targets = registry.national.targets
+    ordered = sorted(targets, key=lambda t: (t.due, t.id))
     rows: list[dict[str, Any]] = []
     for t in ordered:
-        status = target_status(t, as_of)
-        cohort = "" if t.cohort == "all" else f" [{t.cohort.replace('_', ' ')}]"
-        withdrawn = (
-            f"\n{t.withdrawn_on.isoformat()}" if status == "withdrawn" and t.withdrawn_on else ""
-        )
+        status = target_status(t, as_of, targets)
+        # Parentheses, not brackets: rich would read "[most deprived]" as markup and drop it.
+        about = [w.replace("_", " ") for w in (t.cohort, t.measure)]
+        about = [w for w in about if w not in ("all", "placed by 28 weeks")]
+        qualifier = f" ({'; '.join(about)})" if about else ""
+        ended = ""
+        if status == "withdrawn" and t.withdrawn_on:
+            ended = f"\n{t.withdrawn_on.isoformat()}"
+        elif status == "superseded" and t.superseded_by:
+            ended = f"\nby {t.superseded_by}"
         rows.append(
             {
                 "id": t.id,
                 "title": t.title,
                 "cohort": t.cohort,
+                "measure": t.measure,
                 "percent": t.percent,
                 "set_on": t.set_on,
+                "set_on_precision": t.set_on_precision,
                 "due": t.due,
+                "due_precision": t.due_precision,
                 "withdrawn_on": t.withdrawn_on,
+                "superseded_by": t.superseded_by,
                 "status": status,
                 "source_url": t.source.url if t.source else None,
                 "source_title": t.source.title if t.source else None,
                 "notes": t.notes,
                 "percent_text": wording.percent(t.percent) if t.percent is not None else "—",
-                "state": status + withdrawn,
-                "target": t.title + cohort,
+                "due_text": due_text(t),
+                "state": status + ended,
+                "target": t.title + qualifier,
             }
         )
     columns = [
         Column("id", "Id", max_width=17),
         Column("target", "Target", min_width=16),
         Column("percent_text", "Level", "right", no_wrap=True),
-        Column("due", "Due", no_wrap=True),
+        Column("due_text", "Due", no_wrap=True),
         Column("state", "Status", no_wrap=True),
     ]
     data = {"as_of": as_of, "targets": [_public(r) for r in rows]}
@@ -200,8 +228,10 @@ def target_listing(fmt: str, registry: Registry, *, as_of: date) -> str | Render
             Column("percent", "Percent", "right"),
             Column("set_on", "Set on"),
             Column("due", "Due"),
+            Column("due_precision", "Due precision"),
             Column("status", "Status"),
             Column("withdrawn_on", "Withdrawn on"),
+            Column("superseded_by", "Superseded by"),
             Column("source_url", "Source"),
         ]
     return render_listing(fmt, rows, columns, json_data=data, title=f"National targets on {as_of}")
@@ -411,7 +441,7 @@ def _detail_renderable(
     return Group(*parts)
 
 
-_DISPLAY_ONLY = {"percent_text", "state", "target", "trust", "plan"}
+_DISPLAY_ONLY = {"percent_text", "due_text", "state", "target", "trust", "plan"}
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:

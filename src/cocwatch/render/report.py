@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -462,6 +462,7 @@ def environment() -> jinja2.Environment:
         percent=percent,
         points=points,
         humanise=humanise,
+        target_due=target_due,
     )
     env.globals.update(
         STATUS_LABELS=STATUS_LABELS,
@@ -551,7 +552,8 @@ def render_pages(
                 reverse=True,
             ),
             targets=sorted(registry.national.targets, key=lambda t: (t.due, t.id)),
-            target_state=_target_state,
+            target_state=_target_state(registry.national.targets),
+            target_titles={t.id: t.title for t in registry.national.targets},
             closed=closed,
             assessed=assessed,
             names={t.id: t.name for t in registry.trusts},
@@ -567,7 +569,7 @@ def render_pages(
                 chart=trust_chart(view, registry, as_of),
                 sources=trust_sources(view, registry),
                 targets=_chart_targets(registry, as_of),
-                target_state=_target_state,
+                target_state=_target_state(registry.national.targets),
                 names={t.id: t.name for t in registry.trusts} if view.trust.successor else {},
             ),
         )
@@ -580,10 +582,23 @@ def _unique_codes(findings: tuple[Finding, ...]) -> list[Finding]:
     return list(seen.values())
 
 
-def _target_state(target: Target, as_of: date) -> str:
+def _target_state(targets: Sequence[Target]) -> Callable[[Target, date], str]:
+    """`target_state(t, as_of)` for the templates: active, superseded, withdrawn..."""
     from cocwatch.render.registry import target_status
 
-    return target_status(target, as_of)
+    def state(target: Target, as_of: date) -> str:
+        return target_status(target, as_of, targets)
+
+    return state
+
+
+def target_due(target: Target) -> str:
+    """A target's due date at the precision of its source: 2024, Mar 2021, 31 Mar 2021."""
+    if target.due_precision == "year":
+        return str(target.due.year)
+    if target.due_precision == "month":
+        return wording.short_date(target.due).split(" ", 1)[1]
+    return wording.short_date(target.due)
 
 
 # ---------------------------------------------------------------- writing
