@@ -433,6 +433,13 @@ def _friendly(err: dict[str, Any]) -> str:
             )
         if field == "ods":
             return f"must be an ODS code without spaces, like RR8{shown}"
+        from cocwatch.core.models import ONE_LINE_PATTERN
+
+        if err.get("ctx", {}).get("pattern") == ONE_LINE_PATTERN:
+            return (
+                "must be on one line: remove the line break or control character "
+                f"(longer text belongs in notes){shown}"
+            )
         return f"has the wrong form{shown}"
     if kind == "string_too_short":
         return "must not be empty"

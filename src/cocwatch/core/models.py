@@ -97,8 +97,13 @@ def _word(value: Any) -> Any:
     return value
 
 
+# One-line fields (names, titles, regions) may hold no line break or control character, so
+# nothing a registry says can forge a line, a heading or a CSV row in the output.
+ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+
 Url = Annotated[str, BeforeValidator(_url)]
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Line = Annotated[str, Field(pattern=ONE_LINE_PATTERN)]
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, pattern=ONE_LINE_PATTERN)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 
@@ -113,7 +118,7 @@ class Source(Model):
     """Where a figure or target comes from: a web address, a document title, or both."""
 
     url: Url | None = None
-    title: str | None = None
+    title: Line | None = None
     kind: Annotated[SourceKind, BeforeValidator(_lower)] = "other"
     retrieved: date | None = None
 
@@ -235,8 +240,8 @@ class Inspection(Model):
     """An inspection of the Trust's maternity service (usually by the CQC)."""
 
     date: date
-    body: str = "CQC"
-    service: str = "maternity"
+    body: Line = "CQC"
+    service: Line = "maternity"
     rating: Annotated[Rating, BeforeValidator(_word)] | None = None
     url: Url | None = None
     notes: str | None = None
@@ -246,12 +251,12 @@ class Contact(Model):
     """Someone a letter can be addressed to. Only `role` is required."""
 
     role: Annotated[ContactRole, BeforeValidator(_lower)]
-    name: str | None = None
-    title: str | None = None
-    organisation: str | None = None
-    email: str | None = None
+    name: Line | None = None
+    title: Line | None = None
+    organisation: Line | None = None
+    email: Line | None = None
     address: str | None = None
-    phone: Annotated[str, BeforeValidator(_text)] | None = None
+    phone: Annotated[Line, BeforeValidator(_text)] | None = None
     url: Url | None = None
     notes: str | None = None
 
@@ -263,13 +268,13 @@ class Trust(Model):
     ods: Annotated[str, BeforeValidator(_text), Field(pattern=r"^\S+$")]
     name: Text
     region: Text
-    icb: Annotated[str, BeforeValidator(_text)] | None = None
-    lmns: str | None = None
+    icb: Annotated[Line, BeforeValidator(_text)] | None = None
+    lmns: Line | None = None
     website: Url | None = None
     board_papers_url: Url | None = None
     address: str | None = None
     closed_on: date | None = None
-    successor: str | None = None
+    successor: Line | None = None
     contacts: tuple[Contact, ...] = ()
     plan: Plan | None = None
     figures: tuple[Figure, ...] = ()
@@ -414,11 +419,11 @@ class Thresholds(Model):
 class Sender(Model):
     """Who signs the letters."""
 
-    name: str | None = None
-    organisation: str | None = None
+    name: Line | None = None
+    organisation: Line | None = None
     address: str | None = None
-    email: str | None = None
-    phone: Annotated[str, BeforeValidator(_text)] | None = None
+    email: Line | None = None
+    phone: Annotated[Line, BeforeValidator(_text)] | None = None
 
 
 class Config(Model):

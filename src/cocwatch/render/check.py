@@ -10,8 +10,6 @@ core); `trend.points_per_year` to two.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -38,7 +36,7 @@ from cocwatch.core.assessment import (
     long_date,
     percent_text,
 )
-from cocwatch.render.tabular import to_json
+from cocwatch.render.tabular import csv_text, md_code, md_inline, to_json
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -263,14 +261,12 @@ def _num(value: float | None) -> str:
 
 def to_csv(assessment: Assessment) -> str:
     """One row per Trust and cohort; the Trust's finding codes on each row."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows: list[list[str]] = []
     for ta in assessment.trusts:
         codes = ";".join(f.code for f in ta.findings)
         for ca in ta.cohorts:
             f, step, bench, trend = ca.latest, ca.deciding_step, ca.benchmark, ca.trend
-            writer.writerow(
+            rows.append(
                 [
                     ta.trust.id,
                     ta.trust.ods,
@@ -297,14 +293,10 @@ def to_csv(assessment: Assessment) -> str:
                     codes,
                 ]
             )
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, rows)
 
 
 # ------------------------------------------------------------------ Markdown
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
 
 
 def to_markdown(assessment: Assessment, registry_source: str) -> str:
@@ -312,7 +304,7 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
     out = [
         f"# Continuity of Carer check, {long_date(assessment.as_of)}",
         "",
-        f"Registry: `{registry_source}`. {summary_line(assessment)}",
+        f"Registry: {md_code(registry_source)}. {md_inline(summary_line(assessment))}",
         "",
         "| Result | Trust | All women | Latest | Benchmark | Gap | Issues |",
         "| --- | --- | --- | ---: | --- | ---: | --- |",
@@ -329,26 +321,30 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
         )
         cells = [
             severity_text(ta.severity),
-            f"{ta.trust.name} (`{ta.trust.id}`)",
+            f"{md_inline(ta.trust.name)} ({md_code(ta.trust.id)})",
             status_text(main.status),
             f"{figure_text(latest.value)} ({latest.as_of.isoformat()})" if latest else "none",
             bench,
             _gap_text(main.gap),
-            "; ".join(text for _, text in issues(ta)),
+            md_inline("; ".join(text for _, text in issues(ta))),
         ]
-        out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+        out.append("| " + " | ".join(cells) + " |")
     for ta in assessment.trusts:
-        out += ["", f"## {ta.trust.name}", ""]
+        out += ["", f"## {md_inline(ta.trust.name)}", ""]
         out.append(
-            f"`{ta.trust.id}` · ODS {ta.trust.ods} · {ta.trust.region} · "
-            f"**{severity_text(ta.severity)}**"
+            f"{md_code(ta.trust.id)} · ODS {md_inline(ta.trust.ods)} · "
+            f"{md_inline(ta.trust.region)} · **{severity_text(ta.severity)}**"
         )
         out.append("")
-        out += [f"- {c.symbol} **{STATUS_LABELS[c.status]}**. {explain(c)}" for c in ta.cohorts]
+        out += [
+            f"- {c.symbol} **{STATUS_LABELS[c.status]}**. {md_inline(explain(c))}"
+            for c in ta.cohorts
+        ]
         if ta.findings:
             out += ["", "Findings:", ""]
             out += [
-                f"- {SEVERITY_SYMBOLS[f.severity]} **{f.label}** ({f.severity.value}): {f.message}"
+                f"- {SEVERITY_SYMBOLS[f.severity]} **{f.label}** ({f.severity.value}): "
+                f"{md_inline(f.message)}"
                 for f in ta.findings
             ]
     return "\n".join(out) + "\n"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import wording
 from cocwatch.render.correspondence import due_json, standing
-from cocwatch.render.tabular import Column, plain, render_listing, to_json
+from cocwatch.render.tabular import Column, md_inline, plain, render_listing, to_json
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -327,14 +327,14 @@ def trust_detail(
         )
     facts = _facts(trust, registry, as_of) + _letter_facts(letters)
     if fmt == "markdown":
-        out = [f"# {trust.name}", ""]
-        out += [f"- **{k}:** {v}" for k, v in facts]
+        out = [f"# {md_inline(trust.name)}", ""]
+        out += [f"- **{k}:** {md_inline(v)}" for k, v in facts]
         out += ["", "## Figures", ""]
         out.append(
             str(render_listing("markdown", rows, fig_columns)) if rows else "No figures recorded."
         )
         out += ["", "## Sources", ""]
-        out += [f"{i}. {s.label()}" for i, s in enumerate(refs, 1)] or ["None."]
+        out += [f"{i}. {md_inline(s.label())}" for i, s in enumerate(refs, 1)] or ["None."]
         return "\n".join(out) + "\n"
     return _detail_renderable(trust, facts, rows, fig_columns, refs)
 

@@ -2,6 +2,11 @@
 
 A listing is a list of flat rows (dicts of plain values) and the columns to show. JSON
 output may carry richer data than the table; pass it as `json_data`.
+
+Every CSV cocwatch writes goes through `csv_text`, which neutralises spreadsheet formulas
+(OWASP's rule for CSV injection): a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return gets a leading apostrophe, so a registry cannot plant ``=HYPERLINK(…)`` that
+Excel or LibreOffice would run. Plain numbers such as ``-3.5`` are left as numbers.
 """
 
 from __future__ import annotations
@@ -9,7 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -56,18 +62,53 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
-    """Rows as CSV with a header line (keys as column names)."""
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def csv_cell(text: str) -> str:
+    """`text` made safe for a spreadsheet: a would-be formula starts with an apostrophe."""
+    if text.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """CSV with a header line, every cell passed through `csv_cell`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.key for c in columns])
-    for row in rows:
-        writer.writerow([plain(row.get(c.key)) for c in columns])
+    writer.writerow([csv_cell(h) for h in header])
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
 
 
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+    """Rows as CSV with a header line (keys as column names)."""
+    return csv_text(
+        [c.key for c in columns], ([plain(row.get(c.key)) for c in columns] for row in rows)
+    )
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]<>|&])")
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def md_inline(text: str) -> str:
+    """`text` as literal Markdown on one line: no raw HTML, links, emphasis or table breaks."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
+
+
+def md_code(text: str) -> str:
+    """`text` as a Markdown code span, however many backticks it holds."""
+    text = _LINE_BREAKS.sub(" ", text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _md_cell(value: Any) -> str:
-    return plain(value).replace("|", "\\|").replace("\n", "<br>")
+    return md_inline(plain(value))
 
 
 def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
