@@ -589,6 +589,8 @@ JUNK = st.one_of(
 TEXT = st.one_of(
     st.sampled_from(["https://example.org/x", " https://example.org/y ", "synthetic-a", "RR8"]),
     st.text(min_size=1, max_size=12),
+    # most registry text is one line: names and titles refuse line breaks and control codes
+    st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=12),
     st.integers(-(10**25), 10**25),
     st.floats(allow_nan=False, allow_infinity=False),
     st.sampled_from(["ftp://x", "2024-03-31", "yes", "", "a b"]),

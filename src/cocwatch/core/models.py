@@ -103,7 +103,8 @@ ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
 
 Url = Annotated[str, BeforeValidator(_url)]
 Line = Annotated[str, Field(pattern=ONE_LINE_PATTERN)]
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, pattern=ONE_LINE_PATTERN)]
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Name = Annotated[str, BeforeValidator(_text), Field(min_length=1, pattern=ONE_LINE_PATTERN)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 
@@ -266,8 +267,8 @@ class Trust(Model):
 
     id: Slug
     ods: Annotated[str, BeforeValidator(_text), Field(pattern=r"^\S+$")]
-    name: Text
-    region: Text
+    name: Name
+    region: Name
     icb: Annotated[Line, BeforeValidator(_text)] | None = None
     lmns: Line | None = None
     website: Url | None = None
@@ -336,7 +337,7 @@ class Target(Model):
     """
 
     id: Slug
-    title: Text
+    title: Name
     cohort: Cohort = "all"
     percent: Percent | None = None
     measure: Annotated[Measure, BeforeValidator(_lower)] = "placed_by_28_weeks"

@@ -89,7 +89,9 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
     )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]<>|&])")
+# Not "_": inside words (file names, ids) it never starts emphasis, and escaping it would
+# litter every path; the rest can open HTML, links, code, emphasis or a table cell.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*~\[\]<>|&])")
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 
 
