@@ -290,7 +290,15 @@ def test_templates_lists_builtins_and_user_overrides(run: Run, tmp_path: Path) -
     listed = run("templates", "--format", "json")
     assert listed.exit_code == 0, listed.stderr
     rows = json.loads(listed.stdout)
-    assert [r["name"] for r in rows] == ["board", "foi", "minister", "mnvp"]
+    assert [r["name"] for r in rows] == [
+        "board",
+        "chaser",
+        "foi",
+        "foi-review",
+        "ico-complaint",
+        "minister",
+        "mnvp",
+    ]
     assert {r["scope"] for r in rows} == {"trust", "national"}
     assert all(r["builtin"] and r["description"] for r in rows)
     mine = tmp_path / "mine"

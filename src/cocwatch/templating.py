@@ -54,7 +54,7 @@ from cocwatch.errors import InputError
 VIEW_TYPES: frozenset[type] = frozenset(t for t in view_types() if t is not LetterContext)
 SUFFIX = ".md.j2"
 BUILTIN_PREFIX = "builtin/"
-FRONT_MATTER_KEYS = ("title", "recipient", "scope", "description", "cc", "subject")
+FRONT_MATTER_KEYS = ("title", "recipient", "scope", "description", "cc", "subject", "follows")
 REQUIRED_KEYS = ("title", "recipient", "scope", "description")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # FOIA s.10(6): a bank holiday "in any part of the United Kingdom" is not a working day, so
@@ -80,6 +80,8 @@ class TemplateSpec:
     path: Path
     builtin: bool
     overrides: bool = False  # a user template that replaces a built-in one of the same name
+    # Kinds of logged letters this one follows up (`follows:`), the one followed last.
+    follows: tuple[str, ...] = ()
 
     @property
     def origin(self) -> str:
@@ -167,6 +169,16 @@ def _spec(path: Path, *, builtin: bool) -> TemplateSpec:
     if not isinstance(cc, list) or any(c not in RECIPIENT_ROLES for c in cc):
         problems.append(f"cc must be a list of contact roles ({', '.join(RECIPIENT_ROLES)})")
         cc = []
+    follows = meta.get("follows") or []
+    if isinstance(follows, str):
+        follows = [follows]
+    if not isinstance(follows, list) or not all(
+        isinstance(k, str) and _NAME.match(k) for k in follows
+    ):
+        problems.append("follows must be a letter kind (foi, board, ...), a list of them, or any")
+        follows = []
+    if recipient == "followed" and not follows:
+        problems.append("recipient 'followed' needs follows (the letter whose recipient to use)")
     if problems:
         raise InputError(
             f"The letter template {source} has bad front matter: {'; '.join(problems)}. "
@@ -179,6 +191,7 @@ def _spec(path: Path, *, builtin: bool) -> TemplateSpec:
         scope=str(scope),
         description=" ".join(str(meta["description"]).split()),
         cc=tuple(str(c) for c in cc),
+        follows=tuple(follows),
         subject=str(meta["subject"]).strip() if meta.get("subject") else None,
         path=path,
         builtin=builtin,

@@ -33,7 +33,7 @@ from cocwatch.errors import InputError, UsageError
 if TYPE_CHECKING:
     from cocwatch.cli.common import Session
     from cocwatch.core.assessment import TrustAssessment
-    from cocwatch.core.letters import Placeholder
+    from cocwatch.core.letters import CorrespondenceView, Placeholder
     from cocwatch.core.models import Sender
     from cocwatch.templating import Letters, RenderedLetter, TemplateSpec
 
@@ -178,6 +178,7 @@ def templates(
             "title": t.title,
             "recipient": t.recipient,
             "cc": list(t.cc),
+            "follows": list(t.follows),
             "scope": t.scope,
             "description": t.description,
             "builtin": t.builtin,
@@ -375,15 +376,96 @@ def _render_all(
     )
     info = LetterInfo(spec.name, spec.title, spec.description, spec.scope, fmt, fmt == "eml")
     subjects: Sequence[TrustAssessment | None] = chosen if spec.scope == "trust" else [None]
-    return [
-        letters.render(
-            compiled,
-            letter_context(
-                facts, letter=info, recipient_role=spec.recipient, cc_roles=spec.cc, assessed=a
-            ),
+    followups = _followups(letters, spec, s, chosen, day=day, experience=experience)
+    rendered = []
+    for a in subjects:
+        view = followups.get(a.trust.id) if a is not None else None
+        if a is not None and spec.follows and view is None:
+            continue  # logged nothing to follow up (reported by _followups)
+        rendered.append(
+            letters.render(
+                compiled,
+                letter_context(
+                    facts,
+                    letter=info,
+                    recipient_role=_recipient_role(letters, spec, view),
+                    cc_roles=spec.cc,
+                    assessed=a,
+                    correspondence=view,
+                ),
+            )
         )
-        for a in subjects
-    ]
+    return rendered
+
+
+def _followups(
+    letters: Letters,
+    spec: TemplateSpec,
+    s: Session,
+    chosen: Sequence[TrustAssessment],
+    *,
+    day: date,
+    experience: str | None,
+) -> dict[str, CorrespondenceView]:
+    """Each Trust's correspondence view; a follow-up skips Trusts lacking the letter it needs."""
+    from cocwatch.core.letters import FOLLOWS_ANY, correspondence_view, missing_followed
+
+    if spec.scope != "trust":
+        return {}
+    tracked = s.tracked_letters(day)
+    titles = {name: t.title for name, t in letters.templates.items()}
+    views: dict[str, CorrespondenceView] = {}
+    lacking: list[tuple[TrustAssessment, str]] = []
+    for a in chosen:
+        mine = [t for t in tracked if t.letter.trust == a.trust.id]
+        view = correspondence_view(mine, titles, spec.follows, grounds=experience)
+        missing = missing_followed(view, spec.follows)
+        if missing is not None:
+            lacking.append((a, missing))
+            continue
+        views[a.trust.id] = view
+        followed = view.followed
+        if followed is not None and followed.status == "awaiting":
+            s.warn(
+                f"The '{followed.kind}' letter to {a.trust.name} sent on {followed.sent_on} is "
+                f"not overdue yet: a reply is due by {followed.reply_by}. The '{spec.name}' "
+                "letter is meant for after that date, or after an unsatisfactory reply."
+            )
+    for a, missing in lacking:
+        what = (
+            "a letter still awaiting a reply" if missing == FOLLOWS_ANY else f"a '{missing}' letter"
+        )
+        how = (
+            "`cocwatch due` lists what is open"
+            if missing == FOLLOWS_ANY
+            else f"log it first: cocwatch sent {missing} {a.trust.id} --on YYYY-MM-DD"
+        )
+        message = (
+            f"The '{spec.name}' letter follows up {what}, and the correspondence log "
+            f"({s.correspondence_location().value}) has none to {a.trust.name} on or before "
+            f"{day}: {how}."
+        )
+        if len(chosen) == 1:
+            raise UsageError(message)
+        s.info(f"Skipped: {message}")
+    return views
+
+
+def _recipient_role(letters: Letters, spec: TemplateSpec, view: CorrespondenceView | None) -> str:
+    """The template's recipient; for `followed`, whoever the followed letter went to."""
+    from cocwatch.core.models import CONTACT_ROLES
+
+    if spec.recipient != "followed":
+        return spec.recipient
+    followed = view.followed if view is not None else None
+    if followed is None:
+        return "chief_executive"
+    if followed.to in CONTACT_ROLES:
+        return str(followed.to)
+    original = letters.templates.get(followed.kind)
+    if original is not None and original.recipient in CONTACT_ROLES:
+        return original.recipient
+    return "chief_executive"
 
 
 def _missing(letter: RenderedLetter, fmt: str) -> list[Placeholder]:
@@ -439,7 +521,10 @@ def _warn_without_figures(s: Session, rendered: Sequence[RenderedLetter]) -> Non
     bare = [
         r.context.trust.id
         for r in rendered
-        if r.context.trust and r.context.assessment and not r.context.assessment.has_figures
+        if r.context.trust
+        and r.context.assessment
+        and not r.context.assessment.has_figures
+        and r.context.correspondence.followed is None  # follow-ups quote no figures
     ]
     national = rendered[0].context.national if rendered else None
     if bare:

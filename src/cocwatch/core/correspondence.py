@@ -28,8 +28,9 @@ Outcome = Literal["answered", "partial", "refused", "acknowledged"]
 OUTCOMES: tuple[Outcome, ...] = ("answered", "partial", "refused", "acknowledged")
 LetterStatus = Literal["awaiting", "overdue", "answered", "closed"]
 
-# Kinds whose reply-by date the law sets (FOIA s.10: 20 working days after receipt).
-FOI_KINDS = frozenset({"foi"})
+# Kinds given 20 working days whatever `reply_working_days` says: an FOI request (the Act,
+# s.10) and a request for an internal review (the `foi-review` letter asks for 20).
+FOI_KINDS = frozenset({"foi", "foi-review"})
 DEFAULT_REPLY_WORKING_DAYS = 20
 
 

@@ -51,6 +51,7 @@ ContactRole = Literal[
     "other",
     "secretary_of_state",
     "minister",
+    "ico",
 ]
 CONTACT_ROLES: tuple[str, ...] = ContactRole.__args__  # type: ignore[attr-defined]
 
