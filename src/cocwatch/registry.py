@@ -52,6 +52,7 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
         self.duplicates: list[tuple[str, yaml.Mark]] = []
         # False once a key is not text (1:, yes:, null:); the cache's JSON would change it.
         self.text_keys_only = True
+        self._resolved: dict[str, str] = {}
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -70,9 +71,108 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
         except ValueError:
             return node.value  # e.g. 2024-02-30: pydantic reports it, located, with the rest
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """The tag of a node, as PyYAML resolves it, remembered for repeated plain scalars."""
+        if kind is not yaml.ScalarNode or not implicit[0]:
+            return super().resolve(kind, value, implicit)
+        tag = self._resolved.get(value)
+        if tag is None:
+            tag = self._resolved[value] = super().resolve(kind, value, implicit)
+        return tag
+
+    def get_single_data(self) -> Any:
+        """Construct the document: the common plain-data shapes directly, anything else
+        (tags, anchors' merge keys, complex or duplicate keys, errors) by PyYAML itself."""
+        node = self.get_single_node()
+        if node is None:
+            return None
+        try:
+            return self._construct_plain(node)
+        except (_Unusual, yaml.YAMLError, RecursionError):
+            self.duplicates.clear()
+            self.text_keys_only = True
+            return self.construct_document(node)
+
+    def _construct_plain(self, root: yaml.Node) -> Any:
+        """Build plain data from the node tree exactly as `construct_document` would.
+
+        Raises `_Unusual` for any node it does not handle the standard way; the caller then
+        builds the whole document with PyYAML's constructor instead.
+        """
+        constructors = self.yaml_constructors
+        scalars: dict[tuple[str, str], Any] = {}  # immutable results of repeated scalars
+        built: dict[yaml.Node, Any] = {}  # collections by node: an alias gives the same object
+        scalar_node, sequence_node, mapping_node = (
+            yaml.ScalarNode,
+            yaml.SequenceNode,
+            yaml.MappingNode,
+        )
+
+        def build(node: yaml.Node) -> Any:
+            kind = node.__class__
+            tag = node.tag
+            if kind is scalar_node:
+                if tag == _STR_TAG:
+                    return node.value
+                key = (tag, node.value)
+                if key in scalars:
+                    return scalars[key]
+                if tag not in _IMMUTABLE_SCALAR_TAGS:
+                    raise _Unusual
+                value = scalars[key] = constructors[tag](self, node)
+                return value
+            found = built.get(node)
+            if found is not None:
+                return found
+            if kind is sequence_node and tag == _SEQ_TAG:
+                items: list[Any] = []
+                built[node] = items
+                items.extend([build(child) for child in node.value])
+                return items
+            if kind is mapping_node and tag == _MAP_TAG:
+                mapping: dict[Any, Any] = {}
+                built[node] = mapping
+                texts: set[str] = set()
+                for key_node, value_node in node.value:
+                    if key_node.__class__ is not scalar_node:
+                        raise _Unusual  # a complex key: PyYAML explains it
+                    if key_node.tag != _STR_TAG:
+                        if key_node.tag in _SPECIAL_KEY_TAGS:
+                            raise _Unusual  # merge key or value key
+                        self.text_keys_only = False
+                    key = build(key_node)
+                    if key in mapping or key_node.value in texts:
+                        raise _Unusual  # a duplicate: PyYAML's pass records it in order
+                    texts.add(key_node.value)
+                    mapping[key] = build(value_node)
+                return mapping
+            raise _Unusual
+
+        if any(constructors.get(tag) is not f for tag, f in _PLAIN_CONSTRUCTORS.items()):
+            raise _Unusual  # a subclass builds text, lists or mappings its own way
+        return build(root)
+
+
+class _Unusual(Exception):
+    """A node the plain-data constructor leaves to PyYAML's own."""
+
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_yaml_map)
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SPECIAL_KEY_TAGS = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
+# The constructors `_construct_plain` does the work of (text, lists, mappings).
+_PLAIN_CONSTRUCTORS = {
+    _STR_TAG: yaml.SafeLoader.construct_yaml_str,
+    _SEQ_TAG: yaml.SafeLoader.construct_yaml_seq,
+    _MAP_TAG: _StrictLoader.construct_yaml_map,
+}
+# Scalars whose constructed value cannot change, so one object may serve every repeat.
+_IMMUTABLE_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")
+)
 
 
 def read_text(path: Path, *, what: str = "file") -> str:
@@ -185,11 +285,18 @@ def load_registry(location: str, *, today: date) -> LoadedRegistry:
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (if it runs) while the block runs."""
+    """Pause the cyclic garbage collector (if it runs) while the block runs.
+
+    When the block succeeds, what it built is moved out of the collector's sight
+    (`gc.freeze`): a registry lives as long as the command, and otherwise the first pass
+    after the pause would walk every object the load made.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
+        if enabled:
+            gc.freeze()
     finally:
         if enabled:
             gc.enable()
