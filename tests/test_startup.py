@@ -83,3 +83,68 @@ def test_debug_shows_traceback(tmp_path: Path) -> None:
     )
     assert done.returncode != 0
     assert "Traceback" in done.stderr
+
+
+# The installed `cocwatch` program runs `cocwatch.launch.main`; `cocwatch.cli.main` builds the
+# whole Typer application. Both are run as the program called `cocwatch` would run them.
+_AS_PROGRAM = (
+    "import sys\n"
+    "sys.argv[0] = 'cocwatch'\n"
+    "from {module} import main\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit as stop:\n"
+    "    code = stop.code or 0\n"
+    "else:\n"
+    "    code = 0\n"
+    "sys.stdout.flush()\n"
+    "sys.stderr.write(f'EXIT:{{code}} TYPER:{{\"typer\" in sys.modules}}')\n"
+)
+
+
+def _program(module: str, args: list[str], columns: int) -> tuple[str, str]:
+    env = {**os.environ, "PYTHONPATH": SRC, "COLUMNS": str(columns)}
+    done = subprocess.run(
+        [sys.executable, "-c", _AS_PROGRAM.format(module=module), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+    return done.stdout, done.stderr.rsplit("EXIT:", 1)[-1]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], ["--version"]])
+@pytest.mark.parametrize("columns", [80, 132])
+def test_fast_answers_are_exactly_typer_s(args: list[str], columns: int) -> None:
+    fast, fast_status = _program("cocwatch.launch", args, columns)
+    full, full_status = _program("cocwatch.cli", args, columns)
+    assert fast == full, (
+        "`cocwatch --help` differs from what Typer prints: run "
+        "`python scripts/update_help_text.py` and commit src/cocwatch/help_text.py"
+    )
+    assert fast_status == "0 TYPER:False"
+    assert full_status == "0 TYPER:True"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["-q", "--version"], []])
+def test_anything_else_goes_to_the_full_application(args: list[str]) -> None:
+    # A narrow terminal wraps differently, so even --help is left to Typer there.
+    fast, fast_status = _program("cocwatch.launch", args, 60)
+    full, full_status = _program("cocwatch.cli", args, 60)
+    assert (fast, fast_status) == (full, full_status)
+    assert fast_status.endswith("TYPER:True")
+
+
+def test_python_dash_m_help_names_itself() -> None:
+    env = {**os.environ, "PYTHONPATH": SRC, "COLUMNS": "100"}
+    done = subprocess.run(
+        [sys.executable, "-m", "cocwatch", "--help"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("Usage: python -m cocwatch [OPTIONS] COMMAND")
+
+
+def test_the_installed_program_uses_the_fast_entry_point() -> None:
+    pyproject = (Path(SRC).parent / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'cocwatch = "cocwatch.launch:main"' in pyproject

@@ -1,3 +1,3 @@
-from cocwatch.cli import main
+from cocwatch.launch import main
 
 main()
