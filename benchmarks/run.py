@@ -4,17 +4,25 @@ Run by hand (not in CI); each benchmark prints the machine it ran on and its fig
 to paste into benchmarks/RESULTS.md. All registries are SYNTHETIC (see generate.py).
 
     python benchmarks/run.py startup
-    python benchmarks/run.py check   [--trusts 5000 --figures 60]
-    python benchmarks/run.py letters [--trusts 1000]
+    python benchmarks/run.py check   [--trusts 5000 --figures 60 --rounds 3]
+    python benchmarks/run.py letters [--trusts 1000 --rounds 5]
     python benchmarks/run.py watch   [--pages 200 --delay 0.2]
     python benchmarks/run.py all
+
+Each comparison runs its sides alternately, round after round, so that a busy machine slows
+them alike; it reports each side's best (minimum) wall-clock time and median, and the ratio
+of the minima. The CPU time (user + system) of each run is printed too: on a loaded machine
+it varies far less than the wall clock.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -31,9 +39,11 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
 
+TODAY = "2026-11-23"
+
 
 def machine() -> str:
-    """Describe the machine in one line."""
+    """Describe the machine in one line, with the libraries that decide the figures."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -42,26 +52,67 @@ def machine() -> str:
                 break
     except OSError:
         pass
+    try:
+        memory = f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+    except (ValueError, OSError, AttributeError):
+        memory = ""
+    load = f"; load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     return (
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, "
-        f"Python {platform.python_version()}"
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, {memory}"
+        f"Python {platform.python_version()}; {_versions()}{load}; {date.today().isoformat()}"
     )
 
 
-def timed(fn: Callable[[], object], repeat: int = 1) -> float:
-    """Best wall-clock time of `repeat` runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    import yaml
+
+    found = []
+    for name in ("PyYAML", "pydantic", "Jinja2", "typer"):
+        with contextlib.suppress(PackageNotFoundError):
+            found.append(f"{name} {version(name)}")
+    found.append("with libyaml" if getattr(yaml, "__with_libyaml__", False) else "NO libyaml")
+    return ", ".join(found)
 
 
-def cocwatch(*args: str, env: dict[str, str] | None = None) -> Callable[[], None]:
-    """A callable that runs cocwatch in a fresh process and checks it did not crash."""
-    command = [sys.executable, "-m", "cocwatch", *args]
-    full_env = {**os.environ, "COCWATCH_TODAY": "2026-11-23", **(env or {})}
+class Runs:
+    """Wall-clock and CPU seconds of each run of one side."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    @property
+    def best(self) -> float:
+        return min(self.wall)
+
+    def line(self) -> str:
+        cpu = f", CPU {min(self.cpu):.3f} s" if self.cpu else ""
+        return f"{self.best:.3f} s (median {statistics.median(self.wall):.3f} s{cpu})"
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def alternate(sides: dict[str, Callable[[], object]], rounds: int) -> dict[str, Runs]:
+    """Run each side once per round, in turn; time every run (wall clock and CPU)."""
+    runs = {name: Runs() for name in sides}
+    for _ in range(rounds):
+        for name, side in sides.items():
+            cpu = _children_cpu()
+            start = time.perf_counter()
+            side()
+            runs[name].wall.append(time.perf_counter() - start)
+            runs[name].cpu.append(_children_cpu() - cpu)
+    return runs
+
+
+def run(command: list[str], env: dict[str, str] | None = None) -> Callable[[], None]:
+    """A callable that runs a command in a fresh process and checks it did not crash."""
+    full_env = {**os.environ, "COCWATCH_TODAY": TODAY, **(env or {})}
 
     def call() -> None:
         done = subprocess.run(command, capture_output=True, env=full_env)
@@ -73,21 +124,44 @@ def cocwatch(*args: str, env: dict[str, str] | None = None) -> Callable[[], None
     return call
 
 
-def report(name: str, ours: float, baseline: float, baseline_name: str, goal: str) -> None:
-    print(
-        f"{name}: {ours:.3f} s; {baseline_name}: {baseline:.3f} s; "
-        f"ratio {ours / baseline:.2f}x (goal {goal})"
-    )
+def cocwatch_program() -> list[str]:
+    """The installed `cocwatch` program of this interpreter, as a user runs it."""
+    script = Path(sys.executable).with_name("cocwatch")
+    if script.exists():
+        return [str(script)]
+    # Not installed as a program: run its entry point under the program's name.
+    code = "import sys; sys.argv[0] = 'cocwatch'; from cocwatch.launch import main; main()"
+    return [sys.executable, "-c", code]
 
 
-def bench_startup(_: argparse.Namespace) -> None:
-    ours = timed(cocwatch("--version"), repeat=15)
-    help_time = timed(cocwatch("--help"), repeat=15)
-    base = timed(
-        lambda: subprocess.run([sys.executable, "-c", "import typer"], check=True), repeat=15
+def cocwatch(*args: str, env: dict[str, str] | None = None) -> Callable[[], None]:
+    return run([*cocwatch_program(), *args], env)
+
+
+def report(
+    name: str, ours: Runs, baseline: Runs, baseline_name: str, goal: str, *, cpu: bool = True
+) -> None:
+    ratio = ours.best / baseline.best
+    cpu_ratio = ""
+    if cpu and ours.cpu and baseline.cpu and min(baseline.cpu) > 0:
+        cpu_ratio = f"; CPU ratio {min(ours.cpu) / min(baseline.cpu):.2f}x"
+    print(f"{name}: {ours.line()}")
+    print(f"  against {baseline_name}: {baseline.line()}")
+    print(f"  ratio {ratio:.2f}x{cpu_ratio} (goal {goal})")
+
+
+def bench_startup(args: argparse.Namespace) -> None:
+    runs = alternate(
+        {
+            "typer": run([sys.executable, "-c", "import typer"]),
+            "version": cocwatch("--version"),
+            "help": cocwatch("--help", env={"COLUMNS": "80"}),
+        },
+        rounds=args.rounds or 20,
     )
-    report("cocwatch --version", ours, base, 'python -c "import typer"', "close to 1x")
-    report("cocwatch --help", help_time, base, 'python -c "import typer"', "close to 1x")
+    base = 'python -c "import typer"'
+    report("cocwatch --version", runs["version"], runs["typer"], base, "<= 1.0x")
+    report("cocwatch --help", runs["help"], runs["typer"], base, "<= 1.0x")
 
 
 def bench_check(args: argparse.Namespace) -> None:
@@ -100,24 +174,138 @@ def bench_check(args: argparse.Namespace) -> None:
             f"import yaml; yaml.load(open({str(path)!r}, encoding='utf-8'), "
             "Loader=yaml.CSafeLoader)"
         )
-        base = timed(lambda: subprocess.run([sys.executable, "-c", parse], check=True))
         no_gc = "import gc; gc.disable(); " + parse
-        base_no_gc = timed(lambda: subprocess.run([sys.executable, "-c", no_gc], check=True))
-        print(
-            f"(the same parse with the garbage collector paused, as cocwatch does: "
-            f"{base_no_gc:.1f} s)"
-        )
         command = ("-r", str(path), "check", "--all", "--format", "json", "--fail-on", "never")
-        cold = timed(cocwatch(*command, env={"COCWATCH_NO_CACHE": "1"}))
         cache = {"COCWATCH_CACHE_DIR": str(Path(folder) / "cache")}
         cocwatch(*command, env=cache)()  # fills the cache of parsed registries
-        warm = timed(cocwatch(*command, env=cache))
-        report("check --all --format json, cold", cold, base, "PyYAML CSafeLoader parse", "<= 1.5x")
-        report("check --all --format json, warm cache", warm, base, "the same parse", "<= 1.5x")
+        runs = alternate(
+            {
+                "parse": run([sys.executable, "-c", no_gc]),
+                "cold": cocwatch(*command, env={"COCWATCH_NO_CACHE": "1"}),
+                "warm": cocwatch(*command, env=cache),
+            },
+            rounds=args.rounds or 3,
+        )
+        # The parse with the collector on is slow and only a reference: measured once.
+        with_gc = alternate({"parse": run([sys.executable, "-c", parse])}, rounds=1)["parse"]
+        print(f"(PyYAML CSafeLoader parse with the garbage collector on: {with_gc.line()})")
+        base = "PyYAML CSafeLoader parse, garbage collector paused"
+        report(
+            "check --all --format json, cold (COCWATCH_NO_CACHE=1)",
+            runs["cold"],
+            runs["parse"],
+            base,
+            "<= 1.2x",
+        )
+        report("check --all --format json, warm cache", runs["warm"], runs["parse"], base, "< 1x")
 
 
-BARE_LETTERS = """
-import sys, time
+# A mail merge a campaigner could write instead: PyYAML's C loader, a simple dict per Trust,
+# a letter-sized template in plain Jinja2, one plain file per Trust. SYNTHETIC data only.
+MAIL_MERGE_TEMPLATE = """{{ today }}
+
+The Chief Executive
+{{ trust.name }}
+{{ trust.address }}
+
+Dear Chief Executive,
+
+**Midwifery continuity of carer at {{ trust.name }}**
+
+I am writing to ask the Board of {{ trust.name }} how and when it will offer every woman
+midwifery continuity of carer: one named midwife, backed by a small team, through pregnancy,
+labour, birth and after. It was the change women asked for most in the National Maternity
+Review, Better Births (February 2016).
+
+[Your own paragraph: why this matters to you and to the women you work with.]
+
+These are the latest published figures for the Trust that I could find, against the level
+each was expected to reach:
+
+{% for cohort, f in latest.items() %}
+- {{ cohort_names[cohort] }}: {{ f.percent }}% of women were placed on a continuity of carer
+  pathway in the month ending {{ f.as_of }} [{{ loop.index }}] (data quality: {{ f.quality }}).
+{% endfor %}
+
+{% if trust.plan %}
+The Trust's continuity of carer plan, published on {{ trust.plan.published }}, is
+{{ trust.plan.status }} ({{ trust.plan.url }}). Its milestones:
+{% for m in trust.plan.milestones %}
+- {{ m.percent }}% of {{ cohort_names[m.cohort] }} by {{ m.due }}
+{% endfor %}
+{% for r in trust.plan.board_reviews %}
+The Board last discussed progress on {{ r.date }} ({{ r.url }}).
+{% endfor %}
+{% else %}
+As far as I can establish, the Trust has no continuity of carer plan.
+{% endif %}
+
+The national targets were:
+{% for t in targets %}
+- {{ t.title }}: {{ t.percent }}% of {{ cohort_names[t.cohort] }} by {{ t.due }}
+  ({{ t.source.url }}){% if t.withdrawn_on %}, withdrawn on {{ t.withdrawn_on }}{% endif %}.
+{% endfor %}
+
+I would be grateful if the Board would:
+
+1. publish its current continuity of carer figures for all women, for women from Black,
+   Asian and other ethnic-minority groups and for women from the most deprived
+   neighbourhoods, every quarter, with the data-quality status of each;
+2. agree and publish a plan, co-produced with the Maternity and Neonatal Voices Partnership,
+   with dated milestones for each of these groups;
+3. discuss progress at a public Board meeting at least every six months, and publish the
+   papers.
+
+I would be grateful for a reply by {{ reply_by }}. I will publish your answer, in full, with
+this letter.
+
+Yours sincerely,
+
+[Your name]
+[Your email or postal address]
+
+Sources
+{% for cohort, f in latest.items() %}
+[{{ loop.index }}] Maternity Services Data Set, {{ f.as_of }}: {{ f.source.url }}
+{% endfor %}
+"""
+
+MAIL_MERGE = f"""
+import sys
+from pathlib import Path
+import jinja2
+import yaml
+
+TEMPLATE = {MAIL_MERGE_TEMPLATE!r}
+COHORT_NAMES = {{
+    "all": "all women",
+    "ethnic_minority": "women from Black, Asian and other ethnic-minority groups",
+    "most_deprived": "women from the most deprived neighbourhoods",
+}}
+
+registry = yaml.load(open(sys.argv[1], encoding="utf-8"), Loader=yaml.CSafeLoader)
+out = Path(sys.argv[2])
+out.mkdir(exist_ok=True)
+template = jinja2.Environment(trim_blocks=True, lstrip_blocks=True).from_string(TEMPLATE)
+targets = registry["national"]["targets"]
+for trust in registry["trusts"]:
+    latest = {{}}
+    for figure in trust.get("figures", []):
+        cohort = figure["cohort"]
+        if cohort not in latest or figure["as_of"] > latest[cohort]["as_of"]:
+            latest[cohort] = figure
+    text = template.render(
+        trust=trust, latest=latest, targets=targets, cohort_names=COHORT_NAMES,
+        today="23 November 2026", reply_by="8 December 2026",
+    )
+    (out / f"board-{{trust['id']}}.md").write_text(text, encoding="utf-8")
+"""
+
+# The letter phase (contexts and sandboxed render, no files) against the bare render: the
+# same letters rendered with plain Jinja2 from contexts prepared beforehand (untimed). Both in
+# one process, alternately, after the registry is loaded; prints JSON.
+LETTER_PHASE = """
+import json, sys, time
 from datetime import date
 import jinja2
 from cocwatch.core import letters as L
@@ -125,17 +313,17 @@ from cocwatch.core.assessment import assess
 from cocwatch.core.models import Sender, Thresholds
 from cocwatch.locations import builtin_templates_dir
 from cocwatch.registry import load_registry
-from cocwatch.templating import make_environment, split_front_matter
+from cocwatch.templating import Letters, make_environment, split_front_matter
 
-# One real letter context, prepared once (not timed).
 day = date(2026, 11, 23)
 registry = load_registry(sys.argv[1], today=day).registry
-assessed = assess(registry, list(registry.trusts[:1]), as_of=day, thresholds=Thresholds())
-facts = L.run_facts(registry, assessed.trusts, as_of=day, reply_by=day,
-                    thresholds=Thresholds(), sender=Sender(name="A", address="B"))
+rounds = int(sys.argv[2])
+letters = Letters(builtin_templates_dir(), None)
+compiled = letters.compile("board")
 info = L.LetterInfo("board", "t", "d", "trust", "md", False)
-context = L.letter_context(facts, letter=info, recipient_role="chief_executive",
-                           assessed=assessed.trusts[0]).variables()
+sender = Sender(name="A", address="B")
+thresholds = Thresholds()
+
 
 class Loader(jinja2.BaseLoader):
     def get_source(self, environment, name):
@@ -143,59 +331,127 @@ class Loader(jinja2.BaseLoader):
         path = builtin_templates_dir() / (name if name.endswith(".md.j2") else name + ".md.j2")
         return split_front_matter(path.read_text("utf-8"), str(path))[1], str(path), lambda: True
 
-start = time.perf_counter()
-env = jinja2.Environment(loader=Loader(), trim_blocks=True, lstrip_blocks=True)
-env.filters.update(make_environment(builtin_templates_dir(), None).filters)
-template = env.get_template("board")
-for _ in range(int(sys.argv[2])):
-    state = L.LetterState()
-    template.render(**context, cite=state.cite, references=state.references,
-                    placeholder=state.placeholder)
-print(time.perf_counter() - start)
+
+bare_env = jinja2.Environment(loader=Loader(), trim_blocks=True, lstrip_blocks=True)
+bare_env.filters.update(make_environment(builtin_templates_dir(), None).filters)
+bare_template = bare_env.get_template("board")
+
+
+def assessed():
+    return assess(registry, list(registry.trusts), as_of=day, thresholds=thresholds).trusts
+
+
+def letter_phase(trusts):
+    facts = L.run_facts(
+        registry, trusts, as_of=day, reply_by=day, thresholds=thresholds, sender=sender
+    )
+    return [
+        letters.render(compiled, L.letter_context(
+            facts, letter=info, recipient_role="chief_executive",
+            cc_roles=("chair", "board_safety_champion"), assessed=a))
+        for a in trusts
+    ]
+
+
+def bare(contexts):
+    for context in contexts:
+        state = L.LetterState()
+        bare_template.render(**context, cite=state.cite, references=state.references,
+                             placeholder=state.placeholder)
+
+
+trusts = assessed()
+facts = L.run_facts(
+    registry, trusts, as_of=day, reply_by=day, thresholds=thresholds, sender=sender
+)
+contexts = [  # prepared once, not timed
+    L.letter_context(
+        facts, letter=info, recipient_role="chief_executive",
+        cc_roles=("chair", "board_safety_champion"), assessed=a,
+    ).variables()
+    for a in trusts
+]
+times = {"assessment": [], "letter phase": [], "bare render": []}
+for _ in range(rounds):
+    start = time.perf_counter()
+    trusts = assessed()
+    times["assessment"].append(time.perf_counter() - start)
+    start = time.perf_counter()
+    done = letter_phase(trusts)
+    times["letter phase"].append(time.perf_counter() - start)
+    start = time.perf_counter()
+    bare(contexts)
+    times["bare render"].append(time.perf_counter() - start)
+chars = sum(len(r.markdown) for r in done) / len(done)
+print(json.dumps({"times": times, "letters": len(done), "chars": chars}))
 """
 
 
-def bench_letters(args: argparse.Namespace) -> None:
-    from cocwatch.registry import load_registry
+def _fresh(folder: Path, side: Callable[[], None]) -> Callable[[], None]:
+    """Run `side` with `folder` gone first, so that every run writes new files."""
 
+    def call() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        side()
+
+    return call
+
+
+def bench_letters(args: argparse.Namespace) -> None:
+    rounds = args.rounds or 5
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "synthetic.yaml"
         path.write_text(generate(args.trusts, 12), encoding="utf-8")
-        out = Path(folder) / "letters"
-        command = ("-q", "-r", str(path), "letter", "board", "--all", "--out", str(out),
-                   "--overwrite", "--as-of", "2026-11-23")  # fmt: skip
-        cold = timed(cocwatch(*command, env={"COCWATCH_NO_CACHE": "1"}), repeat=3)
+        print(f"synthetic registry: {args.trusts} trusts x 12 figures")
+        ours_out, theirs_out = Path(folder) / "letters", Path(folder) / "mail-merge"
         cache = {"COCWATCH_CACHE_DIR": str(Path(folder) / "cache")}
+        command = ("-q", "-r", str(path), "letter", "board", "--all", "--out", str(ours_out),
+                   "--format", "md", "--as-of", TODAY)  # fmt: skip
         cocwatch(*command, env=cache)()  # fills the cache of parsed registries
-        ours = timed(cocwatch(*command, env=cache), repeat=3)
-        written = len(list(out.iterdir()))
-        startup = timed(cocwatch("--version"), repeat=5)
-        os.environ["COCWATCH_CACHE_DIR"] = cache["COCWATCH_CACHE_DIR"]
-        load = timed(lambda: load_registry(str(path), today=date(2026, 11, 23)), repeat=3)
-        bare = min(
-            float(
-                subprocess.run(
-                    [sys.executable, "-c", BARE_LETTERS, str(path), str(args.trusts)],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout
-            )
-            for _ in range(3)
+        mail_merge = run([sys.executable, "-c", MAIL_MERGE, str(path), str(theirs_out)])
+        runs = alternate(
+            {
+                "mail merge": _fresh(theirs_out, mail_merge),
+                "cold": _fresh(ours_out, cocwatch(*command, env={"COCWATCH_NO_CACHE": "1"})),
+                "warm": _fresh(ours_out, cocwatch(*command, env=cache)),
+            },
+            rounds=rounds,
         )
-        print(f"letters written: {written}; registry load alone (warm cache): {load:.2f} s")
+        ours_files = list(ours_out.iterdir())
+        theirs_files = list(theirs_out.iterdir())
+        size = statistics.mean(f.stat().st_size for f in ours_files)
+        their_size = statistics.mean(f.stat().st_size for f in theirs_files)
+        print(
+            f"letters written: cocwatch {len(ours_files)} (mean {size:.0f} bytes), "
+            f"mail merge {len(theirs_files)} (mean {their_size:.0f} bytes)"
+        )
+        base = "mail merge (PyYAML C loader, plain Jinja2, plain writes)"
+        name = f"letter board --all --out DIR --format md, {args.trusts} Trusts"
+        report(f"{name}, cold", runs["cold"], runs["mail merge"], base, "<= 1x")
+        report(f"{name}, warm cache", runs["warm"], runs["mail merge"], base, "<= 1x")
+        done = subprocess.run(
+            [sys.executable, "-c", LETTER_PHASE, str(path), str(rounds)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COCWATCH_NO_CACHE": "1"},
+        )
+        found = json.loads(done.stdout)
+        phase = {key: Runs() for key in found["times"]}
+        for key, times in found["times"].items():
+            phase[key].wall = times
+        print(
+            f"in one process: {found['letters']} letters of {found['chars']:.0f} characters; "
+            f"assessing the Trusts first (not part of the phase) {phase['assessment'].line()}"
+        )
         report(
-            f"letter board --all --out ({args.trusts}), end to end, cold", cold, bare,
-            f"bare Jinja2 loop ({args.trusts} renders)", "<= 2x",
-        )  # fmt: skip
-        report(
-            f"letter board --all --out ({args.trusts}), end to end, warm cache", ours, bare,
-            f"bare Jinja2 loop ({args.trusts} renders)", "<= 2x",
-        )  # fmt: skip
-        report(
-            "  the same without start-up and registry load", ours - startup - load, bare,
-            "bare Jinja2 loop", "<= 2x",
-        )  # fmt: skip
+            "letter phase (contexts + sandboxed, strict render; no files)",
+            phase["letter phase"],
+            phase["bare render"],
+            f"bare render (the same {found['letters']} letters, plain Jinja2, prepared contexts)",
+            "<= 3x",
+            cpu=False,
+        )
 
 
 def bench_watch(args: argparse.Namespace) -> None:
@@ -227,22 +483,12 @@ def bench_watch(args: argparse.Namespace) -> None:
             path.write_text(text, encoding="utf-8")
             pages = text.count(base_url)
             results = []
-            for run in range(2):
-                state = Path(folder) / f"state{run}.sqlite3"
-                results.append(
-                    timed(
-                        cocwatch(
-                            "-r",
-                            str(path),
-                            "watch",
-                            "--pages",
-                            "--state",
-                            str(state),
-                            "--per-host",
-                            "16",
-                        )
-                    )
+            for attempt in range(2):
+                state = Path(folder) / f"state{attempt}.sqlite3"
+                watch = cocwatch(
+                    "-r", str(path), "watch", "--pages", "--state", str(state), "--per-host", "16"
                 )
+                results.append(alternate({"watch": watch}, rounds=1)["watch"].best)
             serial = pages * delay
             floor = pages * delay / 16
             print(
@@ -261,12 +507,14 @@ def main() -> None:
     parser.add_argument("--figures", type=int, default=60)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--delay", type=float, default=0.2)
+    parser.add_argument("--rounds", type=int, default=None, help="runs of each side")
     args = parser.parse_args()
-    if shutil.which("cocwatch") is None:
-        print("note: running `python -m cocwatch` from this interpreter")
+    if not Path(sys.executable).with_name("cocwatch").exists():
+        print("note: cocwatch is not installed as a program here; running its entry point")
     print(f"machine: {machine()}")
     chosen = ["startup", "check", "letters", "watch"] if args.which == "all" else [args.which]
     for name in chosen:
+        print(f"\n## {name}")
         trusts = args.trusts or (5000 if name == "check" else 1000)
         ns = argparse.Namespace(**{**vars(args), "trusts": trusts})
         {

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import types
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -338,12 +339,40 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
     Their public fields are plain data, so reading one needs none of the checks the sandbox
     makes for arbitrary objects; anything starting with an underscore is still refused.
     Everything else (strings, lists, dicts, dates) goes through the full checks.
+
+    Whether an attribute is safe depends only on the object's type and the attribute's name
+    (Jinja's rules and ours), so `getattr` remembers each decision per (type, name) instead of
+    making it again for each of thousands of reads; what it returns is exactly what the
+    sandbox returns, `str.format` wrapped and unsafe attributes refused as before.
     """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._safe_attributes: dict[tuple[type, str], bool] = {}
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if type(obj) in VIEW_TYPES:
             return not attr.startswith("_")
         return bool(super().is_safe_attribute(obj, attr, value))
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            return super().getattr(obj, attribute)  # tries obj[attribute], then undefined
+        if isinstance(value, _METHOD_TYPES):
+            wrapped = self.wrap_str_format(value)
+            if wrapped is not None:
+                return wrapped
+        key = (type(obj), attribute)
+        safe = self._safe_attributes.get(key)
+        if safe is None:
+            safe = self._safe_attributes[key] = self.is_safe_attribute(obj, attribute, value)
+        return value if safe else self.unsafe_undefined(obj, attribute)
+
+
+# What `wrap_str_format` looks at: only a bound method can be `str.format`.
+_METHOD_TYPES = (types.MethodType, types.BuiltinMethodType)
 
 
 def make_environment(builtin_dir: Path, user_dir: Path | None) -> LetterEnvironment:
