@@ -50,8 +50,108 @@ def plain(value: Any) -> str:
 
 
 def to_json(data: Any) -> str:
-    """Serialise to stable, indented JSON (dates as ISO strings)."""
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    """Serialise to stable, indented JSON (dates as ISO strings).
+
+    The text is exactly ``json.dumps(data, indent=2, ensure_ascii=False)``'s; the standard
+    library writes indented JSON in pure Python, a generator per level, which took seconds
+    for a large `check`, so plain data is written here directly. Anything unusual (a key
+    that is not text, a circular reference) is left to `json.dumps`, errors included.
+    """
+    parts: list[str] = []
+    try:
+        _write_json(data, parts, "\n")
+    except (_NotPlain, RecursionError):
+        return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    parts.append("\n")
+    return "".join(parts)
+
+
+class _NotPlain(Exception):
+    """A value `_write_json` leaves to `json.dumps`."""
+
+
+_encode_text: Any = getattr(json.encoder, "c_encode_basestring", None) or (
+    json.encoder.py_encode_basestring
+)
+
+
+def _json_scalar(value: Any) -> str:
+    """A value that is not a list or a mapping, as `json.dumps` writes it."""
+    if isinstance(value, str):
+        return str(_encode_text(value))
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "Infinity" if value > 0 else "-Infinity"
+        return float.__repr__(value)
+    raise _NotPlain
+
+
+def _write_json(value: Any, parts: list[str], newline: str) -> None:
+    """Append `value` as indented JSON; `newline` is a line break and the current indent."""
+    if isinstance(value, list | tuple):
+        if not value:
+            parts.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            kind = type(item)
+            if kind is str:
+                parts.append(separator + _encode_text(item))
+            elif kind is float and item - item == 0:  # finite
+                parts.append(separator + float.__repr__(item))
+            else:
+                parts.append(separator)
+                _write_json_any(item, parts, inner)
+            separator = "," + inner
+        parts.append(newline + "]")
+    elif isinstance(value, dict):
+        if not value:
+            parts.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain  # json.dumps turns such keys into text its own way
+            kind = type(item)
+            if kind is str:
+                parts.append(separator + _encode_text(key) + ": " + _encode_text(item))
+            elif item is None:
+                parts.append(separator + _encode_text(key) + ": null")
+            elif kind is float and item - item == 0:
+                parts.append(separator + _encode_text(key) + ": " + float.__repr__(item))
+            else:
+                parts.append(separator + _encode_text(key) + ": ")
+                _write_json_any(item, parts, inner)
+            separator = "," + inner
+        parts.append(newline + "}")
+    else:
+        _write_json_other(value, parts, newline)
+
+
+def _write_json_any(value: Any, parts: list[str], newline: str) -> None:
+    if isinstance(value, list | tuple | dict):
+        _write_json(value, parts, newline)
+    else:
+        _write_json_other(value, parts, newline)
+
+
+def _write_json_other(value: Any, parts: list[str], newline: str) -> None:
+    try:
+        parts.append(_json_scalar(value))
+    except _NotPlain:
+        _write_json(_json_default(value), parts, newline)
 
 
 def _json_default(value: Any) -> Any:
