@@ -102,38 +102,86 @@ _AS_PROGRAM = (
 )
 
 
-def _program(module: str, args: list[str], columns: int) -> tuple[str, str]:
-    env = {**os.environ, "PYTHONPATH": SRC, "COLUMNS": str(columns)}
+def _program(
+    module: str, args: list[str], columns: int, cache: Path, **env: str
+) -> tuple[str, str]:
+    full_env = {
+        **os.environ,
+        "PYTHONPATH": SRC,
+        "COLUMNS": str(columns),
+        "COCWATCH_CACHE_DIR": str(cache),
+        **env,
+    }
     done = subprocess.run(
         [sys.executable, "-c", _AS_PROGRAM.format(module=module), *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
-        env=env,
+        env=full_env,
     )
     return done.stdout, done.stderr.rsplit("EXIT:", 1)[-1]
 
 
-@pytest.mark.parametrize("args", [["--help"], ["-h"], ["--version"]])
+@pytest.mark.parametrize("args", [["--help"], ["-h"]])
 @pytest.mark.parametrize("columns", [80, 132])
-def test_fast_answers_are_exactly_typer_s(args: list[str], columns: int) -> None:
-    fast, fast_status = _program("cocwatch.launch", args, columns)
-    full, full_status = _program("cocwatch.cli", args, columns)
-    assert fast == full, (
-        "`cocwatch --help` differs from what Typer prints: run "
-        "`python scripts/update_help_text.py` and commit src/cocwatch/help_text.py"
-    )
-    assert fast_status == "0 TYPER:False"
+def test_help_is_typer_s_then_kept_and_served_without_typer(
+    tmp_path: Path, args: list[str], columns: int
+) -> None:
+    full, full_status = _program("cocwatch.cli", args, columns, tmp_path)
+    assert full.startswith("Usage: cocwatch [OPTIONS] COMMAND") and full_status == "0 TYPER:True"
+    first, first_status = _program("cocwatch.launch", args, columns, tmp_path)
+    assert (first, first_status) == (full, "0 TYPER:True")  # Typer's, kept for next time
+    assert (tmp_path / "help.txt").is_file()
+    again, again_status = _program("cocwatch.launch", args, columns, tmp_path)
+    assert (again, again_status) == (full, "0 TYPER:False")
+
+
+def test_version_needs_no_typer(tmp_path: Path) -> None:
+    full, full_status = _program("cocwatch.cli", ["--version"], 80, tmp_path)
+    fast, fast_status = _program("cocwatch.launch", ["--version"], 80, tmp_path)
+    assert (fast, fast_status) == (full, "0 TYPER:False")
     assert full_status == "0 TYPER:True"
 
 
-@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["-q", "--version"], []])
-def test_anything_else_goes_to_the_full_application(args: list[str]) -> None:
-    # A narrow terminal wraps differently, so even --help is left to Typer there.
-    fast, fast_status = _program("cocwatch.launch", args, 60)
-    full, full_status = _program("cocwatch.cli", args, 60)
-    assert (fast, fast_status) == (full, full_status)
-    assert fast_status.endswith("TYPER:True")
+def test_a_stale_record_is_never_printed(tmp_path: Path) -> None:
+    full, _ = _program("cocwatch.cli", ["--help"], 80, tmp_path)
+    _program("cocwatch.launch", ["--help"], 80, tmp_path)
+    record = tmp_path / "help.txt"
+    key, _, _ = record.read_text(encoding="utf-8").partition("\n")
+    # As if a command had changed since: the key no longer matches.
+    record.write_text("another key\nUsage: an old help text\n", encoding="utf-8")
+    out, status = _program("cocwatch.launch", ["--help"], 80, tmp_path)
+    assert (out, status) == (full, "0 TYPER:True")
+    assert record.read_text(encoding="utf-8") == f"{key}\n{full}"
+
+
+@pytest.mark.parametrize(
+    ("args", "columns", "env"),
+    [
+        (["--help"], 60, {}),  # a narrow terminal wraps differently
+        (["--help"], 80, {"COCWATCH_NO_CACHE": "1"}),
+        (["check", "--help"], 80, {}),
+        (["-q", "--version"], 80, {}),
+        ([], 80, {}),
+    ],
+)
+def test_anything_else_goes_to_the_full_application(
+    tmp_path: Path, args: list[str], columns: int, env: dict[str, str]
+) -> None:
+    for _ in range(2):
+        fast, fast_status = _program("cocwatch.launch", args, columns, tmp_path, **env)
+        full, full_status = _program("cocwatch.cli", args, columns, tmp_path, **env)
+        assert (fast, fast_status) == (full, full_status)
+        assert fast_status.endswith("TYPER:True")
+    assert not (tmp_path / "help.txt").exists()
+
+
+def test_help_works_when_the_cache_cannot_be_written(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    full, _ = _program("cocwatch.cli", ["--help"], 80, tmp_path)
+    out, status = _program("cocwatch.launch", ["--help"], 80, blocked)
+    assert (out, status) == (full, "0 TYPER:True")
 
 
 def test_python_dash_m_help_names_itself() -> None:
