@@ -15,6 +15,7 @@ renderer warns about every one that appears in a letter.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import typing
 from collections.abc import Iterable, Sequence
@@ -160,6 +161,7 @@ _NAME_PREFIXES = ("the rt hon ", "the right honourable ", "rt hon ", "right hono
 _POST_NOMINAL = re.compile(r"^(?:[A-Z]{2,6}|PhD|DPhil|MSc|BSc|MA|BA|MBA|MD|FRCOG|FRCM)$")
 
 
+@functools.lru_cache(maxsize=4096)  # a letter writes the same few dates many times
 def uk_date(value: date) -> str:
     """Write a date the British way: 23 November 2026."""
     return wording.long_date(value)
@@ -281,6 +283,7 @@ class SourceView:
     text: Annotated[str, Doc("The whole citation on one line, as the reference list shows it.")]
 
 
+@functools.lru_cache(maxsize=4096)  # many figures cite the same document; views are frozen
 def _source_view(
     *,
     title: str | None,
