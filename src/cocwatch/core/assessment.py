@@ -238,12 +238,18 @@ class Finding:
 
     code: str
     severity: Severity
-    message: str
+    message: str  # for campaigners at a terminal: may name a cocwatch command
+    public: str | None = None  # the same for a public page: what a reader can do, in words
 
     @property
     def label(self) -> str:
         """A short title, e.g. 'Board review overdue'."""
         return FINDING_LABELS.get(self.code, self.code.replace("_", " ").capitalize())
+
+    @property
+    def public_message(self) -> str:
+        """The message for readers of the published report: no command syntax."""
+        return self.public or self.message
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,6 +470,10 @@ def _plan_findings(trust: Trust, as_of: date, thresholds: Thresholds) -> list[Fi
                 f"`cocwatch letter foi {trust.id}` drafts a Freedom of Information request "
                 "for the plan, Board papers and figures; then record the answer in the "
                 "registry.",
+                public="Nobody has recorded this Trust's Continuity of Carer plan yet. Anyone "
+                "can ask the Trust for it, its Board papers and its figures with a Freedom of "
+                "Information request; if you know where the plan is published, tell the "
+                "people who keep this report.",
             )
         )
     if plan is None:
@@ -514,6 +524,10 @@ def _plan_findings(trust: Trust, as_of: date, thresholds: Thresholds) -> list[Fi
                     f"{days} days up to {long_date(as_of)} ({since}). Check the latest "
                     "public Board papers and record any review with "
                     f"`cocwatch record review {trust.id}`.",
+                    public="No Board review of Continuity of Carer progress is recorded in "
+                    f"the {days} days up to {long_date(as_of)} ({since}). The Trust's public "
+                    "Board papers should show whether the Board has discussed it since; you "
+                    "can ask the Trust, or raise it at a public Board meeting.",
                 )
             )
     return found
@@ -644,6 +658,9 @@ def _correspondence_findings(overdue: Sequence[TrackedLetter]) -> list[Finding]:
             f"No reply is logged to {listed}. Check for a reply and log it with "
             "`cocwatch replied`; if none came, `cocwatch letter chaser` drafts a reminder and "
             "`cocwatch letter foi-review` a request for an internal review.",
+            public=f"No reply is recorded to {listed}. The Freedom of Information Act gives "
+            "20 working days; after that, the requester can ask the Trust for an internal "
+            "review and then complain to the Information Commissioner's Office.",
         )
     ]
 
