@@ -11,6 +11,7 @@ A registry file that loaded without problems before is served from `cocwatch.reg
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import gc
 import re
@@ -196,6 +197,18 @@ def read_bytes(path: Path, *, what: str = "file") -> bytes:
 
 def decode_text(data: bytes, source: str, *, what: str = "file") -> str:
     """Decode UTF-8 text, rejecting binary files with a located message."""
+    if _looks_like_utf16(data):
+        raise RegistryError(
+            source,
+            [
+                Problem(
+                    f"this {what} is saved as UTF-16 (Windows Notepad calls it 'Unicode'), and "
+                    "cocwatch reads UTF-8: open it in your editor and save it again with the "
+                    "encoding UTF-8 (in Notepad: File, Save As, Encoding: UTF-8)",
+                    line=1,
+                )
+            ],
+        )
     if b"\x00" in data:
         raise RegistryError(
             source,
@@ -220,6 +233,17 @@ def decode_text(data: bytes, source: str, *, what: str = "file") -> str:
         ) from None
 
 
+def _looks_like_utf16(data: bytes) -> bool:
+    """A UTF-16 byte order mark, or text with a zero byte beside every other character."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    sample = data[:200]
+    return len(sample) >= 4 and (
+        sample[1::2].count(0) >= len(sample) // 2 - 1
+        or sample[0::2].count(0) >= len(sample) // 2 - 1
+    )
+
+
 def parse_yaml(text: str, source: str) -> tuple[Any, list[Problem]]:
     """Parse YAML safely; return the data and the duplicate-key problems found."""
     data, problems, _ = _load_yaml(text, source)
@@ -232,7 +256,7 @@ def _load_yaml(text: str, source: str) -> tuple[Any, list[Problem], bool]:
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        raise RegistryError(source, [_yaml_problem(exc)]) from None
+        raise RegistryError(source, [_yaml_problem(exc, text)]) from None
     except yaml.YAMLError as exc:
         raise RegistryError(source, [Problem(f"this is not valid YAML: {exc}")]) from None
     finally:
@@ -248,15 +272,21 @@ def _load_yaml(text: str, source: str) -> tuple[Any, list[Problem], bool]:
     return data, problems, loader.text_keys_only
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> Problem:
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     problem = exc.problem or ""
-    if "'\\t'" in problem or "\\t" in problem or "tab" in problem:
+    lines = text.splitlines()
+    source_line = lines[mark.line] if mark and mark.line < len(lines) else ""
+    indent = source_line[: len(source_line) - len(source_line.lstrip(" \t"))]
+    tab_at_mark = mark is not None and source_line[mark.column : mark.column + 1] == "\t"
+    if "'\\t'" in problem or "\\t" in problem or "tab" in problem or "\t" in indent or tab_at_mark:
+        column = indent.index("\t") + 1 if "\t" in indent else column
         message = (
             "a tab character is used for indentation; YAML needs spaces. "
-            "Replace the tab with spaces"
+            "Replace the tab with spaces (many editors have a setting to insert spaces "
+            "when you press the Tab key)"
         )
     elif "constructor for the tag" in problem:
         tag = exc.problem.split("'")[1] if exc.problem and "'" in exc.problem else "this tag"
@@ -362,6 +392,7 @@ def _parse_registry(text: str, source: str, *, today: date) -> tuple[Registry, A
     except ValidationError as exc:
         problems += [locator.problem(err) for err in _errors(exc)]
         problems += _raw_duplicates(data, locator)
+        problems += _raw_unknown_keys(data, locator, problems)
         raise RegistryError(source, _ordered(problems)) from None
     problems += [
         locator.at(v.path, v.message, v.trust_id) for v in check_invariants(registry, today=today)
@@ -396,6 +427,35 @@ def _raw_duplicates(data: dict[str, Any], locator: _Locator) -> list[Problem]:
                     )
                 )
             seen.setdefault(norm, i)
+    return found
+
+
+def _raw_unknown_keys(
+    data: dict[str, Any], locator: _Locator, reported: list[Problem]
+) -> list[Problem]:
+    """Unknown keys pydantic did not get to report (an entry that failed a whole-entry check,
+    such as a figure whose `percnt` hides its `percent`), each with its "did you mean"."""
+    from cocwatch.core.models import Registry
+
+    seen = {p.path for p in reported if p.path and p.message.startswith("unknown key")}
+    found: list[Problem] = []
+
+    def walk(value: Any, model: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, model, (*path, i))
+            return
+        if not isinstance(value, dict) or not hasattr(model, "model_fields"):
+            return
+        fields = model.model_fields
+        for key, item in value.items():
+            if key in fields:
+                walk(item, _inner_model(fields[key].annotation), (*path, key))
+            elif (*path, key) not in seen:
+                err = {"loc": (*path, key), "type": "extra_forbidden"}
+                found.append(locator.problem(err))
+
+    walk(data, Registry, ())
     return found
 
 
