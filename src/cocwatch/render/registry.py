@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -82,6 +83,7 @@ def registry_schema() -> dict[str, Any]:
     from cocwatch.core.models import Registry
 
     schema = Registry.model_json_schema(mode="validation")
+    _accept_what_validate_accepts(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "cocwatch registry"
     schema["description"] = (
@@ -89,6 +91,74 @@ def registry_schema() -> dict[str, Any]:
         "(data/trusts.yaml). See the cocwatch README, 'Registry format'."
     )
     return schema
+
+
+def _accept_what_validate_accepts(schema: dict[str, Any]) -> None:
+    """Widen the schema where the loader is lenient, so that other validators agree with it.
+
+    The loader reads a bare YAML `yes` (a boolean) as the word, words in any case and with
+    spaces around them, `Requires improvement` as `requires_improvement`, and a bare number
+    as text; the schema generated from the models knows only the canonical forms.
+    """
+    from cocwatch.core import models
+
+    definitions = schema.get("$defs", {})
+    for name, definition in definitions.items():
+        model = getattr(models, name, None)
+        properties = definition.get("properties", {})
+        if model is None or not hasattr(model, "model_fields"):
+            continue
+        for field_name, field in model.model_fields.items():
+            lenient = _lenient_readers(field.annotation, field.metadata)
+            key = field.alias or field_name
+            if lenient and key in properties:
+                properties[key] = _widened(properties[key], lenient)
+
+
+def _lenient_readers(annotation: Any, metadata: list[Any]) -> set[str]:
+    """The names of the loader's lenient readers (`_yes_no`, `_lower`…) applied to a field."""
+    from typing import get_args
+
+    from pydantic.functional_validators import BeforeValidator
+
+    found = {m.func.__name__ for m in metadata if isinstance(m, BeforeValidator)}
+    for arg in get_args(annotation):
+        if isinstance(arg, BeforeValidator):
+            found.add(arg.func.__name__)
+        else:
+            found |= _lenient_readers(arg, [])
+    return found
+
+
+def _widened(prop: dict[str, Any], readers: set[str]) -> dict[str, Any]:
+    """The property's schema, also accepting what `readers` turn into a valid value."""
+    arms = prop.get("anyOf", [prop])
+    widened: list[dict[str, Any]] = []
+    for arm in arms:
+        arm = {k: v for k, v in arm.items() if k not in ("default", "title", "description")}
+        widened.append(arm)
+        if "enum" in arm and readers & {"_lower", "_yes_no", "_word"}:
+            words = "|".join(_any_case(str(w), words="_word" in readers) for w in arm["enum"])
+            widened.append({"type": "string", "pattern": f"^\\s*({words})\\s*$"})
+        if "_yes_no" in readers and "enum" in arm:
+            widened.append({"type": "boolean"})
+        if "_text" in readers and arm.get("type") == "string":
+            widened.append({"type": "number"})
+    kept = {k: v for k, v in prop.items() if k in ("default", "title", "description")}
+    return {**kept, "anyOf": widened} if len(widened) > 1 else prop
+
+
+def _any_case(word: str, *, words: bool) -> str:
+    """A regular expression matching `word` in any case (and, for words, with - or spaces)."""
+    out = ""
+    for char in word:
+        if char.isalpha():
+            out += f"[{char.lower()}{char.upper()}]"
+        elif char == "_" and words:
+            out += "[ _-]+"
+        else:
+            out += re.escape(char)
+    return out
 
 
 def _trust_row(trust: Trust, as_of: date) -> dict[str, Any]:
