@@ -58,7 +58,9 @@ def test_the_schema_accepts_the_demo_and_shipped_registries(
 ) -> None:
     text = path.read_text(encoding="utf-8")
     assert _validate_accepts(text)
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(_as_json(text))]
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(_as_json(text))
+    ]
     assert errors == []
 
 
