@@ -180,7 +180,7 @@ def test_unknown_trust_is_located(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("version: 1\nletters:\n\t- {}\n", "log.yaml:3:1: this is not valid YAML"),
+        ("version: 1\nletters:\n\t- {}\n", "log.yaml:3:1: a tab character is used for indentation"),
         ("- just\n- a list\n", "log.yaml:1: the log must be a set of keys"),
         ("version: 2\n", "log.yaml:1:10: version: must be one of 1"),
     ],
