@@ -516,3 +516,29 @@ def test_watch_reports_a_reply_becoming_overdue_once(campaign: Path) -> None:
     resolved = cli(campaign, *state, today="2027-02-12")
     assert "finding resolved: foi_overdue" in resolved.stdout
     assert cli(campaign, *state, today="2027-02-15").stdout == ""
+
+
+def test_config_show_names_the_log_and_reply_days(campaign: Path) -> None:
+    (campaign / "config.yaml").write_text("reply_working_days: 10\n", "utf-8")
+    shown = cli(campaign, "--config", "config.yaml", "config", "show", "--format", "json")
+    rows = {row["setting"]: row for row in yaml.safe_load(shown.stdout)}
+    assert rows["correspondence"]["value"] == str(campaign / "correspondence.yaml")
+    assert rows["correspondence"]["origin"] == "beside the registry"
+    assert (rows["reply_working_days"]["value"], rows["reply_working_days"]["origin"]) == (
+        10,
+        "config file",
+    )
+    sent = cli(campaign, "--config", "config.yaml", "sent", "board", "example-north")
+    assert "A reply is due by 2027-01-25" in sent.stderr  # 10 working days
+
+
+def test_a_log_kept_as_a_link_stays_a_link(campaign: Path) -> None:
+    shared = campaign / "shared"
+    shared.mkdir()
+    (shared / "letters.yaml").write_text("# shared through git\nversion: 1\nletters: []\n", "utf-8")
+    link = campaign / "correspondence.yaml"
+    link.symlink_to(shared / "letters.yaml")
+    assert cli(campaign, "sent", "foi", "example-north").returncode == 0
+    assert link.is_symlink()
+    text = (shared / "letters.yaml").read_text("utf-8")
+    assert text.startswith("# shared through git\n") and "kind: foi" in text

@@ -75,6 +75,17 @@ def config_show(ctx: typer.Context, fmt: OutputFormat = FORMAT_OPTION) -> None:
     )
     state = resolve_state(None)
     rows.append({"setting": "state", "value": state.value, "origin": state.origin})
+    log = s.correspondence_location()
+    rows.append({"setting": "correspondence", "value": log.value, "origin": log.origin})
+    rows.append(
+        {
+            "setting": "reply_working_days",
+            "value": config.reply_working_days,
+            "origin": "config file"
+            if "reply_working_days" in config.model_fields_set
+            else "default",
+        }
+    )
     from_file = "config file" if config_origin else "default"
     for key, value in config.sender.model_dump().items():
         rows.append(
