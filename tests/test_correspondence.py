@@ -542,3 +542,16 @@ def test_a_log_kept_as_a_link_stays_a_link(campaign: Path) -> None:
     assert link.is_symlink()
     text = (shared / "letters.yaml").read_text("utf-8")
     assert text.startswith("# shared through git\n") and "kind: foi" in text
+
+
+def test_watch_reports_each_overdue_request_once(campaign: Path) -> None:
+    state = ["watch", "--state", str(campaign / "state.sqlite3")]
+    assert cli(campaign, "sent", "foi", "example-north", "--on", "2027-01-11").returncode == 0
+    assert cli(campaign, "sent", "foi", "example-north", "--on", "2027-01-18").returncode == 0
+    assert "baseline" in cli(campaign, *state, today="2027-02-08").stdout
+    first = cli(campaign, *state, today="2027-02-09").stdout
+    assert "new finding foi_overdue" in first and "18 January 2027" not in first
+    second = cli(campaign, *state, today="2027-02-16").stdout
+    assert "finding foi_overdue changed (warn)" in second
+    assert "sent on 11 January 2027 (reply due by 8 February 2027) and the Freedom" in second
+    assert cli(campaign, *state, today="2027-02-17").stdout == ""

@@ -30,6 +30,7 @@ NewsKind = Literal[
     "status_changed",
     "finding_opened",
     "finding_resolved",
+    "finding_changed",
     "figure_added",
     "figure_revised",
     "figure_removed",
@@ -40,6 +41,10 @@ NewsKind = Literal[
 PageKind = Literal["board_papers", "plan"]
 PAGE_KINDS: tuple[PageKind, ...] = ("board_papers", "plan")
 PAGE_LABELS: dict[str, str] = {"board_papers": "Board papers page", "plan": "plan page"}
+
+# Findings whose message lists each item (each overdue letter, with its dates): while such a
+# finding stays open, a new message means a new item, so it is news too.
+NEWS_WHEN_MESSAGE_CHANGES = frozenset({"foi_overdue"})
 
 NATIONAL = ""  # the trust id under which national figures are kept
 NATIONAL_NAME = "National figures"
@@ -365,6 +370,16 @@ def _trust_news(tid: str, old_side: _Side, new_side: _Side, *, pages_checked: bo
                 item(
                     "finding_opened",
                     f"new finding {code} ({finding.severity}): {finding.message}",
+                    code=code,
+                    severity=finding.severity,
+                    finding_message=finding.message,
+                )
+            )
+        elif code in NEWS_WHEN_MESSAGE_CHANGES and old_findings[code].message != finding.message:
+            news.append(
+                item(
+                    "finding_changed",
+                    f"finding {code} changed ({finding.severity}): {finding.message}",
                     code=code,
                     severity=finding.severity,
                     finding_message=finding.message,
