@@ -555,3 +555,16 @@ def test_watch_reports_each_overdue_request_once(campaign: Path) -> None:
     assert "finding foi_overdue changed (warn)" in second
     assert "sent on 11 January 2027 (reply due by 8 February 2027) and the Freedom" in second
     assert cli(campaign, *state, today="2027-02-17").stdout == ""
+
+
+def test_a_national_letter_is_logged_and_answered_without_a_trust(campaign: Path) -> None:
+    assert cli(campaign, "sent", "minister", "--via", "post").returncode == 0
+    late = cli(campaign, "due", "--format", "json", today="2027-02-09")
+    (entry,) = yaml.safe_load(late.stdout)["letters"]
+    assert (entry["trust"], entry["kind"], entry["status"]) == (None, "minister", "overdue")
+    assert "(national)" in cli(campaign, "due", "--format", "csv", today="2027-02-09").stdout
+    answered = cli(campaign, "replied", "minister", "--on", "2027-02-10", today="2027-02-10")
+    assert answered.returncode == 0, answered.stderr
+    assert "sent to national recipients on 2027-01-11" in answered.stderr
+    after = cli(campaign, "due", today="2027-02-10")
+    assert after.stdout.strip() == "No letter is awaiting a reply."

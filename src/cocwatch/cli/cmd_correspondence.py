@@ -183,7 +183,10 @@ def _draft_path(file: Path, log_folder: Path) -> str:
 def replied(
     ctx: typer.Context,
     trust: str = typer.Argument(
-        ..., metavar="TRUST", help="Trust id, ODS code or unique part of its name."
+        ...,
+        metavar="TRUST",
+        help="Trust id, ODS code or unique part of its name; for a national letter, its "
+        "template (minister).",
     ),
     kind: str | None = typer.Argument(
         None,
@@ -217,11 +220,16 @@ def replied(
     dry_run: bool = DRY_RUN_OPTION,
 ) -> None:
     """Log a reply to a letter; for an FOI reply, show how to record what it gave."""
+    from cocwatch.cli.cmd_letter import _letters
     from cocwatch.correspondence import change_log, entry
     from cocwatch.edit import AppendAt
 
     s = session(ctx)
-    found = find_trust(s.registry, trust)
+    national = {n for n, t in _letters(s, None).templates.items() if t.scope == "national"}
+    # A national letter (`minister`) has no Trust: `replied minister --on DATE`.
+    found = None if trust in national and kind is None else find_trust(s.registry, trust)
+    kind = trust if found is None else kind
+    trust_id, who = (found.id, found.name) if found else (None, "national recipients")
     received_on = parse_date(on, "--on")
     assert received_on is not None
     letter_sent_on = parse_date(sent_on, "--sent-on")
@@ -229,7 +237,7 @@ def replied(
     reply_file = _draft_path(file, path.parent) if file else None
 
     def plan(current: CorrespondenceLog) -> tuple[list[Any], LoggedLetter]:
-        index = _answered_letter(current, found.id, found.name, kind, letter_sent_on, received_on)
+        index = _answered_letter(current, trust_id, who, kind, letter_sent_on, received_on)
         item = entry(
             {
                 "received_on": received_on,
@@ -245,7 +253,7 @@ def replied(
     if not path.exists():
         raise UsageError(
             f"The correspondence log {path} does not exist yet: log the letter first with "
-            f"`cocwatch sent TEMPLATE {found.id} --on DATE`."
+            f"`cocwatch sent TEMPLATE {trust_id or ''} --on DATE`."
         )
     result, letter = change_log(
         path, plan, trust_ids=[t.id for t in s.registry.trusts], dry_run=dry_run
@@ -256,15 +264,19 @@ def replied(
         return
     s.info(
         f"Logged a reply ({outcome.value}) received {received_on} to the '{letter.kind}' letter "
-        f"sent to {found.name} on {letter.sent_on}, in {path}."
+        f"sent to {who} on {letter.sent_on}, in {path}."
     )
-    if letter.kind == "foi" and outcome in (OutcomeChoice.answered, OutcomeChoice.partial):
+    if (
+        found
+        and letter.kind == "foi"
+        and outcome in (OutcomeChoice.answered, OutcomeChoice.partial)
+    ):
         s.info(_record_hint(found.id, received_on, url))
 
 
 def _answered_letter(
     log: CorrespondenceLog,
-    trust_id: str,
+    trust_id: str | None,
     trust_name: str,
     kind: str | None,
     sent_on: date | None,
@@ -284,7 +296,7 @@ def _answered_letter(
         raise UsageError(
             f"The log has no {what} to {trust_name} sent on or before {received_on}"
             f"{f' (sent on {sent_on})' if sent_on else ''}. Log the letter first with "
-            f"`cocwatch sent TEMPLATE {trust_id} --on DATE`, or check the dates."
+            f"`cocwatch sent TEMPLATE {trust_id or ''} --on DATE`, or check the dates."
         )
     unanswered = [
         (i, letter)
