@@ -568,3 +568,14 @@ def test_a_national_letter_is_logged_and_answered_without_a_trust(campaign: Path
     assert "sent to national recipients on 2027-01-11" in answered.stderr
     after = cli(campaign, "due", today="2027-02-10")
     assert after.stdout.strip() == "No letter is awaiting a reply."
+
+
+def test_a_reminder_awaits_no_reply_of_its_own(campaign: Path) -> None:
+    assert cli(campaign, "sent", "foi", "example-north").returncode == 0
+    chased = cli(campaign, "sent", "chaser", "example-north", today="2027-02-10")
+    assert chased.returncode == 0, chased.stderr
+    assert cli(campaign, "replied", "example-north", "foi", "--on", "2027-02-12").returncode == 0
+    after = cli(campaign, "due", "--fail-on", "overdue", today="2027-03-30")
+    assert (after.returncode, after.stdout.strip()) == (0, "No letter is awaiting a reply.")
+    every = cli(campaign, "due", "--all", "--format", "json", today="2027-03-30").stdout
+    assert [e["status"] for e in yaml.safe_load(every)["letters"]] == ["answered", "reminder"]

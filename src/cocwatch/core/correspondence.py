@@ -5,7 +5,8 @@ non-working days (bank holidays) that working-day arithmetic skips; `cocwatch.co
 reads and writes the YAML file. Imports pydantic, the standard library and `core.workdays`.
 
 A letter is *answered* by its first reply that is not a mere acknowledgement, *closed* when
-the writer says no reply is awaited any more, and otherwise *awaiting* a reply until its
+the writer says no reply is awaited any more, a *reminder* when it chases another letter
+(`chaser`: the chased letter awaits the reply), and otherwise *awaiting* a reply until its
 reply-by date and *overdue* after it. Overdue is counted in working days after the reply-by
 date, up to and including the as-of date.
 """
@@ -26,7 +27,9 @@ Via = Literal["email", "post", "web", "other"]
 VIAS: tuple[Via, ...] = ("email", "post", "web", "other")
 Outcome = Literal["answered", "partial", "refused", "acknowledged"]
 OUTCOMES: tuple[Outcome, ...] = ("answered", "partial", "refused", "acknowledged")
-LetterStatus = Literal["awaiting", "overdue", "answered", "closed"]
+LetterStatus = Literal["awaiting", "overdue", "answered", "closed", "reminder"]
+# A reminder awaits no reply of its own: the letter it chases does (and its answer ends both).
+REMINDER_KINDS = frozenset({"chaser"})
 
 # Kinds given 20 working days whatever `reply_working_days` says: an FOI request (the Act,
 # s.10) and a request for an internal review (the `foi-review` letter asks for 20).
@@ -134,6 +137,8 @@ def letter_state(
     overdue = left = 0
     if answer is not None:
         status = "answered"
+    elif letter.kind in REMINDER_KINDS:
+        status = "reminder"
     elif letter.closed_on is not None and letter.closed_on <= as_of:
         status = "closed"
     elif as_of > reply_by:

@@ -30,6 +30,8 @@ def standing(state: TrackedLetter) -> str:
     if state.status == "answered" and state.answer is not None:
         outcome = "" if state.answer.outcome == "answered" else f" ({state.answer.outcome})"
         return f"answered {state.answer.received_on.isoformat()}{outcome}"
+    if state.status == "reminder":
+        return "a reminder (the letter it chases awaits the reply)"
     closed_on = state.letter.closed_on
     return f"closed {closed_on.isoformat()}" if closed_on else "closed"
 
