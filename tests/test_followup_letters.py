@@ -331,3 +331,5 @@ def test_complaint_without_an_ico_address_shows_a_placeholder(tmp_path: Path) ->
     )
     assert "[Postal address of the Information Commissioner's Office]" in result.stdout
     assert "[Postal address of the Information Commissioner's Office]" in result.stderr
+    # No reply is logged, so the letter offers no "replies" to send.
+    assert "I can send copies of my request and my request for a review." in result.stdout
