@@ -20,7 +20,7 @@ from cocwatch.sources.http import DownloadTooSlow, download
 from .conftest import MINIMAL_REGISTRY
 from .msds_helpers import OCTOBER, measures_csv
 
-TRICKLE_SECONDS = 8.0  # how long the slow server keeps sending before it gives up
+TRICKLE_SECONDS = 20.0  # how long the slow server keeps sending before it gives up
 
 
 class _Trickle:
@@ -89,7 +89,7 @@ def test_a_trickling_registry_url_stops_at_the_deadline_with_exit_4(
     )  # fmt: skip
     elapsed = time.monotonic() - started
     assert result.exit_code == 4, result.stderr
-    assert elapsed < 4, f"took {elapsed:.1f} s"
+    assert elapsed < 10, f"took {elapsed:.1f} s"
     assert "still downloading after 1 s" in result.stderr
     assert "no cached copy" in result.stderr
     assert "instead., " not in result.stderr and "., and" not in result.stderr
@@ -115,7 +115,7 @@ def test_headers_sent_one_byte_at_a_time_are_stopped_too() -> None:
         started = time.monotonic()
         with pytest.raises(DownloadTooSlow, match="COCWATCH_DOWNLOAD_DEADLINE"):
             download(f"{server.base}/slow", deadline=0.5)
-        assert time.monotonic() - started < 2
+        assert time.monotonic() - started < 8
     finally:
         server.close()
 
@@ -131,7 +131,7 @@ def test_import_msds_from_a_trickling_url_stops_at_the_deadline(
             "-r", str(minimal_registry), env={"COCWATCH_DOWNLOAD_DEADLINE": "1"},
         )  # fmt: skip
         assert result.exit_code == 4, result.stderr
-        assert time.monotonic() - started < 4
+        assert time.monotonic() - started < 10
         assert "still downloading after 1 s" in result.stderr
     finally:
         server.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import gc
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from cocwatch.errors import InputError, Problem, RegistryError
+from cocwatch.errors import InputError, Problem, RegistryError, UsageError
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -34,6 +35,21 @@ if TYPE_CHECKING:
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Mapping keys that load as text (a merge key `<<` is replaced by the keys it brings in).
 _TEXT_KEY_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"})
+# The largest file read as a registry, config or log: a 45 MB registry (5,000 Trusts x 60
+# figures) takes 2.4 GB of memory to validate, so 64 MB stays within a small server's memory.
+MAX_REGISTRY_MB = 64
+ENV_MAX_REGISTRY_MB = "COCWATCH_MAX_REGISTRY_MB"
+# No registry number needs more than 60 digits; longer ones are mistakes (or attacks) that
+# Python would refuse to print (sys.get_int_max_str_digits), so they are refused on reading.
+_MAX_INT_BITS = 200
+_HUGE_NUMBER = (
+    "this number has far too many digits (more than 60); check that a percentage, count or "
+    "version was meant here, or put the text in quotes"
+)
+_COMPLEX_KEY = (
+    "a key must be a plain word followed by a colon, not a list or a block (YAML's '?' "
+    "form); write the key as text"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +74,10 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, _COMPLEX_KEY, key_node.start_mark
+                )
             if key_node.tag not in _TEXT_KEY_TAGS:
                 self.text_keys_only = False
             key = key_node.value
@@ -65,6 +85,15 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
                 self.duplicates.append((str(key), key_node.start_mark))
             seen.add(key)
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        try:
+            value = super().construct_yaml_int(node)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            value = None
+        if value is None or abs(value).bit_length() > _MAX_INT_BITS:
+            raise yaml.constructor.ConstructorError(None, None, _HUGE_NUMBER, node.start_mark)
+        return value
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
@@ -159,6 +188,7 @@ class _Unusual(Exception):
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_yaml_map)
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -181,10 +211,30 @@ def read_text(path: Path, *, what: str = "file") -> str:
     return decode_text(read_bytes(path, what=what), str(path), what=what)
 
 
-def read_bytes(path: Path, *, what: str = "file") -> bytes:
-    """Read a user's file, explaining any failure."""
+def max_file_bytes() -> int:
+    """The largest registry (or other YAML file) cocwatch reads: ``COCWATCH_MAX_REGISTRY_MB``."""
+    value = os.environ.get(ENV_MAX_REGISTRY_MB, "").strip()
+    if not value:
+        return MAX_REGISTRY_MB * 1024 * 1024
     try:
-        return path.read_bytes()
+        megabytes = float(value)
+    except ValueError:
+        megabytes = float("nan")
+    if not 0 < megabytes < 1024 * 1024:
+        raise UsageError(
+            f"{ENV_MAX_REGISTRY_MB} is set to {value!r}; it must be a number of megabytes "
+            f"above 0, such as 200. Unset it to use the default of {MAX_REGISTRY_MB} MB."
+        )
+    return int(megabytes * 1024 * 1024)
+
+
+def read_bytes(path: Path, *, what: str = "file") -> bytes:
+    """Read a user's file, explaining any failure; refuse one over `max_file_bytes`."""
+    limit = max_file_bytes()
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = b"" if size > limit else handle.read(limit + 1)
     except FileNotFoundError:
         raise InputError(
             f"The {what} {path} does not exist. Check the path, or create it."
@@ -193,6 +243,15 @@ def read_bytes(path: Path, *, what: str = "file") -> bytes:
         raise InputError(f"The {what} {path} is a folder, not a file.") from None
     except OSError as exc:
         raise InputError(f"The {what} {path} cannot be read: {exc.strerror}.") from None
+    if size > limit or len(data) > limit:
+        found = f" ({size / 1024 / 1024:,.0f} MB)" if size > limit else ""
+        raise InputError(
+            f"The {what} {path} is larger than {limit / 1024 / 1024:,.0f} MB{found}, the "
+            f"limit cocwatch reads (a registry of every NHS Trust with years of figures is a "
+            f"few MB; loading takes about 50 times the file's size in memory). Check that it "
+            f"is the right file; if it is, raise the limit with {ENV_MAX_REGISTRY_MB}=MEGABYTES."
+        )
+    return data
 
 
 def decode_text(data: bytes, source: str, *, what: str = "file") -> str:
@@ -288,6 +347,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
             "Replace the tab with spaces (many editors have a setting to insert spaces "
             "when you press the Tab key)"
         )
+    elif problem in {_HUGE_NUMBER, _COMPLEX_KEY}:
+        message = problem
     elif "constructor for the tag" in problem:
         tag = exc.problem.split("'")[1] if exc.problem and "'" in exc.problem else "this tag"
         message = (
@@ -568,10 +629,16 @@ _FRIENDLY = {
 }
 
 
+def _shown(value: str | int | float, limit: int = 80) -> str:
+    """A value as quoted in a message, cut short when it is long."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text):,} characters)"
+
+
 def _friendly(err: dict[str, Any]) -> str:
     kind = err["type"]
     value = err.get("input")
-    shown = f" (found {value!r})" if isinstance(value, str | int | float) else ""
+    shown = f" (found {_shown(value)})" if isinstance(value, str | int | float) else ""
     if kind in _FRIENDLY:
         return _FRIENDLY[kind] + shown
     if kind in {"less_than_equal", "greater_than_equal", "greater_than", "less_than"}:

@@ -197,6 +197,10 @@ def record_figure(
         )
     if (numerator is None) != (denominator is None):
         raise UsageError("Give --numerator and --denominator together.")
+    if percent is not None and not 0 <= percent <= 100:  # also refuses nan, which compares false
+        raise UsageError(
+            f"--percent must be a number from 0 to 100, as published (found {percent:g})."
+        )
     entry: dict[str, Any] = {"cohort": cohort.value, "measure": measure.value}
     if percent is not None:
         entry["percent"] = percent

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from cocwatch.errors import ExternalError
 from cocwatch.files import atomic_write
 from cocwatch.locations import cache_dir, is_url
-from cocwatch.registry import LoadedRegistry, load_registry, parse_registry_bytes
-from cocwatch.sources.http import MAX_BYTES, DownloadError, describe_http_error, download
+from cocwatch.registry import LoadedRegistry, load_registry, max_file_bytes, parse_registry_bytes
+from cocwatch.sources.http import DownloadError, describe_http_error, download
 
 if TYPE_CHECKING:
     import httpx
@@ -53,7 +53,7 @@ def fetch_cached(
     *,
     warn: Callable[[str], None],
     http: httpx.Client | None = None,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> Path:
     """Return a local copy of `url`, refreshed with a conditional GET when possible."""
     import httpx
@@ -72,7 +72,8 @@ def fetch_cached(
         if modified := meta.get("last_modified"):
             headers["If-Modified-Since"] = modified
     try:
-        response = download(url, http=http, headers=headers, max_bytes=max_bytes)
+        cap = max_file_bytes() if max_bytes is None else max_bytes
+        response = download(url, http=http, headers=headers, max_bytes=cap)
         if response.status_code == 304 and body_path.exists():
             _touch(body_path)
             return body_path
