@@ -107,8 +107,8 @@ def test_record_refuses_to_edit_a_registry_over_the_cap(
     assert minimal_registry.read_bytes() == before
 
 
-@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "-1", "100.5"])
-def test_record_percent_outside_0_to_100_is_a_usage_error(
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf"])
+def test_record_percent_that_is_not_a_number_is_a_usage_error(
     run: Callable[..., Result], minimal_registry: Path, value: str
 ) -> None:
     before = minimal_registry.read_bytes()

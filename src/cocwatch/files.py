@@ -135,17 +135,21 @@ def locked(
 
     path = resolve_target(path)
     lock_path = Path(f"{path}.lock")
+    lock = FileLock(str(lock_path), timeout=timeout)
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(lock_path), timeout=timeout)
-        with lock:
-            yield
+        lock.acquire()
     except Timeout:
         raise ExternalError(
             f"Another cocwatch is still changing the {what} {path} (waited {timeout:.0f} s). "
             f"Try again when it has finished; if none is running, delete {lock_path}."
         ) from None
-    except PermissionError as exc:
+    except OSError as exc:
         raise ExternalError(
-            f"Cannot lock the {what} {path}: {exc.strerror}. Check the folder is writable."
+            f"Cannot lock the {what} {path}: {exc.strerror or exc}. Check that the folder "
+            "exists and is writable."
         ) from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -6,6 +6,7 @@ quoting); the result is validated before it replaces the file, atomically and un
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -197,7 +198,7 @@ def record_figure(
         )
     if (numerator is None) != (denominator is None):
         raise UsageError("Give --numerator and --denominator together.")
-    if percent is not None and not 0 <= percent <= 100:  # also refuses nan, which compares false
+    if percent is not None and not math.isfinite(percent):  # 0-100 is checked with the entry
         raise UsageError(
             f"--percent must be a number from 0 to 100, as published (found {percent:g})."
         )

@@ -8,11 +8,15 @@ report can be published on any web server, opened from a disk or e-mailed as sin
 Registry text reaches the pages only through Jinja2 with autoescaping (and the charts
 through `cocwatch.render.svg`, whose XML serialiser escapes), never by string building.
 The site is built in a temporary folder beside DIR, then moved into place, so a reader or a
-web server never sees half a report. Imports jinja2; no Typer (the CLI prints).
+web server never sees half a report. The move (and the check that DIR holds a report of ours)
+happens under a lock beside DIR (``.DIR.lock``), so two runs at once take turns; the lock
+holder also removes staging folders left by runs that were killed. Imports jinja2 and
+filelock; no Typer (the CLI prints).
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import tempfile
@@ -626,12 +630,21 @@ def build_report(
     source_label: str = "",
 ) -> ReportResult:
     """Write the report into `out_dir`, replacing a previous report there as a whole."""
+    from cocwatch.files import locked
+
     out_dir = Path(out_dir)
-    _check_target(out_dir)
     parent = out_dir.resolve().parent
+    lock = parent / f".{out_dir.name}"
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise _unwritable(out_dir, exc) from None
+    with locked(lock, what="report folder"):  # fail early, before the pages are rendered
+        _check_target(out_dir)
+    try:
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{out_dir.name}.{os.getpid()}.", suffix=".tmp", dir=parent)
+        )
         # mkdtemp makes a private folder; a published report must be readable as usual.
         staging.chmod(0o777 & ~_umask())
     except OSError as exc:
@@ -644,12 +657,51 @@ def build_report(
         ):
             (staging / relative).write_text(html, encoding="utf-8")
             pages += 1
-        _move_into_place(staging, out_dir)
+        with locked(lock, what="report folder"):
+            _check_target(out_dir)  # again: another run may have changed it meanwhile
+            _remove_stale(out_dir, keep=staging)
+            _move_into_place(staging, out_dir)
     except OSError as exc:
         raise _unwritable(out_dir, exc) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return ReportResult(out_dir=out_dir, index=out_dir / "index.html", trust_pages=pages - 1)
+
+
+STALE_AFTER_SECONDS = 3600.0  # a staging folder without a process id, left this long, is stale
+
+
+def _remove_stale(out_dir: Path, *, keep: Path) -> None:
+    """Remove what killed runs left: staging folders beside DIR, old pages inside it.
+
+    A staging folder is named ``.DIR.PID.XXXX.tmp``; it is stale when that process is no
+    longer running (or, for a name without a process id, after an hour). The caller holds
+    the report lock, so no other run is between its renames.
+    """
+    for folder in out_dir.resolve().parent.glob(f".{glob.escape(out_dir.name)}.*.tmp"):
+        if folder != keep and folder.is_dir() and _abandoned(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+    if out_dir.is_dir():
+        for folder in out_dir.glob(f".{TRUSTS_DIR}.old.*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _abandoned(folder: Path) -> bool:
+    import time
+
+    pid_text = folder.name.split(".")[-3] if folder.name.count(".") >= 4 else ""
+    if pid_text.isdigit():
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            return True
+        except (PermissionError, OverflowError):
+            return False
+        return False
+    try:
+        return time.time() - folder.stat().st_mtime > STALE_AFTER_SECONDS
+    except OSError:
+        return False
 
 
 def _umask() -> int:
