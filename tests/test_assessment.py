@@ -468,14 +468,6 @@ def test_without_a_start_date_expected_is_zero_before_the_first_milestone() -> N
             id="placed_by_28_weeks preferred over offered",
         ),
         pytest.param(
-            (
-                fig(30, "2026-10-31", measure="other"),
-                fig(20, "2026-10-31", "all", "receiving_ongoing"),
-            ),
-            20,
-            id="receiving_ongoing preferred over other",
-        ),
-        pytest.param(
             (fig(12, "2026-10-31"), fig(11, "2026-10-31", provisional=True)),
             12,
             id="final preferred over provisional",
@@ -501,6 +493,24 @@ def test_latest_figure_choice(figures: tuple[Figure, ...], chosen: float) -> Non
     # No target: F is the latest figure of any measure (with one, only its measure counts).
     result = run(trust(figures), registry()).cohort("all")
     assert result.latest is not None and result.latest.value == chosen
+
+
+def test_without_a_benchmark_any_measure_is_shown_by_preference() -> None:
+    figures = (
+        fig(30, "2026-10-31", measure="other"),
+        fig(20, "2026-10-31", "all", "receiving_ongoing"),
+    )
+    result = run(trust(figures), registry()).cohort("all")
+    assert result.latest is not None and result.latest.value == 20  # receiving before other
+
+
+def test_a_placement_benchmark_ignores_figures_of_other_measures() -> None:
+    figures = (
+        fig(30, "2026-10-31", measure="other"),
+        fig(20, "2026-10-31", "all", "receiving_ongoing"),
+    )
+    result = run(trust(figures), registry(IN_FORCE_FUTURE)).cohort("all")
+    assert result.status == "no_data" and result.latest is None
 
 
 # ------------------------------------------------------------------------ findings

@@ -74,6 +74,16 @@ trusts:
          source: {url: "https://example.org/msds/2025-04", kind: msds}}
       - {cohort: all, measure: receiving_ongoing, as_of: 2025-04-30, quality: fail,
          source: {url: "https://example.org/msds/2025-04", kind: msds}}
+  - id: example-east
+    ods: XX3
+    name: Example East NHS Trust (synthetic)
+    region: East of England
+    figures:
+      - {cohort: all, measure: placed_by_28_weeks, as_of: 2025-04-30, quality: fail,
+         source: {url: "https://example.org/msds/2025-04", kind: msds}}
+      - {cohort: all, measure: receiving_ongoing, percent: 0.0, numerator: 0, denominator: 300,
+         as_of: 2025-04-30, quality: pass,
+         source: {url: "https://example.org/msds/2025-04", kind: msds}}
 """
 
 
@@ -139,6 +149,14 @@ def test_a_failed_receiving_check_is_reported_but_does_not_touch_placement() -> 
     assert finding is not None
     assert "receiving continuity of carer: no percentage was published" in finding.message
     assert "placed on" not in finding.message
+
+
+def test_a_placement_target_is_never_judged_on_receiving_continuity() -> None:
+    ta = assessed("example-east")
+    main = ta.cohort("all")
+    # placement failed quality; 0% receiving continuity is another measure: no figure to judge
+    assert main.status == "no_data" and main.latest is None
+    assert ta.finding("data_quality_failed") is not None
 
 
 def test_no_targeted_gap_is_claimed_from_small_numbers() -> None:

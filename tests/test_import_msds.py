@@ -296,7 +296,8 @@ def test_commit_adds_figures_keeping_the_rest_and_is_idempotent(
     ]
     assert north[1]["source"] == {
         "url": CITE,
-        "title": "NHS England, Maternity Services Monthly Statistics, October 2025 (final)",
+        "title": "NHS England, Maternity Services Monthly Statistics, October 2025 (final), "
+        "file msds-oct2025-exp-measures.csv",
         "kind": "msds",
         "retrieved": DAY,
     }

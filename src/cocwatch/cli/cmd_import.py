@@ -86,7 +86,7 @@ def import_msds(
     from cocwatch.core.imports import Provenance, plan_import
     from cocwatch.edit import change_registry
     from cocwatch.locations import is_url
-    from cocwatch.sources.msds import import_changes
+    from cocwatch.sources.msds import import_changes, source_name
 
     s = session(ctx)
     path = registry_file(s, registry, dry_run=not commit)
@@ -102,7 +102,12 @@ def import_msds(
     parsed = _load(
         s, source, provisional=provisional, timeout=timeout, max_bytes=max_size * 1024 * 1024
     )
-    provenance = Provenance(url=cite, retrieved=today())
+    file_name = source_name(source)
+    provenance = Provenance(
+        url=cite,
+        retrieved=today(),
+        file_name=file_name if source_url is not None and file_name else None,
+    )
 
     def plan(current: Registry) -> tuple[list[Change], ImportPlan]:
         found = plan_import(current, parsed.figures, parsed.national)

@@ -75,6 +75,7 @@ class Provenance:
     url: str
     retrieved: date
     publication: str = PUBLICATION
+    file_name: str | None = None  # named in the title when `url` is a page, not the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,10 +245,17 @@ def _same(old: Figure, new: OfficialFigure) -> bool:
     )
 
 
-def month_title(as_of: date, *, provisional: bool, publication: str = PUBLICATION) -> str:
+def month_title(
+    as_of: date,
+    *,
+    provisional: bool,
+    publication: str = PUBLICATION,
+    file_name: str | None = None,
+) -> str:
     """The citation title of a monthly file, e.g. '…, October 2025 (provisional)'."""
     kind = "provisional" if provisional else "final"
-    return f"{publication}, {_MONTHS[as_of.month - 1]} {as_of.year} ({kind})"
+    title = f"{publication}, {_MONTHS[as_of.month - 1]} {as_of.year} ({kind})"
+    return f"{title}, file {file_name}" if file_name else title
 
 
 def figure_entry(
@@ -267,7 +275,10 @@ def figure_entry(
     entry["source"] = {
         "url": provenance.url,
         "title": month_title(
-            figure.as_of, provisional=figure.provisional, publication=provenance.publication
+            figure.as_of,
+            provisional=figure.provisional,
+            publication=provenance.publication,
+            file_name=provenance.file_name,
         ),
         "kind": "msds",
         "retrieved": provenance.retrieved,

@@ -376,7 +376,7 @@ def trust_detail(
         if row["quality"] == "fail":
             flags.append("data quality failed")
         if row["small_numbers"]:
-            flags.append("small numbers (a count of 5 stands for 1 to 7)")
+            flags.append("small numbers")
         row["flags"] = ", ".join(flags)
     if fmt == "csv":
         return str(
@@ -503,6 +503,18 @@ def _detail_renderable(
     parts: list[RenderableType] = [Text(trust.name, style="bold"), info, Text("")]
     if rows:
         parts.append(to_table(rows, fig_columns, title="Figures over time"))
+        notes = []
+        if any(row["percent"] is None for row in rows):
+            notes.append(
+                "none published: the Trust's data failed NHS England's data-quality checks "
+                "that month, so no percentage was published."
+            )
+        if any(row["small_numbers"] for row in rows):
+            notes.append(
+                "small numbers: NHS England publishes any count from 1 to 7 as 5, so that "
+                "percentage is not precise."
+            )
+        parts += [Text(note, style="dim") for note in notes]
     else:
         parts.append(Text("No figures recorded yet. Add one with `cocwatch record figure`."))
     if refs:
