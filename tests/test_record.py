@@ -200,7 +200,9 @@ def test_inspection_follows_an_indentless_list(run: Callable[..., Result], trick
 
 def test_shipped_registry_keeps_every_byte(run: Callable[..., Result], shipped_copy: Path) -> None:
     before = shipped_copy.read_text("utf-8")
-    trust = load_registry(str(shipped_copy), today=DAY).registry.trusts[0]
+    trusts = load_registry(str(shipped_copy), today=DAY).registry.trusts
+    at = next(i for i, t in enumerate(trusts) if not t.figures)  # one without MSDS figures
+    trust = trusts[at]
     assert run(*figure(shipped_copy, trust.id)).exit_code == 0
     assert run("-r", str(shipped_copy), "record", "review", trust.id,
                "--date", "2026-09-15").exit_code == 0  # fmt: skip
@@ -211,12 +213,12 @@ def test_shipped_registry_keeps_every_byte(run: Callable[..., Result], shipped_c
     assert "    figures:\n" in added
     assert "    plan:\n" in added and "      status: unknown\n" in added
     assert "    inspections:\n" in added
-    reloaded = load_registry(str(shipped_copy), today=DAY).registry.trusts[0]
+    reloaded = load_registry(str(shipped_copy), today=DAY).registry.trusts[at]
     assert reloaded.figures[0].percent == 20.5
     assert reloaded.plan is not None and reloaded.plan.status == "unknown"
     assert reloaded.inspections[0].rating == "good"
     # the Trust that follows is untouched and still separated by its blank line
-    following = load_registry(str(shipped_copy), today=DAY).registry.trusts[1]
+    following = load_registry(str(shipped_copy), today=DAY).registry.trusts[at + 1]
     assert f"\n\n  - id: {following.id}\n" in after
 
 

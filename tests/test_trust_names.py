@@ -85,7 +85,8 @@ def test_record_takes_a_name_with_spaces(run: Run, tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "+        percent: 12.0" in result.stdout
-    assert "SE1 7EH" in result.stdout  # the diff's context is Guy's and St Thomas' address
+    # the new figure goes at the end of Guy's and St Thomas' entry, just before the next Trust
+    assert "   - id: hampshire-hospitals\n" in result.stdout
 
 
 def test_letter_with_a_status_filter_and_no_trust_means_every_matching_trust(

@@ -601,6 +601,11 @@ def _data_findings(
     return found
 
 
+def quality_failures(figures: Sequence[Figure], as_of: date) -> list[Figure]:
+    """The all-women figures behind `data_quality_failed` on `as_of` (may be none)."""
+    return _quality_failures(_by_cohort(figures, as_of)["all"])
+
+
 def _quality_failures(figures: Sequence[Figure]) -> list[Figure]:
     """The latest figure of each measure, on the cohort's latest date, that failed quality."""
     if not figures:

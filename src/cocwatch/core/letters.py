@@ -32,6 +32,7 @@ from cocwatch.core.assessment import (
     Status,
     Step,
     TrustAssessment,
+    quality_failures,
 )
 from cocwatch.core.correspondence import Reply, TrackedLetter
 from cocwatch.core.models import (
@@ -978,6 +979,13 @@ class AssessmentView:
         tuple[TargetedGap, ...],
         Doc("Targeted cohorts below the all-women figure of the same date and measure."),
     ]
+    quality_failures: Annotated[
+        tuple[FigureView, ...],
+        Doc(
+            "The all-women figures behind data_quality_failed: the latest of each measure "
+            "that failed NHS England's data-quality checks (often without a percentage)."
+        ),
+    ] = ()
 
 
 def assessment_view(
@@ -1013,6 +1021,10 @@ def assessment_view(
         if has_figures
         else (),
         targeted_gaps=_targeted_gaps(ordered),
+        quality_failures=tuple(
+            known.get(id(f)) or figure_view(f)
+            for f in quality_failures(assessed.trust.figures, as_of)
+        ),
     )
 
 
