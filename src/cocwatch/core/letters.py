@@ -823,11 +823,16 @@ class CohortView:
     expected: Annotated[float | None, Doc("The level expected at the latest figure's date.")]
     expected_text: Annotated[str | None, Doc("It in words: '40.5%'.")]
     gap: Annotated[float | None, Doc("latest − expected, in points (negative: below).")]
-    gap_text: Annotated[str | None, Doc("'3.2 percentage points below', '... above'.")]
+    gap_text: Annotated[
+        str | None,
+        Doc("'3.2 percentage points below', '... above'; None on small numbers (not precise)."),
+    ]
     shortfall: Annotated[
         float | None, Doc("How far the latest figure is below the deciding milestone.")
     ]
-    shortfall_text: Annotated[str | None, Doc("That in words, e.g. '33.8 percentage points'.")]
+    shortfall_text: Annotated[
+        str | None, Doc("That in words, e.g. '33.8 percentage points'; None on small numbers.")
+    ]
     trend: Annotated[TrendView | None, Doc("The recent trend, if there are enough figures.")]
 
 
@@ -890,7 +895,7 @@ def cohort_view(
     if cohort.latest is not None:
         latest = (known or {}).get(id(cohort.latest)) or figure_view(cohort.latest)
     gap_text = None
-    if cohort.gap is not None:
+    if cohort.gap is not None and not (latest is not None and latest.small_numbers):
         gap_text = (
             "exactly as expected"
             if round_half_up(cohort.gap) == 0
@@ -1293,7 +1298,13 @@ def national_view(
         for c in a.cohorts:
             by_status[c.cohort][str(c.status)] += 1
             behind = c.status in (Status.MISSED, Status.BEHIND)
-            if behind and c.gap is not None and c.gap < 0 and c.latest is not None:
+            if (
+                behind
+                and c.gap is not None
+                and c.gap < 0
+                and c.latest is not None
+                and not c.latest.small_numbers  # counts of 1 to 7 give no precise gap
+            ):
                 gaps.append((c.gap, trust.name, COHORTS.index(c.cohort), a, c))
         figures = [f for f in trust.figures if f.as_of <= as_of]
         with_figures += bool(figures)
