@@ -47,6 +47,24 @@ def load_config(located: Located | None) -> Config:
     return _resolve_paths(config, path.parent)
 
 
+def sender_warnings(config: Config, source: str) -> list[str]:
+    """Warnings about sender details that would print wrongly in letters.
+
+    A `\\n` typed into a value that is not in double quotes stays the two characters
+    backslash and n, and would appear as such in every letter.
+    """
+    warnings = []
+    for key, value in config.sender.model_dump().items():
+        if isinstance(value, str) and "\\n" in value:
+            warnings.append(
+                f"sender.{key} in the config file {source} contains \\n, which YAML keeps as "
+                "the two characters \\ and n (letters would print them). Write the "
+                f"{key} as a block instead, one line per line:\n  {key}: |\n"
+                + "".join(f"    {line.strip()}\n" for line in value.split("\\n"))
+            )
+    return warnings
+
+
 def _resolve_paths(config: Config, base: Path) -> Config:
     updates: dict[str, str] = {}
     for key in ("registry", "templates_dir", "correspondence"):
@@ -89,8 +107,13 @@ SAMPLE_CONFIG = """\
 sender:
   name:            # e.g. Jo Bloggs
   organisation:    # e.g. Anytown MNVP
-  address:         # e.g. "1 High Street\\nAnytown AN1 1AA"
   email:           # e.g. jo@example.org
+  phone:           # e.g. 01632 960123
+  # Your postal address, one line of the address per line, after "address: |" like this
+  # (remove the # at the start of each line; keep the two spaces before each address line):
+  # address: |
+  #   1 High Street
+  #   Anytown AN1 1AA
 
 # Limits used by `cocwatch check` (these are the defaults).
 thresholds:

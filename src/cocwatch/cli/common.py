@@ -80,9 +80,13 @@ class Session:
 
     @cached_property
     def config(self) -> Config:
-        from cocwatch.config import load_config
+        from cocwatch.config import load_config, sender_warnings
 
-        return load_config(self.config_location)
+        config = load_config(self.config_location)
+        if self.config_location is not None:
+            for warning in sender_warnings(config, self.config_location.value):
+                self.warn(warning.rstrip("\n"))
+        return config
 
     @cached_property
     def registry_location(self) -> Located:
