@@ -124,7 +124,7 @@ def test_milestones_and_targets() -> None:
     # Two targets at one level share one label.
     labels = [t.text for t in root.findall("g[@class='targets']/text")]
     assert sorted(labels) == ["51%", "75%"]  # type: ignore[type-var]
-    assert any(t.text == "as of" for t in root.iter("text"))
+    assert any(t.text == "as of 23 Nov 2026" for t in root.iter("text"))
 
 
 def test_text_is_escaped_by_the_serialiser() -> None:

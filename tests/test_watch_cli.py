@@ -142,7 +142,7 @@ def test_trusts_added_closed_and_removed(watch: Watch) -> None:
         "cocwatch watch: 2 changes in 2 Trusts since 2026-11-23 (as of 2026-11-23)\n"
         "\n"
         "East Synthetic NHS Trust [east]\n"
-        "  - now watched (new in the registry): severity warn, all no_data, 0 figures, "
+        "  - now watched (new in the registry): severity warn, all no data, 0 figures, "
         "findings: plan_unknown\n"
         "\n"
         "North Synthetic NHS Trust [north]\n"

@@ -79,7 +79,7 @@ NAT = ("", "all", "placed_by_28_weeks", "2026-09-30")
         pytest.param(
             {"cohorts": {("north", "all"): ("on_track", "ok")}},
             {"cohorts": {("north", "all"): ("behind", "warn")}},
-            ["status_changed: all cohort: on_track -> behind (severity ok -> warn)"],
+            ["status_changed: all cohort: on track -> behind (severity ok -> warn)"],
             id="status-and-severity",
         ),
         pytest.param(

@@ -846,7 +846,11 @@ def to_eml(
     msg["Subject"] = subject
     msg["X-Unsent"] = "1"
     msg.set_content(text, subtype="plain", charset="utf-8")
-    return msg.as_bytes()
+    # Folded at 78 characters, a subject that fits a line of its own but not after "Subject: "
+    # moves to the next line whole, and mail programs then show it with a leading space.
+    # Headers may run to 998 characters (RFC 5322), so they are left unfolded; the body was
+    # encoded by set_content above and is written as it is.
+    return msg.as_bytes(policy=msg.policy.clone(max_line_length=998))
 
 
 def _address(name: str | None, email: str) -> Address:

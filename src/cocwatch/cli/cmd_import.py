@@ -116,9 +116,9 @@ def import_msds(
     result, found = change_registry(path, plan, today=today(), dry_run=not commit)
     _warn_malformed(s, parsed)
     if s.state.quiet and fmt is OutputFormat.table:
-        emit(_one_line(found, parsed, result))
+        emit(_one_line(found, parsed, result, commit=commit))
     else:
-        emit(_render(fmt, found, parsed, result))
+        emit(_render(fmt, found, parsed, result, commit=commit))
     _closing(s, found, parsed, result, commit=commit)
 
 
@@ -177,7 +177,9 @@ def _warn_malformed(s: Session, parsed: MsdsFile) -> None:
     s.warn(f"{count} malformed {noun} in {parsed.source} skipped:\n" + "\n".join(lines))
 
 
-def _render(fmt: OutputFormat, found: ImportPlan, parsed: MsdsFile, result: EditResult) -> Any:
+def _render(
+    fmt: OutputFormat, found: ImportPlan, parsed: MsdsFile, result: EditResult, *, commit: bool
+) -> Any:
     from cocwatch.core.imports import plan_data, summary_rows
     from cocwatch.render.tabular import Column, render_listing, to_json
 
@@ -216,7 +218,7 @@ def _render(fmt: OutputFormat, found: ImportPlan, parsed: MsdsFile, result: Edit
                 "kept": len(national.kept),
             },
         )
-    verb = "Imported" if result.written else "Would import"
+    verb = _verb(result, commit=commit)
     title = f"{verb} from {Path(parsed.source).name or parsed.source}"
     return render_listing(fmt.value, rows, columns, title=title)
 
@@ -245,9 +247,16 @@ def _period_words(parsed: MsdsFile) -> str:
     return f"{months} ({kind})"
 
 
-def _one_line(found: ImportPlan, parsed: MsdsFile, result: EditResult) -> str:
+def _verb(result: EditResult, *, commit: bool) -> str:
+    """What happened: a second --commit of the same file imports nothing, and says so."""
+    if result.written:
+        return "Imported"
+    return "Nothing new to import" if commit else "Would import"
+
+
+def _one_line(found: ImportPlan, parsed: MsdsFile, result: EditResult, *, commit: bool) -> str:
     """The whole import in one line (for --quiet)."""
-    verb = "imported" if result.written else "would import"
+    verb = "imported" if result.written or commit else "would import"
     return (
         f"{Path(parsed.source).name or parsed.source}: {_period_words(parsed)}, "
         f"{len(parsed.providers)} providers; {verb} {found.total('added')} new and "
@@ -297,9 +306,13 @@ def _closing(
     )
     s.info("\n".join(lines))
     if found.unmatched:
+        from cocwatch.core.letters import plural
+
         listed = ", ".join(f"{u.ods} ({u.name})" if u.name else u.ods for u in found.unmatched)
         s.warn(
-            f"{len(found.unmatched)} ODS codes match no Trust in the registry, so their figures "
+            f"{plural(len(found.unmatched), 'ODS code')} "
+            f"{'matches' if len(found.unmatched) == 1 else 'match'} no Trust in the registry, "
+            "so their figures "
             f"were not imported: {listed}. Add the Trusts to the registry first if they belong."
         )
     if not parsed.figures:

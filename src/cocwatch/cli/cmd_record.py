@@ -20,6 +20,7 @@ from cocwatch.cli.common import (
     emit,
     find_trust,
     parse_date,
+    parse_percent,
     session,
     today,
     writable_registry,
@@ -148,8 +149,12 @@ def _duplicate(trust: Trust, what: str, index: int | None, *, replace: bool) -> 
 def record_figure(
     ctx: typer.Context,
     trust: list[str] = TRUST_ARGUMENT,
-    percent: float | None = typer.Option(
-        None, "--percent", "-p", help="The percentage (0 to 100), as published."
+    percent_text: str | None = typer.Option(
+        None,
+        "--percent",
+        "-p",
+        metavar="PERCENT",
+        help="The percentage (0 to 100), as published: 17.2 or 17.2%.",
     ),
     numerator: int | None = typer.Option(
         None,
@@ -192,6 +197,7 @@ def record_figure(
 
     s = session(ctx)
     path = registry_file(s, registry, dry_run=dry_run)
+    percent = parse_percent(percent_text, "--percent")
     if percent is None and (numerator is None or denominator is None):
         raise UsageError(
             "Give the figure as --percent P, or as --numerator N --denominator D (or both)."

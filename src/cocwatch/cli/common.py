@@ -68,6 +68,18 @@ def parse_date(value: str | None, option: str) -> date | None:
         ) from None
 
 
+def parse_percent(value: str | None, option: str) -> float | None:
+    """Parse a percentage as people write it: 17.2, 17.2% or 17.2 %."""
+    if value is None:
+        return None
+    try:
+        return float(value.strip().removesuffix("%").strip())
+    except ValueError:
+        raise UsageError(
+            f"{option} {value!r} is not a percentage: write a number such as 17.2 (or 17.2%)."
+        ) from None
+
+
 class Session:
     """What a command needs from the global options, loaded lazily and once."""
 

@@ -213,7 +213,11 @@ def trust_listing(
         ]
     data = {"registry": source, "count": len(rows), "trusts": [_public(r) for r in rows]}
     return render_listing(
-        fmt, rows, columns, json_data=data, title=f"{len(rows)} trusts in {source}"
+        fmt,
+        rows,
+        columns,
+        json_data=data,
+        title=f"{len(rows)} {'Trust' if len(rows) == 1 else 'Trusts'} in {source}",
     )
 
 

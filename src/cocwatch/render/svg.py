@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from cocwatch.core.wording import short_date
+
 # Per-series style: stroke colour, dash pattern ("" for solid), marker shape.
 STYLES: dict[str, tuple[str, str, str]] = {
     "all": ("#0060a8", "", "circle"),
@@ -234,7 +236,7 @@ def time_chart(
             svg,
             "text",
             {"x": _num(x - 3), "y": _num(frame.top + 10), "text-anchor": "end", "font-size": "12"},
-        ).text = "as of"
+        ).text = f"as of {short_date(as_of)}"
 
     _references(svg, frame, references)
     for trajectory in trajectories:
