@@ -480,6 +480,15 @@ def test_an_overdue_foi_request_is_a_finding_everywhere(campaign: Path) -> None:
     )
     # An overdue Board letter is shown by `due`, but it is not an FOI duty.
     assert "foi_overdue" not in [f["code"] for f in trusts["example-south"]["findings"]]
+    assert trusts["example-south"]["open_letters"] == [
+        {
+            "kind": "board",
+            "sent_on": "2027-01-11",
+            "reply_by": "2027-02-08",
+            "status": "overdue",
+            "working_days_overdue": 1,
+        }
+    ]
 
     shown = cli(campaign, "show", "example-north", today="2027-02-09")
     assert "Letter (foi)" in shown.stdout
@@ -493,6 +502,8 @@ def test_an_overdue_foi_request_is_a_finding_everywhere(campaign: Path) -> None:
     assert report.returncode == 0, report.stderr
     page = (campaign / "site" / "trusts" / "example-north.html").read_text("utf-8")
     assert "FOI reply overdue" in page
+    assert "Letters awaiting a reply" in page
+    assert "foi sent 11 January 2027, reply due by 8 February 2027: <strong>overdue by 1" in page
 
 
 def test_watch_reports_a_reply_becoming_overdue_once(campaign: Path) -> None:

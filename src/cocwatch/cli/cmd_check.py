@@ -115,7 +115,7 @@ def check(
         as_of=day,
         thresholds=s.config.thresholds,
         target_id=target,
-        overdue=s.overdue_letters(day),
+        letters=s.open_letters(day),
     )
     output = render_check(
         fmt.value,

@@ -313,7 +313,7 @@ def _assess(
         list(pool.values()),
         as_of=day,
         thresholds=s.config.thresholds,
-        overdue=s.overdue_letters(day),
+        letters=s.open_letters(day),
     )
     open_ones = [a for a in result.trusts if a.trust.is_open(day)]
     ids = {t.id for t in chosen_trusts}

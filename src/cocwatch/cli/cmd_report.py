@@ -43,7 +43,7 @@ def report(
     registry = s.registry
     trusts = [t for t in registry.trusts if t.is_open(day)]
     assessment = assess(
-        registry, trusts, as_of=day, thresholds=s.config.thresholds, overdue=s.overdue_letters(day)
+        registry, trusts, as_of=day, thresholds=s.config.thresholds, letters=s.open_letters(day)
     )
     result = build_report(
         registry,

@@ -128,7 +128,7 @@ def watch(
         open_trusts,
         as_of=when,
         thresholds=s.config.thresholds,
-        overdue=s.overdue_letters(when),
+        letters=s.open_letters(when),
     )
     settings = FetchSettings(
         concurrency=concurrency, per_host=per_host, timeout=timeout, retries=retries

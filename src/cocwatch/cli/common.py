@@ -138,11 +138,11 @@ class Session:
         )
         return letter_states(loaded.log, as_of=as_of, rules=rules)
 
-    def overdue_letters(self, as_of: date) -> dict[str, tuple[TrackedLetter, ...]]:
-        """Each Trust's overdue letters, by Trust id (for the `foi_overdue` finding)."""
-        from cocwatch.core.correspondence import overdue_by_trust
+    def open_letters(self, as_of: date) -> dict[str, tuple[TrackedLetter, ...]]:
+        """Each Trust's letters awaiting a reply, by Trust id (for the assessment)."""
+        from cocwatch.core.correspondence import open_by_trust
 
-        return overdue_by_trust(self.tracked_letters(as_of))
+        return open_by_trust(self.tracked_letters(as_of))
 
     def warn(self, message: str) -> None:
         """Print a warning to stderr (even with --quiet: warnings matter)."""

@@ -260,6 +260,8 @@ class TrustAssessment:
     severity: Severity
     cohorts: tuple[CohortAssessment, ...]
     findings: tuple[Finding, ...]
+    # Letters to the Trust in the correspondence log still awaiting a reply, oldest due first.
+    open_letters: tuple[TrackedLetter, ...] = ()
 
     def cohort(self, cohort: str) -> CohortAssessment:
         """The assessment of one cohort ('all', 'ethnic_minority', 'most_deprived')."""
@@ -310,7 +312,7 @@ class _Context:
     as_of: date
     thresholds: Thresholds
     national: dict[Cohort, NationalChoice]
-    overdue: Mapping[str, Sequence[TrackedLetter]]
+    letters: Mapping[str, Sequence[TrackedLetter]]
 
 
 def _context(
@@ -319,7 +321,7 @@ def _context(
     as_of: date,
     thresholds: Thresholds,
     target_id: str | None,
-    overdue: Mapping[str, Sequence[TrackedLetter]] | None = None,
+    letters: Mapping[str, Sequence[TrackedLetter]] | None = None,
 ) -> _Context:
     chosen: Target | None = None
     if target_id is not None:
@@ -328,7 +330,7 @@ def _context(
             known = ", ".join(t.id for t in registry.national.targets) or "none"
             raise ValueError(f"no national target has the id {target_id!r} (known: {known})")
     national = national_benchmarks(registry.national.targets, as_of=as_of, chosen=chosen)
-    return _Context(as_of=as_of, thresholds=thresholds, national=national, overdue=overdue or {})
+    return _Context(as_of=as_of, thresholds=thresholds, national=national, letters=letters or {})
 
 
 def _preference(indexed: tuple[int, Figure]) -> tuple[date, int, bool, int]:
@@ -645,9 +647,9 @@ _FOI_LETTERS = {
 }
 
 
-def _correspondence_findings(overdue: Sequence[TrackedLetter]) -> list[Finding]:
+def _correspondence_findings(letters: Sequence[TrackedLetter]) -> list[Finding]:
     """`foi_overdue`: FOI letters in the correspondence log with no reply by their date."""
-    late = [s for s in overdue if s.letter.kind in _FOI_LETTERS]
+    late = [s for s in letters if s.status == "overdue" and s.letter.kind in _FOI_LETTERS]
     if not late:
         return []
     parts = [
@@ -703,10 +705,15 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
     )
     findings = _plan_findings(trust, ctx.as_of, ctx.thresholds)
     findings += _data_findings(trust, by_cohort, ctx.as_of, ctx.thresholds)
-    findings += _correspondence_findings(ctx.overdue.get(trust.id, ()))
+    letters = ctx.letters.get(trust.id, ())
+    findings += _correspondence_findings(letters)
     severity = worst([*(c.severity for c in cohorts), *(f.severity for f in findings)])
     return TrustAssessment(
-        trust=trust, severity=severity, cohorts=cohorts, findings=tuple(findings)
+        trust=trust,
+        severity=severity,
+        cohorts=cohorts,
+        findings=tuple(findings),
+        open_letters=tuple(t for t in letters if t.open),
     )
 
 
@@ -717,16 +724,16 @@ def assess_trust(
     as_of: date,
     thresholds: Thresholds,
     target_id: str | None = None,
-    overdue: Mapping[str, Sequence[TrackedLetter]] | None = None,
+    letters: Mapping[str, Sequence[TrackedLetter]] | None = None,
 ) -> TrustAssessment:
     """Assess one Trust on `as_of` (SPEC §4).
 
     `target_id` names a national target to judge its cohort against (origin ``chosen``);
     an unknown id raises ValueError (the CLI checks it first and reports a usage error).
-    `overdue` holds each Trust's overdue letters from the correspondence log, by Trust id.
+    `letters` holds each Trust's open letters from the correspondence log, by Trust id.
     """
     ctx = _context(
-        registry, as_of=as_of, thresholds=thresholds, target_id=target_id, overdue=overdue
+        registry, as_of=as_of, thresholds=thresholds, target_id=target_id, letters=letters
     )
     return _assess(trust, ctx)
 
@@ -738,14 +745,14 @@ def assess(
     as_of: date,
     thresholds: Thresholds,
     target_id: str | None = None,
-    overdue: Mapping[str, Sequence[TrackedLetter]] | None = None,
+    letters: Mapping[str, Sequence[TrackedLetter]] | None = None,
 ) -> Assessment:
     """Assess the given Trusts, ordered by region then name (then id).
 
-    `overdue` holds each Trust's overdue letters from the correspondence log, by Trust id.
+    `letters` holds each Trust's open letters from the correspondence log, by Trust id.
     """
     ctx = _context(
-        registry, as_of=as_of, thresholds=thresholds, target_id=target_id, overdue=overdue
+        registry, as_of=as_of, thresholds=thresholds, target_id=target_id, letters=letters
     )
     ordered = sorted(trusts, key=lambda t: (t.region, t.name, t.id))
     return Assessment(

@@ -186,11 +186,11 @@ def latest_of_kind(
     return max(found, key=lambda pair: (pair[1].sent_on, pair[0])) if found else None
 
 
-def overdue_by_trust(states: Sequence[TrackedLetter]) -> dict[str, tuple[TrackedLetter, ...]]:
-    """The overdue letters of each Trust (for the assessment's `foi_overdue` finding)."""
+def open_by_trust(states: Sequence[TrackedLetter]) -> dict[str, tuple[TrackedLetter, ...]]:
+    """Each Trust's letters awaiting a reply (for the assessment and its `foi_overdue`)."""
     found: dict[str, list[TrackedLetter]] = {}
     for state in states:
-        if state.status == "overdue" and state.letter.trust:
+        if state.open and state.letter.trust:
             found.setdefault(state.letter.trust, []).append(state)
     return {trust: tuple(items) for trust, items in found.items()}
 
@@ -211,7 +211,7 @@ __all__ = [
     "latest_of_kind",
     "letter_state",
     "letter_states",
+    "open_by_trust",
     "open_letters",
-    "overdue_by_trust",
     "reply_by_for",
 ]

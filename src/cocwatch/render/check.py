@@ -158,6 +158,16 @@ def trust_to_json(ta: TrustAssessment) -> dict[str, Any]:
         "successor": trust.successor,
         "cohorts": [cohort_to_json(c) for c in ta.cohorts],
         "findings": [finding_to_json(f) for f in ta.findings],
+        "open_letters": [
+            {
+                "kind": t.letter.kind,
+                "sent_on": _iso(t.letter.sent_on),
+                "reply_by": _iso(t.reply_by),
+                "status": t.status,
+                "working_days_overdue": t.working_days_overdue,
+            }
+            for t in ta.open_letters
+        ],
     }
 
 
