@@ -120,5 +120,19 @@ def _keep(record: Path, text: str) -> None:
 
 
 def _print(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    """Print the answer; a closed or full stdout is exit 4 with a word on stderr, as elsewhere."""
+    try:
+        if sys.stdout is None:
+            raise OSError("standard output is closed")
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        if sys.stderr is not None:
+            sys.stderr.write(f"Error: Cannot write the output: {exc.strerror or exc}.\n")
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.close(null)
+        except OSError:
+            pass
+        raise SystemExit(4) from None

@@ -17,6 +17,7 @@ from cocwatch.cli.common import (
     select_trusts,
     session,
     today,
+    writing_stdout,
 )
 from cocwatch.errors import ExitCode, UsageError
 
@@ -140,6 +141,11 @@ def _select(
 
 def _print(output: object) -> None:
     """Print text as is; draw a rich renderable with colour only on a terminal."""
+    with writing_stdout():
+        _draw(output)
+
+
+def _draw(output: object) -> None:
     if isinstance(output, str):
         typer.echo(output, nl=not output.endswith("\n"))
         return

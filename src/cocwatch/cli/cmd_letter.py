@@ -27,6 +27,7 @@ from cocwatch.cli.common import (
     select_trusts,
     session,
     today,
+    writing_stdout,
 )
 from cocwatch.errors import InputError, UsageError
 
@@ -567,8 +568,8 @@ def _write(
                 "(or redirect the output to a file)."
             )
         data = letter_bytes(rendered[0], output.fmt)
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        with writing_stdout():
+            sys.stdout.buffer.write(data)
         return
     if output.is_dir:
         targets = [output.path / _file_name(r, output.fmt) for r in rendered]

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import parse_date, session, today
+from cocwatch.cli.common import parse_date, session, today, writing_stdout
 
 
 @app.command()
@@ -54,4 +54,5 @@ def report(
     )
     s.info(f"Wrote {result.trust_pages} Trust pages and the index to {result.out_dir}.")
     if not s.state.quiet:
-        typer.echo(str(result.index))
+        with writing_stdout():
+            typer.echo(str(result.index))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import parse_date, session, today
+from cocwatch.cli.common import parse_date, session, today, writing_stdout
 
 if TYPE_CHECKING:
     from cocwatch.core.assessment import Assessment
@@ -120,6 +120,8 @@ def watch(
     from cocwatch.sources.pages import FetchSettings
 
     s = session(ctx)
+    with writing_stdout():  # a closed stdout fails now, before news is recorded as told
+        pass
     when = parse_date(as_of, "--as-of") or today()
     registry = s.registry
     open_trusts = [t for t in registry.trusts if t.is_open(when)]
@@ -143,8 +145,8 @@ def watch(
     )
     output = _render(run, fmt)
     if output:
-        sys.stdout.write(output)
-        sys.stdout.flush()
+        with writing_stdout():
+            sys.stdout.write(output)
     elif sys.stderr.isatty() and not s.state.quiet:
         s.info(f"No news since {run.since}.")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from cocwatch.cli.app import State
-from cocwatch.errors import UsageError
+from cocwatch.errors import ExternalError, UsageError
 from cocwatch.locations import Located, resolve_config, resolve_registry
 
 if TYPE_CHECKING:
@@ -43,16 +45,23 @@ FORMAT_OPTION = typer.Option(
 )
 
 
+# Dates a command accepts: wide enough for any campaign, far enough from date.min and
+# date.max that reply-by dates, chart axes and holiday calendars cannot overflow.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+
+
 def today() -> date:
     """Today's date; COCWATCH_TODAY (YYYY-MM-DD) pins it, for tests and reproducible runs."""
     pinned = os.environ.get("COCWATCH_TODAY")
     if pinned:
         try:
-            return date.fromisoformat(pinned)
+            day = date.fromisoformat(pinned)
         except ValueError:
             raise UsageError(
                 f"COCWATCH_TODAY is set to {pinned!r}, which is not a date; use YYYY-MM-DD."
             ) from None
+        return _in_range(day, "COCWATCH_TODAY")
     return date.today()
 
 
@@ -61,11 +70,21 @@ def parse_date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise UsageError(
             f"{option} {value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31."
         ) from None
+    return _in_range(day, option)
+
+
+def _in_range(day: date, option: str) -> date:
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise UsageError(
+            f"{option} {day.isoformat()} is outside the dates cocwatch works with "
+            f"({EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}); check the year."
+        )
+    return day
 
 
 def parse_percent(value: str | None, option: str) -> float | None:
@@ -306,8 +325,45 @@ def _region_matches(trust: Trust, region: str) -> bool:
 
 def emit(output: object) -> None:
     """Print text as is, or a rich renderable through a stdout console."""
-    if isinstance(output, str):
-        sys.stdout.write(output if output.endswith("\n") or not output else output + "\n")
+    with writing_stdout():
+        if isinstance(output, str):
+            sys.stdout.write(output if output.endswith("\n") or not output else output + "\n")
+            return
+        stdout_console().print(output)
+
+
+@contextmanager
+def writing_stdout() -> Iterator[None]:
+    """Write to standard output in this block; a closed or failing one is exit 4, not lost.
+
+    Output that was asked for and cannot be delivered is a failure: a full disk behind
+    ``> file`` or a closed stdout (``>&-``) exits 4 with a message on stderr instead of
+    exiting 0 with nothing written (or 70). A reader that went away (``| head``) is not
+    told about it: that exit is 4 too, but silent.
+    """
+    if sys.stdout is None:
+        raise ExternalError(
+            "Standard output is closed, so the output has nowhere to go. Run the command "
+            "without closing it (>&-), or send it to a file (> FILE) or to /dev/null."
+        )
+    try:
+        yield
         sys.stdout.flush()
-        return
-    stdout_console().print(output)
+    except OSError as exc:
+        _discard_stdout()
+        if isinstance(exc, BrokenPipeError):
+            raise typer.Exit(int(ExternalError.exit_code)) from None
+        raise ExternalError(
+            f"Cannot write the output: {exc.strerror or exc}. If it goes to a file, check "
+            "that the disk is not full and the file is writable, or send it elsewhere."
+        ) from None
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the unwritten rest does not fail again at exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass  # not a real file (tests capture stdout): nothing is flushed at exit
