@@ -236,3 +236,46 @@ def test_watch_records_a_figure_without_a_percentage(
     again = run("-r", str(registry_file), "watch", "--state", str(state))
     assert again.exit_code == 0, again.stderr
     assert again.stdout == ""
+
+
+def test_watch_reports_a_new_failed_month_once_in_plain_words(
+    run: Callable[..., Result], registry_file: Path, tmp_path: Path
+) -> None:
+    state = tmp_path / "state.sqlite3"
+    failed_month = (
+        "      - {cohort: all, measure: placed_by_28_weeks, as_of: 2025-04-30, quality: fail,\n"
+        '         source: {url: "https://example.org/msds/2025-04", kind: msds}}\n'
+        "      - {cohort: all, measure: receiving_ongoing"
+    )
+    text = registry_file.read_text("utf-8")
+    assert failed_month in text
+    before = tmp_path / "before.yaml"
+    before.write_text(
+        text.replace(failed_month, "      - {cohort: all, measure: receiving_ongoing"), "utf-8"
+    )
+    assert run("-r", str(before), "watch", "--state", str(state)).exit_code == 0
+    news = run("-r", str(registry_file), "watch", "--state", str(state))
+    assert news.exit_code == 0, news.stderr
+    line = next(x for x in news.stdout.splitlines() if "new figure" in x)
+    assert "no percentage published" in line and "failed data quality" in line
+
+
+def test_a_board_letter_quotes_no_gap_from_small_numbers(
+    run: Callable[..., Result], registry_file: Path
+) -> None:
+    result = run("-r", str(registry_file), "letter", "board", "example-north")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "2.6% of women from Black, Asian and other ethnic-minority groups" in text
+    assert "5 of 190" in text and "not a precise rate" in text
+    em = text.split("2.6% of women from Black")[1].split("**")[0]
+    assert "percentage point" not in em  # neither a gap nor a shortfall from 5 of 190
+
+
+def test_check_says_when_figures_exist_but_not_of_the_benchmarks_measure(
+    run: Callable[..., Result], registry_file: Path
+) -> None:
+    result = run("-r", str(registry_file), "check", "example-east")
+    text = " ".join(result.stdout.split())
+    assert "no figure of the measure its benchmark uses" in text
+    assert "(placed on a continuity of carer pathway by 28 weeks)" in text

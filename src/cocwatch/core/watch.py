@@ -440,7 +440,7 @@ def _figure_label(key: FigureKey) -> str:
 
 def _percent(value: float | None) -> str:
     if value is None:
-        return "no percentage (data quality failed)"
+        return "no percentage published"  # the flags that follow say why
     return wording.percent(value, fixed=True)
 
 

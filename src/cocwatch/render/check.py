@@ -535,6 +535,16 @@ def _cohort_rows(
                 + refs.cite(f.source.label()),
             )
         )
+    elif ca.benchmark is not None and any(
+        f.cohort == ca.cohort and f.measured and f.as_of <= as_of for f in ta.trust.figures
+    ):
+        rows.append(
+            (
+                "Latest",
+                f"no figure of the measure its benchmark uses "
+                f"({MEASURE_LABELS[ca.benchmark.measure]}); `cocwatch show` lists the others",
+            )
+        )
     else:
         rows.append(("Latest", "no figure recorded"))
     failed = _failed_after(ta, ca, as_of)
