@@ -127,7 +127,9 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
         """Build plain data from the node tree exactly as `construct_document` would.
 
         Raises `_Unusual` for any node it does not handle the standard way; the caller then
-        builds the whole document with PyYAML's constructor instead.
+        builds the whole document with PyYAML's constructor instead. It does the work of
+        `construct_mapping` for mappings with scalar keys (text keys, duplicates): a change
+        there must be made here too (tests/test_registry_yaml_construct.py compares both).
         """
         constructors = self.yaml_constructors
         scalars: dict[tuple[str, str], Any] = {}  # immutable results of repeated scalars
