@@ -68,6 +68,16 @@ def test_the_same_as_pyyaml(text: str) -> None:
         assert _by_loader(text)[0] == yaml.load(text, Loader=yaml.SafeLoader)
 
 
+def test_a_failing_constructor_fails_as_in_pyyaml_s_own_pass() -> None:
+    # Two bad values: whichever PyYAML meets first is the one reported, as before.
+    text = "a: {b: !!int nope}\nc: !!int worse\n"
+    with pytest.raises(ValueError) as expected:
+        _by_pyyaml(text)
+    with pytest.raises(ValueError) as got:
+        registry_module._load_yaml(text, "test.yaml")
+    assert str(got.value) == str(expected.value)
+
+
 def test_aliases_keep_their_identity_and_recursion_works() -> None:
     data, _, _ = _by_loader("a: &shared [1]\nb: *shared\n")
     assert data["a"] is data["b"]

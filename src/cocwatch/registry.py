@@ -118,7 +118,7 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
             return None
         try:
             return self._construct_plain(node)
-        except (_Unusual, yaml.YAMLError, RecursionError):
+        except Exception:  # any failure: PyYAML's own pass raises it, in its order
             self.duplicates.clear()
             self.text_keys_only = True
             return self.construct_document(node)
