@@ -19,8 +19,8 @@ pages as stored copies show them (read in November 2026):
   "Final March 2023, Provisional April 2023" kept the slug ``march-2023-experimental-statistics``.
 
 Every CSV served here is synthetic (a few made-up rows for the Trusts of the test registry)
-except the real April 2025 provisional measures file from /work/shared/data/msds (see its
-README), which `REAL_APRIL` points to.
+except the REAL April 2025 provisional measures file (CoC rows; tests/data/README.md says
+where it comes from), which `real_april_text` reads.
 """
 
 from __future__ import annotations
@@ -42,11 +42,20 @@ _MONTHS = (
 )  # fmt: skip
 
 
-def real_april_path() -> Path:
-    """The real April 2025 provisional file (shared data, beside the repository)."""
+def real_april_text() -> str:
+    """The REAL April 2025 provisional measures file (CoC rows), as text.
+
+    Read from tests/data (compressed, so a clean checkout has it), else from the shared
+    reference data beside the repository.
+    """
+    import gzip
+
+    packed = _REPOSITORY / "tests" / "data" / (REAL_APRIL + ".gz")
+    if packed.is_file():
+        return gzip.decompress(packed.read_bytes()).decode("utf-8")
     for folder in (_REPOSITORY / "data" / "msds", Path("/work/shared/data/msds")):
         if (folder / REAL_APRIL).is_file():
-            return folder / REAL_APRIL
+            return (folder / REAL_APRIL).read_text("utf-8")
     raise FileNotFoundError(REAL_APRIL)
 
 

@@ -134,6 +134,22 @@ def test_the_readme_has_command_lines_to_run() -> None:
     assert first_init < first_write
 
 
+def _msds_mirror(series: Path) -> None:
+    """A SYNTHETIC series index with one release page linking the served October 2025 file."""
+    slug = "final-october-2025-provisional-november-2025-official-statistics"
+    (series / slug).mkdir(parents=True)
+    (series / "index.html").write_text(
+        f'<h1>Maternity Services Monthly Statistics (synthetic)</h1><a href="{slug}/">Final '
+        "October 2025, Provisional November 2025</a>",
+        encoding="utf-8",
+    )
+    (series / slug / "index.html").write_text(
+        "<h1>Maternity Services Monthly Statistics, Final October 2025 (synthetic)</h1>"
+        '<a href="../../../msds-oct2025-exp-measures.csv">Measures</a>',
+        encoding="utf-8",
+    )
+
+
 def _synthetic_measures_csv() -> str:
     """A SYNTHETIC month of MSDS figures for two real Trusts of the shipped registry."""
     from .msds_helpers import figure_rows, measures_csv
@@ -221,9 +237,12 @@ def test_every_readme_command_line_runs(
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
+    _msds_mirror(served / "msds" / "series")
     runner = CliRunner()
     failures = []
     with _serving(served) as address:
+        env["COCWATCH_MSDS_INDEX"] = f"{address}msds/series/"  # `import msds --latest` etc.
+        monkeypatch.setenv("COCWATCH_MSDS_INDEX", env["COCWATCH_MSDS_INDEX"])
         for line, language, command in readme_command_lines():
             command = command.replace("https://…/msds-", f"{address}msds-")
             if language == "crontab":

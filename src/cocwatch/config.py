@@ -103,6 +103,10 @@ SAMPLE_CONFIG = """\
 # reply-by date the Act sets: 20 working days).
 # reply_working_days: 20
 
+# The series page where NHS England lists each month's MSDS release, read by
+# `cocwatch import msds --latest/--month/--since` (this is the default).
+# msds_index: https://digital.nhs.uk/data-and-information/publications/statistical/maternity-services-monthly-statistics
+
 # Who signs the letters. Anything left out appears in letters as a [placeholder].
 sender:
   name:            # e.g. Jo Bloggs

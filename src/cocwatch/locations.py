@@ -21,8 +21,13 @@ ENV_REGISTRY = "COCWATCH_REGISTRY"
 ENV_CONFIG = "COCWATCH_CONFIG"
 ENV_STATE = "COCWATCH_STATE"
 ENV_CACHE = "COCWATCH_CACHE_DIR"
+ENV_MSDS_INDEX = "COCWATCH_MSDS_INDEX"
 ENV_CORRESPONDENCE = "COCWATCH_CORRESPONDENCE"
 CORRESPONDENCE_FILE = "correspondence.yaml"
+MSDS_INDEX = (
+    "https://digital.nhs.uk/data-and-information/publications/statistical/"
+    "maternity-services-monthly-statistics"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +150,31 @@ def resolve_correspondence(
         beside = Path(registry.value).expanduser().parent / CORRESPONDENCE_FILE
         return Located(str(beside), "beside the registry")
     return Located(str(Path(_dirs().user_data_dir) / CORRESPONDENCE_FILE), "default")
+
+
+def resolve_msds_index(option: str | None, from_config: str | None) -> Located:
+    """The series index page of NHS England's Maternity Services Monthly Statistics."""
+    from cocwatch.errors import UsageError
+
+    if option:
+        located = Located(option, "option")
+    elif env := os.environ.get(ENV_MSDS_INDEX):
+        located = Located(env, "environment")
+    elif from_config:
+        located = Located(from_config, "config file")
+    else:
+        located = Located(MSDS_INDEX, "default")
+    if not is_url(located.value):
+        where = {
+            "option": "--index",
+            "environment": ENV_MSDS_INDEX,
+            "config file": "msds_index: in the config file",
+        }[located.origin]
+        raise UsageError(
+            f"{where} is {located.value!r}, which is not a web address; give the address of the "
+            f"series page (https://…), e.g. {MSDS_INDEX}."
+        )
+    return located
 
 
 def is_url(location: str) -> bool:

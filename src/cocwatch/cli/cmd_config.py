@@ -47,7 +47,7 @@ def config_init(
 @config_app.command("show")
 def config_show(ctx: typer.Context, fmt: OutputFormat = FORMAT_OPTION) -> None:
     """Show the settings in effect and where each one comes from."""
-    from cocwatch.locations import resolve_state, resolve_templates_dir
+    from cocwatch.locations import resolve_msds_index, resolve_state, resolve_templates_dir
     from cocwatch.render.tabular import Column, render_listing
 
     s = session(ctx)
@@ -86,6 +86,8 @@ def config_show(ctx: typer.Context, fmt: OutputFormat = FORMAT_OPTION) -> None:
             else "default",
         }
     )
+    index = resolve_msds_index(None, config.msds_index)
+    rows.append({"setting": "msds_index", "value": index.value, "origin": index.origin})
     from_file = "config file" if config_origin else "default"
     for key, value in config.sender.model_dump().items():
         rows.append(

@@ -47,11 +47,11 @@ MALFORMED_SHOWN = 20
 @import_app.command("msds")
 def import_msds(
     ctx: typer.Context,
-    source: str = typer.Argument(
-        ...,
-        metavar="SOURCE",
+    source: str | None = typer.Argument(
+        None,
+        metavar="[SOURCE]",
         help="The measures file (named like msds-oct2025-exp-measures.csv; .xlsx works too): "
-        "a path or a URL.",
+        "a path or a URL. Leave it out with --latest, --month or --since.",
     ),
     commit: bool = typer.Option(
         False, "--commit", help="Write the changes to the registry (default: only show them)."
@@ -79,16 +79,55 @@ def import_msds(
         min=1,
         help=f"Refuse a file (local or downloaded) larger than this. Default: {MSDS_MAX_MB}.",
     ),
+    latest: bool = typer.Option(
+        False, "--latest", help="Find NHS England's newest release and import it, if new."
+    ),
+    month: str | None = typer.Option(
+        None, "--month", metavar="YYYY-MM", help="Find and import that month's release."
+    ),
+    since: str | None = typer.Option(
+        None, "--since", metavar="YYYY-MM", help="Find and import every month from then on."
+    ),
+    index: str | None = typer.Option(
+        None,
+        "--index",
+        metavar="URL",
+        help="The series page listing the releases (default: msds_index: in the config, "
+        "else NHS England's Maternity Services Monthly Statistics page).",
+    ),
     registry: str | None = REGISTRY_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    """Import Continuity of Carer figures from NHS England's MSDS measures file."""
+    """Import Continuity of Carer figures from NHS England's MSDS measures file.
+
+    Give a file or its address, or let cocwatch find the monthly releases itself:
+    --latest (for cron), --month YYYY-MM, or --since YYYY-MM (a backfill).
+    """
     from cocwatch.core.imports import Provenance, plan_import
     from cocwatch.edit import change_registry
     from cocwatch.locations import is_url
     from cocwatch.sources.msds import import_changes, source_name
 
     s = session(ctx)
+    if _releases(
+        s,
+        source,
+        latest,
+        month,
+        since,
+        index=index,
+        registry=registry,
+        commit=commit,
+        timeout=timeout,
+        max_bytes=max_size * 1024 * 1024,
+        fmt=fmt,
+    ):
+        return
+    if source is None:
+        raise UsageError(
+            "Give the measures file (a path or a URL), or --latest, --month YYYY-MM or "
+            "--since YYYY-MM to find NHS England's monthly releases."
+        )
     path = registry_file(s, registry, dry_run=not commit)
     if source_url is not None and not is_url(source_url):
         raise UsageError(f"--source-url {source_url!r} must be a web address (https://…).")
@@ -120,6 +159,48 @@ def import_msds(
     else:
         emit(_render(fmt, found, parsed, result, commit=commit))
     _closing(s, found, parsed, result, commit=commit)
+
+
+def _releases(
+    s: Session,
+    source: str | None,
+    latest: bool,
+    month: str | None,
+    since: str | None,
+    *,
+    index: str | None,
+    registry: str | None,
+    commit: bool,
+    timeout: float,
+    max_bytes: int,
+    fmt: OutputFormat,
+) -> bool:
+    """Run the monthly-release import when its options are given; False when they are not."""
+    from cocwatch.cli.import_releases import import_releases, wanted_months
+
+    wanted = wanted_months(latest, month, since)
+    if wanted is None:
+        if index is not None:
+            raise UsageError("--index is used with --latest, --month or --since.")
+        return False
+    if source is not None:
+        raise UsageError(
+            f"Give either the file {source} or {'--latest' if latest else '--month/--since'}, "
+            "not both."
+        )
+    code = import_releases(
+        s,
+        wanted,
+        registry=registry,
+        index=index,
+        commit=commit,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        fmt=fmt,
+    )
+    if code:
+        raise typer.Exit(code)
+    return True
 
 
 def _load(

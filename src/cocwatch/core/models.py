@@ -435,5 +435,6 @@ class Config(Model):
     templates_dir: str | None = None
     correspondence: str | None = None
     reply_working_days: Annotated[int, Field(gt=0, le=250)] = 20
+    msds_index: str | None = None  # the series page `import msds --latest` reads
     sender: Sender = Sender()
     thresholds: Thresholds = Thresholds()

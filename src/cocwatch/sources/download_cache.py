@@ -1,19 +1,18 @@
 """Downloads kept in the cache folder and refreshed with conditional GETs.
 
-Each address gets two files under ``<cache dir>/<folder>/``: the body, gzip-compressed (a
-month's measures CSV shrinks about tenfold, which matters for a backfill of many months), and
-a small JSON file with the ETag and Last-Modified the server sent. The next GET of the same
-address sends them back; a ``304 Not Modified`` answer reuses the stored body without a
-download. Both files are written atomically, so a run that is stopped half-way, or two runs at
-once, leave either the old copy or the new one.
+Each address gets two files under the cache folder: the body as the server sent it, and a
+small JSON file with the ETag and Last-Modified that came with it (and the body's size). The
+next GET of the same address sends them back; a ``304 Not Modified`` answer reuses the stored
+body without a download. Both files are written atomically, so a run that is stopped
+half-way, or two runs at once, leave the old copy or the new one; a body whose size does not
+match its record is fetched again. Downloads go through `sources.http.download` (size cap,
+whole-download deadline). Deleting the folder at any time is safe: it only costs downloads.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from cocwatch.errors import ExternalError
 from cocwatch.files import atomic_write
-from cocwatch.sources.http import MAX_BYTES, describe_http_error, read_capped
+from cocwatch.sources.http import MAX_BYTES, describe_http_error, download
 
 if TYPE_CHECKING:
     import httpx
@@ -31,11 +30,14 @@ Progress = Callable[[int, int | None], None]
 
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    """A body, and whether the server sent it now or confirmed the cached copy."""
+    """A stored body, and whether the server sent it now or confirmed the stored copy."""
 
     url: str
-    body: bytes
-    downloaded: bool  # False: the server answered 304 and the cached copy was used
+    path: Path
+    downloaded: bool  # False: the server answered 304 and the stored copy was used
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
 
 
 class DownloadCache:
@@ -46,19 +48,19 @@ class DownloadCache:
 
     def _paths(self, url: str) -> tuple[Path, Path]:
         key = hashlib.sha256(url.encode()).hexdigest()[:32]
-        return self.folder / f"{key}.gz", self.folder / f"{key}.json"
+        return self.folder / f"{key}.body", self.folder / f"{key}.json"
 
-    def cached(self, url: str) -> tuple[bytes, dict[str, str]] | None:
-        """The stored body and validators of `url`, or None (an unreadable copy is none)."""
+    def _validators(self, url: str) -> dict[str, str] | None:
+        """The stored ETag and Last-Modified of `url`, when a whole copy is stored."""
         body_path, meta_path = self._paths(url)
         try:
             meta = json.loads(meta_path.read_text("utf-8"))
-            body = gzip.decompress(body_path.read_bytes())
-        except (OSError, ValueError, EOFError, zlib.error):
+            size = body_path.stat().st_size
+        except (OSError, ValueError):
             return None
-        if not isinstance(meta, dict) or meta.get("url") != url:
+        if not isinstance(meta, dict) or meta.get("url") != url or meta.get("size") != size:
             return None
-        return body, {k: str(v) for k, v in meta.items()}
+        return {k: str(v) for k, v in meta.items()}
 
     def get(
         self,
@@ -68,59 +70,35 @@ class DownloadCache:
         max_bytes: int = MAX_BYTES,
         progress: Progress | None = None,
     ) -> Fetched:
-        """GET `url`, conditionally when a copy is stored; raise ExternalError on failure."""
+        """GET `url`, conditionally when a copy is stored; raise ExternalError on failure.
+
+        The shared `download` helper applies the size cap and the whole-download deadline.
+        """
         import httpx
 
-        held = self.cached(url)
+        body_path, meta_path = self._paths(url)
+        held = self._validators(url)
         headers: dict[str, str] = {}
         if held is not None:
-            if etag := held[1].get("etag"):
+            if etag := held.get("etag"):
                 headers["If-None-Match"] = etag
-            if modified := held[1].get("last_modified"):
+            if modified := held.get("last_modified"):
                 headers["If-Modified-Since"] = modified
         try:
-            with http.stream("GET", url, headers=headers) as response:
-                if response.status_code == 304 and held is not None:
-                    return Fetched(url, held[0], downloaded=False)
-                response.raise_for_status()
-                body = _read(response, url, max_bytes=max_bytes, progress=progress)
-                meta = {
-                    "url": url,
-                    "etag": response.headers.get("ETag", ""),
-                    "last_modified": response.headers.get("Last-Modified", ""),
-                }
+            got = download(url, http=http, headers=headers, max_bytes=max_bytes, progress=progress)
         except httpx.HTTPError as exc:
             raise ExternalError(describe_http_error(url, exc)) from None
-        if meta["etag"] or meta["last_modified"]:
-            self._store(url, body, meta)
-        return Fetched(url, body, downloaded=True)
-
-    def _store(self, url: str, body: bytes, meta: dict[str, str]) -> None:
-        body_path, meta_path = self._paths(url)
-        # Body first: a copy whose validators are missing is simply fetched again.
-        atomic_write(body_path, gzip.compress(body, compresslevel=6, mtime=0), what="download")
-        atomic_write(meta_path, json.dumps(meta).encode(), what="cache file")
-
-
-def _read(
-    response: httpx.Response, url: str, *, max_bytes: int, progress: Progress | None
-) -> bytes:
-    """Read a streamed body under the size cap, telling `progress` as bytes arrive."""
-    if progress is None:
-        return read_capped(response, url, max_bytes=max_bytes)
-    declared = response.headers.get("Content-Length", "")
-    total = int(declared) if declared.isdigit() else None
-    if total is not None and total > max_bytes:
-        return read_capped(response, url, max_bytes=max_bytes)  # refuses with its message
-    parts: list[bytes] = []
-    done = 0
-    for chunk in response.iter_bytes():
-        done += len(chunk)
-        if done > max_bytes:
-            raise ExternalError(
-                f"{url} is larger than the limit of {max_bytes // 1024 // 1024} MB, so it was "
-                "not downloaded."
-            )
-        parts.append(chunk)
-        progress(done, total)
-    return b"".join(parts)
+        if got.status_code == 304 and held is not None:
+            return Fetched(url, body_path, downloaded=False)
+        if not 200 <= got.status_code < 300:
+            raise ExternalError(f"{url} answered {got.status_code} {got.reason_phrase}")
+        meta = {
+            "url": url,
+            "etag": got.headers.get("ETag", ""),
+            "last_modified": got.headers.get("Last-Modified", ""),
+            "size": len(got.body),
+        }
+        # The body first: validators that describe a body not yet stored are never sent.
+        atomic_write(body_path, got.body, what="download cache")
+        atomic_write(meta_path, json.dumps(meta).encode(), what="download cache")
+        return Fetched(url, body_path, downloaded=True)

@@ -26,14 +26,12 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from cocwatch.errors import ExternalError, InputError, UsageError
+from cocwatch.locations import MSDS_INDEX
 
 if TYPE_CHECKING:
     import httpx
 
-DEFAULT_INDEX = (
-    "https://digital.nhs.uk/data-and-information/publications/statistical/"
-    "maternity-services-monthly-statistics"
-)
+DEFAULT_INDEX = MSDS_INDEX
 _MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
@@ -121,6 +119,7 @@ class PageProblem:
     url: str
     message: str  # one sentence, naming the address
     months: tuple[Month, ...]  # the months its link names, if any
+    unreachable: bool = True  # False: the page was read but links no measures file
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,16 +280,11 @@ class Wanted:
 def pages_to_read(links: Iterable[ReleaseLink], wanted: Wanted) -> list[ReleaseLink]:
     """The release pages worth reading for `wanted`, newest first.
 
-    For the newest release, the page naming the latest month (and any page whose words name
-    no month, which might be newer); otherwise every page that names a wanted month or
-    names none.
+    Every page that names a wanted month, or names none (it might hold one). For the newest
+    release that is every page: `discover` stops at the first that links files, so a
+    release announced without its files yet falls back to the one before.
     """
-    links = list(links)
     chosen = [link for link in links if wanted.may_hold(link)]
-    if wanted.mode == "latest":
-        dated = [link for link in chosen if link.newest is not None]
-        newest = max((link.newest for link in dated if link.newest), default=None)
-        chosen = [link for link in chosen if link.newest is None or link.newest == newest]
     return sorted(chosen, key=lambda link: link.newest or Month(9999, 12), reverse=True)
 
 
@@ -357,12 +351,13 @@ def discover(fetch: Fetch, index_url: str, wanted: Wanted) -> Discovery:
             continue
         read += 1
         found = measures_links(html, link.url)
-        if not found and link.months and any(wanted.covers(m) for m in link.months):
+        if not found and wanted.mode != "latest" and any(wanted.covers(m) for m in link.months):
             problems.append(
                 PageProblem(
                     link.url,
-                    f"{link.url} links no measures file (msds-<month><year>-exp-measures.csv)",
+                    "it links no measures file (msds-<month><year>-exp-measures.csv)",
                     link.months,
+                    unreachable=False,
                 )
             )
         for measures in found:

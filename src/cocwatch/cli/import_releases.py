@@ -1,0 +1,240 @@
+"""`import msds --latest | --month YYYY-MM | --since YYYY-MM`: NHS England's monthly releases.
+
+The command finds the measures files on the series index and its release pages and imports
+each month in turn (`cocwatch.msds_updates`). It prints a summary of the months found,
+imported, already present and failed, with the Trusts each touched; a run that finds
+nothing new prints nothing at all, so cron sends no mail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from cocwatch.cli.common import OutputFormat, Session, emit, stderr_is_terminal, today
+from cocwatch.errors import UsageError
+
+if TYPE_CHECKING:
+    from cocwatch.msds_updates import FileProgress, MonthlyRun, MonthResult
+    from cocwatch.sources.msds_releases import MeasuresFile, Wanted
+
+STATUS_WORDS = {
+    "imported": "imported",
+    "would_import": "would import",
+    "present": "already present",
+    "failed": "failed",
+}
+
+
+def wanted_months(latest: bool, month: str | None, since: str | None) -> Wanted | None:
+    """What the options ask for, or None when none of them is given."""
+    from cocwatch.sources.msds_releases import Month, Wanted
+
+    given = [
+        name
+        for name, value in (("--latest", latest), ("--month", month), ("--since", since))
+        if value
+    ]
+    if len(given) > 1:
+        raise UsageError(f"Use one of {', '.join(given)}, not several at once.")
+    if month:
+        return Wanted("month", Month.parse(month))
+    if since:
+        return Wanted("since", Month.parse(since))
+    return Wanted("latest") if latest else None
+
+
+def import_releases(
+    s: Session,
+    wanted: Wanted,
+    *,
+    registry: str | None,
+    index: str | None,
+    commit: bool,
+    timeout: float,
+    max_bytes: int,
+    fmt: OutputFormat,
+) -> int:
+    """Run the monthly import; print the summary when there is news; return the exit code."""
+    from cocwatch.cli.cmd_record import registry_file
+    from cocwatch.locations import cache_dir, resolve_msds_index
+    from cocwatch.msds_updates import update_from_releases
+    from cocwatch.sources.download_cache import DownloadCache
+    from cocwatch.sources.http import client
+
+    path = registry_file(s, registry, dry_run=not commit)
+    index_url = resolve_msds_index(index, s.config.msds_index).value
+    show_progress = stderr_is_terminal() and not s.state.quiet
+    with client(timeout=timeout) as http, _progress(enabled=show_progress) as progress:
+        run = update_from_releases(
+            path,
+            index_url=index_url,
+            wanted=wanted,
+            http=http,
+            cache=DownloadCache(cache_dir() / "msds"),
+            today=today(),
+            commit=commit,
+            max_bytes=max_bytes,
+            progress=progress,
+        )
+    if fmt is OutputFormat.json:
+        emit(_json(run))
+    elif run.news and not s.state.quiet:
+        emit(_table(fmt, run))
+        if fmt is OutputFormat.table:
+            emit(_pages(run))
+    _closing(s, run)
+    return int(run.exit_code)
+
+
+@contextmanager
+def _progress(*, enabled: bool) -> Iterator[FileProgress | None]:
+    """One rich progress bar per file downloaded, on stderr, only on a terminal."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TransferSpeedColumn
+
+    tasks: dict[str, TaskID] = {}
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+
+        def update(file: MeasuresFile, done: int, total: int | None) -> None:
+            if file.csv_url not in tasks:
+                tasks[file.csv_url] = bar.add_task(f"{file.month.label} ({file.kind})", total=total)
+            bar.update(tasks[file.csv_url], completed=done, total=total)
+
+        yield update
+
+
+def _row(result: MonthResult) -> dict[str, Any]:
+    return {
+        "month": str(result.month),
+        "file": result.file.kind,
+        "status": STATUS_WORDS[result.status],
+        "trusts": result.trusts if result.status != "failed" else None,
+        "added": result.added if result.status != "failed" else None,
+        "replaced": result.replaced if result.status != "failed" else None,
+        "release": _short_title(result.file),
+        "release_url": result.file.release_url,
+    }
+
+
+def _short_title(file: MeasuresFile) -> str:
+    """'Final March 2025, Provisional April 2025' from the release page's title."""
+    title = file.release_title
+    for prefix in (
+        "Maternity Services Monthly Statistics,",
+        "Maternity Services Monthly Statistics",
+    ):
+        title = title.removeprefix(prefix)
+    title = title.split(" - ")[0].strip().removesuffix(", official statistics")
+    return title.removesuffix(", experimental statistics").strip() or file.release_url
+
+
+def _pages(run: MonthlyRun) -> str:
+    """The release pages, in full: what the imported figures cite."""
+    seen = dict.fromkeys((_short_title(m.file), m.file.release_url) for m in run.months)
+    lines = ["Release pages (each figure cites the page its file is linked from):"]
+    lines += [f"  {title}: {url}" for title, url in seen]
+    return "\n".join(lines)
+
+
+def _table(fmt: OutputFormat, run: MonthlyRun) -> Any:
+    from cocwatch.render.tabular import Column, render_listing
+
+    columns = [
+        Column("month", "Month", no_wrap=True),
+        Column("file", "File", no_wrap=True),
+        Column("status", "Status", no_wrap=True),
+        Column("trusts", "Trusts", justify="right"),
+        Column("added", "Added", justify="right"),
+        Column("replaced", "Replaced", justify="right"),
+        Column("release", "Release"),
+    ]
+    if fmt is not OutputFormat.table:
+        columns.append(Column("release_url", "Release page"))
+    title = f"MSDS releases {run.wanted.describe()}"
+    return render_listing(fmt.value, [_row(m) for m in run.months], columns, title=title)
+
+
+def _json(run: MonthlyRun) -> str:
+    from cocwatch.render.tabular import to_json
+
+    return to_json(
+        {
+            "index": run.index_url,
+            "registry": str(run.registry),
+            "committed": run.committed,
+            "wanted": {"mode": run.wanted.mode, "month": str(run.wanted.month or "") or None},
+            "months": [
+                {
+                    **_row(m),
+                    "status": m.status,
+                    "csv": m.file.csv_url,
+                    "release_title": m.file.release_title,
+                    "national": m.national,
+                    "downloaded": m.downloaded,
+                    "unmatched": list(m.unmatched),
+                    "error": m.error,
+                }
+                for m in run.months
+            ],
+            "problems": [{"url": p.url, "message": p.message} for p in run.problems],
+            "summary": {
+                status: run.count(status)
+                for status in ("imported", "would_import", "present", "failed")
+            },
+        }
+    )
+
+
+def _closing(s: Session, run: MonthlyRun) -> None:
+    for result in run.failed:
+        s.warn(f"{result.month.label} ({result.file.kind}) was not imported: {result.error}")
+    for problem in run.problems:
+        months = ", ".join(m.label for m in problem.months)
+        which = f" (it should hold {months})" if months else ""
+        if problem.unreachable:
+            s.warn(f"The release page {problem.url}{which} could not be read: {problem.message}")
+        else:
+            s.warn(f"The release page {problem.url}{which} was read, but {problem.message}.")
+    if not run.months and not run.problems:
+        s.warn(
+            f"The index {run.index_url} lists no measures file {run.wanted.describe()}. "
+            "NHS England publishes each month's release about two months after the month "
+            "ends; check the month, or the address given with --index."
+        )
+        return
+    if not run.news:
+        if stderr_is_terminal():
+            s.info(f"Nothing new: {_months(run.count('present'))} already in the registry.")
+        return
+    parts = [f"{_months(len(run.months))} found"]
+    if run.count("imported"):
+        parts.append(f"{run.count('imported')} imported")
+    if run.count("would_import"):
+        parts.append(f"{run.count('would_import')} to import")
+    if run.count("present"):
+        parts.append(f"{run.count('present')} already present")
+    if run.count("failed"):
+        parts.append(f"{run.count('failed')} failed")
+    s.info(", ".join(parts) + ".")
+    if run.count("would_import"):
+        s.info(f"Dry run: nothing was written. Run again with --commit to write to {run.registry}.")
+    elif run.count("imported"):
+        s.info(f"Wrote the changes to {run.registry}.")
+    if run.failed:
+        s.info("The failed months are tried again on the next run.")
+
+
+def _months(count: int) -> str:
+    return f"{count} month" if count == 1 else f"{count} months"
