@@ -8,7 +8,6 @@ registry is a copy of the shipped one, so the real file's providers match real T
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -58,8 +57,17 @@ def mirror() -> Iterator[Mirror]:
 
 @pytest.fixture
 def registry(tmp_path: Path) -> Path:
+    """The shipped registry's Trusts and targets, without any figures (so nothing is present)."""
+    data = yaml.safe_load(shipped_registry().read_text("utf-8"))
+    data["national"].pop("figures", None)
+    for trust in data["trusts"]:
+        trust.pop("figures", None)
     target = tmp_path / "trusts.yaml"
-    shutil.copyfile(shipped_registry(), target)
+    target.write_text(
+        "# The shipped registry without its figures, for the tests.\n"
+        + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+        "utf-8",
+    )
     return target
 
 
@@ -312,3 +320,54 @@ def test_a_release_without_files_warns_with_since_and_latest_uses_the_one_before
     assert "already present" in since.stdout
     assert "final-april-2025-provisional-may-2025" in since.stderr
     assert "links no measures file" in since.stderr
+
+
+def test_quiet_prints_nothing_but_problems(run: Run, registry: Path, mirror: Mirror) -> None:
+    quiet = run("-q", *imp(registry, mirror, "--since", "2025-03", "--commit"))
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    assert msds_figure(registry, "RR8", "2025-03-31")  # written all the same
+    del mirror.server.routes[file_path(file_name(2025, 4, provisional=True))]
+    mirror.publish(monthly_release((2025, 4), (2025, 5)))
+    del mirror.server.routes[file_path(file_name(2025, 4, provisional=False))]
+    failed = run(*imp(registry, mirror, "--latest", "--commit", "-q"))
+    assert failed.exit_code == 4
+    assert failed.stdout == ""
+    assert "April 2025 (final) was not imported" in failed.stderr
+
+
+def test_a_file_slower_than_the_deadline_fails_only_its_month(
+    run: Run, registry: Path, mirror: Mirror, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COCWATCH_DOWNLOAD_DEADLINE", "1")
+    mirror.server.routes[file_path(file_name(2025, 3, provisional=False))].delay = 3.0
+    result = run(*imp(registry, mirror, "--since", "2025-03", "--commit"))
+    assert result.exit_code == 4
+    lines = [line.split() for line in result.stdout.splitlines()]
+    assert lines_for(lines, "2025-03")[2] == "failed"
+    assert lines_for(lines, "2025-04")[2] == "imported"
+    assert "still downloading after 1 s" in result.stderr
+
+
+def test_a_file_over_the_size_cap_fails_only_its_month(
+    run: Run, registry: Path, mirror: Mirror
+) -> None:
+    result = run(*imp(registry, mirror, "--since", "2025-03", "--commit", "--max-size", "1"))
+    assert result.exit_code == 4
+    lines = [line.split() for line in result.stdout.splitlines()]
+    assert lines_for(lines, "2025-03")[2] == "imported"  # a few rows
+    assert lines_for(lines, "2025-04")[2] == "failed"  # the real file is over 1 MB
+    assert "larger than the limit of 1 MB" in result.stderr
+
+
+def test_the_shipped_registry_already_holds_the_real_april_file(
+    run: Run, mirror: Mirror, tmp_path: Path
+) -> None:
+    """The April 2025 figures shipped with cocwatch are exactly what the real file says."""
+    import shutil
+
+    copy = tmp_path / "shipped.yaml"
+    shutil.copyfile(shipped_registry(), copy)
+    result = run(*imp(copy, mirror, "--month", "2025-04", "--format", "json"))
+    assert result.exit_code == 0, result.stderr
+    (april,) = __import__("json").loads(result.stdout)["months"]
+    assert (april["file"], april["status"]) == ("provisional", "present")
