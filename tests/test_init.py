@@ -204,3 +204,19 @@ def test_init_then_record_in_a_real_process(tmp_path: Path) -> None:
     assert cocwatch("record", "figure", "leeds", *FIGURE).returncode == 0
     assert "17.2" in copy.read_text(encoding="utf-8")
     assert _digest(shipped_registry()) == before
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_init_creates_a_config_file_named_but_not_there_yet(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    config = tmp_path / "campaign" / "config.yaml"
+    copy = tmp_path / "campaign" / "trusts.yaml"
+    if how == "option":
+        result = run("init", str(copy), "--config", str(config))
+    else:
+        monkeypatch.setenv("COCWATCH_CONFIG", str(config))
+        result = run("init", str(copy))
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(config.read_text(encoding="utf-8"))["registry"] == str(copy)
+    assert copy.read_bytes() == shipped_registry().read_bytes()

@@ -41,7 +41,8 @@ def init(
     config_path = Path(
         s.config_location.value if s.config_location else default_config_path()
     ).expanduser()
-    if s.config.registry and Path(s.config.registry) == target and target.is_file():
+    already = config_path.is_file() and s.config.registry  # a new config file is fine
+    if already and Path(already) == target and target.is_file():
         s.info(f"{target} is already your registry, named in {config_path}. Nothing to do.")
         return
     refuse_existing(target, what="registry")
