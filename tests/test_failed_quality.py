@@ -225,6 +225,7 @@ def test_report_shows_failed_quality_and_small_numbers(
     assert "small numbers: a count of 5 stands for 1 to 7" in page
     index = (out / "index.html").read_text("utf-8")
     assert "Data quality failed" in index
+    assert "none: data quality failed" in index  # example-east: no placement figure
 
 
 def test_watch_records_a_figure_without_a_percentage(
