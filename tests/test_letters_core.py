@@ -189,10 +189,12 @@ def test_figure_view_words_the_measure_and_its_caveats() -> None:
         source=Source(url="https://example.org/x", kind="msds"),
     )
     view = L.figure_view(figure)
+    # Receiving continuity is a share of ALL women who reached 29 weeks four months earlier.
     assert view.summary == (
-        "7.0% of women from the most deprived 10% of neighbourhoods placed on a continuity of "
-        "carer pathway were receiving continuity of carer (period ending 31 March 2026; "
-        "provisional; the data failed the MSDS data-quality check)"
+        "7.0% of all women from the most deprived 10% of neighbourhoods who reached 29 weeks "
+        "of pregnancy in November 2025 received continuity of carer through pregnancy and "
+        "birth (provisional; the Trust's data failed NHS England's data-quality checks, so it "
+        "may not show the care women received)"
     )
 
 
@@ -241,7 +243,7 @@ def test_plan_view_when_no_plan_is_recorded() -> None:
     )
     assert paused.citation.text == (
         "Synthetic NHS Trust: continuity of carer plan (dated 1 February 2023) "
-        "(no published copy found)."
+        "(no published copy recorded)."
     )
 
 

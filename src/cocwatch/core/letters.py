@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import statistics
 import typing
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -50,6 +51,8 @@ from cocwatch.core.models import (
     Thresholds,
     Trust,
 )
+from cocwatch.core.targets import in_force as target_in_force
+from cocwatch.core.targets import superseded_on
 
 Scope = Literal["trust", "national"]
 LetterFormat = Literal["md", "txt", "docx", "eml"]
@@ -409,27 +412,78 @@ class FigureView:
     ]
     caveats: Annotated[tuple[str, ...], Doc("Caveats in words (provisional, failed quality).")]
     statement: Annotated[
-        str, Doc("The figure as a clause: '17.2% of women were placed on ... by 28 weeks'.")
+        str,
+        Doc(
+            "The figure as a clause naming its measure and month: '17.1% of women reaching "
+            "29 weeks of pregnancy in April 2025 were placed on a continuity of carer pathway'; "
+            "counts instead of a rate for small numbers."
+        ),
     ]
-    summary: Annotated[str, Doc("statement + period + caveats, ready to quote.")]
+    summary: Annotated[str, Doc("statement + caveats (provisional, quality, small numbers).")]
     source: Annotated[SourceView, Doc("Where it was published.")]
     citation: Annotated[SourceView, Doc("What cite() cites for it (its source).")]
 
 
-def _statement(measure: str, who: str, percent: str) -> str:
-    if measure == "placed_by_28_weeks":
+# What a measure counts, after "women …".
+MEASURE_TEXT = {
+    "placed_by_28_weeks": "placed on a continuity of carer pathway by 28 weeks",
+    "receiving_ongoing": "receiving continuity of carer through pregnancy and birth",
+    "offered": "offered continuity of carer",
+    "other": "having continuity of carer (on another measure)",
+}
+# What a measure's data is about, for "the Trust's data on … failed quality checks".
+MEASURE_DATA = {
+    "placed_by_28_weeks": "placements on a continuity of carer pathway",
+    "receiving_ongoing": "continuity of carer received through pregnancy and birth",
+    "offered": "offers of continuity of carer",
+    "other": "continuity of carer",
+}
+
+
+def _month_before(day: date, months: int) -> date:
+    """The first day of the month `months` before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _period(as_of: date) -> str:
+    """'in April 2025' for a figure of a calendar month, else 'in the period ending …'."""
+    if (as_of + dt.timedelta(days=1)).day == 1:
+        return f"in {month_year(as_of)}"
+    return f"in the period ending {uk_date(as_of)}"
+
+
+def _statement(figure: Figure, who: str, amount: str) -> str:
+    """The figure as a clause that names what was measured (DOMAIN §3, SPEC §6)."""
+    period = _period(figure.as_of)
+    if figure.source.kind != "msds":
+        # MSDS's own definitions (women reaching 29 weeks; four months earlier) are not
+        # assumed for a Board paper or an FOI reply: name the measure, not its denominator.
+        figures_for = f"in figures for {period.removeprefix('in ')}"
+        if figure.measure == "placed_by_28_weeks":
+            return (
+                f"{amount} {who} were placed on a continuity of carer pathway by 28 weeks "
+                f"of pregnancy, {figures_for}"
+            )
+        if figure.measure == "receiving_ongoing":
+            return f"{amount} {who} received continuity of carer, {figures_for}"
+    if figure.measure == "placed_by_28_weeks":
         return (
-            f"{percent} of {who} were placed on a continuity of carer pathway "
-            "by 28 weeks of pregnancy"
+            f"{amount} {who} reaching 29 weeks of pregnancy {period} were placed on a "
+            "continuity of carer pathway"
         )
-    if measure == "receiving_ongoing":
+    if figure.measure == "receiving_ongoing":
+        if (figure.as_of + dt.timedelta(days=1)).day == 1:
+            when = f"in {month_year(_month_before(figure.as_of, 4))}"
+        else:
+            when = f"four months before the period ending {uk_date(figure.as_of)}"
         return (
-            f"{percent} of {who} placed on a continuity of carer pathway were receiving "
-            "continuity of carer"
+            f"{amount} all {who} who reached 29 weeks of pregnancy {when} received "
+            "continuity of carer through pregnancy and birth"
         )
-    if measure == "offered":
-        return f"{percent} of {who} could be offered continuity of carer"
-    return f"{percent} of {who} had continuity of carer, on the measure the source uses"
+    if figure.measure == "offered":
+        return f"{amount} {who} could be offered continuity of carer {period}"
+    return f"{amount} {who} had continuity of carer {period}, on the measure the source uses"
 
 
 def figure_view(figure: Figure) -> FigureView:
@@ -441,21 +495,28 @@ def figure_view(figure: Figure) -> FigureView:
     if figure.percent is None:
         pct = "no percentage"
         statement = (
-            f"the Trust's data on {who} failed NHS England's data-quality checks, so no "
+            f"the Trust's data on {MEASURE_DATA[figure.measure]} for {who} "
+            f"{_period(figure.as_of)} failed NHS England's data-quality checks, so no "
             "percentage was published"
         )
     else:
         pct = wording.percent(figure.percent, fixed=True)  # as published: one decimal place
         if figure.quality == "fail":
-            caveats.append("the data failed the MSDS data-quality check")
-        if figure.small_numbers:
             caveats.append(
-                f"based on small numbers ({figure.numerator} of {figure.denominator}; "
-                "NHS England publishes any count from 1 to 7 as 5), so not a precise rate"
+                "the Trust's data failed NHS England's data-quality checks, so it may not "
+                "show the care women received"
             )
-        statement = _statement(figure.measure, who, pct)
-    summary = f"{statement} (period ending {uk_date(figure.as_of)}"
-    summary += "; " + "; ".join(caveats) + ")" if caveats else ")"
+        if figure.small_numbers:
+            # A count of 5 stands for anything from 1 to 7: give the counts, not a rate.
+            amount = f"{figure.numerator} of {figure.denominator}"
+            caveats.append(
+                "NHS England publishes any count from 1 to 7 as 5, so these small numbers "
+                "do not give a precise rate"
+            )
+        else:
+            amount = f"{pct} of"
+        statement = _statement(figure, who, amount)
+    summary = f"{statement} ({'; '.join(caveats)})" if caveats else statement
     src = source_view(figure.source)
     return FigureView(
         cohort=figure.cohort,
@@ -486,42 +547,65 @@ class TargetView:
     title: Annotated[str, Doc("What it asked for, in words.")]
     cohort: Annotated[str, Doc("The cohort it covers.")]
     who: Annotated[str, Doc("That cohort in a sentence.")]
+    measure: Annotated[str, Doc("What it is judged on: placed_by_28_weeks, receiving_ongoing, …")]
     percent: Annotated[float | None, Doc("Its percentage (None for a qualitative target).")]
     percent_text: Annotated[str | None, Doc("'51%', or None.")]
-    due: Annotated[date, Doc("When it was due.")]
-    due_long: Annotated[str, Doc("That date in words.")]
+    due: Annotated[date, Doc("When it was due (the last day of the period the source gives).")]
+    due_long: Annotated[
+        str, Doc("That date as precisely as the source gives it: '2024', 'March 2021'.")
+    ]
     set_on: Annotated[date | None, Doc("When it was announced, if recorded.")]
-    set_on_long: Annotated[str | None, Doc("That date in words.")]
+    set_on_long: Annotated[str | None, Doc("That date in words, at the source's precision.")]
     withdrawn_on: Annotated[date | None, Doc("When it was withdrawn, if it was.")]
     withdrawn_on_long: Annotated[str | None, Doc("That date in words.")]
+    superseded_by: Annotated[str | None, Doc("The id of the target that replaced it, if any.")]
+    successor: Annotated[
+        TargetView | None, Doc("That target (replaced by its successor, not withdrawn).")
+    ]
     announced: Annotated[bool, Doc("Announced on or before the letter's date.")]
     withdrawn: Annotated[bool, Doc("Withdrawn on or before the letter's date.")]
-    in_force: Annotated[bool, Doc("Announced and not withdrawn on the letter's date.")]
+    superseded: Annotated[bool, Doc("Replaced by its successor on or before the letter's date.")]
+    ended: Annotated[
+        str | None, Doc("How it ended by the letter's date: 'withdrawn', 'superseded' or None.")
+    ]
+    in_force: Annotated[
+        bool, Doc("Announced, not withdrawn and not replaced on the letter's date.")
+    ]
     unverified: Annotated[bool, Doc("The registry notes call some of it unverified.")]
     source: Annotated[SourceView | None, Doc("Its source, if recorded.")]
     citation: Annotated[SourceView, Doc("What cite() cites (its source, or a caveat).")]
 
 
-def target_view(target: Target, as_of: date) -> TargetView:
-    """The view of a national `Target` on the date `as_of`."""
+def target_view(target: Target, as_of: date, by_id: dict[str, Target] | None = None) -> TargetView:
+    """The view of a national `Target` on the date `as_of` (its successor not filled in)."""
+    by_id = by_id or {}
     src = source_view(target.source) if target.source else None
     withdrawn = target.withdrawn_on is not None and target.withdrawn_on <= as_of
+    replaced = superseded_on(target, by_id)
+    superseded = replaced is not None and replaced <= as_of
     return TargetView(
         id=target.id,
         title=target.title,
         cohort=target.cohort,
         who=COHORT_WHO[target.cohort],
+        measure=target.measure,
         percent=target.percent,
         percent_text=percent_text(target.percent) if target.percent is not None else None,
         due=target.due,
-        due_long=uk_date(target.due),
+        due_long=wording.period(target.due, target.due_precision),
         set_on=target.set_on,
-        set_on_long=uk_date(target.set_on) if target.set_on else None,
+        set_on_long=(
+            wording.period(target.set_on, target.set_on_precision) if target.set_on else None
+        ),
         withdrawn_on=target.withdrawn_on,
         withdrawn_on_long=uk_date(target.withdrawn_on) if target.withdrawn_on else None,
+        superseded_by=target.superseded_by,
+        successor=None,
         announced=target.was_set(as_of),
         withdrawn=withdrawn,
-        in_force=target.in_force(as_of),
+        superseded=superseded,
+        ended="withdrawn" if withdrawn else "superseded" if superseded else None,
+        in_force=target_in_force(target, as_of, by_id),
         unverified="unverified" in (target.notes or "").lower(),
         source=src,
         citation=_target_citation(target, src),
@@ -584,6 +668,16 @@ class PlanView:
     ]
     last_review: Annotated[BoardReviewView | None, Doc("The latest of those, if any.")]
     citation: Annotated[SourceView, Doc("What cite() cites (the published plan).")]
+    source: Annotated[
+        SourceView | None, Doc("Where the plan's status is known from (e.g. an FOI reply).")
+    ] = None
+    none_confirmed: Annotated[
+        bool,
+        Doc(
+            "status 'none' with a source: only this supports 'the Trust has no plan' "
+            "(without a source, a letter asks instead)."
+        ),
+    ] = False
 
 
 def plan_view(plan: Plan | None, trust_name: str, as_of: date) -> PlanView:
@@ -626,8 +720,10 @@ def plan_view(plan: Plan | None, trust_name: str, as_of: date) -> PlanView:
             title=title,
             url=plan.url,
             kind="plan",
-            note=None if plan.url else "no published copy found",
+            note=None if plan.url else "no published copy recorded",
         ),
+        source=source_view(plan.source) if plan.source else None,
+        none_confirmed=plan.status == "none" and plan.source is not None,
     )
 
 
@@ -777,6 +873,10 @@ class StepView:
     withdrawn_on: Annotated[date | None, Doc("When that target was withdrawn, if it was.")]
     withdrawn_on_long: Annotated[str | None, Doc("That date in words.")]
     withdrawn: Annotated[bool, Doc("Withdrawn on or before the letter's date.")]
+    superseded: Annotated[
+        bool, Doc("Its target was replaced by a later one on or before the letter's date.")
+    ]
+    successor: Annotated[TargetView | None, Doc("The target that replaced it, if any.")]
     citation: Annotated[SourceView, Doc("What cite() cites (the target or the Trust's plan).")]
 
 
@@ -790,6 +890,12 @@ class BenchmarkView:
     highest: Annotated[StepView, Doc("The milestone with the highest percentage.")]
     start: Annotated[date | None, Doc("Where the path starts from 0%.")]
     start_long: Annotated[str | None, Doc("That date in words.")]
+    measure: Annotated[str, Doc("What its milestones measure: placed_by_28_weeks, ….")] = (
+        "placed_by_28_weeks"
+    )
+    measure_text: Annotated[
+        str, Doc("That in words: 'placed on a continuity of carer pathway by 28 weeks'.")
+    ] = "placed on a continuity of carer pathway by 28 weeks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -846,13 +952,15 @@ def _step_view(
     withdrawn_on = step.withdrawn_on or (target.withdrawn_on if target else None)
     return StepView(
         due=step.due,
-        due_long=uk_date(step.due),
+        due_long=wording.period(step.due, step.due_precision),
         percent=step.percent,
         percent_text=percent_text(step.percent),
         target=target,
         withdrawn_on=withdrawn_on,
         withdrawn_on_long=uk_date(withdrawn_on) if withdrawn_on else None,
         withdrawn=withdrawn_on is not None and withdrawn_on <= as_of,
+        superseded=target.superseded if target else False,
+        successor=target.successor if target else None,
         citation=target.citation if target else plan_citation,
     )
 
@@ -869,6 +977,8 @@ def _benchmark_view(
         highest=highest,
         start=bench.start,
         start_long=uk_date(bench.start) if bench.start else None,
+        measure=bench.measure,
+        measure_text=MEASURE_TEXT[bench.measure],
     )
 
 
@@ -1249,7 +1359,13 @@ class NationalView:
     plans: Annotated[
         dict[str, int], Doc("Open Trusts by plan status: active, paused, none, unknown.")
     ]
-    no_plan: Annotated[tuple[TrustRef, ...], Doc("Open Trusts known to have no plan.")]
+    no_plan: Annotated[tuple[TrustRef, ...], Doc("Open Trusts recorded as having no plan.")]
+    no_plan_confirmed: Annotated[
+        tuple[TrustRef, ...], Doc("Of those, the ones whose plan entry cites a source.")
+    ]
+    no_plan_sources: Annotated[
+        tuple[SourceView, ...], Doc("Those sources (e.g. FOI replies), to cite.")
+    ]
     plan_unknown: Annotated[tuple[TrustRef, ...], Doc("Open Trusts whose plan is not known.")]
     plan_paused: Annotated[tuple[TrustRef, ...], Doc("Open Trusts whose plan is paused.")]
     worst_gaps: Annotated[
@@ -1259,18 +1375,141 @@ class NationalView:
     targets_in_force: Annotated[tuple[TargetView, ...], Doc("Those in force on the date.")]
     targets_withdrawn: Annotated[tuple[TargetView, ...], Doc("Those withdrawn by the date.")]
     withdrawn_on: Annotated[
-        date | None, Doc("The last withdrawal date, when every target announced is withdrawn.")
+        date | None,
+        Doc(
+            "The last withdrawal date, when every target announced has ended (withdrawn or "
+            "replaced) and at least one was withdrawn."
+        ),
     ]
     withdrawn_on_long: Annotated[str | None, Doc("That date in words.")]
     figures: Annotated[tuple[FigureView, ...], Doc("National figures up to the date.")]
+    status_counts_in_force: Annotated[
+        tuple[StatusCount, ...],
+        Doc(
+            "Like status_counts, but only Trusts judged against their own plan or a national "
+            "target in force (not a withdrawn or replaced one kept for reference)."
+        ),
+    ] = ()
+    msds_month: Annotated[
+        date | None, Doc("The latest month of national MSDS figures (its last day), if any.")
+    ] = None
+    msds_month_text: Annotated[str | None, Doc("That month in words: 'April 2025'.")] = None
+    placed: Annotated[
+        FigureView | None,
+        Doc("The national figure placed on a pathway by 28 weeks (all women) for that month."),
+    ] = None
+    receiving: Annotated[
+        FigureView | None,
+        Doc("The national figure receiving continuity (all women) for that month."),
+    ] = None
+    reporting: Annotated[
+        int, Doc("Open Trusts with an all-women MSDS figure (or failed result) for that month.")
+    ] = 0
+    quality_failed: Annotated[
+        int,
+        Doc("Of those, how many Trusts' data failed NHS England's data-quality checks."),
+    ] = 0
+    quality_failed_placed: Annotated[
+        int, Doc("How many failed them for the placed-by-28-weeks measure.")
+    ] = 0
+    quality_failed_receiving: Annotated[
+        int, Doc("How many failed them for the receiving-continuity measure.")
+    ] = 0
+    spread: Annotated[
+        SpreadView | None,
+        Doc("How the Trusts' placed-by-28-weeks figures for that month spread, if any."),
+    ] = None
+
+
+@dataclass(frozen=True, slots=True)
+class SpreadView:
+    """How one month's Trust figures spread (passed quality, not small numbers)."""
+
+    trusts: Annotated[int, Doc("How many Trusts' figures it covers.")]
+    lowest: Annotated[float, Doc("The lowest percentage.")]
+    lowest_text: Annotated[str, Doc("It in words.")]
+    median: Annotated[float, Doc("The median percentage.")]
+    median_text: Annotated[str, Doc("It in words.")]
+    highest: Annotated[float, Doc("The highest percentage.")]
+    highest_text: Annotated[str, Doc("It in words.")]
+    excluded_small: Annotated[int, Doc("Trusts left out because their counts were small.")]
+    citation: Annotated[SourceView, Doc("What cite() cites: the publication of those figures.")]
 
 
 WORST_GAPS = 10
+_MSDS_MEASURES = ("placed_by_28_weeks", "receiving_ongoing")
+
+
+def _month_figure(figures: Iterable[Figure], measure: str, month: date) -> Figure | None:
+    """The all-women figure of one measure for one month: the final one over a provisional."""
+    found = [f for f in figures if f.cohort == "all" and f.measure == measure and f.as_of == month]
+    return max(found, key=lambda f: not f.provisional, default=None)
+
+
+def _msds_picture(registry: Registry, open_trusts: Sequence[Trust], as_of: date) -> dict[str, Any]:
+    """The national MSDS figures of the latest month and what the Trusts' data show for it."""
+    national = [
+        f
+        for f in registry.national.figures
+        if f.as_of <= as_of and f.source.kind == "msds" and f.measure in _MSDS_MEASURES
+    ]
+    if not national:
+        return {}
+    month = max(f.as_of for f in national)
+    picture: dict[str, Any] = {"msds_month": month, "msds_month_text": month_year(month)}
+    for measure, key in zip(_MSDS_MEASURES, ("placed", "receiving"), strict=True):
+        figure = _month_figure(national, measure, month)
+        picture[key] = figure_view(figure) if figure else None
+    reporting = failed = failed_placed = failed_receiving = excluded = 0
+    rates: list[float] = []
+    sources: list[Source] = []
+    for trust in open_trusts:
+        placed = _month_figure(trust.figures, "placed_by_28_weeks", month)
+        receiving = _month_figure(trust.figures, "receiving_ongoing", month)
+        if placed is None and receiving is None:
+            continue
+        reporting += 1
+        placed_failed = placed is not None and placed.quality == "fail"
+        receiving_failed = receiving is not None and receiving.quality == "fail"
+        failed += placed_failed or receiving_failed
+        failed_placed += placed_failed
+        failed_receiving += receiving_failed
+        if placed is not None and placed.percent is not None and not placed_failed:
+            if placed.small_numbers:
+                excluded += 1
+            elif placed.source.kind == "msds":
+                rates.append(placed.percent)
+                sources.append(placed.source)
+    picture.update(
+        reporting=reporting,
+        quality_failed=failed,
+        quality_failed_placed=failed_placed,
+        quality_failed_receiving=failed_receiving,
+    )
+    if rates:
+        low, mid, high = min(rates), statistics.median(rates), max(rates)
+        picture["spread"] = SpreadView(
+            trusts=len(rates),
+            lowest=low,
+            lowest_text=wording.percent(low, fixed=True),
+            median=mid,
+            median_text=wording.percent(mid, fixed=True),
+            highest=high,
+            highest_text=wording.percent(high, fixed=True),
+            excluded_small=excluded,
+            citation=source_view(max(set(sources), key=sources.count)),
+        )
+    return picture
 
 
 def target_views(registry: Registry, as_of: date) -> dict[str, TargetView]:
-    """Every national target's view on `as_of`, by id."""
-    return {t.id: target_view(t, as_of) for t in registry.national.targets}
+    """Every national target's view on `as_of`, by id, each with its successor's view."""
+    by_id = {t.id: t for t in registry.national.targets}
+    views = {t.id: target_view(t, as_of, by_id) for t in registry.national.targets}
+    return {
+        tid: replace(v, successor=views.get(v.superseded_by)) if v.superseded_by else v
+        for tid, v in views.items()
+    }
 
 
 def national_view(
@@ -1291,6 +1530,8 @@ def national_view(
     paused: list[TrustRef] = []
     gaps: list[tuple[float, str, int, TrustAssessment, CohortAssessment]] = []
     with_figures = with_targeted = 0
+    in_force_counts = {st.value: 0 for st in Status}
+    confirmed: list[tuple[TrustRef, SourceView]] = []
     for a in open_ones:
         trust = a.trust
         ref = TrustRef(trust.id, trust.ods, trust.name, trust.region)
@@ -1298,20 +1539,29 @@ def national_view(
         for c in a.cohorts:
             by_status[c.cohort][str(c.status)] += 1
             behind = c.status in (Status.MISSED, Status.BEHIND)
+            # A gap counts only against a level still asked of the Trust (its plan or a
+            # target in force), and only when the figure is not made of small numbers.
+            asked = c.benchmark is not None and c.benchmark.origin != "reference"
             if (
                 behind
+                and asked
                 and c.gap is not None
                 and c.gap < 0
                 and c.latest is not None
-                and not c.latest.small_numbers  # counts of 1 to 7 give no precise gap
+                and not c.latest.small_numbers
+                and c.latest.quality != "fail"
             ):
                 gaps.append((c.gap, trust.name, COHORTS.index(c.cohort), a, c))
+            if c.cohort == "all" and asked:
+                in_force_counts[str(c.status)] += 1
         figures = [f for f in trust.figures if f.as_of <= as_of]
         with_figures += bool(figures)
         with_targeted += any(f.cohort != "all" for f in figures)
         status = trust.plan.status if trust.plan else "unknown"
         plans[status] += 1
         {"none": no_plan, "unknown": unknown, "paused": paused}.get(status, []).append(ref)
+        if status == "none" and trust.plan is not None and trust.plan.source is not None:
+            confirmed.append((ref, source_view(trust.plan.source)))
     gaps.sort(key=lambda g: (g[0], g[1], g[2]))
     worst = tuple(
         GapRow(
@@ -1329,21 +1579,25 @@ def national_view(
     all_targets = tuple(sorted(targets.values(), key=lambda t: (t.set_on or t.due, t.due, t.id)))
     announced = [t for t in all_targets if t.announced]
     withdrawn = tuple(t for t in announced if t.withdrawn)
+    # Every target has ended, the last of them withdrawn: the date national targets ended.
     last_withdrawal = (
         max(t.withdrawn_on for t in withdrawn if t.withdrawn_on)
-        if announced and len(withdrawn) == len(announced)
+        if withdrawn and all(t.ended for t in announced)
         else None
     )
+    order = (
+        Status.MISSED,
+        Status.BEHIND,
+        Status.ON_TRACK,
+        Status.MET,
+        Status.NO_DATA,
+        Status.NO_TARGET,
+    )
     status_counts = tuple(
-        StatusCount(s.value, STATUS_TEXT[s.value], by_status["all"][s.value])
-        for s in (
-            Status.MISSED,
-            Status.BEHIND,
-            Status.ON_TRACK,
-            Status.MET,
-            Status.NO_DATA,
-            Status.NO_TARGET,
-        )
+        StatusCount(st.value, STATUS_TEXT[st.value], by_status["all"][st.value]) for st in order
+    )
+    status_counts_in_force = tuple(
+        StatusCount(st.value, STATUS_TEXT[st.value], in_force_counts[st.value]) for st in order
     )
     return NationalView(
         as_of=as_of,
@@ -1355,6 +1609,8 @@ def national_view(
         with_targeted_figures=with_targeted,
         plans=plans,
         no_plan=tuple(sorted(no_plan, key=lambda r: r.name)),
+        no_plan_confirmed=tuple(r for r, _ in sorted(confirmed, key=lambda c: c[0].name)),
+        no_plan_sources=tuple(v for _, v in sorted(confirmed, key=lambda c: c[0].name)),
         plan_unknown=tuple(sorted(unknown, key=lambda r: r.name)),
         plan_paused=tuple(sorted(paused, key=lambda r: r.name)),
         worst_gaps=worst,
@@ -1368,6 +1624,8 @@ def national_view(
             for f in sorted(registry.national.figures, key=lambda f: (f.as_of, f.cohort))
             if f.as_of <= as_of
         ),
+        status_counts_in_force=status_counts_in_force,
+        **_msds_picture(registry, [a.trust for a in open_ones], as_of),
     )
 
 

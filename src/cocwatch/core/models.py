@@ -235,6 +235,7 @@ class Plan(Model):
     coproduced: Annotated[Coproduced, BeforeValidator(_yes_no)] = "unknown"
     milestones: tuple[Milestone, ...] = ()
     board_reviews: tuple[BoardReview, ...] = ()
+    source: Source | None = None  # where the status is known from, e.g. an FOI reply
     notes: str | None = None
 
 
