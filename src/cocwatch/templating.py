@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import io
 import re
+import signal
+import threading
 import types
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.headerregistry import Address
@@ -333,6 +336,32 @@ def _plural(count: int, singular: str, many: str | None = None) -> str:
     return plural(int(count), singular, many)
 
 
+# Resource limits of one letter: a template (perhaps a shared one) cannot hold a run for ever
+# or fill the memory. A letter is a few kB; the national letter over a big registry, a few
+# hundred kB.
+RENDER_DEADLINE_SECONDS = 10.0
+MAX_LETTER_CHARS = 5_000_000
+_MAX_POWER_BITS = 4096
+_BIG_WIDTH = re.compile(r"\d{7,}")  # a width or precision of a million or more
+_PADDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+def _huge_power(base: Any, exponent: Any) -> bool:
+    if not (isinstance(base, int) and isinstance(exponent, int)) or abs(base) < 2 or exponent < 1:
+        return False
+    return exponent * abs(base).bit_length() > _MAX_POWER_BITS
+
+
+class _TooBig(SecurityError):
+    """A template asked for more text than a letter can hold."""
+
+
+def _refuse_big(what: str) -> _TooBig:
+    return _TooBig(
+        f"{what} would make more than {MAX_LETTER_CHARS:,} characters, far more than any letter"
+    )
+
+
 class LetterEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, with a fast path for the context's own frozen views.
 
@@ -346,9 +375,41 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
     sandbox returns, `str.format` wrapped and unsafe attributes refused as before.
     """
 
+    # Repetition, powers and %-formatting are checked before they run (and never folded at
+    # compile time), so `'a' * 10**9` is refused instead of taking gigabytes.
+    intercepted_binops = frozenset({"*", "**", "%"})
+
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._safe_attributes: dict[tuple[type, str], bool] = {}
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if (
+                    isinstance(seq, str | list | tuple)
+                    and isinstance(count, int)
+                    and len(seq) * count > MAX_LETTER_CHARS
+                ):
+                    raise _refuse_big(f"repeating a value {count:,} times")
+        elif operator == "**" and _huge_power(left, right):
+            raise _TooBig("that power is too large a number for a letter")
+        elif operator == "%" and isinstance(left, str) and _BIG_WIDTH.search(left):
+            raise _refuse_big("that format width")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        name = getattr(__obj, "__name__", "")
+        if isinstance(getattr(__obj, "__self__", None), str) and name in _PADDING_METHODS:
+            width = next((a for a in (*args, *kwargs.values()) if isinstance(a, int)), 0)
+            if width > MAX_LETTER_CHARS:
+                raise _refuse_big(f"padding to {width:,}")
+        if any(isinstance(a, str) and _BIG_WIDTH.search(a) for a in args) and name in {
+            "format",
+            "format_map",
+        }:
+            raise _refuse_big("that format width")
+        return super().call(__context, __obj, *args, **kwargs)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if type(obj) in VIEW_TYPES:
@@ -387,6 +448,7 @@ def make_environment(builtin_dir: Path, user_dir: Path | None) -> LetterEnvironm
         finalize=_finalize,
         auto_reload=False,
     )
+    env.filters.update(_capped_filters(env.filters))
     env.filters.update(
         uk_date=_uk_date,
         month_year=_month_year,
@@ -398,6 +460,68 @@ def make_environment(builtin_dir: Path, user_dir: Path | None) -> LetterEnvironm
         plural=_plural,
     )
     return env
+
+
+def _capped_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """Jinja's filters that take a width or a format, refusing sizes no letter needs."""
+    original = {name: filters[name] for name in ("center", "indent", "format")}
+
+    def center(value: Any, width: int = 80) -> Any:
+        if isinstance(width, int) and width > MAX_LETTER_CHARS:
+            raise _refuse_big(f"centring to {width:,}")
+        return original["center"](value, width)
+
+    def indent(value: Any, width: Any = 4, *args: Any, **kwargs: Any) -> Any:
+        if (isinstance(width, int) and width > MAX_LETTER_CHARS // 100) or (
+            isinstance(width, str) and len(width) > MAX_LETTER_CHARS // 100
+        ):
+            raise _refuse_big("that indentation")
+        return original["indent"](value, width, *args, **kwargs)
+
+    def format_(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str) and _BIG_WIDTH.search(value):
+            raise _refuse_big("that format width")
+        return original["format"](value, *args, **kwargs)
+
+    return {"center": center, "indent": indent, "format": format_}
+
+
+class _RenderTimeout(Exception):
+    """The render deadline passed."""
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Interrupt the block after `seconds` (a timer signal; main thread on Unix only)."""
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _render_capped(template: jinja2.Template, variables: dict[str, Any]) -> str:
+    """Render, refusing output beyond `MAX_LETTER_CHARS` as soon as it is produced."""
+    parts: list[str] = []
+    size = 0
+    for chunk in template.generate(variables):
+        size += len(chunk)
+        if size > MAX_LETTER_CHARS:
+            raise _refuse_big("the letter")
+        parts.append(chunk)
+    return "".join(parts)
 
 
 # ---------------------------------------------------------------------------------------
@@ -467,8 +591,9 @@ class Letters:
         variables.update(cite=state.cite, references=state.references)
         variables["placeholder"] = state.placeholder
         try:
-            markdown = compiled.body.render(variables)
-            subject = compiled.subject.render(variables) if compiled.subject else None
+            with _deadline(RENDER_DEADLINE_SECONDS):
+                markdown = _render_capped(compiled.body, variables)
+                subject = _render_capped(compiled.subject, variables) if compiled.subject else None
         except Exception as exc:
             raise _render_error(exc, compiled.spec) from exc
         markdown = tidy_markdown(markdown)
@@ -530,6 +655,17 @@ def _render_error(exc: Exception, spec: TemplateSpec) -> InputError:
     where, line = _template_line(exc.__traceback__, spec)
     at = f"{where}:{line}" if line else where
     message = str(getattr(exc, "message", None) or exc)
+    if isinstance(exc, _RenderTimeout):
+        return InputError(
+            f"The letter template {spec.path} was still rendering after "
+            f"{RENDER_DEADLINE_SECONDS:g} s (stopped near {at}), so cocwatch gave up: a loop "
+            "in it runs far too often. Fix the template's loops."
+        )
+    if isinstance(exc, _TooBig):
+        return InputError(
+            f"The letter template {at} asks for too much text: {message}. "
+            "Fix that expression or loop in the template."
+        )
     if isinstance(exc, SecurityError):
         return InputError(
             f"The letter template {at} tried something the sandbox forbids ({message}). "
