@@ -15,6 +15,7 @@ from tests.letters_helpers import LETTERS_REGISTRY
 from tests.test_letters_templating import render, write_template
 
 Run = Callable[..., Result]
+REST = "recipient: chief_executive\nscope: trust\ndescription: D\n---\n"
 
 
 @pytest.fixture
@@ -93,3 +94,20 @@ def test_the_built_in_letters_render_within_the_limits(run: Run, registry: Path)
     for name in ("board", "mnvp", "foi"):
         result = run("-r", str(registry), "letter", name, "synth-alpha")
         assert result.exit_code == 0, (name, result.stderr)
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        f"---\ntitle: {'9' * 5000}\n{REST}",
+        f"---\n? [a]\n: 1\ntitle: T\n{REST}",
+    ],
+    ids=["huge-number", "complex-key"],
+)
+def test_hostile_front_matter_is_bad_input(
+    run: Run, registry: Path, user_dir: Path, front: str
+) -> None:
+    path = write_template(user_dir, "odd", "Hello\n", front=front)
+    result = render(run, registry, user_dir, "odd")
+    assert result.exit_code == 3, result.stderr
+    assert f"The letter template {path} has front matter" in result.stderr

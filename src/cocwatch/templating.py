@@ -123,6 +123,12 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any] | None, s
             f"The letter template {source}{where} has front matter that is not valid YAML "
             f"({problem}). Fix the block between the '---' lines at the top."
         ) from None
+    except (ValueError, TypeError):  # a number too long to convert, a list or block as a key
+        raise InputError(
+            f"The letter template {source} has front matter that cannot be read (a number "
+            "with thousands of digits, or a key that is a list or block). Fix the block "
+            "between the '---' lines at the top: plain 'key: value' lines."
+        ) from None
     if not isinstance(meta, dict):
         raise InputError(
             f"The letter template {source} has front matter that is not a set of keys: "
