@@ -160,3 +160,21 @@ def test_a_bad_deadline_setting_is_a_usage_error(
     )  # fmt: skip
     assert result.exit_code == 2, result.stderr
     assert "COCWATCH_DOWNLOAD_DEADLINE" in result.stderr
+
+
+def test_an_oversized_registry_url_reads_as_one_sentence(tmp_path: object) -> None:
+    from cocwatch.errors import ExternalError
+    from cocwatch.sources.remote import fetch_cached
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"x" * 4096)
+
+    with (
+        httpx.Client(transport=httpx.MockTransport(answer)) as client,
+        pytest.raises(ExternalError) as caught,
+    ):
+        fetch_cached("https://example.org/big.yaml", warn=print, http=client, max_bytes=1024)
+    message = caught.value.message
+    assert "is larger than the limit of 1 kB" in message
+    assert "., and" not in message and "instead." not in message
+    assert message.startswith("Cannot fetch the registry: https://example.org/big.yaml is")
