@@ -477,8 +477,10 @@ def _statement(figure: Figure, who: str, amount: str) -> str:
             when = f"in {month_year(_month_before(figure.as_of, 4))}"
         else:
             when = f"four months before the period ending {uk_date(figure.as_of)}"
+        share = amount if amount.endswith(" of") else amount.replace(" of ", " of the ", 1)
+        everyone = "all " if amount.endswith(" of") else ""
         return (
-            f"{amount} all {who} who reached 29 weeks of pregnancy {when} received "
+            f"{share} {everyone}{who} who reached 29 weeks of pregnancy {when} received "
             "continuity of carer through pregnancy and birth"
         )
     if figure.measure == "offered":
