@@ -134,3 +134,16 @@ def test_huge_registry_cap_message_uses_the_real_size(tmp_path: Path) -> None:
             read_bytes(path, what="registry")
     finally:
         del os.environ["COCWATCH_MAX_REGISTRY_MB"]
+
+
+@pytest.mark.parametrize("tagged", ["!!bool nope", "!!float nope", "!!int worse"])
+def test_a_tagged_value_that_cannot_be_read_is_a_located_problem(
+    run: Callable[..., Result], write_registry: Callable[[str], Path], tagged: str
+) -> None:
+    text = MINIMAL_REGISTRY.replace("region: South West", f"region: {tagged}")
+    result = run("-r", str(write_registry(text)), "validate")
+    assert result.exit_code == 3, _output(result)
+    tag = tagged.split()[0]
+    assert f"trusts.yaml:25:13: this value is marked with the tag {tag}" in _output(result)
+    assert "far too many digits" not in _output(result)
+    assert "internal error" not in _output(result)

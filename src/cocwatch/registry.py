@@ -46,6 +46,11 @@ _HUGE_NUMBER = (
     "this number has far too many digits (more than 60); check that a percentage, count or "
     "version was meant here, or put the text in quotes"
 )
+_BAD_TAGGED_VALUE = (
+    "this value is marked with the tag !!{tag} but cannot be read as one; remove the tag "
+    "(the text starting with '!!') and write the value plainly"
+)
+_DIGITS = re.compile(r"^[-+]?[0-9_]+$")
 _COMPLEX_KEY = (
     "a key must be a plain word followed by a colon, not a list or a block (YAML's '?' "
     "form); write the key as text"
@@ -86,11 +91,24 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
             seen.add(key)
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Build a node; a tagged value that cannot be what its tag says is a located problem."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (KeyError, ValueError, TypeError, OverflowError):
+            # e.g. `!!bool nope` or `!!float nope`: PyYAML's constructors fail unlocated.
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            raise yaml.constructor.ConstructorError(
+                None, None, _BAD_TAGGED_VALUE.format(tag=tag), node.start_mark
+            ) from None
+
     def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
         try:
             value = super().construct_yaml_int(node)
-        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-            value = None
+        except ValueError:
+            if not _DIGITS.match(str(node.value)):
+                raise  # not a number at all (`!!int worse`): construct_object locates it
+            value = None  # more digits than Python converts (sys.get_int_max_str_digits)
         if value is None or abs(value).bit_length() > _MAX_INT_BITS:
             raise yaml.constructor.ConstructorError(None, None, _HUGE_NUMBER, node.start_mark)
         return value
@@ -349,7 +367,7 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
             "Replace the tab with spaces (many editors have a setting to insert spaces "
             "when you press the Tab key)"
         )
-    elif problem in {_HUGE_NUMBER, _COMPLEX_KEY}:
+    elif problem in {_HUGE_NUMBER, _COMPLEX_KEY} or problem.startswith("this value is marked"):
         message = problem
     elif "constructor for the tag" in problem:
         tag = exc.problem.split("'")[1] if exc.problem and "'" in exc.problem else "this tag"
