@@ -8,6 +8,7 @@ Every registry here is SYNTHETIC (codes XX1, XX2; made-up figures), shaped like 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -281,3 +282,24 @@ def test_check_says_when_figures_exist_but_not_of_the_benchmarks_measure(
     text = " ".join(result.stdout.split())
     assert "no figure of the measure its benchmark uses" in text
     assert "(placed on a continuity of carer pathway by 28 weeks)" in text
+
+
+def test_show_table_fits_80_columns_with_words_not_codes() -> None:
+    """The shipped registry's RJ1 in an 80-column terminal: labels, not codes split mid-word."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+    out = subprocess.run(
+        [sys.executable, "-m", "cocwatch", "show", "rj1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert "placed by" in out
+    assert "28 wks" in out
+    assert "placed_by" not in out
+    assert "provision\n" not in out and "provisiona " not in out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert "Src" in out

@@ -147,6 +147,18 @@ MEASURE_LABELS: dict[str, str] = {
     "offered": "offered continuity of carer",
     "other": "continuity of carer (other measure)",
 }
+# Short forms for narrow table cells (the labels above are for sentences).
+COHORT_SHORT: dict[str, str] = {
+    "all": "all women",
+    "ethnic_minority": "ethnic minority",
+    "most_deprived": "most deprived",
+}
+MEASURE_SHORT: dict[str, str] = {
+    "placed_by_28_weeks": "placed by 28 wks",
+    "receiving_ongoing": "receiving",
+    "offered": "offered",
+    "other": "other",
+}
 SMALL_NUMBERS_CAUTION = (
     "small numbers: NHS England publishes any count from 1 to 7 as 5, so this percentage "
     "is not precise"

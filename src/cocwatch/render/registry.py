@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import wording
+from cocwatch.core.assessment import COHORT_SHORT, MEASURE_SHORT
 from cocwatch.render.correspondence import due_json, standing
 from cocwatch.render.tabular import Column, md_inline, plain, render_listing, to_json
 
@@ -361,14 +362,16 @@ def trust_detail(
         )
     fig_columns = [
         Column("as_of", "As of", no_wrap=True),
-        Column("cohort", "Cohort"),
-        Column("measure", "Measure"),
+        Column("cohort_text", "Cohort"),
+        Column("measure_text", "Measure"),
         Column("percent_text", "Percent", "right"),
         Column("counts", "Count"),
-        Column("flags", "Flags"),
+        Column("flags", "Flags", min_width=11),
         Column("ref", "Src", "right"),
     ]
     for row in rows:
+        row["cohort_text"] = COHORT_SHORT[row["cohort"]]
+        row["measure_text"] = MEASURE_SHORT[row["measure"]]
         row["percent_text"] = (
             wording.percent(row["percent"], fixed=True)
             if row["percent"] is not None
@@ -381,6 +384,7 @@ def trust_detail(
             flags.append("data quality failed")
         if row["small_numbers"]:
             flags.append("small numbers")
+        row["flag_list"] = flags
         row["flags"] = ", ".join(flags)
     if fmt == "csv":
         return str(
@@ -506,12 +510,21 @@ def _detail_renderable(
         info.add_row(key, value)
     parts: list[RenderableType] = [Text(trust.name, style="bold"), info, Text("")]
     if rows:
-        parts.append(to_table(rows, fig_columns, title="Figures over time"))
+        # One flag a line: in a narrow terminal "provisional, data quality failed" breaks badly.
+        lines = [
+            {
+                **row,
+                "flags": "\n".join(row["flag_list"]),
+                "percent_text": "none" if row["percent"] is None else row["percent_text"],
+            }
+            for row in rows
+        ]
+        parts.append(to_table(lines, fig_columns, title="Figures over time"))
         notes = []
         if any(row["percent"] is None for row in rows):
             notes.append(
-                "none published: the Trust's data failed NHS England's data-quality checks "
-                "that month, so no percentage was published."
+                "none: the Trust's data failed NHS England's data-quality checks that month, "
+                "so no percentage was published."
             )
         if any(row["small_numbers"] for row in rows):
             notes.append(
