@@ -8,13 +8,13 @@ are clear of bank holidays in every part of the UK.
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from .conftest import MINIMAL_REGISTRY
+from .test_correspondence import cli
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 SENDER = ["--sender-name", "Jo Bloggs (synthetic)", "--sender-email", "jo@example.org"]
@@ -32,27 +32,6 @@ def campaign(tmp_path: Path) -> Path:
     registry = MINIMAL_REGISTRY.replace("trusts:\n", ICO_CONTACT + "trusts:\n", 1)
     (tmp_path / "trusts.yaml").write_text(registry, encoding="utf-8")
     return tmp_path
-
-
-def cli(campaign: Path, *args: str, today: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(campaign / "home"),
-        "PYTHONPATH": str(SRC),
-        "COCWATCH_TODAY": today,
-        "COCWATCH_REGISTRY": str(campaign / "trusts.yaml"),
-        "LANG": "C.UTF-8",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "cocwatch", *args],
-        cwd=campaign,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
