@@ -451,3 +451,20 @@ def test_a_killed_run_leaves_nothing_behind_after_the_next_run(
     assert not dead.exists() and not old_style.exists() and not half_moved.exists()
     assert busy.exists() and fresh.exists() and other.exists()
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "trusts"]
+
+
+def test_benchmarks_are_dated_as_precisely_as_their_source(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    """The shipped 75% targets say "by 2024": no page may invent a day for them."""
+    out = tmp_path / "site"
+    result = run("report", "--out", str(out), "--as-of", "2026-11-30")
+    assert result.exit_code == 0, result.stderr
+    raw = (out / "trusts" / "guys-and-st-thomas.html").read_text(encoding="utf-8")
+    assert '<time datetime="2024">2024</time>' in raw
+    page = re.sub(r"<[^>]+>", "", raw)  # the text a reader sees
+    assert "75% by 2024" in page
+    assert "31 Dec 2024" not in page
+    assert "35% by Mar 2021" in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2021-03">Mar 2021</time>' in index

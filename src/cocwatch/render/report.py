@@ -318,7 +318,7 @@ def _reference(target: Target, as_of: date) -> svg.Reference:
         label=percent(target.percent),
         name=(
             f"National target{cohort}: {target.title} — {percent(target.percent)} by "
-            f"{short_date(target.due)}" + (" (withdrawn)" if withdrawn else "")
+            f"{due_text(target.due, target.due_precision)}" + (" (withdrawn)" if withdrawn else "")
         ),
         percent=target.percent,
         due=target.due,
@@ -467,6 +467,7 @@ def environment() -> jinja2.Environment:
         points=points,
         humanise=humanise,
         target_due=target_due,
+        due_text=due_text,
     )
     env.globals.update(
         STATUS_LABELS=STATUS_LABELS,
@@ -598,11 +599,16 @@ def _target_state(targets: Sequence[Target]) -> Callable[[Target, date], str]:
 
 def target_due(target: Target) -> str:
     """A target's due date at the precision of its source: 2024, Mar 2021, 31 Mar 2021."""
-    if target.due_precision == "year":
-        return str(target.due.year)
-    if target.due_precision == "month":
-        return wording.short_date(target.due).split(" ", 1)[1]
-    return wording.short_date(target.due)
+    return due_text(target.due, target.due_precision)
+
+
+def due_text(due: date, precision: str = "day") -> str:
+    """A due date at the precision of its source: 2024, Mar 2021, 31 Mar 2021."""
+    if precision == "year":
+        return str(due.year)
+    if precision == "month":
+        return wording.short_date(due).split(" ", 1)[1]
+    return wording.short_date(due)
 
 
 # ---------------------------------------------------------------- writing
