@@ -362,3 +362,14 @@ def test_assessment_to_json_is_plain_data_for_other_commands() -> None:
     assert json.loads(text) == data
     assert data["registry"] == "demo"
     assert len(data["trusts"]) == 6  # the closed Trust too, when it is passed in
+
+
+def test_detail_dates_benchmarks_as_precisely_as_their_source(
+    run: Callable[..., Result],
+) -> None:
+    """The shipped 75% targets say "by 2024": check must not invent 31 December."""
+    result = run("check", "rj1", "--as-of", "2026-11-30")
+    text = " ".join(result.stdout.split())
+    assert "75% by 2024" in text
+    assert "35% by March 2021" in text
+    assert "31 December 2024" not in text

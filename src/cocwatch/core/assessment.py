@@ -782,7 +782,7 @@ def explain(ca: CohortAssessment) -> str:
     bench = ""
     if step is not None and ca.benchmark is not None:
         bench = (
-            f"{percent_text(step.percent)} due by {long_date(step.due)} "
+            f"{percent_text(step.percent)} due by {wording.period(step.due, step.due_precision)} "
             f"({ORIGIN_LABELS[ca.benchmark.origin]})"
         )
     latest = ca.latest

@@ -588,7 +588,7 @@ def _benchmark_text(
     step: Step, bench: Benchmark, refs: _Refs, registry: Registry | None, ta: TrustAssessment
 ) -> str:
     """E.g. '51% by 31 March 2021: national target ltp-2021 'Most women...' [2]'."""
-    head = f"{percent_text(step.percent)} by {long_date(step.due)}: "
+    head = f"{percent_text(step.percent)} by {wording.period(step.due, step.due_precision)}: "
     if bench.origin == "local":
         plan = ta.trust.plan
         return head + "the Trust's own plan" + refs.cite(plan.url if plan else None)
