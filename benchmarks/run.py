@@ -333,7 +333,9 @@ from cocwatch.core.assessment import assess
 from cocwatch.core.models import Sender, Thresholds
 from cocwatch.locations import builtin_templates_dir
 from cocwatch.registry import load_registry
-from cocwatch.templating import Letters, make_environment, split_front_matter
+from cocwatch.templating.rendering import Letters
+from cocwatch.templating.sandbox import make_environment
+from cocwatch.templating.templates import split_front_matter
 
 day = date(2026, 11, 23)
 registry = load_registry(sys.argv[1], today=day).registry

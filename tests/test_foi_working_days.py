@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cocwatch.core.workdays import foi_reply_by
-from cocwatch.templating import foi_non_working_days
+from cocwatch.core.workdays import foi_non_working_days, foi_reply_by
 from tests.letters_helpers import SENDER_OPTIONS
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo.yaml"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cocwatch import templating
+from cocwatch.templating import sandbox
 from tests.letters_helpers import LETTERS_REGISTRY
 from tests.test_letters_templating import render, write_template
 
@@ -62,7 +62,7 @@ def test_templates_asking_for_too_much_text_exit_3_naming_the_template(
 def test_a_loop_that_runs_for_ever_meets_the_render_deadline(
     run: Run, registry: Path, user_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(templating, "RENDER_DEADLINE_SECONDS", 1.0)
+    monkeypatch.setattr(sandbox, "RENDER_DEADLINE_SECONDS", 1.0)
     path = write_template(
         user_dir,
         "forever",

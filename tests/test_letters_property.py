@@ -30,9 +30,10 @@ from cocwatch.core.models import (
     Thresholds,
     Trust,
 )
-from cocwatch.core.workdays import foi_reply_by
+from cocwatch.core.workdays import foi_non_working_days, foi_reply_by
 from cocwatch.locations import builtin_templates_dir
-from cocwatch.templating import Letters, foi_non_working_days, to_text
+from cocwatch.templating.rendering import Letters
+from cocwatch.templating.text import to_text
 
 AS_OF = date(2026, 11, 23)
 HOLIDAYS = foi_non_working_days([2026, 2027])

@@ -16,7 +16,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from cocwatch.core.letters import LetterState
 from cocwatch.locations import builtin_templates_dir
-from cocwatch.templating import make_environment
+from cocwatch.templating.sandbox import make_environment
 
 
 def _read(env: jinja2.Environment, obj: Any, attribute: str) -> tuple[str, Any]:

@@ -10,16 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from cocwatch.core.workdays import foi_non_working_days
 from cocwatch.errors import InputError
 from cocwatch.locations import builtin_templates_dir
-from cocwatch.templating import (
-    discover,
-    foi_non_working_days,
-    parse_blocks,
-    split_front_matter,
-    to_eml,
-    to_text,
-)
+from cocwatch.templating.eml import to_eml
+from cocwatch.templating.templates import discover, split_front_matter
+from cocwatch.templating.text import parse_blocks, to_text
 from tests.letters_helpers import LETTERS_REGISTRY, SENDER_OPTIONS
 
 Run = Callable[..., Result]

@@ -173,7 +173,7 @@ def reply_rules(
 ) -> ReplyRules:
     """The reply-by rules for `log` up to `as_of`, with the bank holidays of every year used."""
     from cocwatch.core.correspondence import ReplyRules
-    from cocwatch.templating import foi_non_working_days
+    from cocwatch.core.workdays import foi_non_working_days
 
     dates = [as_of, *extra, *(letter.sent_on for letter in log.letters)]
     first, last = min(dates).year, max(dates).year + 1

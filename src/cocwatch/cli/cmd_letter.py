@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     from cocwatch.core.assessment import TrustAssessment
     from cocwatch.core.letters import CorrespondenceView, Placeholder
     from cocwatch.core.models import Sender
-    from cocwatch.templating import Letters, RenderedLetter, TemplateSpec
+    from cocwatch.templating.rendering import Letters, RenderedLetter
+    from cocwatch.templating.templates import TemplateSpec
 
 LETTER_FORMATS = ("md", "txt", "docx", "eml")
 SEVERITY_WORDS = ("ok", "warn", "fail")
@@ -211,7 +212,7 @@ class _Output:
 
 def _letters(s: Session, option: str | None) -> Letters:
     from cocwatch.locations import builtin_templates_dir, resolve_templates_dir
-    from cocwatch.templating import Letters
+    from cocwatch.templating.rendering import Letters
 
     located = resolve_templates_dir(option, s.config.templates_dir)
     user_dir = Path(located.value).expanduser() if located else None
@@ -362,8 +363,7 @@ def _render_all(
 ) -> list[RenderedLetter]:
     """Render every letter to Markdown (nothing is written yet)."""
     from cocwatch.core.letters import LetterInfo, letter_context, run_facts
-    from cocwatch.core.workdays import foi_reply_by
-    from cocwatch.templating import foi_non_working_days
+    from cocwatch.core.workdays import foi_non_working_days, foi_reply_by
 
     compiled = letters.compile(spec.name)
     facts = run_facts(
@@ -472,7 +472,7 @@ def _recipient_role(letters: Letters, spec: TemplateSpec, view: CorrespondenceVi
 def _missing(letter: RenderedLetter, fmt: str) -> list[Placeholder]:
     """The letter's placeholders, plus a missing To: address for an email draft."""
     from cocwatch.core.letters import placeholder
-    from cocwatch.templating import usable_email
+    from cocwatch.templating.eml import usable_email
 
     found = list(letter.placeholders)
     recipient = letter.context.recipient
@@ -555,7 +555,7 @@ def _write(
 ) -> None:
     """Print one letter, or write each to its file (never replacing one without --overwrite)."""
     from cocwatch.files import atomic_write_many
-    from cocwatch.templating import letter_bytes
+    from cocwatch.templating.formats import letter_bytes
 
     if output.path is None:
         if len(rendered) > 1:

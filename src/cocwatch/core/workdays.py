@@ -4,16 +4,39 @@ The Freedom of Information Act 2000, section 10(1), gives a public authority unt
 twentieth working day following the date of receipt". Section 10(6) defines a working day as
 any day other than a Saturday, a Sunday, Christmas Day, Good Friday or a bank holiday *in any
 part of the United Kingdom*: so St Andrew's Day (Scotland) and 12 July (Northern Ireland)
-are not working days even for an English Trust. The caller supplies that set of days
-(`templating.foi_non_working_days`, which must include Christmas Day and Good Friday).
+are not working days even for an English Trust.
+
+The arithmetic takes that set of days as a parameter, so it stays plain dates in, dates out;
+`foi_non_working_days` builds the set from the `holidays` library, which computes each year's
+bank holidays from rules in the installed package (no file, network or clock of ours). It
+lives here, beside the rule it serves, rather than in the letter templates' module: the
+correspondence log and the letters both count working days with it. `holidays` is imported
+only when the set is built, so importing this module stays light.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from datetime import date, timedelta
 
 FOI_WORKING_DAYS = 20
+# FOIA s.10(6): a bank holiday "in any part of the United Kingdom" is not a working day, so
+# the FOI clock skips the holidays of England and Wales, Scotland and Northern Ireland alike.
+FOI_SUBDIVISIONS = ("ENG", "NIR", "SCT", "WLS")
+
+
+def foi_non_working_days(years: Iterable[int]) -> frozenset[date]:
+    """The UK's bank holidays in `years`, every part of it (FOIA s.10(6)), from `holidays`.
+
+    Christmas Day and Good Friday are bank holidays in every part, so they are included.
+    """
+    import holidays
+
+    days: set[date] = set()
+    wanted = sorted(set(years))
+    for subdiv in FOI_SUBDIVISIONS:
+        days.update(holidays.country_holidays("GB", subdiv=subdiv, years=wanted).keys())
+    return frozenset(days)
 
 
 def is_working_day(day: date, non_working: Container[date]) -> bool:

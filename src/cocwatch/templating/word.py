@@ -1,0 +1,157 @@
+"""Letters as Word documents for a UK office: A4, British English, one font family, headings,
+paragraphs, lists, and every web address a real hyperlink.
+
+python-docx is imported only when a document is built; its failures become `InputError`.
+May import `.text` (the Markdown blocks) and `cocwatch.errors`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from cocwatch.errors import InputError
+from cocwatch.templating.text import inline_runs, parse_blocks, plain_inline
+
+if TYPE_CHECKING:
+    from cocwatch.templating.rendering import RenderedLetter
+
+DOCX_FONT = "Arial"  # one family for headings and body; LibreOffice's Liberation Sans matches it
+DOCX_LANGUAGE = "en-GB"  # so Word and LibreOffice spell-check in British English
+_URL = re.compile(r"https?://[^\s<>()]*[^\s<>().,;:!?'\"]")
+
+
+def to_docx(
+    markdown: str, *, title: str, author: str | None, on: date, subject: str | None = None
+) -> bytes:
+    """The letter as a Word document for a UK office: A4, British English, one font family,
+    headings, paragraphs, lists, and every web address a real hyperlink."""
+    from docx import Document
+    from docx.shared import Cm, Mm, Pt
+
+    try:
+        doc = Document()
+        for section in doc.sections:
+            section.page_width, section.page_height = Mm(210), Mm(297)
+            section.left_margin = section.right_margin = Cm(2.5)
+            section.top_margin = section.bottom_margin = Cm(2.5)
+        _docx_one_font_and_language(doc)
+        style = doc.styles["Normal"]
+        style.font.size = Pt(11)
+        props = doc.core_properties
+        props.title = title
+        props.subject = subject or title
+        props.author = author or ""
+        props.last_modified_by = author or ""
+        props.language = DOCX_LANGUAGE
+        moment = datetime(on.year, on.month, on.day)
+        props.created = moment
+        props.modified = moment
+        props.revision = 1
+        for block in parse_blocks(markdown):
+            if block.kind == "rule":
+                continue
+            if block.kind == "heading":
+                doc.add_heading(plain_inline(block.lines[0]), level=min(block.level, 4))
+                continue
+            if block.kind == "bullet":
+                para = doc.add_paragraph(style="List Bullet")
+            else:
+                para = doc.add_paragraph()
+            if block.kind == "number":
+                para.paragraph_format.left_indent = Cm(0.9)
+                para.paragraph_format.first_line_indent = Cm(-0.9)
+                para.add_run(f"{block.number}.\t")
+            for i, line in enumerate(block.lines):
+                run = None
+                for text, bold, italic in inline_runs(line):
+                    run = _docx_add_text(para, text, bold=bold, italic=italic)
+                if i < len(block.lines) - 1:
+                    (run or para.add_run()).add_break()
+        buffer = io.BytesIO()
+        doc.save(buffer)
+    except Exception as exc:  # python-docx raises assorted errors; none is the user's doing
+        raise InputError(f"Could not build the Word document '{title}': {exc}.") from exc
+    return buffer.getvalue()
+
+
+def _docx_one_font_and_language(doc: Any) -> None:
+    """Every style in `DOCX_FONT` (no theme fonts) and `DOCX_LANGUAGE`; headings in black."""
+    from docx.oxml.ns import qn
+
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    if run_defaults.find(qn("w:lang")) is None:
+        run_defaults.append(run_defaults.makeelement(qn("w:lang"), {}))
+    for fonts in styles.iter(qn("w:rFonts")):
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
+        for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(slot), DOCX_FONT)
+    for lang in styles.iter(qn("w:lang")):
+        for slot in ("w:val", "w:eastAsia"):
+            lang.set(qn(slot), DOCX_LANGUAGE)
+    for color in styles.iter(qn("w:color")):
+        for theme in ("w:themeColor", "w:themeShade", "w:themeTint"):
+            color.attrib.pop(qn(theme), None)
+        color.set(qn("w:val"), "000000")
+    # List bullets: the template draws them from the Symbol font; a plain "•" needs no other.
+    for level in doc.part.numbering_part.element.iter(qn("w:lvl")):
+        number_format = level.find(qn("w:numFmt"))
+        if number_format is None or number_format.get(qn("w:val")) != "bullet":
+            continue
+        level.find(qn("w:lvlText")).set(qn("w:val"), "•")
+        for fonts in level.iter(qn("w:rFonts")):
+            fonts.attrib.clear()
+            for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+                fonts.set(qn(slot), DOCX_FONT)
+
+
+def _docx_add_text(para: Any, text: str, *, bold: bool, italic: bool) -> Any:
+    """Add `text` to the paragraph, its web addresses as hyperlinks; return the last run."""
+    run = None
+    pos = 0
+    for m in _URL.finditer(text):
+        if m.start() > pos:
+            run = _docx_run(para, text[pos : m.start()], bold=bold, italic=italic)
+        run = _docx_hyperlink(para, m.group(0), bold=bold, italic=italic)
+        pos = m.end()
+    if pos < len(text) or run is None:
+        run = _docx_run(para, text[pos:], bold=bold, italic=italic)
+    return run
+
+
+def _docx_run(para: Any, text: str, *, bold: bool, italic: bool) -> Any:
+    run = para.add_run(text)
+    run.bold = bold or None
+    run.italic = italic or None
+    return run
+
+
+def _docx_hyperlink(para: Any, url: str, *, bold: bool, italic: bool) -> Any:
+    """A clickable link showing the address itself, blue and underlined as Word shows one."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+    from docx.text.run import Run
+
+    rel_id = para.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = para._p.makeelement(qn("w:hyperlink"), {qn("r:id"): rel_id, qn("w:history"): "1"})
+    para._p.append(link)
+    run = Run(link.makeelement(qn("w:r"), {}), para)
+    link.append(run._r)
+    run.text = url
+    run.bold = bold or None
+    run.italic = italic or None
+    run.underline = True
+    run.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+    return run
+
+
+def docx_bytes(letter: RenderedLetter) -> bytes:
+    """The letter as a Word document, dated and signed as the letter is."""
+    ctx = letter.context
+    return to_docx(letter.markdown, title=letter.subject, author=ctx.sender.name, on=ctx.date)
