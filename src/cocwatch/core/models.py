@@ -22,24 +22,18 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-Cohort = Literal["all", "ethnic_minority", "most_deprived"]
-COHORTS: tuple[Cohort, ...] = ("all", "ethnic_minority", "most_deprived")
+# The closed sets are defined without pydantic, so the command line can offer them cheaply.
+from cocwatch.core.kinds import COHORTS as COHORTS
+from cocwatch.core.kinds import MEASURE_PREFERENCE as MEASURE_PREFERENCE
+from cocwatch.core.kinds import Cohort as Cohort
+from cocwatch.core.kinds import Coproduced as Coproduced
+from cocwatch.core.kinds import Measure as Measure
+from cocwatch.core.kinds import PlanStatus as PlanStatus
+from cocwatch.core.kinds import Precision as Precision
+from cocwatch.core.kinds import Quality as Quality
+from cocwatch.core.kinds import Rating as Rating
+from cocwatch.core.kinds import SourceKind as SourceKind
 
-Measure = Literal["placed_by_28_weeks", "receiving_ongoing", "offered", "other"]
-# Preference when two figures of a cohort share a date (SPEC §4): earlier wins.
-MEASURE_PREFERENCE: tuple[Measure, ...] = (
-    "placed_by_28_weeks",
-    "receiving_ongoing",
-    "offered",
-    "other",
-)
-
-Quality = Literal["pass", "fail", "unknown"]
-Precision = Literal["year", "month", "day"]  # how precisely a source dates a target
-SourceKind = Literal["msds", "board_paper", "foi", "cqc", "news", "other"]
-PlanStatus = Literal["active", "paused", "none", "unknown"]
-Coproduced = Literal["yes", "no", "unknown"]
-Rating = Literal["outstanding", "good", "requires_improvement", "inadequate", "not_rated"]
 ContactRole = Literal[
     "chief_executive",
     "chair",

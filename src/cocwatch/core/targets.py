@@ -29,8 +29,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
+from cocwatch.core.kinds import Origin as Origin
 from cocwatch.core.models import (
     COHORTS,
     MEASURE_PREFERENCE,
@@ -40,8 +40,6 @@ from cocwatch.core.models import (
     Precision,
     Target,
 )
-
-Origin = Literal["chosen", "local", "national", "reference"]
 
 
 @dataclass(frozen=True, slots=True)

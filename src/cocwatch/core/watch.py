@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any, Literal
 
 from cocwatch.core import wording
-from cocwatch.core.assessment import STATUS_LABELS, Assessment, Status
+from cocwatch.core.assessment import Assessment
 from cocwatch.core.models import COHORTS, Figure, Trust
 
 NewsKind = Literal[
@@ -273,14 +273,6 @@ def updated_pages(
 # Comparing snapshots ---------------------------------------------------------------------
 
 
-def _status_words(status: str) -> str:
-    """A status as people read it: "no data", "on track" (not no_data, on_track)."""
-    try:
-        return STATUS_LABELS[Status(status)].lower()
-    except ValueError:  # a status from an older state file that this version does not know
-        return status.replace("_", " ")
-
-
 def diff(previous: Snapshot, current: Snapshot, *, pages_checked: bool) -> list[News]:
     """The news between two snapshots, grouped by Trust in report order, national last."""
     old, new = _Side.of(previous), _Side.of(current)
@@ -358,11 +350,15 @@ def _trust_news(tid: str, old_side: _Side, new_side: _Side, *, pages_checked: bo
             continue
         if was.status == now.status:
             text = (
-                f"{cohort} cohort: {_status_words(now.status)}, "
+                f"{cohort} cohort: {wording.status_words(now.status)}, "
                 f"severity {was.severity} -> {now.severity}"
             )
         else:
-            text = f"{cohort} cohort: {_status_words(was.status)} -> {_status_words(now.status)}"
+            was_words, now_words = (
+                wording.status_words(was.status),
+                wording.status_words(now.status),
+            )
+            text = f"{cohort} cohort: {was_words} -> {now_words}"
             if was.severity != now.severity:
                 text += f" (severity {was.severity} -> {now.severity})"
         news.append(
@@ -416,7 +412,7 @@ def _trust_added(tid: str, after: TrustState, new: _Side) -> News:
     text = f"now watched (new in the registry): severity {after.severity}"
     if statuses:
         text += ", " + ", ".join(
-            f"{cohort} {_status_words(status)}" for cohort, status in statuses.items()
+            f"{cohort} {wording.status_words(status)}" for cohort, status in statuses.items()
         )
     text += f", {figures} {'figure' if figures == 1 else 'figures'}"
     if findings:

@@ -1,18 +1,28 @@
-"""One way to write numbers and dates for people, shared by `check`, letters and the report.
+"""One way to name things, and to write numbers and dates, for people.
 
-Pure: the standard library only. Every percentage cocwatch prints goes through `percent`,
-so 17.25 is "17.3%" in a terminal, a letter and a web page alike (rounded half up, as people
-round, never as binary floats happen to). Dates are written the British way ("23 November
-2026"), and a date known only to its month or year ("by 2024") is written at that precision.
+Shared by `check`, letters, the report and `watch`, so that they agree. Pure: the standard
+library and ``cocwatch.core.kinds`` only.
+
+Names: each closed set (cohorts, measures, statuses, severities, origins) has one table here,
+``COHORT[code]`` and so on, whose entries carry named variants, one per use: `label` for a
+heading or a table cell, `sentence` for running text, `short` for a narrow terminal column,
+and a few more where letters need a fuller form. Findings are named by their rules in
+``cocwatch.core.findings``.
+
+Numbers and dates: every percentage cocwatch prints goes through `percent`, so 17.25 is
+"17.3%" in a terminal, a letter and a web page alike (rounded half up, as people round, never
+as binary floats happen to). Dates are written the British way ("23 November 2026"), and a
+date known only to its month or year ("by 2024") is written at that precision.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
-Precision = Literal["year", "month", "day"]
+from cocwatch.core.kinds import Cohort, Measure, Origin, Precision, Severity, Status
 
 MONTHS = (
     "January",
@@ -92,16 +102,234 @@ def period(day: date, precision: Precision = "day") -> str:
     return long_date(day)
 
 
+def short_period(day: date, precision: Precision = "day") -> str:
+    """A date at its source's precision, month abbreviated: '2024', 'Mar 2021', '31 Mar 2021'."""
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        return f"{MONTHS[day.month - 1][:3]} {day.year}"
+    return short_date(day)
+
+
+def signed_points_short(value: float) -> str:
+    """A signed gap for a narrow cell, with a true minus: '−23.3\u00a0pts', '+4\u00a0pts'."""
+    text = number(abs(value))
+    sign = "−" if value < 0 and text != "0" else "+" if value > 0 and text != "0" else ""
+    return f"{sign}{text}\u00a0pts"
+
+
+def humanise(code: str) -> str:
+    """A code nobody has named yet, readable: 'no_data' → 'No data'."""
+    return code.replace("_", " ").capitalize()
+
+
+# ------------------------------------------------------------------ names
+
+
+@dataclass(frozen=True, slots=True)
+class CohortWords:
+    """The names of a group of women."""
+
+    sentence: str  # in running text: "women from ethnic-minority groups"
+    short: str  # in a narrow column: "ethnic minority"
+    formal: str  # a letter's heading: "Women from Black, Asian and other ethnic-minority groups"
+    who: str  # a letter's sentence: "women from Black, Asian and other ethnic-minority groups"
+
+    @property
+    def label(self) -> str:
+        """For a heading or a table cell: "Women from ethnic-minority groups"."""
+        return self.sentence[:1].upper() + self.sentence[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureWords:
+    """The names of what a figure counts."""
+
+    sentence: str  # after "women …": "placed on a continuity of carer pathway by 28 weeks"
+    short: str  # in a narrow column: "placed by 28 wks"
+    counted: str  # a letter's fuller form, after "women …"
+    data: str  # what the data is about: "placements on a continuity of carer pathway"
+
+    @property
+    def label(self) -> str:
+        """For a table cell: "Placed on a continuity of carer pathway by 28 weeks"."""
+        return self.sentence[:1].upper() + self.sentence[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusWords:
+    """The names of a cohort's status."""
+
+    label: str  # a badge or heading: "On track"
+    symbol: str  # one terminal cell, so the meaning survives without colour: "▲"
+    description: str  # a whole sentence, for a key
+    letter: str  # in a letter's sentence: "no figures"
+
+    @property
+    def sentence(self) -> str:
+        """In running text: "on track"."""
+        return self.label.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityWords:
+    """The names of a severity."""
+
+    label: str  # "Needs attention"
+    symbol: str  # "!"
+
+    @property
+    def sentence(self) -> str:
+        """In running text: "needs attention"."""
+        return self.label.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class OriginWords:
+    """The names of where a benchmark comes from."""
+
+    sentence: str  # "the chosen national target"
+    label: str  # a table cell: "chosen target"
+    short: str  # a narrow column: "chosen"
+    letter: str  # in a letter: "the national target"
+
+
+COHORT: Mapping[Cohort, CohortWords] = {
+    "all": CohortWords(sentence="all women", short="all women", formal="All women", who="women"),
+    "ethnic_minority": CohortWords(
+        sentence="women from ethnic-minority groups",
+        short="ethnic minority",
+        formal="Women from Black, Asian and other ethnic-minority groups",
+        who="women from Black, Asian and other ethnic-minority groups",
+    ),
+    "most_deprived": CohortWords(
+        sentence="women from the most deprived areas",
+        short="most deprived",
+        formal="Women from the most deprived 10% of neighbourhoods",
+        who="women from the most deprived 10% of neighbourhoods",
+    ),
+}
+MEASURE: Mapping[Measure, MeasureWords] = {
+    "placed_by_28_weeks": MeasureWords(
+        sentence="placed on a continuity of carer pathway by 28 weeks",
+        short="placed by 28 wks",
+        counted="placed on a continuity of carer pathway by 28 weeks",
+        data="placements on a continuity of carer pathway",
+    ),
+    "receiving_ongoing": MeasureWords(
+        sentence="receiving continuity of carer",
+        short="receiving",
+        counted="receiving continuity of carer through pregnancy and birth",
+        data="continuity of carer received through pregnancy and birth",
+    ),
+    "offered": MeasureWords(
+        sentence="offered continuity of carer",
+        short="offered",
+        counted="offered continuity of carer",
+        data="offers of continuity of carer",
+    ),
+    "other": MeasureWords(
+        sentence="continuity of carer (other measure)",
+        short="other",
+        counted="having continuity of carer (on another measure)",
+        data="continuity of carer",
+    ),
+}
+STATUS: Mapping[Status, StatusWords] = {
+    Status.NO_TARGET: StatusWords(
+        "No target",
+        "–",
+        "No target applies: neither the Trust's plan nor a national target sets a level for "
+        "this group.",
+        "no target",
+    ),
+    Status.NO_DATA: StatusWords(
+        "No data", "?", "There is a target, but no figure has been recorded.", "no figures"
+    ),
+    Status.MET: StatusWords("Met", "✓", "The latest figure reaches the highest milestone.", "met"),
+    Status.MISSED: StatusWords(
+        "Missed", "✗", "A milestone has passed and the latest figure is below it.", "missed"
+    ),
+    Status.BEHIND: StatusWords(
+        "Behind",
+        "▼",
+        "The latest figure is below the level expected on its date, by more than the tolerance.",
+        "behind",
+    ),
+    Status.ON_TRACK: StatusWords(
+        "On track",
+        "▲",
+        "The latest figure is at, above or close to the level expected on its date.",
+        "on track",
+    ),
+}
+SEVERITY: Mapping[Severity, SeverityWords] = {
+    Severity.OK: SeverityWords("OK", "✓"),
+    Severity.WARN: SeverityWords("Needs attention", "!"),
+    Severity.FAIL: SeverityWords("Failing", "✗"),
+}
+ORIGIN: Mapping[Origin, OriginWords] = {
+    "chosen": OriginWords(
+        "the chosen national target", "chosen target", "chosen", "the national target"
+    ),
+    "local": OriginWords(
+        "the Trust's own plan", "the Trust's own plan", "own plan", "the Trust's own plan"
+    ),
+    "national": OriginWords(
+        "the national target", "national target", "national", "the national target"
+    ),
+    "reference": OriginWords(
+        "a withdrawn national target, for reference",
+        "for reference only",
+        "ref.",
+        "the withdrawn national target (for reference)",
+    ),
+}
+SMALL_NUMBERS_CAUTION = (
+    "small numbers: NHS England publishes any count from 1 to 7 as 5, so this percentage "
+    "is not precise"
+)
+
+
+def status_words(code: str) -> str:
+    """A status in running text, even one this version does not know: "no data"."""
+    try:
+        return STATUS[Status(code)].sentence
+    except ValueError:  # e.g. from an older state file
+        return code.replace("_", " ")
+
+
+def no_figure_of_measure(measure: Measure) -> str:
+    """Why a cohort with figures has none to judge: its figures count another measure."""
+    return f"no figure of the measure its benchmark uses ({MEASURE[measure].sentence})"
+
+
 __all__ = [
+    "COHORT",
+    "MEASURE",
     "MONTHS",
+    "ORIGIN",
+    "SEVERITY",
+    "SMALL_NUMBERS_CAUTION",
+    "STATUS",
+    "CohortWords",
+    "MeasureWords",
+    "OriginWords",
     "Precision",
+    "SeverityWords",
+    "StatusWords",
+    "humanise",
     "long_date",
     "month_year",
+    "no_figure_of_measure",
     "number",
     "percent",
     "period",
     "points",
     "round_half_up",
     "short_date",
+    "short_period",
     "signed_points",
+    "signed_points_short",
+    "status_words",
 ]

@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cocwatch import __version__
-from cocwatch.core import assessment as labels
-from cocwatch.core import wording
+from cocwatch.core import findings, wording
 from cocwatch.errors import ExternalError, UsageError
 from cocwatch.render import svg
 
@@ -66,37 +65,15 @@ BAR_COLOURS = {
     "no_target": "#8a8a8a",
 }
 
-# Words for people come from the assessment, so that check, letters and report agree.
-COHORT_LABELS = {k: v[:1].upper() + v[1:] for k, v in labels.COHORT_LABELS.items()}
-MEASURE_LABELS = labels.MEASURE_LABELS
-STATUS_LABELS: dict[str, str] = {str(k): v for k, v in labels.STATUS_LABELS.items()}
-STATUS_SYMBOLS: dict[str, str] = {str(k): v for k, v in labels.STATUS_SYMBOLS.items()}
-STATUS_DESCRIPTIONS: dict[str, str] = {str(k): v for k, v in labels.STATUS_DESCRIPTIONS.items()}
-SEVERITY_LABELS: dict[str, str] = {str(k): v for k, v in labels.SEVERITY_LABELS.items()}
-SEVERITY_SYMBOLS: dict[str, str] = {str(k): v for k, v in labels.SEVERITY_SYMBOLS.items()}
-FINDING_LABELS = labels.FINDING_LABELS
-# Short forms for table cells (the assessment's ORIGIN_LABELS are for sentences).
-ORIGIN_LABELS = {
-    "chosen": "chosen target",
-    "local": "the Trust's own plan",
-    "national": "national target",
-    "reference": "for reference only",
-}
-FINDING_WHY = {
-    "no_plan": "Without a written plan there is nothing to hold the Board to.",
-    "plan_unknown": "Nobody has recorded this Trust's plan yet: it may exist but not be public.",
-    "plan_paused": "A paused plan means continuity of carer is not currently growing.",
-    "plan_unpublished": "A plan that is not published cannot be checked by the public.",
-    "not_coproduced": "Plans should be made with the people who use the service (the MNVP).",
-    "board_review_overdue": "Progress was to be overseen by the Trust Board at least monthly.",
-    "stale_data": "Old figures say little about where the Trust is now.",
-    "data_quality_failed": "A low figure that fails data quality may not be a true picture.",
-    "targeted_data_missing": (
-        "The rollout was to reach ethnic-minority women and the most deprived areas first."
-    ),
-    "targeted_gap": "The groups with the poorest outcomes were to be reached first, not last.",
-    "foi_overdue": "The Freedom of Information Act gives a public authority 20 working days "
-    "to reply to a request.",
+# Words for people come from `cocwatch.core.wording` and the finding rules, so that check,
+# letters and the report agree; the templates read the same tables.
+WORDS: dict[str, Any] = {
+    "COHORT": wording.COHORT,
+    "MEASURE": wording.MEASURE,
+    "STATUS": wording.STATUS,
+    "SEVERITY": wording.SEVERITY,
+    "ORIGIN": wording.ORIGIN,
+    "FINDING": findings.RULE,
 }
 
 
@@ -113,12 +90,12 @@ class ReportResult:
 
 
 def long_date(value: date | None) -> str:
-    """23 November 2026."""
+    """23 November 2026; empty for None."""
     return "" if value is None else wording.long_date(value)
 
 
 def short_date(value: date | None) -> str:
-    """23 Nov 2026."""
+    """23 Nov 2026; empty for None."""
     return "" if value is None else wording.short_date(value)
 
 
@@ -128,16 +105,8 @@ def percent(value: float | None) -> str:
 
 
 def points(value: float | None) -> str:
-    """A signed gap in percentage points: −23.3 pts, +4 pts."""
-    if value is None:
-        return ""
-    text = wording.number(abs(value))
-    sign = "−" if value < 0 and text != "0" else "+" if value > 0 and text != "0" else ""
-    return f"{sign}{text}\u00a0pts"
-
-
-def humanise(code: str) -> str:
-    return code.replace("_", " ").capitalize()
+    """A signed gap in percentage points: −23.3 pts, +4 pts; empty for None."""
+    return "" if value is None else wording.signed_points_short(value)
 
 
 # ---------------------------------------------------------------- views for the templates
@@ -166,6 +135,13 @@ class TrustView:
     @property
     def status(self) -> str:
         return self.main.status.value if self.main else "no_target"
+
+    def no_latest(self, ca: CohortAssessment, as_of: date) -> str:
+        """What to say when a cohort has no latest figure to judge."""
+        from cocwatch.core.assessment import unmatched_measure
+
+        measure = unmatched_measure(ca, self.figures, as_of)
+        return "none recorded" if measure is None else wording.no_figure_of_measure(measure)
 
 
 def _views(assessment: Assessment) -> list[TrustView]:
@@ -207,7 +183,7 @@ def _figure_label(figure: Figure) -> str:
     if figure.small_numbers:
         extra.append(f"small numbers: {figure.numerator} of {figure.denominator}")
     note = f" ({', '.join(extra)})" if extra else ""
-    who = COHORT_LABELS[figure.cohort].lower()
+    who = wording.COHORT[figure.cohort].sentence
     if not figure.measured:
         return f"{short_date(figure.as_of)}: no figure, data quality failed, {who}"
     return f"{short_date(figure.as_of)}: {percent(figure.value)} {who}{note}"
@@ -234,11 +210,11 @@ def trust_chart(view: TrustView, registry: Registry, as_of: date) -> Chart:
             if f.measured and f.cohort == cohort.cohort and f.measure == measure
         )
         if pts:
-            series.append(svg.Series(cohort.cohort, COHORT_LABELS[cohort.cohort], pts))
+            series.append(svg.Series(cohort.cohort, wording.COHORT[cohort.cohort].label, pts))
     trajectories: list[svg.Trajectory] = []
     plan = view.trust.plan
     if plan is not None:
-        for cohort_key in COHORT_LABELS:
+        for cohort_key in wording.COHORT:
             milestones = sorted(
                 (m for m in plan.milestones if m.cohort == cohort_key), key=lambda m: m.due
             )
@@ -246,7 +222,7 @@ def trust_chart(view: TrustView, registry: Registry, as_of: date) -> Chart:
                 trajectories.append(
                     svg.Trajectory(
                         cohort_key,
-                        f"Plan milestones, {COHORT_LABELS[cohort_key].lower()}",
+                        f"Plan milestones, {wording.COHORT[cohort_key].sentence}",
                         plan.published,
                         tuple(
                             svg.Point(
@@ -268,7 +244,8 @@ def trust_chart(view: TrustView, registry: Registry, as_of: date) -> Chart:
         own = [t.due for t in targets] + [t.set_on for t in targets if t.set_on is not None]
     start, end = svg.time_range([*own, as_of], at_least_days=730)
     references = [_reference(t, as_of) for t in targets if t.due >= start]
-    cohorts_with_data = [COHORT_LABELS[s.key].lower() for s in series]
+    with_figures = {s.key for s in series}
+    cohorts_with_data = [wording.COHORT[c].sentence for c in wording.COHORT if c in with_figures]
     if series:
         latest = view.main.latest if view.main else None
         latest_text = (
@@ -312,13 +289,13 @@ def _chart_targets(registry: Registry, as_of: date) -> list[Target]:
 def _reference(target: Target, as_of: date) -> svg.Reference:
     assert target.percent is not None
     withdrawn = target.withdrawn_on is not None and target.withdrawn_on <= as_of
-    cohort = "" if target.cohort == "all" else f", {COHORT_LABELS[target.cohort].lower()}"
+    cohort = "" if target.cohort == "all" else f", {wording.COHORT[target.cohort].sentence}"
     return svg.Reference(
         key=target.cohort,
         label=percent(target.percent),
         name=(
             f"National target{cohort}: {target.title} — {percent(target.percent)} by "
-            f"{due_text(target.due, target.due_precision)}" + (" (withdrawn)" if withdrawn else "")
+            f"{target_due(target)}" + (" (withdrawn)" if withdrawn else "")
         ),
         percent=target.percent,
         due=target.due,
@@ -340,14 +317,14 @@ def national_chart(registry: Registry, as_of: date) -> str | None:
     series = [
         svg.Series(
             cohort,
-            COHORT_LABELS[cohort],
+            wording.COHORT[cohort].label,
             tuple(
                 svg.Point(f.as_of, f.value, _figure_label(f), hollow=f.provisional)
                 for f in figures
                 if f.cohort == cohort
             ),
         )
-        for cohort in COHORT_LABELS
+        for cohort in wording.COHORT
         if any(f.cohort == cohort for f in figures)
     ]
     references = [_reference(t, as_of) for t in _chart_targets(registry, as_of)]
@@ -366,16 +343,18 @@ def national_chart(registry: Registry, as_of: date) -> str | None:
 
 def status_chart(counts: list[tuple[str, int]]) -> str:
     """Bar chart: how many Trusts have each status (all women)."""
-    described = "; ".join(f"{STATUS_LABELS.get(s, humanise(s))}: {n}" for s, n in counts)
+    described = "; ".join(f"{_status_label(s)}: {n}" for s, n in counts)
     return svg.bar_chart(
         chart_id="chart-status",
         title="Trusts by status for all women",
         desc=f"Number of Trusts with each status. {described}.",
-        bars=[
-            svg.Bar(STATUS_LABELS.get(s, humanise(s)), n, BAR_COLOURS.get(s, "#444"))
-            for s, n in counts
-        ],
+        bars=[svg.Bar(_status_label(s), n, BAR_COLOURS.get(s, "#444")) for s, n in counts],
     )
+
+
+def _status_label(code: str) -> str:
+    known = wording.STATUS.get(code)  # type: ignore[call-overload]  # a StrEnum key is its str
+    return known.label if known else wording.humanise(code)
 
 
 def trust_sources(view: TrustView, registry: Registry) -> list[SourceLink]:
@@ -465,21 +444,12 @@ def environment() -> jinja2.Environment:
         short_date=short_date,
         percent=percent,
         points=points,
-        humanise=humanise,
+        humanise=wording.humanise,
         target_due=target_due,
-        due_text=due_text,
+        due_text=wording.short_period,
     )
     env.globals.update(
-        STATUS_LABELS=STATUS_LABELS,
-        STATUS_SYMBOLS=STATUS_SYMBOLS,
-        STATUS_DESCRIPTIONS=STATUS_DESCRIPTIONS,
-        SEVERITY_LABELS=SEVERITY_LABELS,
-        SEVERITY_SYMBOLS=SEVERITY_SYMBOLS,
-        COHORT_LABELS=COHORT_LABELS,
-        MEASURE_LABELS=MEASURE_LABELS,
-        ORIGIN_LABELS=ORIGIN_LABELS,
-        FINDING_LABELS=FINDING_LABELS,
-        FINDING_WHY=FINDING_WHY,
+        **WORDS,
         STATUS_ORDER=STATUS_ORDER,
         CSP=CSP,
         GENERATOR=GENERATOR,
@@ -524,7 +494,7 @@ def render_pages(
     finding_counts = [
         (code, n)
         for code, n in _count(
-            (f.code for v in views for f in _unique_codes(v.ta.findings)), FINDING_LABELS
+            (f.code for v in views for f in _unique_codes(v.ta.findings)), findings.CODES
         )
         if n
     ]
@@ -599,16 +569,7 @@ def _target_state(targets: Sequence[Target]) -> Callable[[Target, date], str]:
 
 def target_due(target: Target) -> str:
     """A target's due date at the precision of its source: 2024, Mar 2021, 31 Mar 2021."""
-    return due_text(target.due, target.due_precision)
-
-
-def due_text(due: date, precision: str = "day") -> str:
-    """A due date at the precision of its source: 2024, Mar 2021, 31 Mar 2021."""
-    if precision == "year":
-        return str(due.year)
-    if precision == "month":
-        return wording.short_date(due).split(" ", 1)[1]
-    return wording.short_date(due)
+    return wording.short_period(target.due, target.due_precision)
 
 
 # ---------------------------------------------------------------- writing

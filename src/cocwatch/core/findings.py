@@ -1,0 +1,402 @@
+"""The finding rules: the transparency duties `check` looks at, one `Rule` each (SPEC §4).
+
+Pure: the standard library and ``cocwatch.core`` only. A rule is a code, a severity, a short
+label, a sentence on why it matters (for readers of the report) and a check: a function of
+one Trust's `Facts` that says what is wrong in words, or None when the duty is met. `RULES`
+lists them in the order findings are reported; everything else (the assessment, the
+report's words, the codes a letter's `--only` accepts, the findings reference in the docs)
+is derived from it.
+
+Adding a rule: a member of `FindingCode`, a check function and a `Rule` in `RULES` here; a
+test in ``tests/core``; a line under the finding's heading in the docs (`reference_markdown`
+writes the reference table from the rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from cocwatch.core.correspondence import TrackedLetter
+from cocwatch.core.kinds import Cohort, Severity
+from cocwatch.core.models import Figure, Thresholds, Trust
+from cocwatch.core.selection import TARGETED, latest_failures, measured
+from cocwatch.core.wording import COHORT, MEASURE, long_date, percent
+
+
+class FindingCode(StrEnum):
+    """The code of a finding, as JSON, CSV and letters' `--only` write it."""
+
+    NO_PLAN = "no_plan"
+    PLAN_UNKNOWN = "plan_unknown"
+    PLAN_PAUSED = "plan_paused"
+    PLAN_UNPUBLISHED = "plan_unpublished"
+    NOT_COPRODUCED = "not_coproduced"
+    BOARD_REVIEW_OVERDUE = "board_review_overdue"
+    STALE_DATA = "stale_data"
+    DATA_QUALITY_FAILED = "data_quality_failed"
+    TARGETED_DATA_MISSING = "targeted_data_missing"
+    TARGETED_GAP = "targeted_gap"
+    FOI_OVERDUE = "foi_overdue"
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the rules may look at for one Trust on one date."""
+
+    trust: Trust
+    as_of: date
+    thresholds: Thresholds
+    figures: Mapping[Cohort, Sequence[Figure]]  # up to as_of, per cohort, latest last
+    letters: Sequence[TrackedLetter] = ()  # the Trust's letters in the correspondence log
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a rule says when its duty is not met."""
+
+    message: str  # for campaigners at a terminal: may name a cocwatch command
+    public: str | None = None  # the same for a public page, when it must differ
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One transparency duty and how to tell that it is not met."""
+
+    code: FindingCode
+    severity: Severity
+    label: str  # a short title: "Board review overdue"
+    why: str  # why it matters, for readers of the report
+    check: Callable[[Facts], Found | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A transparency duty that is not being met."""
+
+    code: FindingCode
+    severity: Severity
+    message: str  # for campaigners at a terminal: may name a cocwatch command
+    public: str | None = None  # the same for a public page: what a reader can do, in words
+
+    @property
+    def rule(self) -> Rule:
+        """The rule that found it."""
+        return RULE[self.code]
+
+    @property
+    def label(self) -> str:
+        """A short title, e.g. 'Board review overdue'."""
+        return RULE[self.code].label
+
+    @property
+    def public_message(self) -> str:
+        """The message for readers of the published report: no command syntax."""
+        return self.public or self.message
+
+
+# ------------------------------------------------------------------ the plan
+
+
+def _no_plan(facts: Facts) -> Found | None:
+    plan = facts.trust.plan
+    if plan is None or plan.status != "none":
+        return None
+    return Found(
+        "The Trust is recorded as having no Continuity of Carer plan. Ask the Board to adopt "
+        "one, with milestones for all women and first for the groups with the poorest "
+        "outcomes."
+    )
+
+
+def _plan_unknown(facts: Facts) -> Found | None:
+    plan = facts.trust.plan
+    if plan is not None and plan.status != "unknown":
+        return None
+    return Found(
+        "Nobody has recorded this Trust's Continuity of Carer plan yet. Ask for it: "
+        f"`cocwatch letter foi {facts.trust.id}` drafts a Freedom of Information request "
+        "for the plan, Board papers and figures; then record the answer in the registry.",
+        public="Nobody has recorded this Trust's Continuity of Carer plan yet. Anyone can ask "
+        "the Trust for it, its Board papers and its figures with a Freedom of Information "
+        "request; if you know where the plan is published, tell the people who keep this "
+        "report.",
+    )
+
+
+def _plan_paused(facts: Facts) -> Found | None:
+    plan = facts.trust.plan
+    if plan is None or plan.status != "paused":
+        return None
+    return Found(
+        "The Trust's Continuity of Carer plan is paused. Ask the Board why, what it needs to "
+        "restart, and when it will report progress again."
+    )
+
+
+def _plan_unpublished(facts: Facts) -> Found | None:
+    plan = facts.trust.plan
+    if plan is None or plan.status not in ("active", "paused") or plan.url:
+        return None
+    return Found(
+        f"The Trust has a plan ({plan.status}), but no published copy is recorded. Ask the "
+        "Trust to publish it, or record its web address in the registry."
+    )
+
+
+def _not_coproduced(facts: Facts) -> Found | None:
+    plan = facts.trust.plan
+    if plan is None or plan.coproduced != "no":
+        return None
+    return Found(
+        "The plan was not co-produced with the women who use the service. Ask the Trust to "
+        "review it with the Maternity and Neonatal Voices Partnership (MNVP)."
+    )
+
+
+def _board_review_overdue(facts: Facts) -> Found | None:
+    plan, as_of = facts.trust.plan, facts.as_of
+    if plan is None or plan.status not in ("active", "paused"):
+        return None
+    days = facts.thresholds.board_review_days
+    last = max((r.date for r in plan.board_reviews if r.date <= as_of), default=None)
+    if last is not None and (as_of - last).days <= days:
+        return None
+    since = f"the last one recorded was on {long_date(last)}" if last else "none is recorded at all"
+    gap = f"{days} days up to {long_date(as_of)} ({since})"
+    return Found(
+        f"No Board review of Continuity of Carer progress is recorded in the {gap}. Check the "
+        "latest public Board papers and record any review with "
+        f"`cocwatch record review {facts.trust.id}`.",
+        public=f"No Board review of Continuity of Carer progress is recorded in the {gap}. "
+        "The Trust's public Board papers should show whether the Board has discussed it "
+        "since; you can ask the Trust, or raise it at a public Board meeting.",
+    )
+
+
+# ------------------------------------------------------------------ the figures
+
+
+def _latest(facts: Facts) -> dict[Cohort, Figure]:
+    return {c: figs[-1] for c, figs in facts.figures.items() if figs}
+
+
+def _stale_data(facts: Facts) -> Found | None:
+    as_of, days = facts.as_of, facts.thresholds.stale_after_days
+    stale = [(c, f) for c, f in _latest(facts).items() if (as_of - f.as_of).days > days]
+    if not stale:
+        return None
+    listed = "; ".join(
+        f"{COHORT[c].sentence}, {long_date(f.as_of)} ({(as_of - f.as_of).days} days old)"
+        for c, f in stale
+    )
+    return Found(
+        f"The latest figures are more than {days} days old on {long_date(as_of)}: {listed}. "
+        "Look for newer figures in the NHS Maternity Services Monthly Statistics or the Board "
+        "papers, and record them."
+    )
+
+
+def _data_quality_failed(facts: Facts) -> Found | None:
+    failed = latest_failures(facts.figures["all"])
+    if not failed:
+        return None
+    parts = []
+    for figure in failed:
+        what = MEASURE[figure.measure].sentence
+        if figure.measured:
+            shown = percent(figure.value, fixed=True)
+            parts.append(f"{what}: the published {shown} may not show the true picture")
+        else:
+            parts.append(f"{what}: no percentage was published")
+    return Found(
+        "The Trust's data for all women in the period ending "
+        f"{long_date(failed[0].as_of)} failed NHS England's data-quality checks "
+        f"({'; '.join(parts)}). This is a failure of the Trust's recording, not a measured "
+        "rate. Ask the Trust how it is fixing its recording."
+    )
+
+
+def _targeted_data_missing(facts: Facts) -> Found | None:
+    latest = _latest(facts)
+    missing = [c for c in TARGETED if c not in latest]
+    if not latest or not missing:
+        return None
+    who = " or ".join(COHORT[c].sentence for c in missing)
+    return Found(
+        f"The Trust has figures, but none for {who}: the groups with the poorest outcomes, "
+        "whom the rollout was meant to reach first. Ask for figures by ethnicity and "
+        "deprivation."
+    )
+
+
+def _targeted_gap(facts: Facts) -> Found | None:
+    with_percent = measured({c: list(figs) for c, figs in facts.figures.items()})
+    all_by_key: dict[tuple[date, str], Figure] = {}
+    for figure in with_percent["all"]:
+        all_by_key[(figure.as_of, figure.measure)] = figure  # later = preferred
+    gaps = []
+    for cohort in TARGETED:
+        own = with_percent[cohort][-1] if with_percent[cohort] else None
+        if own is None or own.small_numbers:
+            continue  # a gap computed from counts of 1 to 7 is not evidence
+        peer = all_by_key.get((own.as_of, own.measure))
+        if peer is not None and not peer.small_numbers and own.value < peer.value:
+            gaps.append(
+                f"{COHORT[cohort].sentence} {percent(own.value, fixed=True)} against "
+                f"{percent(peer.value, fixed=True)} for all women on {long_date(own.as_of)}"
+            )
+    if not gaps:
+        return None
+    return Found(
+        f"Groups meant to be reached first are behind: {'; '.join(gaps)}. Ask the Trust how "
+        "it will prioritise them."
+    )
+
+
+# ------------------------------------------------------------------ the correspondence log
+
+# Letters whose reply time the FOI Act (a request) or its Code of Practice (a review) sets.
+_FOI_LETTERS = {
+    "foi": "Freedom of Information request",
+    "foi-review": "request for an internal review",
+}
+
+
+def _foi_overdue(facts: Facts) -> Found | None:
+    late = [s for s in facts.letters if s.status == "overdue" and s.letter.kind in _FOI_LETTERS]
+    if not late:
+        return None
+    parts = [
+        f"the {_FOI_LETTERS[s.letter.kind]} sent on {long_date(s.letter.sent_on)} "
+        f"(reply due by {long_date(s.reply_by)})"
+        for s in late
+    ]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return Found(
+        f"No reply is logged to {listed}. Check for a reply and log it with "
+        "`cocwatch replied`; if none came, `cocwatch letter chaser` drafts a reminder and "
+        "`cocwatch letter foi-review` a request for an internal review.",
+        public=f"No reply is recorded to {listed}. The Freedom of Information Act gives 20 "
+        "working days; after that, the requester can ask the Trust for an internal review "
+        "and then complain to the Information Commissioner's Office.",
+    )
+
+
+# ------------------------------------------------------------------ the rules, in order
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        FindingCode.NO_PLAN,
+        Severity.FAIL,
+        "No plan",
+        "Without a written plan there is nothing to hold the Board to.",
+        _no_plan,
+    ),
+    Rule(
+        FindingCode.PLAN_UNKNOWN,
+        Severity.WARN,
+        "Plan not known",
+        "Nobody has recorded this Trust's plan yet: it may exist but not be public.",
+        _plan_unknown,
+    ),
+    Rule(
+        FindingCode.PLAN_PAUSED,
+        Severity.WARN,
+        "Plan paused",
+        "A paused plan means continuity of carer is not currently growing.",
+        _plan_paused,
+    ),
+    Rule(
+        FindingCode.PLAN_UNPUBLISHED,
+        Severity.WARN,
+        "Plan not published",
+        "A plan that is not published cannot be checked by the public.",
+        _plan_unpublished,
+    ),
+    Rule(
+        FindingCode.NOT_COPRODUCED,
+        Severity.WARN,
+        "Plan not co-produced",
+        "Plans should be made with the people who use the service (the MNVP).",
+        _not_coproduced,
+    ),
+    Rule(
+        FindingCode.BOARD_REVIEW_OVERDUE,
+        Severity.WARN,
+        "Board review overdue",
+        "Progress was to be overseen by the Trust Board at least monthly.",
+        _board_review_overdue,
+    ),
+    Rule(
+        FindingCode.STALE_DATA,
+        Severity.WARN,
+        "Figures out of date",
+        "Old figures say little about where the Trust is now.",
+        _stale_data,
+    ),
+    Rule(
+        FindingCode.DATA_QUALITY_FAILED,
+        Severity.WARN,
+        "Data quality failed",
+        "A low figure that fails data quality may not be a true picture.",
+        _data_quality_failed,
+    ),
+    Rule(
+        FindingCode.TARGETED_DATA_MISSING,
+        Severity.WARN,
+        "No figures for targeted groups",
+        "The rollout was to reach ethnic-minority women and the most deprived areas first.",
+        _targeted_data_missing,
+    ),
+    Rule(
+        FindingCode.TARGETED_GAP,
+        Severity.WARN,
+        "Targeted group behind",
+        "The groups with the poorest outcomes were to be reached first, not last.",
+        _targeted_gap,
+    ),
+    Rule(
+        FindingCode.FOI_OVERDUE,
+        Severity.WARN,
+        "FOI reply overdue",
+        "The Freedom of Information Act gives a public authority 20 working days to reply "
+        "to a request.",
+        _foi_overdue,
+    ),
+)
+RULE: Mapping[FindingCode, Rule] = {rule.code: rule for rule in RULES}
+CODES: tuple[FindingCode, ...] = tuple(rule.code for rule in RULES)
+
+
+def find(facts: Facts, rules: Sequence[Rule] = RULES) -> list[Finding]:
+    """Every finding of one Trust, in the order of `rules` (at most one per rule)."""
+    found = []
+    for rule in rules:
+        said = rule.check(facts)
+        if said is not None:
+            found.append(Finding(rule.code, rule.severity, said.message, said.public))
+    return found
+
+
+def reference_markdown(rules: Sequence[Rule] = RULES) -> str:
+    """A Markdown table of every finding, generated from the rules, for the docs."""
+    lines = ["| Code | Finding | Severity | Why it matters |", "| --- | --- | --- | --- |"]
+    lines += [f"| `{rule.code}` | {rule.label} | {rule.severity} | {rule.why} |" for rule in rules]
+    return "\n".join(lines) + "\n"
+
+
+__all__ = [
+    "CODES",
+    "RULE",
+    "RULES",
+    "Facts",
+    "Finding",
+    "FindingCode",
+    "Found",
+    "Rule",
+    "find",
+    "reference_markdown",
+]

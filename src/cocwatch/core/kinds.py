@@ -1,0 +1,84 @@
+"""The closed sets cocwatch works with, as `Literal` types and enums, and nothing else.
+
+Imports only the standard library, so anything may use them without loading pydantic: the
+registry models (`cocwatch.core.models`) type their fields with them, `cocwatch.core.wording`
+names each member for people, and the command line offers them as choices
+(``typing.get_args(Cohort)``). Adding a member here is the first step; the wording tables
+(checked by the tests) say what else must name it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Literal
+
+Cohort = Literal["all", "ethnic_minority", "most_deprived"]
+COHORTS: tuple[Cohort, ...] = ("all", "ethnic_minority", "most_deprived")
+
+Measure = Literal["placed_by_28_weeks", "receiving_ongoing", "offered", "other"]
+# Preference when two figures of a cohort share a date (SPEC §4): earlier wins.
+MEASURE_PREFERENCE: tuple[Measure, ...] = (
+    "placed_by_28_weeks",
+    "receiving_ongoing",
+    "offered",
+    "other",
+)
+
+Quality = Literal["pass", "fail", "unknown"]
+Precision = Literal["year", "month", "day"]  # how precisely a source dates a target
+SourceKind = Literal["msds", "board_paper", "foi", "cqc", "news", "other"]
+PlanStatus = Literal["active", "paused", "none", "unknown"]
+Coproduced = Literal["yes", "no", "unknown"]
+Rating = Literal["outstanding", "good", "requires_improvement", "inadequate", "not_rated"]
+# Where a cohort's benchmark comes from (`cocwatch.core.targets`).
+Origin = Literal["chosen", "local", "national", "reference"]
+
+
+class Severity(StrEnum):
+    """How bad something is; compare with `rank`."""
+
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "fail"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.OK: 0, Severity.WARN: 1, Severity.FAIL: 2}
+
+
+def worst(severities: Iterable[Severity]) -> Severity:
+    """Return the worst of some severities (ok when there are none)."""
+    return max(severities, key=lambda s: s.rank, default=Severity.OK)
+
+
+class Status(StrEnum):
+    """A cohort's progress against its benchmark."""
+
+    NO_TARGET = "no_target"
+    NO_DATA = "no_data"
+    MET = "met"
+    MISSED = "missed"
+    BEHIND = "behind"
+    ON_TRACK = "on_track"
+
+
+__all__ = [
+    "COHORTS",
+    "MEASURE_PREFERENCE",
+    "Cohort",
+    "Coproduced",
+    "Measure",
+    "Origin",
+    "PlanStatus",
+    "Precision",
+    "Quality",
+    "Rating",
+    "Severity",
+    "SourceKind",
+    "Status",
+    "worst",
+]

@@ -1,0 +1,172 @@
+"""The finding rules: one `Rule` per duty, and everything else derived from the list.
+
+Every Trust, figure and letter here is synthetic.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from cocwatch.core import findings
+from cocwatch.core.assessment import FINDING_CODES, FINDING_LABELS, assess_trust
+from cocwatch.core.correspondence import LoggedLetter, TrackedLetter
+from cocwatch.core.findings import RULE, RULES, Facts, FindingCode, Found, Rule, find
+from cocwatch.core.kinds import Severity
+from cocwatch.core.models import (
+    BoardReview,
+    Figure,
+    National,
+    Plan,
+    Registry,
+    Source,
+    Thresholds,
+    Trust,
+)
+from cocwatch.core.selection import by_cohort
+
+D = date(2026, 11, 23)
+SRC = Source(url="https://example.org/synthetic-findings-source", kind="msds")
+GOOD_PLAN = Plan(
+    status="active",
+    url="https://example.org/synthetic-plan",
+    coproduced="yes",
+    board_reviews=(BoardReview(date=D - timedelta(days=10)),),
+)
+
+
+def fig(percent: float | None, as_of: date, cohort: str = "all", **extra: Any) -> Figure:
+    data = {"cohort": cohort, "percent": percent, "as_of": as_of, "source": SRC, **extra}
+    return Figure.model_validate(data)
+
+
+FRESH = (
+    fig(30, D - timedelta(days=30)),
+    fig(32, D - timedelta(days=30), "ethnic_minority"),
+    fig(35, D - timedelta(days=30), "most_deprived"),
+)
+
+
+def trust(plan: Plan | None = GOOD_PLAN, figures: tuple[Figure, ...] = FRESH) -> Trust:
+    return Trust.model_validate(
+        {
+            "id": "example-rules",
+            "ods": "EXR",
+            "name": "Example Rules NHS Trust (synthetic)",
+            "region": "Example Region",
+            "plan": plan,
+            "figures": figures,
+        }
+    )
+
+
+def overdue_foi() -> TrackedLetter:
+    letter = LoggedLetter(kind="foi", sent_on=D - timedelta(days=60))
+    return TrackedLetter(
+        index=0,
+        letter=letter,
+        reply_by=D - timedelta(days=30),
+        status="overdue",
+        answer=None,
+        working_days_overdue=20,
+        working_days_left=0,
+    )
+
+
+def facts(t: Trust, letters: tuple[TrackedLetter, ...] = ()) -> Facts:
+    return Facts(t, D, Thresholds(), by_cohort(t.figures, D), letters)
+
+
+def plan(**changes: Any) -> Plan:
+    return GOOD_PLAN.model_copy(update=changes)
+
+
+FAILED = fig(None, FRESH[0].as_of, measure="receiving_ongoing", quality="fail")
+OLD = tuple(f.model_copy(update={"as_of": D - timedelta(days=400)}) for f in FRESH)
+BEHIND = fig(20, FRESH[0].as_of, "most_deprived")
+
+# One situation per rule in which that rule, and only that rule, finds something.
+ONLY: dict[FindingCode, Facts] = {
+    FindingCode.NO_PLAN: facts(trust(Plan(status="none"))),
+    FindingCode.PLAN_UNKNOWN: facts(trust(None)),
+    FindingCode.PLAN_PAUSED: facts(trust(plan(status="paused"))),
+    FindingCode.PLAN_UNPUBLISHED: facts(trust(plan(url=None))),
+    FindingCode.NOT_COPRODUCED: facts(trust(plan(coproduced="no"))),
+    FindingCode.BOARD_REVIEW_OVERDUE: facts(trust(plan(board_reviews=()))),
+    FindingCode.STALE_DATA: facts(trust(figures=OLD)),
+    FindingCode.DATA_QUALITY_FAILED: facts(trust(figures=(*FRESH, FAILED))),
+    FindingCode.TARGETED_DATA_MISSING: facts(trust(figures=FRESH[:1])),
+    FindingCode.TARGETED_GAP: facts(trust(figures=(FRESH[0], FRESH[1], BEHIND))),
+    FindingCode.FOI_OVERDUE: facts(trust(), (overdue_foi(),)),
+}
+
+
+def test_there_is_one_rule_per_code_in_the_order_findings_are_reported() -> None:
+    assert [rule.code for rule in RULES] == list(FindingCode)
+    assert tuple(FindingCode) == findings.CODES
+    assert set(RULE) == set(FindingCode)
+
+
+def test_every_rule_has_a_label_and_a_reason_of_its_own() -> None:
+    labels = [rule.label for rule in RULES]
+    whys = [rule.why for rule in RULES]
+    assert all(labels) and len(set(labels)) == len(labels)
+    assert all(w.endswith(".") for w in whys) and len(set(whys)) == len(whys)
+
+
+def test_the_assessment_derives_its_codes_and_labels_from_the_rules() -> None:
+    assert tuple(rule.code for rule in RULES) == FINDING_CODES
+    assert {rule.code: rule.label for rule in RULES} == FINDING_LABELS
+
+
+def test_a_trust_meeting_every_duty_has_no_findings() -> None:
+    assert find(facts(trust())) == []
+
+
+@pytest.mark.parametrize("code", list(FindingCode))
+def test_each_rule_finds_its_own_situation_and_only_it(code: FindingCode) -> None:
+    found = find(ONLY[code])
+    assert [f.code for f in found] == [code]
+    (finding,) = found
+    assert finding.severity is RULE[code].severity
+    assert finding.label == RULE[code].label and finding.rule is RULE[code]
+    assert finding.message.endswith(".")
+    assert "`" not in finding.public_message  # the report's words name no command
+
+
+def test_a_code_is_written_as_plain_text() -> None:
+    finding = find(ONLY[FindingCode.PLAN_PAUSED])[0]
+    assert json.dumps({"code": finding.code}) == '{"code": "plan_paused"}'
+    assert f"{finding.code}" == "plan_paused" and finding.code == "plan_paused"
+
+
+def test_the_assessment_reports_what_the_rules_find() -> None:
+    t = ONLY[FindingCode.TARGETED_GAP].trust
+    assessed = assess_trust(t, Registry(national=National()), as_of=D, thresholds=Thresholds())
+    assert [f.code for f in assessed.findings] == [FindingCode.TARGETED_GAP]
+    assert assessed.severity is Severity.WARN
+
+
+def test_a_new_rule_is_one_rule_value() -> None:
+    def no_website(facts: Facts) -> Found | None:
+        return None if facts.trust.website else Found("No website is recorded.")
+
+    extra = Rule(FindingCode.NO_PLAN, Severity.WARN, "No website", "People look there.", no_website)
+    found = find(facts(trust()), (*RULES, extra))
+    assert [(f.label, f.message) for f in found] == [("No plan", "No website is recorded.")]
+    # the finding's label comes from the rule registered for its code: here, a stand-in
+    table = findings.reference_markdown((*RULES, extra))
+    assert table.count("\n") == len(RULES) + 3
+    assert "| `no_plan` | No website | warn | People look there. |" in table
+
+
+def test_the_findings_reference_lists_every_rule() -> None:
+    table = findings.reference_markdown()
+    rows = table.splitlines()
+    assert rows[0] == "| Code | Finding | Severity | Why it matters |"
+    assert len(rows) == 2 + len(RULES)
+    assert "| `no_plan` | No plan | fail | Without a written plan" in table
+    assert "| `foi_overdue` | FOI reply overdue | warn |" in table
