@@ -1,0 +1,344 @@
+"""What `check` says about one Trust, as a letter reads it: cohorts, benchmarks, milestones,
+trends, findings and the gaps between targeted cohorts and women overall.
+
+Pure; imports `core.assessment` and the letters' words, citations, figures and facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from cocwatch.core import wording
+from cocwatch.core.assessment import (
+    Benchmark,
+    CohortAssessment,
+    Step,
+    TrustAssessment,
+    quality_failures,
+)
+from cocwatch.core.letters.citations import SourceView
+from cocwatch.core.letters.doc import Doc
+from cocwatch.core.letters.facts import TargetView, TrustView, counted_figures
+from cocwatch.core.letters.figures import FigureView, figure_view
+from cocwatch.core.letters.words import (
+    COHORT_LABELS,
+    COHORT_WHO,
+    MEASURE_TEXT,
+    ORIGIN_TEXT,
+    STATUS_TEXT,
+    month_year,
+    percent_text,
+    points_text,
+    round_half_up,
+    uk_date,
+)
+from cocwatch.core.models import COHORTS
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    """One milestone of a benchmark."""
+
+    due: Annotated[date, Doc("When it is (was) due.")]
+    due_long: Annotated[str, Doc("That date in words.")]
+    percent: Annotated[float, Doc("The percentage due.")]
+    percent_text: Annotated[str, Doc("It in words.")]
+    target: Annotated[TargetView | None, Doc("The national target behind it, if any.")]
+    withdrawn_on: Annotated[date | None, Doc("When that target was withdrawn, if it was.")]
+    withdrawn_on_long: Annotated[str | None, Doc("That date in words.")]
+    withdrawn: Annotated[bool, Doc("Withdrawn on or before the letter's date.")]
+    superseded: Annotated[
+        bool, Doc("Its target was replaced by a later one on or before the letter's date.")
+    ]
+    successor: Annotated[TargetView | None, Doc("The target that replaced it, if any.")]
+    citation: Annotated[SourceView, Doc("What cite() cites (the target or the Trust's plan).")]
+
+
+@dataclass(frozen=True, slots=True)
+class BenchmarkView:
+    """What a cohort is judged against."""
+
+    origin: Annotated[str, Doc("local, national, reference (withdrawn targets) or chosen.")]
+    origin_text: Annotated[str, Doc("The origin in words: 'the Trust's own plan'.")]
+    steps: Annotated[tuple[StepView, ...], Doc("Its milestones, by due date.")]
+    highest: Annotated[StepView, Doc("The milestone with the highest percentage.")]
+    start: Annotated[date | None, Doc("Where the path starts from 0%.")]
+    start_long: Annotated[str | None, Doc("That date in words.")]
+    measure: Annotated[str, Doc("What its milestones measure: placed_by_28_weeks, ….")] = (
+        "placed_by_28_weeks"
+    )
+    measure_text: Annotated[
+        str, Doc("That in words: 'placed on a continuity of carer pathway by 28 weeks'.")
+    ] = "placed on a continuity of carer pathway by 28 weeks"
+
+
+@dataclass(frozen=True, slots=True)
+class TrendView:
+    """The straight line through a cohort's figures of the past year."""
+
+    points_per_year: Annotated[float, Doc("Its slope, in percentage points a year.")]
+    direction: Annotated[str, Doc("rising, falling or flat.")]
+    rate_text: Annotated[str, Doc("'2.1 percentage points a year'.")]
+    projected_date: Annotated[date | None, Doc("When it would reach the highest milestone.")]
+    projected_long: Annotated[str | None, Doc("That month in words: 'June 2031'.")]
+
+
+@dataclass(frozen=True, slots=True)
+class CohortView:
+    """The status of one cohort (SPEC §4)."""
+
+    cohort: Annotated[str, Doc("all, ethnic_minority or most_deprived.")]
+    label: Annotated[str, Doc("The cohort as a heading: 'All women'.")]
+    who: Annotated[str, Doc("The cohort in a sentence: 'women from ...'.")]
+    targeted: Annotated[bool, Doc("True for the two targeted cohorts.")]
+    status: Annotated[str, Doc("no_target, no_data, met, missed, behind or on_track.")]
+    status_text: Annotated[str, Doc("The status in words: 'on track'.")]
+    severity: Annotated[str, Doc("ok, warn or fail.")]
+    latest: Annotated[FigureView | None, Doc("The latest figure (None when there is none).")]
+    figures: Annotated[tuple[FigureView, ...], Doc("All its figures up to the date.")]
+    benchmark: Annotated[BenchmarkView | None, Doc("What it is judged against, if anything.")]
+    step: Annotated[
+        StepView | None, Doc("The milestone that decided the status ('benchmark' in JSON).")
+    ]
+    expected: Annotated[float | None, Doc("The level expected at the latest figure's date.")]
+    expected_text: Annotated[str | None, Doc("It in words: '40.5%'.")]
+    gap: Annotated[float | None, Doc("latest − expected, in points (negative: below).")]
+    gap_text: Annotated[
+        str | None,
+        Doc("'3.2 percentage points below', '... above'; None on small numbers (not precise)."),
+    ]
+    shortfall: Annotated[
+        float | None, Doc("How far the latest figure is below the deciding milestone.")
+    ]
+    shortfall_text: Annotated[
+        str | None, Doc("That in words, e.g. '33.8 percentage points'; None on small numbers.")
+    ]
+    trend: Annotated[TrendView | None, Doc("The recent trend, if there are enough figures.")]
+
+
+def _step_view(
+    step: Step,
+    targets: dict[str, TargetView],
+    plan_citation: SourceView,
+    as_of: date,
+) -> StepView:
+    target = targets.get(step.target_id) if step.target_id else None
+    withdrawn_on = step.withdrawn_on or (target.withdrawn_on if target else None)
+    return StepView(
+        due=step.due,
+        due_long=wording.period(step.due, step.due_precision),
+        percent=step.percent,
+        percent_text=percent_text(step.percent),
+        target=target,
+        withdrawn_on=withdrawn_on,
+        withdrawn_on_long=uk_date(withdrawn_on) if withdrawn_on else None,
+        withdrawn=withdrawn_on is not None and withdrawn_on <= as_of,
+        superseded=target.superseded if target else False,
+        successor=target.successor if target else None,
+        citation=target.citation if target else plan_citation,
+    )
+
+
+def _benchmark_view(
+    bench: Benchmark, targets: dict[str, TargetView], plan_citation: SourceView, as_of: date
+) -> BenchmarkView:
+    steps = tuple(_step_view(s, targets, plan_citation, as_of) for s in bench.steps)
+    highest = max(steps, key=lambda s: s.percent)
+    return BenchmarkView(
+        origin=bench.origin,
+        origin_text=ORIGIN_TEXT[bench.origin],
+        steps=steps,
+        highest=highest,
+        start=bench.start,
+        start_long=uk_date(bench.start) if bench.start else None,
+        measure=bench.measure,
+        measure_text=MEASURE_TEXT[bench.measure],
+    )
+
+
+def cohort_view(
+    cohort: CohortAssessment,
+    figures: Sequence[FigureView],
+    targets: dict[str, TargetView],
+    plan_citation: SourceView,
+    as_of: date,
+    known: dict[int, FigureView] | None = None,
+) -> CohortView:
+    """The view of one `CohortAssessment` (`known`: views already made, by id of the figure)."""
+    bench = (
+        _benchmark_view(cohort.benchmark, targets, plan_citation, as_of)
+        if cohort.benchmark and cohort.benchmark.steps
+        else None
+    )
+    step = (
+        _step_view(cohort.deciding_step, targets, plan_citation, as_of)
+        if cohort.deciding_step
+        else None
+    )
+    latest = None
+    if cohort.latest is not None:
+        latest = (known or {}).get(id(cohort.latest)) or figure_view(cohort.latest)
+    gap_text = None
+    if cohort.gap is not None and not (latest is not None and latest.small_numbers):
+        gap_text = (
+            "exactly as expected"
+            if round_half_up(cohort.gap) == 0
+            else f"{points_text(cohort.gap)} {'below' if cohort.gap < 0 else 'above'}"
+        )
+    shortfall = None
+    if (
+        latest is not None
+        and latest.percent is not None
+        and not latest.small_numbers  # a gap from counts of 1 to 7 is not a measurement
+        and step is not None
+        and latest.percent < step.percent
+    ):
+        shortfall = step.percent - latest.percent
+    trend = None
+    if cohort.trend is not None:
+        slope = cohort.trend.points_per_year
+        direction = "flat" if round_half_up(slope) == 0 else ("rising" if slope > 0 else "falling")
+        projected = cohort.trend.projected_date
+        trend = TrendView(
+            points_per_year=slope,
+            direction=direction,
+            rate_text=f"{points_text(slope)} a year",
+            projected_date=projected,
+            projected_long=month_year(projected) if projected else None,
+        )
+    return CohortView(
+        cohort=cohort.cohort,
+        label=COHORT_LABELS[cohort.cohort],
+        who=COHORT_WHO[cohort.cohort],
+        targeted=cohort.cohort != "all",
+        status=str(cohort.status),
+        status_text=STATUS_TEXT[str(cohort.status)],
+        severity=str(cohort.severity),
+        latest=latest,
+        figures=tuple(f for f in figures if f.cohort == cohort.cohort),
+        benchmark=bench,
+        step=step,
+        expected=cohort.expected,
+        expected_text=percent_text(cohort.expected) if cohort.expected is not None else None,
+        gap=cohort.gap,
+        gap_text=gap_text,
+        shortfall=shortfall,
+        shortfall_text=points_text(shortfall) if shortfall is not None else None,
+        trend=trend,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    """A transparency duty not being met."""
+
+    code: Annotated[str, Doc("no_plan, plan_unknown, board_review_overdue, stale_data, ...")]
+    severity: Annotated[str, Doc("warn or fail.")]
+    message: Annotated[str, Doc("check's message (written for campaigners, not for letters).")]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetedGap:
+    """A targeted cohort doing worse than women overall (same date and measure)."""
+
+    cohort: Annotated[CohortView, Doc("The targeted cohort.")]
+    overall: Annotated[FigureView, Doc("The all-women figure it is compared with.")]
+    difference: Annotated[float, Doc("How many points lower the targeted figure is.")]
+    difference_text: Annotated[str, Doc("That in words: '6.1 percentage points'.")]
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentView:
+    """What `check` says about the Trust on the letter's date."""
+
+    severity: Annotated[str, Doc("The Trust's overall severity: ok, warn or fail.")]
+    cohorts: Annotated[tuple[CohortView, ...], Doc("all, ethnic_minority, most_deprived.")]
+    cohort: Annotated[dict[str, CohortView], Doc("The same, by name: assessment.cohort['all'].")]
+    findings: Annotated[tuple[FindingView, ...], Doc("The findings, in check's order.")]
+    finding_codes: Annotated[tuple[str, ...], Doc("Their codes: 'no_plan' in ....")]
+    statuses: Annotated[tuple[str, ...], Doc("The cohort statuses, in cohort order.")]
+    has_figures: Annotated[bool, Doc("Whether any cohort has a figure.")]
+    latest_figure: Annotated[
+        FigureView | None, Doc("The most recent of the cohorts' latest figures, if any.")
+    ]
+    missing_targeted: Annotated[
+        tuple[CohortView, ...], Doc("Targeted cohorts with no figure (when the Trust has some).")
+    ]
+    targeted_gaps: Annotated[
+        tuple[TargetedGap, ...],
+        Doc("Targeted cohorts below the all-women figure of the same date and measure."),
+    ]
+    quality_failures: Annotated[
+        tuple[FigureView, ...],
+        Doc(
+            "The all-women figures behind data_quality_failed: the latest of each measure "
+            "that failed NHS England's data-quality checks (often without a percentage)."
+        ),
+    ] = ()
+
+
+def assessment_view(
+    assessed: TrustAssessment,
+    trust: TrustView,
+    targets: dict[str, TargetView],
+    as_of: date,
+) -> AssessmentView:
+    """The view of a `TrustAssessment` made on `as_of`."""
+    known = {
+        id(f): v for f, v in zip(counted_figures(assessed.trust, as_of), trust.figures, strict=True)
+    }
+    cohorts = tuple(
+        cohort_view(c, trust.figures, targets, trust.plan.citation, as_of, known)
+        for c in assessed.cohorts
+    )
+    by_name = {c.cohort: c for c in cohorts}
+    ordered = tuple(by_name[c] for c in COHORTS if c in by_name)
+    findings = tuple(
+        FindingView(code=f.code, severity=str(f.severity), message=f.message)
+        for f in assessed.findings
+    )
+    latests = [c.latest for c in ordered if c.latest is not None]
+    has_figures = bool(latests)
+    return AssessmentView(
+        severity=str(assessed.severity),
+        cohorts=ordered,
+        cohort=by_name,
+        findings=findings,
+        finding_codes=tuple(f.code for f in findings),
+        statuses=tuple(c.status for c in ordered),
+        has_figures=has_figures,
+        latest_figure=max(latests, key=lambda f: f.as_of) if latests else None,
+        missing_targeted=tuple(c for c in ordered if c.targeted and c.latest is None)
+        if has_figures
+        else (),
+        targeted_gaps=_targeted_gaps(ordered),
+        quality_failures=tuple(
+            known.get(id(f)) or figure_view(f)
+            for f in quality_failures(assessed.trust.figures, as_of)
+        ),
+    )
+
+
+def _targeted_gaps(cohorts: Sequence[CohortView]) -> tuple[TargetedGap, ...]:
+    overall = next((c.latest for c in cohorts if c.cohort == "all"), None)
+    if overall is None:
+        return ()
+    gaps = []
+    for c in cohorts:
+        f = c.latest
+        if (
+            c.targeted
+            and f is not None
+            and f.as_of == overall.as_of
+            and f.measure == overall.measure
+            and f.percent is not None
+            and overall.percent is not None
+            and not (f.small_numbers or overall.small_numbers)
+            and f.percent < overall.percent
+        ):
+            diff = overall.percent - f.percent
+            gaps.append(TargetedGap(c, overall, diff, points_text(diff)))
+    return tuple(gaps)

@@ -1,0 +1,210 @@
+"""The context a letter template receives (SPEC §6): `LetterContext`, built per letter from
+`RunFacts`, the part every letter of one run shares.
+
+The views carry the raw values (dates, numbers, ``None`` when unknown) and ready-made British
+English wording beside them (``*_long`` dates, ``*_text`` numbers), so a template can quote a
+fact without formatting it. Pure: no Jinja, no I/O, no clock; imports the letters' views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from cocwatch.core.assessment import TrustAssessment
+from cocwatch.core.letters.assessed import AssessmentView, assessment_view
+from cocwatch.core.letters.citations import Placeholder, placeholder
+from cocwatch.core.letters.doc import Doc
+from cocwatch.core.letters.facts import TargetView, TrustView, target_views, trust_view
+from cocwatch.core.letters.followups import PLACEHOLDER_GROUNDS, CorrespondenceView
+from cocwatch.core.letters.national import NationalView, national_view
+from cocwatch.core.letters.people import (
+    PLACEHOLDER_EXPERIENCE,
+    PLACEHOLDER_SENDER_CONTACT,
+    PLACEHOLDER_SENDER_NAME,
+    RecipientView,
+    SenderView,
+    TermsView,
+    recipient_view,
+    sender_view,
+    terms_for,
+)
+from cocwatch.core.letters.words import uk_date
+from cocwatch.core.models import Contact, Registry, Sender, Thresholds
+
+Scope = Literal["trust", "national"]
+LetterFormat = Literal["md", "txt", "docx", "eml"]
+SCOPES: tuple[Scope, ...] = ("trust", "national")
+FORMATS: tuple[LetterFormat, ...] = ("md", "txt", "docx", "eml")
+# Roles found in the registry's `national.contacts`, whatever the letter's scope.
+NATIONAL_ROLES = frozenset({"secretary_of_state", "minister", "ico"})
+
+
+@dataclass(frozen=True, slots=True)
+class LetterInfo:
+    """The template and the output being drafted."""
+
+    name: Annotated[str, Doc("The template's name, e.g. board.")]
+    title: Annotated[str, Doc("Its front-matter title.")]
+    description: Annotated[str, Doc("Its front-matter description.")]
+    scope: Annotated[str, Doc("trust or national.")]
+    format: Annotated[str, Doc("md, txt, docx or eml: what is being written.")]
+    email: Annotated[bool, Doc("True for an email draft (.eml): leave out postal blocks.")]
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdsView:
+    """The assessment thresholds in effect (config file `thresholds:`)."""
+
+    tolerance_points: Annotated[float, Doc("How far below expected counts as behind.")]
+    board_review_days: Annotated[int, Doc("How often a Board should review progress.")]
+    stale_after_days: Annotated[int, Doc("When figures count as out of date.")]
+
+
+@dataclass(frozen=True, slots=True)
+class LetterContext:
+    """Everything a template sees (each field is a top-level variable)."""
+
+    letter: Annotated[LetterInfo, Doc("The template and output format.")]
+    date: Annotated[dt.date, Doc("The letter's date (--as-of, default today).")]
+    date_long: Annotated[str, Doc("That date in words: '23 November 2026'.")]
+    reply_by: Annotated[
+        dt.date,
+        Doc(
+            "20 working days after the letter's date (FOIA s.10), skipping weekends, "
+            "Christmas Day, Good Friday and the bank holidays of every part of the United "
+            "Kingdom (s.10(6)); the day after the letter is day 1."
+        ),
+    ]
+    reply_by_long: Annotated[str, Doc("That date in words.")]
+    sender: Annotated[SenderView, Doc("Who signs.")]
+    recipient: Annotated[RecipientView, Doc("Who it is addressed to.")]
+    copies: Annotated[tuple[RecipientView, ...], Doc("Who gets a copy (front matter `cc`).")]
+    trust: Annotated[TrustView | None, Doc("The Trust (None for national letters).")]
+    assessment: Annotated[AssessmentView | None, Doc("Its assessment (None for national).")]
+    national: Annotated[NationalView, Doc("The national picture.")]
+    terms: Annotated[TermsView, Doc("Date-dependent words (MNVP or MVP).")]
+    thresholds: Annotated[ThresholdsView, Doc("The assessment thresholds in effect.")]
+    experience: Annotated[
+        str, Doc("The writer's own paragraph (--experience FILE), or a placeholder.")
+    ]
+    experience_given: Annotated[bool, Doc("Whether the writer supplied that paragraph.")]
+    placeholders: Annotated[
+        tuple[Placeholder, ...], Doc("Every placeholder this context may show.")
+    ]
+    correspondence: Annotated[
+        CorrespondenceView,
+        Doc("The correspondence log's letters to the Trust, for follow-up letters."),
+    ] = field(default_factory=CorrespondenceView)
+
+    def variables(self) -> dict[str, Any]:
+        """The fields as a dict of template variables (shallow: the views are shared)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class RunFacts:
+    """What every letter of one run shares: computed once, not per Trust."""
+
+    registry: Registry
+    as_of: date
+    reply_by: date
+    thresholds: Thresholds
+    targets: dict[str, TargetView]
+    national: NationalView
+    sender: SenderView
+    terms: TermsView
+    experience: str | None
+
+
+def run_facts(
+    registry: Registry,
+    assessed_open: Sequence[TrustAssessment],
+    *,
+    as_of: date,
+    reply_by: date,
+    thresholds: Thresholds,
+    sender: Sender,
+    experience: str | None = None,
+) -> RunFacts:
+    """Prepare the shared part of every letter's context."""
+    targets = target_views(registry, as_of)
+    return RunFacts(
+        registry=registry,
+        as_of=as_of,
+        reply_by=reply_by,
+        thresholds=thresholds,
+        targets=targets,
+        national=national_view(registry, assessed_open, as_of=as_of, targets=targets),
+        sender=sender_view(sender),
+        terms=terms_for(as_of),
+        experience=experience.strip() if experience and experience.strip() else None,
+    )
+
+
+def letter_context(
+    facts: RunFacts,
+    *,
+    letter: LetterInfo,
+    recipient_role: str,
+    cc_roles: Sequence[str] = (),
+    assessed: TrustAssessment | None = None,
+    correspondence: CorrespondenceView | None = None,
+) -> LetterContext:
+    """Build the context of one letter (about `assessed`'s Trust, or national when None).
+
+    `correspondence` is what the correspondence log holds for the Trust (follow-up letters).
+    """
+    trust = trust_view(assessed.trust, facts.as_of) if assessed else None
+    assessment = (
+        assessment_view(assessed, trust, facts.targets, facts.as_of) if assessed and trust else None
+    )
+
+    def contact(role: str) -> Contact | None:
+        if role in NATIONAL_ROLES or assessed is None:
+            found = next((c for c in facts.registry.national.contacts if c.role == role), None)
+            if found or assessed is None:
+                return found
+        return assessed.trust.contact(role)
+
+    recipient = recipient_view(
+        recipient_role, contact(recipient_role), trust=trust, terms=facts.terms
+    )
+    copies = tuple(recipient_view(r, contact(r), trust=trust, terms=facts.terms) for r in cc_roles)
+    experience = facts.experience or PLACEHOLDER_EXPERIENCE.text
+    candidates = [PLACEHOLDER_SENDER_NAME, PLACEHOLDER_SENDER_CONTACT, PLACEHOLDER_EXPERIENCE]
+    candidates += [placeholder(f"Postal address of the {r.role_title}") for r in (recipient,)]
+    candidates += [placeholder(f"Postal address of the {r.role_title}") for r in copies]
+    if correspondence is not None:
+        candidates.append(PLACEHOLDER_GROUNDS)
+    return LetterContext(
+        letter=letter,
+        date=facts.as_of,
+        date_long=uk_date(facts.as_of),
+        reply_by=facts.reply_by,
+        reply_by_long=uk_date(facts.reply_by),
+        sender=facts.sender,
+        recipient=recipient,
+        copies=copies,
+        trust=trust,
+        assessment=assessment,
+        national=facts.national,
+        terms=facts.terms,
+        thresholds=ThresholdsView(
+            tolerance_points=facts.thresholds.tolerance_points,
+            board_review_days=facts.thresholds.board_review_days,
+            stale_after_days=facts.thresholds.stale_after_days,
+        ),
+        experience=experience,
+        experience_given=facts.experience is not None,
+        placeholders=tuple(dict.fromkeys(candidates)),
+        correspondence=correspondence or CorrespondenceView(),
+    )
+
+
+def placeholders_in(text: str, candidates: Iterable[Placeholder]) -> list[Placeholder]:
+    """The placeholders that actually appear in a rendered letter, in order, once each."""
+    return [p for p in dict.fromkeys(candidates) if p.text in text]

@@ -1,0 +1,152 @@
+"""The view of one published figure: its numbers, and a clause that names what it measures.
+
+Pure; imports the registry models, the letters' words and citations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from cocwatch.core import wording
+from cocwatch.core.letters.citations import SourceView, source_view
+from cocwatch.core.letters.doc import Doc
+from cocwatch.core.letters.words import COHORT_WHO, MEASURE_DATA, month_year, uk_date
+from cocwatch.core.models import Figure
+
+
+@dataclass(frozen=True, slots=True)
+class FigureView:
+    """One published figure for one cohort."""
+
+    cohort: Annotated[str, Doc("all, ethnic_minority or most_deprived.")]
+    who: Annotated[str, Doc("The cohort in a sentence: 'women from ...'.")]
+    measure: Annotated[str, Doc("placed_by_28_weeks, receiving_ongoing, offered or other.")]
+    percent: Annotated[
+        float | None, Doc("The percentage (0-100); None when the data failed quality checks.")
+    ]
+    percent_text: Annotated[str, Doc("It in words: '17.2%', or 'no percentage'.")]
+    numerator: Annotated[int | None, Doc("Women counted, if published.")]
+    denominator: Annotated[int | None, Doc("Out of how many, if published.")]
+    as_of: Annotated[date, Doc("End of the period the figure describes.")]
+    as_of_long: Annotated[str, Doc("That date in words.")]
+    provisional: Annotated[bool, Doc("Whether the figure is provisional.")]
+    quality: Annotated[str, Doc("MSDS data-quality result: pass, fail or unknown.")]
+    small_numbers: Annotated[
+        bool, Doc("Whether an MSDS count of 5 (standing for 1 to 7) underlies it: not precise.")
+    ]
+    caveats: Annotated[tuple[str, ...], Doc("Caveats in words (provisional, failed quality).")]
+    statement: Annotated[
+        str,
+        Doc(
+            "The figure as a clause naming its measure and month: '17.1% of women reaching "
+            "29 weeks of pregnancy in April 2025 were placed on a continuity of carer pathway'; "
+            "counts instead of a rate for small numbers."
+        ),
+    ]
+    summary: Annotated[str, Doc("statement + caveats (provisional, quality, small numbers).")]
+    source: Annotated[SourceView, Doc("Where it was published.")]
+    citation: Annotated[SourceView, Doc("What cite() cites for it (its source).")]
+
+
+def _month_before(day: date, months: int) -> date:
+    """The first day of the month `months` before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _period(as_of: date) -> str:
+    """'in April 2025' for a figure of a calendar month, else 'in the period ending …'."""
+    if (as_of + dt.timedelta(days=1)).day == 1:
+        return f"in {month_year(as_of)}"
+    return f"in the period ending {uk_date(as_of)}"
+
+
+def _statement(figure: Figure, who: str, amount: str) -> str:
+    """The figure as a clause that names what was measured (DOMAIN §3, SPEC §6)."""
+    period = _period(figure.as_of)
+    if figure.source.kind != "msds":
+        # MSDS's own definitions (women reaching 29 weeks; four months earlier) are not
+        # assumed for a Board paper or an FOI reply: name the measure, not its denominator.
+        figures_for = f"in figures for {period.removeprefix('in ')}"
+        if figure.measure == "placed_by_28_weeks":
+            return (
+                f"{amount} {who} were placed on a continuity of carer pathway by 28 weeks "
+                f"of pregnancy, {figures_for}"
+            )
+        if figure.measure == "receiving_ongoing":
+            return f"{amount} {who} received continuity of carer, {figures_for}"
+    if figure.measure == "placed_by_28_weeks":
+        return (
+            f"{amount} {who} reaching 29 weeks of pregnancy {period} were placed on a "
+            "continuity of carer pathway"
+        )
+    if figure.measure == "receiving_ongoing":
+        if (figure.as_of + dt.timedelta(days=1)).day == 1:
+            when = f"in {month_year(_month_before(figure.as_of, 4))}"
+        else:
+            when = f"four months before the period ending {uk_date(figure.as_of)}"
+        share = amount if amount.endswith(" of") else amount.replace(" of ", " of the ", 1)
+        everyone = "all " if amount.endswith(" of") else ""
+        return (
+            f"{share} {everyone}{who} who reached 29 weeks of pregnancy {when} received "
+            "continuity of carer through pregnancy and birth"
+        )
+    if figure.measure == "offered":
+        return f"{amount} {who} could be offered continuity of carer {period}"
+    return f"{amount} {who} had continuity of carer {period}, on the measure the source uses"
+
+
+def figure_view(figure: Figure) -> FigureView:
+    """The view of a registry `Figure`."""
+    who = COHORT_WHO[figure.cohort]
+    caveats: list[str] = []
+    if figure.provisional:
+        caveats.append("provisional")
+    if figure.percent is None:
+        pct = "no percentage"
+        statement = (
+            f"the Trust's data on {MEASURE_DATA[figure.measure]} for {who} "
+            f"{_period(figure.as_of)} failed NHS England's data-quality checks, so no "
+            "percentage was published"
+        )
+    else:
+        pct = wording.percent(figure.percent, fixed=True)  # as published: one decimal place
+        if figure.quality == "fail":
+            caveats.append(
+                "the Trust's data failed NHS England's data-quality checks, so it may not "
+                "show the care women received"
+            )
+        if figure.small_numbers:
+            # A count of 5 stands for anything from 1 to 7: give the counts, not a rate.
+            amount = f"{figure.numerator} of {figure.denominator}"
+            caveats.append(
+                "NHS England publishes any count from 1 to 7 as 5, so these small numbers "
+                "do not give a precise rate"
+            )
+        else:
+            amount = f"{pct} of"
+        statement = _statement(figure, who, amount)
+    summary = f"{statement} ({'; '.join(caveats)})" if caveats else statement
+    src = source_view(figure.source)
+    return FigureView(
+        cohort=figure.cohort,
+        who=who,
+        measure=figure.measure,
+        percent=figure.percent,
+        percent_text=pct,
+        numerator=figure.numerator,
+        denominator=figure.denominator,
+        as_of=figure.as_of,
+        as_of_long=uk_date(figure.as_of),
+        provisional=figure.provisional,
+        quality=figure.quality,
+        small_numbers=figure.small_numbers,
+        caveats=tuple(caveats),
+        statement=statement,
+        summary=summary,
+        source=src,
+        citation=src,
+    )
