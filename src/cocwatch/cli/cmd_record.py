@@ -2,13 +2,14 @@
 
 Everything outside the new entry stays byte for byte as it was (comments, blank lines,
 quoting); the result is validated before it replaces the file, atomically and under a lock.
+The closed choices (--cohort, --measure, ...) are the registry format's own `Literal` types
+from ``cocwatch.core.kinds``, so a new member is offered here without another edit.
 """
 
 from __future__ import annotations
 
 import math
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from cocwatch.cli.common import (
     today,
     writable_registry,
 )
+from cocwatch.core.kinds import Cohort, Measure, Quality, Rating, SourceKind
 from cocwatch.errors import UsageError
 
 if TYPE_CHECKING:
@@ -40,42 +42,6 @@ record_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(record_app, name="record")
-
-
-class CohortChoice(StrEnum):
-    all = "all"
-    ethnic_minority = "ethnic_minority"
-    most_deprived = "most_deprived"
-
-
-class MeasureChoice(StrEnum):
-    placed_by_28_weeks = "placed_by_28_weeks"
-    receiving_ongoing = "receiving_ongoing"
-    offered = "offered"
-    other = "other"
-
-
-class QualityChoice(StrEnum):
-    pass_ = "pass"
-    fail = "fail"
-    unknown = "unknown"
-
-
-class SourceKindChoice(StrEnum):
-    msds = "msds"
-    board_paper = "board_paper"
-    foi = "foi"
-    cqc = "cqc"
-    news = "news"
-    other = "other"
-
-
-class RatingChoice(StrEnum):
-    outstanding = "outstanding"
-    good = "good"
-    requires_improvement = "requires_improvement"
-    inadequate = "inadequate"
-    not_rated = "not_rated"
 
 
 TRUST_ARGUMENT = typer.Argument(
@@ -171,21 +137,19 @@ def record_figure(
     source_title: str | None = typer.Option(
         None, "--source-title", metavar="TEXT", help="Title of the document, e.g. a Board paper."
     ),
-    source_kind: SourceKindChoice = typer.Option(
-        SourceKindChoice.other, "--source-kind", help="What kind of document the source is."
+    source_kind: SourceKind = typer.Option(
+        "other", "--source-kind", help="What kind of document the source is."
     ),
     retrieved: str | None = typer.Option(
         None, "--retrieved", metavar="DATE", help="When you read the source (default: today)."
     ),
-    cohort: CohortChoice = typer.Option(CohortChoice.all, "--cohort", help="Which women."),
-    measure: MeasureChoice = typer.Option(
-        MeasureChoice.placed_by_28_weeks, "--measure", help="What was counted."
-    ),
+    cohort: Cohort = typer.Option("all", "--cohort", help="Which women."),
+    measure: Measure = typer.Option("placed_by_28_weeks", "--measure", help="What was counted."),
     provisional: bool = typer.Option(
         False, "--provisional", help="The figure is provisional (to be revised)."
     ),
-    quality: QualityChoice = typer.Option(
-        QualityChoice.unknown, "--quality", help="The MSDS data-quality result, if known."
+    quality: Quality = typer.Option(
+        "unknown", "--quality", help="The MSDS data-quality result, if known."
     ),
     note: str | None = typer.Option(None, "--note", help="A note kept with the figure."),
     replace: bool = REPLACE_OPTION,
@@ -208,7 +172,7 @@ def record_figure(
         raise UsageError(
             f"--percent must be a number from 0 to 100, as published (found {percent:g})."
         )
-    entry: dict[str, Any] = {"cohort": cohort.value, "measure": measure.value}
+    entry: dict[str, Any] = {"cohort": cohort, "measure": measure}
     if percent is not None:
         entry["percent"] = percent
     if numerator is not None:
@@ -217,12 +181,12 @@ def record_figure(
     entry["as_of"] = day
     if provisional:
         entry["provisional"] = True
-    if quality is not QualityChoice.unknown:
-        entry["quality"] = quality.value
+    if quality != "unknown":
+        entry["quality"] = quality
     source: dict[str, Any] = {"url": source_url}
     if source_title:
         source["title"] = source_title
-    source["kind"] = source_kind.value
+    source["kind"] = source_kind
     source["retrieved"] = parse_date(retrieved, "--retrieved") or today()
     entry["source"] = source
     if note:
@@ -231,13 +195,13 @@ def record_figure(
     def build(found: Trust) -> tuple[Change, str]:
         index = _same_date_index(
             found.figures,
-            lambda f: (f.cohort, f.measure, f.as_of) == (cohort.value, measure.value, day),
+            lambda f: (f.cohort, f.measure, f.as_of) == (cohort, measure, day),
         )
         if index is not None:
             old = found.figures[index]
             _duplicate(
                 found,
-                f"a figure for cohort {cohort.value}, measure {measure.value}, as of "
+                f"a figure for cohort {cohort}, measure {measure}, as of "
                 f"{day.isoformat()} ({old.value:g}%)",
                 index,
                 replace=replace,
@@ -301,7 +265,7 @@ def record_inspection(
     on: str = typer.Option(
         ..., "--date", metavar="DATE", help="Date of the inspection report (YYYY-MM-DD)."
     ),
-    rating: RatingChoice = typer.Option(..., "--rating", help="The rating given."),
+    rating: Rating = typer.Option(..., "--rating", help="The rating given."),
     body: str = typer.Option("CQC", "--body", help="Who inspected."),
     service: str = typer.Option("maternity", "--service", help="The service inspected."),
     url: str | None = typer.Option(None, "--url", help="Web address of the report."),
@@ -320,7 +284,7 @@ def record_inspection(
         "date": day,
         "body": body,
         "service": service,
-        "rating": rating.value,
+        "rating": rating,
     }
     if url:
         entry["url"] = url
