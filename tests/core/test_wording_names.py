@@ -18,6 +18,7 @@ from cocwatch.core import kinds, wording
         (wording.ORIGIN, get_args(kinds.Origin)),
         (wording.STATUS, tuple(kinds.Status)),
         (wording.SEVERITY, tuple(kinds.Severity)),
+        (wording.PLAN_STATUS, get_args(kinds.PlanStatus)),
     ],
 )
 def test_every_member_of_a_closed_set_is_named_once(
@@ -67,3 +68,11 @@ def test_a_group_with_figures_of_another_measure_is_told_so() -> None:
     assert wording.no_figure_of_measure("receiving_ongoing") == (
         "no figure of the measure its benchmark uses (receiving continuity of carer)"
     )
+
+
+def test_plan_statuses_ratings_and_source_kinds_are_named() -> None:
+    assert list(wording.PLAN_STATUS) == list(get_args(kinds.PlanStatus))
+    assert list(wording.RATING) == list(get_args(kinds.Rating))
+    assert list(wording.SOURCE_KIND) == list(get_args(kinds.SourceKind))
+    assert wording.PLAN_STATUS["none"].label == "The Trust has no plan"
+    assert wording.PLAN_STATUS["unknown"].sentence == "not known"

@@ -3,11 +3,12 @@
 Shared by `check`, letters, the report and `watch`, so that they agree. Pure: the standard
 library and ``cocwatch.core.kinds`` only.
 
-Names: each closed set (cohorts, measures, statuses, severities, origins) has one table here,
-``COHORT[code]`` and so on, whose entries carry named variants, one per use: `label` for a
-heading or a table cell, `sentence` for running text, `short` for a narrow terminal column,
-and a few more where letters need a fuller form. Findings are named by their rules in
-``cocwatch.core.findings``.
+Names: each closed set (cohorts, measures, statuses, severities, origins, plan statuses,
+ratings, source kinds) has one table here, ``COHORT[code]`` and so on, whose entries carry
+named variants, one per use: `label` for a heading or a table cell, `sentence` for running
+text, `short` for a narrow terminal column, and a few more where letters need a fuller form
+(`formal`, `who`, `counted`, `data`, `letter`). Findings are named by their rules in
+``cocwatch.core.findings`` (`RULE[code].label`, `.why`).
 
 Numbers and dates: every percentage cocwatch prints goes through `percent`, so 17.25 is
 "17.3%" in a terminal, a letter and a web page alike (rounded half up, as people round, never
@@ -22,7 +23,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from cocwatch.core.kinds import Cohort, Measure, Origin, Precision, Severity, Status
+from cocwatch.core.kinds import (
+    Cohort,
+    Measure,
+    Origin,
+    PlanStatus,
+    Precision,
+    Rating,
+    Severity,
+    SourceKind,
+    Status,
+)
 
 MONTHS = (
     "January",
@@ -285,6 +296,38 @@ ORIGIN: Mapping[Origin, OriginWords] = {
         "the withdrawn national target (for reference)",
     ),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStatusWords:
+    """The names of where a Trust's plan stands."""
+
+    label: str  # a fact in a list: "The Trust has no plan"
+    sentence: str  # in running text: "no plan"
+
+
+PLAN_STATUS: Mapping[PlanStatus, PlanStatusWords] = {
+    "active": PlanStatusWords("Active", "active"),
+    "paused": PlanStatusWords("Paused", "paused"),
+    "none": PlanStatusWords("The Trust has no plan", "no plan"),
+    "unknown": PlanStatusWords("Not known", "not known"),
+}
+# Sets with one name each.
+RATING: Mapping[Rating, str] = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+    "not_rated": "Not rated",
+}
+SOURCE_KIND: Mapping[SourceKind, str] = {
+    "msds": "Maternity Services Data Set (MSDS)",
+    "board_paper": "Trust Board paper",
+    "foi": "Freedom of Information response",
+    "cqc": "Care Quality Commission",
+    "news": "News report",
+    "other": "Source",
+}
 SMALL_NUMBERS_CAUTION = (
     "small numbers: NHS England publishes any count from 1 to 7 as 5, so this percentage "
     "is not precise"
@@ -309,12 +352,16 @@ __all__ = [
     "MEASURE",
     "MONTHS",
     "ORIGIN",
+    "PLAN_STATUS",
+    "RATING",
     "SEVERITY",
     "SMALL_NUMBERS_CAUTION",
+    "SOURCE_KIND",
     "STATUS",
     "CohortWords",
     "MeasureWords",
     "OriginWords",
+    "PlanStatusWords",
     "Precision",
     "SeverityWords",
     "StatusWords",

@@ -73,6 +73,7 @@ WORDS: dict[str, Any] = {
     "STATUS": wording.STATUS,
     "SEVERITY": wording.SEVERITY,
     "ORIGIN": wording.ORIGIN,
+    "PLAN_STATUS": wording.PLAN_STATUS,
     "FINDING": findings.RULE,
 }
 
