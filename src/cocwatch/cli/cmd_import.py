@@ -321,10 +321,10 @@ def _file_summary(parsed: MsdsFile) -> dict[str, Any]:
 
 
 def _period_words(parsed: MsdsFile) -> str:
-    from cocwatch.core.assessment import MONTHS
+    from cocwatch.core.wording import month_year
 
     kind = "provisional" if parsed.provisional else "final"
-    months = ", ".join(f"{MONTHS[p.month - 1]} {p.year}" for p in parsed.periods) or "no period"
+    months = ", ".join(month_year(p) for p in parsed.periods) or "no period"
     return f"{months} ({kind})"
 
 
@@ -347,14 +347,14 @@ def _one_line(found: ImportPlan, parsed: MsdsFile, result: EditResult, *, commit
 
 
 def _quality_words(parsed: MsdsFile) -> str:
-    from cocwatch.core.assessment import MEASURE_LABELS
+    from cocwatch.core.wording import MEASURE
 
     parts = []
     for measure in ("placed_by_28_weeks", "receiving_ongoing"):
         counts = parsed.quality_counts(measure)
         if not any(counts.values()):
             continue
-        text = f"{MEASURE_LABELS[measure]}: {counts['pass']} passed, {counts['fail']} failed"
+        text = f"{MEASURE[measure].sentence}: {counts['pass']} passed, {counts['fail']} failed"
         if counts["unknown"]:
             text += f", {counts['unknown']} without a result"
         parts.append(text)
