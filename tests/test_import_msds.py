@@ -588,12 +588,13 @@ def test_progress_bar_only_on_a_terminal(
     server: Server,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from cocwatch.cli.cmd_import import _progress
+    from cocwatch.cli.common import download_bars
 
-    with _progress(enabled=False) as none:
+    with download_bars(enabled=False) as none:
         assert none is None
-    with _progress(enabled=True) as update:
-        assert update is not None
+    with download_bars(enabled=True) as bars:
+        assert bars is not None
+        update = bars.one("Downloading")
         update(512, 1024)
         update(1024, 1024)
     result = run(*imp(minimal_registry, server.url("ok/msds.csv")))

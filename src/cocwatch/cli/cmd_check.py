@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -11,13 +10,14 @@ import typer
 
 from cocwatch.cli.app import app
 from cocwatch.cli.common import (
-    FORMAT_OPTION,
-    OutputFormat,
+    AS_OF,
+    DEFAULT_FORMAT,
+    FORMAT,
+    emit,
     parse_date,
     select_trusts,
     session,
     today,
-    writing_stdout,
 )
 from cocwatch.errors import ExitCode, UsageError
 
@@ -73,9 +73,7 @@ def check(
     region: str | None = typer.Option(
         None, "--region", metavar="R", help="Only Trusts whose region contains R."
     ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", metavar="YYYY-MM-DD", help="Assess as on this date (default today)."
-    ),
+    as_of: AS_OF = None,
     target: str | None = typer.Option(
         None,
         "--target",
@@ -89,7 +87,7 @@ def check(
         case_sensitive=False,
         help="Exit with 1 when a Trust is at or above this severity (never: always 0).",
     ),
-    fmt: OutputFormat = FORMAT_OPTION,
+    fmt: FORMAT = DEFAULT_FORMAT,
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="Print only the one-line summary (for the table)."
     ),
@@ -102,7 +100,8 @@ def check(
     Trust is shown in detail. Exit codes: 0 fine, 1 a Trust at or above --fail-on.
     """
     from cocwatch.core.assessment import assess
-    from cocwatch.render.check import render_check
+    from cocwatch.render.check import CheckListing
+    from cocwatch.render.formats import render
 
     s = session(ctx)
     day = parse_date(as_of, "--as-of") or today()
@@ -118,15 +117,14 @@ def check(
         target_id=target,
         letters=s.open_letters(day),
     )
-    output = render_check(
-        fmt.value,
+    listing = CheckListing(
         assessment,
         s.loaded.source,
         registry=registry,
         detail=bool(names) and len(chosen) == 1,
         quiet=quiet or s.state.quiet,
     )
-    _print(output)
+    emit(render(fmt, listing))
     raise typer.Exit(exit_code(assessment, fail_on))
 
 
@@ -137,26 +135,3 @@ def _select(
     return select_trusts(
         registry, names, all_trusts=all_trusts or not names, region=region, as_of=day
     )
-
-
-def _print(output: object) -> None:
-    """Print text as is; draw a rich renderable with colour only on a terminal."""
-    with writing_stdout():
-        _draw(output)
-
-
-def _draw(output: object) -> None:
-    if isinstance(output, str):
-        typer.echo(output, nl=not output.endswith("\n"))
-        return
-    from rich.console import Console
-
-    plain = bool(os.environ.get("NO_COLOR"))
-    console = Console(
-        highlight=False,
-        soft_wrap=False,
-        emoji=False,
-        markup=False,
-        color_system=None if plain else "auto",
-    )
-    console.print(output)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import FORMAT_OPTION, OutputFormat, emit, session
+from cocwatch.cli.common import DEFAULT_FORMAT, FORMAT, emit, session
 from cocwatch.errors import UsageError
 
 config_app = typer.Typer(
@@ -45,10 +45,11 @@ def config_init(
 
 
 @config_app.command("show")
-def config_show(ctx: typer.Context, fmt: OutputFormat = FORMAT_OPTION) -> None:
+def config_show(ctx: typer.Context, fmt: FORMAT = DEFAULT_FORMAT) -> None:
     """Show the settings in effect and where each one comes from."""
     from cocwatch.locations import resolve_msds_index, resolve_state, resolve_templates_dir
-    from cocwatch.render.tabular import Column, render_listing
+    from cocwatch.render.formats import RowListing, render
+    from cocwatch.render.tabular import Column
 
     s = session(ctx)
     config = s.config
@@ -107,4 +108,4 @@ def config_show(ctx: typer.Context, fmt: OutputFormat = FORMAT_OPTION) -> None:
             }
         )
     columns = [Column("setting", "Setting"), Column("value", "Value"), Column("origin", "From")]
-    emit(render_listing(fmt, rows, columns, title="Settings in effect"))
+    emit(render(fmt, RowListing(rows, columns, title="Settings in effect")))

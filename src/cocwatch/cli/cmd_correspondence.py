@@ -15,8 +15,10 @@ import typer
 
 from cocwatch.cli.app import app
 from cocwatch.cli.common import (
-    FORMAT_OPTION,
-    OutputFormat,
+    AS_OF,
+    DEFAULT_FORMAT,
+    DRY_RUN,
+    FORMAT,
     Session,
     emit,
     find_trust,
@@ -56,9 +58,6 @@ LOG_OPTION = typer.Option(
     metavar="PATH",
     help="The correspondence log. Default: $COCWATCH_CORRESPONDENCE, `correspondence:` in the "
     "config file, then correspondence.yaml beside your registry.",
-)
-DRY_RUN_OPTION = typer.Option(
-    False, "--dry-run", "-n", help="Show the change as a diff; write nothing."
 )
 
 
@@ -103,7 +102,7 @@ def sent(
     ),
     note: str | None = typer.Option(None, "--note", metavar="TEXT", help="A note to keep."),
     log: str | None = LOG_OPTION,
-    dry_run: bool = DRY_RUN_OPTION,
+    dry_run: DRY_RUN = False,
 ) -> None:
     """Log a letter as sent, with the date a reply is due."""
     from cocwatch.cli.cmd_letter import _letters, _template
@@ -217,7 +216,7 @@ def replied(
         help="Which letter, by the day it was sent (when several of the same kind are logged).",
     ),
     log: str | None = LOG_OPTION,
-    dry_run: bool = DRY_RUN_OPTION,
+    dry_run: DRY_RUN = False,
 ) -> None:
     """Log a reply to a letter; for an FOI reply, show how to record what it gave."""
     from cocwatch.cli.cmd_letter import _letters
@@ -334,22 +333,20 @@ def due(
     all_letters: bool = typer.Option(
         False, "--all", help="Every logged letter, answered and closed ones too."
     ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", metavar="YYYY-MM-DD", help="As on this date (default today)."
-    ),
+    as_of: AS_OF = None,
     fail_on: DueFailOn = typer.Option(
         DueFailOn.never,
         "--fail-on",
         help="Exit 1 when a reply is overdue (for cron), or never.",
     ),
-    fmt: OutputFormat = FORMAT_OPTION,
+    fmt: FORMAT = DEFAULT_FORMAT,
     log: str | None = LOG_OPTION,
 ) -> None:
     """List the letters awaiting a reply, and the overdue ones, oldest reply-by date first."""
     from cocwatch.core.correspondence import letter_states, open_letters
     from cocwatch.correspondence import reply_rules
     from cocwatch.render.correspondence import DUE_COLUMNS, due_json, due_rows
-    from cocwatch.render.tabular import render_listing
+    from cocwatch.render.formats import RowListing, render
 
     s = session(ctx)
     day = parse_date(as_of, "--as-of") or today()
@@ -359,18 +356,14 @@ def due(
     states = letter_states(loaded.log, as_of=day, rules=rules, trust_ids=trust_ids)
     shown = states if all_letters else open_letters(states)
     trust_names = {t.id: t.name for t in s.registry.trusts}
-    if fmt is OutputFormat.table and not shown:
-        emit(_nothing_due(loaded, all_letters=all_letters))
-    else:
-        emit(
-            render_listing(
-                fmt,
-                due_rows(shown, trust_names),
-                DUE_COLUMNS,
-                json_data=due_json(shown, trust_names, as_of=day.isoformat(), log=str(loaded.path)),
-                title=f"Letters {'logged' if all_letters else 'awaiting a reply'} on {day}",
-            )
-        )
+    listing = RowListing(
+        due_rows(shown, trust_names),
+        DUE_COLUMNS,
+        json=due_json(shown, trust_names, as_of=day.isoformat(), log=str(loaded.path)),
+        title=f"Letters {'logged' if all_letters else 'awaiting a reply'} on {day}",
+        text=None if shown else _nothing_due(loaded, all_letters=all_letters),
+    )
+    emit(render(fmt, listing))
     raise typer.Exit(_due_exit_code(states, fail_on))
 
 

@@ -9,8 +9,6 @@ can import a file the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +17,11 @@ import typer
 from cocwatch.cli.app import app
 from cocwatch.cli.cmd_record import REGISTRY_OPTION, registry_file
 from cocwatch.cli.common import (
-    FORMAT_OPTION,
+    DEFAULT_FORMAT,
+    FORMAT,
     OutputFormat,
     Session,
+    download_bars,
     emit,
     session,
     stderr_is_terminal,
@@ -96,7 +96,7 @@ def import_msds(
         "else NHS England's Maternity Services Monthly Statistics page).",
     ),
     registry: str | None = REGISTRY_OPTION,
-    fmt: OutputFormat = FORMAT_OPTION,
+    fmt: FORMAT = DEFAULT_FORMAT,
 ) -> None:
     """Import Continuity of Carer figures from NHS England's MSDS measures file.
 
@@ -154,7 +154,7 @@ def import_msds(
 
     result, found = change_registry(path, plan, today=today(), dry_run=not commit)
     _warn_malformed(s, parsed)
-    if s.state.quiet and fmt is OutputFormat.table:
+    if s.state.quiet and fmt == "table":
         emit(_one_line(found, parsed, result, commit=commit))
     else:
         emit(_render(fmt, found, parsed, result, commit=commit))
@@ -212,39 +212,14 @@ def _load(
     if not is_url(source):
         return load_measures(source, provisional=provisional, max_bytes=max_bytes)
     s.info(f"Downloading {source} …")
-    with _progress(enabled=stderr_is_terminal() and not s.state.quiet) as progress:
+    with download_bars(enabled=stderr_is_terminal() and not s.state.quiet) as bars:
         return load_measures(
             source,
             provisional=provisional,
             timeout=timeout,
             max_bytes=max_bytes,
-            progress=progress,
+            progress=bars.one("Downloading") if bars else None,
         )
-
-
-@contextmanager
-def _progress(*, enabled: bool) -> Iterator[Callable[[int, int | None], None] | None]:
-    """A rich progress bar on stderr, only on a terminal."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("Downloading", total=None)
-
-        def update(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 def _warn_malformed(s: Session, parsed: MsdsFile) -> None:
@@ -262,20 +237,19 @@ def _render(
     fmt: OutputFormat, found: ImportPlan, parsed: MsdsFile, result: EditResult, *, commit: bool
 ) -> Any:
     from cocwatch.core.imports import plan_data, summary_rows
-    from cocwatch.render.tabular import Column, render_listing, to_json
+    from cocwatch.render.formats import RowListing, render
+    from cocwatch.render.tabular import Column
 
-    if fmt is OutputFormat.json:
-        data = {
-            "source": parsed.source,
-            "registry": str(result.path),
-            "provisional": parsed.provisional,
-            "periods": [p.isoformat() for p in parsed.periods],
-            "committed": result.written,
-            "file": _file_summary(parsed),
-            **plan_data(found),
-            "malformed": [{"line": m.line, "message": m.message} for m in parsed.malformed],
-        }
-        return to_json(data)
+    data = {
+        "source": parsed.source,
+        "registry": str(result.path),
+        "provisional": parsed.provisional,
+        "periods": [p.isoformat() for p in parsed.periods],
+        "committed": result.written,
+        "file": _file_summary(parsed),
+        **plan_data(found),
+        "malformed": [{"line": m.line, "message": m.message} for m in parsed.malformed],
+    }
     columns = [
         Column("trust", "Trust", max_width=40),
         Column("ods", "ODS", no_wrap=True),
@@ -301,7 +275,7 @@ def _render(
         )
     verb = _verb(result, commit=commit)
     title = f"{verb} from {Path(parsed.source).name or parsed.source}"
-    return render_listing(fmt.value, rows, columns, title=title)
+    return render(fmt, RowListing(rows, columns, json=data, title=title))
 
 
 def _file_summary(parsed: MsdsFile) -> dict[str, Any]:

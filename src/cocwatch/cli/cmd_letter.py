@@ -20,14 +20,13 @@ import typer
 
 from cocwatch.cli.app import app
 from cocwatch.cli.common import (
-    FORMAT_OPTION,
-    OutputFormat,
+    DEFAULT_FORMAT,
+    FORMAT,
     emit,
     parse_date,
     select_trusts,
     session,
     today,
-    writing_stdout,
 )
 from cocwatch.errors import InputError, UsageError
 
@@ -150,14 +149,15 @@ def letter(
 def templates(
     ctx: typer.Context,
     template_dir: str | None = TEMPLATE_DIR_OPTION,
-    fmt: OutputFormat = FORMAT_OPTION,
+    fmt: FORMAT = DEFAULT_FORMAT,
     fields: bool = typer.Option(
         False, "--fields", help="Print every variable and field a template can use (Markdown)."
     ),
 ) -> None:
     """List the letter templates: name, recipient, scope, description and where each comes from."""
     from cocwatch.core.letters import describe_context
-    from cocwatch.render.tabular import Column, render_listing
+    from cocwatch.render.formats import RowListing, render
+    from cocwatch.render.tabular import Column
 
     if fields:
         emit(describe_context())
@@ -196,7 +196,7 @@ def templates(
         Column("description", "Description", max_width=50),
         Column("origin", "From", max_width=30),
     ]
-    emit(render_listing(fmt.value, rows, columns, json_data=data))
+    emit(render(fmt, RowListing(rows, columns, json=data)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -567,9 +567,7 @@ def _write(
                 "A Word document cannot be shown in the terminal: add --out FILE.docx "
                 "(or redirect the output to a file)."
             )
-        data = letter_bytes(rendered[0], output.fmt)
-        with writing_stdout():
-            sys.stdout.buffer.write(data)
+        emit(letter_bytes(rendered[0], output.fmt))
         return
     if output.is_dir:
         targets = [output.path / _file_name(r, output.fmt) for r in rendered]

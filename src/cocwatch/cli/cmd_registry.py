@@ -5,22 +5,23 @@ from __future__ import annotations
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import FORMAT_OPTION, OutputFormat, emit, find_trust, session, today
+from cocwatch.cli.common import DEFAULT_FORMAT, FORMAT, emit, find_trust, session, today
 from cocwatch.errors import ExitCode, RegistryError
 
 
 @app.command()
-def validate(ctx: typer.Context, fmt: OutputFormat = FORMAT_OPTION) -> None:
+def validate(ctx: typer.Context, fmt: FORMAT = DEFAULT_FORMAT) -> None:
     """Load the registry and check it; list every problem with its file and line."""
-    from cocwatch.render.registry import validation_report
+    from cocwatch.render.formats import render
+    from cocwatch.render.registry import validation_listing
 
     s = session(ctx)
     try:
         loaded = s.loaded
     except RegistryError as error:
-        emit(validation_report(fmt, error.source, None, error.problems, as_of=today()))
+        emit(render(fmt, validation_listing(error.source, None, error.problems, as_of=today())))
         raise typer.Exit(ExitCode.BAD_INPUT) from None
-    emit(validation_report(fmt, loaded.source, loaded.registry, [], as_of=today()))
+    emit(render(fmt, validation_listing(loaded.source, loaded.registry, [], as_of=today())))
 
 
 @app.command()
@@ -37,9 +38,10 @@ def trusts(
     ctx: typer.Context,
     query: str | None = typer.Argument(None, help="Part of a name, an id or an ODS code."),
     region: str | None = typer.Option(None, "--region", help="Only Trusts in this region."),
-    fmt: OutputFormat = FORMAT_OPTION,
+    fmt: FORMAT = DEFAULT_FORMAT,
 ) -> None:
     """List and search the Trusts in the registry."""
+    from cocwatch.render.formats import render
     from cocwatch.render.registry import trust_listing
 
     s = session(ctx)
@@ -50,7 +52,7 @@ def trusts(
     if region:
         found = [t for t in found if region.strip().lower() in t.region.lower()]
     found.sort(key=lambda t: (t.region, t.name))
-    emit(trust_listing(fmt, found, as_of=today(), source=s.loaded.source))
+    emit(render(fmt, trust_listing(found, as_of=today(), source=s.loaded.source)))
     if not found and not s.state.quiet:
         s.info("No trust matches. `cocwatch trusts` lists them all.")
 
@@ -63,22 +65,24 @@ def show(
         metavar="TRUST",
         help="Trust id, ODS code or words of its name (`show guys and st thomas` works).",
     ),
-    fmt: OutputFormat = FORMAT_OPTION,
+    fmt: FORMAT = DEFAULT_FORMAT,
 ) -> None:
     """Show everything known about one Trust: plan, figures over time, sources."""
-    from cocwatch.render.registry import trust_detail
+    from cocwatch.render.formats import render
+    from cocwatch.render.show import trust_detail
 
     s = session(ctx)
     found = find_trust(s.registry, " ".join(trust))
     day = today()
     letters = [t for t in s.tracked_letters(day) if t.letter.trust == found.id]
-    emit(trust_detail(fmt, found, s.registry, as_of=day, letters=letters))
+    emit(render(fmt, trust_detail(found, s.registry, as_of=day, letters=letters)))
 
 
 @app.command()
-def targets(ctx: typer.Context, fmt: OutputFormat = FORMAT_OPTION) -> None:
+def targets(ctx: typer.Context, fmt: FORMAT = DEFAULT_FORMAT) -> None:
     """Show the national targets timeline: active, superseded (by which target) or withdrawn."""
+    from cocwatch.render.formats import render
     from cocwatch.render.registry import target_listing
 
     s = session(ctx)
-    emit(target_listing(fmt, s.registry, as_of=today()))
+    emit(render(fmt, target_listing(s.registry, as_of=today())))

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import parse_date, session, today, writing_stdout
+from cocwatch.cli.common import AS_OF, emit, parse_date, session, today
 
 
 @app.command()
@@ -23,9 +23,7 @@ def report(
         help="Folder to write the report into (created when missing; a previous report "
         "there is replaced).",
     ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", metavar="YYYY-MM-DD", help="Assess as on this date (default today)."
-    ),
+    as_of: AS_OF = None,
     title: str | None = typer.Option(
         None, "--title", metavar="TEXT", help="Heading of the report's front page."
     ),
@@ -54,5 +52,4 @@ def report(
     )
     s.info(f"Wrote {result.trust_pages} Trust pages and the index to {result.out_dir}.")
     if not s.state.quiet:
-        with writing_stdout():
-            typer.echo(str(result.index))
+        emit(str(result.index))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import parse_date, session, today, writing_stdout
+from cocwatch.cli.common import AS_OF, emit, parse_date, session, today, writing_stdout
 
 if TYPE_CHECKING:
     from cocwatch.core.assessment import Assessment
@@ -75,9 +75,7 @@ def watch(
         help="text (one line per change, grouped by Trust) or json (one object); "
         "either prints nothing when nothing changed.",
     ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", metavar="YYYY-MM-DD", help="Assess as on this date (default today)."
-    ),
+    as_of: AS_OF = None,
     concurrency: int = typer.Option(
         16, "--concurrency", min=1, max=100, metavar="N", help="Pages fetched at once, in all."
     ),
@@ -145,8 +143,7 @@ def watch(
     )
     output = _render(run, fmt)
     if output:
-        with writing_stdout():
-            sys.stdout.write(output)
+        emit(output)
     elif sys.stderr.isatty() and not s.state.quiet:
         s.info(f"No news since {run.since}.")
 

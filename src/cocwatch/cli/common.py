@@ -1,48 +1,64 @@
-"""Helpers shared by the commands: loading, naming Trusts, dates, output formats."""
+"""Helpers shared by the commands: their shared options, loading, naming Trusts, dates, and
+`emit`, the one way a command writes its output to stdout.
+
+Options that several commands take are declared once here as `Annotated` types (`FORMAT`,
+`AS_OF`, `REGISTRY`, `DRY_RUN`); a command writes ``fmt: FORMAT = DEFAULT_FORMAT``.
+"""
 
 from __future__ import annotations
 
 import difflib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cocwatch.cli.app import State
 from cocwatch.errors import ExternalError, UsageError
 from cocwatch.locations import Located, resolve_config, resolve_registry
+from cocwatch.render.formats import FORMATS, formats_help
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import RenderableType
+    from rich.progress import Progress, TaskID
 
     from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.models import Config, Registry, Trust
     from cocwatch.registry import LoadedRegistry
 
 
-class OutputFormat(StrEnum):
-    """The output formats shared by every listing command."""
+# The choices of --format, one per renderer in `cocwatch.render.formats.FORMATS`.
+OutputFormat = StrEnum("OutputFormat", [(name, name) for name in FORMATS])  # type: ignore[misc]
+DEFAULT_FORMAT = OutputFormat("table")
 
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-
-
-FORMAT_OPTION = typer.Option(
-    OutputFormat.table,
-    "--format",
-    "-f",
-    case_sensitive=False,
-    help="table (for people), json (the stable interface for scripts), csv or markdown.",
-)
+FORMAT = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", case_sensitive=False, help=formats_help()),
+]
+AS_OF = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help="Assess as on this date (default today)."),
+]
+REGISTRY = Annotated[
+    str | None,
+    typer.Option(
+        "--registry",
+        "-r",
+        metavar="PATH",
+        help="The registry file to change (default: the global --registry, $COCWATCH_REGISTRY, "
+        "the config file, then the shipped registry).",
+    ),
+]
+DRY_RUN = Annotated[
+    bool, typer.Option("--dry-run", "-n", help="Show the change as a diff; write nothing.")
+]
 
 
 # Dates a command accepts: wide enough for any campaign, far enough from date.min and
@@ -207,11 +223,46 @@ def session(ctx: typer.Context) -> Session:
     return Session(state)
 
 
-def stdout_console(*, width: int | None = None) -> Console:
-    """A console for stdout: colour only on a terminal, never with NO_COLOR."""
-    from rich.console import Console
+class DownloadBars:
+    """Progress bars on stderr, one per download, keyed by the caller (e.g. the file's URL)."""
 
-    return Console(width=width, soft_wrap=False, highlight=False)
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._tasks: dict[str, TaskID] = {}
+
+    def update(self, key: str, done: int, total: int | None, *, description: str) -> None:
+        """Show `done` of `total` bytes (total None: not known) on the bar for `key`."""
+        task = self._tasks.get(key)
+        if task is None:
+            task = self._tasks[key] = self._progress.add_task(description, total=total)
+        self._progress.update(task, completed=done, total=total)
+
+    def one(self, description: str) -> Callable[[int, int | None], None]:
+        """The update function of a single download's bar."""
+        return lambda done, total: self.update(description, done, total, description=description)
+
+
+@contextmanager
+def download_bars(*, enabled: bool) -> Iterator[DownloadBars | None]:
+    """Download progress bars on stderr while the block runs (None when not `enabled`).
+
+    Pass ``enabled=stderr_is_terminal() and not quiet``: cron and pipes get no bars.
+    """
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        yield DownloadBars(progress)
 
 
 def stderr_is_terminal() -> bool:
@@ -323,13 +374,32 @@ def _region_matches(trust: Trust, region: str) -> bool:
     return region.strip().lower() in trust.region.lower()
 
 
-def emit(output: object) -> None:
-    """Print text as is, or a rich renderable through a stdout console."""
+def emit(output: str | bytes | RenderableType) -> None:
+    """Write a command's output to stdout: text as is, bytes as they are, a renderable drawn.
+
+    The one way the commands print. Text gets a final newline if it lacks one; a renderable
+    is drawn at the terminal's width (or $COLUMNS), in colour only on a terminal and never
+    with NO_COLOR, and with no rich markup or emoji codes read in it (registry text is
+    shown as written).
+    """
     with writing_stdout():
+        if isinstance(output, bytes):
+            sys.stdout.buffer.write(output)
+            return
         if isinstance(output, str):
             sys.stdout.write(output if output.endswith("\n") or not output else output + "\n")
             return
-        stdout_console().print(output)
+        from rich.console import Console
+
+        plain = bool(os.environ.get("NO_COLOR"))
+        console = Console(
+            highlight=False,
+            soft_wrap=False,
+            emoji=False,
+            markup=False,
+            color_system=None if plain else "auto",
+        )
+        console.print(output)
 
 
 @contextmanager

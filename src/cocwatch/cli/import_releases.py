@@ -12,7 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from cocwatch.cli.common import OutputFormat, Session, emit, stderr_is_terminal, today
+from cocwatch.cli.common import (
+    OutputFormat,
+    Session,
+    download_bars,
+    emit,
+    stderr_is_terminal,
+    today,
+)
 from cocwatch.errors import UsageError
 
 if TYPE_CHECKING:
@@ -78,11 +85,11 @@ def import_releases(
             max_bytes=max_bytes,
             progress=progress,
         )
-    if fmt is OutputFormat.json:
+    if fmt == "json":
         emit(_json(run))
     elif run.news and not s.state.quiet:
         emit(_table(fmt, run))
-        if fmt is OutputFormat.table:
+        if fmt == "table":
             emit(_pages(run))
     _closing(s, run)
     return int(run.exit_code)
@@ -90,27 +97,15 @@ def import_releases(
 
 @contextmanager
 def _progress(*, enabled: bool) -> Iterator[FileProgress | None]:
-    """One rich progress bar per file downloaded, on stderr, only on a terminal."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TransferSpeedColumn
-
-    tasks: dict[str, TaskID] = {}
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
+    """One progress bar per file downloaded, on stderr, only on a terminal."""
+    with download_bars(enabled=enabled) as bars:
+        if bars is None:
+            yield None
+            return
 
         def update(file: MeasuresFile, done: int, total: int | None) -> None:
-            if file.csv_url not in tasks:
-                tasks[file.csv_url] = bar.add_task(f"{file.month.label} ({file.kind})", total=total)
-            bar.update(tasks[file.csv_url], completed=done, total=total)
+            label = f"{file.month.label} ({file.kind})"
+            bars.update(file.csv_url, done, total, description=label)
 
         yield update
 
@@ -149,7 +144,8 @@ def _pages(run: MonthlyRun) -> str:
 
 
 def _table(fmt: OutputFormat, run: MonthlyRun) -> Any:
-    from cocwatch.render.tabular import Column, render_listing
+    from cocwatch.render.formats import RowListing, render
+    from cocwatch.render.tabular import Column
 
     columns = [
         Column("month", "Month", no_wrap=True),
@@ -160,10 +156,10 @@ def _table(fmt: OutputFormat, run: MonthlyRun) -> Any:
         Column("replaced", "Replaced", justify="right"),
         Column("release", "Release"),
     ]
-    if fmt is not OutputFormat.table:
-        columns.append(Column("release_url", "Release page"))
+    files = [*columns, Column("release_url", "Release page")]
     title = f"MSDS releases {run.wanted.describe()}"
-    return render_listing(fmt.value, [_row(m) for m in run.months], columns, title=title)
+    rows = [_row(m) for m in run.months]
+    return render(fmt, RowListing(rows, files, title=title, table_columns=columns))
 
 
 def _json(run: MonthlyRun) -> str:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from cocwatch import __version__
 from cocwatch.core import findings, wording
+from cocwatch.core.reference_list import ReferenceList
 from cocwatch.errors import ExternalError, UsageError
 from cocwatch.render import svg
 
@@ -360,15 +361,13 @@ def _status_label(code: str) -> str:
 
 def trust_sources(view: TrustView, registry: Registry) -> list[SourceLink]:
     """Every source behind a Trust's page, each once, in the order a reader meets them."""
-    found: list[SourceLink] = []
-    seen: set[tuple[str | None, str]] = set()
+    # one document, one entry: a web address identifies it, else its title
+    found: ReferenceList[SourceLink] = ReferenceList(
+        key=lambda s: (s.url, "" if s.url else s.label)
+    )
 
     def add(label: str, url: str | None, kind: str, context: str) -> None:
-        key = (url, label if not url else "")
-        if key in seen:
-            return
-        seen.add(key)
-        found.append(SourceLink(label=label or url or "", url=url, kind=kind, context=context))
+        found.cite(SourceLink(label=label or url or "", url=url, kind=kind, context=context))
 
     trust = view.trust
     if trust.website:
@@ -417,7 +416,7 @@ def trust_sources(view: TrustView, registry: Registry) -> list[SourceLink]:
                 target.source.kind,
                 f"National target: {target.title}",
             )
-    return found
+    return found.items
 
 
 def _source_title(source: Source) -> str:

@@ -1,7 +1,7 @@
-"""One way to show rows in every listing format: table, json, csv, markdown.
+"""The building blocks of the listing formats: columns, plain cells, JSON, CSV, Markdown, tables.
 
-A listing is a list of flat rows (dicts of plain values) and the columns to show. JSON
-output may carry richer data than the table; pass it as `json_data`.
+Rows are flat mappings of plain values; `Column` says which to show and how. The formats
+themselves, and which listing gets which, are in `cocwatch.render.formats`.
 
 Every CSV cocwatch writes goes through `csv_text`, which neutralises spreadsheet formulas
 (OWASP's rule for CSV injection): a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -182,7 +182,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return out.getvalue()
 
 
-def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> str:
     """Rows as CSV with a header line (keys as column names)."""
     return csv_text(
         [c.key for c in columns], ([plain(row.get(c.key)) for c in columns] for row in rows)
@@ -213,7 +213,7 @@ def _md_cell(value: Any) -> str:
     return md_inline(plain(value))
 
 
-def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+def to_markdown(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> str:
     """Rows as a GitHub-flavoured Markdown table."""
     head = "| " + " | ".join(c.header for c in columns) + " |"
     rule = "| " + " | ".join("---:" if c.justify == "right" else "---" for c in columns) + " |"
@@ -222,7 +222,7 @@ def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> st
 
 
 def to_table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None = None
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[Column], *, title: str | None = None
 ) -> Table:
     """Rows as a rich Table for the terminal."""
     from rich import box
@@ -241,21 +241,3 @@ def to_table(
     for row in rows:
         table.add_row(*(plain(row.get(c.key)) for c in columns))
     return table
-
-
-def render_listing(
-    fmt: str,
-    rows: Sequence[dict[str, Any]],
-    columns: Sequence[Column],
-    *,
-    json_data: Any = None,
-    title: str | None = None,
-) -> str | Table:
-    """Return text (json/csv/markdown) or a rich Table (table) for a listing."""
-    if fmt == "json":
-        return to_json(json_data if json_data is not None else list(rows))
-    if fmt == "csv":
-        return to_csv(rows, columns)
-    if fmt == "markdown":
-        return to_markdown(rows, columns)
-    return to_table(rows, columns, title=title)

@@ -1,0 +1,154 @@
+"""The JSON contract of `check --format json` (SPEC §5): field names, order and rounding.
+
+Keys are a stable contract: fields may be added, never removed or renamed. Dates are ISO
+strings and absent values None, so `json.dumps` needs no help. Rounding: percentages as
+recorded; `expected` and `gap` to one decimal place (from the core); `trend.points_per_year`
+to two.
+
+May import: `cocwatch.core` only (no rich, no other render modules).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from cocwatch.core.assessment import (
+    Assessment,
+    CohortAssessment,
+    Finding,
+    Trend,
+    TrustAssessment,
+    explain,
+)
+
+if TYPE_CHECKING:
+    from cocwatch.core.models import Figure, Source
+    from cocwatch.core.targets import Benchmark, Step
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _source_json(source: Source) -> dict[str, Any]:
+    return {
+        "url": source.url,
+        "kind": source.kind,
+        "title": source.title,
+        "retrieved": _iso(source.retrieved),
+    }
+
+
+def _latest_json(figure: Figure | None) -> dict[str, Any] | None:
+    if figure is None:
+        return None
+    return {
+        "percent": figure.percent,
+        "as_of": figure.as_of.isoformat(),
+        "measure": figure.measure,
+        "provisional": figure.provisional,
+        "quality": figure.quality,
+        "numerator": figure.numerator,
+        "denominator": figure.denominator,
+        "small_numbers": figure.small_numbers,
+        "source": _source_json(figure.source),
+    }
+
+
+def _benchmark_json(benchmark: Benchmark | None, step: Step | None) -> dict[str, Any] | None:
+    if benchmark is None or step is None:
+        return None
+    return {
+        "origin": benchmark.origin,
+        "target_id": step.target_id,
+        "percent": step.percent,
+        "due": step.due.isoformat(),
+        "withdrawn_on": _iso(step.withdrawn_on),
+        "superseded_by": step.superseded_by,
+        "due_precision": step.due_precision,
+        "measure": benchmark.measure,
+        "title": step.title,
+        "milestones": [
+            {"due": s.due.isoformat(), "percent": s.percent, "target_id": s.target_id}
+            for s in benchmark.steps
+        ],
+    }
+
+
+def _trend_json(trend: Trend | None) -> dict[str, Any] | None:
+    if trend is None:
+        return None
+    return {
+        "points_per_year": trend.points_per_year,
+        "projected_date": _iso(trend.projected_date),
+        "points": trend.points,
+    }
+
+
+def cohort_to_json(ca: CohortAssessment) -> dict[str, Any]:
+    """One cohort of one Trust, as in `check --format json`."""
+    return {
+        "cohort": ca.cohort,
+        "status": ca.status.value,
+        "severity": ca.severity.value,
+        "latest": _latest_json(ca.latest),
+        "benchmark": _benchmark_json(ca.benchmark, ca.deciding_step),
+        "expected": ca.expected,
+        "gap": ca.gap,
+        "trend": _trend_json(ca.trend),
+        "explanation": explain(ca),
+    }
+
+
+def finding_to_json(finding: Finding) -> dict[str, Any]:
+    """One finding, as in `check --format json`."""
+    return {
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "title": finding.label,
+    }
+
+
+def trust_to_json(ta: TrustAssessment) -> dict[str, Any]:
+    """One Trust's assessment, as in `check --format json`."""
+    trust = ta.trust
+    return {
+        "id": trust.id,
+        "ods": trust.ods,
+        "name": trust.name,
+        "region": trust.region,
+        "severity": ta.severity.value,
+        "closed_on": _iso(trust.closed_on),
+        "successor": trust.successor,
+        "cohorts": [cohort_to_json(c) for c in ta.cohorts],
+        "findings": [finding_to_json(f) for f in ta.findings],
+        "open_letters": [
+            {
+                "kind": t.letter.kind,
+                "sent_on": _iso(t.letter.sent_on),
+                "reply_by": _iso(t.reply_by),
+                "status": t.status,
+                "working_days_overdue": t.working_days_overdue,
+            }
+            for t in ta.open_letters
+        ],
+    }
+
+
+def assessment_to_json(assessment: Assessment, registry_source: str) -> dict[str, Any]:
+    """The whole assessment as the plain dict `check --format json` prints (SPEC §5).
+
+    Dates are ISO strings and absent values None, so `json.dumps` needs no help. Keys are
+    a stable contract: fields may be added, never removed or renamed.
+    """
+    thresholds = assessment.thresholds
+    return {
+        "as_of": assessment.as_of.isoformat(),
+        "registry": registry_source,
+        "target": assessment.target_id,
+        "thresholds": thresholds.model_dump(mode="json") if thresholds is not None else None,
+        "summary": assessment.summary(),
+        "trusts": [trust_to_json(t) for t in assessment.trusts],
+    }

@@ -1,0 +1,300 @@
+"""`check TRUST`: one Trust in detail, each cohort with its figures over time, findings and
+numbered sources.
+
+Builds a rich renderable from a `TrustAssessment`; the CLI prints it.
+
+May import: `cocwatch.core`, `cocwatch.render.check.tables` (the words the views share);
+rich only inside functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from cocwatch.core import wording
+from cocwatch.core.assessment import (
+    COHORT_LABELS,
+    MEASURE_LABELS,
+    SEVERITY_LABELS,
+    SMALL_NUMBERS_CAUTION,
+    CohortAssessment,
+    TrustAssessment,
+    explain,
+    figure_text,
+    long_date,
+    percent_text,
+)
+from cocwatch.core.reference_list import ReferenceList
+from cocwatch.render.check.tables import STYLE, severity_text, status_text
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from cocwatch.core.models import Figure, Registry
+    from cocwatch.core.targets import Benchmark, Step
+
+_Refs = ReferenceList[str]
+
+
+def _cite(refs: _Refs, label: str | None) -> str:
+    """' [2]' for a source's label (listing it if new); nothing for no label."""
+    return f" [{refs.cite(label)}]" if label else ""
+
+
+_BLOCKS = " ▏▎▍▌▋▊▉█"
+_SPARK = "▁▂▃▄▅▆▇█"
+BAR_WIDTH = 30
+
+
+def sparkline(values: Sequence[float]) -> str:
+    """The shape of a series, one block character per value, scaled from its low to its high."""
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    if high - low < 1e-9:
+        return _SPARK[3] * len(values)
+    return "".join(_SPARK[min(7, int((v - low) / (high - low) * 8))] for v in values)
+
+
+def bar(value: float, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar for a percentage, with eighth-block resolution."""
+    eighths = round(max(0.0, min(100.0, value)) / 100 * width * 8)
+    full, part = divmod(eighths, 8)
+    text = "█" * full + (_BLOCKS[part] if part else "")
+    return text.ljust(width)
+
+
+def _failed_after(ta: TrustAssessment, ca: CohortAssessment, as_of: date) -> Figure | None:
+    """The cohort's latest figure without a percentage, if it is not older than F."""
+    found: Figure | None = None
+    for figure in ta.trust.figures:
+        if figure.cohort != ca.cohort or figure.measured or figure.as_of > as_of:
+            continue
+        if ca.latest is not None and figure.as_of < ca.latest.as_of:
+            continue
+        if found is None or figure.as_of > found.as_of:
+            found = figure
+    return found
+
+
+def _history(ta: TrustAssessment, as_of: date, ca: CohortAssessment) -> list[Figure]:
+    """The cohort's figures of F's measure up to `as_of`, one per date, oldest first."""
+    if ca.latest is None:
+        return []
+    measure = ca.latest.measure
+    chosen: dict[date, Figure] = {}
+    for figure in ta.trust.figures:
+        if (
+            figure.measured
+            and figure.cohort == ca.cohort
+            and figure.measure == measure
+            and figure.as_of <= as_of
+        ):
+            known = chosen.get(figure.as_of)
+            if known is None or known.provisional or not figure.provisional:
+                chosen[figure.as_of] = figure
+    return [chosen[d] for d in sorted(chosen)]
+
+
+def _target_source(registry: Registry | None, target_id: str | None) -> str | None:
+    if registry is None or target_id is None:
+        return None
+    target = registry.national.target(target_id)
+    return target.source.label() if target and target.source else None
+
+
+def _cohort_rows(
+    ca: CohortAssessment,
+    refs: _Refs,
+    registry: Registry | None,
+    ta: TrustAssessment,
+    as_of: date,
+) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    f = ca.latest
+    if f is not None:
+        flags = [MEASURE_LABELS[f.measure], "provisional" if f.provisional else "final"]
+        flags.append(f"data quality {f.quality}")
+        if f.numerator is not None and f.denominator is not None:
+            flags.append(f"{f.numerator} of {f.denominator} women")
+        if f.small_numbers:
+            flags.append(SMALL_NUMBERS_CAUTION)
+        rows.append(
+            (
+                "Latest",
+                f"{figure_text(f.value)} on {long_date(f.as_of)} ({'; '.join(flags)})"
+                + _cite(refs, f.source.label()),
+            )
+        )
+    elif ca.benchmark is not None and any(
+        f.cohort == ca.cohort and f.measured and f.as_of <= as_of for f in ta.trust.figures
+    ):
+        rows.append(
+            (
+                "Latest",
+                f"no figure of the measure its benchmark uses "
+                f"({MEASURE_LABELS[ca.benchmark.measure]}); `cocwatch show` lists the others",
+            )
+        )
+    else:
+        rows.append(("Latest", "no figure recorded"))
+    failed = _failed_after(ta, ca, as_of)
+    if failed is not None:
+        rows.append(
+            (
+                "Data quality",
+                f"{MEASURE_LABELS[failed.measure]}, {long_date(failed.as_of)}: the Trust's data "
+                "failed NHS England's quality checks, so no percentage was published"
+                + _cite(refs, failed.source.label()),
+            )
+        )
+    step, bench = ca.deciding_step, ca.benchmark
+    if step is not None and bench is not None:
+        rows.append(("Benchmark", _benchmark_text(step, bench, refs, registry, ta)))
+    else:
+        rows.append(("Benchmark", "none: no plan milestone or national target for this group"))
+    if ca.expected is not None and ca.gap is not None and f is not None:
+        rows.append(
+            (
+                "Expected",
+                f"{figure_text(ca.expected)} on {long_date(f.as_of)}; "
+                f"gap {wording.signed_points(ca.gap)} percentage points",
+            )
+        )
+    if ca.trend is not None:
+        text = (
+            f"{ca.trend.points_per_year:+.2f} points a year "
+            f"(line through {ca.trend.points} figures of the last 365 days)"
+        )
+        if ca.trend.projected_date and bench is not None:
+            text += (
+                f"; at this rate it reaches {percent_text(bench.highest.percent)} "
+                f"around {long_date(ca.trend.projected_date)}"
+            )
+        rows.append(("Trend", text))
+    return rows
+
+
+def _benchmark_text(
+    step: Step, bench: Benchmark, refs: _Refs, registry: Registry | None, ta: TrustAssessment
+) -> str:
+    """E.g. '51% by 31 March 2021: national target ltp-2021 'Most women...' [2]'."""
+    head = f"{percent_text(step.percent)} by {wording.period(step.due, step.due_precision)}: "
+    if bench.origin == "local":
+        plan = ta.trust.plan
+        return head + "the Trust's own plan" + _cite(refs, plan.url if plan else None)
+    text = head + f"national target {step.target_id}"
+    if step.title:
+        text += f" ({step.title})"
+    if bench.origin == "chosen":
+        text += ", chosen with --target"
+    if step.withdrawn_on is not None:
+        text += f"; withdrawn on {long_date(step.withdrawn_on)}"
+        if bench.origin == "reference":
+            text += ", so shown for reference and never worse than a warning"
+    return text + _cite(refs, _target_source(registry, step.target_id))
+
+
+def _chart(history: list[Figure], ca: CohortAssessment, refs: _Refs) -> RenderableType:
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(no_wrap=True)
+    goal = ca.benchmark.highest.percent if ca.benchmark else None
+    for figure in history[-12:]:
+        drawn = bar(figure.value)
+        if goal is not None:
+            # mark the highest milestone on each bar, so the distance to it shows
+            at = min(BAR_WIDTH - 1, round(goal / 100 * BAR_WIDTH))
+            if drawn[at] == " ":
+                drawn = drawn[:at] + "┆" + drawn[at + 1 :]
+        mark = " provisional" if figure.provisional else ""
+        grid.add_row(
+            figure.as_of.isoformat(),
+            Text(drawn, style="cyan"),
+            figure_text(figure.value),
+            f"{_cite(refs, figure.source.label()).strip()}{mark}",
+        )
+    return grid
+
+
+def to_detail(
+    ta: TrustAssessment, *, as_of: date, registry: Registry | None = None
+) -> RenderableType:
+    """One Trust in detail: each cohort, its figures over time, findings and sources."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    trust = ta.trust
+    refs = _Refs()
+    parts: list[RenderableType] = []
+    title = Text(trust.name, style="bold")
+    title.append(f"  ({trust.id}, ODS {trust.ods}, {trust.region})", style="dim")
+    parts.append(title)
+    overall = Text("Overall: ")
+    overall.append(severity_text(ta.severity), style=STYLE[ta.severity])
+    overall.append(f" ({SEVERITY_LABELS[ta.severity].lower()}), as of {long_date(as_of)}")
+    parts.append(overall)
+    if trust.closed_on is not None:
+        closed = f"Closed on {long_date(trust.closed_on)}"
+        if trust.successor:
+            closed += f"; succeeded by {trust.successor}"
+        parts.append(Text(closed + "."))
+    for ca in ta.cohorts:
+        parts.append(Text(""))
+        head = Text(COHORT_LABELS[ca.cohort].capitalize(), style="bold")
+        head.append("  ")
+        head.append(status_text(ca.status), style=STYLE[ca.severity])
+        head.append(f" ({ca.severity.value})")
+        history = _history(ta, as_of, ca)
+        if len(history) > 1:
+            head.append(f"  {sparkline([h.value for h in history[-24:]])}", style="cyan")
+        parts.append(head)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(overflow="fold")
+        for key, value in _cohort_rows(ca, refs, registry, ta, as_of):
+            grid.add_row(key, value)
+        grid.add_row("Why", explain(ca))
+        parts.append(grid)
+        if history:
+            measure = MEASURE_LABELS[history[-1].measure]
+            note = "; ┆ marks the highest milestone" if ca.benchmark else ""
+            parts.append(Text(f"Figures over time ({measure}{note}):", style="dim"))
+            parts.append(_chart(history, ca, refs))
+    parts.append(Text(""))
+    if ta.findings:
+        parts.append(Text("Findings", style="bold"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for finding in ta.findings:
+            grid.add_row(
+                Text(severity_text(finding.severity), style=STYLE[finding.severity]),
+                Text(f"{finding.label}. ", style="bold") + Text(finding.message),
+            )
+        parts.append(grid)
+    else:
+        parts.append(Text("Findings: none. Every transparency duty checked is met."))
+    if trust.plan is not None:
+        _cite(refs, trust.plan.url)
+        for review in sorted(trust.plan.board_reviews, key=lambda r: r.date):
+            if review.date <= as_of:
+                _cite(refs, review.url)
+    if refs.items:
+        parts.append(Text(""))
+        parts.append(Text("Sources", style="bold"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, justify="right")
+        grid.add_column(overflow="fold")
+        for i, label in enumerate(refs.items, 1):
+            grid.add_row(f"[{i}]", label)
+        parts.append(grid)
+    return Group(*parts)

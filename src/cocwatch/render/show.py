@@ -1,0 +1,275 @@
+"""`show TRUST`: everything known about one Trust, as a listing of its figures over time.
+
+The rows are the Trust's figures, oldest first, each with the number of its source in the
+list of sources (each source listed once); the terminal and Markdown views put the Trust's
+facts (ids, plan, milestones, inspections, contacts, letters) above them.
+
+May import: `cocwatch.core`, `cocwatch.render` (`formats`, `tabular`, `correspondence`);
+rich only inside functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from cocwatch.core import wording
+from cocwatch.core.assessment import COHORT_SHORT, MEASURE_SHORT
+from cocwatch.core.reference_list import ReferenceList
+from cocwatch.render.correspondence import due_json, standing
+from cocwatch.render.formats import Listing, Row
+from cocwatch.render.tabular import Column, md_inline, to_markdown
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from cocwatch.core.correspondence import TrackedLetter
+    from cocwatch.core.models import Figure, Registry, Source, Trust
+
+FIGURE_COLUMNS = (
+    Column("as_of", "As of", no_wrap=True),
+    Column("cohort_text", "Cohort"),
+    Column("measure_text", "Measure"),
+    Column("percent_text", "Percent", "right"),
+    Column("counts", "Count"),
+    Column("flags", "Flags", min_width=11),
+    Column("ref", "Src", "right"),
+)
+CSV_COLUMNS = tuple(
+    Column(key, key)
+    for key in (
+        "as_of",
+        "cohort",
+        "measure",
+        "percent",
+        "provisional",
+        "quality",
+        "source_url",
+        "source_title",
+    )
+)
+
+
+def _figure_row(figure: Figure, refs: ReferenceList[Source]) -> dict[str, Any]:
+    counts = (
+        f"{figure.numerator} of {figure.denominator}"
+        if figure.numerator is not None and figure.denominator is not None
+        else ""
+    )
+    return {
+        "as_of": figure.as_of,
+        "cohort": figure.cohort,
+        "measure": figure.measure,
+        "percent": figure.percent,
+        "counts": counts,
+        "provisional": figure.provisional,
+        "quality": figure.quality,
+        "small_numbers": figure.small_numbers,
+        "ref": refs.cite(figure.source),
+        "source_url": figure.source.url,
+        "source_title": figure.source.title,
+    }
+
+
+def _shown(row: Row) -> dict[str, Any]:
+    """A figure row with the words the views show: cohort, measure, percentage, flags."""
+    flags = []
+    if row["provisional"]:
+        flags.append("provisional")
+    if row["quality"] == "fail":
+        flags.append("data quality failed")
+    if row["small_numbers"]:
+        flags.append("small numbers")
+    percent = row["percent"]
+    return {
+        **row,
+        "cohort_text": COHORT_SHORT[row["cohort"]],
+        "measure_text": MEASURE_SHORT[row["measure"]],
+        "percent_text": (
+            wording.percent(percent, fixed=True) if percent is not None else "none published"
+        ),
+        "flag_list": flags,
+        "flags": ", ".join(flags),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class TrustDetail(Listing):
+    """One Trust: its facts, its figures over time (the rows) and their sources."""
+
+    trust: Trust
+    registry: Registry
+    as_of: date
+    letters: Sequence[TrackedLetter]
+    figures: list[dict[str, Any]]
+    sources: list[Source]
+    title: str | None = field(default=None)
+
+    def data(self) -> Any:
+        return {
+            "trust": self.trust.model_dump(mode="json"),
+            "open": self.trust.is_open(self.as_of),
+            "figure_history": self.figures,
+            "correspondence": due_json(self.letters, {}, as_of=self.as_of.isoformat(), log="")[
+                "letters"
+            ],
+        }
+
+    def rows(self) -> Sequence[Row]:
+        return self.figures
+
+    def columns(self) -> Sequence[Column]:
+        return CSV_COLUMNS
+
+    def facts(self) -> list[tuple[str, str]]:
+        """The Trust's facts, one (label, text) pair a line, then the letters to it."""
+        return _facts(self.trust, self.registry, self.as_of) + _letter_facts(self.letters)
+
+    def markdown(self) -> str:
+        rows = [_shown(row) for row in self.figures]
+        out = [f"# {md_inline(self.trust.name)}", ""]
+        out += [f"- **{k}:** {md_inline(v)}" for k, v in self.facts()]
+        out += ["", "## Figures", ""]
+        out.append(to_markdown(rows, FIGURE_COLUMNS) if rows else "No figures recorded.")
+        out += ["", "## Sources", ""]
+        out += [f"{i}. {md_inline(s.label())}" for i, s in enumerate(self.sources, 1)] or ["None."]
+        return "\n".join(out) + "\n"
+
+    def terminal(self) -> RenderableType:
+        return _detail_renderable(
+            self.trust, self.facts(), [_shown(row) for row in self.figures], self.sources
+        )
+
+
+def trust_detail(
+    trust: Trust, registry: Registry, *, as_of: date, letters: Sequence[TrackedLetter] = ()
+) -> TrustDetail:
+    """Everything known about one Trust (and the letters to it in the correspondence log)."""
+    refs: ReferenceList[Source] = ReferenceList()
+    history = sorted(trust.figures, key=lambda f: (f.as_of, f.cohort, f.measure))
+    rows = [_figure_row(f, refs) for f in history]
+    return TrustDetail(trust, registry, as_of, letters, rows, refs.items)
+
+
+def _letter_facts(letters: Sequence[TrackedLetter]) -> list[tuple[str, str]]:
+    """One line per logged letter: what, when, and where it stands."""
+    return [
+        (
+            f"Letter ({t.letter.kind})",
+            f"sent {t.letter.sent_on.isoformat()}, reply by {t.reply_by.isoformat()}: "
+            f"{standing(t)}",
+        )
+        for t in sorted(letters, key=lambda t: (t.letter.sent_on, t.index))
+    ]
+
+
+def _facts(trust: Trust, registry: Registry, as_of: date) -> list[tuple[str, str]]:
+    facts: list[tuple[str, str]] = [
+        ("Id", trust.id),
+        ("ODS code", trust.ods),
+        ("Region", trust.region),
+    ]
+    if trust.icb:
+        facts.append(("ICB", trust.icb))
+    if trust.lmns:
+        facts.append(("LMNS", trust.lmns))
+    if trust.address:
+        facts.append(("Address", trust.address.replace("\n", ", ")))
+    if trust.website:
+        facts.append(("Website", trust.website))
+    if trust.board_papers_url:
+        facts.append(("Board papers", trust.board_papers_url))
+    if trust.closed_on:
+        state = "closed" if not trust.is_open(as_of) else "closes"
+        text = f"{state} {trust.closed_on.isoformat()}"
+        if trust.successor:
+            successor = next((t for t in registry.trusts if t.id == trust.successor), None)
+            text += f"; succeeded by {successor.name if successor else trust.successor}"
+        facts.append(("Status", text))
+    plan = trust.plan
+    if plan is None or plan.status == "unknown":
+        facts.append(("Plan", "not known: nobody has recorded one yet"))
+    else:
+        text = plan.status
+        if plan.published:
+            text += f", published {plan.published.isoformat()}"
+        text += f", co-produced: {plan.coproduced}"
+        facts.append(("Plan", text))
+        if plan.url:
+            facts.append(("Plan document", plan.url))
+        for m in sorted(plan.milestones, key=lambda m: m.due):
+            level = wording.percent(m.percent)
+            facts.append(("Milestone", f"{level} of {m.cohort} by {m.due.isoformat()}"))
+        for r in sorted(plan.board_reviews, key=lambda r: r.date):
+            text = (
+                r.date.isoformat()
+                + (f" — {r.note}" if r.note else "")
+                + (f" ({r.url})" if r.url else "")
+            )
+            facts.append(("Board review", text))
+    for i in sorted(trust.inspections, key=lambda i: i.date):
+        rating = (i.rating or "no rating").replace("_", " ")
+        facts.append(
+            (
+                "Inspection",
+                f"{i.date.isoformat()} {i.body} {i.service}: {rating}"
+                + (f" ({i.url})" if i.url else ""),
+            )
+        )
+    for c in trust.contacts:
+        who = ", ".join(x for x in (c.name, c.title, c.email) if x) or "(no name recorded)"
+        facts.append((f"Contact ({c.role.replace('_', ' ')})", who))
+    if trust.notes:
+        facts.append(("Notes", trust.notes.strip()))
+    return facts
+
+
+def _detail_renderable(
+    trust: Trust,
+    facts: list[tuple[str, str]],
+    rows: list[dict[str, Any]],
+    refs: list[Source],
+) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from cocwatch.render.tabular import to_table
+
+    info = Table.grid(padding=(0, 2))
+    info.add_column(style="bold", no_wrap=True)
+    info.add_column(overflow="fold")
+    for key, value in facts:
+        info.add_row(key, value)
+    parts: list[RenderableType] = [Text(trust.name, style="bold"), info, Text("")]
+    if rows:
+        # One flag a line: in a narrow terminal "provisional, data quality failed" breaks badly.
+        lines = [
+            {
+                **row,
+                "flags": "\n".join(row["flag_list"]),
+                "percent_text": "none" if row["percent"] is None else row["percent_text"],
+            }
+            for row in rows
+        ]
+        parts.append(to_table(lines, FIGURE_COLUMNS, title="Figures over time"))
+        notes = []
+        if any(row["percent"] is None for row in rows):
+            notes.append(
+                "none: the Trust's data failed NHS England's data-quality checks that month, "
+                "so no percentage was published."
+            )
+        if any(row["small_numbers"] for row in rows):
+            notes.append(
+                "small numbers: NHS England publishes any count from 1 to 7 as 5, so that "
+                "percentage is not precise."
+            )
+        parts += [Text(note, style="dim") for note in notes]
+    else:
+        parts.append(Text("No figures recorded yet. Add one with `cocwatch record figure`."))
+    if refs:
+        parts.append(Text("Sources", style="bold"))
+        parts += [Text(f"  [{i}] {s.label()}") for i, s in enumerate(refs, 1)]
+    return Group(*parts)
