@@ -30,7 +30,7 @@ from cocwatch.core.correspondence import (
     letter_states,
     reply_by_for,
 )
-from cocwatch.correspondence import CorrespondenceLogError, load_log, parse_log
+from cocwatch.registry.correspondence import CorrespondenceLogError, load_log, parse_log
 
 from .conftest import MINIMAL_REGISTRY
 

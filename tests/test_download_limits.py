@@ -98,7 +98,7 @@ def test_a_trickling_registry_url_stops_at_the_deadline_with_exit_4(
 def test_a_trickling_registry_falls_back_to_the_cached_copy(
     run: Callable[..., Result], trickle_registry: _Trickle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cocwatch.sources import remote
+    from cocwatch.registry import remote
 
     url = f"{trickle_registry.base}/trusts.yaml"
     body_path, _ = remote._cache_paths(url)
@@ -164,7 +164,7 @@ def test_a_bad_deadline_setting_is_a_usage_error(
 
 def test_an_oversized_registry_url_reads_as_one_sentence(tmp_path: object) -> None:
     from cocwatch.errors import ExternalError
-    from cocwatch.sources.remote import fetch_cached
+    from cocwatch.registry.remote import fetch_cached
 
     def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=b"x" * 4096)

@@ -17,9 +17,10 @@ import pytest
 import yaml
 from typer.testing import Result
 
-from cocwatch.edit import Append, EditError, Replace, edit_text
+from cocwatch.core.edits import Append, Replace
 from cocwatch.locations import shipped_registry
 from cocwatch.registry import load_registry
+from cocwatch.registry.text_edit import EditError, edit_text
 
 from .conftest import MINIMAL_REGISTRY, TODAY
 from .msds_helpers import inserted_lines, inserted_only

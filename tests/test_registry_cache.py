@@ -22,14 +22,13 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from typer.testing import Result
 
-from cocwatch import registry as registry_module
-from cocwatch import registry_cache
 from cocwatch.core import models
 from cocwatch.core.models import Registry
 from cocwatch.errors import RegistryError
 from cocwatch.locations import shipped_registry
+from cocwatch.registry import cache as registry_cache
+from cocwatch.registry import load as registry_module
 from cocwatch.registry import load_registry, parse_registry, parse_yaml
-from cocwatch.sources.remote import load_any_registry
 
 from .conftest import MINIMAL_REGISTRY
 
@@ -44,7 +43,7 @@ class YamlCalls:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
         self.forbidden = False
-        original = registry_module._load_yaml
+        original = registry_module.load_yaml
 
         def counting(text: str, source: str) -> tuple[Any, list[Any], bool]:
             if self.forbidden:
@@ -52,7 +51,7 @@ class YamlCalls:
             self.count += 1
             return original(text, source)
 
-        monkeypatch.setattr(registry_module, "_load_yaml", counting)
+        monkeypatch.setattr(registry_module, "load_yaml", counting)
 
 
 @pytest.fixture
@@ -176,9 +175,9 @@ def test_url_registry_is_served_from_the_cache(yaml_calls: YamlCalls) -> None:
 
     url = "https://example.org/synthetic/trusts.yaml"
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
-        cold = load_any_registry(url, today=TODAY, warn=pytest.fail, http=client)
+        cold = load_registry(url, today=TODAY, warn=pytest.fail, http=client)
         yaml_calls.forbidden = True
-        warm = load_any_registry(url, today=TODAY, warn=pytest.fail, http=client)
+        warm = load_registry(url, today=TODAY, warn=pytest.fail, http=client)
     assert warm.registry == cold.registry
     assert (warm.source, warm.path) == (cold.source, cold.path)
     assert len(entries()) == 1
@@ -191,7 +190,7 @@ def test_a_local_copy_of_a_url_registry_shares_its_entry(
         return httpx.Response(200, content=minimal_registry.read_bytes())
 
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
-        load_any_registry("https://example.org/t.yaml", today=TODAY, warn=pytest.fail, http=client)
+        load_registry("https://example.org/t.yaml", today=TODAY, warn=pytest.fail, http=client)
     yaml_calls.forbidden = True
     load_registry(str(minimal_registry), today=TODAY)
 
@@ -565,8 +564,8 @@ def test_a_key_that_is_not_text_is_never_stored(
     with pytest.raises(RegistryError):
         load_registry(str(path), today=TODAY)
     assert entries() == []
-    assert registry_module._load_yaml(f"{{a: 1, {key}: x}}", "t")[2] is False
-    assert registry_module._load_yaml("{a: 1, '1': x, <<: {b: 2}}", "t")[2] is True
+    assert registry_module.load_yaml(f"{{a: 1, {key}: x}}", "t")[2] is False
+    assert registry_module.load_yaml("{a: 1, '1': x, <<: {b: 2}}", "t")[2] is True
 
 
 # --- every field: pydantic's JSON mode gives what its Python mode gives ----------------------

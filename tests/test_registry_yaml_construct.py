@@ -14,13 +14,13 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cocwatch import registry as registry_module
 from cocwatch.errors import RegistryError
+from cocwatch.registry import yaml_loader
 
 
 def _by_pyyaml(text: str) -> tuple[Any, list[tuple[str, int, int]], bool]:
     """The same loader, with PyYAML's own constructor for the whole document."""
-    loader = registry_module._StrictLoader(text)
+    loader = yaml_loader.StrictLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -31,7 +31,7 @@ def _by_pyyaml(text: str) -> tuple[Any, list[tuple[str, int, int]], bool]:
 
 
 def _by_loader(text: str) -> tuple[Any, list[tuple[str, int, int]], bool]:
-    data, problems, text_keys_only = registry_module._load_yaml(text, "test.yaml")
+    data, problems, text_keys_only = yaml_loader.load_yaml(text, "test.yaml")
     duplicates = [(p.message.split("'")[1], p.line or 0, p.column or 0) for p in problems]
     return data, duplicates, text_keys_only
 
@@ -74,7 +74,7 @@ def test_a_failing_constructor_fails_as_in_pyyaml_s_own_pass() -> None:
     with pytest.raises((ValueError, yaml.YAMLError)) as expected:
         _by_pyyaml(text)
     with pytest.raises((ValueError, RegistryError)) as got:
-        registry_module._load_yaml(text, "test.yaml")
+        yaml_loader.load_yaml(text, "test.yaml")
     if isinstance(expected.value, yaml.MarkedYAMLError):
         mark = expected.value.problem_mark
         assert mark is not None
@@ -103,7 +103,7 @@ def test_errors_are_pyyaml_s(text: str) -> None:
     with pytest.raises(yaml.YAMLError) as expected:
         _by_pyyaml(text)
     with pytest.raises(RegistryError) as got:
-        registry_module._load_yaml(text, "test.yaml")
+        yaml_loader.load_yaml(text, "test.yaml")
     mark = expected.value.problem_mark  # type: ignore[attr-defined]
     assert f"test.yaml:{mark.line + 1}:{mark.column + 1}" in str(got.value)
 

@@ -14,7 +14,8 @@ import pytest
 from typer.testing import Result
 
 from cocwatch.errors import ExternalError
-from cocwatch.sources.remote import fetch_cached, load_any_registry
+from cocwatch.registry import load_registry
+from cocwatch.registry.remote import fetch_cached
 
 from .conftest import MINIMAL_REGISTRY
 
@@ -128,7 +129,7 @@ def test_mock_transport_invalid_registry_names_the_url() -> None:
         httpx.Client(transport=httpx.MockTransport(handler)) as client,
         pytest.raises(RegistryError) as caught,
     ):
-        load_any_registry(
+        load_registry(
             "https://example.org/t.yaml", today=date(2026, 11, 23), warn=lambda _: None, http=client
         )
     assert "https://example.org/t.yaml:2" in str(caught.value)

@@ -1,7 +1,9 @@
 """Read the user's config file (SPEC §2) into a `Config`, with located errors.
 
 Relative paths in the config file are taken relative to the file itself, and ``~`` is
-expanded, so a config can travel with a campaign folder.
+expanded, so a config can travel with a campaign folder. The file is read and validated as
+every hand-written YAML file is (`cocwatch.registry.validate_document`). Imports the registry
+package's reading and validation; never the CLI.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cocwatch.errors import InputError, Problem, RegistryError
+from cocwatch.errors import InputError, Problem
 from cocwatch.locations import Located, is_url
 
 if TYPE_CHECKING:
@@ -18,33 +20,25 @@ if TYPE_CHECKING:
 
 def load_config(located: Located | None) -> Config:
     """Load the config file, or the defaults when there is none."""
-    from pydantic import ValidationError
-
     from cocwatch.core.models import Config
-    from cocwatch.registry import _Locator, parse_yaml, read_text
+    from cocwatch.registry import read_text, validate_document
 
     if located is None:
         return Config()
     path = Path(located.value).expanduser()
     if located.origin == "default" and not path.exists():
         return Config()
-    text = read_text(path, what="config file")
-    try:
-        data, problems = parse_yaml(text, str(path))
-    except RegistryError as exc:
-        raise _config_error(str(path), exc.problems) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise _config_error(str(path), [Problem("the config file must be a set of keys", line=1)])
-    try:
-        config = Config.model_validate(data)
-    except ValidationError as exc:
-        locator = _Locator(text, data, Config)
-        problems += [locator.problem(dict(e)) for e in exc.errors(include_url=False)]
-    if problems:
-        raise _config_error(str(path), problems)
-    return _resolve_paths(config, path.parent)
+    source = str(path)
+    document = validate_document(
+        read_text(path, what="config file"),
+        source,
+        Config,
+        fail=lambda problems: _config_error(source, problems),
+        not_a_mapping="the config file must be a set of keys",
+    )
+    if document.problems or document.value is None:
+        raise _config_error(source, document.problems)
+    return _resolve_paths(document.value, path.parent)
 
 
 def sender_warnings(config: Config, source: str) -> list[str]:

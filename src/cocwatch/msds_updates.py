@@ -30,9 +30,9 @@ from cocwatch.sources.msds_releases import (
 if TYPE_CHECKING:
     import httpx
 
+    from cocwatch.core.edits import Change
     from cocwatch.core.imports import ImportPlan
     from cocwatch.core.models import Registry
-    from cocwatch.edit import Change
     from cocwatch.sources.download_cache import DownloadCache
     from cocwatch.sources.msds import MsdsFile
 
@@ -145,9 +145,8 @@ def _import_one(
     progress: FileProgress | None,
 ) -> MonthResult:
     """Download (or reuse) one file and import it in one atomic change of the registry."""
-    from cocwatch.core.imports import Provenance
-    from cocwatch.edit import change_registry
-    from cocwatch.sources.msds import import_changes
+    from cocwatch.core.imports import Provenance, import_changes
+    from cocwatch.registry.edit import change_registry
 
     def report(done: int, total: int | None) -> None:
         if progress is not None:

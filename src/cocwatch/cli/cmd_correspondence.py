@@ -1,6 +1,6 @@
 """`sent`, `replied` and `due`: follow each letter from the day it is sent to its answer.
 
-The commands read and append to the correspondence log (`cocwatch.correspondence`); the
+The commands read and append to the correspondence log (`cocwatch.registry.correspondence`); the
 reply-by dates and what is overdue come from `cocwatch.core.correspondence`.
 """
 
@@ -30,7 +30,7 @@ from cocwatch.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from cocwatch.core.correspondence import CorrespondenceLog, LoggedLetter, TrackedLetter
-    from cocwatch.correspondence import LoadedLog
+    from cocwatch.registry.correspondence import LoadedLog
 
 
 class ViaChoice(StrEnum):
@@ -66,7 +66,7 @@ def _log_path(s: Session, option: str | None) -> Path:
 
 
 def _load(s: Session, option: str | None) -> LoadedLog:
-    from cocwatch.correspondence import load_log
+    from cocwatch.registry.correspondence import load_log
 
     return load_log(_log_path(s, option), trust_ids=[t.id for t in s.registry.trusts])
 
@@ -107,8 +107,8 @@ def sent(
     """Log a letter as sent, with the date a reply is due."""
     from cocwatch.cli.cmd_letter import _letters, _template
     from cocwatch.core.correspondence import reply_by_for
-    from cocwatch.correspondence import change_log, entry, reply_rules
-    from cocwatch.edit import AppendAt
+    from cocwatch.core.edits import AppendAt
+    from cocwatch.registry.correspondence import change_log, entry, reply_rules
 
     s = session(ctx)
     spec = _template(_letters(s, None), template)
@@ -220,8 +220,8 @@ def replied(
 ) -> None:
     """Log a reply to a letter; for an FOI reply, show how to record what it gave."""
     from cocwatch.cli.cmd_letter import _letters
-    from cocwatch.correspondence import change_log, entry
-    from cocwatch.edit import AppendAt
+    from cocwatch.core.edits import AppendAt
+    from cocwatch.registry.correspondence import change_log, entry
 
     s = session(ctx)
     national = {n for n, t in _letters(s, None).templates.items() if t.scope == "national"}
@@ -344,7 +344,7 @@ def due(
 ) -> None:
     """List the letters awaiting a reply, and the overdue ones, oldest reply-by date first."""
     from cocwatch.core.correspondence import letter_states, open_letters
-    from cocwatch.correspondence import reply_rules
+    from cocwatch.registry.correspondence import reply_rules
     from cocwatch.render.correspondence import DUE_COLUMNS, due_json, due_rows
     from cocwatch.render.formats import RowListing, render
 

@@ -31,9 +31,10 @@ from cocwatch.errors import UsageError
 from cocwatch.sources.http import MSDS_MAX_MB
 
 if TYPE_CHECKING:
+    from cocwatch.core.edits import Change
     from cocwatch.core.imports import ImportPlan
     from cocwatch.core.models import Registry
-    from cocwatch.edit import Change, EditResult
+    from cocwatch.registry.edit import EditResult
     from cocwatch.sources.msds import MsdsFile
 
 import_app = typer.Typer(
@@ -103,10 +104,10 @@ def import_msds(
     Give a file or its address, or let cocwatch find the monthly releases itself:
     --latest (for cron), --month YYYY-MM, or --since YYYY-MM (a backfill).
     """
-    from cocwatch.core.imports import Provenance, plan_import
-    from cocwatch.edit import change_registry
+    from cocwatch.core.imports import Provenance, import_changes, plan_import
     from cocwatch.locations import is_url
-    from cocwatch.sources.msds import import_changes, source_name
+    from cocwatch.registry.edit import change_registry
+    from cocwatch.sources.msds import source_name
 
     s = session(ctx)
     if _releases(

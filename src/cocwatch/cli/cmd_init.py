@@ -34,7 +34,7 @@ def init(
         default_registry_copy_path,
         shipped_registry,
     )
-    from cocwatch.own_registry import copy_new_file, point_config_at, refuse_existing
+    from cocwatch.registry.own import copy_new_file, point_config_at, refuse_existing
 
     s = session(ctx)
     target = (path or default_registry_copy_path()).expanduser().absolute()

@@ -32,8 +32,9 @@ from cocwatch.errors import UsageError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from cocwatch.core.edits import Change
     from cocwatch.core.models import Registry, Trust
-    from cocwatch.edit import Change, EditResult
+    from cocwatch.registry.edit import EditResult
 
 record_app = typer.Typer(
     help="Add one entry (a figure, a Board review, an inspection) to the registry file, "
@@ -78,7 +79,7 @@ def record(
     what: str,
 ) -> None:
     """Find the Trust, build the change from the latest registry, apply it and report."""
-    from cocwatch.edit import change_registry
+    from cocwatch.registry.edit import change_registry
 
     def plan(registry: Registry) -> tuple[list[Change], tuple[Trust, str]]:
         trust = find_trust(registry, name)
@@ -157,7 +158,7 @@ def record_figure(
     registry: str | None = REGISTRY_OPTION,
 ) -> None:
     """Add a figure (a percentage of a cohort at a date, with its source) to a Trust."""
-    from cocwatch.edit import Append, Replace
+    from cocwatch.core.edits import Append, Replace
 
     s = session(ctx)
     path = registry_file(s, registry, dry_run=dry_run)
@@ -230,7 +231,7 @@ def record_review(
     A Trust with no plan recorded gets `plan: {status: unknown}` to hold the review: a
     review does not show that a plan exists. Set the status by hand when you know it.
     """
-    from cocwatch.edit import Append, Replace
+    from cocwatch.core.edits import Append, Replace
 
     s = session(ctx)
     path = registry_file(s, registry, dry_run=dry_run)
@@ -275,7 +276,7 @@ def record_inspection(
     registry: str | None = REGISTRY_OPTION,
 ) -> None:
     """Add an inspection of a Trust's maternity service (usually by the CQC)."""
-    from cocwatch.edit import Append, Replace
+    from cocwatch.core.edits import Append, Replace
 
     s = session(ctx)
     path = registry_file(s, registry, dry_run=dry_run)

@@ -141,9 +141,9 @@ class Session:
 
     @cached_property
     def loaded(self) -> LoadedRegistry:
-        from cocwatch.sources.remote import load_any_registry
+        from cocwatch.registry import load_registry
 
-        return load_any_registry(self.registry_location.value, today=today(), warn=self.warn)
+        return load_registry(self.registry_location.value, today=today(), warn=self.warn)
 
     @property
     def registry(self) -> Registry:
@@ -163,7 +163,7 @@ class Session:
         if not path.is_file():
             return []  # no log yet: nothing to load (and no holidays to compute)
         from cocwatch.core.correspondence import letter_states
-        from cocwatch.correspondence import load_log, reply_rules
+        from cocwatch.registry.correspondence import load_log, reply_rules
 
         loaded = load_log(path, trust_ids=[t.id for t in self.registry.trusts])
         if not loaded.log.letters:

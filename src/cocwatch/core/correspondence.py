@@ -1,8 +1,9 @@
 """The correspondence log: letters sent to Trusts, the replies, and what is due or overdue.
 
 Pure: plain values in, plain values out. The clock is a parameter (`as_of`), and so are the
-non-working days (bank holidays) that working-day arithmetic skips; `cocwatch.correspondence`
-reads and writes the YAML file. Imports pydantic, the standard library and `core.workdays`.
+non-working days (bank holidays) that working-day arithmetic skips;
+`cocwatch.registry.correspondence` reads and writes the YAML file. Imports pydantic, the
+standard library and `core.workdays`.
 
 A letter is *answered* by its first reply that is not a mere acknowledgement, *closed* when
 the writer says no reply is awaited any more, a *reminder* when it chases another letter

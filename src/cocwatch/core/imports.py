@@ -4,15 +4,19 @@ Pure: figures already read from a file come in, with the registry; a plan comes 
 is identified by (Trust, cohort, measure, as_of). An import never duplicates one: a final
 figure replaces a provisional one, a revised official figure replaces the old official one,
 a provisional figure never replaces a final one, and a figure recorded from another kind of
-source (a Board paper, say) is kept and reported rather than overwritten.
+source (a Board paper, say) is kept and reported rather than overwritten. `import_changes`
+turns a plan into registry changes as plain values (`cocwatch.core.edits`), which
+`cocwatch.registry.edit` carries out on the file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from cocwatch.core.edits import Append, Change, Replace
 from cocwatch.core.models import (
     COHORTS,
     MEASURE_PREFERENCE,
@@ -286,6 +290,23 @@ def figure_entry(
     if old is not None and old.notes:
         entry["notes"] = old.notes  # a note written by hand outlives a revised figure
     return entry
+
+
+def import_changes(plan: ImportPlan, provenance: Provenance) -> list[Change]:
+    """The registry changes, as plain values, that carry out an import plan (national first)."""
+    changes: list[Change] = []
+    parts: list[tuple[str | None, Sequence[Replacement], Sequence[OfficialFigure]]] = [
+        (None, plan.national.replaced, plan.national.added),
+        *((t.trust.id, t.replaced, t.added) for t in plan.trusts),
+    ]
+    for holder, replaced, added in parts:
+        for replacement in replaced:
+            entry = figure_entry(replacement.new, provenance, old=replacement.old)
+            changes.append(Replace(holder, ("figures",), replacement.index, entry))
+        if added:
+            entries = tuple(figure_entry(f, provenance) for f in added)
+            changes.append(Append(holder, ("figures",), entries))
+    return changes
 
 
 def _figure_data(figure: OfficialFigure) -> dict[str, Any]:

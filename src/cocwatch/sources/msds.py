@@ -48,9 +48,7 @@ if TYPE_CHECKING:
     import httpx
     from openpyxl.workbook.workbook import Workbook
 
-    from cocwatch.core.imports import ImportPlan, Provenance, Replacement
     from cocwatch.core.models import Cohort, Measure, Quality
-    from cocwatch.edit import Change
 
 MAX_DOWNLOAD_BYTES = MSDS_MAX_MB * 1024 * 1024
 MAX_LINE_BYTES = 1024 * 1024  # no line of a measures file comes near this
@@ -724,30 +722,6 @@ def load_measures(
         path.write_bytes(data)
         del data  # read the file from disk, row by row
         return read_measures(path, source=source, provisional=provisional, max_bytes=max_bytes)
-
-
-# ---------------------------------------------------------------------------------------------
-# From a plan to registry changes
-
-
-def import_changes(plan: ImportPlan, provenance: Provenance) -> list[Change]:
-    """The registry changes that carry out an import plan (national figures first)."""
-    from cocwatch.core.imports import figure_entry
-    from cocwatch.edit import Append, Replace
-
-    changes: list[Change] = []
-    parts: list[tuple[str | None, Sequence[Replacement], Sequence[OfficialFigure]]] = [
-        (None, plan.national.replaced, plan.national.added),
-        *((t.trust.id, t.replaced, t.added) for t in plan.trusts),
-    ]
-    for holder, replaced, added in parts:
-        for replacement in replaced:
-            entry = figure_entry(replacement.new, provenance, old=replacement.old)
-            changes.append(Replace(holder, ("figures",), replacement.index, entry))
-        if added:
-            entries = tuple(figure_entry(f, provenance) for f in added)
-            changes.append(Append(holder, ("figures",), entries))
-    return changes
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,10 +3,10 @@
 The log is a hand-editable YAML file beside the registry (``correspondence.yaml``). It is read
 with the registry's own strict loader (duplicate keys refused, impossible dates reported) and
 every problem is located by file, line and column, with the Trust the letter was sent to.
-Appends go through `cocwatch.edit`: the text is edited, never re-emitted, so comments and
+Appends go through `cocwatch.registry.edit`: the text is edited, never re-emitted, so comments and
 layout survive; the result is validated, then written atomically under a lock. A missing log
 is an empty one; the first `cocwatch sent` creates it with a commented header.
-Imports PyYAML (through `cocwatch.registry`), pydantic and cocwatch's file helpers.
+Imports the registry package's reading, validation and editing, and the core's log model.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cocwatch.errors import InputError, Problem
-from cocwatch.registry import _errors, _Locator, _ordered, decode_text, parse_yaml, read_bytes
+from cocwatch.registry.documents import validate_document
+from cocwatch.registry.locate import Locator, ordered
+from cocwatch.registry.reading import decode_text, read_bytes
 
 if TYPE_CHECKING:
     from cocwatch.core.correspondence import CorrespondenceLog, ReplyRules
-    from cocwatch.edit import EditResult
+    from cocwatch.registry.edit import EditResult
 
 T = TypeVar("T")
 
@@ -77,28 +79,19 @@ def parse_log(
 
     With `trust_ids`, a letter to a Trust the registry does not know is a problem too.
     """
-    from pydantic import ValidationError
-
     from cocwatch.core.correspondence import CorrespondenceLog
-    from cocwatch.errors import RegistryError
 
-    try:
-        data, problems = parse_yaml(text, source)
-    except RegistryError as exc:  # the shared loader's located YAML errors
-        raise CorrespondenceLogError(source, exc.problems) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise CorrespondenceLogError(
-            source,
-            [Problem("the log must be a set of keys: 'version: 1' and 'letters:'", line=1)],
-        )
-    locator = _LogLocator(text, data, CorrespondenceLog)
-    try:
-        log = CorrespondenceLog.model_validate(data)
-    except ValidationError as exc:
-        problems += [locator.problem(err) for err in _errors(exc)]
-        raise CorrespondenceLogError(source, _ordered(problems)) from None
+    document = validate_document(
+        text,
+        source,
+        CorrespondenceLog,
+        fail=lambda problems: CorrespondenceLogError(source, problems),
+        not_a_mapping="the log must be a set of keys: 'version: 1' and 'letters:'",
+        locator=_LogLocator,
+    )
+    log, problems, locator = document.value, document.problems, document.locator
+    if log is None:
+        raise CorrespondenceLogError(source, ordered(problems))
     if trust_ids is not None:
         known = set(trust_ids)
         problems += [
@@ -111,11 +104,11 @@ def parse_log(
             if letter.trust is not None and letter.trust not in known
         ]
     if problems:
-        raise CorrespondenceLogError(source, _ordered(problems))
+        raise CorrespondenceLogError(source, ordered(problems))
     return log
 
 
-class _LogLocator(_Locator):
+class _LogLocator(Locator):
     """Locates problems in the log; names the Trust a letter was sent to."""
 
     def trust_id(self, path: tuple[Any, ...]) -> str | None:
@@ -137,7 +130,7 @@ def change_log(
     dry_run: bool = False,
 ) -> tuple[EditResult, T]:
     """Apply `plan`'s appends to the log (creating it when missing), atomically under a lock."""
-    from cocwatch.edit import change_document
+    from cocwatch.registry.edit import change_document
 
     path = Path(path).expanduser()
 

@@ -109,7 +109,8 @@ def point_config_at(
             if not dry_run:
                 atomic_write(config_path, text.encode("utf-8"), what="config file")
             return ConfigChange(config_path, created=True, previous=None)
-        from cocwatch.registry import parse_yaml, read_text
+        from cocwatch.registry.reading import read_text
+        from cocwatch.registry.yaml_loader import parse_yaml
 
         old_text = read_text(config_path, what="config file")
         old_data, _ = parse_yaml(old_text, str(config_path))
@@ -153,7 +154,7 @@ def _set_registry(text: str, value: str, *, sample: str | None, today: date) -> 
 
 def _only_registry_changed(old_data: object, new_text: str, registry: str) -> bool:
     """Whether the edited text reads as the old settings with just `registry` set."""
-    from cocwatch.registry import parse_yaml
+    from cocwatch.registry.yaml_loader import parse_yaml
 
     try:
         new_data, _ = parse_yaml(new_text, "config")

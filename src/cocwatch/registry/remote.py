@@ -2,7 +2,8 @@
 
 The cache keeps the last good copy with its ETag and Last-Modified, so a second run sends
 a conditional GET. When the network fails, the cached copy is used with a warning naming
-its age; with no cached copy the command fails with exit code 4.
+its age; with no cached copy the command fails with exit code 4. `load_registry` opens a URL
+through `fetch_cached`. Imports httpx (lazily) and cocwatch's download and file helpers.
 """
 
 from __future__ import annotations
@@ -13,33 +14,17 @@ import json
 import os
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cocwatch.errors import ExternalError
 from cocwatch.files import atomic_write
-from cocwatch.locations import cache_dir, is_url
-from cocwatch.registry import LoadedRegistry, load_registry, max_file_bytes, parse_registry_bytes
+from cocwatch.locations import cache_dir
+from cocwatch.registry.reading import max_file_bytes
 from cocwatch.sources.http import DownloadError, describe_http_error, download
 
 if TYPE_CHECKING:
     import httpx
-
-
-def load_any_registry(
-    location: str,
-    *,
-    today: date,
-    warn: Callable[[str], None],
-    http: httpx.Client | None = None,
-) -> LoadedRegistry:
-    """Load a registry from a local path or an http(s) URL."""
-    if not is_url(location):
-        return load_registry(location, today=today)
-    path = fetch_cached(location, warn=warn, http=http)
-    registry = parse_registry_bytes(path.read_bytes(), location, today=today)
-    return LoadedRegistry(registry, location, path)
 
 
 def _cache_paths(url: str) -> tuple[Path, Path]:
