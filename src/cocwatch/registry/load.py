@@ -44,7 +44,7 @@ class LoadedRegistry:
 
 
 def load_registry(
-    location: str,
+    location: str | Path,
     *,
     today: date,
     warn: Callable[[str], None] | None = None,
@@ -56,7 +56,7 @@ def load_registry(
     copy is used, with a warning through `warn` (default: printed to stderr), when the network
     fails. Every load goes through the parsed-registry cache (`cocwatch.registry.cache`).
     """
-    if is_url(location):
+    if isinstance(location, str) and is_url(location):
         from cocwatch.registry.remote import fetch_cached
 
         path = fetch_cached(location, warn=warn or _print_warning, http=http)
