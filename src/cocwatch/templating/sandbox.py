@@ -24,6 +24,7 @@ from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from cocwatch.core.letters import (
@@ -192,6 +193,8 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) is Macro:  # the templates' own macros: safe, and they pad nothing
+            return __context.call(__obj, *args, **kwargs)
         name = getattr(__obj, "__name__", "")
         if isinstance(getattr(__obj, "__self__", None), str) and name in _PADDING_METHODS:
             width = next((a for a in (*args, *kwargs.values()) if isinstance(a, int)), 0)
@@ -210,6 +213,12 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         return bool(super().is_safe_attribute(obj, attr, value))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) in VIEW_TYPES and attribute[:1] != "_":
+            # A view's public fields are plain data: no method to wrap, nothing unsafe.
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                return super().getattr(obj, attribute)  # then undefined
         try:
             value = getattr(obj, attribute)
         except AttributeError:

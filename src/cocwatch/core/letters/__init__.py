@@ -2,6 +2,7 @@
 
 The package is split by job; each module's docstring says what it may import:
 
+- `lazy`: views whose costly fields are made when a template first reads them;
 - `words`: labels, dates, numbers and lists in British English, as letters write them;
 - `citations`: sources, numbered references and placeholders (`LetterState`);
 - `people`: sender, recipients, salutations and date-dependent terms;
@@ -64,13 +65,14 @@ from cocwatch.core.letters.facts import (
     TrustView,
     contact_view,
     inspection_view,
+    plan_citation,
     plan_view,
     target_view,
     target_views,
     trust_view,
 )
 from cocwatch.core.letters.fields import describe_context, view_types
-from cocwatch.core.letters.figures import FigureView, figure_view
+from cocwatch.core.letters.figures import FigureView, FigureViews, figure_view
 from cocwatch.core.letters.followups import (
     FOLLOWS_ANY,
     PLACEHOLDER_GROUNDS,
@@ -81,6 +83,7 @@ from cocwatch.core.letters.followups import (
     logged_letter_view,
     missing_followed,
 )
+from cocwatch.core.letters.lazy import LazyView, lazy_view, made_fields, made_later
 from cocwatch.core.letters.national import (
     GapRow,
     NationalView,
@@ -136,9 +139,11 @@ __all__ = [
     "CorrespondenceView",
     "Doc",
     "FigureView",
+    "FigureViews",
     "FindingView",
     "GapRow",
     "InspectionView",
+    "LazyView",
     "LetterContext",
     "LetterFormat",
     "LetterInfo",
@@ -174,8 +179,11 @@ __all__ = [
     "figure_view",
     "inspection_view",
     "join_and",
+    "lazy_view",
     "letter_context",
     "logged_letter_view",
+    "made_fields",
+    "made_later",
     "missing_followed",
     "month_year",
     "national_view",
@@ -183,6 +191,7 @@ __all__ = [
     "percent_text",
     "placeholder",
     "placeholders_in",
+    "plan_citation",
     "plan_view",
     "plural",
     "points_text",

@@ -6,23 +6,25 @@ Pure; imports `core.assessment` and the letters' words, citations, figures and f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from cocwatch.core import wording
 from cocwatch.core.assessment import (
     Benchmark,
     CohortAssessment,
     Step,
+    Trend,
     TrustAssessment,
     quality_failures,
 )
 from cocwatch.core.letters.citations import SourceView
 from cocwatch.core.letters.doc import Doc
-from cocwatch.core.letters.facts import TargetView, TrustView, counted_figures
-from cocwatch.core.letters.figures import FigureView, figure_view
+from cocwatch.core.letters.facts import TargetView, TrustView, plan_citation
+from cocwatch.core.letters.figures import FigureView, FigureViews, figure_view
+from cocwatch.core.letters.lazy import LazyView, lazy_view, made_later
 from cocwatch.core.letters.words import (
     COHORT_LABELS,
     COHORT_WHO,
@@ -35,7 +37,7 @@ from cocwatch.core.letters.words import (
     round_half_up,
     uk_date,
 )
-from cocwatch.core.models import COHORTS
+from cocwatch.core.models import COHORTS, Figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +88,53 @@ class TrendView:
     projected_long: Annotated[str | None, Doc("That month in words: 'June 2031'.")]
 
 
+class _CohortInputs(NamedTuple):
+    cohort: CohortAssessment
+    targets: dict[str, TargetView]
+    plan_citation: SourceView
+    as_of: date
+    trust: TrustView | None
+    view_of: Callable[[Figure], FigureView]
+
+
+def _cohort_latest(view: CohortView) -> FigureView | None:
+    given: _CohortInputs = view._inputs
+    return given.view_of(given.cohort.latest) if given.cohort.latest is not None else None
+
+
+def _cohort_figures(view: CohortView) -> tuple[FigureView, ...]:
+    trust: TrustView | None = view._inputs.trust
+    return tuple(f for f in trust.figures if f.cohort == view.cohort) if trust else ()
+
+
+def _cohort_benchmark(view: CohortView) -> BenchmarkView | None:
+    given: _CohortInputs = view._inputs
+    bench = given.cohort.benchmark
+    if bench is None or not bench.steps:
+        return None
+    return _benchmark_view(bench, given.targets, given.plan_citation, given.as_of)
+
+
+def _cohort_step(view: CohortView) -> StepView | None:
+    given: _CohortInputs = view._inputs
+    step = given.cohort.deciding_step
+    return _step_view(step, given.targets, given.plan_citation, given.as_of) if step else None
+
+
+def _cohort_trend(view: CohortView) -> TrendView | None:
+    trend = view._inputs.cohort.trend
+    return _trend_view(trend) if trend is not None else None
+
+
+@made_later(
+    latest=_cohort_latest,
+    figures=_cohort_figures,
+    benchmark=_cohort_benchmark,
+    step=_cohort_step,
+    trend=_cohort_trend,
+)
 @dataclass(frozen=True, slots=True)
-class CohortView:
+class CohortView(LazyView):
     """The status of one cohort (SPEC §4)."""
 
     cohort: Annotated[str, Doc("all, ethnic_minority or most_deprived.")]
@@ -159,30 +206,38 @@ def _benchmark_view(
     )
 
 
+def _trend_view(trend: Trend) -> TrendView:
+    slope = trend.points_per_year
+    direction = "flat" if round_half_up(slope) == 0 else ("rising" if slope > 0 else "falling")
+    projected = trend.projected_date
+    return TrendView(
+        points_per_year=slope,
+        direction=direction,
+        rate_text=f"{points_text(slope)} a year",
+        projected_date=projected,
+        projected_long=month_year(projected) if projected else None,
+    )
+
+
 def cohort_view(
     cohort: CohortAssessment,
-    figures: Sequence[FigureView],
+    *,
     targets: dict[str, TargetView],
     plan_citation: SourceView,
     as_of: date,
-    known: dict[int, FigureView] | None = None,
+    trust: TrustView | None = None,
+    view_of: Callable[[Figure], FigureView] = figure_view,
 ) -> CohortView:
-    """The view of one `CohortAssessment` (`known`: views already made, by id of the figure)."""
-    bench = (
-        _benchmark_view(cohort.benchmark, targets, plan_citation, as_of)
-        if cohort.benchmark and cohort.benchmark.steps
-        else None
-    )
-    step = (
-        _step_view(cohort.deciding_step, targets, plan_citation, as_of)
-        if cohort.deciding_step
-        else None
-    )
-    latest = None
-    if cohort.latest is not None:
-        latest = (known or {}).get(id(cohort.latest)) or figure_view(cohort.latest)
+    """The view of one `CohortAssessment`.
+
+    `trust` gives the cohort's figures (none without it); `view_of` makes the view of one
+    figure (the letter's `FigureViews`, so that its views are shared).
+    """
+    latest, deciding = cohort.latest, cohort.deciding_step
+    # A gap from counts of 1 to 7 is not a measurement: no gap or shortfall in words.
+    precise = latest is None or not latest.small_numbers
     gap_text = None
-    if cohort.gap is not None and not (latest is not None and latest.small_numbers):
+    if cohort.gap is not None and precise:
         gap_text = (
             "exactly as expected"
             if round_half_up(cohort.gap) == 0
@@ -192,24 +247,14 @@ def cohort_view(
     if (
         latest is not None
         and latest.percent is not None
-        and not latest.small_numbers  # a gap from counts of 1 to 7 is not a measurement
-        and step is not None
-        and latest.percent < step.percent
+        and precise
+        and deciding is not None
+        and latest.percent < deciding.percent
     ):
-        shortfall = step.percent - latest.percent
-    trend = None
-    if cohort.trend is not None:
-        slope = cohort.trend.points_per_year
-        direction = "flat" if round_half_up(slope) == 0 else ("rising" if slope > 0 else "falling")
-        projected = cohort.trend.projected_date
-        trend = TrendView(
-            points_per_year=slope,
-            direction=direction,
-            rate_text=f"{points_text(slope)} a year",
-            projected_date=projected,
-            projected_long=month_year(projected) if projected else None,
-        )
-    return CohortView(
+        shortfall = deciding.percent - latest.percent
+    return lazy_view(
+        CohortView,
+        _CohortInputs(cohort, targets, plan_citation, as_of, trust, view_of),
         cohort=cohort.cohort,
         label=COHORT_LABELS[cohort.cohort],
         who=COHORT_WHO[cohort.cohort],
@@ -217,17 +262,12 @@ def cohort_view(
         status=str(cohort.status),
         status_text=STATUS_TEXT[str(cohort.status)],
         severity=str(cohort.severity),
-        latest=latest,
-        figures=tuple(f for f in figures if f.cohort == cohort.cohort),
-        benchmark=bench,
-        step=step,
         expected=cohort.expected,
         expected_text=percent_text(cohort.expected) if cohort.expected is not None else None,
         gap=cohort.gap,
         gap_text=gap_text,
         shortfall=shortfall,
         shortfall_text=points_text(shortfall) if shortfall is not None else None,
-        trend=trend,
     )
 
 
@@ -250,8 +290,68 @@ class TargetedGap:
     difference_text: Annotated[str, Doc("That in words: '6.1 percentage points'.")]
 
 
+class _AssessmentInputs(NamedTuple):
+    assessed: TrustAssessment
+    trust: TrustView
+    targets: dict[str, TargetView]
+    as_of: date
+    view_of: FigureViews
+    ordered: tuple[CohortAssessment, ...]  # in COHORTS order
+
+
+def _assessed_cohort(view: AssessmentView) -> dict[str, CohortView]:
+    given: _AssessmentInputs = view._inputs
+    trust = given.assessed.trust
+    citation = plan_citation(trust.plan, trust.name)
+    return {
+        c.cohort: cohort_view(
+            c,
+            targets=given.targets,
+            plan_citation=citation,
+            as_of=given.as_of,
+            trust=given.trust,
+            view_of=given.view_of,
+        )
+        for c in given.assessed.cohorts
+    }
+
+
+def _assessed_findings(view: AssessmentView) -> tuple[FindingView, ...]:
+    return tuple(
+        FindingView(code=f.code, severity=str(f.severity), message=f.message)
+        for f in view._inputs.assessed.findings
+    )
+
+
+def _assessed_latest(view: AssessmentView) -> FigureView | None:
+    given: _AssessmentInputs = view._inputs
+    latests = [c.latest for c in given.ordered if c.latest is not None]
+    return given.view_of(max(latests, key=lambda f: f.as_of)) if latests else None
+
+
+def _assessed_missing(view: AssessmentView) -> tuple[CohortView, ...]:
+    if not view.has_figures:
+        return ()
+    return tuple(c for c in view.cohorts if c.targeted and c.latest is None)
+
+
+def _assessed_failures(view: AssessmentView) -> tuple[FigureView, ...]:
+    given: _AssessmentInputs = view._inputs
+    failed = quality_failures(given.assessed.trust.figures, given.as_of)
+    return tuple(given.view_of(f) for f in failed)
+
+
+@made_later(
+    cohorts=lambda view: tuple(view.cohort[c.cohort] for c in view._inputs.ordered),
+    cohort=_assessed_cohort,
+    findings=_assessed_findings,
+    latest_figure=_assessed_latest,
+    missing_targeted=_assessed_missing,
+    targeted_gaps=lambda view: _targeted_gaps(view.cohorts),
+    quality_failures=_assessed_failures,
+)
 @dataclass(frozen=True, slots=True)
-class AssessmentView:
+class AssessmentView(LazyView):
     """What `check` says about the Trust on the letter's date."""
 
     severity: Annotated[str, Doc("The Trust's overall severity: ok, warn or fail.")]
@@ -277,7 +377,7 @@ class AssessmentView:
             "The all-women figures behind data_quality_failed: the latest of each measure "
             "that failed NHS England's data-quality checks (often without a percentage)."
         ),
-    ] = ()
+    ]
 
 
 def assessment_view(
@@ -285,40 +385,18 @@ def assessment_view(
     trust: TrustView,
     targets: dict[str, TargetView],
     as_of: date,
+    figures: FigureViews | None = None,
 ) -> AssessmentView:
-    """The view of a `TrustAssessment` made on `as_of`."""
-    known = {
-        id(f): v for f, v in zip(counted_figures(assessed.trust, as_of), trust.figures, strict=True)
-    }
-    cohorts = tuple(
-        cohort_view(c, trust.figures, targets, trust.plan.citation, as_of, known)
-        for c in assessed.cohorts
-    )
-    by_name = {c.cohort: c for c in cohorts}
-    ordered = tuple(by_name[c] for c in COHORTS if c in by_name)
-    findings = tuple(
-        FindingView(code=f.code, severity=str(f.severity), message=f.message)
-        for f in assessed.findings
-    )
-    latests = [c.latest for c in ordered if c.latest is not None]
-    has_figures = bool(latests)
-    return AssessmentView(
+    """The view of a `TrustAssessment` made on `as_of` (`figures`: the letter's figure views)."""
+    by_cohort = {c.cohort: c for c in assessed.cohorts}
+    ordered = tuple(by_cohort[c] for c in COHORTS if c in by_cohort)
+    return lazy_view(
+        AssessmentView,
+        _AssessmentInputs(assessed, trust, targets, as_of, figures or FigureViews(), ordered),
         severity=str(assessed.severity),
-        cohorts=ordered,
-        cohort=by_name,
-        findings=findings,
-        finding_codes=tuple(f.code for f in findings),
-        statuses=tuple(c.status for c in ordered),
-        has_figures=has_figures,
-        latest_figure=max(latests, key=lambda f: f.as_of) if latests else None,
-        missing_targeted=tuple(c for c in ordered if c.targeted and c.latest is None)
-        if has_figures
-        else (),
-        targeted_gaps=_targeted_gaps(ordered),
-        quality_failures=tuple(
-            known.get(id(f)) or figure_view(f)
-            for f in quality_failures(assessed.trust.figures, as_of)
-        ),
+        finding_codes=tuple(f.code for f in assessed.findings),
+        statuses=tuple(str(c.status) for c in ordered),
+        has_figures=any(c.latest is not None for c in ordered),
     )
 
 

@@ -19,6 +19,7 @@ from cocwatch.core.letters.assessed import AssessmentView, assessment_view
 from cocwatch.core.letters.citations import Placeholder, placeholder
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, TrustView, target_views, trust_view
+from cocwatch.core.letters.figures import FigureViews
 from cocwatch.core.letters.followups import PLACEHOLDER_GROUNDS, CorrespondenceView
 from cocwatch.core.letters.national import NationalView, national_view
 from cocwatch.core.letters.people import (
@@ -158,9 +159,12 @@ def letter_context(
 
     `correspondence` is what the correspondence log holds for the Trust (follow-up letters).
     """
-    trust = trust_view(assessed.trust, facts.as_of) if assessed else None
+    figures = FigureViews()  # the Trust's view and its assessment's share their figures
+    trust = trust_view(assessed.trust, facts.as_of, figures) if assessed else None
     assessment = (
-        assessment_view(assessed, trust, facts.targets, facts.as_of) if assessed and trust else None
+        assessment_view(assessed, trust, facts.targets, facts.as_of, figures)
+        if assessed and trust
+        else None
     )
 
     def contact(role: str) -> Contact | None:

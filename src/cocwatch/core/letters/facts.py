@@ -15,7 +15,8 @@ from typing import Annotated
 from cocwatch.core import wording
 from cocwatch.core.letters.citations import SourceView, document_view, source_view
 from cocwatch.core.letters.doc import Doc
-from cocwatch.core.letters.figures import FigureView, figure_view
+from cocwatch.core.letters.figures import FigureView, FigureViews
+from cocwatch.core.letters.lazy import LazyView, lazy_view, made_later
 from cocwatch.core.letters.people import address_lines
 from cocwatch.core.letters.words import (
     COHORT_WHO,
@@ -30,6 +31,7 @@ from cocwatch.core.models import (
     Contact,
     Figure,
     Inspection,
+    Milestone,
     Plan,
     Registry,
     Target,
@@ -151,8 +153,26 @@ class BoardReviewView:
     citation: Annotated[SourceView, Doc("What cite() cites.")]
 
 
+def _plan_reviews(view: PlanView) -> tuple[BoardReviewView, ...]:
+    plan, trust_name, as_of = view._inputs
+    ordered = sorted(plan.board_reviews, key=lambda r: r.date)
+    return tuple(_review_view(r, trust_name) for r in ordered if r.date <= as_of)
+
+
+def _plan_milestones(view: PlanView) -> tuple[MilestoneView, ...]:
+    plan = view._inputs[0]
+    return tuple(
+        _milestone_view(m) for m in sorted(plan.milestones, key=lambda m: (m.due, m.cohort))
+    )
+
+
+@made_later(
+    milestones=_plan_milestones,
+    board_reviews=_plan_reviews,
+    last_review=lambda view: view.board_reviews[-1] if view.board_reviews else None,
+)
 @dataclass(frozen=True, slots=True)
-class PlanView:
+class PlanView(LazyView):
     """The Trust's continuity of carer plan, as far as the registry knows it."""
 
     recorded: Annotated[bool, Doc("Whether the registry has a plan entry at all.")]
@@ -182,20 +202,11 @@ class PlanView:
 
 def plan_view(plan: Plan | None, trust_name: str, as_of: date) -> PlanView:
     """The view of a Trust's `Plan` (status unknown when there is none)."""
-    if plan is None:
-        plan = Plan(status="unknown")
-        recorded = False
-    else:
-        recorded = True
-    reviews = tuple(
-        _review_view(r, trust_name)
-        for r in sorted(plan.board_reviews, key=lambda r: r.date)
-        if r.date <= as_of
-    )
-    title = f"{trust_name}: continuity of carer plan"
-    if plan.published:
-        title += f" ({'published' if plan.url else 'dated'} {uk_date(plan.published)})"
-    return PlanView(
+    recorded = plan is not None
+    plan = plan or Plan(status="unknown")
+    return lazy_view(
+        PlanView,
+        (plan, trust_name, as_of),
         recorded=recorded,
         status=plan.status,
         status_text=PLAN_STATUS_TEXT[plan.status],
@@ -203,27 +214,31 @@ def plan_view(plan: Plan | None, trust_name: str, as_of: date) -> PlanView:
         published_long=uk_date(plan.published) if plan.published else None,
         url=plan.url,
         coproduced=plan.coproduced,
-        milestones=tuple(
-            MilestoneView(
-                cohort=m.cohort,
-                who=COHORT_WHO[m.cohort],
-                percent=m.percent,
-                percent_text=percent_text(m.percent),
-                due=m.due,
-                due_long=uk_date(m.due),
-            )
-            for m in sorted(plan.milestones, key=lambda m: (m.due, m.cohort))
-        ),
-        board_reviews=reviews,
-        last_review=reviews[-1] if reviews else None,
-        citation=document_view(
-            title=title,
-            url=plan.url,
-            kind="plan",
-            note=None if plan.url else "no published copy recorded",
-        ),
+        citation=plan_citation(plan, trust_name),
         source=source_view(plan.source) if plan.source else None,
         none_confirmed=plan.status == "none" and plan.source is not None,
+    )
+
+
+def plan_citation(plan: Plan | None, trust_name: str) -> SourceView:
+    """What cite() cites for a Trust's plan: the published plan, or a note that none is."""
+    url = plan.url if plan else None
+    published = plan.published if plan else None
+    title = f"{trust_name}: continuity of carer plan"
+    if published:
+        title += f" ({'published' if url else 'dated'} {uk_date(published)})"
+    note = None if url else "no published copy recorded"
+    return document_view(title=title, url=url, kind="plan", note=note)
+
+
+def _milestone_view(milestone: Milestone) -> MilestoneView:
+    return MilestoneView(
+        cohort=milestone.cohort,
+        who=COHORT_WHO[milestone.cohort],
+        percent=milestone.percent,
+        percent_text=percent_text(milestone.percent),
+        due=milestone.due,
+        due_long=uk_date(milestone.due),
     )
 
 
@@ -299,8 +314,26 @@ def contact_view(contact: Contact) -> ContactView:
     )
 
 
+def _trust_figures(view: TrustView) -> tuple[FigureView, ...]:
+    trust, as_of, view_of = view._inputs
+    return tuple(view_of(f) for f in counted_figures(trust, as_of))
+
+
+def _trust_inspections(view: TrustView) -> tuple[InspectionView, ...]:
+    trust, as_of, _ = view._inputs
+    ordered = sorted(trust.inspections, key=lambda i: i.date)
+    return tuple(inspection_view(i, trust.name) for i in ordered if i.date <= as_of)
+
+
+@made_later(
+    plan=lambda view: plan_view(view._inputs[0].plan, view.name, view._inputs[1]),
+    figures=_trust_figures,
+    inspections=_trust_inspections,
+    latest_inspection=lambda view: view.inspections[-1] if view.inspections else None,
+    contacts=lambda view: tuple(contact_view(c) for c in view._inputs[0].contacts),
+)
 @dataclass(frozen=True, slots=True)
-class TrustView:
+class TrustView(LazyView):
     """The Trust a letter is about (figures, inspections and reviews up to the letter's date)."""
 
     id: Annotated[str, Doc("Its id in the registry.")]
@@ -329,15 +362,11 @@ def counted_figures(trust: Trust, as_of: date) -> list[Figure]:
     )
 
 
-def trust_view(trust: Trust, as_of: date) -> TrustView:
-    """The view of a `Trust` on the date `as_of`."""
-    figures = tuple(figure_view(f) for f in counted_figures(trust, as_of))
-    inspections = tuple(
-        inspection_view(i, trust.name)
-        for i in sorted(trust.inspections, key=lambda i: i.date)
-        if i.date <= as_of
-    )
-    return TrustView(
+def trust_view(trust: Trust, as_of: date, figures: FigureViews | None = None) -> TrustView:
+    """The view of a `Trust` on the date `as_of` (`figures`: the letter's views of figures)."""
+    return lazy_view(
+        TrustView,
+        (trust, as_of, figures or FigureViews()),
         id=trust.id,
         ods=trust.ods,
         name=trust.name,
@@ -349,11 +378,6 @@ def trust_view(trust: Trust, as_of: date) -> TrustView:
         address_lines=address_lines(trust.address),
         closed_on=trust.closed_on,
         closed_on_long=uk_date(trust.closed_on) if trust.closed_on else None,
-        plan=plan_view(trust.plan, trust.name, as_of),
-        figures=figures,
-        inspections=inspections,
-        latest_inspection=inspections[-1] if inspections else None,
-        contacts=tuple(contact_view(c) for c in trust.contacts),
     )
 
 

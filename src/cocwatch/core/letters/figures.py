@@ -150,3 +150,19 @@ def figure_view(figure: Figure) -> FigureView:
         source=src,
         citation=src,
     )
+
+
+class FigureViews:
+    """The views of one letter's figures: made once each, however often the letter reads them."""
+
+    __slots__ = ("_made",)
+
+    def __init__(self) -> None:
+        self._made: dict[int, tuple[Figure, FigureView]] = {}
+
+    def __call__(self, figure: Figure) -> FigureView:
+        # The figure is kept beside its view, so that its id cannot be reused meanwhile.
+        made = self._made.get(id(figure))
+        if made is None:
+            made = self._made[id(figure)] = (figure, figure_view(figure))
+        return made[1]

@@ -18,7 +18,7 @@ from cocwatch.core.assessment import CohortAssessment, Severity, Status, TrustAs
 from cocwatch.core.letters.assessed import CohortView, cohort_view
 from cocwatch.core.letters.citations import SourceView, source_view
 from cocwatch.core.letters.doc import Doc
-from cocwatch.core.letters.facts import TargetView, plan_view, target_views
+from cocwatch.core.letters.facts import TargetView, plan_citation, target_views
 from cocwatch.core.letters.figures import FigureView, figure_view
 from cocwatch.core.letters.words import STATUS_TEXT, month_year, uk_date
 from cocwatch.core.models import COHORTS, Figure, Registry, Source, Trust
@@ -268,10 +268,9 @@ def national_view(
             trust=TrustRef(a.trust.id, a.trust.ods, a.trust.name, a.trust.region),
             cohort=cohort_view(
                 c,
-                (),
-                targets,
-                plan_view(a.trust.plan, a.trust.name, as_of).citation,
-                as_of,
+                targets=targets,
+                plan_citation=plan_citation(a.trust.plan, a.trust.name),
+                as_of=as_of,
             ),
         )
         for _, _, _, a, c in gaps[:WORST_GAPS]
