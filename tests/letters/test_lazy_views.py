@@ -22,7 +22,7 @@ from cocwatch.registry import load_registry
 from cocwatch.templating.rendering import Letters
 from cocwatch.templating.sandbox import make_environment
 
-DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo.yaml"
+DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.yaml"
 AS_OF = date(2026, 11, 23)
 INFO = L.LetterInfo("board", "Letter", "d", "trust", "md", False)
 
