@@ -25,18 +25,7 @@ from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, TrustView, plan_citation
 from cocwatch.core.letters.figures import FigureView, FigureViews, figure_view
 from cocwatch.core.letters.lazy import LazyView, lazy_view, made_later
-from cocwatch.core.letters.words import (
-    COHORT_LABELS,
-    COHORT_WHO,
-    MEASURE_TEXT,
-    ORIGIN_TEXT,
-    STATUS_TEXT,
-    month_year,
-    percent_text,
-    points_text,
-    round_half_up,
-    uk_date,
-)
+from cocwatch.core.letters.words import uk_date
 from cocwatch.core.models import COHORTS, Figure
 
 
@@ -178,7 +167,7 @@ def _step_view(
         due=step.due,
         due_long=wording.period(step.due, step.due_precision),
         percent=step.percent,
-        percent_text=percent_text(step.percent),
+        percent_text=wording.percent(step.percent),
         target=target,
         withdrawn_on=withdrawn_on,
         withdrawn_on_long=uk_date(withdrawn_on) if withdrawn_on else None,
@@ -196,26 +185,28 @@ def _benchmark_view(
     highest = max(steps, key=lambda s: s.percent)
     return BenchmarkView(
         origin=bench.origin,
-        origin_text=ORIGIN_TEXT[bench.origin],
+        origin_text=wording.ORIGIN[bench.origin].letter,
         steps=steps,
         highest=highest,
         start=bench.start,
         start_long=uk_date(bench.start) if bench.start else None,
         measure=bench.measure,
-        measure_text=MEASURE_TEXT[bench.measure],
+        measure_text=wording.MEASURE[bench.measure].counted,
     )
 
 
 def _trend_view(trend: Trend) -> TrendView:
     slope = trend.points_per_year
-    direction = "flat" if round_half_up(slope) == 0 else ("rising" if slope > 0 else "falling")
+    direction = (
+        "flat" if wording.round_half_up(slope) == 0 else ("rising" if slope > 0 else "falling")
+    )
     projected = trend.projected_date
     return TrendView(
         points_per_year=slope,
         direction=direction,
-        rate_text=f"{points_text(slope)} a year",
+        rate_text=f"{wording.points(slope)} a year",
         projected_date=projected,
-        projected_long=month_year(projected) if projected else None,
+        projected_long=wording.month_year(projected) if projected else None,
     )
 
 
@@ -240,8 +231,8 @@ def cohort_view(
     if cohort.gap is not None and precise:
         gap_text = (
             "exactly as expected"
-            if round_half_up(cohort.gap) == 0
-            else f"{points_text(cohort.gap)} {'below' if cohort.gap < 0 else 'above'}"
+            if wording.round_half_up(cohort.gap) == 0
+            else f"{wording.points(cohort.gap)} {'below' if cohort.gap < 0 else 'above'}"
         )
     shortfall = None
     if (
@@ -256,18 +247,18 @@ def cohort_view(
         CohortView,
         _CohortInputs(cohort, targets, plan_citation, as_of, trust, view_of),
         cohort=cohort.cohort,
-        label=COHORT_LABELS[cohort.cohort],
-        who=COHORT_WHO[cohort.cohort],
+        label=wording.COHORT[cohort.cohort].formal,
+        who=wording.COHORT[cohort.cohort].who,
         targeted=cohort.cohort != "all",
         status=str(cohort.status),
-        status_text=STATUS_TEXT[str(cohort.status)],
+        status_text=wording.STATUS[cohort.status].letter,
         severity=str(cohort.severity),
         expected=cohort.expected,
-        expected_text=percent_text(cohort.expected) if cohort.expected is not None else None,
+        expected_text=wording.percent(cohort.expected) if cohort.expected is not None else None,
         gap=cohort.gap,
         gap_text=gap_text,
         shortfall=shortfall,
-        shortfall_text=points_text(shortfall) if shortfall is not None else None,
+        shortfall_text=wording.points(shortfall) if shortfall is not None else None,
     )
 
 
@@ -418,5 +409,5 @@ def _targeted_gaps(cohorts: Sequence[CohortView]) -> tuple[TargetedGap, ...]:
             and f.percent < overall.percent
         ):
             diff = overall.percent - f.percent
-            gaps.append(TargetedGap(c, overall, diff, points_text(diff)))
+            gaps.append(TargetedGap(c, overall, diff, wording.points(diff)))
     return tuple(gaps)

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
+from cocwatch.core import wording
 from cocwatch.core.letters.doc import Doc
-from cocwatch.core.letters.words import SOURCE_KIND_TEXT, uk_date
+from cocwatch.core.letters.words import uk_date
 from cocwatch.core.models import Source
 
 
@@ -59,7 +60,7 @@ def document_view(
     retrieved: date | None = None,
     note: str | None = None,
 ) -> SourceView:
-    kind_text = SOURCE_KIND_TEXT.get(kind, "Source")
+    kind_text = wording.SOURCE_KIND.get(kind, "Source")  # type: ignore[call-overload]  # also plan, review
     text = title.strip().rstrip(".") if title else kind_text
     if url:
         text += f". {url}"

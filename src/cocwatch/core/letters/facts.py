@@ -18,14 +18,7 @@ from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.figures import FigureView, FigureViews
 from cocwatch.core.letters.lazy import LazyView, lazy_view, made_later
 from cocwatch.core.letters.people import address_lines
-from cocwatch.core.letters.words import (
-    COHORT_WHO,
-    PLAN_STATUS_TEXT,
-    RATING_TEXT,
-    join_and,
-    percent_text,
-    uk_date,
-)
+from cocwatch.core.letters.words import join_and, uk_date
 from cocwatch.core.models import (
     BoardReview,
     Contact,
@@ -89,10 +82,10 @@ def target_view(target: Target, as_of: date, by_id: dict[str, Target] | None = N
         id=target.id,
         title=target.title,
         cohort=target.cohort,
-        who=COHORT_WHO[target.cohort],
+        who=wording.COHORT[target.cohort].who,
         measure=target.measure,
         percent=target.percent,
-        percent_text=percent_text(target.percent) if target.percent is not None else None,
+        percent_text=wording.percent(target.percent) if target.percent is not None else None,
         due=target.due,
         due_long=wording.period(target.due, target.due_precision),
         set_on=target.set_on,
@@ -209,7 +202,7 @@ def plan_view(plan: Plan | None, trust_name: str, as_of: date) -> PlanView:
         (plan, trust_name, as_of),
         recorded=recorded,
         status=plan.status,
-        status_text=PLAN_STATUS_TEXT[plan.status],
+        status_text=wording.PLAN_STATUS[plan.status].sentence,
         published=plan.published,
         published_long=uk_date(plan.published) if plan.published else None,
         url=plan.url,
@@ -234,9 +227,9 @@ def plan_citation(plan: Plan | None, trust_name: str) -> SourceView:
 def _milestone_view(milestone: Milestone) -> MilestoneView:
     return MilestoneView(
         cohort=milestone.cohort,
-        who=COHORT_WHO[milestone.cohort],
+        who=wording.COHORT[milestone.cohort].who,
         percent=milestone.percent,
-        percent_text=percent_text(milestone.percent),
+        percent_text=wording.percent(milestone.percent),
         due=milestone.due,
         due_long=uk_date(milestone.due),
     )
@@ -283,7 +276,7 @@ def inspection_view(inspection: Inspection, trust_name: str) -> InspectionView:
         body=inspection.body,
         service=inspection.service,
         rating=inspection.rating,
-        rating_text=RATING_TEXT.get(inspection.rating) if inspection.rating else None,
+        rating_text=wording.RATING[inspection.rating] if inspection.rating else None,
         url=inspection.url,
         citation=document_view(
             title=title, url=inspection.url, kind="cqc" if inspection.body == "CQC" else "other"

@@ -13,7 +13,7 @@ from typing import Annotated
 from cocwatch.core import wording
 from cocwatch.core.letters.citations import SourceView, source_view
 from cocwatch.core.letters.doc import Doc
-from cocwatch.core.letters.words import COHORT_WHO, MEASURE_DATA, month_year, uk_date
+from cocwatch.core.letters.words import uk_date
 from cocwatch.core.models import Figure
 
 
@@ -60,7 +60,7 @@ def _month_before(day: date, months: int) -> date:
 def _period(as_of: date) -> str:
     """'in April 2025' for a figure of a calendar month, else 'in the period ending …'."""
     if (as_of + dt.timedelta(days=1)).day == 1:
-        return f"in {month_year(as_of)}"
+        return f"in {wording.month_year(as_of)}"
     return f"in the period ending {uk_date(as_of)}"
 
 
@@ -85,7 +85,7 @@ def _statement(figure: Figure, who: str, amount: str) -> str:
         )
     if figure.measure == "receiving_ongoing":
         if (figure.as_of + dt.timedelta(days=1)).day == 1:
-            when = f"in {month_year(_month_before(figure.as_of, 4))}"
+            when = f"in {wording.month_year(_month_before(figure.as_of, 4))}"
         else:
             when = f"four months before the period ending {uk_date(figure.as_of)}"
         share = amount if amount.endswith(" of") else amount.replace(" of ", " of the ", 1)
@@ -101,14 +101,14 @@ def _statement(figure: Figure, who: str, amount: str) -> str:
 
 def figure_view(figure: Figure) -> FigureView:
     """The view of a registry `Figure`."""
-    who = COHORT_WHO[figure.cohort]
+    who = wording.COHORT[figure.cohort].who
     caveats: list[str] = []
     if figure.provisional:
         caveats.append("provisional")
     if figure.percent is None:
         pct = "no percentage"
         statement = (
-            f"the Trust's data on {MEASURE_DATA[figure.measure]} for {who} "
+            f"the Trust's data on {wording.MEASURE[figure.measure].data} for {who} "
             f"{_period(figure.as_of)} failed NHS England's data-quality checks, so no "
             "percentage was published"
         )

@@ -20,7 +20,7 @@ from cocwatch.core.letters.citations import SourceView, source_view
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, plan_citation, target_views
 from cocwatch.core.letters.figures import FigureView, figure_view
-from cocwatch.core.letters.words import STATUS_TEXT, month_year, uk_date
+from cocwatch.core.letters.words import uk_date
 from cocwatch.core.models import COHORTS, Figure, Registry, Source, Trust
 
 
@@ -166,7 +166,7 @@ def _msds_picture(registry: Registry, open_trusts: Sequence[Trust], as_of: date)
     if not national:
         return {}
     month = max(f.as_of for f in national)
-    picture: dict[str, Any] = {"msds_month": month, "msds_month_text": month_year(month)}
+    picture: dict[str, Any] = {"msds_month": month, "msds_month_text": wording.month_year(month)}
     for measure, key in zip(_MSDS_MEASURES, ("placed", "receiving"), strict=True):
         figure = _month_figure(national, measure, month)
         picture[key] = figure_view(figure) if figure else None
@@ -293,10 +293,10 @@ def national_view(
         Status.NO_TARGET,
     )
     status_counts = tuple(
-        StatusCount(st.value, STATUS_TEXT[st.value], by_status["all"][st.value]) for st in order
+        StatusCount(st.value, wording.STATUS[st].letter, by_status["all"][st.value]) for st in order
     )
     status_counts_in_force = tuple(
-        StatusCount(st.value, STATUS_TEXT[st.value], in_force_counts[st.value]) for st in order
+        StatusCount(st.value, wording.STATUS[st].letter, in_force_counts[st.value]) for st in order
     )
     return NationalView(
         as_of=as_of,

@@ -1,100 +1,24 @@
-"""The words letters share: labels of the registry's closed sets, dates, numbers and lists.
+"""Letters' names for the shared formatters, and the two that only letters use.
 
-Pure; imports only `cocwatch.core.wording`, whose formatters these are in letters' own names.
+The names of the registry's closed sets and every number and date format come from
+`cocwatch.core.wording`, so that a letter, `check` and the report say the same thing the same
+way; the views read those tables directly. Templates and the rest of cocwatch know the
+formatters by the names below. Pure; imports only `cocwatch.core.wording`.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from datetime import date
 
 from cocwatch.core import wording
 
-COHORT_LABELS = {
-    "all": "All women",
-    "ethnic_minority": "Women from Black, Asian and other ethnic-minority groups",
-    "most_deprived": "Women from the most deprived 10% of neighbourhoods",
-}
-COHORT_WHO = {
-    "all": "women",
-    "ethnic_minority": "women from Black, Asian and other ethnic-minority groups",
-    "most_deprived": "women from the most deprived 10% of neighbourhoods",
-}
-STATUS_TEXT = {
-    "no_target": "no target",
-    "no_data": "no figures",
-    "met": "met",
-    "missed": "missed",
-    "behind": "behind",
-    "on_track": "on track",
-}
-ORIGIN_TEXT = {
-    "chosen": "the national target",
-    "local": "the Trust's own plan",
-    "national": "the national target",
-    "reference": "the withdrawn national target (for reference)",
-}
-PLAN_STATUS_TEXT = {
-    "active": "active",
-    "paused": "paused",
-    "none": "no plan",
-    "unknown": "not known",
-}
-RATING_TEXT = {
-    "outstanding": "Outstanding",
-    "good": "Good",
-    "requires_improvement": "Requires improvement",
-    "inadequate": "Inadequate",
-    "not_rated": "Not rated",
-}
-SOURCE_KIND_TEXT = {
-    "msds": "Maternity Services Data Set (MSDS)",
-    "board_paper": "Trust Board paper",
-    "foi": "Freedom of Information response",
-    "cqc": "Care Quality Commission",
-    "news": "News report",
-    "other": "Source",
-}
-# What a measure counts, after "women …".
-MEASURE_TEXT = {
-    "placed_by_28_weeks": "placed on a continuity of carer pathway by 28 weeks",
-    "receiving_ongoing": "receiving continuity of carer through pregnancy and birth",
-    "offered": "offered continuity of carer",
-    "other": "having continuity of carer (on another measure)",
-}
-# What a measure's data is about, for "the Trust's data on … failed quality checks".
-MEASURE_DATA = {
-    "placed_by_28_weeks": "placements on a continuity of carer pathway",
-    "receiving_ongoing": "continuity of carer received through pregnancy and birth",
-    "offered": "offers of continuity of carer",
-    "other": "continuity of carer",
-}
-
-
-@functools.lru_cache(maxsize=4096)  # a letter writes the same few dates many times
-def uk_date(value: date) -> str:
-    """Write a date the British way: 23 November 2026."""
-    return wording.long_date(value)
-
-
+# A letter writes the same few dates many times: remember their text.
+uk_date = functools.lru_cache(maxsize=4096)(wording.long_date)
 month_year = wording.month_year
-round_half_up = wording.round_half_up
-
-
-def number_text(value: float) -> str:
-    """A number to one decimal place, without a trailing .0: 51, 17.2."""
-    return wording.number(value)
-
-
-def percent_text(value: float) -> str:
-    """A percentage for a letter: 51%, 17.2%."""
-    return wording.percent(value)
-
-
-def points_text(value: float) -> str:
-    """A difference in percentage points, without its sign: 1 percentage point, 2.5 ..."""
-    return wording.points(value)
+number_text = wording.number
+percent_text = wording.percent
+points_text = wording.points
 
 
 def join_and(items: Iterable[str], conjunction: str = "and") -> str:
