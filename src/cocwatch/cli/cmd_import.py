@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.cmd_record import REGISTRY_OPTION, registry_file
 from cocwatch.cli.common import (
     DEFAULT_FORMAT,
     FORMAT,
+    REGISTRY,
     OutputFormat,
     Session,
     download_bars,
@@ -26,6 +26,7 @@ from cocwatch.cli.common import (
     session,
     stderr_is_terminal,
     today,
+    writable_registry,
 )
 from cocwatch.errors import UsageError
 from cocwatch.sources.http import MSDS_MAX_MB
@@ -96,7 +97,7 @@ def import_msds(
         help="The series page listing the releases (default: msds_index: in the config, "
         "else NHS England's Maternity Services Monthly Statistics page).",
     ),
-    registry: str | None = REGISTRY_OPTION,
+    registry: REGISTRY = None,
     fmt: FORMAT = DEFAULT_FORMAT,
 ) -> None:
     """Import Continuity of Carer figures from NHS England's MSDS measures file.
@@ -129,7 +130,7 @@ def import_msds(
             "Give the measures file (a path or a URL), or --latest, --month YYYY-MM or "
             "--since YYYY-MM to find NHS England's monthly releases."
         )
-    path = registry_file(s, registry, dry_run=not commit)
+    path = writable_registry(s, registry, dry_run=not commit)
     if source_url is not None and not is_url(source_url):
         raise UsageError(f"--source-url {source_url!r} must be a web address (https://…).")
     cite = source_url or (source if is_url(source) else None)

@@ -17,6 +17,8 @@ import typer
 
 from cocwatch.cli.app import app
 from cocwatch.cli.common import (
+    DRY_RUN,
+    REGISTRY,
     Session,
     emit,
     find_trust,
@@ -48,25 +50,9 @@ app.add_typer(record_app, name="record")
 TRUST_ARGUMENT = typer.Argument(
     ..., metavar="TRUST", help="Trust id, ODS code or words of its name."
 )
-REGISTRY_OPTION = typer.Option(
-    None,
-    "--registry",
-    "-r",
-    metavar="PATH",
-    help="The registry file to change (default: the global --registry, $COCWATCH_REGISTRY, "
-    "the config file, then the shipped registry).",
-)
-DRY_RUN_OPTION = typer.Option(
-    False, "--dry-run", "-n", help="Show the change as a diff; write nothing."
-)
 REPLACE_OPTION = typer.Option(
     False, "--replace", help="Replace an entry for the same date instead of refusing."
 )
-
-
-def registry_file(s: Session, option: str | None, *, dry_run: bool = False) -> Path:
-    """The local registry file to change (see `writable_registry`)."""
-    return writable_registry(s, option, dry_run=dry_run)
 
 
 def record(
@@ -154,14 +140,14 @@ def record_figure(
     ),
     note: str | None = typer.Option(None, "--note", help="A note kept with the figure."),
     replace: bool = REPLACE_OPTION,
-    dry_run: bool = DRY_RUN_OPTION,
-    registry: str | None = REGISTRY_OPTION,
+    dry_run: DRY_RUN = False,
+    registry: REGISTRY = None,
 ) -> None:
     """Add a figure (a percentage of a cohort at a date, with its source) to a Trust."""
     from cocwatch.core.edits import Append, Replace
 
     s = session(ctx)
-    path = registry_file(s, registry, dry_run=dry_run)
+    path = writable_registry(s, registry, dry_run=dry_run)
     percent = parse_percent(percent_text, "--percent")
     if percent is None and (numerator is None or denominator is None):
         raise UsageError(
@@ -223,8 +209,8 @@ def record_review(
     url: str | None = typer.Option(None, "--url", help="Web address of the Board papers."),
     note: str | None = typer.Option(None, "--note", help="What the Board reviewed or decided."),
     replace: bool = REPLACE_OPTION,
-    dry_run: bool = DRY_RUN_OPTION,
-    registry: str | None = REGISTRY_OPTION,
+    dry_run: DRY_RUN = False,
+    registry: REGISTRY = None,
 ) -> None:
     """Add a Board review of Continuity of Carer progress to a Trust's plan.
 
@@ -234,7 +220,7 @@ def record_review(
     from cocwatch.core.edits import Append, Replace
 
     s = session(ctx)
-    path = registry_file(s, registry, dry_run=dry_run)
+    path = writable_registry(s, registry, dry_run=dry_run)
     day = _required_date(on, "--date")
     entry: dict[str, Any] = {"date": day}
     if url:
@@ -272,14 +258,14 @@ def record_inspection(
     url: str | None = typer.Option(None, "--url", help="Web address of the report."),
     note: str | None = typer.Option(None, "--note", help="A note kept with the inspection."),
     replace: bool = REPLACE_OPTION,
-    dry_run: bool = DRY_RUN_OPTION,
-    registry: str | None = REGISTRY_OPTION,
+    dry_run: DRY_RUN = False,
+    registry: REGISTRY = None,
 ) -> None:
     """Add an inspection of a Trust's maternity service (usually by the CQC)."""
     from cocwatch.core.edits import Append, Replace
 
     s = session(ctx)
-    path = registry_file(s, registry, dry_run=dry_run)
+    path = writable_registry(s, registry, dry_run=dry_run)
     day = _required_date(on, "--date")
     entry: dict[str, Any] = {
         "date": day,

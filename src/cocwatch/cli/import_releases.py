@@ -19,6 +19,7 @@ from cocwatch.cli.common import (
     emit,
     stderr_is_terminal,
     today,
+    writable_registry,
 )
 from cocwatch.errors import UsageError
 
@@ -64,13 +65,12 @@ def import_releases(
     fmt: OutputFormat,
 ) -> int:
     """Run the monthly import; print the summary when there is news; return the exit code."""
-    from cocwatch.cli.cmd_record import registry_file
     from cocwatch.locations import cache_dir, resolve_msds_index
     from cocwatch.msds_updates import update_from_releases
     from cocwatch.sources.download_cache import DownloadCache
     from cocwatch.sources.http import client
 
-    path = registry_file(s, registry, dry_run=not commit)
+    path = writable_registry(s, registry, dry_run=not commit)
     index_url = resolve_msds_index(index, s.config.msds_index).value
     show_progress = stderr_is_terminal() and not s.state.quiet
     with client(timeout=timeout) as http, _progress(enabled=show_progress) as progress:
