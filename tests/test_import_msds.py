@@ -21,14 +21,9 @@ from cocwatch.core.models import Registry
 from cocwatch.errors import ExternalError
 from cocwatch.registry import load_registry, parse_registry
 from cocwatch.sources import msds
-from cocwatch.sources.msds import (
-    classify_indicator,
-    decode_csv,
-    download,
-    is_provisional_name,
-    parse_measures,
-    parse_period_date,
-)
+from cocwatch.sources.msds import decode_csv, download, is_provisional_name, parse_measures
+from cocwatch.sources.msds_dates import parse_period_date
+from cocwatch.sources.msds_table import classify_indicator
 
 from .conftest import MINIMAL_REGISTRY, TODAY
 from .msds_helpers import OCTOBER, Row, Server, figure_rows, inserted_lines, measures_csv

@@ -19,7 +19,9 @@ from typer.testing import Result
 
 from cocwatch.core.imports import OfficialFigure
 from cocwatch.locations import shipped_registry
-from cocwatch.sources.msds import MsdsFile, parse_measures, period_end, read_measures
+from cocwatch.sources.msds import parse_measures, read_measures
+from cocwatch.sources.msds_dates import period_end
+from cocwatch.sources.msds_table import MsdsFile
 
 FIXTURE = (
     Path(__file__).parent / "fixtures" / "msds" / "msds-apr2025Provisional-exp-measures-trimmed.csv"

@@ -2,9 +2,9 @@
 
 A dry run by default: it shows what would be added, replaced or left unchanged per Trust
 and nationally. `--commit` writes everything in one validated, atomic write under the
-registry's lock. The reading and planning live in `cocwatch.sources.msds` and
-`cocwatch.core.imports` (`load_measures`, `plan_import`, `import_changes`), so other commands
-can import a file the same way.
+registry's lock. The reading lives in `cocwatch.sources.msds` (`load_measures`), the planning
+in `cocwatch.core.imports` and the change in `cocwatch.registry.imports` (`import_figures`), so
+other commands and scripts can import a file the same way.
 """
 
 from __future__ import annotations
@@ -32,11 +32,9 @@ from cocwatch.errors import UsageError
 from cocwatch.sources.http import MSDS_MAX_MB
 
 if TYPE_CHECKING:
-    from cocwatch.core.edits import Change
     from cocwatch.core.imports import ImportPlan
-    from cocwatch.core.models import Registry
     from cocwatch.registry.edit import EditResult
-    from cocwatch.sources.msds import MsdsFile
+    from cocwatch.sources.msds_table import MsdsFile
 
 import_app = typer.Typer(
     help="Import official figures into the registry.", no_args_is_help=True, rich_markup_mode=None
@@ -105,9 +103,9 @@ def import_msds(
     Give a file or its address, or let cocwatch find the monthly releases itself:
     --latest (for cron), --month YYYY-MM, or --since YYYY-MM (a backfill).
     """
-    from cocwatch.core.imports import Provenance, import_changes, plan_import
+    from cocwatch.core.imports import Provenance
     from cocwatch.locations import is_url
-    from cocwatch.registry.edit import change_registry
+    from cocwatch.registry.imports import import_figures
     from cocwatch.sources.msds import source_name
 
     s = session(ctx)
@@ -149,12 +147,7 @@ def import_msds(
         retrieved=today(),
         file_name=file_name if source_url is not None and file_name else None,
     )
-
-    def plan(current: Registry) -> tuple[list[Change], ImportPlan]:
-        found = plan_import(current, parsed.figures, parsed.national)
-        return import_changes(found, provenance), found
-
-    result, found = change_registry(path, plan, today=today(), dry_run=not commit)
+    result, found = import_figures(path, parsed, provenance, today=today(), commit=commit)
     _warn_malformed(s, parsed)
     if s.state.quiet and fmt == "table":
         emit(_one_line(found, parsed, result, commit=commit))

@@ -1,7 +1,7 @@
 """`import msds --latest | --month YYYY-MM | --since YYYY-MM`: NHS England's monthly releases.
 
 The command finds the measures files on the series index and its release pages and imports
-each month in turn (`cocwatch.msds_updates`). It prints a summary of the months found,
+each month in turn (`cocwatch.registry.imports`). It prints a summary of the months found,
 imported, already present and failed, with the Trusts each touched; a run that finds
 nothing new prints nothing at all, so cron sends no mail.
 """
@@ -24,7 +24,7 @@ from cocwatch.cli.common import (
 from cocwatch.errors import UsageError
 
 if TYPE_CHECKING:
-    from cocwatch.msds_updates import FileProgress, MonthlyRun, MonthResult
+    from cocwatch.registry.imports import FileProgress, MonthlyRun, MonthResult
     from cocwatch.sources.msds_releases import MeasuresFile, Wanted
 
 STATUS_WORDS = {
@@ -66,7 +66,7 @@ def import_releases(
 ) -> int:
     """Run the monthly import; print the summary when there is news; return the exit code."""
     from cocwatch.locations import cache_dir, resolve_msds_index
-    from cocwatch.msds_updates import update_from_releases
+    from cocwatch.registry.imports import update_from_releases
     from cocwatch.sources.download_cache import DownloadCache
     from cocwatch.sources.http import client
 

@@ -1,12 +1,15 @@
-"""Bring the registry up to date with NHS England's monthly MSDS releases.
+"""Official figures into the registry: one measures file, or NHS England's monthly releases.
 
+`import_figures` plans the import of figures already read (`cocwatch.sources.msds`) against the
+latest registry (`cocwatch.core.imports`) and carries it out as one validated, atomic change.
 `update_from_releases` reads the series index (`sources.msds_releases`), chooses the measures
 files a run asks for (one month, every month since one, or the newest release), and imports
 them oldest month first, each as one validated, atomic change of the registry: a month that
 fails (its page or file cannot be fetched or read) is reported and the others still go in.
 Every figure cites the release page that links its file. Downloads go through the cache with
 conditional GETs, so a run that finds nothing new downloads (almost) nothing and writes
-nothing. Returns a `MonthlyRun` for the CLI to show; prints nothing itself.
+nothing. Returns a `MonthlyRun` for the CLI to show; prints nothing itself. Imports the
+sources, the core's planning and the package's editing; never the CLI.
 """
 
 from __future__ import annotations
@@ -31,10 +34,11 @@ if TYPE_CHECKING:
     import httpx
 
     from cocwatch.core.edits import Change
-    from cocwatch.core.imports import ImportPlan
+    from cocwatch.core.imports import ImportPlan, Provenance
     from cocwatch.core.models import Registry
+    from cocwatch.registry.edit import EditResult
     from cocwatch.sources.download_cache import DownloadCache
-    from cocwatch.sources.msds import MsdsFile
+    from cocwatch.sources.msds_table import MsdsFile
 
 Status = Literal["imported", "would_import", "present", "failed"]
 FileProgress = Callable[[MeasuresFile, int, int | None], None]
@@ -145,8 +149,7 @@ def _import_one(
     progress: FileProgress | None,
 ) -> MonthResult:
     """Download (or reuse) one file and import it in one atomic change of the registry."""
-    from cocwatch.core.imports import Provenance, import_changes
-    from cocwatch.registry.edit import change_registry
+    from cocwatch.core.imports import Provenance
 
     def report(done: int, total: int | None) -> None:
         if progress is not None:
@@ -158,19 +161,14 @@ def _import_one(
         downloaded = fetched.downloaded
         parsed = read_measures_file(fetched.path, file, max_bytes=max_bytes)
         provenance = Provenance(url=file.release_url, retrieved=today)
-
-        def plan(current: Registry) -> tuple[list[Change], ImportPlan]:
-            planned = plan_figures(current, parsed)
-            return import_changes(planned, provenance), planned
-
-        result, planned = change_registry(registry, plan, today=today, dry_run=not commit)
+        result, planned = import_figures(registry, parsed, provenance, today=today, commit=commit)
     except CocwatchError as exc:
         return MonthResult(
             file, "failed", downloaded=downloaded, error=exc.message, exit_code=exc.exit_code
         )
     trusts = sum(1 for t in planned.trusts if t.changes)
     added, replaced = planned.total("added"), planned.total("replaced")
-    national = _national_changes(planned)
+    national = planned.national.changes
     if not (added or replaced or national):
         status: Status = "present"
     else:
@@ -187,7 +185,22 @@ def _import_one(
     )
 
 
-# The importer's own reading and planning, called as a library -------------------------------
+def import_figures(
+    registry: Path, parsed: MsdsFile, provenance: Provenance, *, today: date, commit: bool
+) -> tuple[EditResult, ImportPlan]:
+    """Plan the import of `parsed` against the latest registry and make it one change.
+
+    The registry is read (and, with `commit`, locked) first, so the plan always compares with
+    the latest figures; without `commit` nothing is written (the result shows the change).
+    """
+    from cocwatch.core.imports import import_changes, plan_import
+    from cocwatch.registry.edit import change_registry
+
+    def plan(current: Registry) -> tuple[list[Change], ImportPlan]:
+        planned = plan_import(current, parsed.figures, parsed.national)
+        return import_changes(planned, provenance), planned
+
+    return change_registry(registry, plan, today=today, dry_run=not commit)
 
 
 def read_measures_file(path: Path, file: MeasuresFile, *, max_bytes: int) -> MsdsFile:
@@ -197,13 +210,3 @@ def read_measures_file(path: Path, file: MeasuresFile, *, max_bytes: int) -> Msd
     return read_measures(
         path, source=file.csv_url, provisional=file.provisional, max_bytes=max_bytes
     )
-
-
-def plan_figures(current: Registry, parsed: MsdsFile) -> ImportPlan:
-    from cocwatch.core.imports import plan_import
-
-    return plan_import(current, parsed.figures, parsed.national)
-
-
-def _national_changes(planned: ImportPlan) -> int:
-    return planned.national.changes
