@@ -11,12 +11,8 @@ from typing import Any
 
 import pytest
 
+from cocwatch.core import findings, wording
 from cocwatch.core.assessment import (
-    FINDING_CODES,
-    FINDING_LABELS,
-    STATUS_DESCRIPTIONS,
-    STATUS_LABELS,
-    STATUS_SYMBOLS,
     Severity,
     Status,
     TrustAssessment,
@@ -690,17 +686,18 @@ def test_findings_are_in_spec_order_and_one_per_code() -> None:
         "data_quality_failed",
         "targeted_gap",
     ]
-    assert found == [c for c in FINDING_CODES if c in found]
+    assert found == [c for c in findings.CODES if c in found]
     gap = run(t).finding("targeted_gap")
     assert gap is not None
     assert "ethnic-minority" in gap.message and "most deprived" in gap.message
 
 
 def test_every_finding_code_has_a_label() -> None:
-    assert set(FINDING_LABELS) == set(FINDING_CODES)
+    assert all(findings.RULE[code].label for code in findings.CODES)
     for status in Status:
-        assert STATUS_LABELS[status] and STATUS_SYMBOLS[status] and STATUS_DESCRIPTIONS[status]
-    assert len(set(STATUS_SYMBOLS.values())) == len(Status)
+        words = wording.STATUS[status]
+        assert words.label and words.symbol and words.description
+    assert len({w.symbol for w in wording.STATUS.values()}) == len(Status)
 
 
 # ------------------------------------------------------------------------ trend

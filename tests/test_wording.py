@@ -43,10 +43,9 @@ def test_a_date_is_written_at_the_precision_of_its_source(precision: str, text: 
 
 
 def test_check_report_and_letters_print_17_25_alike() -> None:
-    from cocwatch.core.assessment import figure_text
     from cocwatch.core.letters import percent_text
     from cocwatch.render.report import percent
 
-    assert figure_text(17.25) == "17.3%"
+    assert wording.figure_percent(17.25) == "17.3%"
     assert percent_text(17.25) == "17.3%"
     assert percent(17.25) == "17.3%"

@@ -48,8 +48,7 @@ from cocwatch.core.targets import (
 )
 from cocwatch.core.targets import Origin as Origin
 from cocwatch.core.targets import Step as Step
-from cocwatch.core.wording import MONTHS as MONTHS
-from cocwatch.core.wording import SMALL_NUMBERS_CAUTION as SMALL_NUMBERS_CAUTION
+from cocwatch.core.wording import SMALL_NUMBERS_CAUTION, figure_percent, percent, period
 from cocwatch.core.wording import long_date as long_date
 
 STATUS_SEVERITY: dict[Status, Severity] = {
@@ -61,30 +60,8 @@ STATUS_SEVERITY: dict[Status, Severity] = {
     Status.ON_TRACK: Severity.OK,
 }
 
-# Tables for the modules that still read them from here; new code uses `wording` and
-# `findings` directly (wording.STATUS[status].label, findings.RULE[code].label...).
-STATUS_LABELS = {k: w.label for k, w in wording.STATUS.items()}
-STATUS_SYMBOLS = {k: w.symbol for k, w in wording.STATUS.items()}
-STATUS_DESCRIPTIONS = {k: w.description for k, w in wording.STATUS.items()}
-SEVERITY_LABELS = {k: w.label for k, w in wording.SEVERITY.items()}
-SEVERITY_SYMBOLS = {k: w.symbol for k, w in wording.SEVERITY.items()}
-COHORT_LABELS: dict[str, str] = {k: w.sentence for k, w in wording.COHORT.items()}
-MEASURE_LABELS: dict[str, str] = {k: w.sentence for k, w in wording.MEASURE.items()}
-COHORT_SHORT: dict[str, str] = {k: w.short for k, w in wording.COHORT.items()}
-MEASURE_SHORT: dict[str, str] = {k: w.short for k, w in wording.MEASURE.items()}
-ORIGIN_LABELS: dict[str, str] = {k: w.sentence for k, w in wording.ORIGIN.items()}
+# For `letter --status` until it reads `findings.CODES` itself.
 FINDING_CODES: tuple[str, ...] = rules.CODES
-FINDING_LABELS: dict[str, str] = {r.code: r.label for r in rules.RULES}
-
-
-def percent_text(value: float) -> str:
-    """A level for a sentence: 51%, 17.5% (see ``cocwatch.core.wording.percent``)."""
-    return wording.percent(value)
-
-
-def figure_text(value: float) -> str:
-    """A published figure for a sentence, to one decimal place: 12.0%."""
-    return wording.percent(value, fixed=True)
 
 
 # ------------------------------------------------------------------ result types
@@ -390,26 +367,25 @@ def explain(ca: CohortAssessment) -> str:
     bench = ""
     if step is not None and ca.benchmark is not None:
         bench = (
-            f"{percent_text(step.percent)} due by {wording.period(step.due, step.due_precision)} "
+            f"{percent(step.percent)} due by {period(step.due, step.due_precision)} "
             f"({wording.ORIGIN[ca.benchmark.origin].sentence})"
         )
     latest = ca.latest
     if ca.status is Status.NO_TARGET:
         if latest is None:
             return f"{who}: no target applies and no figure is recorded."
-        return (
-            f"{who}: {figure_text(latest.value)} on {long_date(latest.as_of)}; no target applies."
-        )
+        latest_text = f"{figure_percent(latest.value)} on {long_date(latest.as_of)}"
+        return f"{who}: {latest_text}; no target applies."
     if latest is None:
         return f"{who}: no figure is recorded to compare with {bench}."
-    figure = f"{figure_text(latest.value)} on {long_date(latest.as_of)}"
+    figure = f"{figure_percent(latest.value)} on {long_date(latest.as_of)}"
     if latest.small_numbers:
         figure += f" ({latest.numerator} of {latest.denominator} women; {SMALL_NUMBERS_CAUTION})"
     if ca.status is Status.MET:
         return f"{who}: {figure} reaches the highest milestone, {bench}."
     if ca.status is Status.MISSED:
         return f"{who}: {figure} is below {bench}, which has passed."
-    expected = figure_text(ca.expected) if ca.expected is not None else "?"
+    expected = figure_percent(ca.expected) if ca.expected is not None else "?"
     gap = wording.signed_points(ca.gap) if ca.gap is not None else "?"
     verdict = "behind" if ca.status is Status.BEHIND else "on track"
     return (
@@ -419,21 +395,8 @@ def explain(ca: CohortAssessment) -> str:
 
 
 __all__ = [
-    "COHORT_LABELS",
-    "COHORT_SHORT",
     "FINDING_CODES",
-    "FINDING_LABELS",
-    "MEASURE_LABELS",
-    "MEASURE_SHORT",
-    "MONTHS",
-    "ORIGIN_LABELS",
-    "SEVERITY_LABELS",
-    "SEVERITY_SYMBOLS",
-    "SMALL_NUMBERS_CAUTION",
-    "STATUS_DESCRIPTIONS",
-    "STATUS_LABELS",
     "STATUS_SEVERITY",
-    "STATUS_SYMBOLS",
     "Assessment",
     "Benchmark",
     "CohortAssessment",
@@ -449,10 +412,8 @@ __all__ = [
     "assess_cohort",
     "assess_trust",
     "explain",
-    "figure_text",
     "like_for_like",
     "long_date",
-    "percent_text",
     "quality_failures",
     "trend_line",
     "unmatched_measure",

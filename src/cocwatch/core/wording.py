@@ -77,6 +77,11 @@ def percent(value: float, *, fixed: bool = False) -> str:
     return f"{number(value, fixed=fixed)}%"
 
 
+def figure_percent(value: float) -> str:
+    """A published figure, to one decimal place as MSDS gives it: '12.0%', '17.3%'."""
+    return percent(value, fixed=True)
+
+
 def points(value: float) -> str:
     """A difference in percentage points, without its sign: '1 percentage point', '2.5 …'."""
     text = number(abs(value))
@@ -365,6 +370,7 @@ __all__ = [
     "Precision",
     "SeverityWords",
     "StatusWords",
+    "figure_percent",
     "humanise",
     "long_date",
     "month_year",

@@ -16,7 +16,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import wording
-from cocwatch.core.assessment import COHORT_SHORT, MEASURE_SHORT
 from cocwatch.core.reference_list import ReferenceList
 from cocwatch.render.correspondence import due_json, standing
 from cocwatch.render.formats import Listing, Row
@@ -85,8 +84,8 @@ def _shown(row: Row) -> dict[str, Any]:
     percent = row["percent"]
     return {
         **row,
-        "cohort_text": COHORT_SHORT[row["cohort"]],
-        "measure_text": MEASURE_SHORT[row["measure"]],
+        "cohort_text": wording.COHORT[row["cohort"]].short,
+        "measure_text": wording.MEASURE[row["measure"]].short,
         "percent_text": (
             wording.percent(percent, fixed=True) if percent is not None else "none published"
         ),

@@ -15,16 +15,11 @@ from typing import TYPE_CHECKING
 
 from cocwatch.core import wording
 from cocwatch.core.assessment import (
-    COHORT_LABELS,
-    MEASURE_LABELS,
-    SEVERITY_LABELS,
-    SMALL_NUMBERS_CAUTION,
     CohortAssessment,
     TrustAssessment,
     explain,
-    figure_text,
     long_date,
-    percent_text,
+    unmatched_measure,
 )
 from cocwatch.core.reference_list import ReferenceList
 from cocwatch.render.check.tables import STYLE, severity_text, status_text
@@ -115,29 +110,22 @@ def _cohort_rows(
     rows: list[tuple[str, str]] = []
     f = ca.latest
     if f is not None:
-        flags = [MEASURE_LABELS[f.measure], "provisional" if f.provisional else "final"]
+        flags = [wording.MEASURE[f.measure].sentence, "provisional" if f.provisional else "final"]
         flags.append(f"data quality {f.quality}")
         if f.numerator is not None and f.denominator is not None:
             flags.append(f"{f.numerator} of {f.denominator} women")
         if f.small_numbers:
-            flags.append(SMALL_NUMBERS_CAUTION)
+            flags.append(wording.SMALL_NUMBERS_CAUTION)
         rows.append(
             (
                 "Latest",
-                f"{figure_text(f.value)} on {long_date(f.as_of)} ({'; '.join(flags)})"
+                f"{wording.figure_percent(f.value)} on {long_date(f.as_of)} ({'; '.join(flags)})"
                 + _cite(refs, f.source.label()),
             )
         )
-    elif ca.benchmark is not None and any(
-        f.cohort == ca.cohort and f.measured and f.as_of <= as_of for f in ta.trust.figures
-    ):
-        rows.append(
-            (
-                "Latest",
-                f"no figure of the measure its benchmark uses "
-                f"({MEASURE_LABELS[ca.benchmark.measure]}); `cocwatch show` lists the others",
-            )
-        )
+    elif (unmatched := unmatched_measure(ca, ta.trust.figures, as_of)) is not None:
+        missing = wording.no_figure_of_measure(unmatched)
+        rows.append(("Latest", f"{missing}; `cocwatch show` lists the others"))
     else:
         rows.append(("Latest", "no figure recorded"))
     failed = _failed_after(ta, ca, as_of)
@@ -145,8 +133,8 @@ def _cohort_rows(
         rows.append(
             (
                 "Data quality",
-                f"{MEASURE_LABELS[failed.measure]}, {long_date(failed.as_of)}: the Trust's data "
-                "failed NHS England's quality checks, so no percentage was published"
+                f"{wording.MEASURE[failed.measure].sentence}, {long_date(failed.as_of)}: the "
+                "Trust's data failed NHS England's quality checks, so no percentage was published"
                 + _cite(refs, failed.source.label()),
             )
         )
@@ -159,7 +147,7 @@ def _cohort_rows(
         rows.append(
             (
                 "Expected",
-                f"{figure_text(ca.expected)} on {long_date(f.as_of)}; "
+                f"{wording.figure_percent(ca.expected)} on {long_date(f.as_of)}; "
                 f"gap {wording.signed_points(ca.gap)} percentage points",
             )
         )
@@ -170,7 +158,7 @@ def _cohort_rows(
         )
         if ca.trend.projected_date and bench is not None:
             text += (
-                f"; at this rate it reaches {percent_text(bench.highest.percent)} "
+                f"; at this rate it reaches {wording.percent(bench.highest.percent)} "
                 f"around {long_date(ca.trend.projected_date)}"
             )
         rows.append(("Trend", text))
@@ -181,7 +169,7 @@ def _benchmark_text(
     step: Step, bench: Benchmark, refs: _Refs, registry: Registry | None, ta: TrustAssessment
 ) -> str:
     """E.g. '51% by 31 March 2021: national target ltp-2021 'Most women...' [2]'."""
-    head = f"{percent_text(step.percent)} by {wording.period(step.due, step.due_precision)}: "
+    head = f"{wording.percent(step.percent)} by {wording.period(step.due, step.due_precision)}: "
     if bench.origin == "local":
         plan = ta.trust.plan
         return head + "the Trust's own plan" + _cite(refs, plan.url if plan else None)
@@ -218,7 +206,7 @@ def _chart(history: list[Figure], ca: CohortAssessment, refs: _Refs) -> Renderab
         grid.add_row(
             figure.as_of.isoformat(),
             Text(drawn, style="cyan"),
-            figure_text(figure.value),
+            wording.figure_percent(figure.value),
             f"{_cite(refs, figure.source.label()).strip()}{mark}",
         )
     return grid
@@ -240,7 +228,7 @@ def to_detail(
     parts.append(title)
     overall = Text("Overall: ")
     overall.append(severity_text(ta.severity), style=STYLE[ta.severity])
-    overall.append(f" ({SEVERITY_LABELS[ta.severity].lower()}), as of {long_date(as_of)}")
+    overall.append(f" ({wording.SEVERITY[ta.severity].sentence}), as of {long_date(as_of)}")
     parts.append(overall)
     if trust.closed_on is not None:
         closed = f"Closed on {long_date(trust.closed_on)}"
@@ -249,7 +237,7 @@ def to_detail(
         parts.append(Text(closed + "."))
     for ca in ta.cohorts:
         parts.append(Text(""))
-        head = Text(COHORT_LABELS[ca.cohort].capitalize(), style="bold")
+        head = Text(wording.COHORT[ca.cohort].label, style="bold")
         head.append("  ")
         head.append(status_text(ca.status), style=STYLE[ca.severity])
         head.append(f" ({ca.severity.value})")
@@ -265,7 +253,7 @@ def to_detail(
         grid.add_row("Why", explain(ca))
         parts.append(grid)
         if history:
-            measure = MEASURE_LABELS[history[-1].measure]
+            measure = wording.MEASURE[history[-1].measure].sentence
             note = "; ┆ marks the highest milestone" if ca.benchmark else ""
             parts.append(Text(f"Figures over time ({measure}{note}):", style="dim"))
             parts.append(_chart(history, ca, refs))

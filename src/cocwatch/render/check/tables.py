@@ -13,35 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import wording
 from cocwatch.core.assessment import (
-    FINDING_LABELS,
-    SEVERITY_SYMBOLS,
-    STATUS_LABELS,
-    STATUS_SYMBOLS,
     Assessment,
     Severity,
     Status,
     TrustAssessment,
     explain,
-    figure_text,
     long_date,
-    percent_text,
 )
 from cocwatch.render.tabular import Column, md_code, md_inline
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-SHORT_COHORT = {
-    "all": "all women",
-    "ethnic_minority": "ethnic minority",
-    "most_deprived": "most deprived",
-}
-SHORT_ORIGIN = {
-    "chosen": "chosen",
-    "local": "own plan",
-    "national": "national",
-    "reference": "ref.",
-}
 STYLE = {Severity.OK: "green", Severity.WARN: "yellow", Severity.FAIL: "bold red"}
 
 
@@ -61,12 +44,12 @@ def summary_line(assessment: Assessment) -> str:
 
 def severity_text(severity: Severity) -> str:
     """Severity as a symbol and a word, e.g. '✗ fail'."""
-    return f"{SEVERITY_SYMBOLS[severity]} {severity.value}"
+    return f"{wording.SEVERITY[severity].symbol} {severity.value}"
 
 
 def status_text(status: Status) -> str:
     """Status as a symbol and words, e.g. '▼ Behind'."""
-    return f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}"
+    return f"{wording.STATUS[status].symbol} {wording.STATUS[status].label}"
 
 
 def _gap_text(gap: float | None) -> str:
@@ -78,9 +61,9 @@ def issues(ta: TrustAssessment) -> list[tuple[Severity, str]]:
     items: list[tuple[Severity, str]] = []
     for ca in ta.cohorts:
         if ca.cohort != "all" and ca.severity is not Severity.OK:
-            status = STATUS_LABELS[ca.status].lower()
-            items.append((ca.severity, f"{SHORT_COHORT[ca.cohort]}: {status}"))
-    items += [(f.severity, FINDING_LABELS.get(f.code, f.code)) for f in ta.findings]
+            status = wording.STATUS[ca.status].sentence
+            items.append((ca.severity, f"{wording.COHORT[ca.cohort].short}: {status}"))
+    items += [(f.severity, f.label) for f in ta.findings]
     # stable sort: within a severity, cohorts first, then findings in SPEC order
     return sorted(items, key=lambda item: -item[0].rank)
 
@@ -187,8 +170,8 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
         latest = main.latest
         step = main.deciding_step
         bench = (
-            f"{percent_text(step.percent)} by {step.due.isoformat()} "
-            f"({SHORT_ORIGIN[main.benchmark.origin]})"
+            f"{wording.percent(step.percent)} by {step.due.isoformat()} "
+            f"({wording.ORIGIN[main.benchmark.origin].short})"
             if step and main.benchmark
             else "none"
         )
@@ -196,7 +179,9 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
             severity_text(ta.severity),
             f"{md_inline(ta.trust.name)} ({md_code(ta.trust.id)})",
             status_text(main.status),
-            f"{figure_text(latest.value)} ({latest.as_of.isoformat()})" if latest else "none",
+            f"{wording.figure_percent(latest.value)} ({latest.as_of.isoformat()})"
+            if latest
+            else "none",
             bench,
             _gap_text(main.gap),
             md_inline("; ".join(text for _, text in issues(ta))),
@@ -210,13 +195,13 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
         )
         out.append("")
         out += [
-            f"- {c.symbol} **{STATUS_LABELS[c.status]}**. {md_inline(explain(c))}"
+            f"- {c.symbol} **{wording.STATUS[c.status].label}**. {md_inline(explain(c))}"
             for c in ta.cohorts
         ]
         if ta.findings:
             out += ["", "Findings:", ""]
             out += [
-                f"- {SEVERITY_SYMBOLS[f.severity]} **{f.label}** ({f.severity.value}): "
+                f"- {wording.SEVERITY[f.severity].symbol} **{f.label}** ({f.severity.value}): "
                 f"{md_inline(f.message)}"
                 for f in ta.findings
             ]
@@ -260,12 +245,14 @@ def _table(assessment: Assessment, *, wide: bool) -> RenderableType:
             latest_text = "none"
         else:
             prov = " prov." if latest.provisional else ""
-            latest_text = f"{figure_text(latest.value)}{prov}{sep}{latest.as_of.isoformat()}"
+            latest_text = (
+                f"{wording.figure_percent(latest.value)}{prov}{sep}{latest.as_of.isoformat()}"
+            )
         if step is None or main.benchmark is None:
             bench_text = "none"
         else:
-            origin = SHORT_ORIGIN[main.benchmark.origin]
-            bench_text = f"{percent_text(step.percent)} by{sep}{step.due.isoformat()}"
+            origin = wording.ORIGIN[main.benchmark.origin].short
+            bench_text = f"{wording.percent(step.percent)} by{sep}{step.due.isoformat()}"
             bench_text += f" ({origin})" if wide else f"\n{origin}"
         table.add_row(
             Text(severity_text(ta.severity), style=STYLE[ta.severity]),
