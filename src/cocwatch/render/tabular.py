@@ -38,6 +38,8 @@ class Column:
 
 def plain(value: Any) -> str:
     """Show a value as text: dates ISO, None empty, floats without noise."""
+    if type(value) is str:  # most cells: the quickest test first
+        return value
     if value is None:
         return ""
     if isinstance(value, date):
@@ -184,9 +186,8 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> str:
     """Rows as CSV with a header line (keys as column names)."""
-    return csv_text(
-        [c.key for c in columns], ([plain(row.get(c.key)) for c in columns] for row in rows)
-    )
+    keys = [c.key for c in columns]
+    return csv_text(keys, ([plain(row.get(key)) for key in keys] for row in rows))
 
 
 # Not "_": inside words (file names, ids) it never starts emphasis, and escaping it would
