@@ -13,6 +13,7 @@ from cocwatch.cli.common import (
     AS_OF,
     DEFAULT_FORMAT,
     FORMAT,
+    REGION,
     emit,
     parse_date,
     select_trusts,
@@ -70,9 +71,7 @@ def check(
     all_trusts: bool = typer.Option(
         False, "--all", help="Every open Trust (the default when no Trust is named)."
     ),
-    region: str | None = typer.Option(
-        None, "--region", metavar="R", help="Only Trusts whose region contains R."
-    ),
+    region: REGION = None,
     as_of: AS_OF = None,
     target: str | None = typer.Option(
         None,

@@ -149,10 +149,7 @@ def import_msds(
     )
     result, found = import_figures(path, parsed, provenance, today=today(), commit=commit)
     _warn_malformed(s, parsed)
-    if s.state.quiet and fmt == "table":
-        emit(_one_line(found, parsed, result, commit=commit))
-    else:
-        emit(_render(fmt, found, parsed, result, commit=commit))
+    emit(_render(fmt, found, parsed, result, commit=commit, quiet=s.state.quiet))
     _closing(s, found, parsed, result, commit=commit)
 
 
@@ -229,8 +226,15 @@ def _warn_malformed(s: Session, parsed: MsdsFile) -> None:
 
 
 def _render(
-    fmt: OutputFormat, found: ImportPlan, parsed: MsdsFile, result: EditResult, *, commit: bool
+    fmt: OutputFormat,
+    found: ImportPlan,
+    parsed: MsdsFile,
+    result: EditResult,
+    *,
+    commit: bool,
+    quiet: bool,
 ) -> Any:
+    """What was (or would be) imported, per Trust; with --quiet, one line at a terminal."""
     from cocwatch.core.imports import plan_data, summary_rows
     from cocwatch.render.formats import RowListing, render
     from cocwatch.render.tabular import Column
@@ -270,7 +274,8 @@ def _render(
         )
     verb = _verb(result, commit=commit)
     title = f"{verb} from {Path(parsed.source).name or parsed.source}"
-    return render(fmt, RowListing(rows, columns, json=data, title=title))
+    one_line = _one_line(found, parsed, result, commit=commit) if quiet else None
+    return render(fmt, RowListing(rows, columns, json=data, title=title, text=one_line))
 
 
 def _file_summary(parsed: MsdsFile) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import DEFAULT_FORMAT, FORMAT, emit, find_trust, session, today
+from cocwatch.cli.common import DEFAULT_FORMAT, FORMAT, REGION, emit, find_trust, session, today
 from cocwatch.errors import ExitCode, RegistryError
 
 
@@ -37,7 +37,7 @@ def schema() -> None:
 def trusts(
     ctx: typer.Context,
     query: str | None = typer.Argument(None, help="Part of a name, an id or an ODS code."),
-    region: str | None = typer.Option(None, "--region", help="Only Trusts in this region."),
+    region: REGION = None,
     fmt: FORMAT = DEFAULT_FORMAT,
 ) -> None:
     """List and search the Trusts in the registry."""

@@ -2,7 +2,7 @@
 `emit`, the one way a command writes its output to stdout.
 
 Options that several commands take are declared once here as `Annotated` types (`FORMAT`,
-`AS_OF`, `REGISTRY`, `DRY_RUN`); a command writes ``fmt: FORMAT = DEFAULT_FORMAT``.
+`AS_OF`, `REGION`, `REGISTRY`, `DRY_RUN`); a command writes ``fmt: FORMAT = DEFAULT_FORMAT``.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ FORMAT = Annotated[
 AS_OF = Annotated[
     str | None,
     typer.Option("--as-of", metavar="YYYY-MM-DD", help="Assess as on this date (default today)."),
+]
+REGION = Annotated[
+    str | None,
+    typer.Option("--region", metavar="R", help="Only Trusts whose region contains R."),
 ]
 REGISTRY = Annotated[
     str | None,
