@@ -77,11 +77,44 @@ class TrendView:
     projected_long: Annotated[str | None, Doc("That month in words: 'June 2031'.")]
 
 
+class MilestoneViews:
+    """The views of benchmarks and milestones on one date, each made once per run.
+
+    Trusts judged against the same national targets share their views; a milestone of a
+    Trust's own plan cites that plan, so the plan's citation is part of what names it.
+    """
+
+    __slots__ = ("_benchmarks", "_steps", "as_of", "targets")
+
+    def __init__(self, targets: dict[str, TargetView], as_of: date) -> None:
+        self.targets = targets
+        self.as_of = as_of
+        self._steps: dict[tuple[Step, SourceView | None], StepView] = {}
+        self._benchmarks: dict[tuple[Benchmark, SourceView | None], BenchmarkView] = {}
+
+    def step(self, step: Step, plan_citation: SourceView) -> StepView:
+        """The view of one milestone (citing the plan unless a national target is behind it)."""
+        key = (step, None if step.target_id in self.targets else plan_citation)
+        made = self._steps.get(key)
+        if made is None:
+            made = self._steps[key] = _step_view(step, self.targets, plan_citation, self.as_of)
+        return made
+
+    def benchmark(self, bench: Benchmark, plan_citation: SourceView) -> BenchmarkView:
+        """The view of one benchmark and its milestones."""
+        national = all(s.target_id in self.targets for s in bench.steps)
+        key = (bench, None if national else plan_citation)
+        made = self._benchmarks.get(key)
+        if made is None:
+            steps = tuple(self.step(s, plan_citation) for s in bench.steps)
+            made = self._benchmarks[key] = _benchmark_view(bench, steps)
+        return made
+
+
 class _CohortInputs(NamedTuple):
     cohort: CohortAssessment
-    targets: dict[str, TargetView]
+    milestones: MilestoneViews
     plan_citation: SourceView
-    as_of: date
     trust: TrustView | None
     view_of: Callable[[Figure], FigureView]
 
@@ -101,13 +134,13 @@ def _cohort_benchmark(view: CohortView) -> BenchmarkView | None:
     bench = given.cohort.benchmark
     if bench is None or not bench.steps:
         return None
-    return _benchmark_view(bench, given.targets, given.plan_citation, given.as_of)
+    return given.milestones.benchmark(bench, given.plan_citation)
 
 
 def _cohort_step(view: CohortView) -> StepView | None:
     given: _CohortInputs = view._inputs
     step = given.cohort.deciding_step
-    return _step_view(step, given.targets, given.plan_citation, given.as_of) if step else None
+    return given.milestones.step(step, given.plan_citation) if step else None
 
 
 def _cohort_trend(view: CohortView) -> TrendView | None:
@@ -178,10 +211,7 @@ def _step_view(
     )
 
 
-def _benchmark_view(
-    bench: Benchmark, targets: dict[str, TargetView], plan_citation: SourceView, as_of: date
-) -> BenchmarkView:
-    steps = tuple(_step_view(s, targets, plan_citation, as_of) for s in bench.steps)
+def _benchmark_view(bench: Benchmark, steps: tuple[StepView, ...]) -> BenchmarkView:
     highest = max(steps, key=lambda s: s.percent)
     return BenchmarkView(
         origin=bench.origin,
@@ -213,9 +243,8 @@ def _trend_view(trend: Trend) -> TrendView:
 def cohort_view(
     cohort: CohortAssessment,
     *,
-    targets: dict[str, TargetView],
+    milestones: MilestoneViews,
     plan_citation: SourceView,
-    as_of: date,
     trust: TrustView | None = None,
     view_of: Callable[[Figure], FigureView] = figure_view,
 ) -> CohortView:
@@ -245,7 +274,7 @@ def cohort_view(
         shortfall = deciding.percent - latest.percent
     return lazy_view(
         CohortView,
-        _CohortInputs(cohort, targets, plan_citation, as_of, trust, view_of),
+        _CohortInputs(cohort, milestones, plan_citation, trust, view_of),
         cohort=cohort.cohort,
         label=wording.COHORT[cohort.cohort].formal,
         who=wording.COHORT[cohort.cohort].who,
@@ -284,9 +313,9 @@ class TargetedGap:
 class _AssessmentInputs(NamedTuple):
     assessed: TrustAssessment
     trust: TrustView
-    targets: dict[str, TargetView]
     as_of: date
     view_of: FigureViews
+    milestones: MilestoneViews
     ordered: tuple[CohortAssessment, ...]  # in COHORTS order
 
 
@@ -297,9 +326,8 @@ def _assessed_cohort(view: AssessmentView) -> dict[str, CohortView]:
     return {
         c.cohort: cohort_view(
             c,
-            targets=given.targets,
+            milestones=given.milestones,
             plan_citation=citation,
-            as_of=given.as_of,
             trust=given.trust,
             view_of=given.view_of,
         )
@@ -377,13 +405,18 @@ def assessment_view(
     targets: dict[str, TargetView],
     as_of: date,
     figures: FigureViews | None = None,
+    milestones: MilestoneViews | None = None,
 ) -> AssessmentView:
-    """The view of a `TrustAssessment` made on `as_of` (`figures`: the letter's figure views)."""
+    """The view of a `TrustAssessment` made on `as_of`.
+
+    `figures` are the letter's figure views; `milestones` the run's benchmark views.
+    """
+    milestones = milestones or MilestoneViews(targets, as_of)
     by_cohort = {c.cohort: c for c in assessed.cohorts}
     ordered = tuple(by_cohort[c] for c in COHORTS if c in by_cohort)
     return lazy_view(
         AssessmentView,
-        _AssessmentInputs(assessed, trust, targets, as_of, figures or FigureViews(), ordered),
+        _AssessmentInputs(assessed, trust, as_of, figures or FigureViews(), milestones, ordered),
         severity=str(assessed.severity),
         finding_codes=tuple(f.code for f in assessed.findings),
         statuses=tuple(str(c.status) for c in ordered),

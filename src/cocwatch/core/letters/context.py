@@ -15,7 +15,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from cocwatch.core.assessment import TrustAssessment
-from cocwatch.core.letters.assessed import AssessmentView, assessment_view
+from cocwatch.core.letters.assessed import AssessmentView, MilestoneViews, assessment_view
 from cocwatch.core.letters.citations import Placeholder, placeholder
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, TrustView, target_views, trust_view
@@ -119,6 +119,8 @@ class RunFacts:
     sender: SenderView
     terms: TermsView
     experience: str | None
+    milestones: MilestoneViews  # benchmark views, shared by the letters
+    thresholds_view: ThresholdsView
 
 
 def run_facts(
@@ -133,16 +135,25 @@ def run_facts(
 ) -> RunFacts:
     """Prepare the shared part of every letter's context."""
     targets = target_views(registry, as_of)
+    milestones = MilestoneViews(targets, as_of)
     return RunFacts(
         registry=registry,
         as_of=as_of,
         reply_by=reply_by,
         thresholds=thresholds,
         targets=targets,
-        national=national_view(registry, assessed_open, as_of=as_of, targets=targets),
+        national=national_view(
+            registry, assessed_open, as_of=as_of, targets=targets, milestones=milestones
+        ),
         sender=sender_view(sender),
         terms=terms_for(as_of),
         experience=experience.strip() if experience and experience.strip() else None,
+        milestones=milestones,
+        thresholds_view=ThresholdsView(
+            tolerance_points=thresholds.tolerance_points,
+            board_review_days=thresholds.board_review_days,
+            stale_after_days=thresholds.stale_after_days,
+        ),
     )
 
 
@@ -162,7 +173,7 @@ def letter_context(
     figures = FigureViews()  # the Trust's view and its assessment's share their figures
     trust = trust_view(assessed.trust, facts.as_of, figures) if assessed else None
     assessment = (
-        assessment_view(assessed, trust, facts.targets, facts.as_of, figures)
+        assessment_view(assessed, trust, facts.targets, facts.as_of, figures, facts.milestones)
         if assessed and trust
         else None
     )
@@ -197,11 +208,7 @@ def letter_context(
         assessment=assessment,
         national=facts.national,
         terms=facts.terms,
-        thresholds=ThresholdsView(
-            tolerance_points=facts.thresholds.tolerance_points,
-            board_review_days=facts.thresholds.board_review_days,
-            stale_after_days=facts.thresholds.stale_after_days,
-        ),
+        thresholds=facts.thresholds_view,
         experience=experience,
         experience_given=facts.experience is not None,
         placeholders=tuple(dict.fromkeys(candidates)),

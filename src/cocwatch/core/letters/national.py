@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from cocwatch.core import wording
 from cocwatch.core.assessment import CohortAssessment, Severity, Status, TrustAssessment
-from cocwatch.core.letters.assessed import CohortView, cohort_view
+from cocwatch.core.letters.assessed import CohortView, MilestoneViews, cohort_view
 from cocwatch.core.letters.citations import SourceView, source_view
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, plan_citation, target_views
@@ -218,9 +218,11 @@ def national_view(
     *,
     as_of: date,
     targets: dict[str, TargetView] | None = None,
+    milestones: MilestoneViews | None = None,
 ) -> NationalView:
     """Summarise the open Trusts' assessments (compute once per run, not per letter)."""
     targets = targets if targets is not None else target_views(registry, as_of)
+    milestones = milestones or MilestoneViews(targets, as_of)
     open_ones = [a for a in assessed if a.trust.is_open(as_of)]
     by_severity = {s.value: 0 for s in Severity}
     by_status: dict[str, dict[str, int]] = {c: {s.value: 0 for s in Status} for c in COHORTS}
@@ -268,9 +270,8 @@ def national_view(
             trust=TrustRef(a.trust.id, a.trust.ods, a.trust.name, a.trust.region),
             cohort=cohort_view(
                 c,
-                targets=targets,
+                milestones=milestones,
                 plan_citation=plan_citation(a.trust.plan, a.trust.name),
-                as_of=as_of,
             ),
         )
         for _, _, _, a, c in gaps[:WORST_GAPS]
