@@ -16,12 +16,14 @@ from cocwatch.core.models import Figure, Source
 @pytest.mark.parametrize(
     ("table", "kind"),
     [
-        (wording.PLAN_STATUS, PlanStatus),
+        ({k: w.sentence for k, w in wording.PLAN_STATUS.items()}, PlanStatus),
         (wording.RATING, Rating),
         (wording.SOURCE_KIND, SourceKind),
     ],
 )
-def test_every_member_of_a_closed_set_has_a_name(table: typing.Any, kind: typing.Any) -> None:
+def test_every_member_of_a_closed_set_letters_name_has_a_name(
+    table: typing.Any, kind: typing.Any
+) -> None:
     assert set(table) == set(typing.get_args(kind))
     assert all(name.strip() == name and name for name in table.values())
 
@@ -45,3 +47,5 @@ def test_a_view_names_a_cohort_and_status_as_the_wording_does() -> None:
     view = L.figure_view(figure)
     assert view.who == wording.COHORT["ethnic_minority"].who
     assert view.source.kind_text == wording.SOURCE_KIND["msds"]
+    plan = L.plan_view(None, "Synthetic Trust", date(2026, 11, 23))
+    assert plan.status_text == wording.PLAN_STATUS["unknown"].sentence == "not known"
