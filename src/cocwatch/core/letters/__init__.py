@@ -2,8 +2,10 @@
 
 The package is split by job; each module's docstring says what it may import:
 
-- `lazy`: views whose costly fields are made when a template first reads them;
-- `words`: labels, dates, numbers and lists in British English, as letters write them;
+- `doc` and `lazy`: how a view is declared: each field documented, the costly ones made
+  when a template first reads them;
+- `words`: the shared formatters under the names templates use (names of the registry's
+  closed sets come from `cocwatch.core.wording`);
 - `citations`: sources, numbered references and placeholders (`LetterState`);
 - `people`: sender, recipients, salutations and date-dependent terms;
 - `figures`: one published figure and the clause that names what it measures;
