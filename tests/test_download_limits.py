@@ -101,7 +101,7 @@ def test_a_trickling_registry_falls_back_to_the_cached_copy(
     from cocwatch.registry import remote
 
     url = f"{trickle_registry.base}/trusts.yaml"
-    body_path, _ = remote._cache_paths(url)
+    body_path = remote.cached_copy_path(url)
     body_path.parent.mkdir(parents=True, exist_ok=True)
     body_path.write_text(MINIMAL_REGISTRY, encoding="utf-8")
     result = run("-r", url, "trusts", "--format", "json", env={"COCWATCH_DOWNLOAD_DEADLINE": "1"})

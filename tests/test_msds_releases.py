@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cocwatch.cache.downloads import DownloadCache
 from cocwatch.errors import ExternalError, InputError, UsageError
-from cocwatch.sources.download_cache import DownloadCache
 from cocwatch.sources.msds_releases import (
     Month,
     Wanted,

@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from typer.testing import Result
 
+from cocwatch.cache import parsed as registry_cache
 from cocwatch.core import models
 from cocwatch.core.models import Registry
 from cocwatch.errors import RegistryError
 from cocwatch.locations import shipped_registry
-from cocwatch.registry import cache as registry_cache
 from cocwatch.registry import load as registry_module
 from cocwatch.registry import load_registry, parse_registry, parse_yaml
 

@@ -65,9 +65,10 @@ def import_releases(
     fmt: OutputFormat,
 ) -> int:
     """Run the monthly import; print the summary when there is news; return the exit code."""
-    from cocwatch.locations import cache_dir, resolve_msds_index
+    from cocwatch import cache
+    from cocwatch.cache.downloads import DownloadCache
+    from cocwatch.locations import resolve_msds_index
     from cocwatch.registry.imports import update_from_releases
-    from cocwatch.sources.download_cache import DownloadCache
     from cocwatch.sources.http import client
 
     path = writable_registry(s, registry, dry_run=not commit)
@@ -79,7 +80,7 @@ def import_releases(
             index_url=index_url,
             wanted=wanted,
             http=http,
-            cache=DownloadCache(cache_dir() / "msds"),
+            cache=DownloadCache(cache.folder(cache.MSDS)),
             today=today(),
             commit=commit,
             max_bytes=max_bytes,

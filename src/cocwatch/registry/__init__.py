@@ -3,7 +3,8 @@
 One way in for each job, used by the CLI, the config file and the correspondence log alike:
 
 - `load_registry` opens a registry (a path or an http(s) URL) as `LoadedRegistry`, through the
-  parsed-registry cache (`cache`) and, for a URL, the download cache (`remote`);
+  parsed-registry cache (`cocwatch.cache.parsed`) and, for a URL, the download cache
+  (`remote`, `cocwatch.cache.downloads`);
 - `read_text`/`read_bytes` read any user's file within the size cap (`reading`);
 - `parse_yaml` is the strict loader with located syntax errors (`yaml_loader`), and
   `validate_document` validates a small file against its model (`documents`), locating every
@@ -13,8 +14,8 @@ One way in for each job, used by the CLI, the config file and the correspondence
   `text_edit`, `text_layout`, `yaml_emit`); `own` makes a registry of one's own (`init`),
   `correspondence` reads and appends to the correspondence log.
 
-May import the core, cocwatch's errors, files and locations, and `cocwatch.sources.http` (for
-downloads); never the CLI or the renderers. Importing this package loads PyYAML; pydantic and
+May import the core, the sources, the cache package and cocwatch's errors, files and
+locations; never the CLI or the renderers. Importing this package loads PyYAML; pydantic and
 httpx load only when used.
 """
 

@@ -33,11 +33,11 @@ from cocwatch.sources.msds_releases import (
 if TYPE_CHECKING:
     import httpx
 
+    from cocwatch.cache.downloads import DownloadCache
     from cocwatch.core.edits import Change
     from cocwatch.core.imports import ImportPlan, Provenance
     from cocwatch.core.models import Registry
     from cocwatch.registry.edit import EditResult
-    from cocwatch.sources.download_cache import DownloadCache
     from cocwatch.sources.msds_table import MsdsFile
 
 Status = Literal["imported", "would_import", "present", "failed"]

@@ -7,7 +7,7 @@ each problem's path (``trusts[3].figures[0].percent``) into a line and column
 as text so pydantic reports them with the rest. The cyclic garbage collector is paused while a
 registry loads: loading builds millions of objects but almost no reference cycles, and the
 collector's passes took two thirds of the time. A registry file that loaded without problems
-before is served from `cocwatch.registry.cache`. Imports PyYAML, pydantic (lazily), the
+before is served from `cocwatch.cache.parsed`. Imports PyYAML, pydantic (lazily), the
 models and cocwatch's errors; never the CLI.
 """
 
@@ -54,7 +54,7 @@ def load_registry(
 
     A URL is fetched through the download cache (`cocwatch.registry.remote`), and its last good
     copy is used, with a warning through `warn` (default: printed to stderr), when the network
-    fails. Every load goes through the parsed-registry cache (`cocwatch.registry.cache`).
+    fails. Every load goes through the parsed-registry cache (`cocwatch.cache.parsed`).
     """
     if isinstance(location, str) and is_url(location):
         from cocwatch.registry.remote import fetch_cached
@@ -96,10 +96,10 @@ def parse_registry_bytes(data: bytes, source: str, *, today: date) -> Registry:
     Bytes that loaded without problems before are validated from the cache's JSON (and the
     invariants checked with `today`); anything else takes the YAML path, with its messages.
     """
-    from cocwatch.registry import cache
+    from cocwatch.cache import parsed
 
     with _gc_paused():
-        entry = cache.entry_for(data)
+        entry = parsed.entry_for(data)
         if entry is not None and (cached := entry.load(today=today)) is not None:
             return cached
         text = decode_text(data, source, what="registry")

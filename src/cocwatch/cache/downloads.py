@@ -1,18 +1,22 @@
 """Downloads kept in the cache folder and refreshed with conditional GETs.
 
-Each address gets two files under the cache folder: the body as the server sent it, and a
+Each address gets two files under its folder: the body as the server sent it, and a
 small JSON file with the ETag and Last-Modified that came with it (and the body's size). The
 next GET of the same address sends them back; a ``304 Not Modified`` answer reuses the stored
 body without a download. Both files are written atomically, so a run that is stopped
 half-way, or two runs at once, leave the old copy or the new one; a body whose size does not
-match its record is fetched again. Downloads go through `sources.http.download` (size cap,
-whole-download deadline). Deleting the folder at any time is safe: it only costs downloads.
+match its record is fetched again. `stored` gives the last copy for use offline. Downloads go
+through `sources.http.download` (size cap, whole-download deadline). Deleting the folder at
+any time is safe: it only costs downloads. Imports httpx (lazily), cocwatch's file helpers
+and `sources.http`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +24,20 @@ from typing import TYPE_CHECKING
 
 from cocwatch.errors import ExternalError
 from cocwatch.files import atomic_write
-from cocwatch.sources.http import MAX_BYTES, describe_http_error, download
+from cocwatch.sources.http import MAX_BYTES, DownloadError, describe_http_error, download
 
 if TYPE_CHECKING:
     import httpx
 
 Progress = Callable[[int, int | None], None]
+
+
+class FetchFailed(ExternalError):
+    """The server could not be reached, or answered without the body; `reason` says which."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +53,37 @@ class Fetched:
 
 
 class DownloadCache:
-    """Conditional GETs of addresses, their bodies kept in one folder."""
+    """Conditional GETs of addresses, their bodies kept in one folder.
 
-    def __init__(self, folder: Path) -> None:
+    A body's file is named by the SHA-256 of its address (`key_chars` hex digits) and
+    `suffix`; the record beside it ends in ``.json``.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        suffix: str = ".body",
+        key_chars: int = 32,
+        what: str = "download cache",
+    ) -> None:
         self.folder = folder
+        self.suffix = suffix
+        self.key_chars = key_chars
+        self.what = what  # names the files in a message when they cannot be written
 
     def _paths(self, url: str) -> tuple[Path, Path]:
-        key = hashlib.sha256(url.encode()).hexdigest()[:32]
-        return self.folder / f"{key}.body", self.folder / f"{key}.json"
+        key = hashlib.sha256(url.encode()).hexdigest()[: self.key_chars]
+        return self.folder / f"{key}{self.suffix}", self.folder / f"{key}.json"
+
+    def body_path(self, url: str) -> Path:
+        """Where the body of `url` is (or would be) kept."""
+        return self._paths(url)[0]
+
+    def stored(self, url: str) -> Path | None:
+        """The copy of `url` kept from an earlier download, if there is one."""
+        body_path = self.body_path(url)
+        return body_path if body_path.is_file() else None
 
     def _validators(self, url: str) -> dict[str, str] | None:
         """The stored ETag and Last-Modified of `url`, when a whole copy is stored."""
@@ -64,15 +99,17 @@ class DownloadCache:
 
     def get(
         self,
-        http: httpx.Client,
+        http: httpx.Client | None,
         url: str,
         *,
         max_bytes: int = MAX_BYTES,
         progress: Progress | None = None,
     ) -> Fetched:
-        """GET `url`, conditionally when a copy is stored; raise ExternalError on failure.
+        """GET `url`, conditionally when a copy is stored.
 
-        The shared `download` helper applies the size cap and the whole-download deadline.
+        The shared `download` helper applies the size cap and the whole-download deadline
+        (raising `DownloadError`); a network failure or an answer other than success raises
+        `FetchFailed`; a copy that cannot be stored raises `ExternalError`.
         """
         import httpx
 
@@ -86,12 +123,16 @@ class DownloadCache:
                 headers["If-Modified-Since"] = modified
         try:
             got = download(url, http=http, headers=headers, max_bytes=max_bytes, progress=progress)
+        except DownloadError:
+            raise
         except httpx.HTTPError as exc:
-            raise ExternalError(describe_http_error(url, exc)) from None
+            raise FetchFailed(describe_http_error(url, exc)) from None
         if got.status_code == 304 and held is not None:
+            with contextlib.suppress(OSError):
+                os.utime(body_path)  # its age is the time the server last confirmed it
             return Fetched(url, body_path, downloaded=False)
         if not 200 <= got.status_code < 300:
-            raise ExternalError(f"{url} answered {got.status_code} {got.reason_phrase}")
+            raise FetchFailed(f"{url} answered {got.status_code} {got.reason_phrase}".rstrip())
         meta = {
             "url": url,
             "etag": got.headers.get("ETag", ""),
@@ -99,6 +140,6 @@ class DownloadCache:
             "size": len(got.body),
         }
         # The body first: validators that describe a body not yet stored are never sent.
-        atomic_write(body_path, got.body, what="download cache")
-        atomic_write(meta_path, json.dumps(meta).encode(), what="download cache")
+        atomic_write(body_path, got.body, what=self.what)
+        atomic_write(meta_path, json.dumps(meta).encode(), what=self.what)
         return Fetched(url, body_path, downloaded=True)

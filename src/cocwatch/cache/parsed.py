@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cocwatch import __version__
+from cocwatch.cache import PARSED, folder
 from cocwatch.errors import ExternalError
 from cocwatch.files import atomic_write
-from cocwatch.locations import cache_dir
 
 if TYPE_CHECKING:
     from cocwatch.core.models import Registry
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 FORMAT = 1
 MAX_ENTRIES = 8
 ENV_NO_CACHE = "COCWATCH_NO_CACHE"
-FOLDER = "parsed"
+
 # Temporary files left by a crash while writing an entry are deleted once this old.
 _STALE_TEMP_SECONDS = 24 * 3600
 
@@ -96,7 +96,7 @@ def entry_for(data: bytes) -> Entry | None:
         return None
     digest = hashlib.sha256(f"cocwatch {__version__} parsed registry {FORMAT}\n".encode())
     digest.update(data)
-    return Entry(cache_dir() / FOLDER / f"{digest.hexdigest()}.json")
+    return Entry(folder(PARSED) / f"{digest.hexdigest()}.json")
 
 
 def to_json(raw: Any) -> bytes | None:

@@ -1,0 +1,31 @@
+"""Everything cocwatch keeps in its cache folder, in one place.
+
+The cache folder (``COCWATCH_CACHE_DIR``, else the user cache folder; `locations.cache_dir`)
+holds copies that only save time or downloads, so deleting it at any time is safe:
+
+- ``parsed/``: registries that loaded without a problem, as JSON (`cocwatch.cache.parsed`;
+  ``COCWATCH_NO_CACHE=1`` bypasses it);
+- ``registries/``: the last good copy of each registry given as a URL, used offline
+  (`cocwatch.cache.downloads`, through `cocwatch.registry.remote`);
+- ``msds/``: NHS England's MSDS release pages and measures files (`cocwatch.cache.downloads`,
+  for `import msds --latest/--month/--since`);
+- ``help.txt``: the text of `cocwatch --help` (`cocwatch.launch`).
+
+Every file is written atomically, so a run that is stopped half-way, or two runs at once,
+leave the old copy or the new one. Imports the standard library and cocwatch's locations.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cocwatch.locations import cache_dir
+
+PARSED = "parsed"
+REGISTRIES = "registries"
+MSDS = "msds"
+
+
+def folder(name: str) -> Path:
+    """The cache folder `name` (one of `PARSED`, `REGISTRIES`, `MSDS`); it may not exist yet."""
+    return cache_dir() / name
