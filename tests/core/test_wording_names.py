@@ -76,3 +76,10 @@ def test_plan_statuses_ratings_and_source_kinds_are_named() -> None:
     assert list(wording.SOURCE_KIND) == list(get_args(kinds.SourceKind))
     assert wording.PLAN_STATUS["none"].label == "The Trust has no plan"
     assert wording.PLAN_STATUS["unknown"].sentence == "not known"
+
+
+def test_no_data_is_defined_as_no_figure_of_the_measure_counted() -> None:
+    # a group can have figures of another measure and still have no data to judge
+    assert wording.STATUS[kinds.Status.NO_DATA].description == (
+        "There is a target, but no figure of the measure it counts has been recorded."
+    )

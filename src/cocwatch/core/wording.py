@@ -260,7 +260,10 @@ STATUS: Mapping[Status, StatusWords] = {
         "no target",
     ),
     Status.NO_DATA: StatusWords(
-        "No data", "?", "There is a target, but no figure has been recorded.", "no figures"
+        "No data",
+        "?",
+        "There is a target, but no figure of the measure it counts has been recorded.",
+        "no figures",
     ),
     Status.MET: StatusWords("Met", "✓", "The latest figure reaches the highest milestone.", "met"),
     Status.MISSED: StatusWords(
