@@ -26,25 +26,12 @@ from cocwatch.cli.common import (
     session,
     today,
 )
+from cocwatch.core.kinds import Outcome, Via
 from cocwatch.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from cocwatch.core.correspondence import CorrespondenceLog, LoggedLetter, TrackedLetter
     from cocwatch.registry.correspondence import LoadedLog
-
-
-class ViaChoice(StrEnum):
-    email = "email"
-    post = "post"
-    web = "web"
-    other = "other"
-
-
-class OutcomeChoice(StrEnum):
-    answered = "answered"
-    partial = "partial"
-    refused = "refused"
-    acknowledged = "acknowledged"
 
 
 class DueFailOn(StrEnum):
@@ -86,7 +73,7 @@ def sent(
     file: Path | None = typer.Option(
         None, "--file", metavar="PATH", help="The draft you sent (kept in the log as a path)."
     ),
-    via: ViaChoice | None = typer.Option(None, "--via", help="How it was sent."),
+    via: Via | None = typer.Option(None, "--via", help="How it was sent."),
     to: str | None = typer.Option(
         None, "--to", metavar="WHO", help="Who it went to (default: the template's recipient)."
     ),
@@ -144,7 +131,7 @@ def sent(
                 "kind": spec.name,
                 "sent_on": sent_on,
                 "to": to or spec.recipient,
-                "via": via.value if via else None,
+                "via": via,
                 "draft": draft,
                 "reply_by": due_by,
                 "reference": reference,
@@ -193,8 +180,8 @@ def replied(
         help="Which letter was answered (foi, board, ...). Needed when several are open.",
     ),
     on: str = typer.Option(..., "--on", metavar="YYYY-MM-DD", help="The day the reply came."),
-    outcome: OutcomeChoice = typer.Option(
-        OutcomeChoice.answered,
+    outcome: Outcome = typer.Option(
+        "answered",
         "--outcome",
         help="answered, partial (some withheld or missing), refused, or acknowledged (the "
         "letter is still awaited).",
@@ -240,7 +227,7 @@ def replied(
         item = entry(
             {
                 "received_on": received_on,
-                "outcome": outcome.value if outcome is not OutcomeChoice.answered else None,
+                "outcome": outcome if outcome != "answered" else None,
                 "summary": summary,
                 "url": url,
                 "file": reply_file,
@@ -262,14 +249,10 @@ def replied(
         s.info(f"Dry run: {path} was not changed. Run again without --dry-run to write.")
         return
     s.info(
-        f"Logged a reply ({outcome.value}) received {received_on} to the '{letter.kind}' letter "
+        f"Logged a reply ({outcome}) received {received_on} to the '{letter.kind}' letter "
         f"sent to {who} on {letter.sent_on}, in {path}."
     )
-    if (
-        found
-        and letter.kind == "foi"
-        and outcome in (OutcomeChoice.answered, OutcomeChoice.partial)
-    ):
+    if found and letter.kind == "foi" and outcome in ("answered", "partial"):
         s.info(_record_hint(found.id, received_on, url))
 
 

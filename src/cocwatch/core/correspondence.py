@@ -21,12 +21,12 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from cocwatch.core.kinds import Outcome as Outcome
+from cocwatch.core.kinds import Via as Via
 from cocwatch.core.models import Model, Slug, Text, Url
 from cocwatch.core.workdays import FOI_WORKING_DAYS, add_working_days, working_days_after
 
-Via = Literal["email", "post", "web", "other"]
 VIAS: tuple[Via, ...] = ("email", "post", "web", "other")
-Outcome = Literal["answered", "partial", "refused", "acknowledged"]
 OUTCOMES: tuple[Outcome, ...] = ("answered", "partial", "refused", "acknowledged")
 LetterStatus = Literal["awaiting", "overdue", "answered", "closed", "reminder"]
 # A reminder awaits no reply of its own: the letter it chases does (and its answer ends both).

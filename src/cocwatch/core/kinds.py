@@ -31,6 +31,9 @@ SourceKind = Literal["msds", "board_paper", "foi", "cqc", "news", "other"]
 PlanStatus = Literal["active", "paused", "none", "unknown"]
 Coproduced = Literal["yes", "no", "unknown"]
 Rating = Literal["outstanding", "good", "requires_improvement", "inadequate", "not_rated"]
+# How a letter in the correspondence log was sent, and what its reply did.
+Via = Literal["email", "post", "web", "other"]
+Outcome = Literal["answered", "partial", "refused", "acknowledged"]
 # Where a cohort's benchmark comes from (`cocwatch.core.targets`).
 Origin = Literal["chosen", "local", "national", "reference"]
 
@@ -73,6 +76,7 @@ __all__ = [
     "Coproduced",
     "Measure",
     "Origin",
+    "Outcome",
     "PlanStatus",
     "Precision",
     "Quality",
@@ -80,5 +84,6 @@ __all__ = [
     "Severity",
     "SourceKind",
     "Status",
+    "Via",
     "worst",
 ]

@@ -1,4 +1,4 @@
-"""`record`'s closed choices are the registry format's own sets, offered and checked as such."""
+"""Closed choices on the command line are the formats' own sets, offered and checked as such."""
 
 from __future__ import annotations
 
@@ -15,17 +15,19 @@ from cocwatch.core import kinds
 @pytest.mark.parametrize(
     ("command", "option", "members"),
     [
-        ("figure", "--cohort", get_args(kinds.Cohort)),
-        ("figure", "--measure", get_args(kinds.Measure)),
-        ("figure", "--quality", get_args(kinds.Quality)),
-        ("figure", "--source-kind", get_args(kinds.SourceKind)),
-        ("inspection", "--rating", get_args(kinds.Rating)),
+        ("record figure", "--cohort", get_args(kinds.Cohort)),
+        ("record figure", "--measure", get_args(kinds.Measure)),
+        ("record figure", "--quality", get_args(kinds.Quality)),
+        ("record figure", "--source-kind", get_args(kinds.SourceKind)),
+        ("record inspection", "--rating", get_args(kinds.Rating)),
+        ("sent", "--via", get_args(kinds.Via)),
+        ("replied", "--outcome", get_args(kinds.Outcome)),
     ],
 )
-def test_each_choice_lists_the_members_of_the_registry_format(
+def test_each_choice_lists_the_members_of_the_format(
     run: Callable[..., Result], command: str, option: str, members: tuple[str, ...]
 ) -> None:
-    result = run("record", command, "--help", env={"COLUMNS": "200"})
+    result = run(*command.split(), "--help", env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.stderr
     offered = re.search(re.escape(option) + r"\s+<([^>]+)>", result.stdout)
     assert offered is not None, result.stdout
