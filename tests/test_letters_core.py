@@ -299,19 +299,3 @@ def _trust_view(*, address: str | None) -> L.TrustView:
         id="synthetic", ods="XS1", name="Synthetic NHS Trust", region="Test", address=address
     )
     return L.trust_view(trust, date(2026, 11, 23))
-
-
-def test_readme_context_table_matches_the_code() -> None:
-    """Once the README carries the generated table, it must not drift from the code."""
-    from pathlib import Path
-
-    readme = Path(__file__).resolve().parents[1] / "README.md"
-    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
-    start, end = "<!-- letter-context:start -->", "<!-- letter-context:end -->"
-    if start not in text:
-        pytest.skip("README.md has no generated letter-context table yet")
-    table = text.split(start, 1)[1].split(end, 1)[0].strip()
-    assert table == L.describe_context().strip(), (
-        "README letter context is out of date: paste `cocwatch templates --fields` between "
-        "the letter-context markers"
-    )

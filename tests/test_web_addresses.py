@@ -1,4 +1,4 @@
-"""What the README says about web addresses is what `record` and `validate` do."""
+"""What the docs say about web addresses is what `record` and `validate` do."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typer.testing import Result
 from .conftest import MINIMAL_REGISTRY
 
 Run = Callable[..., Result]
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+GUIDE = Path(__file__).resolve().parents[1] / "docs" / "guides" / "keeping-data-current.md"
+README = GUIDE.read_text(encoding="utf-8")
 
 
 def _record(run: Run, path: Path, url: str) -> Result:
