@@ -80,7 +80,9 @@ def commands_page() -> str:
         "work.\n",
     ]
     paths = command_paths()
-    parts.append("\n".join(f"- [`cocwatch {' '.join(p)}`](#{_anchor(p)})" for p in paths) + "\n")
+    rows = ["| command | what it does |", "| --- | --- |"]
+    rows += [f"| [`cocwatch {' '.join(p)}`](#{_anchor(p)}) | {_summary(p)} |" for p in paths]
+    parts.append("\n".join(rows) + "\n")
     parts.append("## `cocwatch`\n\n```text\n" + _run("--help").rstrip() + "\n```\n")
     for path in paths:
         heading = "##" if len(path) == 1 else "###"
@@ -88,6 +90,19 @@ def commands_page() -> str:
         parts.append(f"{heading} `cocwatch {' '.join(path)}` {{#{_anchor(path)}}}\n")
         parts.append("```text\n" + text + "\n```\n")
     return "\n".join(parts)
+
+
+def _summary(path: tuple[str, ...]) -> str:
+    """The first sentence of a command's help."""
+    import typer.main
+
+    from cocwatch.cli import app
+
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    text = " ".join((command.help or command.short_help or "").split())
+    return text.split(". ", 1)[0].rstrip(".").replace("|", "\\|") + "."
 
 
 def _anchor(path: tuple[str, ...]) -> str:

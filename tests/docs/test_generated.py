@@ -57,13 +57,17 @@ def test_every_finding_and_exit_code_is_in_the_reference() -> None:
     assert all(f"| {int(code)} | `{code.name}` |" in exit_codes for code in ExitCode)
 
 
-def test_the_generator_check_mode_names_a_stale_page_and_the_command(tmp_path: Path) -> None:
-    GEN_copy = _generator()
-    GEN_copy.DOCS = tmp_path  # an empty docs folder: every page is stale
-    assert GEN_copy.main(["--check"]) == 1
+def test_the_generator_check_mode_names_a_stale_page_and_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(GEN, "DOCS", tmp_path)  # an empty docs folder: every page is stale
+    assert GEN.main(["--check"]) == 1
+    stale = capsys.readouterr().err
+    assert "docs/reference/commands.md is out of date: run `python scripts/gen_docs.py`" in stale
     assert not any(tmp_path.iterdir()), "--check must write nothing"
-    assert GEN_copy.main([]) == 0
-    assert GEN_copy.main(["--check"]) == 0
+    assert GEN.main([]) == 0
+    assert (tmp_path / "reference" / "exit-codes.md").exists()
+    assert GEN.main(["--check"]) == 0
 
 
 def test_the_site_builds_strictly(tmp_path: Path) -> None:
