@@ -281,19 +281,16 @@ def exit_codes_page() -> str:
 
 
 def findings_page() -> str:
-    from cocwatch.core.assessment import FINDING_CODES, FINDING_LABELS
-    from cocwatch.render.report import FINDING_WHY
+    from cocwatch.core.findings import reference_markdown
 
-    rows = ["| code | shown as | why it matters |", "| --- | --- | --- |"]
-    rows += [f"| `{c}` | {FINDING_LABELS[c]} | {FINDING_WHY[c]} |" for c in FINDING_CODES]
     return "\n".join(
         [
-            _banner("Findings", "the finding rules"),
+            _banner("Findings", "the finding rules in `cocwatch.core.findings`"),
             "The transparency findings `check`, `show`, letters, `watch` and the report can "
             "raise about a Trust, in the order they are listed. `cocwatch letter --status CODE` "
             "drafts letters to the Trusts with that finding. When each one is raised is "
             "explained in [How check decides](../guides/check.md#findings).\n",
-            "\n".join(rows) + "\n",
+            reference_markdown(),
         ]
     )
 

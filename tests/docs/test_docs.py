@@ -83,3 +83,15 @@ def test_every_command_module_is_registered() -> None:
 
     modules = sorted(p.stem for p in Path(cli.__file__).parent.glob("cmd_*.py"))
     assert sorted(cli.COMMAND_MODULES) == modules
+
+
+def test_every_finding_rule_has_its_line_in_how_check_decides() -> None:
+    """Adding a rule = one `Rule`, one test, one line in the check guide's Findings list."""
+    from cocwatch.core.findings import RULES
+
+    section = GUIDES["check.md"].split("### Findings", 1)[1].split("\n### ", 1)[0]
+    explained = re.findall(r"^- `(\w+)` \((\w+)\)", section, re.M)
+    assert explained == [(str(rule.code), str(rule.severity)) for rule in RULES], (
+        "docs/guides/check.md, Findings: one line `- `code` (severity): when it is raised` per "
+        "rule, in the order of RULES"
+    )

@@ -48,12 +48,12 @@ def test_help_used_for_the_reference_is_plain_and_80_columns_wide() -> None:
 
 
 def test_every_finding_and_exit_code_is_in_the_reference() -> None:
-    from cocwatch.core.assessment import FINDING_CODES
+    from cocwatch.core.findings import RULES
     from cocwatch.errors import ExitCode
 
     findings = (DOCS / "reference" / "findings.md").read_text(encoding="utf-8")
     exit_codes = (DOCS / "reference" / "exit-codes.md").read_text(encoding="utf-8")
-    assert all(f"| `{code}` |" in findings for code in FINDING_CODES)
+    assert all(f"| `{rule.code}` | {rule.label} |" in findings for rule in RULES)
     assert all(f"| {int(code)} | `{code.name}` |" in exit_codes for code in ExitCode)
 
 
