@@ -328,8 +328,8 @@ def due(
     """List the letters awaiting a reply, and the overdue ones, oldest reply-by date first."""
     from cocwatch.core.correspondence import letter_states, open_letters
     from cocwatch.registry.correspondence import reply_rules
-    from cocwatch.render.correspondence import DUE_COLUMNS, due_json, due_rows
-    from cocwatch.render.formats import RowListing, render
+    from cocwatch.render.correspondence import due_listing
+    from cocwatch.render.formats import render
 
     s = session(ctx)
     day = parse_date(as_of, "--as-of") or today()
@@ -339,24 +339,16 @@ def due(
     states = letter_states(loaded.log, as_of=day, rules=rules, trust_ids=trust_ids)
     shown = states if all_letters else open_letters(states)
     trust_names = {t.id: t.name for t in s.registry.trusts}
-    listing = RowListing(
-        due_rows(shown, trust_names),
-        DUE_COLUMNS,
-        json=due_json(shown, trust_names, as_of=day.isoformat(), log=str(loaded.path)),
-        title=f"Letters {'logged' if all_letters else 'awaiting a reply'} on {day}",
-        text=None if shown else _nothing_due(loaded, all_letters=all_letters),
+    listing = due_listing(
+        shown,
+        trust_names,
+        as_of=day,
+        log=loaded.path,
+        log_exists=loaded.exists,
+        all_letters=all_letters,
     )
     emit(render(fmt, listing))
     raise typer.Exit(_due_exit_code(states, fail_on))
-
-
-def _nothing_due(loaded: LoadedLog, *, all_letters: bool) -> str:
-    if not loaded.exists:
-        return (
-            f"No letters are logged yet ({loaded.path} does not exist). Log one with "
-            "`cocwatch sent TEMPLATE TRUST`."
-        )
-    return "No letters are logged." if all_letters else "No letter is awaiting a reply."
 
 
 def _due_exit_code(states: list[TrackedLetter], fail_on: DueFailOn) -> int:

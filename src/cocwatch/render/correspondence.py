@@ -1,11 +1,17 @@
-"""Rows and JSON for `cocwatch due`: where each logged letter stands (builds output only)."""
+"""The listing of `cocwatch due`: where each logged letter stands (builds output only).
+
+May import: `cocwatch.core`, `cocwatch.render` (`formats`, `tabular`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from cocwatch.core.correspondence import TrackedLetter
+from cocwatch.render.formats import RowListing
 from cocwatch.render.tabular import Column
 
 DUE_COLUMNS = (
@@ -84,3 +90,31 @@ def due_json(
         "summary": {"awaiting": awaiting, "overdue": overdue},
         "letters": letters,
     }
+
+
+def due_listing(
+    states: Sequence[TrackedLetter],
+    names: Mapping[str, str],
+    *,
+    as_of: date,
+    log: Path,
+    log_exists: bool,
+    all_letters: bool,
+) -> RowListing:
+    """The letters shown by `due`; at a terminal, a sentence when there are none."""
+    if states:
+        nothing = None
+    elif not log_exists:
+        nothing = (
+            f"No letters are logged yet ({log} does not exist). Log one with "
+            "`cocwatch sent TEMPLATE TRUST`."
+        )
+    else:
+        nothing = "No letters are logged." if all_letters else "No letter is awaiting a reply."
+    return RowListing(
+        due_rows(states, names),
+        DUE_COLUMNS,
+        json=due_json(states, names, as_of=as_of.isoformat(), log=str(log)),
+        title=f"Letters {'logged' if all_letters else 'awaiting a reply'} on {as_of}",
+        text=nothing,
+    )
