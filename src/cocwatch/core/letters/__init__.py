@@ -10,7 +10,8 @@ The package is split by job; each module's docstring says what it may import:
 - `people`: sender, recipients, salutations and date-dependent terms;
 - `figures`: one published figure and the clause that names what it measures;
 - `facts`: targets, plans, Board reviews, inspections, contacts and the Trust;
-- `assessed`: what `check` says about a Trust (cohorts, benchmarks, trends, findings);
+- `benchmarks`: what a cohort is judged against (milestones, trend), made once per run;
+- `assessed`: what `check` says about a Trust (cohorts, findings, data-quality failures);
 - `national`: the national picture, computed once per run;
 - `followups`: the correspondence log, for follow-up letters;
 - `context`: `LetterContext` and `RunFacts`, the whole context of one letter;
@@ -25,15 +26,13 @@ from __future__ import annotations
 
 from cocwatch.core.letters.assessed import (
     AssessmentView,
-    BenchmarkView,
     CohortView,
     FindingView,
-    StepView,
     TargetedGap,
-    TrendView,
     assessment_view,
     cohort_view,
 )
+from cocwatch.core.letters.benchmarks import BenchmarkView, MilestoneViews, StepView, TrendView
 from cocwatch.core.letters.citations import (
     LetterState,
     Placeholder,
@@ -152,6 +151,7 @@ __all__ = [
     "LetterState",
     "LoggedLetterView",
     "MilestoneView",
+    "MilestoneViews",
     "NationalView",
     "Placeholder",
     "PlanView",

@@ -1,7 +1,8 @@
-"""What `check` says about one Trust, as a letter reads it: cohorts, benchmarks, milestones,
-trends, findings and the gaps between targeted cohorts and women overall.
+"""What `check` says about one Trust, as a letter reads it: cohorts, findings, data-quality
+failures and the gaps between targeted cohorts and women overall.
 
-Pure; imports `core.assessment` and the letters' words, citations, figures and facts.
+Pure; imports `core.assessment` and the letters' words, citations, figures, facts and
+benchmarks.
 """
 
 from __future__ import annotations
@@ -13,102 +14,23 @@ from typing import Annotated, NamedTuple
 
 from cocwatch.core import wording
 from cocwatch.core.assessment import (
-    Benchmark,
     CohortAssessment,
-    Step,
-    Trend,
     TrustAssessment,
     quality_failures,
+)
+from cocwatch.core.letters.benchmarks import (
+    BenchmarkView,
+    MilestoneViews,
+    StepView,
+    TrendView,
+    trend_view,
 )
 from cocwatch.core.letters.citations import SourceView
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, TrustView, plan_citation
 from cocwatch.core.letters.figures import FigureView, FigureViews, figure_view
 from cocwatch.core.letters.lazy import LazyView, lazy_view, made_later
-from cocwatch.core.letters.words import uk_date
 from cocwatch.core.models import COHORTS, Figure
-
-
-@dataclass(frozen=True, slots=True)
-class StepView:
-    """One milestone of a benchmark."""
-
-    due: Annotated[date, Doc("When it is (was) due.")]
-    due_long: Annotated[str, Doc("That date in words.")]
-    percent: Annotated[float, Doc("The percentage due.")]
-    percent_text: Annotated[str, Doc("It in words.")]
-    target: Annotated[TargetView | None, Doc("The national target behind it, if any.")]
-    withdrawn_on: Annotated[date | None, Doc("When that target was withdrawn, if it was.")]
-    withdrawn_on_long: Annotated[str | None, Doc("That date in words.")]
-    withdrawn: Annotated[bool, Doc("Withdrawn on or before the letter's date.")]
-    superseded: Annotated[
-        bool, Doc("Its target was replaced by a later one on or before the letter's date.")
-    ]
-    successor: Annotated[TargetView | None, Doc("The target that replaced it, if any.")]
-    citation: Annotated[SourceView, Doc("What cite() cites (the target or the Trust's plan).")]
-
-
-@dataclass(frozen=True, slots=True)
-class BenchmarkView:
-    """What a cohort is judged against."""
-
-    origin: Annotated[str, Doc("local, national, reference (withdrawn targets) or chosen.")]
-    origin_text: Annotated[str, Doc("The origin in words: 'the Trust's own plan'.")]
-    steps: Annotated[tuple[StepView, ...], Doc("Its milestones, by due date.")]
-    highest: Annotated[StepView, Doc("The milestone with the highest percentage.")]
-    start: Annotated[date | None, Doc("Where the path starts from 0%.")]
-    start_long: Annotated[str | None, Doc("That date in words.")]
-    measure: Annotated[str, Doc("What its milestones measure: placed_by_28_weeks, ….")] = (
-        "placed_by_28_weeks"
-    )
-    measure_text: Annotated[
-        str, Doc("That in words: 'placed on a continuity of carer pathway by 28 weeks'.")
-    ] = "placed on a continuity of carer pathway by 28 weeks"
-
-
-@dataclass(frozen=True, slots=True)
-class TrendView:
-    """The straight line through a cohort's figures of the past year."""
-
-    points_per_year: Annotated[float, Doc("Its slope, in percentage points a year.")]
-    direction: Annotated[str, Doc("rising, falling or flat.")]
-    rate_text: Annotated[str, Doc("'2.1 percentage points a year'.")]
-    projected_date: Annotated[date | None, Doc("When it would reach the highest milestone.")]
-    projected_long: Annotated[str | None, Doc("That month in words: 'June 2031'.")]
-
-
-class MilestoneViews:
-    """The views of benchmarks and milestones on one date, each made once per run.
-
-    Trusts judged against the same national targets share their views; a milestone of a
-    Trust's own plan cites that plan, so the plan's citation is part of what names it.
-    """
-
-    __slots__ = ("_benchmarks", "_steps", "as_of", "targets")
-
-    def __init__(self, targets: dict[str, TargetView], as_of: date) -> None:
-        self.targets = targets
-        self.as_of = as_of
-        self._steps: dict[tuple[Step, SourceView | None], StepView] = {}
-        self._benchmarks: dict[tuple[Benchmark, SourceView | None], BenchmarkView] = {}
-
-    def step(self, step: Step, plan_citation: SourceView) -> StepView:
-        """The view of one milestone (citing the plan unless a national target is behind it)."""
-        key = (step, None if step.target_id in self.targets else plan_citation)
-        made = self._steps.get(key)
-        if made is None:
-            made = self._steps[key] = _step_view(step, self.targets, plan_citation, self.as_of)
-        return made
-
-    def benchmark(self, bench: Benchmark, plan_citation: SourceView) -> BenchmarkView:
-        """The view of one benchmark and its milestones."""
-        national = all(s.target_id in self.targets for s in bench.steps)
-        key = (bench, None if national else plan_citation)
-        made = self._benchmarks.get(key)
-        if made is None:
-            steps = tuple(self.step(s, plan_citation) for s in bench.steps)
-            made = self._benchmarks[key] = _benchmark_view(bench, steps)
-        return made
 
 
 class _CohortInputs(NamedTuple):
@@ -145,7 +67,7 @@ def _cohort_step(view: CohortView) -> StepView | None:
 
 def _cohort_trend(view: CohortView) -> TrendView | None:
     trend = view._inputs.cohort.trend
-    return _trend_view(trend) if trend is not None else None
+    return trend_view(trend) if trend is not None else None
 
 
 @made_later(
@@ -186,58 +108,6 @@ class CohortView(LazyView):
         str | None, Doc("That in words, e.g. '33.8 percentage points'; None on small numbers.")
     ]
     trend: Annotated[TrendView | None, Doc("The recent trend, if there are enough figures.")]
-
-
-def _step_view(
-    step: Step,
-    targets: dict[str, TargetView],
-    plan_citation: SourceView,
-    as_of: date,
-) -> StepView:
-    target = targets.get(step.target_id) if step.target_id else None
-    withdrawn_on = step.withdrawn_on or (target.withdrawn_on if target else None)
-    return StepView(
-        due=step.due,
-        due_long=wording.period(step.due, step.due_precision),
-        percent=step.percent,
-        percent_text=wording.percent(step.percent),
-        target=target,
-        withdrawn_on=withdrawn_on,
-        withdrawn_on_long=uk_date(withdrawn_on) if withdrawn_on else None,
-        withdrawn=withdrawn_on is not None and withdrawn_on <= as_of,
-        superseded=target.superseded if target else False,
-        successor=target.successor if target else None,
-        citation=target.citation if target else plan_citation,
-    )
-
-
-def _benchmark_view(bench: Benchmark, steps: tuple[StepView, ...]) -> BenchmarkView:
-    highest = max(steps, key=lambda s: s.percent)
-    return BenchmarkView(
-        origin=bench.origin,
-        origin_text=wording.ORIGIN[bench.origin].letter,
-        steps=steps,
-        highest=highest,
-        start=bench.start,
-        start_long=uk_date(bench.start) if bench.start else None,
-        measure=bench.measure,
-        measure_text=wording.MEASURE[bench.measure].counted,
-    )
-
-
-def _trend_view(trend: Trend) -> TrendView:
-    slope = trend.points_per_year
-    direction = (
-        "flat" if wording.round_half_up(slope) == 0 else ("rising" if slope > 0 else "falling")
-    )
-    projected = trend.projected_date
-    return TrendView(
-        points_per_year=slope,
-        direction=direction,
-        rate_text=f"{wording.points(slope)} a year",
-        projected_date=projected,
-        projected_long=wording.month_year(projected) if projected else None,
-    )
 
 
 def cohort_view(

@@ -15,7 +15,8 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from cocwatch.core.assessment import TrustAssessment
-from cocwatch.core.letters.assessed import AssessmentView, MilestoneViews, assessment_view
+from cocwatch.core.letters.assessed import AssessmentView, assessment_view
+from cocwatch.core.letters.benchmarks import MilestoneViews
 from cocwatch.core.letters.citations import Placeholder, placeholder
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, TrustView, target_views, trust_view

@@ -15,7 +15,8 @@ from typing import Annotated, Any
 
 from cocwatch.core import wording
 from cocwatch.core.assessment import CohortAssessment, Severity, Status, TrustAssessment
-from cocwatch.core.letters.assessed import CohortView, MilestoneViews, cohort_view
+from cocwatch.core.letters.assessed import CohortView, cohort_view
+from cocwatch.core.letters.benchmarks import MilestoneViews
 from cocwatch.core.letters.citations import SourceView, source_view
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, plan_citation, target_views
