@@ -14,8 +14,7 @@ from rich.text import Text
 from typer.testing import Result
 
 from cocwatch.cli.common import download_bars, emit
-
-SRC = Path(__file__).resolve().parents[2] / "src"
+from tests.support.paths import SRC
 
 
 def test_text_gets_one_final_newline_and_bytes_are_written_as_they_are(

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-CLI = Path(__file__).resolve().parents[2] / "src" / "cocwatch" / "cli"
+from tests.support.paths import SRC
+
+CLI = SRC / "cocwatch" / "cli"
 # common.py holds emit() itself; app.py's --version answer runs while the options are parsed,
 # before the command's error handling exists (`cocwatch --version` is answered by launch.py).
 ALLOWED = {"common.py": None, "app.py": {"typer.echo"}}

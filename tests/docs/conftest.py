@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+
 DOCS = ROOT / "docs"
 PAGES_TODAY = "2026-11-23"
 MEASURES_FILE = "msds-oct2025-exp-measures.csv"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -21,8 +20,8 @@ from cocwatch.locations import builtin_templates_dir
 from cocwatch.registry import load_registry
 from cocwatch.templating.rendering import Letters
 from cocwatch.templating.sandbox import make_environment
+from tests.support.paths import DEMO
 
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.yaml"
 AS_OF = date(2026, 11, 23)
 INFO = L.LetterInfo("board", "Letter", "d", "trust", "md", False)
 

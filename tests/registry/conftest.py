@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import MINIMAL_REGISTRY
+from tests.support.registries import MINIMAL_REGISTRY
 
 
 class RegistryServer:

@@ -15,7 +15,7 @@ from cocwatch.errors import ExternalError
 from cocwatch.locations import cache_dir
 from cocwatch.registry import load_registry
 from cocwatch.registry.remote import cached_copy_path
-from tests.conftest import MINIMAL_REGISTRY
+from tests.support.registries import MINIMAL_REGISTRY
 
 from .conftest import RegistryServer
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cocwatch.render.check.contract import assessment_to_json
+from tests.support.paths import DEMO
 
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.yaml"
 AS_OF = date(2026, 11, 23)
 
 KEYS = {

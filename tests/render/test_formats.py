@@ -10,7 +10,6 @@ import io
 import json
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,8 +19,8 @@ from typer.testing import Result
 from cocwatch.render import formats
 from cocwatch.render.formats import FORMATS, Format, Listing, RowListing, formats_help, render
 from cocwatch.render.tabular import Column
+from tests.support.paths import DEMO
 
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.yaml"
 AS_OF = date(2026, 11, 23)
 
 

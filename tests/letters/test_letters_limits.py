@@ -1,0 +1,114 @@
+"""A letter template cannot hold a run for ever or fill the memory: a render deadline and an
+output cap end it with exit 3 naming the template. Registries and templates are synthetic."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from cocwatch.templating import sandbox
+from tests.letters.helpers import LETTERS_REGISTRY
+from tests.letters.test_letters_templating import render, write_template
+
+Run = Callable[..., Result]
+REST = "recipient: chief_executive\nscope: trust\ndescription: D\n---\n"
+
+
+@pytest.fixture
+def registry(write_registry: Callable[[str], Path]) -> Path:
+    return write_registry(LETTERS_REGISTRY)
+
+
+@pytest.fixture
+def user_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    return folder
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ 'a' * 10**9 }}",
+        "{{ 10**9 * 'a' }}",
+        "{% set x = ['a'] * 10**9 %}{{ x|length }}",
+        "{{ 2 ** 99999999 }}",
+        "{{ 'a'.center(10**9) }}",
+        "{{ 'a'|center(10**9) }}",
+        "{{ 'a'.zfill(10**9) }}",
+        "{{ '%999999999s' % 'a' }}",
+        "{{ '{:>999999999}'.format('a') }}",
+        "{{ '%999999999s'|format('a') }}",
+        "{% for i in range(99999) %}{% for j in range(99999) %}{{ 'ab' * 50 }}{% endfor %}"
+        "{% endfor %}",
+    ],
+)
+def test_templates_asking_for_too_much_text_exit_3_naming_the_template(
+    run: Run, registry: Path, user_dir: Path, body: str
+) -> None:
+    path = write_template(user_dir, "greedy", body + "\n")
+    started = time.monotonic()
+    result = render(run, registry, user_dir, "greedy")
+    assert result.exit_code == 3, result.stderr
+    assert str(path) in result.stderr
+    assert "too much text" in result.stderr or "too large" in result.stderr
+    assert time.monotonic() - started < 30
+
+
+def test_a_loop_that_runs_for_ever_meets_the_render_deadline(
+    run: Run, registry: Path, user_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sandbox, "RENDER_DEADLINE_SECONDS", 1.0)
+    path = write_template(
+        user_dir,
+        "forever",
+        "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}\n",
+    )
+    started = time.monotonic()
+    result = render(run, registry, user_dir, "forever")
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 3, result.stderr
+    assert f"The letter template {path} was still rendering after 1 s" in result.stderr
+    assert elapsed < 10
+
+
+def test_ordinary_arithmetic_and_padding_still_work(
+    run: Run, registry: Path, user_dir: Path
+) -> None:
+    write_template(
+        user_dir,
+        "modest",
+        "{{ 'ab' * 3 }} {{ 2 ** 10 }} {{ '%5s' % 'x' }} {{ 'y'.center(5) }}|"
+        "{{ 'z'|center(3) }}|{{ '{:>4}'.format('w') }} {{ 3 * 4 }} {{ 7 % 3 }}\n",
+    )
+    result = render(run, registry, user_dir, "modest")
+    assert result.exit_code == 0, result.stderr
+    assert "ababab 1024     x   y  | z |   w 12 1" in result.stdout
+
+
+def test_the_built_in_letters_render_within_the_limits(run: Run, registry: Path) -> None:
+    for name in ("board", "mnvp", "foi"):
+        result = run("-r", str(registry), "letter", name, "synth-alpha")
+        assert result.exit_code == 0, (name, result.stderr)
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        f"---\ntitle: {'9' * 5000}\n{REST}",
+        f"---\n? [a]\n: 1\ntitle: T\n{REST}",
+    ],
+    ids=["huge-number", "complex-key"],
+)
+def test_hostile_front_matter_is_bad_input(
+    run: Run, registry: Path, user_dir: Path, front: str
+) -> None:
+    path = write_template(user_dir, "odd", "Hello\n", front=front)
+    result = render(run, registry, user_dir, "odd")
+    assert result.exit_code == 3, result.stderr
+    assert f"The letter template {path}" in result.stderr
+    assert "front matter" in result.stderr
