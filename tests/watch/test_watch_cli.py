@@ -5,6 +5,7 @@ JSON, and the exit codes for a bad registry or an unusable state file (synthetic
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,15 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from tests.support.web import SOURCE, base_registry, trust, write
+from tests.support.web import (
+    SOURCE,
+    base_registry,
+    cron_command,
+    cron_env,
+    run_like_cron,
+    trust,
+    write,
+)
 
 Run = Callable[..., Result]
 
@@ -227,3 +236,36 @@ def test_a_state_from_another_day_reports_news_since_then(watch: Watch) -> None:
     ]
     watch.save()
     assert "since 2026-11-01 (as of 2026-11-23)" in watch.news()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_news_that_could_not_be_printed_is_printed_again_next_run(tmp_path: Path) -> None:
+    """A run whose output cannot be written (cron's mail spool full) keeps its news for later."""
+    registry = write(tmp_path / "trusts.yaml", base_registry())
+    state = tmp_path / "watch.sqlite3"
+    args = ("--registry", str(registry), "watch", "--state", str(state))
+    assert run_like_cron(tmp_path, *args).returncode == 0  # the baseline
+    north = trust(reg := base_registry(), "north")
+    north["figures"].append(
+        {"cohort": "all", "percent": 10, "as_of": "2026-10-31", "source": SOURCE}
+    )
+    write(registry, reg)
+
+    with Path("/dev/full").open("wb") as full:
+        failed = subprocess.run(
+            cron_command(*args),
+            stdin=subprocess.DEVNULL,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=cron_env(tmp_path),
+            cwd=tmp_path,
+            timeout=60,
+            check=False,
+        )
+    assert failed.returncode == 4, failed.stderr
+    assert b"No space left on device" in failed.stderr
+
+    again = run_like_cron(tmp_path, *args)
+    assert again.returncode == 0, again.stderr
+    assert "10.0%" in again.stdout.decode(), again.stdout
+    assert run_like_cron(tmp_path, *args).stdout == b""  # told once delivered

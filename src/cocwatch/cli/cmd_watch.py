@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -133,19 +133,23 @@ def watch(
     settings = FetchSettings(
         concurrency=concurrency, per_host=per_host, timeout=timeout, retries=retries
     )
-    run = _record_run(
+
+    def deliver(run: _Run) -> None:
+        output = _render(run, fmt)
+        if output:
+            emit(output)
+        elif sys.stderr.isatty() and not s.state.quiet:
+            s.info(f"No news since {run.since}.")
+
+    _record_run(
         Path(resolve_state(state).value).expanduser(),
         registry,
         assessment,
         source=s.loaded.source,
         settings=settings if pages else None,
         wait=wait,
+        deliver=deliver,
     )
-    output = _render(run, fmt)
-    if output:
-        emit(output)
-    elif sys.stderr.isatty() and not s.state.quiet:
-        s.info(f"No news since {run.since}.")
 
 
 def _record_run(
@@ -156,8 +160,13 @@ def _record_run(
     source: str,
     settings: FetchSettings | None,
     wait: float,
-) -> _Run:
-    """Compare with the stored state, fetch pages if asked, store the new state; one transaction."""
+    deliver: Callable[[_Run], None],
+) -> None:
+    """Compare with the stored state, fetch pages if asked, deliver the news, store the new state.
+
+    One transaction: the new state is committed only after `deliver` has printed the news,
+    so news that could not be delivered (a full disk behind ``>``) is reported again next run.
+    """
     from cocwatch.core.watch import build_snapshot, carry_pages, diff, page_targets
     from cocwatch.state import open_state
 
@@ -176,15 +185,17 @@ def _record_run(
             assessment, national_figures=registry.national.figures, pages=pages, closed=closed
         )
         news = diff(previous, current, pages_checked=settings is not None) if previous else []
+        deliver(
+            _Run(
+                as_of=when,
+                since=since,
+                snapshot=current,
+                news=news,
+                pages_checked=settings is not None,
+                state_path=state_path,
+            )
+        )
         stored.save(current, as_of=when, run_at=datetime.now(UTC), registry=source)
-    return _Run(
-        as_of=when,
-        since=since,
-        snapshot=current,
-        news=news,
-        pages_checked=settings is not None,
-        state_path=state_path,
-    )
 
 
 def _fetch_pages(
