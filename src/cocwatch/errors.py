@@ -6,7 +6,7 @@
     │   └── RegistryError         the registry, with every problem found (file, line, Trust)
     └── ExternalError    exit 4   the network, an unwritable output, a lock held too long
 
-Exit codes shared by every command (documented in the README):
+Exit codes shared by every command (documented in docs/reference/exit-codes.md):
 0 success, 1 ``check`` found a Trust at or above ``--fail-on`` (or ``due --fail-on overdue``
 an overdue reply), 2 usage, 3 bad input,
 4 external failure. An unexpected internal error exits 70 and asks for a bug report.

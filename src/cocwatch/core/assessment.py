@@ -5,7 +5,7 @@ no I/O; imports only the standard library and ``cocwatch.core``. The result type
 the contract used by `check`, `letter`, `watch` and `report`. Their words come from
 ``cocwatch.core.wording``; the findings and their rules from ``cocwatch.core.findings``.
 
-How `assess_trust` decides, in brief (the README's "How check decides" has the details):
+How `assess_trust` decides, in brief (docs/guides/check.md, "How check decides", has the details):
 
 - only figures dated on or before the as-of date D count;
 - each cohort gets a benchmark (``cocwatch.core.targets``): chosen, local, national or

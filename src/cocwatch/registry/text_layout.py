@@ -104,7 +104,8 @@ class Document:
             if not isinstance(national, MappingNode) or national.flow_style:
                 raise EditError(
                     "The registry has no 'national:' block of keys to add national figures "
-                    'to; add one by hand (see README, "Registry format"), then try again.'
+                    'to; add one by hand (see the guide "The registry file", '
+                    "docs/guides/registry.md), then try again."
                 )
             return national
         for item in self.trusts.value:

@@ -76,7 +76,7 @@ def registry_schema() -> dict[str, Any]:
     schema["title"] = "cocwatch registry"
     schema["description"] = (
         "Registry of NHS Trusts' Continuity of Carer plans, figures and sources "
-        "(data/trusts.yaml). See the cocwatch README, 'Registry format'."
+        "(data/trusts.yaml). See the cocwatch guide 'The registry file' (docs/guides/registry.md)."
     )
     return schema
 

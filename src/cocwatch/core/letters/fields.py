@@ -18,7 +18,7 @@ from cocwatch.core.letters.doc import Doc
 
 
 def describe_context() -> str:
-    """The context's fields as Markdown (for the README and `cocwatch templates --fields`)."""
+    """The context's fields as Markdown (for `cocwatch templates --fields` and the docs)."""
     out = [
         "| variable | type | meaning |",
         "| --- | --- | --- |",
