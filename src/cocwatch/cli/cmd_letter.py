@@ -22,6 +22,7 @@ from cocwatch.cli.app import app
 from cocwatch.cli.common import (
     DEFAULT_FORMAT,
     FORMAT,
+    REGION,
     emit,
     parse_date,
     select_trusts,
@@ -62,7 +63,7 @@ def letter(
         None, metavar="[TRUST]...", help="Trust ids, ODS codes or unique parts of names."
     ),
     all_trusts: bool = typer.Option(False, "--all", help="Every open Trust."),
-    region: str | None = typer.Option(None, "--region", help="Only Trusts in this region."),
+    region: REGION = None,
     status: str | None = typer.Option(
         None,
         "--status",

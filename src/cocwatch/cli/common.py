@@ -3,6 +3,9 @@
 
 Options that several commands take are declared once here as `Annotated` types (`FORMAT`,
 `AS_OF`, `REGION`, `REGISTRY`, `DRY_RUN`); a command writes ``fmt: FORMAT = DEFAULT_FORMAT``.
+
+May import: Typer, `cocwatch.cli.app`, `errors`, `locations`, `render.formats` (light, for the
+--format choices); everything else inside the functions that need it, so --help stays quick.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Rows are flat mappings of plain values; `Column` says which to show and how. The formats
 themselves, and which listing gets which, are in `cocwatch.render.formats`.
 
+May import: the standard library only; rich inside `to_table`.
+
 Every CSV cocwatch writes goes through `csv_text`, which neutralises spreadsheet formulas
 (OWASP's rule for CSV injection): a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return gets a leading apostrophe, so a registry cannot plant ``=HYPERLINK(…)`` that
