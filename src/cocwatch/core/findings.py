@@ -23,7 +23,7 @@ from cocwatch.core.correspondence import TrackedLetter
 from cocwatch.core.kinds import Cohort, Severity
 from cocwatch.core.models import Figure, Thresholds, Trust
 from cocwatch.core.selection import TARGETED, latest_failures, measured
-from cocwatch.core.wording import COHORT, MEASURE, long_date, percent
+from cocwatch.core.wording import COHORT, MEASURE, figure_percent, long_date
 
 
 class FindingCode(StrEnum):
@@ -207,7 +207,7 @@ def _data_quality_failed(facts: Facts) -> Found | None:
     for figure in failed:
         what = MEASURE[figure.measure].sentence
         if figure.measured:
-            shown = percent(figure.value, fixed=True)
+            shown = figure_percent(figure.value)
             parts.append(f"{what}: the published {shown} may not show the true picture")
         else:
             parts.append(f"{what}: no percentage was published")
@@ -245,8 +245,8 @@ def _targeted_gap(facts: Facts) -> Found | None:
         peer = all_by_key.get((own.as_of, own.measure))
         if peer is not None and not peer.small_numbers and own.value < peer.value:
             gaps.append(
-                f"{COHORT[cohort].sentence} {percent(own.value, fixed=True)} against "
-                f"{percent(peer.value, fixed=True)} for all women on {long_date(own.as_of)}"
+                f"{COHORT[cohort].sentence} {figure_percent(own.value)} against "
+                f"{figure_percent(peer.value)} for all women on {long_date(own.as_of)}"
             )
     if not gaps:
         return None

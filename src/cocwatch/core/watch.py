@@ -437,7 +437,7 @@ def _figure_label(key: FigureKey) -> str:
 def _percent(value: float | None) -> str:
     if value is None:
         return "no percentage published"  # the flags that follow say why
-    return wording.percent(value, fixed=True)
+    return wording.figure_percent(value)
 
 
 def _figure_news(tid: str, name: str, old_side: _Side, new_side: _Side) -> list[News]:
