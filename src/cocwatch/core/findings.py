@@ -70,6 +70,9 @@ class Rule:
     label: str  # a short title: "Board review overdue"
     why: str  # why it matters, for readers of the report
     check: Callable[[Facts], Found | None]
+    # its message lists each item (each overdue letter): a new message while it stays open
+    # is news to `watch`
+    lists_items: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,6 +368,7 @@ RULES: tuple[Rule, ...] = (
         "The Freedom of Information Act gives a public authority 20 working days to reply "
         "to a request.",
         _foi_overdue,
+        lists_items=True,
     ),
 )
 RULE: Mapping[FindingCode, Rule] = {rule.code: rule for rule in RULES}
