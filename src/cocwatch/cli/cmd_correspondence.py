@@ -92,13 +92,14 @@ def sent(
     dry_run: DRY_RUN = False,
 ) -> None:
     """Log a letter as sent, with the date a reply is due."""
-    from cocwatch.cli.cmd_letter import _letters, _template
     from cocwatch.core.correspondence import reply_by_for
     from cocwatch.core.edits import AppendAt
     from cocwatch.registry.correspondence import change_log, entry, reply_rules
+    from cocwatch.templating.drafting import find_template
+    from cocwatch.templating.rendering import Letters
 
     s = session(ctx)
-    spec = _template(_letters(s, None), template)
+    spec = find_template(Letters.located(None, s.config.templates_dir), template)
     sent_on = parse_date(on, "--on") or today()
     found = find_trust(s.registry, trust) if trust else None
     if spec.scope == "trust" and found is None:
@@ -206,12 +207,13 @@ def replied(
     dry_run: DRY_RUN = False,
 ) -> None:
     """Log a reply to a letter; for an FOI reply, show how to record what it gave."""
-    from cocwatch.cli.cmd_letter import _letters
     from cocwatch.core.edits import AppendAt
     from cocwatch.registry.correspondence import change_log, entry
+    from cocwatch.templating.rendering import Letters
 
     s = session(ctx)
-    national = {n for n, t in _letters(s, None).templates.items() if t.scope == "national"}
+    letters = Letters.located(None, s.config.templates_dir)
+    national = {n for n, t in letters.templates.items() if t.scope == "national"}
     # A national letter (`minister`) has no Trust: `replied minister --on DATE`.
     found = None if trust in national and kind is None else find_trust(s.registry, trust)
     kind = trust if found is None else kind

@@ -5,12 +5,14 @@ Letters are drafts: nothing is sent. One Trust prints to stdout; several need ``
 are never replaced without ``--overwrite`` (refusing is a usage error, exit 2). Every letter
 is rendered before anything is written, so ``--strict`` (placeholders are an error, exit 3)
 and a failing template leave no half-written batch behind.
+
+The command resolves its options, calls `cocwatch.templating.drafting.draft_letters` (the
+library does the assessing and rendering), shows the batch's notes and writes its letters.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,19 +32,26 @@ from cocwatch.cli.common import (
     today,
 )
 from cocwatch.errors import InputError, UsageError
+from cocwatch.templating.formats import DEFAULT_LETTER_FORMAT, LETTER_FORMATS, LETTER_WRITERS
 
 if TYPE_CHECKING:
     from cocwatch.cli.common import Session
-    from cocwatch.core.assessment import TrustAssessment
-    from cocwatch.core.letters import CorrespondenceView, Placeholder
-    from cocwatch.core.models import Sender
-    from cocwatch.templating.rendering import Letters, RenderedLetter
+    from cocwatch.core.models import Sender, Trust
+    from cocwatch.templating.drafting import LetterBatch
+    from cocwatch.templating.rendering import Letters
     from cocwatch.templating.templates import TemplateSpec
 
-LETTER_FORMATS = ("md", "txt", "docx", "eml")
-SEVERITY_WORDS = ("ok", "warn", "fail")
-STATUS_WORDS = ("no_target", "no_data", "met", "missed", "behind", "on_track")
 MAX_LISTED = 8
+
+
+def _format_words() -> str:
+    """The formats in words, from the writers: "Markdown (default), plain text, … or …"."""
+    words = [
+        w.description + (" (default)" if name == DEFAULT_LETTER_FORMAT else "")
+        for name, w in LETTER_WRITERS.items()
+    ]
+    return ", ".join(words[:-1]) + ", or " + words[-1]
+
 
 TEMPLATE_DIR_OPTION = typer.Option(
     None,
@@ -84,9 +93,9 @@ def letter(
         None,
         "--format",
         "-f",
-        metavar="md|txt|docx|eml",
-        help="Markdown (default), plain text, a Word document, or an unsent email draft. "
-        "Default: from the --out file's extension, else md.",
+        metavar="|".join(LETTER_FORMATS),
+        help=f"{_format_words()}. Default: from the --out file's extension, else "
+        f"{DEFAULT_LETTER_FORMAT}.",
     ),
     template_dir: str | None = TEMPLATE_DIR_OPTION,
     as_of: str | None = typer.Option(
@@ -118,32 +127,47 @@ def letter(
     Sender details come from the config file (sender:) or the --sender-* options; anything
     missing appears as a [placeholder] and is listed in a warning. Nothing is ever sent.
     """
+    from cocwatch.templating.drafting import (
+        PLACEHOLDER_ADVICE,
+        NoteKind,
+        draft_letters,
+        find_template,
+    )
+
     s = session(ctx)
     day = parse_date(as_of, "--as-of") or today()
     letters = _letters(s, template_dir)
-    spec = _template(letters, template)
+    spec = find_template(letters, template)
     output = _output_plan(fmt, out)
     sender = _sender(
         s.config.sender, sender_name, sender_organisation, sender_email, sender_address
     )
-    assessed, chosen = _assess(s, spec, names, all_trusts, region, status, day)
-    if spec.scope == "trust" and not chosen:
-        s.info(f"No Trust matches --status {status}: no letters drafted.")
-        return
-    rendered = _render_all(
+    trusts, only = _trusts(s, spec, names, all_trusts, region, status, day)
+    batch = draft_letters(
         letters,
         spec,
-        s,
-        assessed,
-        chosen,
-        day=day,
+        s.registry,
+        trusts,
+        as_of=day,
         sender=sender,
+        thresholds=s.config.thresholds,
         fmt=output.fmt,
+        only=only,
+        tracked=s.tracked_letters(day),
+        log_location=s.correspondence_location().value,
         experience=_read_experience(experience),
     )
-    _check_placeholders(s, rendered, output.fmt, strict=strict)
-    _warn_without_figures(s, rendered)
-    _write(s, rendered, output, overwrite=overwrite)
+    if spec.scope == "trust" and not batch.matched:
+        s.info(f"No Trust matches --status {status}: no letters drafted.")
+        return
+    for note in batch.notes:
+        if strict and note.kind is NoteKind.PLACEHOLDERS:
+            raise InputError(
+                "--strict: the letters still have placeholders, so nothing was written: "
+                f"{batch.placeholder_summary}. {PLACEHOLDER_ADVICE}"
+            )
+        (s.warn if note.warning else s.info)(note.text)
+    _write(s, batch, output, overwrite=overwrite)
 
 
 @app.command()
@@ -212,26 +236,9 @@ class _Output:
 
 
 def _letters(s: Session, option: str | None) -> Letters:
-    from cocwatch.locations import builtin_templates_dir, resolve_templates_dir
     from cocwatch.templating.rendering import Letters
 
-    located = resolve_templates_dir(option, s.config.templates_dir)
-    user_dir = Path(located.value).expanduser() if located else None
-    return Letters(builtin_templates_dir(), user_dir)
-
-
-def _template(letters: Letters, name: str) -> TemplateSpec:
-    found = letters.templates
-    if name not in found:
-        import difflib
-
-        close = difflib.get_close_matches(name, list(found), n=3)
-        hint = f" Did you mean {' or '.join(close)}?" if close else ""
-        raise UsageError(
-            f"There is no letter template called '{name}'.{hint} Templates: "
-            f"{', '.join(found) or 'none'} (`cocwatch templates` describes them)."
-        )
-    return found[name]
+    return Letters.located(option, s.config.templates_dir)
 
 
 def _output_plan(fmt: str | None, out: str | None) -> _Output:
@@ -239,7 +246,7 @@ def _output_plan(fmt: str | None, out: str | None) -> _Output:
     if chosen is not None and chosen not in LETTER_FORMATS:
         raise UsageError(f"--format {fmt!r} is not one of {', '.join(LETTER_FORMATS)}.")
     if out is None:
-        return _Output(chosen or "md", None, False)
+        return _Output(chosen or DEFAULT_LETTER_FORMAT, None, False)
     path = Path(out).expanduser()
     suffix = path.suffix.lower().lstrip(".")
     if suffix in LETTER_FORMATS and not path.is_dir():
@@ -248,7 +255,7 @@ def _output_plan(fmt: str | None, out: str | None) -> _Output:
                 f"--out {out} ends in .{suffix} but --format is {chosen}: make them agree."
             )
         return _Output(suffix, path, False)
-    return _Output(chosen or "md", path, True)
+    return _Output(chosen or DEFAULT_LETTER_FORMAT, path, True)
 
 
 def _sender(
@@ -279,7 +286,7 @@ def _read_experience(path: str | None) -> str | None:
     return read_text(Path(path).expanduser(), what="experience file")
 
 
-def _assess(
+def _trusts(
     s: Session,
     spec: TemplateSpec,
     names: list[str] | None,
@@ -287,9 +294,9 @@ def _assess(
     region: str | None,
     status: str | None,
     day: date,
-) -> tuple[list[TrustAssessment], list[TrustAssessment]]:
-    """Assess every open Trust (for the national picture) and pick the letters' Trusts."""
-    from cocwatch.core.assessment import assess
+) -> tuple[list[Trust], frozenset[str]]:
+    """The Trusts named or selected, and the --status words that filter them."""
+    from cocwatch.templating.drafting import status_words
 
     registry = s.registry
     if spec.scope == "national":
@@ -298,280 +305,40 @@ def _assess(
                 f"The '{spec.name}' letter is national: it takes no Trust, --all, --region "
                 "or --status."
             )
-        chosen_trusts = []
-    else:
-        chosen_trusts = select_trusts(
-            registry,
-            names,
-            all_trusts=all_trusts,
-            region=region,
-            as_of=day,
-            filtered=status is not None,
-        )
-    wanted = _status_words(status)
-    pool = {t.id: t for t in registry.trusts if t.is_open(day)}
-    pool.update({t.id: t for t in chosen_trusts})
-    result = assess(
+        return [], frozenset()
+    trusts = select_trusts(
         registry,
-        list(pool.values()),
+        names,
+        all_trusts=all_trusts,
+        region=region,
         as_of=day,
-        thresholds=s.config.thresholds,
-        letters=s.open_letters(day),
+        filtered=status is not None,
     )
-    open_ones = [a for a in result.trusts if a.trust.is_open(day)]
-    ids = {t.id for t in chosen_trusts}
-    chosen = [a for a in result.trusts if a.trust.id in ids and _matches(a, wanted)]
-    return open_ones, chosen
+    return trusts, status_words(status) if status is not None else frozenset()
 
 
-def _status_words(status: str | None) -> set[str]:
-    if status is None:
-        return set()
-    from cocwatch.core.assessment import FINDING_CODES
-
-    words = {w.strip().lower().replace("-", "_") for w in status.split(",") if w.strip()}
-    known = set(SEVERITY_WORDS) | set(STATUS_WORDS) | set(FINDING_CODES)
-    unknown = sorted(words - known)
-    if unknown or not words:
-        raise UsageError(
-            f"--status {status!r}: {', '.join(unknown) or 'nothing given'} is not a severity, "
-            f"status or finding. Use any of: {', '.join(SEVERITY_WORDS)}; "
-            f"{', '.join(STATUS_WORDS)}; {', '.join(FINDING_CODES)}."
-        )
-    return words
-
-
-def _matches(assessed: TrustAssessment, wanted: set[str]) -> bool:
-    if not wanted:
-        return True
-    have = {str(assessed.severity)}
-    have.update(str(c.status) for c in assessed.cohorts)
-    have.update(f.code for f in assessed.findings)
-    return bool(have & wanted)
-
-
-def _render_all(
-    letters: Letters,
-    spec: TemplateSpec,
-    s: Session,
-    assessed_open: Sequence[TrustAssessment],
-    chosen: Sequence[TrustAssessment],
-    *,
-    day: date,
-    sender: Sender,
-    fmt: str,
-    experience: str | None,
-) -> list[RenderedLetter]:
-    """Render every letter to Markdown (nothing is written yet)."""
-    from cocwatch.core.letters import LetterInfo, letter_context, run_facts
-    from cocwatch.core.workdays import foi_non_working_days, foi_reply_by
-
-    compiled = letters.compile(spec.name)
-    facts = run_facts(
-        s.registry,
-        assessed_open,
-        as_of=day,
-        reply_by=foi_reply_by(day, foi_non_working_days([day.year, day.year + 1])),
-        thresholds=s.config.thresholds,
-        sender=sender,
-        experience=experience,
-    )
-    info = LetterInfo(spec.name, spec.title, spec.description, spec.scope, fmt, fmt == "eml")
-    subjects: Sequence[TrustAssessment | None] = chosen if spec.scope == "trust" else [None]
-    followups = _followups(letters, spec, s, chosen, day=day, experience=experience)
-    rendered = []
-    for a in subjects:
-        view = followups.get(a.trust.id) if a is not None else None
-        if a is not None and spec.follows and view is None:
-            continue  # logged nothing to follow up (reported by _followups)
-        rendered.append(
-            letters.render(
-                compiled,
-                letter_context(
-                    facts,
-                    letter=info,
-                    recipient_role=_recipient_role(letters, spec, view),
-                    cc_roles=spec.cc,
-                    assessed=a,
-                    correspondence=view,
-                ),
-            )
-        )
-    return rendered
-
-
-def _followups(
-    letters: Letters,
-    spec: TemplateSpec,
-    s: Session,
-    chosen: Sequence[TrustAssessment],
-    *,
-    day: date,
-    experience: str | None,
-) -> dict[str, CorrespondenceView]:
-    """Each Trust's correspondence view; a follow-up skips Trusts lacking the letter it needs."""
-    from cocwatch.core.letters import FOLLOWS_ANY, correspondence_view, missing_followed
-
-    if spec.scope != "trust":
-        return {}
-    tracked = s.tracked_letters(day)
-    titles = {name: t.title for name, t in letters.templates.items()}
-    views: dict[str, CorrespondenceView] = {}
-    lacking: list[tuple[TrustAssessment, str]] = []
-    for a in chosen:
-        mine = [t for t in tracked if t.letter.trust == a.trust.id]
-        view = correspondence_view(mine, titles, spec.follows, grounds=experience)
-        missing = missing_followed(view, spec.follows)
-        if missing is not None:
-            lacking.append((a, missing))
-            continue
-        views[a.trust.id] = view
-        followed = view.followed
-        if followed is not None and followed.status == "awaiting":
-            s.warn(
-                f"The '{followed.kind}' letter to {a.trust.name} sent on {followed.sent_on} is "
-                f"not overdue yet: a reply is due by {followed.reply_by}. The '{spec.name}' "
-                "letter is meant for after that date, or after an unsatisfactory reply."
-            )
-    for a, missing in lacking:
-        what = (
-            "a letter still awaiting a reply" if missing == FOLLOWS_ANY else f"a '{missing}' letter"
-        )
-        how = (
-            "`cocwatch due` lists what is open"
-            if missing == FOLLOWS_ANY
-            else f"log it first: cocwatch sent {missing} {a.trust.id} --on YYYY-MM-DD"
-        )
-        message = (
-            f"The '{spec.name}' letter follows up {what}, and the correspondence log "
-            f"({s.correspondence_location().value}) has none to {a.trust.name} on or before "
-            f"{day}: {how}."
-        )
-        if len(chosen) == 1:
-            raise UsageError(message)
-        s.info(f"Skipped: {message}")
-    return views
-
-
-def _recipient_role(letters: Letters, spec: TemplateSpec, view: CorrespondenceView | None) -> str:
-    """The template's recipient; for `followed`, whoever the followed letter went to."""
-    from cocwatch.core.models import CONTACT_ROLES
-
-    if spec.recipient != "followed":
-        return spec.recipient
-    followed = view.followed if view is not None else None
-    if followed is None:
-        return "chief_executive"
-    if followed.to in CONTACT_ROLES:
-        return str(followed.to)
-    original = letters.templates.get(followed.kind)
-    if original is not None and original.recipient in CONTACT_ROLES:
-        return original.recipient
-    return "chief_executive"
-
-
-def _missing(letter: RenderedLetter, fmt: str) -> list[Placeholder]:
-    """The letter's placeholders, plus a missing To: address for an email draft."""
-    from cocwatch.core.letters import placeholder
-    from cocwatch.templating.eml import usable_email
-
-    found = list(letter.placeholders)
-    recipient = letter.context.recipient
-    if fmt == "eml" and usable_email(recipient.email) is None:
-        found.append(placeholder(f"Email address of the {recipient.role_title}"))
-    return found
-
-
-def _check_placeholders(
-    s: Session, rendered: Sequence[RenderedLetter], fmt: str, *, strict: bool
-) -> None:
-    """Warn about the placeholders left in the letters (an error with --strict)."""
-    where: dict[str, list[str]] = {}
-    for letter in rendered:
-        who = letter.context.trust.id if letter.context.trust else letter.spec.name
-        for p in _missing(letter, fmt):
-            where.setdefault(f"[{p.label}]", []).append(who)
-    if not where:
-        return
-    parts = []
-    for text, letters_with in where.items():
-        if len(rendered) == 1:
-            parts.append(text)
-            continue
-        if len(letters_with) == len(rendered):
-            parts.append(f"{text} in every letter")
-            continue
-        listed = ", ".join(letters_with[:MAX_LISTED])
-        if len(letters_with) > MAX_LISTED:
-            listed += f" and {len(letters_with) - MAX_LISTED} more"
-        parts.append(f"{text} in {len(letters_with)} of {len(rendered)} letters ({listed})")
-    summary = "; ".join(parts)
-    advice = (
-        "Record the missing details in the registry's contacts or the config file's sender: "
-        "(or use --sender-* and --experience FILE), or fill them in by hand before sending."
-    )
-    if strict:
-        raise InputError(
-            f"--strict: the letters still have placeholders, so nothing was written: {summary}. "
-            + advice
-        )
-    s.warn(f"placeholders to fill in before sending: {summary}. {advice}")
-
-
-def _warn_without_figures(s: Session, rendered: Sequence[RenderedLetter]) -> None:
-    """Say so when letters will tell their reader that no figures could be found."""
-    bare = [
-        r.context.trust.id
-        for r in rendered
-        if r.context.trust
-        and r.context.assessment
-        and not r.context.assessment.has_figures
-        and r.context.correspondence.followed is None  # follow-ups quote no figures
-    ]
-    national = rendered[0].context.national if rendered else None
-    if bare:
-        listed = ", ".join(bare[:MAX_LISTED]) + (
-            f" and {len(bare) - MAX_LISTED} more" if len(bare) > MAX_LISTED else ""
-        )
-        count = "1 letter says" if len(bare) == 1 else f"{len(bare)} letters say"
-        s.warn(
-            f"{count} no figures could be found for the Trust ({listed}). If MSDS or Board "
-            "papers publish some, record them first (`cocwatch import msds`, `cocwatch record "
-            "figure`) so the letters do not understate what is published."
-        )
-    elif national is not None and not rendered[0].context.trust and national.with_figures == 0:
-        s.warn(
-            "the registry holds no Trust figures, so the letter says none could be found. "
-            "Import the latest MSDS figures first (`cocwatch import msds`)."
-        )
-
-
-def _file_name(letter: RenderedLetter, fmt: str) -> str:
-    trust = letter.context.trust
-    return f"{letter.spec.name}-{trust.id}.{fmt}" if trust else f"{letter.spec.name}.{fmt}"
-
-
-def _write(
-    s: Session, rendered: Sequence[RenderedLetter], output: _Output, *, overwrite: bool
-) -> None:
+def _write(s: Session, batch: LetterBatch, output: _Output, *, overwrite: bool) -> None:
     """Print one letter, or write each to its file (never replacing one without --overwrite)."""
     from cocwatch.files import atomic_write_many
-    from cocwatch.templating.formats import letter_bytes
 
+    rendered = batch.letters
     if output.path is None:
         if len(rendered) > 1:
             raise UsageError(
                 f"{len(rendered)} letters: give --out DIR to write one file per Trust."
             )
-        if output.fmt == "docx" and sys.stdout.isatty():
+        if not rendered:
+            s.info("No letters drafted.")  # every Trust was skipped, and the notes said why
+            return
+        if not LETTER_WRITERS[output.fmt].printable and sys.stdout.isatty():
             raise UsageError(
                 "A Word document cannot be shown in the terminal: add --out FILE.docx "
                 "(or redirect the output to a file)."
             )
-        emit(letter_bytes(rendered[0], output.fmt))
+        emit(batch.data(rendered[0]))
         return
     if output.is_dir:
-        targets = [output.path / _file_name(r, output.fmt) for r in rendered]
+        targets = [output.path / batch.file_name(r) for r in rendered]
     elif len(rendered) == 1:
         targets = [output.path]
     else:
@@ -590,8 +357,7 @@ def _write(
             "written. Add --overwrite to replace them, or choose another --out."
         )
     atomic_write_many(
-        [(t, letter_bytes(r, output.fmt)) for r, t in zip(rendered, targets, strict=True)],
-        what="letter",
+        [(t, batch.data(r)) for r, t in zip(rendered, targets, strict=True)], what="letter"
     )
     where = output.path if output.is_dir else targets[0]
     s.info(f"Wrote {plural_letters(len(targets))} to {where}.")

@@ -52,7 +52,7 @@ LETTER_WRITERS: dict[str, LetterWriter] = {
     )
 }
 LETTER_FORMATS: tuple[str, ...] = tuple(LETTER_WRITERS)
-DEFAULT_FORMAT = "md"
+DEFAULT_LETTER_FORMAT = "md"
 
 
 def letter_bytes(letter: RenderedLetter, fmt: str) -> bytes:

@@ -69,6 +69,16 @@ class Letters:
         self._templates: dict[str, TemplateSpec] | None = None
         self._compiled: dict[str, CompiledTemplate] = {}
 
+    @classmethod
+    def located(cls, option: str | None, configured: str | None) -> Letters:
+        """The built-in templates and the user's: `--template-dir`, else the config file's
+        `templates_dir`, else the user config folder's templates/ when it exists."""
+        from cocwatch.locations import builtin_templates_dir, resolve_templates_dir
+
+        located = resolve_templates_dir(option, configured)
+        user_dir = Path(located.value).expanduser() if located else None
+        return cls(builtin_templates_dir(), user_dir)
+
     @property
     def templates(self) -> dict[str, TemplateSpec]:
         if self._templates is None:
