@@ -104,17 +104,19 @@ class LetterBatch:
 
 def status_words(status: str) -> frozenset[str]:
     """The words of a `--status` filter (comma-separated severities, statuses or findings)."""
-    from cocwatch.core.assessment import FINDING_CODES, Severity, Status
+    from cocwatch.core.findings import FindingCode
+    from cocwatch.core.kinds import Severity, Status
 
     severities = [str(s) for s in Severity]
     statuses = [str(s) for s in Status]
+    findings = [str(f) for f in FindingCode]
     words = {w.strip().lower().replace("-", "_") for w in status.split(",") if w.strip()}
-    unknown = sorted(words - set(severities) - set(statuses) - set(FINDING_CODES))
+    unknown = sorted(words - {*severities, *statuses, *findings})
     if unknown or not words:
         raise UsageError(
             f"--status {status!r}: {', '.join(unknown) or 'nothing given'} is not a severity, "
             f"status or finding. Use any of: {', '.join(severities)}; "
-            f"{', '.join(statuses)}; {', '.join(FINDING_CODES)}."
+            f"{', '.join(statuses)}; {', '.join(findings)}."
         )
     return frozenset(words)
 
