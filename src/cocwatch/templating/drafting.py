@@ -104,12 +104,7 @@ class LetterBatch:
 
 def status_words(status: str) -> frozenset[str]:
     """The words of a `--status` filter (comma-separated severities, statuses or findings)."""
-    from cocwatch.core.findings import FindingCode
-    from cocwatch.core.kinds import Severity, Status
-
-    severities = [str(s) for s in Severity]
-    statuses = [str(s) for s in Status]
-    findings = [str(f) for f in FindingCode]
+    severities, statuses, findings = _filter_words()
     words = {w.strip().lower().replace("-", "_") for w in status.split(",") if w.strip()}
     unknown = sorted(words - {*severities, *statuses, *findings})
     if unknown or not words:
@@ -119,6 +114,14 @@ def status_words(status: str) -> frozenset[str]:
             f"{', '.join(statuses)}; {', '.join(findings)}."
         )
     return frozenset(words)
+
+
+def _filter_words() -> tuple[list[str], list[str], list[str]]:
+    """The words a status filter may use: severities, cohort statuses, finding codes."""
+    from cocwatch.core.findings import FindingCode
+    from cocwatch.core.kinds import Severity, Status
+
+    return [str(s) for s in Severity], [str(s) for s in Status], [str(f) for f in FindingCode]
 
 
 def find_template(letters: Letters, name: str) -> TemplateSpec:
@@ -170,6 +173,8 @@ def draft_letters(
         raise ValueError(f"the '{spec.name}' letter is national: it takes no Trust")
     thresholds = thresholds or Thresholds()
     wanted = set(only)
+    if unknown := wanted.difference(*_filter_words()):
+        raise ValueError(f"not a severity, status or finding: {', '.join(sorted(unknown))}")
     pool = {t.id: t for t in registry.trusts if t.is_open(as_of)}
     pool.update({t.id: t for t in trusts})
     result = assess(
