@@ -25,9 +25,9 @@ from cocwatch.templating.drafting import (
     status_words,
 )
 from cocwatch.templating.rendering import Letters
+from tests.support.paths import DEMO
 
 Run = Callable[..., Result]
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.yaml"
 AS_OF = date(2026, 11, 23)
 # A synthetic sender, as a library caller gives it and as the CLI builds it from its options.
 SENDER = Sender(
