@@ -620,7 +620,7 @@ How to edit it (no programming needed):
 - To add a figure safely, let cocwatch write it: cocwatch record figure TRUST ...
   (see cocwatch record figure --help); likewise record review and record inspection.
 - After every edit, run: cocwatch validate   (it lists each problem with its line number).
-- The format is documented in README.md, section "Registry format".
+- The format is documented in the guide "The registry file" (docs/guides/registry.md).
 
 Sources:
 - Providers: the 123 providers that submitted maternity data for 2022-23 (NHS Maternity
