@@ -375,3 +375,17 @@ def test_detail_dates_benchmarks_as_precisely_as_their_source(
     assert "75% by 2024" in text
     assert "35% by March 2021" in text
     assert "31 December 2024" not in text
+
+
+def test_a_cohort_with_figures_of_another_measure_is_not_said_to_have_none(
+    run: Callable[..., Result],
+) -> None:
+    """Shipped registry, real MSDS figures: RJ1 has a placement figure for women from
+    ethnic-minority groups, but its benchmark counts women receiving continuity of carer."""
+    result = run("check", "rj1", "--as-of", "2026-11-30", "--format", "json")
+    (trust,) = json.loads(result.stdout)["trusts"]
+    explanation = {c["cohort"]: c["explanation"] for c in trust["cohorts"]}["ethnic_minority"]
+    assert "no figure of the measure its benchmark uses (receiving continuity of carer)" in (
+        explanation
+    )
+    assert "no figure is recorded" not in explanation

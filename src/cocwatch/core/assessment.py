@@ -376,6 +376,13 @@ def explain(ca: CohortAssessment) -> str:
             return f"{who}: no target applies and no figure is recorded."
         latest_text = f"{figure_percent(latest.value)} on {long_date(latest.as_of)}"
         return f"{who}: {latest_text}; no target applies."
+    if latest is None and ca.benchmark is not None:
+        # the cohort may have figures of another measure: name the one that is missing
+        measure = wording.MEASURE[ca.benchmark.measure].sentence
+        return (
+            f"{who}: no figure of the measure its benchmark uses ({measure}) is recorded "
+            f"to compare with {bench}."
+        )
     if latest is None:
         return f"{who}: no figure is recorded to compare with {bench}."
     figure = f"{figure_percent(latest.value)} on {long_date(latest.as_of)}"
