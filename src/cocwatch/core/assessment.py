@@ -60,10 +60,6 @@ STATUS_SEVERITY: dict[Status, Severity] = {
     Status.ON_TRACK: Severity.OK,
 }
 
-# For `letter --status` until it reads `findings.CODES` itself.
-FINDING_CODES: tuple[str, ...] = rules.CODES
-
-
 # ------------------------------------------------------------------ result types
 
 
@@ -402,7 +398,6 @@ def explain(ca: CohortAssessment) -> str:
 
 
 __all__ = [
-    "FINDING_CODES",
     "STATUS_SEVERITY",
     "Assessment",
     "Benchmark",
