@@ -12,17 +12,23 @@ from tests.support.registries import MINIMAL_REGISTRY
 
 
 class RegistryServer:
-    """A real HTTP server on 127.0.0.1 serving one registry with an ETag (synthetic data)."""
+    """A real HTTP server on 127.0.0.1 serving one registry with an ETag (synthetic data).
+
+    Set `status` to answer every request with that status instead, and `body` to change the
+    registry it serves.
+    """
 
     def __init__(self) -> None:
         self.body = MINIMAL_REGISTRY.encode()
         self.status = 200
         self.conditional: list[bool] = []  # per request: whether it was a conditional GET
+        self.requests: list[dict[str, str]] = []  # per request: its headers
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.conditional.append("If-None-Match" in self.headers)
+                server.requests.append(dict(self.headers))
                 if server.status != 200:
                     self.send_response(server.status)
                     self.end_headers()

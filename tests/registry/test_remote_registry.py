@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,81 +14,39 @@ from typer.testing import Result
 from cocwatch.errors import ExternalError
 from cocwatch.registry import load_registry
 from cocwatch.registry.remote import fetch_cached
-from tests.support.registries import MINIMAL_REGISTRY
 
-
-class _Server:
-    """A real HTTP server on 127.0.0.1 serving one registry, with switchable behaviour."""
-
-    def __init__(self) -> None:
-        self.body = MINIMAL_REGISTRY.encode()
-        self.status = 200
-        self.requests: list[dict[str, str]] = []
-        server = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server.requests.append(dict(self.headers))
-                if server.status != 200:
-                    self.send_response(server.status)
-                    self.end_headers()
-                    return
-                if self.headers.get("If-None-Match") == '"v1"':
-                    self.send_response(304)
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("ETag", '"v1"')
-                self.send_header("Content-Length", str(len(server.body)))
-                self.end_headers()
-                self.wfile.write(server.body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/trusts.yaml"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-@pytest.fixture
-def server() -> Iterator[_Server]:
-    s = _Server()
-    yield s
-    s.close()
+from .conftest import RegistryServer
 
 
 def test_url_registry_is_fetched_then_revalidated(
-    run: Callable[..., Result], server: _Server
+    run: Callable[..., Result], registry_server: RegistryServer
 ) -> None:
-    first = run("-r", server.url, "trusts", "--format", "json")
+    first = run("-r", registry_server.url, "trusts", "--format", "json")
     assert first.exit_code == 0, first.stderr
     assert json.loads(first.stdout)["count"] == 2
-    second = run("-r", server.url, "trusts", "--format", "json")
+    second = run("-r", registry_server.url, "trusts", "--format", "json")
     assert second.exit_code == 0
-    assert server.requests[-1].get("If-None-Match") == '"v1"'
-    assert json.loads(second.stdout)["registry"] == server.url
+    assert registry_server.requests[-1].get("If-None-Match") == '"v1"'
+    assert json.loads(second.stdout)["registry"] == registry_server.url
 
 
 def test_network_failure_uses_cache_with_warning(
-    run: Callable[..., Result], server: _Server
+    run: Callable[..., Result], registry_server: RegistryServer
 ) -> None:
-    assert run("-r", server.url, "validate").exit_code == 0
-    server.status = 503
-    result = run("-r", server.url, "validate")
+    assert run("-r", registry_server.url, "validate").exit_code == 0
+    registry_server.status = 503
+    result = run("-r", registry_server.url, "validate")
     assert result.exit_code == 0
     assert "Warning:" in result.stderr and "503" in result.stderr and "ago" in result.stderr
 
 
-def test_network_failure_without_cache_exits_4(run: Callable[..., Result], server: _Server) -> None:
-    server.status = 404
-    result = run("-r", server.url, "validate")
+def test_network_failure_without_cache_exits_4(
+    run: Callable[..., Result], registry_server: RegistryServer
+) -> None:
+    registry_server.status = 404
+    result = run("-r", registry_server.url, "validate")
     assert result.exit_code == 4
-    assert server.url in result.stderr and "no cached copy" in result.stderr
+    assert registry_server.url in result.stderr and "no cached copy" in result.stderr
 
 
 def test_unreachable_host_without_cache_exits_4(run: Callable[..., Result]) -> None:
@@ -135,9 +91,9 @@ def test_mock_transport_invalid_registry_names_the_url() -> None:
 
 
 def test_cache_lives_in_cache_dir(
-    run: Callable[..., Result], server: _Server, isolated_env: Path
+    run: Callable[..., Result], registry_server: RegistryServer, isolated_env: Path
 ) -> None:
-    run("-r", server.url, "validate")
+    run("-r", registry_server.url, "validate")
     cached = list((isolated_env / ".cache" / "cocwatch" / "registries").glob("*.yaml"))
     assert len(cached) == 1
-    assert cached[0].read_bytes() == server.body
+    assert cached[0].read_bytes() == registry_server.body
