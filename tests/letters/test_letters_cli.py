@@ -10,17 +10,11 @@ from email import policy
 from pathlib import Path
 
 import docx
-import pytest
 from typer.testing import Result
 
-from tests.letters.helpers import LETTERS_REGISTRY, SENDER_OPTIONS
+from tests.letters.helpers import SENDER_OPTIONS
 
 Run = Callable[..., Result]
-
-
-@pytest.fixture
-def registry(write_registry: Callable[[str], Path]) -> Path:
-    return write_registry(LETTERS_REGISTRY)
 
 
 def letter(run: Run, registry: Path, *args: str) -> Result:

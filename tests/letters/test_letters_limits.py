@@ -11,23 +11,10 @@ import pytest
 from typer.testing import Result
 
 from cocwatch.templating import sandbox
-from tests.letters.helpers import LETTERS_REGISTRY
 from tests.letters.test_letters_templating import render, write_template
 
 Run = Callable[..., Result]
 REST = "recipient: chief_executive\nscope: trust\ndescription: D\n---\n"
-
-
-@pytest.fixture
-def registry(write_registry: Callable[[str], Path]) -> Path:
-    return write_registry(LETTERS_REGISTRY)
-
-
-@pytest.fixture
-def user_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    return folder
 
 
 @pytest.mark.parametrize(

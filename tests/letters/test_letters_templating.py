@@ -16,22 +16,10 @@ from cocwatch.locations import builtin_templates_dir
 from cocwatch.templating.eml import to_eml
 from cocwatch.templating.templates import discover, split_front_matter
 from cocwatch.templating.text import parse_blocks, to_text
-from tests.letters.helpers import LETTERS_REGISTRY, SENDER_OPTIONS
+from tests.letters.helpers import SENDER_OPTIONS
 
 Run = Callable[..., Result]
 FRONT = "---\ntitle: T\nrecipient: chief_executive\nscope: trust\ndescription: D.\n---\n"
-
-
-@pytest.fixture
-def registry(write_registry: Callable[[str], Path]) -> Path:
-    return write_registry(LETTERS_REGISTRY)
-
-
-@pytest.fixture
-def user_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    return folder
 
 
 def write_template(folder: Path, name: str, body: str, front: str = FRONT) -> Path:
