@@ -101,3 +101,23 @@ def _date_or_none(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def period_start(value: str, end: date) -> date | None:
+    """Read RPStartDate: the reading that is a month's first day on or before `end`, if any."""
+    text = _TIME_SUFFIX.sub("", value.strip()).strip()
+    readings: list[date | None] = []
+    if m := _SERIAL.match(text):
+        serial = int(m[1])
+        if 20000 <= serial <= 80000:
+            day = EXCEL_EPOCH + timedelta(days=serial)
+            readings += [day, _swapped(day)]
+    elif m := _DMY.match(text):
+        day_, month, year = int(m[1]), int(m[2]), int(m[3])
+        readings += [_date_or_none(year, month, day_), _date_or_none(year, day_, month)]
+    else:
+        readings.append(parse_period_date(text))
+    for reading in readings:
+        if reading is not None and reading.day == 1 and reading <= end:
+            return reading
+    return None

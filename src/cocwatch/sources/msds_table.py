@@ -27,11 +27,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cocwatch.core.imports import OfficialFigure
+from cocwatch.core.official import Observation, OrgLevel, Result
 from cocwatch.errors import InputError
-from cocwatch.sources.msds_dates import period_end
+from cocwatch.sources.msds_dates import period_end, period_start
 
 if TYPE_CHECKING:
     from cocwatch.core.models import Cohort, Measure, Quality
@@ -82,6 +84,10 @@ class MsdsFile:
     national: tuple[OfficialFigure, ...] = ()
     providers: tuple[str, ...] = ()  # ODS codes of providers with Continuity of Carer rows
     zero_denominators: int = 0  # groups with no women that month: no figure
+    # Every Continuity of Carer row (all levels, indicators and currencies), dates and counts
+    # written as the publication writes them: what the statistics store keeps.
+    table: tuple[tuple[str, ...], ...] = ()
+    observations: tuple[Observation, ...] = ()  # one per organisation, indicator and period
 
     @property
     def periods(self) -> tuple[date, ...]:
@@ -96,6 +102,7 @@ class MsdsFile:
         return counts
 
 
+@lru_cache(maxsize=1024)
 def classify_indicator(indicator: str) -> tuple[Measure, Cohort] | None:
     """The measure and cohort of a CoC indicator name, or None for anything else."""
     name = indicator.strip().lower()
@@ -128,22 +135,58 @@ def is_most_deprived(label: str) -> bool:
     return others == [1]
 
 
-@dataclass(slots=True)
-class _Group:
-    """The rows of one figure: (level, code, measure, cohort, as_of)."""
 
+
+@lru_cache(maxsize=1024)
+def split_indicator(indicator: str) -> tuple[str, str] | None:
+    """The measure and group of any CoC indicator: ("placed_by_28_weeks", "imd_10"), …
+
+    Data-quality measures are their own measure with the group "all" ("coc_dq05", "all").
+    Anything that is not a Continuity of Carer indicator gives None.
+    """
+    name = indicator.strip().lower()
+    for base, measure in MEASURES.items():
+        if name == base:
+            return measure, "all"
+        if name.startswith(base + "_"):
+            return measure, _group_name(name[len(base) + 1 :])
+    if name.startswith("coc_dq"):
+        return name, "all"
+    return None
+
+
+def _group_name(rest: str) -> str:
+    """A breakdown's name without its decile's words: imd_01_most_deprived → imd_01."""
+    match = re.fullmatch(r"imd_(\d{2})(?:_[a-z_]+)?", rest)
+    return f"imd_{match.group(1)}" if match else rest
+
+
+LEVELS: dict[str, OrgLevel] = {
+    "provider": "provider",
+    "national": "national",
+    "nhs england (region)": "region",
+    "local maternity system": "lms",
+    "mbrrace grouping": "mbrrace",
+}
+
+
+@dataclass(slots=True)
+class _Row:
+    """The currencies of one organisation's indicator for one period, as read."""
+
+    level: OrgLevel
+    code: str
     name: str
+    start: date | None
     line: int
     values: dict[str, tuple[float | int | str, int]] = field(default_factory=dict)
-
-
-_GroupKey = tuple[str, "Measure", "Cohort", date]
 
 
 def parse_rows(
     rows: Iterable[tuple[int, Sequence[str]]], source: str, *, provisional: bool
 ) -> MsdsFile:
-    """Read the CoC figures of every provider and of England from (line, cells) rows."""
+    """Read a measures table: its CoC rows as published, observations, and the figures of
+    every provider and of England."""
     iterator = iter(rows)
     header: Sequence[str] | None = None
     for _, cells in iterator:
@@ -154,8 +197,8 @@ def parse_rows(
         raise InputError(f"{source} is empty; expected an MSDS measures CSV.")
     index = _column_index(header, source)
     width = len(header)
-    groups: dict[_GroupKey, _Group] = {}
-    checks: dict[tuple[str, date], dict[str, str]] = {}
+    observed: dict[tuple[OrgLevel, str, str, date], _Row] = {}
+    table: list[tuple[str, ...]] = []
     malformed: list[Malformed] = []
     providers: set[str] = set()
     rows_seen = used = 0
@@ -176,62 +219,58 @@ def parse_rows(
             )
             continue
         cell = {name: row[i].strip() for name, i in index.items()}
-        level = cell["Org_Level"].lower()
-        if level not in ("provider", "national"):
+        indicator = cell["Indicator"].lower()
+        split = split_indicator(indicator)
+        if split is None:
             continue
-        kind = classify_indicator(cell["Indicator"])
         currency = cell["Currency"].lower()
-        family = cell.get("IndicatorFamily", "").lower()
-        indicator = cell["Indicator"].strip().lower()
-        is_check = (
-            kind is None
-            and currency == "result"
-            and (family.startswith("coc_dq") or indicator.startswith("coc_dq"))
-        )
-        if kind is None and not is_check:
-            continue
         if currency not in {"rate", "numerator", "denominator", "result"}:
             continue
+        level_text = cell["Org_Level"].lower()
+        level = LEVELS.get(level_text, "other")
         used += 1
-        if level == "national":
-            ods: str = NATIONAL
-            as_of, problem = period_end(cell["RPEndDate"])
-        else:
-            ods, as_of, problem = _provider_key(cell)
+        code = cell["Org_Code"].upper() if level != "national" else NATIONAL
+        if level == "provider":
+            ods, as_of, problem = _provider_key(cell["Org_Code"], cell["RPEndDate"])
             if problem is None:
                 providers.add(ods)
+        else:
+            as_of, problem = _period_end(cell["RPEndDate"])
         if problem:
             malformed.append(Malformed(line, problem))
             continue
         assert as_of is not None
         raw = cell["Value"]
+        start = _period_start(cell.get("RPStartDate", ""), as_of)
         if raw.lower() in _SUPPRESSED:
+            table.append(_published(cell, start, as_of, raw))
             continue  # suppressed or not submitted: no figure, and not an error
         value, problem = _value(currency, raw)
         if problem:
             malformed.append(Malformed(line, f"{cell['Indicator']} {cell['Currency']}: {problem}"))
             continue
         assert value is not None
-        if kind is None:
-            checks.setdefault((ods, as_of), {})[indicator] = str(value)
-            continue
-        measure, cohort = kind
-        group = groups.setdefault(
-            (ods, measure, cohort, as_of), _Group(cell.get("Org_Name", ""), line)
-        )
-        if currency in group.values and group.values[currency][0] != value:
-            first_value, first_line = group.values[currency]
+        key = (level, code, indicator, as_of)
+        held = observed.get(key)
+        if held is None:
+            held = observed[key] = _Row(level, code, cell.get("Org_Name", ""), start, line)
+        if currency in held.values and held.values[currency][0] != value:
+            first_value, first_line = held.values[currency]
             malformed.append(
                 Malformed(
                     line,
-                    f"repeats the {cell['Currency']} of {cell['Indicator']} for {ods}, "
+                    f"repeats the {cell['Currency']} of {cell['Indicator']} for {code}, "
                     f"{as_of.isoformat()} with another value ({raw}; line {first_line} has "
                     f"{first_value}); the first was kept",
                 )
             )
             continue
-        group.values.setdefault(currency, (value, line))
-    figures, national, zeros = _figures(groups, checks, provisional, malformed)
+        held.values.setdefault(currency, (value, line))
+        table.append(_published(cell, start, as_of, _written(currency, value)))
+    observations = _observations(observed)
+    figures, national, zeros = official_figures(
+        observations, provisional=provisional, malformed=malformed
+    )
     malformed.sort(key=lambda m: m.line)
     return MsdsFile(
         source,
@@ -243,7 +282,67 @@ def parse_rows(
         national=tuple(national),
         providers=tuple(sorted(providers)),
         zero_denominators=zeros,
+        table=tuple(table),
+        observations=tuple(observations),
     )
+
+
+def _published(cell: dict[str, str], start: date | None, end: date, value: str) -> tuple[str, ...]:
+    """A row as the publication writes it: dates dd/mm/yyyy, counts as whole numbers."""
+    return (
+        cell["Org_Code"],
+        cell.get("Org_Name", ""),
+        cell["Org_Level"],
+        _dmy(start) if start else cell.get("RPStartDate", ""),
+        _dmy(end),
+        cell.get("IndicatorFamily", ""),
+        cell["Indicator"],
+        cell["Currency"],
+        value,
+    )
+
+
+@lru_cache(maxsize=256)
+def _dmy(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _written(currency: str, value: float | int | str) -> str:
+    if value == _LOW_DQ:
+        return "Low DQ"
+    if currency == "result":
+        return "Pass" if value == "pass" else "Fail"
+    return str(value)
+
+
+def _observations(observed: dict[tuple[OrgLevel, str, str, date], _Row]) -> list[Observation]:
+    found: list[Observation] = []
+    for (level, code, indicator, end), row in observed.items():
+        split = split_indicator(indicator)
+        assert split is not None
+        values = {currency: value for currency, (value, _) in row.values.items()}
+        rate = values.get("rate")
+        numerator = values.get("numerator")
+        denominator = values.get("denominator")
+        result = values.get("result")
+        found.append(
+            Observation(
+                level=level,
+                code=code,
+                name=row.name,
+                measure=split[0],
+                group=split[1],
+                period_start=row.start,
+                period_end=end,
+                numerator=numerator if isinstance(numerator, int) else None,
+                denominator=denominator if isinstance(denominator, int) else None,
+                rate=float(rate) if isinstance(rate, float | int) else None,
+                low_dq=rate == _LOW_DQ,
+                result="pass" if result == "pass" else "fail" if result == "fail" else None,
+                line=row.line,
+            )
+        )
+    return found
 
 
 def _column_index(header: Sequence[str], source: str) -> dict[str, int]:
@@ -270,14 +369,21 @@ def norm_header(name: str) -> str:
     return name.strip().strip('"').lstrip("\ufeff").strip().lower()
 
 
-def _provider_key(cell: dict[str, str]) -> tuple[str, date | None, str | None]:
-    ods = cell["Org_Code"].upper()
+# A file repeats a few codes and dates thousands of times: each is read once.
+_period_end = lru_cache(maxsize=256)(period_end)
+_period_start = lru_cache(maxsize=256)(period_start)
+
+
+@lru_cache(maxsize=4096)
+def _provider_key(code: str, end: str) -> tuple[str, date | None, str | None]:
+    ods = code.upper()
     if not re.fullmatch(r"[A-Z0-9]{3,10}", ods):
-        return ods, None, f"Org_Code {cell['Org_Code']!r} is not an ODS code"
-    as_of, problem = period_end(cell["RPEndDate"])
+        return ods, None, f"Org_Code {code!r} is not an ODS code"
+    as_of, problem = _period_end(end)
     return ods, as_of, problem
 
 
+@lru_cache(maxsize=8192)
 def _value(currency: str, raw: str) -> tuple[float | int | str | None, str | None]:
     word = raw.lower()
     if currency == "result":
@@ -304,29 +410,52 @@ def _value(currency: str, raw: str) -> tuple[float | int | str | None, str | Non
     return int(number), None
 
 
-def _figures(
-    groups: dict[_GroupKey, _Group],
-    checks: dict[tuple[str, date], dict[str, str]],
+def cohort_of(group: str) -> Cohort | None:
+    """The registry cohort a breakdown stands for: all, ethnic_minority, most_deprived."""
+    if group == "all":
+        return "all"
+    if group in _ETHNIC_MINORITY:
+        return "ethnic_minority"
+    if group.startswith("imd") and is_most_deprived(group[3:]):
+        return "most_deprived"
+    return None
+
+
+def official_figures(
+    observations: Iterable[Observation],
+    *,
     provisional: bool,
-    malformed: list[Malformed],
+    malformed: list[Malformed] | None = None,
 ) -> tuple[list[OfficialFigure], list[OfficialFigure], int]:
+    """Providers' and England's figures from a file's observations (SPEC §7), and how many
+    groups had no women (a denominator of 0: no figure).
+
+    Quality is the headline's own Result, which its breakdowns share; without one, the
+    data-quality measures that govern that headline. "Low DQ" is a figure with no percentage
+    and quality fail.
+    """
+    chosen = [o for o in observations if o.level in ("provider", "national")]
+    results: dict[tuple[str, str, date], Result | None] = {}
+    checks: dict[tuple[str, date], dict[str, str]] = {}
+    for o in chosen:
+        if o.group == "all" and o.measure in GOVERNING_CHECKS:
+            results[(o.code, o.measure, o.period_end)] = o.result
+        elif o.measure.startswith("coc_dq") and o.result is not None:
+            checks.setdefault((o.code, o.period_end), {})[o.measure] = o.result
     figures: list[OfficialFigure] = []
     national: list[OfficialFigure] = []
     zeros = 0
-    for (ods, measure, cohort, as_of), group in sorted(groups.items(), key=lambda g: g[1].line):
-        values = group.values
-        rate = values.get("rate", (None, 0))[0]
-        numerator = values.get("numerator", (None, 0))[0]
-        denominator = values.get("denominator", (None, 0))[0]
-        num = numerator if isinstance(numerator, int) else None
-        den = denominator if isinstance(denominator, int) else None
-        headline = groups.get((ods, measure, "all", as_of))
-        quality = _quality(
-            headline.values.get("result") if headline else None,
-            checks.get((ods, as_of), {}),
-            measure,
-        )
-        if rate == _LOW_DQ:
+    for o in sorted(chosen, key=lambda o: o.line):
+        if o.measure not in GOVERNING_CHECKS:
+            continue
+        measure: Measure = o.measure
+        cohort = cohort_of(o.group)
+        if cohort is None:
+            continue
+        own = results.get((o.code, measure, o.period_end))
+        quality = _quality(own, checks.get((o.code, o.period_end), {}), measure)
+        num, den = o.numerator, o.denominator
+        if o.low_dq:
             # Not a figure: evidence that the provider's recording failed quality checks.
             percent: float | None = None
             num = den = None
@@ -336,42 +465,41 @@ def _figures(
                 zeros += 1
                 continue  # no women in this group that month: no figure (never 0%)
             if num is not None and den is not None and num > den:
-                malformed.append(
-                    Malformed(
-                        values["numerator"][1],
-                        f"the numerator {num} of {ods} is larger than its denominator {den} "
-                        f"(line {values['denominator'][1]}); the figure was skipped",
+                if malformed is not None:
+                    malformed.append(
+                        Malformed(
+                            o.line,
+                            f"the numerator {num} of {o.code} is larger than its denominator "
+                            f"{den}; the figure was skipped",
+                        )
                     )
-                )
                 continue
             if num is None or den is None:
                 num = den = None
-            percent = float(rate) if isinstance(rate, float | int) else None
+            percent = o.rate
             if percent is None and num is None:
                 continue  # only a result: nothing to record
         figure = OfficialFigure(
-            ods=ods,
-            org_name=group.name,
+            ods=o.code,
+            org_name=o.name,
             cohort=cohort,
             measure=measure,
-            as_of=as_of,
+            as_of=o.period_end,
             percent=percent,
             numerator=num,
             denominator=den,
-            quality=quality if ods != NATIONAL else "unknown",
+            quality=quality if o.code != NATIONAL else "unknown",
             provisional=provisional,
-            line=group.line,
+            line=o.line,
         )
-        (national if ods == NATIONAL else figures).append(figure)
+        (national if o.code == NATIONAL else figures).append(figure)
     return figures, national, zeros
 
 
-def _quality(
-    own: tuple[float | int | str, int] | None, checks: dict[str, str], measure: Measure
-) -> Quality:
+def _quality(own: Result | None, checks: dict[str, str], measure: Measure) -> Quality:
     """The headline's own Result; else the data-quality measures that govern it."""
     if own is not None:
-        return "pass" if own[0] == "pass" else "fail"
+        return own
     governing = [result for code, result in checks.items() if code in GOVERNING_CHECKS[measure]]
     if "fail" in governing:
         return "fail"

@@ -1,0 +1,98 @@
+"""Official statistics as plain values: what a release file observed, and the files kept.
+
+A release file (NHS England's MSDS measures file, say) is kept as published in the statistics
+store beside the registry (`cocwatch.store`); its rows mean one `Observation` each per
+organisation, indicator and month: a numerator, a denominator, a rate and, for headline
+measures, a data-quality result. `StoredFile` is one entry of the store's manifest. Which
+observations become a Trust's figures is the source's business (`cocwatch.sources`); this
+module holds the values and the rule that a final file supersedes a provisional one.
+
+Pure: standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+OrgLevel = Literal["provider", "national", "region", "lms", "mbrrace", "other"]
+Result = Literal["pass", "fail"]
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One organisation's value of one indicator for one reporting period.
+
+    `measure` and `group` are the source's names for the indicator, e.g.
+    ("placed_by_28_weeks", "ethnicity_white") or ("coc_dq05", "all"). `rate` is the published
+    percentage (None when not published or "Low DQ"); `low_dq` marks a rate withheld because
+    the provider's data failed quality checks; `result` is a headline's own Pass/Fail.
+    """
+
+    level: OrgLevel
+    code: str
+    name: str
+    measure: str
+    group: str
+    period_start: date | None
+    period_end: date
+    numerator: int | None
+    denominator: int | None
+    rate: float | None
+    low_dq: bool = False
+    result: Result | None = None
+    line: int = 0
+
+    @property
+    def key(self) -> tuple[str, str, str, str, date]:
+        return (self.level, self.code, self.measure, self.group, self.period_end)
+
+    @property
+    def percent(self) -> float | None:
+        """The published rate, or one computed from the counts; None without either."""
+        if self.low_dq:
+            return None
+        if self.rate is not None:
+            return self.rate
+        if self.numerator is None or not self.denominator:
+            return None
+        return round(100 * self.numerator / self.denominator, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """One file in the statistics store, as its manifest records it."""
+
+    path: str  # inside the store folder, e.g. msds/msds-apr2025Provisional-exp-measures-coc.csv
+    source: str  # the official source it comes from, e.g. "msds"
+    source_file: str  # the published file's name
+    period_end: date | None  # the last reporting period it holds
+    provisional: bool
+    release_page: str | None  # the publication page that links the file
+    file_url: str | None  # the file's own address, where known
+    sha256: str  # of the file as read (before cocwatch kept its CoC rows)
+    rows: int  # rows kept
+    retrieved: date  # when the file was obtained
+    imported: date  # when it entered the store
+    notes: str = ""
+
+
+def supersedes(new: StoredFile, old: StoredFile) -> bool:
+    """Whether `new` replaces `old` for a period both hold: final over provisional, then newer."""
+    if new.provisional != old.provisional:
+        return not new.provisional
+    return (new.imported, new.path) > (old.imported, old.path)
+
+
+def preferred(
+    observations: Iterable[tuple[StoredFile, Observation]],
+) -> list[tuple[StoredFile, Observation]]:
+    """Keep one observation per organisation, indicator and period: the superseding file's."""
+    best: dict[tuple[str, str, str, str, date], tuple[StoredFile, Observation]] = {}
+    for file, observation in observations:
+        held = best.get(observation.key)
+        if held is None or supersedes(file, held[0]):
+            best[observation.key] = (file, observation)
+    return list(best.values())
