@@ -61,7 +61,7 @@ def sender_warnings(config: Config, source: str) -> list[str]:
 
 def _resolve_paths(config: Config, base: Path) -> Config:
     updates: dict[str, str] = {}
-    for key in ("registry", "templates_dir", "correspondence"):
+    for key in ("registry", "templates_dir", "correspondence", "statistics"):
         value = getattr(config, key)
         if value and not is_url(value):
             resolved = Path(value).expanduser()
@@ -92,6 +92,10 @@ SAMPLE_CONFIG = """\
 # The correspondence log of `cocwatch sent`, `replied` and `due`. Default: correspondence.yaml
 # beside your registry (or in the user data folder while you use the shipped registry).
 # correspondence: ~/campaign/correspondence.yaml
+
+# The statistics folder, where `cocwatch import msds` keeps NHS England's files as published.
+# Default: the folder "statistics" beside your registry.
+# statistics: ~/campaign/statistics
 
 # Working days a Trust is given to reply to a letter other than an FOI request (whose
 # reply-by date the Act sets: 20 working days).

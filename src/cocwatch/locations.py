@@ -24,6 +24,7 @@ ENV_CACHE = "COCWATCH_CACHE_DIR"
 ENV_MSDS_INDEX = "COCWATCH_MSDS_INDEX"
 ENV_CORRESPONDENCE = "COCWATCH_CORRESPONDENCE"
 CORRESPONDENCE_FILE = "correspondence.yaml"
+STATISTICS_FOLDER = "statistics"  # official statistics, beside the registry (cocwatch.store)
 MSDS_INDEX = (
     "https://digital.nhs.uk/data-and-information/publications/statistical/"
     "maternity-services-monthly-statistics"
@@ -150,6 +151,22 @@ def resolve_correspondence(
         beside = Path(registry.value).expanduser().parent / CORRESPONDENCE_FILE
         return Located(str(beside), "beside the registry")
     return Located(str(Path(_dirs().user_data_dir) / CORRESPONDENCE_FILE), "default")
+
+
+def resolve_statistics(from_config: str | None, registry: Located) -> Located:
+    """The statistics folder: the config's, else ``statistics/`` beside the registry.
+
+    For a registry on the web it is the address of ``statistics/`` beside it.
+    """
+    if from_config:
+        return Located(from_config, "config file")
+    if is_url(registry.value):
+        base = registry.value.rsplit("/", 1)[0]
+        return Located(f"{base}/{STATISTICS_FOLDER}/", "beside the registry")
+    if registry.origin == "shipped":
+        return Located(str(_shipped("data", STATISTICS_FOLDER)), "shipped")
+    beside = Path(registry.value).expanduser().parent / STATISTICS_FOLDER
+    return Located(str(beside), "beside the registry")
 
 
 def resolve_msds_index(option: str | None, from_config: str | None) -> Located:

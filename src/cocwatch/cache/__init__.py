@@ -9,6 +9,7 @@ holds copies that only save time or downloads, so deleting it at any time is saf
   (`cocwatch.cache.downloads`, through `cocwatch.registry.remote`);
 - ``msds/``: NHS England's MSDS release pages and measures files (`cocwatch.cache.downloads`,
   for `import msds --latest/--month/--since`);
+- ``statistics/``: an index of each statistics folder's kept files (`cocwatch.store`);
 - ``help.txt``: the text of `cocwatch --help` (`cocwatch.launch`).
 
 Every file is written atomically, so a run that is stopped half-way, or two runs at once,
@@ -24,8 +25,9 @@ from cocwatch.locations import cache_dir
 PARSED = "parsed"
 REGISTRIES = "registries"
 MSDS = "msds"
+STATISTICS = "statistics"
 
 
 def folder(name: str) -> Path:
-    """The cache folder `name` (one of `PARSED`, `REGISTRIES`, `MSDS`); it may not exist yet."""
+    """The cache folder `name` (`PARSED`, `REGISTRIES`, `MSDS`, `STATISTICS`); may not exist."""
     return cache_dir() / name

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "cmd_init",  # a registry of one's own, before the commands that write it
     "cmd_record",
     "cmd_import",
+    "cmd_statistics",  # statistics, statistics move
     "cmd_config",
 )
 for _name in COMMAND_MODULES:

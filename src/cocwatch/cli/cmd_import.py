@@ -1,10 +1,11 @@
 """`import msds SOURCE [--commit]`: official CoC figures from the MSDS measures file.
 
 A dry run by default: it shows what would be added, replaced or left unchanged per Trust
-and nationally. `--commit` writes everything in one validated, atomic write under the
-registry's lock. The reading lives in `cocwatch.sources.msds` (`load_measures`), the planning
-in `cocwatch.core.imports` and the change in `cocwatch.registry.imports` (`import_figures`), so
-other commands and scripts can import a file the same way.
+and nationally. `--commit` keeps the file's CoC rows, as published, in the statistics folder
+beside the registry (the registry file itself is not changed). The reading lives in
+`cocwatch.sources.msds` (`load_measures`), the planning in `cocwatch.core.imports` and the
+keeping in `cocwatch.registry.imports` (`import_file`) and `cocwatch.store`, so other commands
+and scripts can import a file the same way.
 """
 
 from __future__ import annotations
@@ -26,14 +27,14 @@ from cocwatch.cli.common import (
     session,
     stderr_is_terminal,
     today,
-    writable_registry,
+    writable_statistics,
 )
 from cocwatch.errors import UsageError
 from cocwatch.sources.http import MSDS_MAX_MB
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import ImportPlan
-    from cocwatch.registry.edit import EditResult
+    from cocwatch.registry.imports import StoreResult
     from cocwatch.sources.msds_table import MsdsFile
 
 import_app = typer.Typer(
@@ -54,7 +55,10 @@ def import_msds(
         "a path or a URL. Leave it out with --latest, --month or --since.",
     ),
     commit: bool = typer.Option(
-        False, "--commit", help="Write the changes to the registry (default: only show them)."
+        False,
+        "--commit",
+        help="Keep the file in the statistics folder beside the registry (default: only show "
+        "what it would add).",
     ),
     provisional: bool | None = typer.Option(
         None,
@@ -103,9 +107,8 @@ def import_msds(
     Give a file or its address, or let cocwatch find the monthly releases itself:
     --latest (for cron), --month YYYY-MM, or --since YYYY-MM (a backfill).
     """
-    from cocwatch.core.imports import Provenance
     from cocwatch.locations import is_url
-    from cocwatch.registry.imports import import_figures
+    from cocwatch.registry.imports import import_file, stored_entry
     from cocwatch.sources.msds import source_name
 
     s = session(ctx)
@@ -128,7 +131,7 @@ def import_msds(
             "Give the measures file (a path or a URL), or --latest, --month YYYY-MM or "
             "--since YYYY-MM to find NHS England's monthly releases."
         )
-    path = writable_registry(s, registry, dry_run=not commit)
+    store = writable_statistics(s, registry, dry_run=not commit)
     if source_url is not None and not is_url(source_url):
         raise UsageError(f"--source-url {source_url!r} must be a web address (https://…).")
     cite = source_url or (source if is_url(source) else None)
@@ -138,18 +141,25 @@ def import_msds(
             "(e.g. the Maternity Services Monthly Statistics page of that month): every figure "
             "in the registry carries the web address of its source."
         )
-    parsed = _load(
+    parsed, digest = _load(
         s, source, provisional=provisional, timeout=timeout, max_bytes=max_size * 1024 * 1024
     )
-    file_name = source_name(source)
-    provenance = Provenance(
-        url=cite,
-        retrieved=today(),
-        file_name=file_name if source_url is not None and file_name else None,
+    entry = stored_entry(
+        store,
+        parsed,
+        source_file=source_name(source) or "measures.csv",
+        sha256=digest,
+        release_page=source_url,
+        file_url=source if is_url(source) else None,
+        today=today(),
     )
-    result, found = import_figures(path, parsed, provenance, today=today(), commit=commit)
+    result, found = import_file(store, s.curated, parsed, entry, commit=commit)
     _warn_malformed(s, parsed)
-    emit(_render(fmt, found, parsed, result, commit=commit, quiet=s.state.quiet))
+    emit(
+        _render(
+            fmt, found, parsed, result, commit=commit, quiet=s.state.quiet, registry=s.loaded.source
+        )
+    )
     _closing(s, found, parsed, result, commit=commit)
 
 
@@ -197,21 +207,24 @@ def _releases(
 
 def _load(
     s: Session, source: str, *, provisional: bool | None, timeout: float, max_bytes: int
-) -> MsdsFile:
+) -> tuple[MsdsFile, str]:
+    """The file read, and the SHA-256 of its bytes."""
     from cocwatch.locations import is_url
     from cocwatch.sources.msds import load_measures
 
     if not is_url(source):
-        return load_measures(source, provisional=provisional, max_bytes=max_bytes)
+        parsed = load_measures(source, provisional=provisional, max_bytes=max_bytes)
+        return parsed, parsed.sha256
     s.info(f"Downloading {source} …")
     with download_bars(enabled=stderr_is_terminal() and not s.state.quiet) as bars:
-        return load_measures(
+        parsed = load_measures(
             source,
             provisional=provisional,
             timeout=timeout,
             max_bytes=max_bytes,
             progress=bars.one("Downloading") if bars else None,
         )
+    return parsed, parsed.sha256
 
 
 def _warn_malformed(s: Session, parsed: MsdsFile) -> None:
@@ -229,10 +242,11 @@ def _render(
     fmt: OutputFormat,
     found: ImportPlan,
     parsed: MsdsFile,
-    result: EditResult,
+    result: StoreResult,
     *,
     commit: bool,
     quiet: bool,
+    registry: str,
 ) -> Any:
     """What was (or would be) imported, per Trust; with --quiet, one line at a terminal."""
     from cocwatch.core.imports import plan_data, summary_rows
@@ -241,7 +255,8 @@ def _render(
 
     data = {
         "source": parsed.source,
-        "registry": str(result.path),
+        "registry": registry,
+        "statistics": str(result.path),
         "provisional": parsed.provisional,
         "periods": [p.isoformat() for p in parsed.periods],
         "committed": result.written,
@@ -302,14 +317,14 @@ def _period_words(parsed: MsdsFile) -> str:
     return f"{months} ({kind})"
 
 
-def _verb(result: EditResult, *, commit: bool) -> str:
+def _verb(result: StoreResult, *, commit: bool) -> str:
     """What happened: a second --commit of the same file imports nothing, and says so."""
     if result.written:
         return "Imported"
-    return "Nothing new to import" if commit else "Would import"
+    return "Nothing new to import" if commit or result.held else "Would import"
 
 
-def _one_line(found: ImportPlan, parsed: MsdsFile, result: EditResult, *, commit: bool) -> str:
+def _one_line(found: ImportPlan, parsed: MsdsFile, result: StoreResult, *, commit: bool) -> str:
     """The whole import in one line (for --quiet)."""
     verb = "imported" if result.written or commit else "would import"
     return (
@@ -336,7 +351,7 @@ def _quality_words(parsed: MsdsFile) -> str:
 
 
 def _closing(
-    s: Session, found: ImportPlan, parsed: MsdsFile, result: EditResult, *, commit: bool
+    s: Session, found: ImportPlan, parsed: MsdsFile, result: StoreResult, *, commit: bool
 ) -> None:
     matched = len(found.trusts)
     lines = [
@@ -354,9 +369,9 @@ def _closing(
             "no figure, which is not an error."
         )
     lines.append(
-        f"Registry: {found.total('added')} figures to add, {found.total('replaced')} to "
-        f"replace, {found.total('unchanged')} unchanged, {found.total('kept')} kept (recorded "
-        "from another source)"
+        f"Figures: {found.total('added')} new, {found.total('replaced')} revised, "
+        f"{found.total('unchanged')} unchanged, {found.total('kept')} also recorded from "
+        "another source (both are kept)"
         + (f", {len(parsed.national)} of them national figures." if parsed.national else ".")
     )
     s.info("\n".join(lines))
@@ -367,20 +382,23 @@ def _closing(
         s.warn(
             f"{plural(len(found.unmatched), 'ODS code')} "
             f"{'matches' if len(found.unmatched) == 1 else 'match'} no Trust in the registry, "
-            "so their figures "
-            f"were not imported: {listed}. Add the Trusts to the registry first if they belong."
+            f"so their figures are kept in the statistics folder but shown for no Trust: {listed}. "
+            "Add the Trusts to the registry if they belong."
         )
     if not parsed.figures:
         s.warn(
             f"{parsed.source} holds no Continuity of Carer figures for providers "
             "(COC_by_28weeks, COC_receiving_ongoing); is it the measures file?"
         )
-    if result.written:
-        s.info(f"Wrote the changes to {result.path}.")
-    elif commit:
-        s.info(f"Nothing to change in {result.path}.")
-    elif found.changes:
+    if result.written and result.entry is not None:
         s.info(
-            f"Dry run: nothing was written. Run again with --commit to write these changes "
-            f"to {result.path}."
+            f"Kept {result.entry.path} in the statistics folder {result.path}; the registry "
+            "file is unchanged."
+        )
+    elif result.held:
+        s.info(f"Nothing new: this file is already in the statistics folder {result.path}.")
+    elif not commit:
+        s.info(
+            "Dry run: nothing was written. Run again with --commit to keep the file in the "
+            f"statistics folder {result.path}."
         )

@@ -24,17 +24,24 @@ def init(
 
     The registry shipped with cocwatch is replaced by every upgrade, so `record` and
     `import msds --commit` will not change it. `init` copies it to PATH (never overwriting
-    a file) and sets `registry:` in your config file (creating the file if needed, keeping
-    everything else in it), so every later command uses your copy.
+    a file), with its statistics folder beside it, and sets `registry:` in your config file
+    (creating the file if needed, keeping everything else in it), so every later command
+    uses your copy.
     """
     from cocwatch.config import SAMPLE_CONFIG
     from cocwatch.locations import (
         ENV_REGISTRY,
+        STATISTICS_FOLDER,
         default_config_path,
         default_registry_copy_path,
         shipped_registry,
     )
-    from cocwatch.registry.own import copy_new_file, point_config_at, refuse_existing
+    from cocwatch.registry.own import (
+        copy_new_file,
+        copy_new_folder,
+        point_config_at,
+        refuse_existing,
+    )
 
     s = session(ctx)
     target = (path or default_registry_copy_path()).expanduser().absolute()
@@ -50,6 +57,12 @@ def init(
     point_config_at(config_path, target, sample=SAMPLE_CONFIG, today=today(), dry_run=True)
     copy_new_file(shipped_registry(), target, what="registry")
     s.info(f"Copied the shipped registry to {target}.")
+    statistics = target.parent / STATISTICS_FOLDER
+    if os.path.lexists(statistics):
+        s.info(f"Kept the statistics folder {statistics} that was there already.")
+    else:
+        copy_new_folder(shipped_registry().parent / STATISTICS_FOLDER, statistics)
+        s.info(f"Copied the shipped statistics (NHS England's official figures) to {statistics}.")
     change = point_config_at(config_path, target, sample=SAMPLE_CONFIG, today=today())
     if change.created:
         s.info(f"Wrote a config file {config_path} that names it; fill in the rest there.")

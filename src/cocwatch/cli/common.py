@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.models import Config, Registry, Trust
     from cocwatch.registry import LoadedRegistry
+    from cocwatch.store import StatisticsStore
 
 
 # The choices of --format, one per renderer in `cocwatch.render.formats.FORMATS`.
@@ -152,9 +153,39 @@ class Session:
 
         return load_registry(self.registry_location.value, today=today(), warn=self.warn)
 
+    @cached_property
+    def statistics_location(self) -> Located:
+        from cocwatch.locations import resolve_statistics
+
+        return resolve_statistics(self.config.statistics, self.registry_location)
+
+    @cached_property
+    def statistics(self) -> StatisticsStore:
+        """The statistics folder beside the registry (official figures as published)."""
+        from cocwatch.registry.official import open_statistics
+
+        return open_statistics(self.statistics_location.value, warn=self.warn)
+
     @property
-    def registry(self) -> Registry:
+    def curated(self) -> Registry:
+        """The registry file as people wrote it, without the statistics folder's figures."""
         return self.loaded.registry
+
+    @cached_property
+    def registry(self) -> Registry:
+        """The registry with every Trust's official figures from the statistics folder."""
+        from cocwatch.registry.official import with_statistics
+
+        return with_statistics(self.loaded.registry, self.statistics)
+
+    def registry_for(self, trust_ids: Collection[str]) -> Registry:
+        """The registry with official figures for these Trusts (and England) only: quicker
+        for a command about one Trust."""
+        from cocwatch.registry.official import with_statistics
+
+        if "registry" in self.__dict__:
+            return self.registry
+        return with_statistics(self.loaded.registry, self.statistics, only=trust_ids)
 
     def correspondence_location(self, option: str | None = None) -> Located:
         """The correspondence log: --log, $COCWATCH_CORRESPONDENCE, config, beside the registry."""
@@ -220,6 +251,20 @@ def writable_registry(s: Session, option: str | None = None, *, dry_run: bool = 
             "command uses it. Then run this command again (or name another file with -r PATH)."
         )
     return Path(location.value).expanduser()
+
+
+def writable_statistics(
+    s: Session, option: str | None = None, *, dry_run: bool = False
+) -> StatisticsStore:
+    """The statistics folder an import may write: beside a registry of one's own (or the
+    config's `statistics:`), never inside the installed package or on the web."""
+    from cocwatch.locations import resolve_statistics
+    from cocwatch.store import StatisticsStore
+
+    path = writable_registry(s, option, dry_run=dry_run)
+    origin = s.registry_location.origin if not option else "option"
+    located = resolve_statistics(s.config.statistics, Located(str(path), origin))
+    return StatisticsStore(Path(located.value).expanduser())
 
 
 def session(ctx: typer.Context) -> Session:

@@ -19,7 +19,7 @@ from cocwatch.cli.common import (
     emit,
     stderr_is_terminal,
     today,
-    writable_registry,
+    writable_statistics,
 )
 from cocwatch.errors import UsageError
 
@@ -71,12 +71,13 @@ def import_releases(
     from cocwatch.registry.imports import update_from_releases
     from cocwatch.sources.http import client
 
-    path = writable_registry(s, registry, dry_run=not commit)
+    store = writable_statistics(s, registry, dry_run=not commit)
     index_url = resolve_msds_index(index, s.config.msds_index).value
     show_progress = stderr_is_terminal() and not s.state.quiet
     with client(timeout=timeout) as http, _progress(enabled=show_progress) as progress:
         run = update_from_releases(
-            path,
+            store,
+            s.curated,
             index_url=index_url,
             wanted=wanted,
             http=http,
@@ -169,7 +170,7 @@ def _json(run: MonthlyRun) -> str:
     return to_json(
         {
             "index": run.index_url,
-            "registry": str(run.registry),
+            "statistics": str(run.registry),
             "committed": run.committed,
             "wanted": {"mode": run.wanted.mode, "month": str(run.wanted.month or "") or None},
             "months": [
@@ -213,7 +214,10 @@ def _closing(s: Session, run: MonthlyRun) -> None:
         return
     if not run.news:
         if stderr_is_terminal():
-            s.info(f"Nothing new: {_months(run.count('present'))} already in the registry.")
+            s.info(
+                f"Nothing new: {_months(run.count('present'))} already in the statistics "
+                f"folder {run.registry}."
+            )
         return
     parts = [f"{_months(len(run.months))} found"]
     if run.count("imported"):
@@ -226,9 +230,12 @@ def _closing(s: Session, run: MonthlyRun) -> None:
         parts.append(f"{run.count('failed')} failed")
     s.info(", ".join(parts) + ".")
     if run.count("would_import"):
-        s.info(f"Dry run: nothing was written. Run again with --commit to write to {run.registry}.")
+        s.info(
+            "Dry run: nothing was written. Run again with --commit to keep the files in the "
+            f"statistics folder {run.registry}."
+        )
     elif run.count("imported"):
-        s.info(f"Wrote the changes to {run.registry}.")
+        s.info(f"Kept the files in the statistics folder {run.registry}.")
     if run.failed:
         s.info("The failed months are tried again on the next run.")
 

@@ -1,7 +1,7 @@
 """Changes to a YAML file as plain values: what to append or replace, and where.
 
 A change names its place by data, not by text: a Trust's id and a key path inside it
-(`Append`, `Replace`), or a path from the top of the document (`AppendAt`). Entries are plain
+(`Append`, `Replace`, `Remove`), or a path from the top of the document (`AppendAt`). Entries are plain
 values (text, numbers, booleans, dates, nested mappings), in the order their keys are to be
 written. Commands and importers build these; `cocwatch.registry.edit` carries them out on the
 file, keeping every byte outside the change. Pure: imports nothing but the standard library.
@@ -54,4 +54,16 @@ class AppendAt:
     parent_defaults: Mapping[str, Any] = field(default_factory=dict)
 
 
-Change = Append | Replace | AppendAt
+@dataclass(frozen=True, slots=True)
+class Remove:
+    """Remove entries `indexes` (from 0) of a list inside a Trust (None: ``national:``).
+
+    When every entry goes, the key goes too (an empty list is no information).
+    """
+
+    trust_id: str | None
+    key: tuple[str, ...]
+    indexes: tuple[int, ...]
+
+
+Change = Append | Replace | AppendAt | Remove

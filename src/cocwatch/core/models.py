@@ -429,6 +429,7 @@ class Config(Model):
     registry: str | None = None
     templates_dir: str | None = None
     correspondence: str | None = None
+    statistics: str | None = None  # the statistics folder; default: statistics/ beside the registry
     reply_working_days: Annotated[int, Field(gt=0, le=250)] = 20
     msds_index: str | None = None  # the series page `import msds --latest` reads
     sender: Sender = Sender()

@@ -1,15 +1,18 @@
-"""Official figures into the registry: one measures file, or NHS England's monthly releases.
+"""Official figures into the statistics store: one measures file, or NHS England's releases.
 
-`import_figures` plans the import of figures already read (`cocwatch.sources.msds`) against the
-latest registry (`cocwatch.core.imports`) and carries it out as one validated, atomic change.
-`update_from_releases` reads the series index (`sources.msds_releases`), chooses the measures
-files a run asks for (one month, every month since one, or the newest release), and imports
-them oldest month first, each as one validated, atomic change of the registry: a month that
-fails (its page or file cannot be fetched or read) is reported and the others still go in.
-Every figure cites the release page that links its file. Downloads go through the cache with
-conditional GETs, so a run that finds nothing new downloads (almost) nothing and writes
-nothing. Returns a `MonthlyRun` for the CLI to show; prints nothing itself. Imports the
-sources, the core's planning and the package's editing; never the CLI.
+`import_file` compares the figures of a file already read (`cocwatch.sources.msds`) with the
+registry and the store's figures for the same months (`cocwatch.core.imports` plans what is
+new, revised or unchanged), and with `commit` keeps the file's CoC rows in the store
+(`cocwatch.store`): the registry file itself is never changed, and a month's import costs a
+month, whatever the history. `update_from_releases` reads the series index
+(`sources.msds_releases`), chooses the measures files a run asks for (one month, every month
+since one, or the newest release), and imports them oldest month first: a month that fails
+(its page or file cannot be fetched or read) is reported and the others still go in. Every
+figure cites the release page that links its file. Downloads go through the cache with
+conditional GETs, and a file already kept (same checksum) is not read again, so a run that
+finds nothing new downloads (almost) nothing and writes nothing. Returns a `MonthlyRun` for
+the CLI to show; prints nothing itself. Imports the sources, the store, the core's planning;
+never the CLI.
 """
 
 from __future__ import annotations
@@ -34,11 +37,11 @@ if TYPE_CHECKING:
     import httpx
 
     from cocwatch.cache.downloads import DownloadCache
-    from cocwatch.core.edits import Change
-    from cocwatch.core.imports import ImportPlan, Provenance
+    from cocwatch.core.imports import ImportPlan
     from cocwatch.core.models import Registry
-    from cocwatch.registry.edit import EditResult
+    from cocwatch.core.official import StoredFile
     from cocwatch.sources.msds_table import MsdsFile
+    from cocwatch.store import StatisticsStore
 
 Status = Literal["imported", "would_import", "present", "failed"]
 FileProgress = Callable[[MeasuresFile, int, int | None], None]
@@ -70,7 +73,7 @@ class MonthlyRun:
     """The whole run: what the index listed and what each chosen file did."""
 
     index_url: str
-    registry: Path
+    registry: Path  # the statistics folder written to
     wanted: Wanted
     committed: bool
     listed: tuple[MeasuresFile, ...]  # every measures file on the release pages read
@@ -99,7 +102,8 @@ class MonthlyRun:
 
 
 def update_from_releases(
-    registry: Path,
+    store: StatisticsStore,
+    registry: Registry,
     *,
     index_url: str,
     wanted: Wanted,
@@ -118,6 +122,7 @@ def update_from_releases(
     found: Discovery = discover(fetch_page, index_url, wanted)
     results = [
         _import_one(
+            store,
             registry,
             file,
             http=http,
@@ -133,12 +138,13 @@ def update_from_releases(
         p for p in found.problems if not p.months or any(wanted.covers(m) for m in p.months)
     )
     return MonthlyRun(
-        index_url, registry, wanted, commit, found.files, tuple(results), wanted_problems
+        index_url, store.folder, wanted, commit, found.files, tuple(results), wanted_problems
     )
 
 
 def _import_one(
-    registry: Path,
+    store: StatisticsStore,
+    registry: Registry,
     file: MeasuresFile,
     *,
     http: httpx.Client,
@@ -148,8 +154,8 @@ def _import_one(
     max_bytes: int,
     progress: FileProgress | None,
 ) -> MonthResult:
-    """Download (or reuse) one file and import it in one atomic change of the registry."""
-    from cocwatch.core.imports import Provenance
+    """Download (or reuse) one file and keep it in the store, unless it is kept already."""
+    from cocwatch.store import checksum
 
     def report(done: int, total: int | None) -> None:
         if progress is not None:
@@ -159,9 +165,20 @@ def _import_one(
     try:
         fetched = cache.get(http, file.csv_url, max_bytes=max_bytes, progress=report)
         downloaded = fetched.downloaded
+        digest = checksum(fetched.path)
+        if store.held(digest) is not None:
+            return MonthResult(file, "present", downloaded=downloaded)
         parsed = read_measures_file(fetched.path, file, max_bytes=max_bytes)
-        provenance = Provenance(url=file.release_url, retrieved=today)
-        result, planned = import_figures(registry, parsed, provenance, today=today, commit=commit)
+        entry = stored_entry(
+            store,
+            parsed,
+            source_file=file.csv_url.rsplit("/", 1)[-1],
+            sha256=digest,
+            release_page=file.release_url,
+            file_url=file.csv_url,
+            today=today,
+        )
+        result, planned = import_file(store, registry, parsed, entry, commit=commit)
     except CocwatchError as exc:
         return MonthResult(
             file, "failed", downloaded=downloaded, error=exc.message, exit_code=exc.exit_code
@@ -169,7 +186,7 @@ def _import_one(
     trusts = sum(1 for t in planned.trusts if t.changes)
     added, replaced = planned.total("added"), planned.total("replaced")
     national = planned.national.changes
-    if not (added or replaced or national):
+    if not (added or replaced or national) and not result.written:
         status: Status = "present"
     else:
         status = "imported" if result.written else "would_import"
@@ -185,22 +202,70 @@ def _import_one(
     )
 
 
-def import_figures(
-    registry: Path, parsed: MsdsFile, provenance: Provenance, *, today: date, commit: bool
-) -> tuple[EditResult, ImportPlan]:
-    """Plan the import of `parsed` against the latest registry and make it one change.
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    """Where the file went, and whether the store was written."""
 
-    The registry is read (and, with `commit`, locked) first, so the plan always compares with
-    the latest figures; without `commit` nothing is written (the result shows the change).
+    path: Path  # the statistics folder
+    written: bool
+    entry: StoredFile | None = None
+    held: bool = False  # the same file (same checksum) was kept already
+
+
+def stored_entry(
+    store: StatisticsStore,
+    parsed: MsdsFile,
+    *,
+    source_file: str,
+    sha256: str,
+    release_page: str | None,
+    file_url: str | None,
+    today: date,
+    retrieved: date | None = None,
+    notes: str = "",
+) -> StoredFile:
+    """The manifest entry a file would get in the store."""
+    from cocwatch.core.official import StoredFile
+
+    return StoredFile(
+        path=store.planned(parsed, source="msds", source_file=source_file),
+        source="msds",
+        source_file=source_file,
+        period_end=max(parsed.periods, default=None),
+        provisional=parsed.provisional,
+        release_page=release_page,
+        file_url=file_url,
+        sha256=sha256,
+        rows=len(parsed.table),
+        retrieved=retrieved or today,
+        imported=today,
+        notes=notes,
+    )
+
+
+def import_file(
+    store: StatisticsStore,
+    registry: Registry,
+    parsed: MsdsFile,
+    entry: StoredFile,
+    *,
+    commit: bool,
+) -> tuple[StoreResult, ImportPlan]:
+    """Compare a file's figures with the registry and the store; with `commit`, keep it.
+
+    Only the store's figures for the file's own months are read, so an import costs the same
+    whatever the history. The same file (same checksum) is never kept twice.
     """
-    from cocwatch.core.imports import import_changes, plan_import
-    from cocwatch.registry.edit import change_registry
+    from cocwatch.core.imports import plan_import
+    from cocwatch.registry.official import with_statistics
 
-    def plan(current: Registry) -> tuple[list[Change], ImportPlan]:
-        planned = plan_import(current, parsed.figures, parsed.national)
-        return import_changes(planned, provenance), planned
-
-    return change_registry(registry, plan, today=today, dry_run=not commit)
+    current = with_statistics(registry, store, periods=parsed.periods)
+    planned = plan_import(current, parsed.figures, parsed.national)
+    held = store.held(entry.sha256) is not None
+    if not commit or held:
+        return StoreResult(store.folder, written=False, entry=entry, held=held), planned
+    added = store.add(parsed, entry)
+    return StoreResult(store.folder, written=added.written, entry=added.file), planned
 
 
 def read_measures_file(path: Path, file: MeasuresFile, *, max_bytes: int) -> MsdsFile:

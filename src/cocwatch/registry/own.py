@@ -61,6 +61,19 @@ def copy_new_file(source: Path, target: Path, *, what: str = "file") -> None:
                 Path(tmp_name).unlink()
 
 
+def copy_new_folder(source: Path, target: Path, *, what: str = "folder") -> int:
+    """Copy every file under `source` to the same place under `target` (which must not exist
+    yet), each with `copy_new_file`; return how many files were copied."""
+    refuse_existing(target, what=what)
+    copied = 0
+    for file in sorted(p for p in source.rglob("*") if p.is_file()):
+        if file.name.startswith(".") or file.suffix == ".lock":
+            continue
+        copy_new_file(file, target / file.relative_to(source), what=what)
+        copied += 1
+    return copied
+
+
 def _link_or_create(tmp: Path, target: Path, data: bytes) -> None:
     """Give `tmp` the name `target`, failing if it exists (FileExistsError)."""
     try:

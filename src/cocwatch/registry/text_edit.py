@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from cocwatch.core.edits import Append, AppendAt, Change
+from cocwatch.core.edits import Append, AppendAt, Change, Remove
 from cocwatch.registry.text_layout import Document, EditError, TextEdit
 from cocwatch.registry.yaml_loader import FAST_SAFE_LOADER
 
@@ -37,6 +37,8 @@ def edit_text(text: str, changes: Sequence[Change]) -> str:
         trust = doc.trust(change.trust_id)
         if isinstance(change, Append):
             edits += doc.append(trust, change)
+        elif isinstance(change, Remove):
+            edits += doc.remove(trust, change)
         else:
             edits.append(doc.replace(trust, change))
     new_text = _apply(text, edits)
@@ -117,6 +119,13 @@ def _verify(before: str, after: str, changes: Sequence[Change]) -> None:
                 container[key] = dict(_plain(getattr(change, "parent_defaults", {})))
             container = container[key]
         last = change.key[-1]
+        if isinstance(change, Remove):
+            left = [e for i, e in enumerate(container[last]) if i not in set(change.indexes)]
+            if left:
+                container[last] = left
+            else:
+                del container[last]
+            continue
         if isinstance(change, Append):
             container.setdefault(last, [])
             container[last] = list(container[last]) + [_plain(i) for i in change.items]

@@ -17,7 +17,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cocwatch.core.edits import Append, AppendAt, Entry, Replace
+from cocwatch.core.edits import Append, AppendAt, Entry, Remove, Replace
 from cocwatch.errors import InputError
 from cocwatch.registry.yaml_emit import block_mapping, flow, item_lines, scalar
 
@@ -193,6 +193,39 @@ class Document:
         lines = block_mapping(change.item, flow_keys, self.step)
         body = (self.newline + " " * column).join(lines)
         return TextEdit(old.start_mark.index, self._content_end(old), body)
+
+    def remove(self, trust: MappingNode, change: Remove) -> list[TextEdit]:
+        """Delete whole entries' lines; when every entry goes, the key's lines go too."""
+        seq = self._sequence(trust, change.key)
+        if seq.flow_style:
+            raise EditError(f"'{change.key[-1]}' is written on one line; edit it by hand.")
+        wanted = set(change.indexes)
+        if any(not 0 <= i < len(seq.value) for i in wanted):
+            raise EditError(f"An entry of '{change.key[-1]}' to remove does not exist.")
+        if len(wanted) == len(seq.value):
+            holder = trust
+            for part in change.key[:-1]:
+                found = _get(holder, part)
+                assert isinstance(found, MappingNode)
+                holder = found
+            key_node = next(k for k, v in holder.value if v is seq)
+            start = self.text.rfind("\n", 0, key_node.start_mark.index) + 1
+            return [TextEdit(start, self._line_after(self._content_end(seq)), "")]
+        edits: list[TextEdit] = []
+        for i in sorted(wanted):
+            item = seq.value[i]
+            start = self.text.rfind("\n", 0, item.start_mark.index) + 1
+            if i + 1 < len(seq.value):
+                end = self.text.rfind("\n", 0, seq.value[i + 1].start_mark.index) + 1
+            else:
+                end = self._line_after(self._content_end(item))
+            edits.append(TextEdit(start, end, ""))
+        return edits
+
+    def _line_after(self, end: int) -> int:
+        """The start of the line after the one `end` is on."""
+        newline = self.text.find("\n", max(end - 1, 0))
+        return len(self.text) if newline < 0 else newline + 1
 
     def _style(self, seq: SequenceNode | None, name: str) -> tuple[str, frozenset[str]]:
         """How entries look nearby: 'flow' (one line), 'block' or 'auto'; one-line keys."""

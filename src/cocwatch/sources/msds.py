@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -83,19 +85,31 @@ def read_measures(
                     f"{name} is {_size(size)}, larger than {size_limit_text(max_bytes)}. Check "
                     "that it is an MSDS measures file (named like msds-oct2025-exp-measures.csv)."
                 )
+            digest = _sha256(stream)
             magic = stream.read(4)
             stream.seek(0)
             if magic == _ZIP_MAGIC:
-                return parse_rows(_xlsx_rows(stream, name), name, provisional=provisional)
-            return parse_rows(
-                _csv_rows(_decoded_lines(stream, name), name), name, provisional=provisional
-            )
+                parsed = parse_rows(_xlsx_rows(stream, name), name, provisional=provisional)
+            else:
+                parsed = parse_rows(
+                    _csv_rows(_decoded_lines(stream, name), name), name, provisional=provisional
+                )
+            return replace(parsed, sha256=digest)
     except FileNotFoundError:
         raise InputError(f"The file {name} does not exist. Check the path.") from None
     except IsADirectoryError:
         raise InputError(f"{name} is a folder; give the measures CSV file inside it.") from None
     except OSError as exc:
         raise InputError(f"The file {name} cannot be read: {exc.strerror or exc}.") from None
+
+
+def _sha256(stream: IO[bytes]) -> str:
+    """The SHA-256 of the whole file (the stream is left at its start)."""
+    digest = hashlib.sha256()
+    for block in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(block)
+    stream.seek(0)
+    return digest.hexdigest()
 
 
 def _file_size(stream: IO[bytes]) -> int:

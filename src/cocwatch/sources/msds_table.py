@@ -54,6 +54,8 @@ GOVERNING_CHECKS: dict[Measure, frozenset[str]] = {
     "receiving_ongoing": frozenset({"coc_dq06", "coc_dq07", "coc_dq08", "coc_dq09"}),
 }
 NATIONAL = "NATIONAL"  # the key of England's own figures
+# The breakdowns that are registry cohorts (besides the headline, "all").
+COHORT_GROUPS = ("ethnicity_bame", "imd_01")
 _ETHNIC_MINORITY = {"ethnicity_bame", "ethnicity_bme", "bame", "bme", "ethnicity_bame_total"}
 # Markers of a suppressed or missing value in published statistics: no figure, not an error.
 _SUPPRESSED = {"", "*", "-", "--", "..", ".", "x", "c", ":"}
@@ -88,6 +90,7 @@ class MsdsFile:
     # written as the publication writes them: what the statistics store keeps.
     table: tuple[tuple[str, ...], ...] = ()
     observations: tuple[Observation, ...] = ()  # one per organisation, indicator and period
+    sha256: str = ""  # of the file as read
 
     @property
     def periods(self) -> tuple[date, ...]:
@@ -133,8 +136,6 @@ def is_most_deprived(label: str) -> bool:
     if "most" in words and words & {"deprived", "deprivation"}:
         return len(others) <= 1
     return others == [1]
-
-
 
 
 @lru_cache(maxsize=1024)

@@ -1,0 +1,174 @@
+"""Official figures from the statistics store, beside the figures people curate.
+
+The registry file holds what people curate; the statistics store (`cocwatch.store`) holds the
+official release files. `with_statistics` gives the registry that every command assesses: each
+Trust's curated figures and its official figures from the store, each cited to its own source
+(the release page that links the file, the file's name and month). An official figure still
+in an old registry file (imported before the store existed) gives way to the store's figure
+for the same cohort, measure and month, so a registry that has not moved its figures yet keeps
+working, and one that has shows each figure once.
+
+Imports the models, the store and the core's import values; never the CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cocwatch.core.imports import month_title
+
+if TYPE_CHECKING:
+    from cocwatch.core.imports import OfficialFigure
+    from cocwatch.core.models import Figure, Registry, Source, Trust
+    from cocwatch.core.official import StoredFile
+    from cocwatch.store import StatisticsStore
+
+# Cited when a kept file records neither the page that links it nor its own address.
+SERIES_INDEX = (
+    "https://digital.nhs.uk/data-and-information/publications/statistical/"
+    "maternity-services-monthly-statistics"
+)
+
+
+def official_source(file: StoredFile, as_of: date) -> Source:
+    """The citation of a figure from a kept file: its release page, the file's name, the month."""
+    from cocwatch.core.models import Source
+
+    url = file.release_page or file.file_url or SERIES_INDEX
+    name = file.source_file if url != file.file_url else None
+    return Source.model_construct(
+        url=url,
+        title=month_title(as_of, provisional=file.provisional, file_name=name),
+        kind="msds",
+        retrieved=file.retrieved,
+    )
+
+
+def as_figure(figure: OfficialFigure, source: Source) -> Figure:
+    """A registry figure (already valid: the reader checked it) for an official figure."""
+    from cocwatch.core.models import Figure
+
+    return Figure.model_construct(
+        cohort=figure.cohort,
+        measure=figure.measure,
+        percent=figure.value,
+        numerator=figure.numerator,
+        denominator=figure.denominator,
+        as_of=figure.as_of,
+        provisional=figure.provisional,
+        quality=figure.quality,
+        source=source,
+        notes=None,
+    )
+
+
+def with_statistics(
+    registry: Registry,
+    store: StatisticsStore,
+    *,
+    only: Collection[str] | None = None,
+    periods: Collection[date] | None = None,
+) -> Registry:
+    """The registry with each Trust's official figures from `store` beside its curated ones.
+
+    `only` limits the work to some Trusts (by id; England's figures always come): the others
+    keep just their curated figures, which is all a command about one Trust needs. `periods`
+    limits the official figures to some months (by their last day).
+    """
+    from cocwatch.sources.msds_table import NATIONAL
+
+    if not store.files():
+        return registry
+    chosen = [t for t in registry.trusts if only is None or t.id in only]
+    codes = None if only is None else {t.ods.upper() for t in chosen} | {NATIONAL}
+    sources: dict[tuple[str, date], Source] = {}
+    by_code: dict[str, list[Figure]] = {}
+    for file, found in store.official_figures(codes, periods=periods):
+        key = (file.path, found.as_of)
+        source = sources.get(key)
+        if source is None:
+            source = sources[key] = official_source(file, found.as_of)
+        by_code.setdefault(found.ods.upper(), []).append(as_figure(found, source))
+    trusts = tuple(_with(t, by_code.get(t.ods.upper(), [])) for t in registry.trusts)
+    national = registry.national.model_copy(
+        update={"figures": merged(registry.national.figures, by_code.get(NATIONAL, []))}
+    )
+    return registry.model_copy(update={"trusts": trusts, "national": national})
+
+
+def _with(trust: Trust, official: list[Figure]) -> Trust:
+    if not official:
+        return trust
+    return trust.model_copy(update={"figures": merged(trust.figures, official)})
+
+
+def merged(curated: Iterable[Figure], official: list[Figure]) -> tuple[Figure, ...]:
+    """Curated figures, then official ones; an old copy of an official figure gives way."""
+    held = {(f.cohort, f.measure, f.as_of) for f in official}
+    kept = [
+        f
+        for f in curated
+        if not (f.source.kind == "msds" and (f.cohort, f.measure, f.as_of) in held)
+    ]
+    return (*kept, *sorted(official, key=lambda f: (f.as_of, f.cohort, f.measure)))
+
+
+def open_statistics(location: str, *, warn: Callable[[str], None]) -> StatisticsStore:
+    """The statistics folder at `location`: a folder, or the address of one on the web.
+
+    A folder on the web (beside a registry given by URL) is copied into the cache folder,
+    file by file, with conditional GETs; when the network fails the last copy is used with
+    a warning, and with no copy the registry's own figures are used alone.
+    """
+    from cocwatch.locations import is_url
+    from cocwatch.store import StatisticsStore
+
+    if not is_url(location):
+        return StatisticsStore(Path(location).expanduser())
+    return _mirrored(location, warn)
+
+
+def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
+    import hashlib
+
+    from cocwatch import cache
+    from cocwatch.cache.downloads import DownloadCache, FetchFailed
+    from cocwatch.errors import CocwatchError
+    from cocwatch.files import atomic_write
+    from cocwatch.sources.http import MSDS_MAX_MB, DownloadError
+    from cocwatch.store import MANIFEST, StatisticsStore
+
+    base = base if base.endswith("/") else base + "/"
+    key = hashlib.sha256(base.encode()).hexdigest()[:24]
+    folder = cache.folder(cache.STATISTICS) / "web" / key
+    downloads = DownloadCache(folder / ".downloads", key_chars=24, what="statistics copy")
+    store = StatisticsStore(folder, label=base)
+    cap = MSDS_MAX_MB * 1024 * 1024
+    try:
+        manifest = downloads.get(None, base + MANIFEST, max_bytes=cap)
+        atomic_write(folder / MANIFEST, manifest.read(), what="statistics copy")
+        fresh = StatisticsStore(folder, label=base)
+        for file in fresh.files():
+            got = downloads.get(None, base + file.path, max_bytes=cap)
+            target = folder / file.path
+            if not target.is_file() or target.stat().st_size != got.path.stat().st_size:
+                atomic_write(target, got.read(), what="statistics copy")
+        return fresh
+    except (FetchFailed, DownloadError) as exc:
+        reason = str(getattr(exc, "reason", exc)).rstrip(".")
+        if " 404" in reason and not store.exists():
+            return store  # no statistics beside this registry: its own figures only
+        if store.exists():
+            warn(f"{reason}; using the statistics copied from {base} before.")
+        else:
+            warn(
+                f"{reason}, so the official statistics beside the registry ({base}) cannot be "
+                "read; only the figures in the registry file itself are used."
+            )
+        return store
+    except CocwatchError as exc:
+        warn(f"{exc.message} Only the figures in the registry file itself are used.")
+        return StatisticsStore(folder / ".none", label=base)
