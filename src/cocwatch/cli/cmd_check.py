@@ -104,10 +104,11 @@ def check(
 
     s = session(ctx)
     day = parse_date(as_of, "--as-of") or today()
-    registry = s.registry
     if target is not None:
-        _check_target(registry, target)
-    chosen = _select(registry, names, all_trusts=all_trusts, region=region, day=day)
+        _check_target(s.curated, target)
+    chosen = _select(s.curated, names, all_trusts=all_trusts, region=region, day=day)
+    registry = s.registry_for({t.id for t in chosen}) if names else s.registry
+    chosen = [t for t in registry.trusts if t.id in {c.id for c in chosen}]
     assessment = assess(
         registry,
         chosen,

@@ -45,7 +45,7 @@ def trusts(
     from cocwatch.render.registry import trust_listing
 
     s = session(ctx)
-    found = list(s.registry.trusts)
+    found = list(s.curated.trusts)
     if query:
         q = query.strip().lower()
         found = [t for t in found if q in t.name.lower() or q == t.ods.lower() or q in t.id]
@@ -72,10 +72,12 @@ def show(
     from cocwatch.render.show import trust_detail
 
     s = session(ctx)
-    found = find_trust(s.registry, " ".join(trust))
+    found = find_trust(s.curated, " ".join(trust))
+    registry = s.registry_for([found.id])
+    found = next(t for t in registry.trusts if t.id == found.id)
     day = today()
     letters = [t for t in s.tracked_letters(day) if t.letter.trust == found.id]
-    emit(render(fmt, trust_detail(found, s.registry, as_of=day, letters=letters)))
+    emit(render(fmt, trust_detail(found, registry, as_of=day, letters=letters)))
 
 
 @app.command()
@@ -85,4 +87,4 @@ def targets(ctx: typer.Context, fmt: FORMAT = DEFAULT_FORMAT) -> None:
     from cocwatch.render.registry import target_listing
 
     s = session(ctx)
-    emit(render(fmt, target_listing(s.registry, as_of=today())))
+    emit(render(fmt, target_listing(s.curated, as_of=today())))

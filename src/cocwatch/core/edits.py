@@ -1,9 +1,9 @@
-"""Changes to a YAML file as plain values: what to append or replace, and where.
+"""Changes to a YAML file as plain values: what to append, replace or remove, and where.
 
 A change names its place by data, not by text: a Trust's id and a key path inside it
-(`Append`, `Replace`, `Remove`), or a path from the top of the document (`AppendAt`). Entries are plain
-values (text, numbers, booleans, dates, nested mappings), in the order their keys are to be
-written. Commands and importers build these; `cocwatch.registry.edit` carries them out on the
+(`Append`, `Replace`, `Remove`), or a path from the top of the document (`AppendAt`). Entries
+are plain values (text, numbers, booleans, dates, nested mappings), in the order their keys
+are to be written. Commands and importers build these; `cocwatch.registry.edit` carries them out on the
 file, keeping every byte outside the change. Pure: imports nothing but the standard library.
 """
 
@@ -58,7 +58,8 @@ class AppendAt:
 class Remove:
     """Remove entries `indexes` (from 0) of a list inside a Trust (None: ``national:``).
 
-    When every entry goes, the key goes too (an empty list is no information).
+    When every entry goes, the key goes too (an empty list is no information), unless it is
+    the only key of its mapping, which then holds an empty list.
     """
 
     trust_id: str | None

@@ -221,13 +221,13 @@ def _plan_figures(
             added.append(new)
             continue
         # Compare with the official figure already there, if there is one.
-        index = next((i for i in indexes if recorded[i].source.kind == "msds"), indexes[0])
+        index = next((i for i in indexes if recorded[i].source.official), indexes[0])
         old = recorded[index]
         if _same(old, new) or (new.provisional and not old.provisional):
             unchanged.append(new)
         elif old.provisional and not new.provisional:
             replaced.append(Replacement(index, old, new, "final replaces provisional"))
-        elif old.source.kind == "msds" or old.provisional:
+        elif old.source.official or old.provisional:
             replaced.append(Replacement(index, old, new, "revised"))
         else:
             kept.append(Kept(index, old, new))

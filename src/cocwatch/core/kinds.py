@@ -28,6 +28,9 @@ MEASURE_PREFERENCE: tuple[Measure, ...] = (
 Quality = Literal["pass", "fail", "unknown"]
 Precision = Literal["year", "month", "day"]  # how precisely a source dates a target
 SourceKind = Literal["msds", "board_paper", "foi", "cqc", "news", "other"]
+# Sources whose figures are official statistics, kept as published in the statistics folder
+# (`cocwatch.store`); every other kind is recorded by people in the registry file.
+OFFICIAL_KINDS: frozenset[SourceKind] = frozenset({"msds"})
 PlanStatus = Literal["active", "paused", "none", "unknown"]
 Coproduced = Literal["yes", "no", "unknown"]
 Rating = Literal["outstanding", "good", "requires_improvement", "inadequate", "not_rated"]
@@ -72,6 +75,7 @@ class Status(StrEnum):
 __all__ = [
     "COHORTS",
     "MEASURE_PREFERENCE",
+    "OFFICIAL_KINDS",
     "Cohort",
     "Coproduced",
     "Measure",

@@ -25,6 +25,7 @@ from pydantic.json_schema import SkipJsonSchema
 # The closed sets are defined without pydantic, so the command line can offer them cheaply.
 from cocwatch.core.kinds import COHORTS as COHORTS
 from cocwatch.core.kinds import MEASURE_PREFERENCE as MEASURE_PREFERENCE
+from cocwatch.core.kinds import OFFICIAL_KINDS
 from cocwatch.core.kinds import Cohort as Cohort
 from cocwatch.core.kinds import Coproduced as Coproduced
 from cocwatch.core.kinds import Measure as Measure
@@ -124,6 +125,11 @@ class Source(Model):
             raise ValueError("a source needs a url or a title (or both)")
         return self
 
+    @property
+    def official(self) -> bool:
+        """Whether it is an official statistics release (kept in the statistics folder)."""
+        return self.kind in OFFICIAL_KINDS
+
     def label(self) -> str:
         """Return a one-line citation: title and address."""
         parts = [p for p in (self.title, self.url) if p]
@@ -200,7 +206,7 @@ class Figure(Model):
     @property
     def small_numbers(self) -> bool:
         """Whether an MSDS count of 5 (which stands for 1 to 7) underlies the percentage."""
-        return self.source.kind == "msds" and SMALL_COUNT in (self.numerator, self.denominator)
+        return self.source.official and SMALL_COUNT in (self.numerator, self.denominator)
 
 
 class Milestone(Model):

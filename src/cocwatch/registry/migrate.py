@@ -76,13 +76,13 @@ def official_in_registry(registry: Registry) -> list[Held]:
     found = [
         Held(None, i, f, NATIONAL, "All Submitters")
         for i, f in enumerate(registry.national.figures)
-        if f.source.kind == "msds" and f.measure in _INDICATORS
+        if f.source.official and f.measure in _INDICATORS
     ]
     for trust in registry.trusts:
         found += [
             Held(trust.id, i, f, trust.ods.upper(), trust.name.upper())
             for i, f in enumerate(trust.figures)
-            if f.source.kind == "msds" and f.measure in _INDICATORS
+            if f.source.official and f.measure in _INDICATORS
         ]
     return found
 

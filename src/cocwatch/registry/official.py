@@ -111,7 +111,7 @@ def merged(curated: Iterable[Figure], official: list[Figure]) -> tuple[Figure, .
     kept = [
         f
         for f in curated
-        if not (f.source.kind == "msds" and (f.cohort, f.measure, f.as_of) in held)
+        if not (f.source.official and (f.cohort, f.measure, f.as_of) in held)
     ]
     return (*kept, *sorted(official, key=lambda f: (f.as_of, f.cohort, f.measure)))
 

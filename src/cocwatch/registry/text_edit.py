@@ -121,7 +121,7 @@ def _verify(before: str, after: str, changes: Sequence[Change]) -> None:
         last = change.key[-1]
         if isinstance(change, Remove):
             left = [e for i, e in enumerate(container[last]) if i not in set(change.indexes)]
-            if left:
+            if left or len(container) == 1:
                 container[last] = left
             else:
                 del container[last]

@@ -195,7 +195,8 @@ class Document:
         return TextEdit(old.start_mark.index, self._content_end(old), body)
 
     def remove(self, trust: MappingNode, change: Remove) -> list[TextEdit]:
-        """Delete whole entries' lines; when every entry goes, the key's lines go too."""
+        """Delete whole entries' lines; when every entry goes, the key's lines go too (or,
+        for the only key of its mapping, the list becomes ``[]``)."""
         seq = self._sequence(trust, change.key)
         if seq.flow_style:
             raise EditError(f"'{change.key[-1]}' is written on one line; edit it by hand.")
@@ -209,6 +210,8 @@ class Document:
                 assert isinstance(found, MappingNode)
                 holder = found
             key_node = next(k for k, v in holder.value if v is seq)
+            if len(holder.value) == 1:  # the only key: keep it, as an empty list
+                return [TextEdit(key_node.end_mark.index, self._content_end(seq), ": []")]
             start = self.text.rfind("\n", 0, key_node.start_mark.index) + 1
             return [TextEdit(start, self._line_after(self._content_end(seq)), "")]
         edits: list[TextEdit] = []

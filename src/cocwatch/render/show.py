@@ -34,6 +34,7 @@ FIGURE_COLUMNS = (
     Column("percent_text", "Percent", "right"),
     Column("counts", "Count"),
     Column("flags", "Flags", min_width=11),
+    Column("origin", "From"),
     Column("ref", "Src", "right"),
 )
 CSV_COLUMNS = tuple(
@@ -45,6 +46,7 @@ CSV_COLUMNS = tuple(
         "percent",
         "provisional",
         "quality",
+        "origin",
         "source_url",
         "source_title",
     )
@@ -66,6 +68,9 @@ def _figure_row(figure: Figure, refs: ReferenceList[Source]) -> dict[str, Any]:
         "provisional": figure.provisional,
         "quality": figure.quality,
         "small_numbers": figure.small_numbers,
+        # Official statistics are kept as published in the statistics folder; the others
+        # were recorded by people in the registry file (from Board papers, FOI answers…).
+        "origin": "official" if figure.source.official else "recorded",
         "ref": refs.cite(figure.source),
         "source_url": figure.source.url,
         "source_title": figure.source.title,
@@ -264,6 +269,12 @@ def _detail_renderable(
             notes.append(
                 "small numbers: NHS England publishes any count from 1 to 7 as 5, so that "
                 "percentage is not precise."
+            )
+        if any(row["origin"] == "official" for row in rows):
+            notes.append(
+                "From: official = NHS England's published statistics, kept as published in "
+                "the statistics folder; recorded = recorded in the registry file by people "
+                "(from a Board paper, an FOI answer…)."
             )
         parts += [Text(note, style="dim") for note in notes]
     else:

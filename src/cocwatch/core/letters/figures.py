@@ -67,7 +67,7 @@ def _period(as_of: date) -> str:
 def _statement(figure: Figure, who: str, amount: str) -> str:
     """The figure as a clause that names what was measured (DOMAIN §3, SPEC §6)."""
     period = _period(figure.as_of)
-    if figure.source.kind != "msds":
+    if not figure.source.official:
         # MSDS's own definitions (women reaching 29 weeks; four months earlier) are not
         # assumed for a Board paper or an FOI reply: name the measure, not its denominator.
         figures_for = f"in figures for {period.removeprefix('in ')}"

@@ -162,7 +162,7 @@ def _msds_picture(registry: Registry, open_trusts: Sequence[Trust], as_of: date)
     national = [
         f
         for f in registry.national.figures
-        if f.as_of <= as_of and f.source.kind == "msds" and f.measure in _MSDS_MEASURES
+        if f.as_of <= as_of and f.source.official and f.measure in _MSDS_MEASURES
     ]
     if not national:
         return {}
@@ -188,7 +188,7 @@ def _msds_picture(registry: Registry, open_trusts: Sequence[Trust], as_of: date)
         if placed is not None and placed.percent is not None and not placed_failed:
             if placed.small_numbers:
                 excluded += 1
-            elif placed.source.kind == "msds":
+            elif placed.source.official:
                 rates.append(placed.percent)
                 sources.append(placed.source)
     picture.update(
