@@ -362,9 +362,13 @@ class YearOnYear:
 
 
 def year_on_year(series: Mapping[date, Count], month: date) -> YearOnYear | None:
-    """Compare a month with the same month a year before, by the two-proportion test."""
-    earlier_month = month.replace(year=month.year - 1)
-    current, earlier = series.get(month), series.get(earlier_month)
+    """Compare a month with the same month a year before, by the two-proportion test.
+
+    `series` is keyed by each month's first day; `month` may be any day of its month.
+    """
+    this_month = month.replace(day=1)
+    current = series.get(this_month)
+    earlier = series.get(this_month.replace(year=this_month.year - 1))
     if current is None or earlier is None:
         return None
     test = two_proportion_test(
@@ -372,7 +376,7 @@ def year_on_year(series: Mapping[date, Count], month: date) -> YearOnYear | None
     )
     if test is None:
         return None
-    return YearOnYear(month, current, earlier, 100 * test.difference, test)
+    return YearOnYear(this_month, current, earlier, 100 * test.difference, test)
 
 
 @dataclass(frozen=True, slots=True)
