@@ -264,9 +264,11 @@ def test_overdispersion_by_hand() -> None:
     assert result.tau2 == pytest.approx(14.52 / 1200)
 
 
-def test_overdispersion_needs_two_units() -> None:
+def test_overdispersion_needs_two_units_and_a_target_inside_0_to_1() -> None:
     with pytest.raises(ValueError, match="two units"):
         overdispersion([Count(5, 10), Count(0, 0)], 0.5)
+    with pytest.raises(ValueError, match="strictly between"):
+        overdispersion([Count(0, 10), Count(0, 20)], 0.0)
 
 
 def funnel_counts(scale: Scale) -> dict[str, tuple[int, int]]:

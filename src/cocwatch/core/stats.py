@@ -227,6 +227,10 @@ def z_score(count: Count, target_proportion: float, scale: Scale = "proportion")
     proportion = count.proportion
     if proportion is None:
         raise ValueError("a z-score needs a denominator above 0")
+    if not 0 < target_proportion < 1:
+        raise ValueError(
+            f"a funnel's target lies strictly between 0 and 1, not {target_proportion}"
+        )
     return (_transform(proportion, scale) - _transform(target_proportion, scale)) / (
         _standard_error(count.denominator, target_proportion, scale)
     )
