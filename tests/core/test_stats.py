@@ -453,6 +453,34 @@ def test_xmr_chart_signals(values: list[float], signals: tuple[SpcSignal, ...]) 
     assert chart.lower == pytest.approx([mean - spread] * len(values))
 
 
+def flagged_as_plot_the_dots_does(values: list[float], centre: float) -> dict[str, set[int]]:
+    """Flag points per rule by sliding windows of 7, as NHS-R's NHSRplotthedots does."""
+    side = np.sign(np.array(values) - centre)
+    flags: dict[str, set[int]] = {"shift": set(), "trend": set()}
+    for end in range(6, len(values)):
+        window = range(end - 6, end + 1)
+        if side[end] != 0 and all(side[i] == side[end] for i in window):
+            flags["shift"].update(window)
+        steps = np.sign(np.diff([values[i] for i in window]))
+        if all(steps == 1) or all(steps == -1):
+            flags["trend"].update(window)
+    return flags
+
+
+def test_shift_and_trend_agree_with_sliding_windows_on_random_series() -> None:
+    rng = np.random.default_rng(2025)
+    fired = {"shift": 0, "trend": 0}
+    for _ in range(300):
+        # random walks with repeats and points on the centre line (the median)
+        values = [float(v) for v in rng.choice([-1, 1, 1, 2], size=24).cumsum()]
+        centre = float(np.median(values))
+        ours = spc_signals(values, centre, [-99.0] * 24, [99.0] * 24)
+        for rule, points in flagged_as_plot_the_dots_does(values, centre).items():
+            assert {i for sig in ours if sig.rule == rule for i in sig.points} == points
+            fired[rule] += bool(points)
+    assert min(fired.values()) > 50  # both rules were exercised
+
+
 def test_spc_needs_15_months() -> None:
     assert MIN_SPC_POINTS == 15
     assert xmr_chart(ALTERNATING[:14]) is None

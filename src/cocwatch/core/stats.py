@@ -424,7 +424,12 @@ def _direction(flag: int) -> Direction:
 def spc_signals(
     values: Sequence[float], centre: float, lower: Sequence[float], upper: Sequence[float]
 ) -> tuple[SpcSignal, ...]:
-    """Apply Making Data Count's rules: a point beyond the limits, a shift of 7, a trend of 7."""
+    """Apply Making Data Count's rules: a point beyond the limits, a shift of 7, a trend of 7.
+
+    As NHS-R's ``NHSRplotthedots`` flags them: a point on the centre line ends a shift and a
+    repeated value ends a trend. Its fourth rule (two of three points near a limit) is not
+    one SPEC §4.1 names, so it is not applied.
+    """
     signals = [
         SpcSignal("beyond_limits", (i,), "up" if v > upper[i] else "down")
         for i, v in enumerate(values)
