@@ -116,6 +116,7 @@ def check(
         thresholds=s.config.thresholds,
         target_id=target,
         letters=s.open_letters(day),
+        official=s.comparisons(chosen, day),
     )
     listing = CheckListing(
         assessment,

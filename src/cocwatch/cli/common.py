@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.progress import Progress, TaskID
 
+    from cocwatch.core.comparison import OfficialContext
     from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.models import Config, Registry, Trust
     from cocwatch.registry import LoadedRegistry
@@ -186,6 +187,12 @@ class Session:
         if "registry" in self.__dict__:
             return self.registry
         return with_statistics(self.loaded.registry, self.statistics, only=trust_ids)
+
+    def comparisons(self, trusts: Iterable[Trust], as_of: date) -> OfficialContext | None:
+        """What these Trusts' official figures are compared with (England, regions, peers)."""
+        from cocwatch.registry.official import comparison_context
+
+        return comparison_context(self.statistics, trusts, as_of=as_of)
 
     def correspondence_location(self, option: str | None = None) -> Located:
         """The correspondence log: --log, $COCWATCH_CORRESPONDENCE, config, beside the registry."""

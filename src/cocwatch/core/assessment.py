@@ -29,11 +29,23 @@ from datetime import date, timedelta
 
 from cocwatch.core import findings as rules
 from cocwatch.core import wording
+from cocwatch.core.comparison import (
+    Comparison,
+    EquityGap,
+    OfficialContext,
+    OverTime,
+    compare,
+    counts_by_month,
+    equity,
+    no_women,
+    over_time,
+)
 from cocwatch.core.correspondence import TrackedLetter
 from cocwatch.core.findings import Finding as Finding
 from cocwatch.core.findings import FindingCode as FindingCode
-from cocwatch.core.kinds import COHORTS, Cohort, Measure, Severity, Status, worst
+from cocwatch.core.kinds import COHORTS, TRUST_SEVERITIES, Cohort, Measure, Severity, Status, worst
 from cocwatch.core.models import Figure, Registry, Target, Thresholds, Trust
+from cocwatch.core.official import Observation
 from cocwatch.core.selection import by_cohort, like_for_like, measured
 from cocwatch.core.selection import quality_failures as quality_failures
 from cocwatch.core.targets import Benchmark as Benchmark
@@ -107,6 +119,21 @@ class TrustAssessment:
     findings: tuple[Finding, ...]
     # Letters to the Trust in the correspondence log still awaiting a reply, oldest due first.
     open_letters: tuple[TrackedLetter, ...] = ()
+    # Its latest official all-women figure of each measure against England, its region and
+    # the other Trusts (SPEC §4.1); None without one (or without the statistics folder).
+    placement: Comparison | None = None
+    receiving: Comparison | None = None
+    equity: tuple[EquityGap, ...] = ()  # within the Trust, the placement figure's month
+    over_time: OverTime | None = None  # the placement figure's monthly series
+
+    @property
+    def notes(self) -> tuple[Finding, ...]:
+        """What the registry lacks about the Trust: said, but never raising severity."""
+        return tuple(f for f in self.findings if f.severity is Severity.NOTE)
+
+    @property
+    def comparisons(self) -> tuple[Comparison, ...]:
+        return tuple(c for c in (self.placement, self.receiving) if c is not None)
 
     def cohort(self, cohort: str) -> CohortAssessment:
         """The assessment of one cohort ('all', 'ethnic_minority', 'most_deprived')."""
@@ -125,10 +152,11 @@ class Assessment:
     trusts: tuple[TrustAssessment, ...]
     target_id: str | None = None  # the national target chosen with --target, if any
     thresholds: Thresholds | None = None
+    official: OfficialContext | None = None  # the statistics the comparisons came from
 
     def summary(self) -> dict[str, int]:
         """Count the assessed Trusts by severity."""
-        counts = {s.value: 0 for s in Severity}
+        counts = {s.value: 0 for s in TRUST_SEVERITIES}
         for t in self.trusts:
             counts[t.severity.value] += 1
         return counts
@@ -156,6 +184,7 @@ class _Context:
     thresholds: Thresholds
     national: dict[Cohort, NationalChoice]
     letters: Mapping[str, Sequence[TrackedLetter]]
+    official: OfficialContext | None = None
 
 
 def _context(
@@ -165,6 +194,7 @@ def _context(
     thresholds: Thresholds,
     target_id: str | None,
     letters: Mapping[str, Sequence[TrackedLetter]] | None = None,
+    official: OfficialContext | None = None,
 ) -> _Context:
     chosen: Target | None = None
     if target_id is not None:
@@ -173,7 +203,13 @@ def _context(
             known = ", ".join(t.id for t in registry.national.targets) or "none"
             raise ValueError(f"no national target has the id {target_id!r} (known: {known})")
     national = national_benchmarks(registry.national.targets, as_of=as_of, chosen=chosen)
-    return _Context(as_of=as_of, thresholds=thresholds, national=national, letters=letters or {})
+    return _Context(
+        as_of=as_of,
+        thresholds=thresholds,
+        national=national,
+        letters=letters or {},
+        official=official,
+    )
 
 
 def _rounded(value: float, places: int) -> float:
@@ -252,8 +288,8 @@ def assess_cohort(
             status = Status.BEHIND if behind else Status.ON_TRACK
             step = next_due(benchmark, latest.as_of) or benchmark.steps[-1]
     severity = STATUS_SEVERITY[status]
-    if benchmark is not None and benchmark.origin == "reference" and severity is Severity.FAIL:
-        severity = Severity.WARN  # withdrawn targets are context, not a failure
+    if benchmark is not None and benchmark.origin == "reference":
+        severity = Severity.OK  # withdrawn or superseded targets are context, not evidence
     return CohortAssessment(
         cohort=cohort,
         status=status,
@@ -265,6 +301,86 @@ def assess_cohort(
         gap=gap,
         trend=trend,
     )
+
+
+def _latest_official(trust: Trust, measure: Measure, as_of: date) -> Figure | None:
+    """The Trust's latest official all-women figure of `measure` up to `as_of`."""
+    found = [
+        f
+        for f in trust.figures
+        if f.cohort == "all" and f.measure == measure and f.source.official and f.as_of <= as_of
+    ]
+    return max(found, key=lambda f: (f.as_of, not f.provisional), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Official:
+    """What the statistics folder says of one Trust's latest official figures."""
+
+    placement: Comparison | None = None
+    receiving: Comparison | None = None
+    equity: tuple[EquityGap, ...] = ()
+    no_women: frozenset[str] = frozenset()
+    dq: tuple[Observation, ...] = ()
+    over_time: OverTime | None = None
+
+
+def _official(trust: Trust, ctx: _Context) -> _Official:
+    """The comparisons of the Trust's latest official figures (SPEC §4.1), if any."""
+    official = ctx.official
+    if official is None:
+        return _Official()
+    rows = official.observations(trust.ods)
+    compared: dict[str, Comparison | None] = {}
+    for measure in ("placed_by_28_weeks", "receiving_ongoing"):
+        latest = _latest_official(trust, measure, ctx.as_of)
+        peers = official.peers.get((measure, latest.as_of)) if latest else None
+        if latest is None or peers is None:
+            continue
+        own = next(
+            (
+                o
+                for o in rows
+                if o.measure == measure and o.group == "all" and o.period_end == latest.as_of
+            ),
+            None,
+        )
+        compared[measure] = compare(trust.ods, trust.region, own, peers)
+    placed = _latest_official(trust, "placed_by_28_weeks", ctx.as_of)
+    if placed is None:
+        return _Official(receiving=compared.get("receiving_ongoing"))
+    month = placed.as_of
+    series = counts_by_month(
+        [
+            (f.as_of, f.numerator, f.denominator)
+            for f in trust.figures
+            if f.cohort == "all"
+            and f.measure == "placed_by_28_weeks"
+            and f.source.official
+            and f.quality == "pass"
+            and f.as_of <= ctx.as_of
+        ]
+    )
+    return _Official(
+        placement=compared.get("placed_by_28_weeks"),
+        receiving=compared.get("receiving_ongoing"),
+        equity=equity(rows, "placed_by_28_weeks", month),
+        no_women=no_women(rows, "placed_by_28_weeks", month),
+        dq=tuple(o for o in rows if o.measure.startswith("coc_dq") and o.period_end == month),
+        over_time=over_time("placed_by_28_weeks", series),
+    )
+
+
+def comparison_severity(placement: Comparison | None) -> Severity:
+    """Evidence against England (SPEC §4.1): lower at 99.8% fails, lower at 95% warns."""
+    versus = placement.england if placement is not None else None
+    if versus is None:
+        return Severity.OK
+    if versus.at_998 == "lower":
+        return Severity.FAIL
+    if versus.at_95 == "lower":
+        return Severity.WARN
+    return Severity.OK
 
 
 def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
@@ -282,16 +398,36 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
         for cohort in COHORTS
     )
     letters = ctx.letters.get(trust.id, ())
-    findings = rules.find(
-        rules.Facts(trust, ctx.as_of, ctx.thresholds, figures=grouped, letters=letters)
+    official = _official(trust, ctx)
+    facts = rules.Facts(
+        trust,
+        ctx.as_of,
+        ctx.thresholds,
+        figures=grouped,
+        letters=letters,
+        equity=official.equity,
+        no_women=official.no_women,
+        dq=official.dq,
+        compared=ctx.official is not None,
     )
-    severity = worst([*(c.severity for c in cohorts), *(f.severity for f in findings)])
+    findings = rules.find(facts)
+    severity = worst(
+        [
+            *(c.severity for c in cohorts),
+            *(f.severity for f in findings),
+            comparison_severity(official.placement),
+        ]
+    )
     return TrustAssessment(
         trust=trust,
         severity=severity,
         cohorts=cohorts,
         findings=tuple(findings),
         open_letters=tuple(t for t in letters if t.open),
+        placement=official.placement,
+        receiving=official.receiving,
+        equity=official.equity,
+        over_time=official.over_time,
     )
 
 
@@ -303,6 +439,7 @@ def assess_trust(
     thresholds: Thresholds,
     target_id: str | None = None,
     letters: Mapping[str, Sequence[TrackedLetter]] | None = None,
+    official: OfficialContext | None = None,
 ) -> TrustAssessment:
     """Assess one Trust on `as_of` (SPEC §4).
 
@@ -311,7 +448,12 @@ def assess_trust(
     `letters` holds each Trust's open letters from the correspondence log, by Trust id.
     """
     ctx = _context(
-        registry, as_of=as_of, thresholds=thresholds, target_id=target_id, letters=letters
+        registry,
+        as_of=as_of,
+        thresholds=thresholds,
+        target_id=target_id,
+        letters=letters,
+        official=official,
     )
     return _assess(trust, ctx)
 
@@ -324,13 +466,19 @@ def assess(
     thresholds: Thresholds,
     target_id: str | None = None,
     letters: Mapping[str, Sequence[TrackedLetter]] | None = None,
+    official: OfficialContext | None = None,
 ) -> Assessment:
     """Assess the given Trusts, ordered by region then name (then id).
 
     `letters` holds each Trust's open letters from the correspondence log, by Trust id.
     """
     ctx = _context(
-        registry, as_of=as_of, thresholds=thresholds, target_id=target_id, letters=letters
+        registry,
+        as_of=as_of,
+        thresholds=thresholds,
+        target_id=target_id,
+        letters=letters,
+        official=official,
     )
     ordered = sorted(trusts, key=lambda t: (t.region, t.name, t.id))
     return Assessment(
@@ -338,6 +486,7 @@ def assess(
         trusts=tuple(_assess(t, ctx) for t in ordered),
         target_id=target_id,
         thresholds=thresholds,
+        official=official,
     )
 
 

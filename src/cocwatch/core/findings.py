@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from cocwatch.core.comparison import EquityGap
 from cocwatch.core.correspondence import TrackedLetter
 from cocwatch.core.kinds import Cohort, Severity
 from cocwatch.core.models import Figure, Thresholds, Trust
-from cocwatch.core.selection import TARGETED, latest_failures, measured
+from cocwatch.core.official import Observation
+from cocwatch.core.selection import TARGETED, latest_failures
 from cocwatch.core.wording import COHORT, MEASURE, figure_percent, long_date
 
 
@@ -51,6 +53,11 @@ class Facts:
     thresholds: Thresholds
     figures: Mapping[Cohort, Sequence[Figure]]  # up to as_of, per cohort, latest last
     letters: Sequence[TrackedLetter] = ()  # the Trust's letters in the correspondence log
+    # From the statistics folder, for the month of the latest placement figure:
+    equity: Sequence[EquityGap] = ()  # targeted groups against their comparison groups
+    no_women: frozenset[str] = frozenset()  # targeted cohorts with no women that month
+    dq: Sequence[Observation] = ()  # the data-quality measures (COC_DQ04…09)
+    compared: bool = False  # whether the statistics folder was read at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +80,7 @@ class Rule:
     # its message lists each item (each overdue letter): a new message while it stays open
     # is news to `watch`
     lists_items: bool = False
+    action: str = ""  # what to do about it, in a few words, for the check table
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,17 +222,52 @@ def _data_quality_failed(facts: Facts) -> Found | None:
             parts.append(f"{what}: the published {shown} may not show the true picture")
         else:
             parts.append(f"{what}: no percentage was published")
+    why = _dq_reasons(facts.dq, {f.measure for f in failed})
     return Found(
         "The Trust's data for all women in the period ending "
         f"{long_date(failed[0].as_of)} failed NHS England's data-quality checks "
-        f"({'; '.join(parts)}). This is a failure of the Trust's recording, not a measured "
-        "rate. Ask the Trust how it is fixing its recording."
+        f"({'; '.join(parts)}).{why} This is a failure of the Trust's recording, not a "
+        "measured rate. Ask the Trust how it is fixing its recording."
     )
+
+
+# The data-quality measures that govern each headline measure (DOMAIN §3).
+_GOVERNING = {
+    "placed_by_28_weeks": ("coc_dq04", "coc_dq05"),
+    "receiving_ongoing": ("coc_dq06", "coc_dq07", "coc_dq08", "coc_dq09"),
+}
+
+
+def _dq_reasons(dq: Sequence[Observation], measures: set[str]) -> str:
+    """Which data-quality measures failed, in words, from the file's own DQ rows."""
+    by_code = {o.measure: o for o in dq}
+    said = []
+    for measure in ("placed_by_28_weeks", "receiving_ongoing"):
+        if measure not in measures:
+            continue
+        for code in _GOVERNING[measure]:
+            o = by_code.get(code)
+            if o is None or o.result != "fail":
+                continue
+            if code == "coc_dq05" and o.denominator == 0:
+                said.append(
+                    "no woman reaching 29 weeks that month was recorded as on a continuity of "
+                    "carer pathway at all (measure COC_DQ05: 0 of 0)"
+                )
+            elif o.numerator is not None and o.denominator is not None:
+                said.append(
+                    f"its data-quality measure {code.upper()} failed ({o.numerator} of "
+                    f"{o.denominator})"
+                )
+            else:
+                said.append(f"its data-quality measure {code.upper()} failed")
+    return f" In the published data-quality measures, {'; '.join(said)}." if said else ""
 
 
 def _targeted_data_missing(facts: Facts) -> Found | None:
     latest = _latest(facts)
-    missing = [c for c in TARGETED if c not in latest]
+    # A group with no women that month (a denominator of 0) has nothing to publish.
+    missing = [c for c in TARGETED if c not in latest and c not in facts.no_women]
     if not latest or not missing:
         return None
     who = " or ".join(COHORT[c].sentence for c in missing)
@@ -236,27 +279,32 @@ def _targeted_data_missing(facts: Facts) -> Found | None:
 
 
 def _targeted_gap(facts: Facts) -> Found | None:
-    with_percent = measured({c: list(figs) for c, figs in facts.figures.items()})
-    all_by_key: dict[tuple[date, str], Figure] = {}
-    for figure in with_percent["all"]:
-        all_by_key[(figure.as_of, figure.measure)] = figure  # later = preferred
-    gaps = []
-    for cohort in TARGETED:
-        own = with_percent[cohort][-1] if with_percent[cohort] else None
-        if own is None or own.small_numbers:
-            continue  # a gap computed from counts of 1 to 7 is not evidence
-        peer = all_by_key.get((own.as_of, own.measure))
-        if peer is not None and not peer.small_numbers and own.value < peer.value:
-            gaps.append(
-                f"{COHORT[cohort].sentence} {figure_percent(own.value)} against "
-                f"{figure_percent(peer.value)} for all women on {long_date(own.as_of)}"
-            )
+    gaps = [g for g in facts.equity if g.significant_gap]
     if not gaps:
         return None
+    parts = []
+    for gap in gaps:
+        assert gap.group is not None and gap.comparison is not None and gap.test is not None
+        group, other = gap.group, gap.comparison
+        parts.append(
+            f"{COHORT[gap.cohort].sentence}: {group.numerator} of {group.denominator} "  # type: ignore[index]
+            f"({figure_percent(100 * group.numerator / group.denominator)}) against "
+            f"{other.numerator} of {other.denominator} "
+            f"({figure_percent(100 * other.numerator / other.denominator)}) for "
+            f"{COMPARISON_GROUP[gap.cohort]}"
+        )
     return Found(
-        f"Groups meant to be reached first are behind: {'; '.join(gaps)}. Ask the Trust how "
-        "it will prioritise them."
+        f"Groups meant to be reached first are behind, by more than chance would explain "
+        f"(a test of two proportions at 95%): {'; '.join(parts)}. Ask the Trust how it will "
+        "prioritise them."
     )
+
+
+# What each targeted group is compared with, as NHS England names the groups.
+COMPARISON_GROUP: Mapping[str, str] = {
+    "ethnic_minority": "White women",
+    "most_deprived": "women from the least deprived 10% of neighbourhoods",
+}
 
 
 # ------------------------------------------------------------------ the correspondence log
@@ -297,13 +345,15 @@ RULES: tuple[Rule, ...] = (
         "No plan",
         "Without a written plan there is nothing to hold the Board to.",
         _no_plan,
+        action="ask for a plan",
     ),
     Rule(
         FindingCode.PLAN_UNKNOWN,
-        Severity.WARN,
+        Severity.NOTE,
         "Plan not known",
         "Nobody has recorded this Trust's plan yet: it may exist but not be public.",
         _plan_unknown,
+        action="find its plan (FOI)",
     ),
     Rule(
         FindingCode.PLAN_PAUSED,
@@ -311,6 +361,7 @@ RULES: tuple[Rule, ...] = (
         "Plan paused",
         "A paused plan means continuity of carer is not currently growing.",
         _plan_paused,
+        action="ask why paused",
     ),
     Rule(
         FindingCode.PLAN_UNPUBLISHED,
@@ -318,6 +369,7 @@ RULES: tuple[Rule, ...] = (
         "Plan not published",
         "A plan that is not published cannot be checked by the public.",
         _plan_unpublished,
+        action="ask to publish plan",
     ),
     Rule(
         FindingCode.NOT_COPRODUCED,
@@ -325,6 +377,7 @@ RULES: tuple[Rule, ...] = (
         "Plan not co-produced",
         "Plans should be made with the people who use the service (the MNVP).",
         _not_coproduced,
+        action="ask to co-produce",
     ),
     Rule(
         FindingCode.BOARD_REVIEW_OVERDUE,
@@ -332,13 +385,15 @@ RULES: tuple[Rule, ...] = (
         "Board review overdue",
         "Progress was to be overseen by the Trust Board at least monthly.",
         _board_review_overdue,
+        action="ask for Board review",
     ),
     Rule(
         FindingCode.STALE_DATA,
-        Severity.WARN,
+        Severity.NOTE,
         "Figures out of date",
         "Old figures say little about where the Trust is now.",
         _stale_data,
+        action="import new figures",
     ),
     Rule(
         FindingCode.DATA_QUALITY_FAILED,
@@ -346,6 +401,7 @@ RULES: tuple[Rule, ...] = (
         "Data quality failed",
         "A low figure that fails data quality may not be a true picture.",
         _data_quality_failed,
+        action="ask about recording",
     ),
     Rule(
         FindingCode.TARGETED_DATA_MISSING,
@@ -353,13 +409,16 @@ RULES: tuple[Rule, ...] = (
         "No figures for targeted groups",
         "The rollout was to reach ethnic-minority women and the most deprived areas first.",
         _targeted_data_missing,
+        action="ask for group figures",
     ),
     Rule(
         FindingCode.TARGETED_GAP,
         Severity.WARN,
         "Targeted group behind",
-        "The groups with the poorest outcomes were to be reached first, not last.",
+        "The groups with the poorest outcomes were to be reached first, not last; a gap is "
+        "called one only when a test of two proportions finds it at the 95% level.",
         _targeted_gap,
+        action="ask about groups behind",
     ),
     Rule(
         FindingCode.FOI_OVERDUE,
@@ -369,6 +428,7 @@ RULES: tuple[Rule, ...] = (
         "to a request.",
         _foi_overdue,
         lists_items=True,
+        action="chase the FOI reply",
     ),
 )
 RULE: Mapping[FindingCode, Rule] = {rule.code: rule for rule in RULES}

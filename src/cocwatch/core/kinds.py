@@ -42,23 +42,31 @@ Origin = Literal["chosen", "local", "national", "reference"]
 
 
 class Severity(StrEnum):
-    """How bad something is; compare with `rank`."""
+    """How bad something is; compare with `rank`.
+
+    A `note` says what the registry lacks (nobody has recorded the plan yet; its statistics
+    are old): it is shown, but it is not evidence about the Trust and never raises severity.
+    """
 
     OK = "ok"
     WARN = "warn"
     FAIL = "fail"
+    NOTE = "note"
 
     @property
     def rank(self) -> int:
         return _SEVERITY_RANK[self]
 
 
-_SEVERITY_RANK = {Severity.OK: 0, Severity.WARN: 1, Severity.FAIL: 2}
+_SEVERITY_RANK = {Severity.NOTE: -1, Severity.OK: 0, Severity.WARN: 1, Severity.FAIL: 2}
+# The severities a Trust can have (a note is never a Trust's severity).
+TRUST_SEVERITIES: tuple[Severity, ...] = (Severity.OK, Severity.WARN, Severity.FAIL)
 
 
 def worst(severities: Iterable[Severity]) -> Severity:
-    """Return the worst of some severities (ok when there are none)."""
-    return max(severities, key=lambda s: s.rank, default=Severity.OK)
+    """Return the worst of some severities (ok when there are none, or only notes)."""
+    found = max(severities, key=lambda s: s.rank, default=Severity.OK)
+    return Severity.OK if found is Severity.NOTE else found
 
 
 class Status(StrEnum):
@@ -76,6 +84,7 @@ __all__ = [
     "COHORTS",
     "MEASURE_PREFERENCE",
     "OFFICIAL_KINDS",
+    "TRUST_SEVERITIES",
     "Cohort",
     "Coproduced",
     "Measure",

@@ -347,6 +347,9 @@ class Target(Model):
     set_on: PeriodDate | None = None
     withdrawn_on: date | None = None
     superseded_by: Slug | None = None
+    # Some of its facts (e.g. its dates) are not confirmed by a primary source: it is listed
+    # and shown, but never a benchmark unless chosen with `check --target`.
+    unverified: bool = False
     source: Source | None = None
     notes: str | None = None
     # Worked out from how `due` and `set_on` are written; kept so that a dumped model reloads.

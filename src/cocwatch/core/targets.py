@@ -165,7 +165,10 @@ def national_benchmarks(
             of_kind = [
                 t
                 for t in targets
-                if t.cohort == cohort and t.measure == measure and t.percent is not None
+                if t.cohort == cohort
+                and t.measure == measure
+                and t.percent is not None
+                and not t.unverified  # never a benchmark unless chosen
             ]
             found = chain("national", [t for t in of_kind if in_force(t, as_of, by_id)])
             if found is None:

@@ -286,6 +286,7 @@ SEVERITY: Mapping[Severity, SeverityWords] = {
     Severity.OK: SeverityWords("OK", "✓"),
     Severity.WARN: SeverityWords("Needs attention", "!"),
     Severity.FAIL: SeverityWords("Failing", "✗"),
+    Severity.NOTE: SeverityWords("Note", "·"),
 }
 ORIGIN: Mapping[Origin, OriginWords] = {
     "chosen": OriginWords(
@@ -298,10 +299,10 @@ ORIGIN: Mapping[Origin, OriginWords] = {
         "the national target", "national target", "national", "the national target"
     ),
     "reference": OriginWords(
-        "a withdrawn national target, for reference",
+        "a past national target no longer in force, for reference",
         "for reference only",
         "ref.",
-        "the withdrawn national target (for reference)",
+        "a past national target, no longer in force (for reference)",
     ),
 }
 

@@ -14,6 +14,7 @@ Imports the models, the store and the core's import values; never the CLI.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 from cocwatch.core.imports import month_title
 
 if TYPE_CHECKING:
+    from cocwatch.core.comparison import OfficialContext
     from cocwatch.core.imports import OfficialFigure
     from cocwatch.core.models import Figure, Registry, Source, Trust
     from cocwatch.core.official import StoredFile
@@ -109,9 +111,7 @@ def merged(curated: Iterable[Figure], official: list[Figure]) -> tuple[Figure, .
     """Curated figures, then official ones; an old copy of an official figure gives way."""
     held = {(f.cohort, f.measure, f.as_of) for f in official}
     kept = [
-        f
-        for f in curated
-        if not (f.source.official and (f.cohort, f.measure, f.as_of) in held)
+        f for f in curated if not (f.source.official and (f.cohort, f.measure, f.as_of) in held)
     ]
     return (*kept, *sorted(official, key=lambda f: (f.as_of, f.cohort, f.measure)))
 
@@ -172,3 +172,36 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     except CocwatchError as exc:
         warn(f"{exc.message} Only the figures in the registry file itself are used.")
         return StatisticsStore(folder / ".none", label=base)
+
+
+def comparison_context(
+    store: StatisticsStore, trusts: Iterable[Trust], *, as_of: date
+) -> OfficialContext | None:
+    """What the assessment compares these Trusts' latest official figures with (SPEC §4.1):
+    the months of their latest figures, read from the statistics folder; None without one."""
+    from cocwatch.core.comparison import EQUITY_GROUPS, official_context
+    from cocwatch.sources.msds_table import GOVERNING_CHECKS
+
+    if not store.files():
+        return None
+    months: set[tuple[str, date]] = set()
+    for trust in trusts:
+        for measure in GOVERNING_CHECKS:
+            dates = [
+                f.as_of
+                for f in trust.figures
+                if f.cohort == "all" and f.measure == measure and f.source.official
+                and f.as_of <= as_of
+            ]  # fmt: skip
+            if dates:
+                months.add((measure, max(dates)))
+    checks = {c for codes in GOVERNING_CHECKS.values() for c in codes}
+    groups = {"all", *(g for pair in EQUITY_GROUPS.values() for g in pair)}
+    found = store.observations(
+        levels=("provider", "national", "region"),
+        measures=(*GOVERNING_CHECKS, *checks),
+        groups=groups,
+        periods={month for _, month in months},
+    )
+    context = official_context((o for _, o in found), months)
+    return replace(context, latest_month=store.latest_period())

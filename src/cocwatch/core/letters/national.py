@@ -14,7 +14,8 @@ from datetime import date
 from typing import Annotated, Any
 
 from cocwatch.core import wording
-from cocwatch.core.assessment import CohortAssessment, Severity, Status, TrustAssessment
+from cocwatch.core.assessment import CohortAssessment, Status, TrustAssessment
+from cocwatch.core.kinds import TRUST_SEVERITIES
 from cocwatch.core.letters.assessed import CohortView, cohort_view
 from cocwatch.core.letters.benchmarks import MilestoneViews
 from cocwatch.core.letters.citations import SourceView, source_view
@@ -225,7 +226,7 @@ def national_view(
     targets = targets if targets is not None else target_views(registry, as_of)
     milestones = milestones or MilestoneViews(targets, as_of)
     open_ones = [a for a in assessed if a.trust.is_open(as_of)]
-    by_severity = {s.value: 0 for s in Severity}
+    by_severity = {s.value: 0 for s in TRUST_SEVERITIES}
     by_status: dict[str, dict[str, int]] = {c: {s.value: 0 for s in Status} for c in COHORTS}
     plans = {"active": 0, "paused": 0, "none": 0, "unknown": 0}
     no_plan: list[TrustRef] = []

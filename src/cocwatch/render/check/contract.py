@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from cocwatch.core import comparison as cmp
 from cocwatch.core.assessment import (
     Assessment,
     CohortAssessment,
@@ -111,6 +112,114 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
     }
 
 
+def _count(c: Any) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "numerator": c.numerator,
+        "denominator": c.denominator,
+        "percent": round(100 * c.numerator / c.denominator, 1),
+    }
+
+
+def _versus_json(v: cmp.Versus | None) -> dict[str, Any] | None:
+    if v is None:
+        return None
+    return {"name": v.name, **(_count(v.benchmark) or {}), "at_95": v.at_95, "at_99_8": v.at_998}
+
+
+def comparison_to_json(c: cmp.Comparison | None) -> dict[str, Any] | None:
+    """One official figure against England, its region and the other Trusts (SPEC §4.1)."""
+    if c is None:
+        return None
+    funnel = c.funnel
+    return {
+        "measure": c.measure,
+        "month": c.month.isoformat(),
+        **(_count(c.own) or {}),
+        "small_numbers": c.small,
+        "passed_quality": c.passed,
+        "interval_95": [round(100 * c.interval_95.lower, 2), round(100 * c.interval_95.upper, 2)],
+        "interval_99_8": [
+            round(100 * c.interval_998.lower, 2),
+            round(100 * c.interval_998.upper, 2),
+        ],
+        "england": _versus_json(c.england),
+        "region": _versus_json(c.region),
+        "rank": None
+        if c.rank is None
+        else {"position": c.rank.position, "of": c.rank.of, "quintile": c.rank.quintile},
+        "funnel": None
+        if funnel is None
+        else {
+            "plain": funnel.plain,
+            "adjusted": funnel.adjusted,
+            "exceptional": funnel.exceptional,
+        },
+        "methods": {
+            "england": cmp.METHOD_ENGLAND,
+            "region": cmp.METHOD_ENGLAND.replace("England's", "the region's"),
+            "rank": cmp.METHOD_RANK,
+            "funnel": cmp.METHOD_FUNNEL,
+        },
+        "sentence": cmp.comparison_sentence(c),
+    }
+
+
+def _equity_json(gap: cmp.EquityGap) -> dict[str, Any]:
+    test = gap.test
+    return {
+        "cohort": gap.cohort,
+        "group": _count(gap.group),
+        "comparison_group": cmp.EQUITY_GROUPS[gap.cohort][1],
+        "comparison": _count(gap.comparison),
+        "test": None
+        if test is None
+        else {
+            "method": test.method,
+            "difference_points": round(100 * test.difference, 1),
+            "p_value": round(test.p_value, 4),
+            "significant": test.significant,
+        },
+        "gap": gap.significant_gap,
+        "too_small": gap.too_small,
+        "method": cmp.METHOD_EQUITY,
+    }
+
+
+def _over_time_json(ot: cmp.OverTime | None) -> dict[str, Any] | None:
+    if ot is None:
+        return None
+    yoy = ot.year_on_year
+    chart = ot.chart
+    return {
+        "measure": ot.measure,
+        "months": [m.isoformat() for m in ot.months],
+        "year_on_year": None
+        if yoy is None
+        else {
+            "month": yoy.month.isoformat(),
+            "current": _count(yoy.current),
+            "year_earlier": _count(yoy.year_earlier),
+            "change_points": round(yoy.change_points, 1),
+            "significant": yoy.test.significant,
+            "method": yoy.test.method,
+        },
+        "chart": None
+        if chart is None
+        else {
+            "kind": chart.kind,
+            "points": len(chart.values),
+            "centre_percent": round(100 * chart.centre, 2),
+            "signals": [
+                {"rule": s.rule, "points": list(s.points), "direction": s.direction}
+                for s in chart.signals
+            ],
+            "method": cmp.METHOD_SPC,
+        },
+    }
+
+
 def trust_to_json(ta: TrustAssessment) -> dict[str, Any]:
     """One Trust's assessment, as in `check --format json`."""
     trust = ta.trust
@@ -134,6 +243,12 @@ def trust_to_json(ta: TrustAssessment) -> dict[str, Any]:
             }
             for t in ta.open_letters
         ],
+        "comparisons": {
+            "placement": comparison_to_json(ta.placement),
+            "receiving": comparison_to_json(ta.receiving),
+            "equity": [_equity_json(g) for g in ta.equity],
+            "over_time": _over_time_json(ta.over_time),
+        },
     }
 
 

@@ -212,6 +212,40 @@ def _chart(history: list[Figure], ca: CohortAssessment, refs: _Refs) -> Renderab
     return grid
 
 
+def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
+    """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs."""
+    from cocwatch.core import comparison as cmp
+    from cocwatch.core.findings import COMPARISON_GROUP
+
+    lines: list[tuple[str, str]] = []
+    for name, c in (("Placed", ta.placement), ("Receiving", ta.receiving)):
+        if c is None:
+            continue
+        lines.append((name, cmp.comparison_sentence(c)))
+        if c.region is not None:
+            lines.append(("Region", f"{cmp.versus_words(c.region).capitalize()}."))
+        funnel = cmp.funnel_words(c)
+        if funnel:
+            lines.append(("Funnel", funnel[0].upper() + funnel[1:] + "."))
+    for gap in ta.equity:
+        group = wording.COHORT[gap.cohort].label  # type: ignore[index]
+        lines.append(
+            ("Equity", cmp.equity_words(gap, group=group, comparison=COMPARISON_GROUP[gap.cohort]))
+        )
+    if ta.over_time is not None:
+        for said in cmp.over_time_words(ta.over_time):
+            lines.append(("Over time", said))
+    if lines and any(c.own.numerator == 5 or c.small for c in ta.comparisons):
+        lines.append(
+            (
+                "Counts",
+                "NHS England publishes any count from 1 to 7 as 5 and rounds the others to "
+                "the nearest 5, so a count of 5 means 'a few'.",
+            )
+        )
+    return lines
+
+
 def to_detail(
     ta: TrustAssessment, *, as_of: date, registry: Registry | None = None
 ) -> RenderableType:
@@ -235,6 +269,16 @@ def to_detail(
         if trust.successor:
             closed += f"; succeeded by {trust.successor}"
         parts.append(Text(closed + "."))
+    compared = comparison_lines(ta)
+    if compared:
+        parts.append(Text(""))
+        parts.append(Text("Compared with England, its region and the other Trusts", style="bold"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(overflow="fold")
+        for key, value in compared:
+            grid.add_row(key, value)
+        parts.append(grid)
     for ca in ta.cohorts:
         parts.append(Text(""))
         head = Text(wording.COHORT[ca.cohort].label, style="bold")

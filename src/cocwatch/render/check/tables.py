@@ -25,7 +25,12 @@ from cocwatch.render.tabular import Column, md_code, md_inline
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-STYLE = {Severity.OK: "green", Severity.WARN: "yellow", Severity.FAIL: "bold red"}
+STYLE = {
+    Severity.OK: "green",
+    Severity.WARN: "yellow",
+    Severity.FAIL: "bold red",
+    Severity.NOTE: "dim",
+}
 
 
 # ------------------------------------------------------------------ words shared by views
@@ -214,6 +219,102 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
 WIDE = 110  # from this console width on, table cells need not stack their parts
 
 
+def attention_order(assessment: Assessment) -> list[TrustAssessment]:
+    """Trusts needing attention first: failing, then warning, then OK; within each, the
+    lowest official placement rate first (Trusts without one last), then by name."""
+
+    def key(ta: TrustAssessment) -> tuple[int, int, float, str]:
+        placed = ta.placement
+        rate = placed.percent if placed is not None and placed.passed else None
+        return (-ta.severity.rank, rate is None, rate or 0.0, ta.trust.name.lower())
+
+    return sorted(assessment.trusts, key=key)
+
+
+ORDER_NOTE = (
+    "Sorted: failing Trusts first, then those needing attention, then OK; within each, the "
+    "lowest placement rate first."
+)
+
+
+def figure_cell(ta: TrustAssessment, *, wide: bool) -> str:
+    """The latest official placement figure with its count, e.g. '2.8% 15/545 Apr 2025'."""
+    placed = ta.placement
+    sep = " " if wide else "\n"
+    if placed is None:
+        main = ta.cohort("all").latest
+        if main is None:
+            return "none"
+        if not main.measured:
+            return f"data failed{sep}{main.as_of:%b %Y}"
+        return f"{wording.figure_percent(main.value)}{sep}{main.as_of:%b %Y}"
+    own = placed.own
+    if placed.small:
+        shown = f"{own.numerator} of {own.denominator}"
+    else:
+        shown = f"{wording.figure_percent(placed.percent)}{sep}{own.numerator}/{own.denominator}"
+    return f"{shown}{sep}{placed.month:%b %Y}"
+
+
+def england_cell(ta: TrustAssessment) -> str:
+    """lower / similar / higher than England, with the level it holds at."""
+    placed = ta.placement
+    if placed is None or not placed.passed:
+        return "—" if placed is None else "not compared"
+    versus = placed.england
+    if versus is None:
+        return "—"
+    if versus.at_998 in ("lower", "higher"):
+        return f"{versus.at_998} (99.8%)"
+    if versus.at_95 in ("lower", "higher"):
+        return f"{versus.at_95} (95%)"
+    return "similar"
+
+
+def rank_cell(ta: TrustAssessment) -> str:
+    placed = ta.placement
+    if placed is None or placed.rank is None:
+        return "—"
+    return f"{placed.rank.position}/{placed.ranked_of}"
+
+
+def region_cell(ta: TrustAssessment) -> str:
+    """The region's own figure and how the Trust compares with it."""
+    placed = ta.placement
+    versus = placed.region if placed is not None else None
+    if versus is None:
+        return "—"
+    verdict = versus.at_998 if versus.at_998 != "similar" else versus.at_95
+    return f"{wording.figure_percent(versus.percent)}: {verdict or 'similar'}"
+
+
+def actions(ta: TrustAssessment) -> list[str]:
+    """What to do about a Trust, most pressing first, in a few words each."""
+    todo: list[tuple[int, str]] = []
+    placed = ta.placement
+    if placed is not None and placed.england is not None and placed.england.at_95 == "lower":
+        todo.append((Severity.FAIL.rank + 1, "ask why below England"))
+    for ca in ta.cohorts:
+        if ca.severity is not Severity.OK and ca.benchmark is not None:
+            origin = wording.ORIGIN[ca.benchmark.origin].short
+            todo.append(
+                (ca.severity.rank, f"{wording.COHORT[ca.cohort].short}: {origin} {ca.status.value}")
+            )
+    for f in ta.findings:
+        if f.rule.action:
+            todo.append((f.severity.rank, f.rule.action))
+    todo.sort(key=lambda item: -item[0])
+    return list(dict.fromkeys(text for _, text in todo))
+
+
+def _actions_short(ta: TrustAssessment, limit: int = 2) -> str:
+    found = actions(ta)
+    lines = found[:limit]
+    if len(found) > limit:
+        lines.append(f"+{len(found) - limit} more")
+    return "\n".join(lines) or "—"
+
+
 class _CheckTable:
     """The Trust table, laid out for the console's width when it is drawn."""
 
@@ -229,40 +330,28 @@ def _table(assessment: Assessment, *, wide: bool) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
-    sep = " " if wide else "\n"
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
     table.add_column("Result", no_wrap=True)
-    table.add_column("Trust", min_width=14, overflow="fold")
-    table.add_column("All women", min_width=8)
-    table.add_column("Latest", justify="right", no_wrap=True)
-    table.add_column("Benchmark", no_wrap=True)
-    table.add_column("Gap", justify="right", no_wrap=True)
-    table.add_column("Issues", min_width=10, overflow="fold")
-    for ta in assessment.trusts:
-        main = ta.cohort("all")
-        latest, step = main.latest, main.deciding_step
-        if latest is None:
-            latest_text = "none"
-        else:
-            prov = " prov." if latest.provisional else ""
-            latest_text = (
-                f"{wording.figure_percent(latest.value)}{prov}{sep}{latest.as_of.isoformat()}"
-            )
-        if step is None or main.benchmark is None:
-            bench_text = "none"
-        else:
-            origin = wording.ORIGIN[main.benchmark.origin].short
-            bench_text = f"{wording.percent(step.percent)} by{sep}{step.due.isoformat()}"
-            bench_text += f" ({origin})" if wide else f"\n{origin}"
-        table.add_row(
+    table.add_column("Trust", min_width=12, overflow="ellipsis")
+    table.add_column("Placed", justify="right", no_wrap=True)
+    table.add_column("vs England", no_wrap=True)
+    table.add_column("Rank", justify="right", no_wrap=True)
+    if wide:
+        table.add_column("Region", no_wrap=True)
+    table.add_column("What to do", min_width=10, overflow="ellipsis")
+    for ta in attention_order(assessment):
+        trust = Text(ta.trust.name) + Text(f"\n{ta.trust.ods} · {ta.trust.region}", style="dim")
+        cells: list[Any] = [
             Text(severity_text(ta.severity), style=STYLE[ta.severity]),
-            Text(ta.trust.name) + Text(f"\n{ta.trust.id}", style="dim"),
-            Text(status_text(main.status), style=STYLE[main.severity]),
-            latest_text,
-            bench_text,
-            _gap_text(main.gap),
-            _issues_short(ta),
-        )
+            trust,
+            figure_cell(ta, wide=False),
+            england_cell(ta),
+            rank_cell(ta),
+        ]
+        if wide:
+            cells.append(region_cell(ta))
+        cells.append(_actions_short(ta))
+        table.add_row(*cells)
     return table
 
 
@@ -272,9 +361,11 @@ def to_table(assessment: Assessment) -> RenderableType:
     from rich.text import Text
 
     notes = Text(
-        "Benchmark: the milestone that decided the status (own plan, national target, or a "
-        "withdrawn one for reference). Gap: latest figure minus the level expected on its "
-        "date, in percentage points. `cocwatch check TRUST` explains one Trust.",
+        "Placed: the latest official share of women reaching 29 weeks who were placed on a "
+        "continuity of carer pathway, with its count. vs England: lower or higher when "
+        "England's figure lies outside the Trust's 99.8% (or 95%) Wilson interval; similar "
+        "otherwise. Rank: among the Trusts whose data passed NHS England's checks that month "
+        f"(1 = highest). {ORDER_NOTE} `cocwatch check TRUST` explains one Trust.",
         style="dim",
     )
     parts: list[RenderableType] = []
