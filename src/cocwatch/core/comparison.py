@@ -517,3 +517,22 @@ def over_time_words(ot: OverTime) -> list[str]:
                 "about as chance would."
             )
     return said
+
+
+STALE_STATISTICS_DAYS = 120  # NHS England publishes a month about two months after it ends
+
+
+def statistics_note(official: OfficialContext | None, as_of: date) -> str | None:
+    """Said once for the registry: its statistics end long before the as-of date."""
+    from cocwatch.core.wording import month_year
+
+    if official is None or official.latest_month is None:
+        return None
+    if (as_of - official.latest_month).days <= STALE_STATISTICS_DAYS:
+        return None
+    return (
+        f"The official statistics in use end in {month_year(official.latest_month)}; NHS "
+        "England publishes each month about two months after it ends, so newer figures are "
+        "very likely out. `cocwatch import msds --latest --commit` adds them (to a registry of "
+        "your own: `cocwatch init`). This is a gap in the registry, not a finding about any Trust."
+    )

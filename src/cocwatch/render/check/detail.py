@@ -223,7 +223,8 @@ def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
             continue
         lines.append((name, cmp.comparison_sentence(c)))
         if c.region is not None:
-            lines.append(("Region", f"{cmp.versus_words(c.region).capitalize()}."))
+            said = cmp.versus_words(c.region)
+            lines.append(("Region", f"{said[0].upper()}{said[1:]}."))
         funnel = cmp.funnel_words(c)
         if funnel:
             lines.append(("Funnel", funnel[0].upper() + funnel[1:] + "."))

@@ -368,8 +368,13 @@ def to_table(assessment: Assessment) -> RenderableType:
         f"(1 = highest). {ORDER_NOTE} `cocwatch check TRUST` explains one Trust.",
         style="dim",
     )
+    from cocwatch.core.comparison import statistics_note
+
     parts: list[RenderableType] = []
     if assessment.trusts:
         parts += [_CheckTable(assessment), notes]
+    stale = statistics_note(assessment.official, assessment.as_of)
+    if stale:
+        parts.append(Text(f"Note: {stale}", style="dim"))
     parts.append(Text(summary_line(assessment)))
     return Group(*parts)
