@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from cocwatch.core.imports import ImportPlan
     from cocwatch.registry.imports import StoreResult
     from cocwatch.sources.msds_table import MsdsFile
+    from cocwatch.store import StatisticsStore
 
 import_app = typer.Typer(
     help="Import official figures into the registry.", no_args_is_help=True, rich_markup_mode=None
@@ -141,6 +142,8 @@ def import_msds(
             "(e.g. the Maternity Services Monthly Statistics page of that month): every figure "
             "in the registry carries the web address of its source."
         )
+    if commit and not is_url(source) and _already_kept(s, store, source):
+        return
     parsed, digest = _load(
         s, source, provisional=provisional, timeout=timeout, max_bytes=max_size * 1024 * 1024
     )
@@ -202,6 +205,23 @@ def _releases(
     )
     if code:
         raise typer.Exit(code)
+    return True
+
+
+def _already_kept(s: Session, store: StatisticsStore, source: str) -> bool:
+    """Whether this very file (same checksum) is kept already: then there is nothing to read."""
+    from cocwatch.store import checksum
+
+    try:
+        held = store.held(checksum(Path(source).expanduser()))
+    except OSError:
+        return False  # the reader reports an unreadable file in its own words
+    if held is None:
+        return False
+    s.info(
+        f"Nothing new: {source} is already in the statistics folder {store.folder} "
+        f"(as {held.path}, imported on {held.imported.isoformat()})."
+    )
     return True
 
 

@@ -1,0 +1,130 @@
+"""`check` on the shipped registry against an independent computation from the real April
+2025 file (shared/data/msds/): every Trust's comparison with England and its rank, computed
+here with the csv module, statsmodels' Wilson interval and scipy's ranking."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from typer.testing import Result
+
+from tests.support.paths import ROOT, SHARED_DATA
+
+proportion = pytest.importorskip("statsmodels.stats.proportion")
+stats = pytest.importorskip("scipy.stats")
+
+REAL = SHARED_DATA / "msds" / "msds-apr2025Provisional-exp-measures-coc.csv"
+
+
+def _published() -> tuple[tuple[int, int], dict[str, tuple[int, int]]]:
+    """England's counts, and each passing provider's, for placement by 28 weeks."""
+    values: dict[tuple[str, str, str], str] = {}
+    with REAL.open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["Indicator"] == "COC_by_28weeks":
+                values[(row["Org_Level"], row["Org_Code"], row["Currency"])] = row["Value"]
+    england = (
+        int(values[("National", "National", "Numerator")]),
+        int(values[("National", "National", "Denominator")]),
+    )
+    passing = {}
+    for (level, code, currency), value in values.items():
+        if level == "Provider" and currency == "Result" and value == "Pass":
+            den = int(values[(level, code, "Denominator")])
+            if den > 0:
+                passing[code] = (int(values[(level, code, "Numerator")]), den)
+    return england, passing
+
+
+def _verdict(num: int, den: int, england: float, alpha: float) -> str:
+    low, high = proportion.proportion_confint(num, den, alpha=alpha, method="wilson")
+    return "lower" if high < england else "higher" if low > england else "similar"
+
+
+def _check(*extra: str) -> dict[str, object]:
+    from typer.testing import CliRunner
+
+    from cocwatch.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        ["-r", str(ROOT / "data" / "trusts.yaml"), "check", "--all", "--format", "json",
+         "--fail-on", "never", *extra],
+        env={"COCWATCH_TODAY": "2026-12-04", "NO_COLOR": "1"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+@pytest.fixture(scope="module")
+def checked() -> dict[str, object]:
+    return _check()
+
+
+@pytest.fixture(scope="module")
+def every_passing() -> dict[str, object]:
+    """As of June 2026, when every provider in the April 2025 file was still open (North
+    Bristol, RVJ, closed on 2026-06-30)."""
+    return _check("--as-of", "2026-06-01")
+
+
+def test_england_comparison_and_rank_agree_with_an_independent_computation(
+    every_passing: dict[str, object],
+) -> None:
+    (num, den), passing = _published()
+    assert (num, den) == (7295, 42710)
+    england = num / den
+    codes = sorted(passing)
+    rates = [passing[c][0] / passing[c][1] for c in codes]
+    ranks = dict(zip(codes, stats.rankdata([-r for r in rates], method="min"), strict=True))
+    seen = 0
+    for trust in every_passing["trusts"]:  # type: ignore[attr-defined]
+        placed = trust["comparisons"]["placement"]
+        if trust["ods"] not in passing:
+            assert placed is None or placed["rank"] is None
+            continue
+        seen += 1
+        n, d = passing[trust["ods"]]
+        assert (placed["numerator"], placed["denominator"]) == (n, d)
+        assert placed["england"]["at_95"] == _verdict(n, d, england, 0.05), trust["ods"]
+        assert placed["england"]["at_99_8"] == _verdict(n, d, england, 0.002), trust["ods"]
+        assert placed["rank"] == {
+            "position": int(ranks[trust["ods"]]),
+            "of": len(passing),
+            "quintile": placed["rank"]["quintile"],
+        }
+    assert seen == len(passing) == 103
+
+
+def test_check_tells_trusts_apart(checked: dict[str, object]) -> None:
+    trusts = checked["trusts"]  # type: ignore[assignment]
+    counts = Counter(t["severity"] for t in trusts)  # type: ignore[attr-defined]
+    assert max(counts.values()) <= 0.7 * len(trusts)  # type: ignore[arg-type]
+    by_ods = {t["ods"]: t for t in trusts}  # type: ignore[attr-defined]
+    guys, torbay = by_ods["RJ1"], by_ods["RA9"]
+    assert guys["severity"] == "fail" and torbay["severity"] == "ok"
+    assert guys["comparisons"]["placement"]["rank"]["position"] == 73
+    # Registry gaps are notes: they never decide a Trust's severity.
+    notes = {f["code"] for f in torbay["findings"] if f["severity"] == "note"}
+    assert {"plan_unknown", "stale_data"} <= notes
+    assert checked["notes"] and "April 2025" in checked["notes"][0]  # type: ignore[index]
+
+
+def test_the_funnel_in_april_2025_matches_the_spec(every_passing: dict[str, object]) -> None:
+    """SPEC §4.1: unadjusted 99.8% limits put 83 of 103 passing Trusts outside; adjusted,
+    none is low and a handful are high."""
+    funnels = [
+        t["comparisons"]["placement"]["funnel"]
+        for t in every_passing["trusts"]  # type: ignore[attr-defined]
+        if t["comparisons"]["placement"] and t["comparisons"]["placement"]["funnel"]
+    ]
+    assert len(funnels) == 103
+    plain_outside = [f for f in funnels if f["plain"] in ("below_99.8", "above_99.8")]
+    assert len(plain_outside) == 83
+    assert not [f for f in funnels if f["adjusted"] == "below_99.8"]
+    assert 0 < sum(f["exceptional"] for f in funnels) <= 10
