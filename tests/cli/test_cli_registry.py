@@ -82,7 +82,7 @@ def test_show_table_lists_figures_and_sources(run: Run, minimal_registry: Path) 
     result = run("-r", str(minimal_registry), "show", "example-north")
     assert result.exit_code == 0
     assert "17.2%" in result.stdout
-    assert "[1] https://example.org/msds" in result.stdout
+    assert "[1] official statistics: https://example.org/msds" in result.stdout
     assert "\x1b[" not in result.stdout
 
 

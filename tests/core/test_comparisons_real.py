@@ -7,10 +7,8 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
-from typer.testing import Result
 
 from tests.support.paths import ROOT, SHARED_DATA
 

@@ -13,6 +13,7 @@ import pytest
 
 from cocwatch.core import findings
 from cocwatch.core.assessment import assess_trust
+from cocwatch.core.comparison import EquityGap
 from cocwatch.core.correspondence import LoggedLetter, TrackedLetter
 from cocwatch.core.findings import RULE, RULES, Facts, FindingCode, Found, Rule, find
 from cocwatch.core.kinds import Severity
@@ -27,6 +28,7 @@ from cocwatch.core.models import (
     Trust,
 )
 from cocwatch.core.selection import by_cohort
+from cocwatch.core.stats import Count, two_proportion_test
 
 D = date(2026, 11, 23)
 SRC = Source(url="https://example.org/synthetic-findings-source", kind="msds")
@@ -76,8 +78,22 @@ def overdue_foi() -> TrackedLetter:
     )
 
 
-def facts(t: Trust, letters: tuple[TrackedLetter, ...] = ()) -> Facts:
-    return Facts(t, D, Thresholds(), by_cohort(t.figures, D), letters)
+def facts(
+    t: Trust, letters: tuple[TrackedLetter, ...] = (), equity: tuple[EquityGap, ...] = ()
+) -> Facts:
+    return Facts(t, D, Thresholds(), by_cohort(t.figures, D), letters, equity=equity)
+
+
+# The most deprived decile against the least deprived, in counts a test can tell apart
+# (20 of 400 against 80 of 400: a pooled z-test gives p < 0.001).
+SIGNIFICANT_GAP = EquityGap(
+    "most_deprived",
+    Count(20, 400),
+    Count(80, 400),
+    two_proportion_test(20, 400, 80, 400),
+)
+# The same shares in counts too small to tell apart: not a gap.
+UNTESTED = EquityGap("most_deprived", Count(1, 20), Count(4, 20), None, too_small=True)
 
 
 def plan(**changes: Any) -> Plan:
@@ -99,7 +115,7 @@ ONLY: dict[FindingCode, Facts] = {
     FindingCode.STALE_DATA: facts(trust(figures=OLD)),
     FindingCode.DATA_QUALITY_FAILED: facts(trust(figures=(*FRESH, FAILED))),
     FindingCode.TARGETED_DATA_MISSING: facts(trust(figures=FRESH[:1])),
-    FindingCode.TARGETED_GAP: facts(trust(figures=(FRESH[0], FRESH[1], BEHIND))),
+    FindingCode.TARGETED_GAP: facts(trust(), equity=(SIGNIFICANT_GAP,)),
     FindingCode.FOI_OVERDUE: facts(trust(), (overdue_foi(),)),
 }
 
@@ -139,10 +155,26 @@ def test_a_code_is_written_as_plain_text() -> None:
 
 
 def test_the_assessment_reports_what_the_rules_find() -> None:
-    t = ONLY[FindingCode.TARGETED_GAP].trust
+    t = ONLY[FindingCode.PLAN_PAUSED].trust
     assessed = assess_trust(t, Registry(national=National()), as_of=D, thresholds=Thresholds())
-    assert [f.code for f in assessed.findings] == [FindingCode.TARGETED_GAP]
+    assert [f.code for f in assessed.findings] == [FindingCode.PLAN_PAUSED]
     assert assessed.severity is Severity.WARN
+
+
+def test_a_gap_needs_a_test_that_finds_it() -> None:
+    (gap,) = find(facts(trust(), equity=(SIGNIFICANT_GAP,)))
+    assert "20 of 400" in gap.message and "80 of 400" in gap.message
+    assert "least deprived" in gap.message
+    assert find(facts(trust(), equity=(UNTESTED,))) == []
+    # Below all women is no evidence: the old rule compared with all women, without a test.
+    assert find(facts(trust(figures=(FRESH[0], FRESH[1], BEHIND)))) == []
+
+
+def test_notes_never_raise_a_trusts_severity() -> None:
+    t = trust(plan=None, figures=OLD)
+    assessed = assess_trust(t, Registry(national=National()), as_of=D, thresholds=Thresholds())
+    assert {f.code for f in assessed.notes} == {"plan_unknown", "stale_data"}
+    assert assessed.severity is Severity.OK
 
 
 def test_a_new_rule_is_one_rule_value() -> None:

@@ -18,7 +18,7 @@ from tests.support.paths import DEMO
 AS_OF = date(2026, 11, 23)
 
 KEYS = {
-    "top": ["as_of", "registry", "target", "thresholds", "summary", "trusts"],
+    "top": ["as_of", "registry", "target", "thresholds", "summary", "trusts", "notes"],
     "trust": [
         "id",
         "ods",
@@ -30,6 +30,7 @@ KEYS = {
         "cohorts",
         "findings",
         "open_letters",
+        "comparisons",
     ],
     "cohort": [
         "cohort",

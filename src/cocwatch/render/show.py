@@ -37,6 +37,8 @@ FIGURE_COLUMNS = (
     Column("origin", "From"),
     Column("ref", "Src", "right"),
 )
+# A terminal has no room for the "From" column: the numbered sources say it instead.
+TERMINAL_COLUMNS = tuple(c for c in FIGURE_COLUMNS if c.key != "origin")
 CSV_COLUMNS = tuple(
     Column(key, key)
     for key in (
@@ -75,6 +77,12 @@ def _figure_row(figure: Figure, refs: ReferenceList[Source]) -> dict[str, Any]:
         "source_url": figure.source.url,
         "source_title": figure.source.title,
     }
+
+
+def _origin(source: Source) -> str:
+    """Which figures are official statistics (kept in the statistics folder) and which were
+    recorded by people in the registry file."""
+    return "official statistics: " if source.official else "recorded: "
 
 
 def _shown(row: Row) -> dict[str, Any]:
@@ -258,7 +266,7 @@ def _detail_renderable(
             }
             for row in rows
         ]
-        parts.append(to_table(lines, FIGURE_COLUMNS, title="Figures over time"))
+        parts.append(to_table(lines, TERMINAL_COLUMNS, title="Figures over time"))
         notes = []
         if any(row["percent"] is None for row in rows):
             notes.append(
@@ -270,16 +278,10 @@ def _detail_renderable(
                 "small numbers: NHS England publishes any count from 1 to 7 as 5, so that "
                 "percentage is not precise."
             )
-        if any(row["origin"] == "official" for row in rows):
-            notes.append(
-                "From: official = NHS England's published statistics, kept as published in "
-                "the statistics folder; recorded = recorded in the registry file by people "
-                "(from a Board paper, an FOI answer…)."
-            )
         parts += [Text(note, style="dim") for note in notes]
     else:
         parts.append(Text("No figures recorded yet. Add one with `cocwatch record figure`."))
     if refs:
         parts.append(Text("Sources", style="bold"))
-        parts += [Text(f"  [{i}] {s.label()}") for i, s in enumerate(refs, 1)]
+        parts += [Text(f"  [{i}] {_origin(s)}{s.label()}") for i, s in enumerate(refs, 1)]
     return Group(*parts)

@@ -265,6 +265,6 @@ def assessment_to_json(assessment: Assessment, registry_source: str) -> dict[str
         "target": assessment.target_id,
         "thresholds": thresholds.model_dump(mode="json") if thresholds is not None else None,
         "summary": assessment.summary(),
-        "notes": [n for n in [cmp.statistics_note(assessment.official, assessment.as_of)] if n],
         "trusts": [trust_to_json(t) for t in assessment.trusts],
+        "notes": [n for n in [cmp.statistics_note(assessment.official, assessment.as_of)] if n],
     }

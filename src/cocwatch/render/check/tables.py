@@ -296,10 +296,10 @@ def actions(ta: TrustAssessment) -> list[str]:
         todo.append((Severity.FAIL.rank + 1, "ask why below England"))
     for ca in ta.cohorts:
         if ca.severity is not Severity.OK and ca.benchmark is not None:
+            status = wording.STATUS[ca.status].sentence
             origin = wording.ORIGIN[ca.benchmark.origin].short
-            todo.append(
-                (ca.severity.rank, f"{wording.COHORT[ca.cohort].short}: {origin} {ca.status.value}")
-            )
+            cohort = wording.COHORT[ca.cohort].short
+            todo.append((ca.severity.rank, f"{cohort}: {status} ({origin})"))
     for f in ta.findings:
         if f.rule.action:
             todo.append((f.severity.rank, f.rule.action))
