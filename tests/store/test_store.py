@@ -245,8 +245,8 @@ trusts:
         source:
           url: https://example.org/msds/october-2025
           title: >-
-          NHS England, Maternity Services Monthly Statistics, October 2025 (final), file
-          msds-oct2025-exp-measures.csv
+            NHS England, Maternity Services Monthly Statistics, October 2025 (final), file
+            msds-oct2025-exp-measures.csv
           kind: msds
           retrieved: 2025-12-01
       - cohort: ethnic_minority
@@ -256,8 +256,8 @@ trusts:
         source:
           url: https://example.org/msds/october-2025
           title: >-
-          NHS England, Maternity Services Monthly Statistics, October 2025 (final), file
-          msds-oct2025-exp-measures.csv
+            NHS England, Maternity Services Monthly Statistics, October 2025 (final), file
+            msds-oct2025-exp-measures.csv
           kind: msds
           retrieved: 2025-12-01
       - cohort: all
