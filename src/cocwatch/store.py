@@ -161,7 +161,19 @@ class StatisticsStore:
             atomic_write(self.folder / entry.path, data, what="statistics file")
             kept = [f for f in self.files() if f.path != entry.path]
             self._write_manifest([*kept, entry])
+            self._index_now(entry, parsed.observations)
         return Added(entry, written=True)
+
+    def _index_now(self, entry: StoredFile, observations: Sequence[Observation]) -> None:
+        """Put a file just kept into the index from the rows already read (not read again)."""
+        try:
+            with self._connect() as db:
+                self._create(db)
+                with db:
+                    db.execute("BEGIN IMMEDIATE")
+                    self._insert(db, entry.path, self._stamp(entry), observations)
+        except sqlite3.Error:
+            pass  # the index only saves time: the next read builds it
 
     # ------------------------------------------------------------------ reading
 
@@ -239,29 +251,37 @@ class StatisticsStore:
 
     # ------------------------------------------------------------------ the index
 
-    @contextmanager
-    def _index(self) -> Iterator[sqlite3.Connection]:
-        """The index, brought up to date with the manifest first."""
+    @property
+    def _index_path(self) -> Path:
         from cocwatch.cache import STATISTICS, folder
 
         key = hashlib.sha256(str(self.folder.resolve()).encode()).hexdigest()[:24]
-        path = folder(STATISTICS) / f"{key}.sqlite3"
+        return folder(STATISTICS) / f"{key}.sqlite3"
+
+    def _connect(self) -> closing[sqlite3.Connection]:
+        path = self._index_path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, timeout=30)
+            return closing(sqlite3.connect(path, timeout=30))
         except (OSError, sqlite3.Error):
-            db = sqlite3.connect(":memory:")  # no cache folder: an index for this run only
-        with closing(db):
-            try:
-                self._refresh(db)
-            except sqlite3.DatabaseError:
-                db.close()  # a damaged index: it only saves time, so start again
-                path.unlink(missing_ok=True)
-                db = sqlite3.connect(path, timeout=30)
-                self._refresh(db)
+            return closing(sqlite3.connect(":memory:"))  # no cache folder: for this run only
+
+    @contextmanager
+    def _index(self) -> Iterator[sqlite3.Connection]:
+        """The index, brought up to date with the manifest first."""
+        handle = self._connect()
+        try:
+            self._refresh(handle.thing)
+        except sqlite3.DatabaseError:
+            handle.close()
+            self._index_path.unlink(missing_ok=True)  # damaged: it only saves time, start again
+            handle = self._connect()
+            self._refresh(handle.thing)
+        with handle as db:
             yield db
 
-    def _refresh(self, db: sqlite3.Connection) -> None:
+    @staticmethod
+    def _create(db: sqlite3.Connection) -> None:
         db.execute(
             "CREATE TABLE IF NOT EXISTS held (path TEXT PRIMARY KEY, stamp TEXT, version INT)"
         )
@@ -272,6 +292,20 @@ class StatisticsStore:
         )
         db.execute("CREATE INDEX IF NOT EXISTS obs_code ON obs (code)")
         db.execute("CREATE INDEX IF NOT EXISTS obs_month ON obs (period_end, measure, grp)")
+
+    @staticmethod
+    def _insert(
+        db: sqlite3.Connection, path: str, stamp: str, observations: Sequence[Observation]
+    ) -> None:
+        db.execute("DELETE FROM obs WHERE path = ?", (path,))
+        db.executemany(
+            "INSERT INTO obs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(path, *_row(o)) for o in observations],
+        )
+        db.execute("INSERT OR REPLACE INTO held VALUES (?,?,?)", (path, stamp, _INDEX_VERSION))
+
+    def _refresh(self, db: sqlite3.Connection) -> None:
+        self._create(db)
         held = {p: (s, v) for p, s, v in db.execute("SELECT path, stamp, version FROM held")}
         wanted = {f.path: f for f in self.files()}
         stamps = {p: self._stamp(f) for p, f in wanted.items()}

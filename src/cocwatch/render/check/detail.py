@@ -181,7 +181,7 @@ def _benchmark_text(
     if step.withdrawn_on is not None:
         text += f"; withdrawn on {long_date(step.withdrawn_on)}"
         if bench.origin == "reference":
-            text += ", so shown for reference and never worse than a warning"
+            text += ", so shown for reference: it never raises severity"
     return text + _cite(refs, _target_source(registry, step.target_id))
 
 
