@@ -258,27 +258,32 @@ class StatisticsStore:
         key = hashlib.sha256(str(self.folder.resolve()).encode()).hexdigest()[:24]
         return folder(STATISTICS) / f"{key}.sqlite3"
 
-    def _connect(self) -> closing[sqlite3.Connection]:
+    def _open(self) -> sqlite3.Connection:
         path = self._index_path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            return closing(sqlite3.connect(path, timeout=30))
+            return sqlite3.connect(path, timeout=30)
         except (OSError, sqlite3.Error):
-            return closing(sqlite3.connect(":memory:"))  # no cache folder: for this run only
+            return sqlite3.connect(":memory:")  # no cache folder: an index for this run only
+
+    def _connect(self) -> closing[sqlite3.Connection]:
+        return closing(self._open())
 
     @contextmanager
     def _index(self) -> Iterator[sqlite3.Connection]:
         """The index, brought up to date with the manifest first."""
-        handle = self._connect()
+        db = self._open()
         try:
-            self._refresh(handle.thing)
-        except sqlite3.DatabaseError:
-            handle.close()
-            self._index_path.unlink(missing_ok=True)  # damaged: it only saves time, start again
-            handle = self._connect()
-            self._refresh(handle.thing)
-        with handle as db:
+            try:
+                self._refresh(db)
+            except sqlite3.DatabaseError:
+                db.close()
+                self._index_path.unlink(missing_ok=True)  # damaged: it only saves time
+                db = self._open()
+                self._refresh(db)
             yield db
+        finally:
+            db.close()
 
     @staticmethod
     def _create(db: sqlite3.Connection) -> None:
