@@ -269,11 +269,43 @@ def _render(run: _Run, fmt: WatchFormat) -> str:
     return _text(run)
 
 
+# A month of official statistics adds about 700 figures at once: said in one line per month,
+# not one per figure (`--format json` still lists each).
+MANY_NEW_FIGURES = 20
+
+
+def _new_months(news: list[News]) -> tuple[list[str], list[News]]:
+    """One line per month that brought many new figures, and the news left to list."""
+    from collections import Counter
+
+    from cocwatch.core.wording import month_year
+
+    added = [n for n in news if n.kind == "figure_added"]
+    months = Counter(str(n.details.get("as_of")) for n in added)
+    many = {m for m, count in months.items() if count >= MANY_NEW_FIGURES}
+    lines = []
+    for month in sorted(many):
+        holders = {n.trust_id for n in added if str(n.details.get("as_of")) == month}
+        trusts = len(holders - {None})
+        england = " and England" if None in holders else ""
+        when = month_year(date.fromisoformat(month))
+        lines.append(
+            f"New figures for {when}: {months[month]}, for {trusts} "
+            f"{'Trust' if trusts == 1 else 'Trusts'}{england}. `cocwatch check` says what they "
+            "mean; `cocwatch watch --format json` lists each."
+        )
+    rest = [
+        n for n in news if not (n.kind == "figure_added" and str(n.details.get("as_of")) in many)
+    ]
+    return lines, rest
+
+
 def _text(run: _Run) -> str:
     if not run.news:
         return ""
+    months, listed = _new_months(run.news)
     groups: dict[str | None, list[News]] = {}
-    for item in run.news:
+    for item in listed:
         groups.setdefault(item.trust_id, []).append(item)
     count = len(run.news)
     trusts = sum(1 for tid in groups if tid is not None)
@@ -282,6 +314,8 @@ def _text(run: _Run) -> str:
         head += f" in {trusts} {'Trust' if trusts == 1 else 'Trusts'}"
     head += f" since {run.since} (as of {run.as_of})"
     lines = [head]
+    if months:
+        lines += ["", *months]
     for tid, items in groups.items():
         title = items[0].trust_name if tid is None else f"{items[0].trust_name} [{tid}]"
         lines += ["", title]
