@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -327,3 +328,20 @@ def test_a_registry_on_the_web_finds_its_statistics_beside_it(
     offline = run("-r", url, "check", "north", "--format", "json", "--fail-on", "never")
     assert offline.exit_code == 0, offline.output
     assert json.loads(offline.stdout)["trusts"][0]["cohorts"][0]["latest"]["percent"] == 18.0
+
+
+def test_watch_reports_a_new_month_once(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine" / "trusts.yaml"
+    assert run("init", str(mine)).exit_code == 0
+    (mine.parent / "statistics").rename(tmp_path / "shipped-statistics")
+    state = str(tmp_path / "state.sqlite3")
+    watch = ("-r", str(mine), "watch", "--no-pages", "--state", state)
+    assert "baseline" in run(*watch).stdout
+    assert _import(run, mine, REAL, "--commit").exit_code == 0
+    news = run(*watch)
+    assert news.exit_code == 0, news.output
+    assert re.search(r"New figures for April 2025: \d{3}, for 118 Trusts and England\.", news.stdout)
+    assert "new figure" not in news.stdout  # one line for the month, not 700
+    assert run(*watch).stdout == ""  # said once
