@@ -22,13 +22,12 @@ from .conftest import RegistryServer
 TODAY = date(2026, 11, 23)
 
 
-def test_both_caches_live_in_the_one_cache_folder(registry_server: RegistryServer) -> None:
+def test_the_copy_lives_in_the_one_cache_folder(registry_server: RegistryServer) -> None:
     loaded = load_registry(registry_server.url, today=TODAY, warn=pytest.fail)
     assert loaded.source == registry_server.url
     assert loaded.path == cached_copy_path(registry_server.url)
     assert loaded.path.read_text(encoding="utf-8") == MINIMAL_REGISTRY
-    assert sorted(p.name for p in cache_dir().iterdir()) == ["parsed", "registries"]
-    assert len(list((cache_dir() / "parsed").glob("*.json"))) == 1
+    assert sorted(p.name for p in cache_dir().iterdir()) == ["registries"]
 
 
 def test_a_copy_kept_by_an_earlier_version_still_serves_offline(

@@ -342,6 +342,7 @@ def test_watch_reports_a_new_month_once(
     assert _import(run, mine, REAL, "--commit").exit_code == 0
     news = run(*watch)
     assert news.exit_code == 0, news.output
-    assert re.search(r"New figures for April 2025: \d{3}, for 118 Trusts and England\.", news.stdout)
+    said = r"New figures for April 2025: \d{3}, for 118 Trusts and England\."
+    assert re.search(said, news.stdout)
     assert "new figure" not in news.stdout  # one line for the month, not 700
     assert run(*watch).stdout == ""  # said once

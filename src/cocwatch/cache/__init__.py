@@ -3,8 +3,6 @@
 The cache folder (``COCWATCH_CACHE_DIR``, else the user cache folder; `locations.cache_dir`)
 holds copies that only save time or downloads, so deleting it at any time is safe:
 
-- ``parsed/``: registries that loaded without a problem, as JSON (`cocwatch.cache.parsed`;
-  ``COCWATCH_NO_CACHE=1`` bypasses it);
 - ``registries/``: the last good copy of each registry given as a URL, used offline
   (`cocwatch.cache.downloads`, through `cocwatch.registry.remote`);
 - ``msds/``: NHS England's MSDS release pages and measures files (`cocwatch.cache.downloads`,
@@ -22,12 +20,11 @@ from pathlib import Path
 
 from cocwatch.locations import cache_dir
 
-PARSED = "parsed"
 REGISTRIES = "registries"
 MSDS = "msds"
 STATISTICS = "statistics"
 
 
 def folder(name: str) -> Path:
-    """The cache folder `name` (`PARSED`, `REGISTRIES`, `MSDS`, `STATISTICS`); may not exist."""
+    """The cache folder `name` (`REGISTRIES`, `MSDS`, `STATISTICS`); may not exist."""
     return cache_dir() / name

@@ -4,19 +4,15 @@ The fast path parses with the strict loader (`cocwatch.registry.yaml_loader`) an
 with pydantic. Only when something is wrong is the document composed a second time, to turn
 each problem's path (``trusts[3].figures[0].percent``) into a line and column
 (`cocwatch.registry.locate`). Duplicate keys are found while parsing; impossible dates are kept
-as text so pydantic reports them with the rest. The cyclic garbage collector is paused while a
-registry loads: loading builds millions of objects but almost no reference cycles, and the
-collector's passes took two thirds of the time. A registry file that loaded without problems
-before is served from `cocwatch.cache.parsed`. Imports PyYAML, pydantic (lazily), the
-models and cocwatch's errors; never the CLI.
+as text so pydantic reports them with the rest. (Official statistics are not in the registry
+file but beside it, `cocwatch.store`, so the file stays small and loads in milliseconds.)
+Imports PyYAML, pydantic (lazily), the models and cocwatch's errors; never the CLI.
 """
 
 from __future__ import annotations
 
-import gc
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -54,7 +50,7 @@ def load_registry(
 
     A URL is fetched through the download cache (`cocwatch.registry.remote`), and its last good
     copy is used, with a warning through `warn` (default: printed to stderr), when the network
-    fails. Every load goes through the parsed-registry cache (`cocwatch.cache.parsed`).
+    fails.
     """
     if isinstance(location, str) and is_url(location):
         from cocwatch.registry.remote import fetch_cached
@@ -71,58 +67,19 @@ def _print_warning(message: str) -> None:
     print(f"Warning: {message}", file=sys.stderr)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (if it runs) while the block runs.
-
-    When the block succeeds, what it built is moved out of the collector's sight
-    (`gc.freeze`): a registry lives as long as the command, and otherwise the first pass
-    after the pause would walk every object the load made.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        if enabled:
-            gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def parse_registry_bytes(data: bytes, source: str, *, today: date) -> Registry:
-    """Validate a registry file's bytes as `parse_registry` does, through the parsed cache.
-
-    Bytes that loaded without problems before are validated from the cache's JSON (and the
-    invariants checked with `today`); anything else takes the YAML path, with its messages.
-    """
-    from cocwatch.cache import parsed
-
-    with _gc_paused():
-        entry = parsed.entry_for(data)
-        if entry is not None and (cached := entry.load(today=today)) is not None:
-            return cached
-        text = decode_text(data, source, what="registry")
-        registry, raw = _parse_registry(text, source, today=today)
-        if entry is not None and raw is not None:
-            entry.store(raw)
-        return registry
+    """Validate a registry file's bytes as `parse_registry` does."""
+    return parse_registry(decode_text(data, source, what="registry"), source, today=today)
 
 
 def parse_registry(text: str, source: str, *, today: date) -> Registry:
     """Validate registry text; raise `RegistryError` listing every problem."""
-    with _gc_paused():
-        return _parse_registry(text, source, today=today)[0]
-
-
-def _parse_registry(text: str, source: str, *, today: date) -> tuple[Registry, Any]:
-    """Validate registry text; also return the loaded data, or None if a key is not text."""
     from pydantic import ValidationError
 
     from cocwatch.core.invariants import check_invariants
     from cocwatch.core.models import Registry
 
-    data, problems, text_keys_only = load_yaml(text, source)
+    data, problems, _ = load_yaml(text, source)
     if data is None:
         raise RegistryError(
             source,
@@ -157,7 +114,7 @@ def _parse_registry(text: str, source: str, *, today: date) -> tuple[Registry, A
     ]
     if problems:
         raise RegistryError(source, ordered(problems))
-    return registry, data if text_keys_only else None
+    return registry
 
 
 def _raw_duplicates(data: dict[str, Any], locator: Locator) -> list[Problem]:
