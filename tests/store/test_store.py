@@ -330,9 +330,7 @@ def test_a_registry_on_the_web_finds_its_statistics_beside_it(
     assert json.loads(offline.stdout)["trusts"][0]["cohorts"][0]["latest"]["percent"] == 18.0
 
 
-def test_watch_reports_a_new_month_once(
-    run: Callable[..., Result], tmp_path: Path
-) -> None:
+def test_watch_reports_a_new_month_once(run: Callable[..., Result], tmp_path: Path) -> None:
     mine = tmp_path / "mine" / "trusts.yaml"
     assert run("init", str(mine)).exit_code == 0
     (mine.parent / "statistics").rename(tmp_path / "shipped-statistics")
@@ -346,3 +344,20 @@ def test_watch_reports_a_new_month_once(
     assert re.search(said, news.stdout)
     assert "new figure" not in news.stdout  # one line for the month, not 700
     assert run(*watch).stdout == ""  # said once
+
+
+def test_from_cron_the_same_failure_is_told_once(
+    run: Callable[..., Result], registry: Path
+) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on: the index cannot be reached
+        sock.bind(("127.0.0.1", 0))
+        index = f"http://127.0.0.1:{sock.getsockname()[1]}/maternity-services-monthly-statistics"
+    args = ("-r", str(registry), "import", "msds", "--latest", "--commit", "--index", index)
+    first = run(*args)
+    assert first.exit_code == 4
+    assert index in first.stderr
+    again = run(*args)
+    assert again.exit_code == 4  # still a failure for scripts…
+    assert again.stdout == "" and again.stderr == ""  # …but cron mails nothing new

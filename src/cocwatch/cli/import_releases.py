@@ -8,8 +8,10 @@ nothing new prints nothing at all, so cron sends no mail.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.cli.common import (
@@ -21,7 +23,7 @@ from cocwatch.cli.common import (
     today,
     writable_statistics,
 )
-from cocwatch.errors import UsageError
+from cocwatch.errors import CocwatchError, UsageError
 
 if TYPE_CHECKING:
     from cocwatch.registry.imports import FileProgress, MonthlyRun, MonthResult
@@ -74,19 +76,29 @@ def import_releases(
     store = writable_statistics(s, registry, dry_run=not commit)
     index_url = resolve_msds_index(index, s.config.msds_index).value
     show_progress = stderr_is_terminal() and not s.state.quiet
-    with client(timeout=timeout) as http, _progress(enabled=show_progress) as progress:
-        run = update_from_releases(
-            store,
-            s.curated,
-            index_url=index_url,
-            wanted=wanted,
-            http=http,
-            cache=DownloadCache(cache.folder(cache.MSDS)),
-            today=today(),
-            commit=commit,
-            max_bytes=max_bytes,
-            progress=progress,
-        )
+    try:
+        with client(timeout=timeout) as http, _progress(enabled=show_progress) as progress:
+            run = update_from_releases(
+                store,
+                s.curated,
+                index_url=index_url,
+                wanted=wanted,
+                http=http,
+                cache=DownloadCache(cache.folder(cache.MSDS)),
+                today=today(),
+                commit=commit,
+                max_bytes=max_bytes,
+                progress=progress,
+            )
+    except CocwatchError as exc:
+        # The index itself could not be read: from cron, said once until it changes.
+        if not stderr_is_terminal() and not _remember(s, index_url, store.folder, exc.message):
+            return int(exc.exit_code)
+        raise
+    told = _first_time(s, run, store.folder)
+    imported = any(m.status in ("imported", "would_import") for m in run.months)
+    if fmt != "json" and not stderr_is_terminal() and not told and not imported:
+        return int(run.exit_code)  # cron: the same failure as last run is not said again
     if fmt == "json":
         emit(_json(run))
     elif run.news and not s.state.quiet:
@@ -95,6 +107,51 @@ def import_releases(
             emit(_pages(run))
     _closing(s, run)
     return int(run.exit_code)
+
+
+def _failure(run: MonthlyRun) -> str:
+    """What failed in a run, as text that is the same while the failure stays the same."""
+    parts = [f"{m.month} {m.file.kind}: {m.error}" for m in run.failed]
+    parts += [f"{p.url}: {p.message}" for p in run.problems]
+    if not run.months and not run.problems:
+        parts.append(f"{run.index_url}: no measures file {run.wanted.describe()}")
+    return "\n".join(parts)
+
+
+def _first_time(s: Session, run: MonthlyRun, folder: Path) -> bool:
+    """Whether this run's failure (or its end) is news, as `watch` reports a page's errors:
+    once when it starts, once when it clears."""
+    return _remember(s, run.index_url, folder, _failure(run))
+
+
+def _remember(s: Session, index_url: str, folder: Path, failure: str) -> bool:
+    """Record the run's failure ('' for none) in the user state folder; return whether it is
+    news: a new failure, or none now where there was one (which is said here)."""
+    import json
+
+    from cocwatch.files import atomic_write
+    from cocwatch.locations import default_state_path
+
+    record = default_state_path().with_name("import-msds.json")
+    key = f"{index_url} {folder}"
+    try:
+        held = json.loads(record.read_text("utf-8"))
+    except (OSError, ValueError):
+        held = {}
+    if not isinstance(held, dict):
+        held = {}
+    before = held.get(key, {}) if isinstance(held.get(key), dict) else {}
+    if failure == before.get("failure", ""):
+        return not failure  # nothing failed: the run's own news (if any) is told as usual
+    held[key] = {"failure": failure, "since": today().isoformat()}
+    with contextlib.suppress(CocwatchError):
+        atomic_write(record, json.dumps(held, indent=1).encode(), what="import state")
+    if not failure and before.get("failure"):
+        s.warn(
+            f"The failure reported on {before.get('since', 'an earlier run')} has cleared: "
+            f"{index_url} and its files could be read again."
+        )
+    return True
 
 
 @contextmanager
