@@ -7,7 +7,9 @@ The one module that knows the store's layout (SPEC §7.1). A store is a folder:
   that links it, the file's own address, the SHA-256 of the file as read, the rows kept, when
   it was retrieved and imported, and notes;
 - ``<source>/<name>.csv``: each file's Continuity of Carer rows as published (every org level,
-  indicator and currency), in the publication's own columns; a spreadsheet opens it.
+  indicator and currency), in the publication's own columns; a spreadsheet opens it. How a
+  source's files are read, and which rows are a Trust's figures, is the source's own business
+  (`cocwatch.sources.official`): the store asks it by the manifest's `source`.
 
 A final file supersedes the provisional one for its month (`cocwatch.core.official`); both
 stay in the folder, so nothing imported is ever lost. Reading goes through an index: a SQLite
@@ -17,8 +19,8 @@ a month is read once and a query for one Trust touches only its rows. Deleting t
 always safe. Writes take the store's lock and replace each file atomically, the data file
 before the manifest, so a run stopped half-way leaves the store as it was.
 
-Imports the standard library, the core's plain values, the MSDS reader and cocwatch's file
-helpers and locations; never the registry package or the CLI.
+Imports the standard library, the core's plain values, the registry of official sources and
+cocwatch's file helpers; never the registry package or the CLI.
 """
 
 from __future__ import annotations
@@ -37,19 +39,16 @@ from typing import TYPE_CHECKING
 from cocwatch.core.official import Observation, StoredFile, preferred
 from cocwatch.errors import InputError
 from cocwatch.files import atomic_write, locked
+from cocwatch.sources.official import official_source
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import OfficialFigure
-    from cocwatch.sources.msds_table import MsdsFile
+    from cocwatch.sources.official import ReadFile
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = (
     "file", "source", "source_file", "period_end", "status", "release_page", "file_url",
     "sha256", "rows", "retrieved", "imported", "notes",
-)  # fmt: skip
-TABLE_COLUMNS = (
-    "Org_Code", "Org_Name", "Org_Level", "RPStartDate", "RPEndDate",
-    "IndicatorFamily", "Indicator", "Currency", "Value",
 )  # fmt: skip
 _INDEX_VERSION = 1
 
@@ -135,7 +134,7 @@ class StatisticsStore:
 
     # ------------------------------------------------------------------ adding a file
 
-    def planned(self, parsed: MsdsFile, *, source: str, source_file: str) -> str:
+    def planned(self, parsed: ReadFile, *, source: str, source_file: str) -> str:
         """Where a file would be kept, inside the folder: ``msds/<name>-coc.csv``."""
         stem = Path(source_file).stem or "measures"
         if not stem.endswith("-coc"):
@@ -146,7 +145,7 @@ class StatisticsStore:
         """The kept file read from a file with this checksum, if any."""
         return next((f for f in self.files() if f.sha256 == sha256), None)
 
-    def add(self, parsed: MsdsFile, entry: StoredFile) -> Added:
+    def add(self, parsed: ReadFile, entry: StoredFile) -> Added:
         """Keep a file's CoC rows and record it in the manifest (under the store's lock).
 
         The same file (same checksum) is not kept twice; a file of the same name replaces the
@@ -157,7 +156,7 @@ class StatisticsStore:
             same = self.held(entry.sha256)
             if same is not None:
                 return Added(same, written=False)
-            data = _table_bytes(parsed.table)
+            data = table_bytes(official_source(entry.source).columns, parsed.table)
             atomic_write(self.folder / entry.path, data, what="statistics file")
             kept = [f for f in self.files() if f.path != entry.path]
             self._write_manifest([*kept, entry])
@@ -219,17 +218,13 @@ class StatisticsStore:
         `codes` limits them to some ODS codes (``NATIONAL`` for England), `periods` to some
         months (by their last day); None means all.
         """
-        from cocwatch.sources.msds_table import COHORT_GROUPS, GOVERNING_CHECKS, official_figures
-
         wanted = None if codes is None else {c.upper() for c in codes}
+        sources = {official_source(f.source) for f in self.files()}
         found = self.observations(
             codes=wanted,
             levels=("provider", "national"),
-            measures=(
-                *GOVERNING_CHECKS,
-                *sorted({c for v in GOVERNING_CHECKS.values() for c in v}),
-            ),
-            groups=("all", *COHORT_GROUPS),
+            measures={m for source in sources for m in source.figure_measures},
+            groups={g for source in sources for g in source.figure_groups},
             periods=periods,
         )
         by_file: dict[str, list[Observation]] = {}
@@ -240,7 +235,8 @@ class StatisticsStore:
         out: list[tuple[StoredFile, OfficialFigure]] = []
         for path, observations in by_file.items():
             file = files[path]
-            providers, national, _ = official_figures(observations, provisional=file.provisional)
+            figures = official_source(file.source).figures
+            providers, national, _ = figures(observations, file.provisional)
             out += [(file, f) for f in (*national, *providers)]
         return out
 
@@ -339,27 +335,26 @@ class StatisticsStore:
         return f"{info.st_size}:{info.st_mtime_ns}:{file.sha256}"
 
     def _read_kept(self, file: StoredFile) -> Sequence[Observation]:
-        """A kept file's observations (its rows read as published)."""
-        from cocwatch.sources.msds import read_measures
-
+        """A kept file's observations (its rows read as published, by its source)."""
         path = self.folder / file.path
         if not path.is_file():
             raise InputError(
                 f"The statistics manifest {self.manifest_path} lists {file.path}, which is not "
                 f"in {self.folder}. Restore the file, or import {file.source_file} again."
             )
-        parsed = read_measures(path, source=str(path), provisional=file.provisional)
-        return parsed.observations
+        return official_source(file.source).read(path, str(path), file.provisional).observations
 
 
 # ---------------------------------------------------------------------------------------------
 # Rows of the manifest, the kept files and the index
 
 
-def _table_bytes(table: Iterable[Sequence[str]]) -> bytes:
+def table_bytes(columns: Sequence[str], table: Iterable[Sequence[str]]) -> bytes:
+    """A kept file's bytes: the published columns, then its rows, as the publication writes
+    its CSVs."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")  # as the publication writes its CSVs
-    writer.writerow(TABLE_COLUMNS)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
     writer.writerows(table)
     return out.getvalue().encode("utf-8")
 

@@ -361,3 +361,19 @@ def test_from_cron_the_same_failure_is_told_once(
     again = run(*args)
     assert again.exit_code == 4  # still a failure for scripts…
     assert again.stdout == "" and again.stderr == ""  # …but cron mails nothing new
+
+
+def test_sources_are_registered_and_an_unknown_one_is_explained(
+    run: Callable[..., Result], registry: Path, tmp_path: Path
+) -> None:
+    from cocwatch.sources.official import official_sources
+
+    assert set(official_sources()) == {"msds"}
+    source = _write(tmp_path, "msds-oct2025-exp-measures.csv", OCTOBER)
+    assert _import(run, registry, source, "--commit").exit_code == 0
+    manifest = registry.parent / "statistics" / "manifest.csv"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace(",msds,", ",survey,", 1), encoding="utf-8")
+    result = run("-r", str(registry), "check", "north")
+    assert result.exit_code == 3
+    assert "'survey'" in result.stderr and "manifest.csv" in result.stderr

@@ -131,7 +131,7 @@ def _rebuild(
 
     from cocwatch.core.official import StoredFile
     from cocwatch.sources.msds import parse_measures
-    from cocwatch.store import TABLE_COLUMNS
+    from cocwatch.sources.official import official_source
 
     first = members[0].figure
     provisional = first.provisional
@@ -140,7 +140,7 @@ def _rebuild(
         rows += _rows(h)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(TABLE_COLUMNS)
+    writer.writerow(official_source("msds").columns)
     writer.writerows(rows)
     text = out.getvalue()
     parsed = parse_measures(text, "the registry's figures", provisional=provisional)

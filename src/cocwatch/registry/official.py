@@ -28,25 +28,20 @@ if TYPE_CHECKING:
     from cocwatch.core.official import StoredFile
     from cocwatch.store import StatisticsStore
 
-# Cited when a kept file records neither the page that links it nor its own address.
-SERIES_INDEX = (
-    "https://digital.nhs.uk/data-and-information/publications/statistical/"
-    "maternity-services-monthly-statistics"
-)
 
-
-def official_source(file: StoredFile, as_of: date) -> Source:
-    """The citation of a figure from a kept file: its release page, the file's name, the month."""
+def cited(file: StoredFile, as_of: date) -> Source:
+    """The citation of a figure from a kept file: its release page (else the file's address,
+    else the series' index), the publication, the month and the file's name."""
     from cocwatch.core.models import Source
+    from cocwatch.sources.official import official_source
 
-    url = file.release_page or file.file_url or SERIES_INDEX
+    source = official_source(file.source)
+    url = file.release_page or file.file_url or source.index_url
     name = file.source_file if url != file.file_url else None
-    return Source.model_construct(
-        url=url,
-        title=month_title(as_of, provisional=file.provisional, file_name=name),
-        kind="msds",
-        retrieved=file.retrieved,
+    title = month_title(
+        as_of, provisional=file.provisional, publication=source.publication, file_name=name
     )
+    return Source.model_construct(url=url, title=title, kind=source.kind, retrieved=file.retrieved)
 
 
 def as_figure(figure: OfficialFigure, source: Source) -> Figure:
@@ -92,7 +87,7 @@ def with_statistics(
         key = (file.path, found.as_of)
         source = sources.get(key)
         if source is None:
-            source = sources[key] = official_source(file, found.as_of)
+            source = sources[key] = cited(file, found.as_of)
         by_code.setdefault(found.ods.upper(), []).append(as_figure(found, source))
     trusts = tuple(_with(t, by_code.get(t.ods.upper(), [])) for t in registry.trusts)
     national = registry.national.model_copy(
@@ -180,13 +175,15 @@ def comparison_context(
     """What the assessment compares these Trusts' latest official figures with (SPEC §4.1):
     the months of their latest figures, read from the statistics folder; None without one."""
     from cocwatch.core.comparison import EQUITY_GROUPS, official_context
-    from cocwatch.sources.msds_table import GOVERNING_CHECKS
+    from cocwatch.sources.official import official_source
 
     if not store.files():
         return None
+    sources = {official_source(f.source) for f in store.files()}
+    compared = {m for source in sources for m in source.comparison_measures}
     months: set[tuple[str, date]] = set()
     for trust in trusts:
-        for measure in GOVERNING_CHECKS:
+        for measure in compared:
             dates = [
                 f.as_of
                 for f in trust.figures
@@ -195,11 +192,10 @@ def comparison_context(
             ]  # fmt: skip
             if dates:
                 months.add((measure, max(dates)))
-    checks = {c for codes in GOVERNING_CHECKS.values() for c in codes}
     groups = {"all", *(g for pair in EQUITY_GROUPS.values() for g in pair)}
     found = store.observations(
         levels=("provider", "national", "region"),
-        measures=(*GOVERNING_CHECKS, *checks),
+        measures={m for source in sources for m in source.figure_measures},
         groups=groups,
         periods={month for _, month in months},
     )
