@@ -36,7 +36,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cocwatch.core.official import Observation, StoredFile, preferred
+from cocwatch.core.official import Observation, StoredFile, preferred, supersedes
 from cocwatch.errors import InputError
 from cocwatch.files import atomic_write, locked
 from cocwatch.sources.official import official_source
@@ -50,7 +50,7 @@ MANIFEST_COLUMNS = (
     "file", "source", "source_file", "period_end", "status", "release_page", "file_url",
     "sha256", "rows", "retrieved", "imported", "notes",
 )  # fmt: skip
-_INDEX_VERSION = 1
+_INDEX_VERSION = 2  # bump when what the index holds changes: older indexes are rebuilt
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +170,7 @@ class StatisticsStore:
                 self._create(db)
                 with db:
                     db.execute("BEGIN IMMEDIATE")
-                    self._insert(db, entry.path, self._stamp(entry), observations)
+                    self._insert(db, entry, self._stamp(entry), observations)
         except sqlite3.Error:
             pass  # the index only saves time: the next read builds it
 
@@ -218,26 +218,56 @@ class StatisticsStore:
         `codes` limits them to some ODS codes (``NATIONAL`` for England), `periods` to some
         months (by their last day); None means all.
         """
-        wanted = None if codes is None else {c.upper() for c in codes}
-        sources = {official_source(f.source) for f in self.files()}
-        found = self.observations(
-            codes=wanted,
-            levels=("provider", "national"),
-            measures={m for source in sources for m in source.figure_measures},
-            groups={g for source in sources for g in source.figure_groups},
-            periods=periods,
-        )
-        by_file: dict[str, list[Observation]] = {}
-        files: dict[str, StoredFile] = {}
-        for file, observation in found:
-            by_file.setdefault(file.path, []).append(observation)
-            files[file.path] = file
+        from cocwatch.core.imports import OfficialFigure
+
+        files = {f.path: f for f in self.files()}
+        if not files:
+            return []
+        clauses: list[str] = []
+        params: list[object] = []
+        if codes is not None:
+            chosen = sorted({c.upper() for c in codes})
+            clauses.append(f"code IN ({','.join('?' * len(chosen))})")
+            params += chosen
+        if periods is not None:
+            ends = sorted({p.toordinal() for p in periods})
+            clauses.append(f"as_of IN ({','.join('?' * len(ends))})")
+            params += ends
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._index() as db:
+            rows = db.execute(f"SELECT * FROM figs {where}", params).fetchall()
+        best: dict[tuple[str, str, str, int], tuple[StoredFile, tuple[object, ...]]] = {}
+        for row in rows:
+            file = files.get(row[0])
+            if file is None:
+                continue
+            key = (row[1], row[3], row[4], row[5])
+            held = best.get(key)
+            if held is None or supersedes(file, held[0]):
+                best[key] = (file, row)
+        days: dict[int, date] = {}
         out: list[tuple[StoredFile, OfficialFigure]] = []
-        for path, observations in by_file.items():
-            file = files[path]
-            figures = official_source(file.source).figures
-            providers, national, _ = figures(observations, file.provisional)
-            out += [(file, f) for f in (*national, *providers)]
+        for file, r in best.values():
+            ordinal = int(r[5])  # type: ignore[call-overload]
+            day = days.get(ordinal) or days.setdefault(ordinal, date.fromordinal(ordinal))
+            out.append(
+                (
+                    file,
+                    OfficialFigure(
+                        ods=str(r[1]),
+                        org_name=str(r[2]),
+                        cohort=r[3],  # type: ignore[arg-type]
+                        measure=r[4],  # type: ignore[arg-type]
+                        as_of=day,
+                        percent=r[6],  # type: ignore[arg-type]
+                        numerator=r[7],  # type: ignore[arg-type]
+                        denominator=r[8],  # type: ignore[arg-type]
+                        quality=r[9],  # type: ignore[arg-type]
+                        provisional=bool(r[10]),
+                        line=int(r[11]),  # type: ignore[call-overload]
+                    ),
+                )
+            )
         return out
 
     def latest_period(self) -> date | None:
@@ -293,16 +323,37 @@ class StatisticsStore:
         )
         db.execute("CREATE INDEX IF NOT EXISTS obs_code ON obs (code)")
         db.execute("CREATE INDEX IF NOT EXISTS obs_month ON obs (period_end, measure, grp)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS figs (path TEXT, code TEXT, name TEXT, cohort TEXT, "
+            "measure TEXT, as_of INT, percent REAL, numerator INT, denominator INT, "
+            "quality TEXT, provisional INT, line INT)"
+        )
+        db.execute("CREATE INDEX IF NOT EXISTS figs_code ON figs (code)")
 
     @staticmethod
     def _insert(
-        db: sqlite3.Connection, path: str, stamp: str, observations: Sequence[Observation]
+        db: sqlite3.Connection, file: StoredFile, stamp: str, observations: Sequence[Observation]
     ) -> None:
-        db.execute("DELETE FROM obs WHERE path = ?", (path,))
+        """Index a kept file: its observations, and the figures its source makes of them
+        (worked out once here, so reading a Trust's history is one query)."""
+        path = file.path
+        for table in ("obs", "figs"):
+            db.execute(f"DELETE FROM {table} WHERE path = ?", (path,))
         db.executemany(
             "INSERT INTO obs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(path, *_row(o)) for o in observations],
         )
+        providers, national, _ = official_source(file.source).figures(
+            observations, file.provisional
+        )
+        db.executemany(
+            "INSERT INTO figs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (path, f.ods.upper(), f.org_name, f.cohort, f.measure, f.as_of.toordinal(),
+                 f.value, f.numerator, f.denominator, f.quality, int(f.provisional), f.line)
+                for f in (*national, *providers)
+            ],
+        )  # fmt: skip
         db.execute("INSERT OR REPLACE INTO held VALUES (?,?,?)", (path, stamp, _INDEX_VERSION))
 
     def _refresh(self, db: sqlite3.Connection) -> None:
@@ -317,15 +368,11 @@ class StatisticsStore:
         with db:
             db.execute("BEGIN IMMEDIATE")
             for path in stale:
-                db.execute("DELETE FROM obs WHERE path = ?", (path,))
-                db.execute("DELETE FROM held WHERE path = ?", (path,))
+                for table in ("obs", "figs", "held"):
+                    db.execute(f"DELETE FROM {table} WHERE path = ?", (path,))
             for path in fresh:
-                rows = [(path, *_row(o)) for o in self._read_kept(wanted[path])]
-                db.executemany("INSERT INTO obs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-                db.execute(
-                    "INSERT OR REPLACE INTO held VALUES (?,?,?)",
-                    (path, stamps[path], _INDEX_VERSION),
-                )
+                file = wanted[path]
+                self._insert(db, file, stamps[path], self._read_kept(file))
 
     def _stamp(self, file: StoredFile) -> str:
         try:

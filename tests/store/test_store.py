@@ -377,3 +377,21 @@ def test_sources_are_registered_and_an_unknown_one_is_explained(
     result = run("-r", str(registry), "check", "north")
     assert result.exit_code == 3
     assert "'survey'" in result.stderr and "manifest.csv" in result.stderr
+
+
+def test_an_official_figure_is_the_figure_pydantic_would_make() -> None:
+    from cocwatch.core.imports import OfficialFigure
+    from cocwatch.core.models import Figure, Source
+    from cocwatch.registry.official import as_figure
+
+    source = Source(url="https://example.org/synthetic", kind="msds")
+    found = OfficialFigure(
+        "XX1", "SYNTHETIC", "all", "placed_by_28_weeks", __import__("datetime").date(2025, 10, 31),
+        18.0, 45, 250, "pass", True, 7,
+    )  # fmt: skip
+    made = as_figure(found, source)
+    validated = Figure.model_validate(made.model_dump())
+    assert made == validated
+    assert made.model_dump() == validated.model_dump()
+    assert made.model_copy(update={"notes": "x"}).notes == "x"
+    assert made.small_numbers is False and made.value == 18.0
