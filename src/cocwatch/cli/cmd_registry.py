@@ -11,7 +11,10 @@ from cocwatch.errors import ExitCode, RegistryError
 
 @app.command()
 def validate(ctx: typer.Context, fmt: FORMAT = DEFAULT_FORMAT) -> None:
-    """Load the registry and check it; list every problem with its file and line."""
+    """Load the registry and check it; list every problem with its file and line.
+
+    Also reads the manifest of the statistics folder beside it, if there is one.
+    """
     from cocwatch.render.formats import render
     from cocwatch.render.registry import validation_listing
 
@@ -22,6 +25,10 @@ def validate(ctx: typer.Context, fmt: FORMAT = DEFAULT_FORMAT) -> None:
         emit(render(fmt, validation_listing(error.source, None, error.problems, as_of=today())))
         raise typer.Exit(ExitCode.BAD_INPUT) from None
     emit(render(fmt, validation_listing(loaded.source, loaded.registry, [], as_of=today())))
+    kept = s.statistics.files()  # a damaged statistics manifest is reported in words (exit 3)
+    if kept and not s.state.quiet and fmt == "table":
+        noun = "file" if len(kept) == 1 else "files"
+        s.info(f"Statistics folder {s.statistics.label}: {len(kept)} {noun} kept.")
 
 
 @app.command()
