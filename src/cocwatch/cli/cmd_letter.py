@@ -121,6 +121,14 @@ def letter(
         metavar="FILE",
         help="A text file with your own paragraph, for letters that invite one (board, mnvp).",
     ),
+    follows: str | None = typer.Option(
+        None,
+        "--follows",
+        metavar="KIND",
+        help="For a follow-up (chaser, foi-review, ico-complaint): the kind of logged letter "
+        "it follows up (foi, board, ...). Default: the template's own; a chaser follows the "
+        "letter overdue longest.",
+    ),
 ) -> None:
     """Draft letters that carry each Trust's own figures, benchmarks and sources.
 
@@ -156,6 +164,7 @@ def letter(
         tracked=s.tracked_letters(day),
         log_location=s.correspondence_location().value,
         experience=_read_experience(experience),
+        follows=follows.strip().lower() if follows else None,
     )
     if spec.scope == "trust" and not batch.matched:
         s.info(f"No Trust matches --status {status}: no letters drafted.")

@@ -27,6 +27,13 @@ def report(
     title: str | None = typer.Option(
         None, "--title", metavar="TEXT", help="Heading of the report's front page."
     ),
+    correspondence: bool = typer.Option(
+        False,
+        "--correspondence",
+        help="Show on each Trust's page the letters in your correspondence log still awaiting "
+        "a reply (and count overdue FOI replies as findings). Off by default: the log is "
+        "yours, and the report is often published.",
+    ),
 ) -> None:
     """Write a static HTML report: index.html (every open Trust) and trusts/ID.html.
 
@@ -41,7 +48,11 @@ def report(
     registry = s.registry
     trusts = [t for t in registry.trusts if t.is_open(day)]
     assessment = assess(
-        registry, trusts, as_of=day, thresholds=s.config.thresholds, letters=s.open_letters(day)
+        registry,
+        trusts,
+        as_of=day,
+        thresholds=s.config.thresholds,
+        letters=s.open_letters(day) if correspondence else {},
     )
     result = build_report(
         registry,

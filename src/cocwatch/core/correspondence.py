@@ -54,6 +54,13 @@ class Reply(Model):
     reference: Text | None = None
 
 
+class RequestEvent(Model):
+    """A change of state of a request on WhatDoTheyKnow, as `due`, `check` or `watch` read it."""
+
+    on: date
+    state: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+
+
 class LoggedLetter(Model):
     """One letter sent to a Trust (or nationally), as the log records it."""
 
@@ -67,6 +74,12 @@ class LoggedLetter(Model):
     reference: Text | None = None
     closed_on: date | None = None
     notes: Text | None = None
+    # A follow-up (chaser, foi-review, ...): the letter it follows, by kind and sent date.
+    follows: Annotated[str | None, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")] = None
+    follows_sent_on: date | None = None
+    # A request made on WhatDoTheyKnow: its address, and each change of its state read there.
+    request_url: Url | None = None
+    request_events: Annotated[tuple[RequestEvent, ...], BeforeValidator(_none_is_empty)] = ()
     replies: Annotated[tuple[Reply, ...], BeforeValidator(_none_is_empty)] = ()
 
     @model_validator(mode="after")
@@ -207,6 +220,7 @@ __all__ = [
     "Outcome",
     "Reply",
     "ReplyRules",
+    "RequestEvent",
     "TrackedLetter",
     "Via",
     "latest_of_kind",
