@@ -594,3 +594,28 @@ def test_a_reminder_awaits_no_reply_of_its_own(campaign: Path) -> None:
     assert (after.returncode, after.stdout.strip()) == (0, "No letter is awaiting a reply.")
     every = cli(campaign, "due", "--all", "--format", "json", today="2027-03-30").stdout
     assert [e["status"] for e in yaml.safe_load(every)["letters"]] == ["answered", "reminder"]
+
+
+def test_quiet_due_prints_only_the_summary(campaign: Path) -> None:
+    assert cli(campaign, "-q", "due").stdout == ""  # nothing logged: nothing to say
+    assert cli(campaign, "sent", "foi", "example-north", "--on", "2027-01-11").returncode == 0
+    assert cli(campaign, "sent", "board", "example-south", "--on", "2027-01-11").returncode == 0
+    quiet = cli(campaign, "due", "-q", "--fail-on", "overdue", today="2027-02-09")
+    assert quiet.returncode == 1
+    assert quiet.stdout == "2 letters are awaiting a reply, 2 of them overdue.\n"
+    one = cli(campaign, "-q", "due", "example-north", today="2027-01-12")
+    assert one.stdout == "1 letter is awaiting a reply; it is not overdue yet.\n"
+    # Machine formats are the data itself, quiet or not.
+    assert cli(campaign, "-q", "due", "-f", "csv").stdout.count("\n") == 3
+
+
+def test_choices_are_case_insensitive(campaign: Path) -> None:
+    sent = cli(campaign, "sent", "foi", "example-north", "--via", "Email")
+    assert sent.returncode == 0, sent.stderr
+    replied = cli(
+        campaign, "replied", "foi", "example-north", "--on", "2027-01-12", "--outcome", "REFUSED"
+    )
+    assert replied.returncode == 0, replied.stderr
+    (letter,) = yaml.safe_load((campaign / "correspondence.yaml").read_text("utf-8"))["letters"]
+    assert (letter["via"], letter["replies"][0]["outcome"]) == ("email", "refused")
+    assert cli(campaign, "due", "--fail-on", "OVERDUE").returncode == 0

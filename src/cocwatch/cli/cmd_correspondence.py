@@ -73,7 +73,7 @@ def sent(
     file: Path | None = typer.Option(
         None, "--file", metavar="PATH", help="The draft you sent (kept in the log as a path)."
     ),
-    via: Via | None = typer.Option(None, "--via", help="How it was sent."),
+    via: Via | None = typer.Option(None, "--via", case_sensitive=False, help="How it was sent."),
     to: str | None = typer.Option(
         None, "--to", metavar="WHO", help="Who it went to (default: the template's recipient)."
     ),
@@ -257,6 +257,7 @@ def replied(
     outcome: Outcome = typer.Option(
         "answered",
         "--outcome",
+        case_sensitive=False,
         help="answered, partial (some withheld or missing), refused, or acknowledged (the "
         "letter is still awaited).",
     ),
@@ -407,6 +408,7 @@ def due(
     fail_on: DueFailOn = typer.Option(
         DueFailOn.never,
         "--fail-on",
+        case_sensitive=False,
         help="Exit 1 when a reply is overdue (for cron), or never.",
     ),
     fmt: FORMAT = DEFAULT_FORMAT,
@@ -446,8 +448,24 @@ def due(
         log_exists=loaded.exists,
         all_letters=all_letters,
     )
-    emit(render(fmt, listing))
+    if s.state.quiet and fmt == DEFAULT_FORMAT:
+        # --quiet: the summary alone, and nothing at all when no reply is awaited (for cron).
+        if summary := _due_summary(states):
+            emit(summary)
+    else:
+        emit(render(fmt, listing))
     raise typer.Exit(_due_exit_code(states, fail_on))
+
+
+def _due_summary(states: list[TrackedLetter]) -> str:
+    """One line for `due --quiet`: how many letters await a reply, and how many are overdue."""
+    waiting = [state for state in states if state.open]
+    if not waiting:
+        return ""
+    late = sum(state.status == "overdue" for state in waiting)
+    if len(waiting) == 1:
+        return f"1 letter is awaiting a reply; it is {'overdue' if late else 'not overdue yet'}."
+    return f"{len(waiting)} letters are awaiting a reply, {late} of them overdue."
 
 
 def _due_exit_code(states: list[TrackedLetter], fail_on: DueFailOn) -> int:

@@ -12,6 +12,7 @@ library does the assessing and rendering), shows the batch's notes and writes it
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -264,6 +265,15 @@ def _output_plan(fmt: str | None, out: str | None) -> _Output:
                 f"--out {out} ends in .{suffix} but --format is {chosen}: make them agree."
             )
         return _Output(suffix, path, False)
+    if suffix and not path.is_dir() and re.fullmatch(r"[a-z][a-z0-9]{0,4}", suffix):
+        # "x.pdf": a file in a format cocwatch does not write (not a folder to make).
+        formats = ", ".join(f".{name}" for name in LETTER_FORMATS)
+        raise UsageError(
+            f"--out {out}: cocwatch does not write .{suffix} files; it writes {formats}. For a "
+            f"PDF or another format, write a .docx (--out {path.with_suffix('.docx')}) and "
+            "convert it in your word processor (File, Save as or Export). To write into a "
+            "folder of that name, create the folder first."
+        )
     return _Output(chosen or DEFAULT_LETTER_FORMAT, path, True)
 
 
@@ -362,7 +372,8 @@ def _write(s: Session, batch: LetterBatch, output: _Output, *, overwrite: bool) 
         listed = ", ".join(str(t) for t in existing[:MAX_LISTED])
         more = f" and {len(existing) - MAX_LISTED} more" if len(existing) > MAX_LISTED else ""
         raise UsageError(
-            f"{plural_files(len(existing))} already exist: {listed}{more}. Nothing was "
+            f"{plural_files(len(existing))} already "
+            f"{'exists' if len(existing) == 1 else 'exist'}: {listed}{more}. Nothing was "
             "written. Add --overwrite to replace them, or choose another --out."
         )
     atomic_write_many(

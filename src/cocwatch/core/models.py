@@ -249,6 +249,8 @@ class Contact(Model):
 
     role: Annotated[ContactRole, BeforeValidator(_lower)]
     name: Line | None = None
+    # How the person is addressed (Ms, Mr, Dr, Professor): "Dear Ms Example".
+    honorific: Line | None = None
     title: Line | None = None
     organisation: Line | None = None
     email: Line | None = None
