@@ -102,25 +102,34 @@ def _log_news(
     from cocwatch.core.edits import AppendAt
     from cocwatch.registry.correspondence import change_log
 
-    def plan(current: CorrespondenceLog) -> tuple[list[Any], list[str]]:
-        changes: list[Any] = []
-        said: list[str] = []
-        for i, letter in enumerate(current.letters):
-            status = statuses.get(str(letter.request_url)) if letter.request_url else None
-            if status is None:
-                continue
-            replies, events, words = _news(letter, status, as_of)
-            if replies:
-                changes.append(AppendAt(("letters", i, "replies"), tuple(replies)))
-            if events:
-                changes.append(AppendAt(("letters", i, "request_events"), tuple(events)))
-            said += [f"{letter.trust or 'national'} '{letter.kind}' letter: {w}" for w in words]
-        return changes, said
+    said: list[str] = []
+    # Replies first, then the changes of state: each an edit of its own (one list each).
+    for part in ("replies", "request_events"):
 
-    result, said = change_log(log_path, plan, trust_ids=trust_ids)
+        def plan(current: CorrespondenceLog, part: str = part) -> tuple[list[Any], list[str]]:
+            changes: list[Any] = []
+            words: list[str] = []
+            for i, letter in enumerate(current.letters):
+                status = statuses.get(str(letter.request_url)) if letter.request_url else None
+                if status is None:
+                    continue
+                replies, events, told = _news(letter, status, as_of)
+                items = replies if part == "replies" else events
+                if items:
+                    changes.append(AppendAt(("letters", i, part), tuple(items)))
+                    words += [
+                        f"{letter.trust or 'national'} '{letter.kind}' letter: {w}"
+                        for w in told
+                        if (w.startswith("a reply")) == (part == "replies")
+                    ]
+            return changes, words
+
+        result, told = change_log(log_path, plan, trust_ids=trust_ids)
+        if result.written:
+            said += told
     if said:
         said.append(f"Logged in {log_path} (read on WhatDoTheyKnow).")
-    return said if result.written else []
+    return said
 
 
 def _news(
@@ -154,10 +163,11 @@ def _news(
         words.append(f"a reply of {response.received_on} ({outcome})")
     last_state = letter.request_events[-1].state if letter.request_events else None
     events: list[dict[str, Any]] = []
-    if status.described_state != last_state:
+    first_reading = last_state is None and status.described_state == "waiting_response"
+    if status.described_state != last_state and not first_reading:
         on = min(status.state_changed_on or as_of, as_of)
         on = max(on, letter.sent_on)
-        events.append({"on": on, "state": status.described_state})
+        events.append({"changed_on": on, "state": status.described_state})
         words.append(f"the request is now '{status.state_words}' (since {on})")
     return replies, events, words
 

@@ -57,7 +57,7 @@ class Reply(Model):
 class RequestEvent(Model):
     """A change of state of a request on WhatDoTheyKnow, as `due`, `check` or `watch` read it."""
 
-    on: date
+    changed_on: date
     state: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
 
 

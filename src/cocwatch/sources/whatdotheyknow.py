@@ -38,6 +38,7 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 from cocwatch.errors import ExternalError
 
 SITE = "https://www.whatdotheyknow.com"
+ENV_SITE = "COCWATCH_WHATDOTHEYKNOW"  # another Alaveteli site (or a local copy, for tests)
 CAMPAIGN_TAG = "continuity_of_carer"
 # Browsers and servers cope with links of a few thousand characters; beyond this the letter
 # is left out of the link (the command says to paste it instead).
@@ -74,6 +75,36 @@ STATE_OUTCOMES: Mapping[str, str] = {
     "waiting_clarification": "acknowledged",
     "waiting_response": "acknowledged",
 }
+
+
+def site() -> str:
+    """The site's address: ``COCWATCH_WHATDOTHEYKNOW`` if set, else WhatDoTheyKnow."""
+    import os
+
+    return (os.environ.get(ENV_SITE) or SITE).strip().rstrip("/")
+
+
+def letter_for_site(text: str) -> str:
+    """A plain-text letter as the site wants it: no address block, salutation or sign-off.
+
+    The site adds its own "Dear ..." and "Yours faithfully" round the text; the letter's
+    references are kept at the end.
+    """
+    lines = text.splitlines()
+    start = next((i + 1 for i, line in enumerate(lines) if line.startswith("Dear ")), 0)
+    end = next(
+        (i for i in range(start, len(lines)) if lines[i].strip() in _VALEDICTIONS), len(lines)
+    )
+    refs = next(
+        (i for i in range(end, len(lines)) if lines[i].strip().lower() == "references"), None
+    )
+    body = "\n".join(lines[start:end]).strip()
+    if refs is not None:
+        body += "\n\n" + "\n".join(line for line in lines[refs:] if not set(line) <= {"=", "-"})
+    return body.strip() + "\n"
+
+
+_VALEDICTIONS = {"Yours sincerely", "Yours faithfully", "Yours sincerely,", "Yours faithfully,"}
 
 
 class RequestReadError(ExternalError):
@@ -127,8 +158,8 @@ def request_page_url(url: str) -> str:
             "this is not the address of a request: a request's page on WhatDoTheyKnow looks "
             "like https://www.whatdotheyknow.com/request/its_title"
         )
-    title = found.group("title")
-    return urlunsplit((parts.scheme, parts.netloc, found.group("prefix") + title, "", ""))
+    path = f"{found.group('prefix')}{found.group('title')}"
+    return str(urlunsplit((parts.scheme, parts.netloc, path, "", "")))
 
 
 def request_json_url(page_url: str) -> str:
@@ -330,6 +361,7 @@ def _fetch_json(url: str, cache_folder: Path | None) -> bytes:
 
 __all__ = [
     "CAMPAIGN_TAG",
+    "ENV_SITE",
     "SITE",
     "NewRequestLink",
     "PublicRequest",
@@ -338,10 +370,12 @@ __all__ = [
     "Response",
     "fetch_request",
     "fetch_requests",
+    "letter_for_site",
     "machine_tag",
     "new_request_link",
     "parse_feed",
     "parse_request",
     "request_json_url",
     "request_page_url",
+    "site",
 ]
