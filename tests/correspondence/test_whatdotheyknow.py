@@ -228,3 +228,46 @@ def test_the_link_needs_the_trusts_name_on_the_site(campaign: Path, site: PageSe
     assert review.returncode == 2 and "starts a new FOI request" in review.stderr
     bad_url = cli(campaign, site.base, "sent", "foi", "example-north", "--url", "https://x.org/a")
     assert bad_url.returncode == 2 and "not the address of a request" in bad_url.stderr
+
+
+def answered_json() -> str:
+    return request_json(
+        "partially_successful",
+        event("response", "2027-02-01T15:30:00.000+00:00", id=2, incoming_message_id=21),
+    )
+
+
+def test_check_and_watch_read_the_request_too(campaign: Path, site: PageServer) -> None:
+    base = site.base
+    ok(cli(campaign, base, "sent", "foi", "example-north", "--url", base + REQUEST))
+    site.routes[REQUEST + ".json"] = Route(answered_json(), content_type="application/json")
+    checked = ok(cli(campaign, base, "check", "example-north", "-f", "json", today="2027-02-10"))
+    (trust,) = yaml.safe_load(checked.stdout)["trusts"]
+    assert "foi_overdue" not in [f["code"] for f in trust["findings"]]
+    (entry,) = logged(campaign)
+    assert [(r["outcome"], str(r["received_on"])) for r in entry["replies"]] == [
+        ("partial", "2027-02-01")
+    ]
+    state = ["watch", "--state", str(campaign / "state.sqlite3")]
+    ok(cli(campaign, base, *state, today="2027-02-10"))
+    assert len(logged(campaign)[0]["replies"]) == 1  # read again by watch: logged once
+
+
+def test_an_unclassified_reply_is_logged_as_an_acknowledgement(
+    campaign: Path, site: PageServer
+) -> None:
+    """The site's state is the requester's own: a reply not yet classified is not an answer."""
+    base = site.base
+    ok(cli(campaign, base, "sent", "foi", "example-north", "--url", base + REQUEST))
+    site.routes[REQUEST + ".json"] = Route(
+        request_json(
+            "waiting_response",
+            event("response", "2027-01-20T10:00:00.000+00:00", id=2, incoming_message_id=20),
+            awaiting=True,
+        ),
+        content_type="application/json",
+    )
+    due = ok(cli(campaign, base, "due", today="2027-02-10"))
+    assert "overdue" in due.stdout
+    (reply,) = logged(campaign)[0]["replies"]
+    assert reply["outcome"] == "acknowledged" and "not yet classified" in reply["summary"]

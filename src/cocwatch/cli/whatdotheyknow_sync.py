@@ -40,6 +40,11 @@ def cache_folder() -> Path:
     return cache.folder(CACHE_NAME)
 
 
+def sync_logged_requests(s: Session, as_of: date) -> SyncResult:
+    """`sync_requests` on the correspondence log in use (for `check` and `watch`)."""
+    return sync_requests(s, Path(s.correspondence_location().value).expanduser(), as_of=as_of)
+
+
 def sync_requests(s: Session, log_path: Path, *, as_of: date, report: bool = True) -> SyncResult:
     """Fetch every open request named in the log at `log_path`; append what is new to it."""
     from cocwatch.core.correspondence import letter_state
