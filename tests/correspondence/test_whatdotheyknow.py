@@ -271,3 +271,63 @@ def test_an_unclassified_reply_is_logged_as_an_acknowledgement(
     assert "overdue" in due.stdout
     (reply,) = logged(campaign)[0]["replies"]
     assert reply["outcome"] == "acknowledged" and "not yet classified" in reply["summary"]
+
+
+def feed_event(
+    url_title: str, title: str, state: str, made: str, tags: list[Any]
+) -> dict[str, Any]:
+    """One event of a feed's JSON: `InfoRequestEvent#json_for_api(true)`."""
+    return {
+        **event("sent", made + "T09:00:00.000+00:00"),
+        "info_request": {
+            "id": 1,
+            "url_title": url_title,
+            "title": title,
+            "created_at": made + "T09:00:00.000+00:00",
+            "updated_at": made + "T10:00:00.000+00:00",
+            "described_state": state,
+            "display_status": state,
+            "awaiting_description": False,
+            "prominence": "normal",
+            "law_used": "foi",
+            "tags": tags,
+        },
+        "public_body": {"id": 3, "url_name": "example_north", "name": "Example North"},
+    }
+
+
+def test_requests_lists_what_others_asked(campaign: Path, site: PageServer) -> None:
+    by_body = [
+        feed_event("coc_plan", "Continuity of carer plan", "successful", "2026-05-01", []),
+        feed_event("car_parking", "Car parking charges", "rejected", "2026-06-01", []),
+        feed_event("coc_plan", "Continuity of carer plan", "successful", "2026-05-01", []),
+    ]
+    by_tag = [
+        feed_event(
+            "midwifery_teams",
+            "Midwifery teams 2026",
+            "waiting_response",
+            "2026-09-10",
+            [["ods", "XX1"], ["continuity_of_carer", None]],
+        )
+    ]
+    site.routes["/feed/body/example_north.json"] = Route(
+        json.dumps(by_body), content_type="application/json"
+    )
+    site.routes["/feed/search/tag%3Aods%3AXX1.json"] = Route(
+        json.dumps(by_tag), content_type="application/json"
+    )
+    table = ok(cli(campaign, site.base, "requests", "example-north"))
+    assert "Car parking" not in table.stdout
+    found = yaml.safe_load(
+        ok(cli(campaign, site.base, "requests", "example-north", "-f", "json")).stdout
+    )
+    assert [(r["title"], r["state"], r["created_on"]) for r in found["requests"]] == [
+        ("Midwifery teams 2026", "awaiting a response", "2026-09-10"),
+        ("Continuity of carer plan", "successful", "2026-05-01"),
+    ]
+    assert found["requests"][1]["url"] == site.base + "/request/coc_plan"
+    csv = ok(cli(campaign, site.base, "requests", "example-north", "-f", "csv")).stdout
+    assert csv.count("\n") == 3
+    down = cli(campaign, _closed_port(), "requests", "example-north")
+    assert down.returncode == 4 and "Traceback" not in down.stderr

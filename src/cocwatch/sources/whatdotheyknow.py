@@ -263,10 +263,32 @@ class PublicRequest:
     created_on: date | None
     updated_on: date | None
     body: str
+    tags: tuple[str, ...] = ()
 
     @property
     def state_words(self) -> str:
         return STATE_WORDS.get(self.described_state, self.described_state.replace("_", " "))
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    """Alaveteli's `tag_array` (pairs of name and value, the value often null) as text."""
+    if not isinstance(value, list):
+        return ()
+    found = []
+    for item in value:
+        if isinstance(item, list) and item and isinstance(item[0], str):
+            found.append(f"{item[0]}:{item[1]}" if len(item) > 1 and item[1] else item[0])
+        elif isinstance(item, str):
+            found.append(item)
+    return tuple(found)
+
+
+_TOPIC = re.compile(r"continuity\s+of\s+carer|\bmcoc\b|continuity\s+of\s+care\b", re.I)
+
+
+def about_continuity_of_carer(request: PublicRequest) -> bool:
+    """Whether a request is about continuity of carer: the campaign tag, or its title."""
+    return CAMPAIGN_TAG in request.tags or bool(_TOPIC.search(request.title))
 
 
 def feed_urls(url_name: str | None, tags: Iterable[str], *, site: str = SITE) -> list[str]:
@@ -301,6 +323,7 @@ def parse_feed(data: bytes, *, site: str = SITE) -> list[PublicRequest]:
                 created_on=_day(request.get("created_at")),
                 updated_on=_day(request.get("updated_at")),
                 body=str(body.get("name") or "") if isinstance(body, dict) else "",
+                tags=_tags(request.get("tags")),
             ),
         )
     return list(found.values())
@@ -368,6 +391,7 @@ __all__ = [
     "RequestReadError",
     "RequestStatus",
     "Response",
+    "about_continuity_of_carer",
     "fetch_request",
     "fetch_requests",
     "letter_for_site",
