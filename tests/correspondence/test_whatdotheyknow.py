@@ -331,3 +331,22 @@ def test_requests_lists_what_others_asked(campaign: Path, site: PageServer) -> N
     assert csv.count("\n") == 3
     down = cli(campaign, _closed_port(), "requests", "example-north")
     assert down.returncode == 4 and "Traceback" not in down.stderr
+
+
+def test_the_report_shows_public_requests_when_asked(campaign: Path, site: PageServer) -> None:
+    site.routes["/feed/body/example_north.json"] = Route(
+        json.dumps(
+            [feed_event("coc_plan", "Continuity of carer plan", "successful", "2026-05-01", [])]
+        ),
+        content_type="application/json",
+    )
+    site.routes["/feed/search/tag%3Aods%3AXX1.json"] = Route("[]", content_type="application/json")
+    ok(cli(campaign, site.base, "report", "--out", "plain"))
+    page = (campaign / "plain" / "trusts" / "example-north.html").read_text("utf-8")
+    assert "Public FOI requests" not in page and site.hits == {}
+    ok(cli(campaign, site.base, "report", "--out", "site", "--requests"))
+    page = (campaign / "site" / "trusts" / "example-north.html").read_text("utf-8")
+    assert "Public FOI requests about continuity of carer" in page
+    assert f'href="{site.base}/request/coc_plan"' in page and "Continuity of carer plan" in page
+    down = ok(cli(campaign, _closed_port(), "report", "--out", "down", "--requests"))
+    assert "written without the requests" in down.stderr

@@ -200,11 +200,7 @@ def _followed(
     from cocwatch.core.letters import FOLLOWS_ANY, effective_follows, followed_state
 
     kinds = effective_follows(template_follows, chosen.strip().lower() if chosen else None)
-    states = [
-        st
-        for st in letter_states(log, as_of=sent_on, rules=rules, trust_ids=[trust_id])
-        if st.letter.sent_on < sent_on or st.letter.kind != "chaser"
-    ]
+    states = letter_states(log, as_of=sent_on, rules=rules, trust_ids=[trust_id])
     pick, _ = followed_state(states, kinds)
     if pick is None:
         what = (
