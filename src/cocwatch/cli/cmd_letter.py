@@ -231,6 +231,7 @@ def _site_links(s: Session, batch: LetterBatch, body: str | None) -> None:
         machine_tag,
         new_request_link,
         site,
+        title_for_site,
     )
 
     trusts = {t.id: t for t in s.registry.trusts}
@@ -257,7 +258,7 @@ def _site_links(s: Session, batch: LetterBatch, body: str | None) -> None:
         try:
             link = new_request_link(
                 name,
-                title=rendered.subject,
+                title=title_for_site(rendered.subject),
                 letter=text,
                 tags=[machine_tag("ods", trust.ods), CAMPAIGN_TAG],
                 site=home,

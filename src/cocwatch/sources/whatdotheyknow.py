@@ -104,6 +104,19 @@ def letter_for_site(text: str) -> str:
     return body.strip() + "\n"
 
 
+def title_for_site(subject: str) -> str:
+    """A request's summary for the site: the subject without "Freedom of Information request:".
+
+    Alaveteli adds that itself, and asks for a summary of what is requested instead
+    (``InfoRequest::TitleValidation``); it also wants mixed case, which a subject has.
+    """
+    title = re.sub(
+        r"^\s*(FOI|Freedom of Information)\s+requests?\s*[:\-–]\s*", "", subject, flags=re.I
+    )
+    title = title.strip() or subject.strip()
+    return title[:1].upper() + title[1:]
+
+
 _VALEDICTIONS = {"Yours sincerely", "Yours faithfully", "Yours sincerely,", "Yours faithfully,"}
 
 
@@ -402,4 +415,5 @@ __all__ = [
     "request_json_url",
     "request_page_url",
     "site",
+    "title_for_site",
 ]
