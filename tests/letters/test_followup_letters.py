@@ -381,6 +381,13 @@ def test_a_chaser_names_the_letter_it_follows(campaign: Path) -> None:
     assert chasers == [("foi", "foi", "2027-01-11"), ("chief_executive", "board", "2027-01-04")]
     wrong = cli(campaign, "letter", "foi", "example-north", "--follows", "board")
     assert wrong.returncode == 2 and "--follows does not apply" in wrong.stderr
+    # A reminder never says "no record of a reply" of a letter the log shows answered.
+    ok(cli(campaign, "replied", "board", "example-north", "--on", "2027-02-16", today="2027-02-16"))
+    answered = cli(
+        campaign, "letter", "chaser", "example-north", "--follows", "board", today="2027-02-17"
+    )
+    assert answered.returncode == 2
+    assert "sent on 2027-01-04 is answered" in answered.stderr
 
 
 def test_replied_takes_its_arguments_as_sent_does(campaign: Path) -> None:

@@ -302,6 +302,7 @@ class _Drafting:
         titles = {name: t.title for name, t in self.letters.templates.items()}
         views: dict[str, CorrespondenceView] = {}
         lacking: list[tuple[TrustAssessment, str]] = []
+        stale: list[tuple[TrustAssessment, str, date, str]] = []
         for a in chosen:
             mine = [t for t in self.tracked if t.letter.trust == a.trust.id]
             view = correspondence_view(mine, titles, follows, grounds=self.experience)
@@ -309,8 +310,16 @@ class _Drafting:
             if missing is not None:
                 lacking.append((a, missing))
                 continue
-            views[a.trust.id] = view
             followed = view.followed
+            if (
+                spec.follows[-1:] == (FOLLOWS_ANY,)
+                and followed is not None
+                and followed.status not in ("awaiting", "overdue")
+            ):
+                # A reminder says no reply is on record: never of a letter answered or closed.
+                stale.append((a, followed.kind, followed.sent_on, followed.status))
+                continue
+            views[a.trust.id] = view
             _, others = followed_state(mine, follows)
             if followed is not None and others:
                 listed = "; ".join(
@@ -340,6 +349,15 @@ class _Drafting:
             if self.log_location
             else ("the correspondence log")
         )
+        for a, kind, sent_on, status in stale:
+            message = (
+                f"The '{kind}' letter to {a.trust.name} sent on {sent_on} is {status} in "
+                f"{log}, so the '{spec.name}' letter, which says no reply is on record, does "
+                "not apply to it: `cocwatch due` lists the letters still awaiting a reply."
+            )
+            if len(chosen) == 1:
+                raise UsageError(message)
+            self.note(NoteKind.SKIPPED, f"Skipped: {message}", warning=False)
         for a, missing in lacking:
             what = (
                 "a letter still awaiting a reply"
