@@ -47,7 +47,7 @@ def init(
         s.info(f"{target} is already your registry, named in {config_path}. Nothing to do.")
         return
     refuse_existing(target, what="registry")
-    log = _log_left_behind(s, target) if config_path.is_file() else None
+    log = _log_left_behind(s, target)
     # Check the config file can take the new line before copying anything.
     point_config_at(
         config_path, target, sample=SAMPLE_CONFIG, today=today(), dry_run=True, correspondence=log
@@ -88,9 +88,13 @@ def _log_left_behind(s: Session, target: Path) -> Path | None:
     Only a log found by default (beside the current registry, or in the data folder) can be
     left behind: one named by the config file or the environment stays named.
     """
+    from cocwatch.errors import CocwatchError
     from cocwatch.locations import resolve_correspondence
 
-    current = s.correspondence_location()
+    try:
+        current = s.correspondence_location()
+    except CocwatchError:
+        return None  # a config file named but not there yet: no log was found through it
     if current.origin not in ("beside the registry", "default"):
         return None
     old = Path(current.value).expanduser().absolute()
