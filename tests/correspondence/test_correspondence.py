@@ -619,3 +619,13 @@ def test_choices_are_case_insensitive(campaign: Path) -> None:
     (letter,) = yaml.safe_load((campaign / "correspondence.yaml").read_text("utf-8"))["letters"]
     assert (letter["via"], letter["replies"][0]["outcome"]) == ("email", "refused")
     assert cli(campaign, "due", "--fail-on", "OVERDUE").returncode == 0
+
+
+def test_a_request_withdrawn_on_the_site_awaits_no_reply() -> None:
+    withdrawn = letter(
+        request_url="https://www.whatdotheyknow.com/request/example",
+        request_events=[{"changed_on": date(2027, 1, 20), "state": "user_withdrawn"}],
+    )
+    assert letter_state(0, withdrawn, as_of=date(2027, 1, 19), rules=NO_HOLIDAYS).open
+    late = letter_state(0, withdrawn, as_of=date(2027, 3, 1), rules=NO_HOLIDAYS)
+    assert late.status == "closed"

@@ -153,7 +153,7 @@ def letter_state(
         status = "answered"
     elif letter.kind in REMINDER_KINDS:
         status = "reminder"
-    elif letter.closed_on is not None and letter.closed_on <= as_of:
+    elif (letter.closed_on is not None and letter.closed_on <= as_of) or _withdrawn(letter, as_of):
         status = "closed"
     elif as_of > reply_by:
         status = "overdue"
@@ -162,6 +162,17 @@ def letter_state(
         status = "awaiting"
         left = working_days_after(as_of, reply_by, rules.non_working)
     return TrackedLetter(index, letter, reply_by, status, answer, overdue, left)
+
+
+# A request made on WhatDoTheyKnow in one of these states awaits no reply (Alaveteli's
+# `described_state`): the requester withdrew it.
+CLOSING_REQUEST_STATES = frozenset({"user_withdrawn"})
+
+
+def _withdrawn(letter: LoggedLetter, as_of: date) -> bool:
+    """Whether the request's latest state read on the site by `as_of` closes it."""
+    seen = [e for e in letter.request_events if e.changed_on <= as_of]
+    return bool(seen) and seen[-1].state in CLOSING_REQUEST_STATES
 
 
 def letter_states(
