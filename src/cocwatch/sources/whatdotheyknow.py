@@ -100,7 +100,9 @@ def letter_for_site(text: str) -> str:
     )
     body = "\n".join(lines[start:end]).strip()
     if refs is not None:
-        body += "\n\n" + "\n".join(line for line in lines[refs:] if not set(line) <= {"=", "-"})
+        body += "\n\n" + "\n".join(
+            line for line in lines[refs:] if not (line.strip() and set(line.strip()) <= {"=", "-"})
+        )
     return body.strip() + "\n"
 
 
