@@ -330,6 +330,8 @@ def test_requests_lists_what_others_asked(campaign: Path, site: PageServer) -> N
     assert csv.count("\n") == 3
     down = cli(campaign, _closed_port(), "requests", "example-north")
     assert down.returncode == 4 and "Traceback" not in down.stderr
+    wrong = cli(campaign, site.base, "requests", "example-north", "--body", "no_such_body")
+    assert wrong.returncode == 4 and "Check the Trust's name on the site" in wrong.stderr
 
 
 def test_the_report_shows_public_requests_when_asked(campaign: Path, site: PageServer) -> None:

@@ -39,6 +39,7 @@ def requests(
     from cocwatch.render.formats import RowListing, render
     from cocwatch.render.tabular import Column
     from cocwatch.sources.whatdotheyknow import (
+        RequestReadError,
         about_continuity_of_carer,
         fetch_requests,
         machine_tag,
@@ -51,13 +52,21 @@ def requests(
     if name is not None and not name.replace("_", "").replace("-", "").isalnum():
         raise UsageError(f"--body {name}: give the last part of the body's page address.")
     home = site()
-    listed = fetch_requests(
-        name,
-        [machine_tag("ods", found.ods)],
-        site=home,
-        cache_folder=cache_folder(),
-        keep=about_continuity_of_carer,
-    )
+    try:
+        listed = fetch_requests(
+            name,
+            [machine_tag("ods", found.ods)],
+            site=home,
+            cache_folder=cache_folder(),
+            keep=about_continuity_of_carer,
+        )
+    except RequestReadError as error:
+        if name and " 404 " in f" {error} ":
+            raise RequestReadError(
+                f"{error} Check the Trust's name on the site: its page is {home}/body/{name} "
+                "if the name is right; give the right one with --body NAME."
+            ) from None
+        raise
     if name is None:
         s.info(
             f"Only requests tagged ods:{found.ods} were searched: give the Trust's name on the "
