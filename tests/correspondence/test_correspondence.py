@@ -610,14 +610,15 @@ def test_quiet_due_prints_only_the_summary(campaign: Path) -> None:
 
 
 def test_choices_are_case_insensitive(campaign: Path) -> None:
-    sent = cli(campaign, "sent", "foi", "example-north", "--via", "Email")
+    sent = cli(campaign, "sent", "FOI", "example-north", "--via", "Email")
     assert sent.returncode == 0, sent.stderr
     replied = cli(
         campaign, "replied", "foi", "example-north", "--on", "2027-01-12", "--outcome", "REFUSED"
     )
     assert replied.returncode == 0, replied.stderr
     (letter,) = yaml.safe_load((campaign / "correspondence.yaml").read_text("utf-8"))["letters"]
-    assert (letter["via"], letter["replies"][0]["outcome"]) == ("email", "refused")
+    assert (letter["kind"], letter["via"]) == ("foi", "email")
+    assert letter["replies"][0]["outcome"] == "refused"
     assert cli(campaign, "due", "--fail-on", "OVERDUE").returncode == 0
 
 

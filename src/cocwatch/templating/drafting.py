@@ -128,6 +128,8 @@ def _filter_words() -> tuple[list[str], list[str], list[str]]:
 def find_template(letters: Letters, name: str) -> TemplateSpec:
     """The template called `name`; a usage error suggesting close names when there is none."""
     found = letters.templates
+    if name not in found and name.lower() in found:
+        name = name.lower()  # template names are lower case: `letter FOI` means foi
     if name not in found:
         import difflib
 
