@@ -30,7 +30,12 @@ from cocwatch.core.kinds import Outcome, Via
 from cocwatch.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from cocwatch.core.correspondence import CorrespondenceLog, LoggedLetter, TrackedLetter
+    from cocwatch.core.correspondence import (
+        CorrespondenceLog,
+        LoggedLetter,
+        ReplyRules,
+        TrackedLetter,
+    )
     from cocwatch.registry.correspondence import LoadedLog
 
 
@@ -193,7 +198,7 @@ def _followed(
     chosen: str | None,
     trust_id: str,
     sent_on: date,
-    rules: Any,
+    rules: ReplyRules,
 ) -> LoggedLetter:
     """The logged letter a follow-up sent on `sent_on` follows (as `letter` chose it)."""
     from cocwatch.core.correspondence import letter_states
@@ -206,7 +211,7 @@ def _followed(
         what = (
             "a letter still awaiting a reply"
             if kinds[-1] == FOLLOWS_ANY
-            else (f"a '{kinds[-1]}' letter")
+            else f"a '{kinds[-1]}' letter"
         )
         raise UsageError(
             f"A follow-up names the letter it follows, and the log has no {what} to "
