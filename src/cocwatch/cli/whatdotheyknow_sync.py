@@ -52,8 +52,11 @@ def sync_requests(s: Session, log_path: Path, *, as_of: date, report: bool = Tru
     from cocwatch.sources.whatdotheyknow import RequestReadError, fetch_request
 
     result = SyncResult()
-    if not log_path.is_file():
-        return result
+    try:
+        if b"request_url" not in log_path.read_bytes():
+            return result  # no request made on the site: nothing to read (nor to parse twice)
+    except OSError:
+        return result  # no log yet (or unreadable: the command's own reading says so)
     trust_ids = [t.id for t in s.registry.trusts]
     loaded = load_log(log_path, trust_ids=trust_ids)
     followed = [
