@@ -78,9 +78,29 @@ def to_docx(
                     (run or para.add_run()).add_break()
         buffer = io.BytesIO()
         doc.save(buffer)
+        data = _dated_zip(buffer.getvalue(), on)
     except Exception as exc:  # python-docx raises assorted errors; none is the user's doing
         raise InputError(f"Could not build the Word document '{title}': {exc}.") from exc
-    return buffer.getvalue()
+    return data
+
+
+def _dated_zip(data: bytes, on: date) -> bytes:
+    """The same document with every part dated `on`, so one letter always gives the same bytes.
+
+    python-docx stamps each part with the time it was written: two builds a second apart would
+    differ though nothing in the letter did.
+    """
+    import zipfile
+
+    stamp = (on.year, on.month, on.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = item.external_attr
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
 
 
 def _docx_page_numbers(doc: Any) -> None:
