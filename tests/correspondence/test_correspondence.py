@@ -497,11 +497,16 @@ def test_an_overdue_foi_request_is_a_finding_everywhere(campaign: Path) -> None:
     )
     assert [(e["kind"], e["status"]) for e in as_json["correspondence"]] == [("foi", "overdue")]
 
-    report = cli(campaign, "report", "--out", "site", today="2027-02-09")
+    # The report is often published: the log's letters show only when asked for.
+    private = cli(campaign, "report", "--out", "private", today="2027-02-09")
+    assert private.returncode == 0, private.stderr
+    page = (campaign / "private" / "trusts" / "example-north.html").read_text("utf-8")
+    assert "awaiting a reply" not in page and "FOI reply overdue" not in page
+    report = cli(campaign, "report", "--out", "site", "--correspondence", today="2027-02-09")
     assert report.returncode == 0, report.stderr
     page = (campaign / "site" / "trusts" / "example-north.html").read_text("utf-8")
     assert "FOI reply overdue" in page
-    assert "Letters awaiting a reply" in page
+    assert "Our letters awaiting a reply" in page
     assert "foi sent 11 January 2027, reply due by 8 February 2027: <strong>overdue by 1" in page
 
 
@@ -589,3 +594,39 @@ def test_a_reminder_awaits_no_reply_of_its_own(campaign: Path) -> None:
     assert (after.returncode, after.stdout.strip()) == (0, "No letter is awaiting a reply.")
     every = cli(campaign, "due", "--all", "--format", "json", today="2027-03-30").stdout
     assert [e["status"] for e in yaml.safe_load(every)["letters"]] == ["answered", "reminder"]
+
+
+def test_quiet_due_prints_only_the_summary(campaign: Path) -> None:
+    assert cli(campaign, "-q", "due").stdout == ""  # nothing logged: nothing to say
+    assert cli(campaign, "sent", "foi", "example-north", "--on", "2027-01-11").returncode == 0
+    assert cli(campaign, "sent", "board", "example-south", "--on", "2027-01-11").returncode == 0
+    quiet = cli(campaign, "due", "-q", "--fail-on", "overdue", today="2027-02-09")
+    assert quiet.returncode == 1
+    assert quiet.stdout == "2 letters are awaiting a reply, 2 of them overdue.\n"
+    one = cli(campaign, "-q", "due", "example-north", today="2027-01-12")
+    assert one.stdout == "1 letter is awaiting a reply; it is not overdue yet.\n"
+    # Machine formats are the data itself, quiet or not.
+    assert cli(campaign, "-q", "due", "-f", "csv").stdout.count("\n") == 3
+
+
+def test_choices_are_case_insensitive(campaign: Path) -> None:
+    sent = cli(campaign, "sent", "FOI", "example-north", "--via", "Email")
+    assert sent.returncode == 0, sent.stderr
+    replied = cli(
+        campaign, "replied", "foi", "example-north", "--on", "2027-01-12", "--outcome", "REFUSED"
+    )
+    assert replied.returncode == 0, replied.stderr
+    (letter,) = yaml.safe_load((campaign / "correspondence.yaml").read_text("utf-8"))["letters"]
+    assert (letter["kind"], letter["via"]) == ("foi", "email")
+    assert letter["replies"][0]["outcome"] == "refused"
+    assert cli(campaign, "due", "--fail-on", "OVERDUE").returncode == 0
+
+
+def test_a_request_withdrawn_on_the_site_awaits_no_reply() -> None:
+    withdrawn = letter(
+        request_url="https://www.whatdotheyknow.com/request/example",
+        request_events=[{"changed_on": date(2027, 1, 20), "state": "user_withdrawn"}],
+    )
+    assert letter_state(0, withdrawn, as_of=date(2027, 1, 19), rules=NO_HOLIDAYS).open
+    late = letter_state(0, withdrawn, as_of=date(2027, 3, 1), rules=NO_HOLIDAYS)
+    assert late.status == "closed"

@@ -60,6 +60,41 @@ def _msds_mirror(series: Path) -> None:
     )
 
 
+def _whatdotheyknow_mirror(served: Path) -> None:
+    """SYNTHETIC WhatDoTheyKnow JSON for the correspondence guide: one request with a reply
+    (in the shape of Alaveteli's `InfoRequest#json_for_api`) and the feeds `requests` reads."""
+    import json
+
+    request = {
+        "id": 1,
+        "url_title": "continuity_of_carer_at_leeds",
+        "title": "Continuity of carer (synthetic)",
+        "created_at": "2026-11-16T09:00:00Z",
+        "updated_at": "2026-11-20T09:00:00Z",
+        "described_state": "partially_successful",
+        "display_status": "Partially successful",
+        "awaiting_description": False,
+        "prominence": "normal",
+        "law_used": "foi",
+        "tags": [["continuity_of_carer", None]],
+        "info_request_events": [
+            {"id": 1, "event_type": "sent", "created_at": "2026-11-16T09:00:00Z"},
+            {
+                "id": 2,
+                "event_type": "response",
+                "created_at": "2026-11-20T09:00:00Z",
+                "incoming_message_id": 5,
+            },
+        ],
+    }
+    (served / "request").mkdir()
+    (served / "request" / "continuity_of_carer_at_leeds.json").write_text(json.dumps(request))
+    feed = [{**request["info_request_events"][0], "info_request": request}]  # type: ignore[index]
+    for folder, name in (("body", "name_on_the_site.json"), ("search", "tag:ods:RR8.json")):
+        (served / "feed" / folder).mkdir(parents=True, exist_ok=True)
+        (served / "feed" / folder / name).write_text(json.dumps(feed))
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
@@ -106,6 +141,7 @@ def page_world(
     (served / MEASURES_FILE).write_text(measures, encoding="utf-8")
     shutil.copyfile(shipped_registry(), served / "trusts.yaml")
     _msds_mirror(served / "msds" / "series")
+    _whatdotheyknow_mirror(served)
     (home / "Downloads").mkdir()
     (home / "Downloads" / MEASURES_FILE).write_text(measures, encoding="utf-8")
     bin_dir = home / ".local" / "bin"
@@ -121,6 +157,7 @@ def page_world(
     }
     with _serving(served) as address:
         env["COCWATCH_MSDS_INDEX"] = f"{address}msds/series/"  # `import msds --latest` etc.
+        env["COCWATCH_WHATDOTHEYKNOW"] = address.rstrip("/")  # `requests`, `letter --whatdo…`
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         yield PageWorld(folder=clone, home=home, env=env, address=address)

@@ -99,3 +99,31 @@ def test_libreoffice_reads_the_sources_as_links(letter: Path, tmp_path: Path) ->
     odt = _soffice(letter, "odt", tmp_path / "out", tmp_path / "profile")
     content = zipfile.ZipFile(odt).read("content.xml").decode("utf-8")
     assert f'xlink:href="{SOURCE_URL}"' in content
+
+
+def test_docx_has_page_numbers_room_to_sign_and_a_titled_salutation(
+    run: Run, tmp_path: Path
+) -> None:
+    from docx import Document
+    from docx.shared import Cm
+
+    registry = tmp_path / "trusts.yaml"
+    text = DEMO.read_text("utf-8")
+    assert "honorific" not in text
+    named = text.replace(
+        "{role: chief_executive, name: Jamie Instance}",
+        "{role: chief_executive, name: Jamie Instance, honorific: Ms}",
+    )
+    assert named != text
+    registry.write_text(named, "utf-8")
+    path = tmp_path / "letter.docx"
+    result = run("-r", str(registry), "letter", "board", "example-coast", "--out", str(path))
+    assert result.exit_code == 0, result.output
+    doc = Document(str(path))
+    footer = doc.sections[0].footer._element.xml
+    assert 'w:instr=" PAGE "' in footer and 'w:instr=" NUMPAGES "' in footer
+    paragraphs = doc.paragraphs
+    (closing,) = [p for p in paragraphs if p.text.startswith("Yours ")]
+    assert closing.paragraph_format.space_after >= Cm(1.5)
+    (greeting,) = [p for p in paragraphs if p.text.startswith("Dear ")]
+    assert greeting.text == "Dear Ms Instance"

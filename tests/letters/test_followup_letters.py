@@ -295,7 +295,9 @@ def test_complaint_to_the_ico(campaign: Path) -> None:
     ) in body
     assert "The Trust replied on 1 February 2027, refusing the request." in body
     assert "On 3 February 2027 I asked the Trust for an internal review." in body
-    assert "I have no record of the outcome of that review; I asked for it by 3 March 2027." in body
+    assert (
+        "I have no record of a reply to my request for a review; I asked for one by 3 March 2027."
+    ) in body
     assert "The cost estimate was not explained." in body
     assert "https://www.legislation.gov.uk/ukpga/2000/36/section/50" in body
 
@@ -311,3 +313,90 @@ def test_complaint_without_an_ico_address_shows_a_placeholder(tmp_path: Path) ->
     assert "[Postal address of the Information Commissioner's Office]" in result.stderr
     # No reply is logged, so the letter offers no "replies" to send.
     assert "I can send copies of my request and my request for a review." in result.stdout
+
+
+def test_complaint_tells_events_in_date_order_and_only_what_the_log_says(campaign: Path) -> None:
+    """The reply came after the review was asked for; the review's reply is logged refused."""
+    ok(cli(campaign, "sent", "foi", "example-north", today="2027-01-04"))
+    ok(cli(campaign, "sent", "foi-review", "example-north", today="2027-01-21"))
+    ok(cli(campaign, "replied", "foi", "example-north", "--on", "2027-02-01", today="2027-02-01"))
+    ok(
+        cli(
+            campaign,
+            *("replied", "foi-review", "example-north", "--on", "2027-02-15"),
+            *("--outcome", "refused"),
+            today="2027-02-15",
+        )
+    )
+    text = ok(
+        cli(campaign, "letter", "ico-complaint", "example-north", *SENDER, today="2027-03-01")
+    ).stdout
+    bullets = [line for line in text.splitlines() if line.startswith("- ")]
+    assert [b.split(" ")[1:4] for b in bullets] == [
+        ["On", "4", "January"],
+        ["On", "21", "January"],
+        ["The", "Trust", "replied"],
+        ["The", "Trust", "replied"],
+    ]
+    assert bullets[2] == "- The Trust replied on 1 February 2027."
+    assert bullets[3] == (
+        "- The Trust replied to my request for a review on 15 February 2027, refusing it."
+    )
+    assert "upheld" not in text and "upholding" not in text
+
+
+def test_a_chaser_names_the_letter_it_follows(campaign: Path) -> None:
+    """Two letters overdue: the chaser explains its choice, --follows picks, the log records it."""
+    ok(cli(campaign, "sent", "board", "example-north", today="2027-01-04"))
+    ok(cli(campaign, "sent", "foi", "example-north", "--via", "email", today="2027-01-11"))
+    default = ok(cli(campaign, "letter", "chaser", "example-north", *SENDER, today="2027-02-15"))
+    said = one_line(default.stderr)
+    assert "Several letters to Example North" in said
+    assert "follows up the one overdue longest, the 'board' letter sent on 2027-01-04" in said
+    assert "Also overdue: 'foi' sent 2027-01-11" in said and "--follows foi" in said
+    assert "my letter of 4 January 2027" in default.stdout
+
+    chosen = ok(
+        cli(
+            campaign,
+            *("letter", "chaser", "example-north", "--follows", "FOI"),
+            *SENDER,
+            today="2027-02-15",
+        )
+    )
+    assert "Reminder: my letter of 11 January 2027 (Freedom of Information request)" in (
+        one_line(chosen.stdout)
+    )
+    assert "Several letters" not in chosen.stderr
+    ok(
+        cli(
+            campaign,
+            *("sent", "chaser", "example-north", "--follows", "foi"),
+            today="2027-02-15",
+        )
+    )
+    ok(cli(campaign, "sent", "chaser", "example-north", today="2027-02-16"))
+    letters = yaml.safe_load((campaign / "correspondence.yaml").read_text("utf-8"))["letters"]
+    chasers = [(e["to"], e["follows"], str(e["follows_sent_on"])) for e in letters[2:]]
+    assert chasers == [("foi", "foi", "2027-01-11"), ("chief_executive", "board", "2027-01-04")]
+    wrong = cli(campaign, "letter", "foi", "example-north", "--follows", "board")
+    assert wrong.returncode == 2 and "--follows does not apply" in wrong.stderr
+    # A reminder never says "no record of a reply" of a letter the log shows answered.
+    ok(cli(campaign, "replied", "board", "example-north", "--on", "2027-02-16", today="2027-02-16"))
+    answered = cli(
+        campaign, "letter", "chaser", "example-north", "--follows", "board", today="2027-02-17"
+    )
+    assert answered.returncode == 2
+    assert "sent on 2027-01-04 is answered" in answered.stderr
+
+
+def test_replied_takes_its_arguments_as_sent_does(campaign: Path) -> None:
+    ok(cli(campaign, "sent", "board", "example-north", today="2027-01-04"))
+    ok(cli(campaign, "sent", "foi", "example-north", today="2027-01-11"))
+    new = ok(cli(campaign, "replied", "board", "example-north", "--on", "2027-01-20"))
+    assert "to the 'board' letter" in new.stderr and "old order" not in new.stderr
+    old = ok(cli(campaign, "replied", "example-north", "foi", "--on", "2027-01-21"))
+    assert "to the 'foi' letter" in old.stderr
+    assert "Read as `replied foi example-north`" in old.stderr
+    letters = yaml.safe_load((campaign / "correspondence.yaml").read_text("utf-8"))["letters"]
+    assert [len(e["replies"]) for e in letters] == [1, 1]

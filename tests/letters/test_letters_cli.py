@@ -93,7 +93,7 @@ def test_existing_files_are_never_overwritten_without_overwrite(
     kept.write_text("my edited draft", encoding="utf-8")
     result = letter(run, registry, "foi", "--all", "--out", str(out))
     assert result.exit_code == 2
-    assert "already exist" in result.stderr and "--overwrite" in result.stderr
+    assert "1 file already exists: " in result.stderr and "--overwrite" in result.stderr
     assert kept.read_text(encoding="utf-8") == "my edited draft"
     assert sorted(p.name for p in out.iterdir()) == ["foi-synth-beta.md"]  # nothing written
     again = letter(run, registry, "foi", "--all", "--out", str(out), "--overwrite")
@@ -320,3 +320,17 @@ def test_templates_fields_documents_the_context(run: Run) -> None:
     assert result.exit_code == 0
     assert "| `reply_by_long` | str |" in result.stdout
     assert "**CohortView**" in result.stdout
+
+
+def test_out_with_a_suffix_cocwatch_does_not_write_is_refused(
+    run: Run, registry: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "letter.pdf"
+    result = letter(run, registry, "foi", "synth-alpha", "--out", str(target))
+    assert result.exit_code == 2
+    assert "cocwatch does not write .pdf files" in result.stderr
+    assert f"--out {tmp_path / 'letter.docx'}" in result.stderr and "convert" in result.stderr
+    assert not target.exists()  # no folder named letter.pdf
+    folder = tmp_path / "drafts.2026"  # a folder whose name has a dot and digits is fine
+    assert letter(run, registry, "foi", "--all", "--out", str(folder)).exit_code == 0
+    assert folder.is_dir()

@@ -219,3 +219,31 @@ def test_init_creates_a_config_file_named_but_not_there_yet(
     assert result.exit_code == 0, result.output
     assert yaml.safe_load(config.read_text(encoding="utf-8"))["registry"] == str(copy)
     assert copy.read_bytes() == shipped_registry().read_bytes()
+
+
+def test_init_elsewhere_keeps_the_correspondence_log_in_use(run: Run, data_home: Path) -> None:
+    """`init` then `init PATH` (as the cron guide suggests): the log is not left behind."""
+    assert run("init").exit_code == 0
+    sent = run("sent", "foi", "leeds", "--on", "2026-11-02")
+    assert sent.exit_code == 0, sent.output
+    old_log = _copy(data_home).parent / "correspondence.yaml"
+    assert old_log.is_file()
+    target = data_home / "campaign" / "trusts.yaml"
+    moved = run("init", str(target))
+    assert moved.exit_code == 0, moved.output
+    assert f"Your correspondence log stays at {old_log}" in moved.stderr
+    assert yaml.safe_load(_config(data_home).read_text("utf-8"))["correspondence"] == str(old_log)
+    due = run("due", "--as-of", "2026-11-03", "--offline")
+    assert due.exit_code == 0, due.output
+    assert "No letters are logged yet" not in due.stdout and "foi" in due.stdout
+
+
+def test_init_after_using_the_shipped_registry_keeps_the_log(run: Run, data_home: Path) -> None:
+    """No config yet: the log kept in the data folder stays in use after `init PATH`."""
+    sent = run("sent", "foi", "leeds", "--on", "2026-11-02")
+    assert sent.exit_code == 0, sent.output
+    log = data_home / ".local" / "share" / "cocwatch" / "correspondence.yaml"
+    assert log.is_file()
+    made = run("init", str(data_home / "campaign" / "trusts.yaml"))
+    assert made.exit_code == 0, made.output
+    assert yaml.safe_load(_config(data_home).read_text("utf-8"))["correspondence"] == str(log)

@@ -118,3 +118,34 @@ def test_real_binary_data_is_still_called_binary(run: Run, tmp_path: Path) -> No
     result = run("validate", "-r", str(path))
     assert result.exit_code == 3
     assert "binary data" in result.output
+
+
+def _broken(line_number: int, replacement: str) -> str:
+    """The minimal registry with one line replaced."""
+    lines = MINIMAL_REGISTRY.splitlines()
+    lines[line_number - 1] = replacement
+    return "\n".join(lines) + "\n"
+
+
+def _line_of(text: str, starts: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if line.strip().startswith(starts))
+
+
+def test_an_unquoted_colon_in_a_value_is_explained_at_its_line() -> None:
+    n = _line_of(MINIMAL_REGISTRY, "name: Example South")
+    text = _broken(n, MINIMAL_REGISTRY.splitlines()[n - 1] + ": the south")
+    (problem,) = _problems(text)
+    assert problem.startswith(f"trusts.yaml:{n}:")
+    assert "contains ': '" in problem and "Put the whole value in double quotes" in problem
+    assert 'name: "Example South' in problem and "mapping values" not in problem
+
+
+def test_an_indentation_mistake_is_reported_at_its_own_line() -> None:
+    text = MINIMAL_REGISTRY
+    n = _line_of(text, "region:")
+    lines = text.splitlines()
+    lines[n - 1] = lines[n - 1][1:]  # one space less than the keys around it
+    (problem,) = _problems("\n".join(lines) + "\n")
+    assert problem.startswith(f"trusts.yaml:{n}:")
+    assert "part that starts" not in problem
+    assert "matches no block above it" in problem

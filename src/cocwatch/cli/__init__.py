@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "cmd_check",
     "cmd_letter",  # letter, templates
     "cmd_correspondence",  # sent, replied, due
+    "cmd_requests",  # public requests on WhatDoTheyKnow
     "cmd_report",
     "cmd_watch",
     "cmd_init",  # a registry of one's own, before the commands that write it

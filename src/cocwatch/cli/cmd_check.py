@@ -98,12 +98,14 @@ def check(
     no Board review, old figures...). Closed Trusts are skipped unless named. One named
     Trust is shown in detail. Exit codes: 0 fine, 1 a Trust at or above --fail-on.
     """
+    from cocwatch.cli.whatdotheyknow_sync import sync_logged_requests
     from cocwatch.core.assessment import assess
     from cocwatch.render.check import CheckListing
     from cocwatch.render.formats import render
 
     s = session(ctx)
     day = parse_date(as_of, "--as-of") or today()
+    sync_logged_requests(s, day)  # replies to requests made on WhatDoTheyKnow, into the log
     if target is not None:
         _check_target(s.curated, target)
     chosen = _select(s.curated, names, all_trusts=all_trusts, region=region, day=day)

@@ -30,7 +30,12 @@ from cocwatch.core.kinds import Outcome, Via
 from cocwatch.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from cocwatch.core.correspondence import CorrespondenceLog, LoggedLetter, TrackedLetter
+    from cocwatch.core.correspondence import (
+        CorrespondenceLog,
+        LoggedLetter,
+        ReplyRules,
+        TrackedLetter,
+    )
     from cocwatch.registry.correspondence import LoadedLog
 
 
@@ -73,7 +78,7 @@ def sent(
     file: Path | None = typer.Option(
         None, "--file", metavar="PATH", help="The draft you sent (kept in the log as a path)."
     ),
-    via: Via | None = typer.Option(None, "--via", help="How it was sent."),
+    via: Via | None = typer.Option(None, "--via", case_sensitive=False, help="How it was sent."),
     to: str | None = typer.Option(
         None, "--to", metavar="WHO", help="Who it went to (default: the template's recipient)."
     ),
@@ -88,6 +93,21 @@ def sent(
         None, "--reference", metavar="TEXT", help="A reference, e.g. the Trust's FOI number."
     ),
     note: str | None = typer.Option(None, "--note", metavar="TEXT", help="A note to keep."),
+    follows: str | None = typer.Option(
+        None,
+        "--follows",
+        metavar="KIND",
+        help="For a follow-up (chaser, foi-review, ico-complaint): the kind of letter it "
+        "follows up, as given to `letter --follows`. Default: the one `letter` chose. The log "
+        "records which letter (its kind and date).",
+    ),
+    url: str | None = typer.Option(
+        None,
+        "--url",
+        metavar="URL",
+        help="A request made on WhatDoTheyKnow: its address. `due`, `check` and `watch` then "
+        "read the request there and log its reply.",
+    ),
     log: str | None = LOG_OPTION,
     dry_run: DRY_RUN = False,
 ) -> None:
@@ -111,6 +131,12 @@ def sent(
     path = _log_path(s, log)
     draft = _draft_path(file, path.parent) if file else None
     chosen_reply_by = parse_date(reply_by, "--reply-by")
+    if follows is not None and not spec.follows:
+        raise UsageError(
+            f"The '{spec.name}' letter follows up no other letter, so --follows does not apply "
+            "to it: leave it out."
+        )
+    request_url = _request_url(url) if url else None
 
     def plan(current: CorrespondenceLog) -> tuple[list[Any], date]:
         for letter in current.letters:
@@ -126,13 +152,24 @@ def sent(
                 )
         rules = reply_rules(current, as_of=sent_on, other_working_days=s.config.reply_working_days)
         due_by = chosen_reply_by or reply_by_for(spec.name, sent_on, rules)
+        followed = (
+            _followed(current, spec.follows, follows, found.id, sent_on, rules)
+            if spec.follows and found
+            else None
+        )
+        recipient = spec.recipient
+        if recipient == "followed":
+            recipient = (followed.to if followed else None) or "chief_executive"
         item = entry(
             {
                 "trust": found.id if found else None,
                 "kind": spec.name,
                 "sent_on": sent_on,
-                "to": to or spec.recipient,
-                "via": via,
+                "to": to or recipient,
+                "follows": followed.kind if followed else None,
+                "follows_sent_on": followed.sent_on if followed else None,
+                "request_url": request_url,
+                "via": via or ("web" if request_url else None),
                 "draft": draft,
                 "reply_by": due_by,
                 "reference": reference,
@@ -155,6 +192,45 @@ def sent(
     )
 
 
+def _followed(
+    log: CorrespondenceLog,
+    template_follows: tuple[str, ...],
+    chosen: str | None,
+    trust_id: str,
+    sent_on: date,
+    rules: ReplyRules,
+) -> LoggedLetter:
+    """The logged letter a follow-up sent on `sent_on` follows (as `letter` chose it)."""
+    from cocwatch.core.correspondence import letter_states
+    from cocwatch.core.letters import FOLLOWS_ANY, effective_follows, followed_state
+
+    kinds = effective_follows(template_follows, chosen.strip().lower() if chosen else None)
+    states = letter_states(log, as_of=sent_on, rules=rules, trust_ids=[trust_id])
+    pick, _ = followed_state(states, kinds)
+    if pick is None:
+        what = (
+            "a letter still awaiting a reply"
+            if kinds[-1] == FOLLOWS_ANY
+            else f"a '{kinds[-1]}' letter"
+        )
+        raise UsageError(
+            f"A follow-up names the letter it follows, and the log has no {what} to "
+            f"{trust_id} sent by {sent_on}. Log that letter first (cocwatch sent KIND "
+            f"{trust_id} --on DATE), or name another with --follows KIND."
+        )
+    return pick.letter
+
+
+def _request_url(url: str) -> str:
+    """A WhatDoTheyKnow request address, checked for shape (nothing is fetched here)."""
+    from cocwatch.sources.whatdotheyknow import request_page_url
+
+    try:
+        return request_page_url(url)
+    except ValueError as error:
+        raise UsageError(f"--url {url}: {error}") from None
+
+
 def _draft_path(file: Path, log_folder: Path) -> str:
     """The draft's path as stored: relative to the log's folder when it is inside it."""
     resolved = file.expanduser().resolve()
@@ -169,21 +245,20 @@ def _draft_path(file: Path, log_folder: Path) -> str:
 @app.command()
 def replied(
     ctx: typer.Context,
-    trust: str = typer.Argument(
+    first: str = typer.Argument(
         ...,
-        metavar="TRUST",
-        help="Trust id, ODS code or unique part of its name; for a national letter, its "
-        "template (minister).",
+        metavar="KIND",
+        help="Which letter was answered (foi, board, ...), as for `sent`. Alone, the Trust "
+        "(when one letter is open to it) or a national letter (minister).",
     ),
-    kind: str | None = typer.Argument(
-        None,
-        metavar="[KIND]",
-        help="Which letter was answered (foi, board, ...). Needed when several are open.",
+    second: str | None = typer.Argument(
+        None, metavar="[TRUST]", help="Trust id, ODS code or unique part of its name."
     ),
     on: str = typer.Option(..., "--on", metavar="YYYY-MM-DD", help="The day the reply came."),
     outcome: Outcome = typer.Option(
         "answered",
         "--outcome",
+        case_sensitive=False,
         help="answered, partial (some withheld or missing), refused, or acknowledged (the "
         "letter is still awaited).",
     ),
@@ -214,6 +289,18 @@ def replied(
     s = session(ctx)
     letters = Letters.located(None, s.config.templates_dir)
     national = {n for n, t in letters.templates.items() if t.scope == "national"}
+    kind: str | None
+    if second is None:
+        # `replied TRUST` or, for a national letter, `replied minister`.
+        trust, kind = first, None
+    elif first.lower() in letters.templates:
+        kind, trust = first.lower(), second  # as `sent` takes them: replied foi leeds
+    else:
+        trust, kind = first, second.lower()
+        s.info(
+            f"(Read as `replied {kind} {trust}`: the kind comes first, as for `sent`. The old "
+            "order still works.)"
+        )
     # A national letter (`minister`) has no Trust: `replied minister --on DATE`.
     found = None if trust in national and kind is None else find_trust(s.registry, trust)
     kind = trust if found is None else kind
@@ -322,12 +409,23 @@ def due(
     fail_on: DueFailOn = typer.Option(
         DueFailOn.never,
         "--fail-on",
+        case_sensitive=False,
         help="Exit 1 when a reply is overdue (for cron), or never.",
     ),
     fmt: FORMAT = DEFAULT_FORMAT,
     log: str | None = LOG_OPTION,
+    offline: bool = typer.Option(
+        False,
+        "--offline",
+        help="Do not read the requests logged with --url on WhatDoTheyKnow; use the log as it is.",
+    ),
 ) -> None:
-    """List the letters awaiting a reply, and the overdue ones, oldest reply-by date first."""
+    """List the letters awaiting a reply, and the overdue ones, oldest reply-by date first.
+
+    Letters logged with `sent --url` (requests made on WhatDoTheyKnow) are read there first,
+    and any reply or change of state is added to the log, once, with its date.
+    """
+    from cocwatch.cli.whatdotheyknow_sync import sync_requests
     from cocwatch.core.correspondence import letter_states, open_letters
     from cocwatch.registry.correspondence import reply_rules
     from cocwatch.render.correspondence import due_listing
@@ -335,6 +433,8 @@ def due(
 
     s = session(ctx)
     day = parse_date(as_of, "--as-of") or today()
+    if not offline:
+        sync_requests(s, _log_path(s, log), as_of=day)
     loaded = _load(s, log)
     trust_ids = [find_trust(s.registry, n).id for n in names] if names else None
     rules = reply_rules(loaded.log, as_of=day, other_working_days=s.config.reply_working_days)
@@ -349,8 +449,24 @@ def due(
         log_exists=loaded.exists,
         all_letters=all_letters,
     )
-    emit(render(fmt, listing))
+    if s.state.quiet and fmt == DEFAULT_FORMAT:
+        # --quiet: the summary alone, and nothing at all when no reply is awaited (for cron).
+        if summary := _due_summary(states):
+            emit(summary)
+    else:
+        emit(render(fmt, listing))
     raise typer.Exit(_due_exit_code(states, fail_on))
+
+
+def _due_summary(states: list[TrackedLetter]) -> str:
+    """One line for `due --quiet`: how many letters await a reply, and how many are overdue."""
+    waiting = [state for state in states if state.open]
+    if not waiting:
+        return ""
+    late = sum(state.status == "overdue" for state in waiting)
+    if len(waiting) == 1:
+        return f"1 letter is awaiting a reply; it is {'overdue' if late else 'not overdue yet'}."
+    return f"{len(waiting)} letters are awaiting a reply, {late} of them overdue."
 
 
 def _due_exit_code(states: list[TrackedLetter], fail_on: DueFailOn) -> int:

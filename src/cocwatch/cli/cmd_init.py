@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import emit, session, today
+from cocwatch.cli.common import Session, emit, session, today
+from cocwatch.locations import Located
 
 
 @app.command("init")
@@ -53,8 +54,11 @@ def init(
         s.info(f"{target} is already your registry, named in {config_path}. Nothing to do.")
         return
     refuse_existing(target, what="registry")
+    log = _log_left_behind(s, target)
     # Check the config file can take the new line before copying anything.
-    point_config_at(config_path, target, sample=SAMPLE_CONFIG, today=today(), dry_run=True)
+    point_config_at(
+        config_path, target, sample=SAMPLE_CONFIG, today=today(), dry_run=True, correspondence=log
+    )
     copy_new_file(shipped_registry(), target, what="registry")
     s.info(f"Copied the shipped registry to {target}.")
     statistics = target.parent / STATISTICS_FOLDER
@@ -63,12 +67,21 @@ def init(
     else:
         copy_new_folder(shipped_registry().parent / STATISTICS_FOLDER, statistics)
         s.info(f"Copied the shipped statistics (NHS England's official figures) to {statistics}.")
-    change = point_config_at(config_path, target, sample=SAMPLE_CONFIG, today=today())
+    change = point_config_at(
+        config_path, target, sample=SAMPLE_CONFIG, today=today(), correspondence=log
+    )
     if change.created:
         s.info(f"Wrote a config file {config_path} that names it; fill in the rest there.")
     else:
         previous = f" (it named {change.previous}; that line is kept as a comment)"
         s.info(f"Set `registry:` in {config_path}{previous if change.previous else ''}.")
+    if change.correspondence:
+        s.info(
+            f"Your correspondence log stays at {change.correspondence}: `correspondence:` in "
+            f"{config_path} now names it, so `due` and the follow-up letters still find it. To "
+            f"keep it beside the new registry instead, move it to {target.parent} and delete "
+            "that line."
+        )
     if os.environ.get(ENV_REGISTRY):
         s.warn(
             f"${ENV_REGISTRY} names another registry, and it takes precedence over the "
@@ -80,3 +93,25 @@ def init(
     )
     if not s.state.quiet:
         emit(str(target))
+
+
+def _log_left_behind(s: Session, target: Path) -> Path | None:
+    """The correspondence log in use now, when pointing at `target` would leave it behind.
+
+    Only a log found by default (beside the current registry, or in the data folder) can be
+    left behind: one named by the config file or the environment stays named.
+    """
+    from cocwatch.errors import CocwatchError
+    from cocwatch.locations import resolve_correspondence
+
+    try:
+        current = s.correspondence_location()
+    except CocwatchError:
+        return None  # a config file named but not there yet: no log was found through it
+    if current.origin not in ("beside the registry", "default"):
+        return None
+    old = Path(current.value).expanduser().absolute()
+    new = Path(resolve_correspondence(None, None, Located(str(target), "config file")).value)
+    if not old.is_file() or new.expanduser().absolute() == old:
+        return None
+    return old

@@ -12,6 +12,7 @@ library does the assessing and rendering), shows the batch's notes and writes it
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -121,6 +122,29 @@ def letter(
         metavar="FILE",
         help="A text file with your own paragraph, for letters that invite one (board, mnvp).",
     ),
+    whatdotheyknow: bool = typer.Option(
+        False,
+        "--whatdotheyknow",
+        help="For an FOI request: print the link that opens it on WhatDoTheyKnow, with the "
+        "title, the letter and tags (the Trust's ODS code, the campaign) filled in, ready to "
+        "review and send there, in public. Your email and address are left out.",
+    ),
+    body: str | None = typer.Option(
+        None,
+        "--body",
+        metavar="NAME",
+        help="With --whatdotheyknow: the Trust's name on the site, the end of its page's "
+        "address (https://www.whatdotheyknow.com/body/NAME). Default: `whatdotheyknow` in the "
+        "registry.",
+    ),
+    follows: str | None = typer.Option(
+        None,
+        "--follows",
+        metavar="KIND",
+        help="For a follow-up (chaser, foi-review, ico-complaint): the kind of logged letter "
+        "it follows up (foi, board, ...). Default: the template's own; a chaser follows the "
+        "letter overdue longest.",
+    ),
 ) -> None:
     """Draft letters that carry each Trust's own figures, benchmarks and sources.
 
@@ -138,10 +162,18 @@ def letter(
     day = parse_date(as_of, "--as-of") or today()
     letters = _letters(s, template_dir)
     spec = find_template(letters, template)
+    if body is not None and not whatdotheyknow:
+        raise UsageError("--body names the Trust on WhatDoTheyKnow: add --whatdotheyknow too.")
+    if whatdotheyknow:
+        _check_site_request(spec, out, fmt)
+        fmt, out = "txt", None
     output = _output_plan(fmt, out)
     sender = _sender(
         s.config.sender, sender_name, sender_organisation, sender_email, sender_address
     )
+    if whatdotheyknow:
+        # The site is public and replies come through it: no email or address in the text.
+        sender = sender.model_copy(update={"email": None, "address": None})
     trusts, only = _trusts(s, spec, names, all_trusts, region, status, day)
     batch = draft_letters(
         letters,
@@ -156,18 +188,97 @@ def letter(
         tracked=s.tracked_letters(day),
         log_location=s.correspondence_location().value,
         experience=_read_experience(experience),
+        follows=follows.strip().lower() if follows else None,
     )
     if spec.scope == "trust" and not batch.matched:
         s.info(f"No Trust matches --status {status}: no letters drafted.")
         return
     for note in batch.notes:
+        if whatdotheyknow and note.kind is NoteKind.PLACEHOLDERS:
+            continue  # the site signs the request itself; placeholders in the text are said below
         if strict and note.kind is NoteKind.PLACEHOLDERS:
             raise InputError(
                 "--strict: the letters still have placeholders, so nothing was written: "
                 f"{batch.placeholder_summary}. {PLACEHOLDER_ADVICE}"
             )
         (s.warn if note.warning else s.info)(note.text)
+    if whatdotheyknow:
+        _site_links(s, batch, body)
+        return
     _write(s, batch, output, overwrite=overwrite)
+
+
+def _check_site_request(spec: TemplateSpec, out: str | None, fmt: str | None) -> None:
+    """--whatdotheyknow starts a new FOI request: the foi letter (or one like it), no file."""
+    if spec.scope != "trust" or spec.recipient != "foi" or spec.follows:
+        raise UsageError(
+            f"--whatdotheyknow starts a new FOI request to a Trust; the '{spec.name}' letter is "
+            "not one. Use it with `letter foi TRUST` (a follow-up is sent on the request's own "
+            "page on the site)."
+        )
+    if out is not None or fmt is not None:
+        raise UsageError(
+            "--whatdotheyknow prints a link, not a file: leave out --out and --format (the "
+            "letter's text is inside the link)."
+        )
+
+
+def _site_links(s: Session, batch: LetterBatch, body: str | None) -> None:
+    """Print, for each letter, the link that opens the request on the site."""
+    from cocwatch.sources.whatdotheyknow import (
+        CAMPAIGN_TAG,
+        letter_for_site,
+        machine_tag,
+        new_request_link,
+        site,
+        title_for_site,
+    )
+
+    trusts = {t.id: t for t in s.registry.trusts}
+    if body is not None and len(batch.letters) > 1:
+        raise UsageError("--body names one Trust on WhatDoTheyKnow: draft one letter at a time.")
+    home = site()
+    for rendered in batch.letters:
+        assert rendered.context.trust is not None
+        trust = trusts[rendered.context.trust.id]
+        name = (body or trust.whatdotheyknow or "").strip().lower()
+        if not name:
+            raise UsageError(
+                f"WhatDoTheyKnow's name for {trust.name} is not recorded. Find the Trust on "
+                f"{home}/select_authority (search for its name); its page's address ends "
+                f"/body/NAME. Give that with --body NAME, and record it in the registry as "
+                f"`whatdotheyknow: NAME` under the Trust {trust.id}, so it is there next time."
+            )
+        text = letter_for_site(batch.data(rendered).decode("utf-8"))
+        if left := [p.text for p in batch.placeholders if p.text in text]:
+            s.warn(
+                f"The letter to {trust.name} still has placeholders: {'; '.join(left)}. Fill "
+                "them in on the site before sending."
+            )
+        try:
+            link = new_request_link(
+                name,
+                title=title_for_site(rendered.subject),
+                letter=text,
+                tags=[machine_tag("ods", trust.ods), CAMPAIGN_TAG],
+                site=home,
+            )
+        except ValueError as error:
+            raise UsageError(f"--body {name}: {error}.") from None
+        emit(link.url)
+        if not link.letter_included:
+            s.warn(
+                f"The letter to {trust.name} is too long to fit in a link, so the link fills in "
+                f"only the title and tags: paste the letter into the form yourself (cocwatch "
+                f"letter {batch.template.name} {trust.id} --format txt; leave out the address, "
+                "the greeting and the sign-off, which the site adds)."
+            )
+    s.info(
+        "Open the link to start the request on WhatDoTheyKnow: review the text there and send "
+        "it (the request and the reply will be public). Then log it with the address of the "
+        "request's page, so cocwatch follows it there: cocwatch sent foi TRUST --url "
+        f"{home}/request/..."
+    )
 
 
 @app.command()
@@ -255,6 +366,15 @@ def _output_plan(fmt: str | None, out: str | None) -> _Output:
                 f"--out {out} ends in .{suffix} but --format is {chosen}: make them agree."
             )
         return _Output(suffix, path, False)
+    if suffix and not path.is_dir() and re.fullmatch(r"[a-z][a-z0-9]{0,4}", suffix):
+        # "x.pdf": a file in a format cocwatch does not write (not a folder to make).
+        formats = ", ".join(f".{name}" for name in LETTER_FORMATS)
+        raise UsageError(
+            f"--out {out}: cocwatch does not write .{suffix} files; it writes {formats}. For a "
+            f"PDF or another format, write a .docx (--out {path.with_suffix('.docx')}) and "
+            "convert it in your word processor (File, Save as or Export). To write into a "
+            "folder of that name, create the folder first."
+        )
     return _Output(chosen or DEFAULT_LETTER_FORMAT, path, True)
 
 
@@ -353,7 +473,8 @@ def _write(s: Session, batch: LetterBatch, output: _Output, *, overwrite: bool) 
         listed = ", ".join(str(t) for t in existing[:MAX_LISTED])
         more = f" and {len(existing) - MAX_LISTED} more" if len(existing) > MAX_LISTED else ""
         raise UsageError(
-            f"{plural_files(len(existing))} already exist: {listed}{more}. Nothing was "
+            f"{plural_files(len(existing))} already "
+            f"{'exists' if len(existing) == 1 else 'exist'}: {listed}{more}. Nothing was "
             "written. Add --overwrite to replace them, or choose another --out."
         )
     atomic_write_many(

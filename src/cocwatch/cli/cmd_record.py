@@ -125,18 +125,20 @@ def record_figure(
         None, "--source-title", metavar="TEXT", help="Title of the document, e.g. a Board paper."
     ),
     source_kind: SourceKind = typer.Option(
-        "other", "--source-kind", help="What kind of document the source is."
+        "other", "--source-kind", case_sensitive=False, help="What kind of document the source is."
     ),
     retrieved: str | None = typer.Option(
         None, "--retrieved", metavar="DATE", help="When you read the source (default: today)."
     ),
-    cohort: Cohort = typer.Option("all", "--cohort", help="Which women."),
-    measure: Measure = typer.Option("placed_by_28_weeks", "--measure", help="What was counted."),
+    cohort: Cohort = typer.Option("all", "--cohort", case_sensitive=False, help="Which women."),
+    measure: Measure = typer.Option(
+        "placed_by_28_weeks", "--measure", case_sensitive=False, help="What was counted."
+    ),
     provisional: bool = typer.Option(
         False, "--provisional", help="The figure is provisional (to be revised)."
     ),
     quality: Quality = typer.Option(
-        "unknown", "--quality", help="The MSDS data-quality result, if known."
+        "unknown", "--quality", case_sensitive=False, help="The MSDS data-quality result, if known."
     ),
     note: str | None = typer.Option(None, "--note", help="A note kept with the figure."),
     replace: bool = REPLACE_OPTION,
@@ -252,7 +254,7 @@ def record_inspection(
     on: str = typer.Option(
         ..., "--date", metavar="DATE", help="Date of the inspection report (YYYY-MM-DD)."
     ),
-    rating: Rating = typer.Option(..., "--rating", help="The rating given."),
+    rating: Rating = typer.Option(..., "--rating", case_sensitive=False, help="The rating given."),
     body: str = typer.Option("CQC", "--body", help="Who inspected."),
     service: str = typer.Option("maternity", "--service", help="The service inspected."),
     url: str | None = typer.Option(None, "--url", help="Web address of the report."),

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from cocwatch.cli.app import app
 from cocwatch.cli.common import AS_OF, emit, parse_date, session, today
+
+if TYPE_CHECKING:
+    from cocwatch.cli.common import Session
+    from cocwatch.core.models import Trust
 
 
 @app.command()
@@ -27,6 +32,20 @@ def report(
     title: str | None = typer.Option(
         None, "--title", metavar="TEXT", help="Heading of the report's front page."
     ),
+    correspondence: bool = typer.Option(
+        False,
+        "--correspondence",
+        help="Show on each Trust's page the letters in your correspondence log still awaiting "
+        "a reply (and count overdue FOI replies as findings). Off by default: the log is "
+        "yours, and the report is often published.",
+    ),
+    requests: bool = typer.Option(
+        False,
+        "--requests",
+        help="Show on each Trust's page the public FOI requests about continuity of carer "
+        "made to it on WhatDoTheyKnow (read from the site now, for the Trusts whose "
+        "`whatdotheyknow` name is recorded; see `cocwatch requests`).",
+    ),
 ) -> None:
     """Write a static HTML report: index.html (every open Trust) and trusts/ID.html.
 
@@ -41,15 +60,64 @@ def report(
     registry = s.registry
     trusts = [t for t in registry.trusts if t.is_open(day)]
     assessment = assess(
-        registry, trusts, as_of=day, thresholds=s.config.thresholds, letters=s.open_letters(day)
+        registry,
+        trusts,
+        as_of=day,
+        thresholds=s.config.thresholds,
+        letters=s.open_letters(day) if correspondence else {},
     )
+    found = _public_requests(s, trusts) if requests else None
     result = build_report(
         registry,
         assessment,
         out,
+        public_requests=found,
         title=title or DEFAULT_TITLE,
         source_label=source_label(s.loaded.source),
     )
     s.info(f"Wrote {result.trust_pages} Trust pages and the index to {result.out_dir}.")
     if not s.state.quiet:
         emit(str(result.index))
+
+
+def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str, Any]]]:
+    """The public requests to each Trust with a recorded name on the site (plain values).
+
+    A site that cannot be read is said once, and the report is written without them.
+    """
+    from cocwatch.cli.whatdotheyknow_sync import cache_folder
+    from cocwatch.sources.whatdotheyknow import (
+        RequestReadError,
+        about_continuity_of_carer,
+        fetch_requests,
+        machine_tag,
+        site,
+    )
+
+    home = site()
+    found: dict[str, list[dict[str, Any]]] = {}
+    named = [t for t in trusts if t.whatdotheyknow]
+    if not named:
+        s.warn(
+            "--requests: no Trust in the registry has its WhatDoTheyKnow name recorded "
+            "(`whatdotheyknow:`), so the report shows no requests. `cocwatch requests TRUST "
+            "--body NAME` lists them for one Trust."
+        )
+        return found
+    for trust in named:
+        try:
+            listed = fetch_requests(
+                trust.whatdotheyknow,
+                [machine_tag("ods", trust.ods)],
+                site=home,
+                cache_folder=cache_folder(),
+                keep=about_continuity_of_carer,
+            )
+        except RequestReadError as error:
+            s.warn(f"--requests: {error} The report is written without the requests.")
+            return {}
+        found[trust.id] = [
+            {"title": r.title, "url": r.url, "state": r.state_words, "created_on": r.created_on}
+            for r in listed
+        ]
+    return found

@@ -113,6 +113,7 @@ def watch(
     there is news; 3 for a bad registry; 4 when the state file is unusable or another run
     holds it.
     """
+    from cocwatch.cli.whatdotheyknow_sync import sync_logged_requests
     from cocwatch.core.assessment import assess
     from cocwatch.locations import resolve_state
     from cocwatch.sources.pages import FetchSettings
@@ -121,6 +122,7 @@ def watch(
     with writing_stdout():  # a closed stdout fails now, before news is recorded as told
         pass
     when = parse_date(as_of, "--as-of") or today()
+    sync_logged_requests(s, when)  # replies to requests made on WhatDoTheyKnow, into the log
     registry = s.registry
     open_trusts = [t for t in registry.trusts if t.is_open(when)]
     assessment = assess(

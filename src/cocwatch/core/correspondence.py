@@ -54,6 +54,13 @@ class Reply(Model):
     reference: Text | None = None
 
 
+class RequestEvent(Model):
+    """A change of state of a request on WhatDoTheyKnow, as `due`, `check` or `watch` read it."""
+
+    changed_on: date
+    state: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+
+
 class LoggedLetter(Model):
     """One letter sent to a Trust (or nationally), as the log records it."""
 
@@ -67,6 +74,12 @@ class LoggedLetter(Model):
     reference: Text | None = None
     closed_on: date | None = None
     notes: Text | None = None
+    # A follow-up (chaser, foi-review, ...): the letter it follows, by kind and sent date.
+    follows: Annotated[str | None, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")] = None
+    follows_sent_on: date | None = None
+    # A request made on WhatDoTheyKnow: its address, and each change of its state read there.
+    request_url: Url | None = None
+    request_events: Annotated[tuple[RequestEvent, ...], BeforeValidator(_none_is_empty)] = ()
     replies: Annotated[tuple[Reply, ...], BeforeValidator(_none_is_empty)] = ()
 
     @model_validator(mode="after")
@@ -140,7 +153,7 @@ def letter_state(
         status = "answered"
     elif letter.kind in REMINDER_KINDS:
         status = "reminder"
-    elif letter.closed_on is not None and letter.closed_on <= as_of:
+    elif (letter.closed_on is not None and letter.closed_on <= as_of) or _withdrawn(letter, as_of):
         status = "closed"
     elif as_of > reply_by:
         status = "overdue"
@@ -149,6 +162,17 @@ def letter_state(
         status = "awaiting"
         left = working_days_after(as_of, reply_by, rules.non_working)
     return TrackedLetter(index, letter, reply_by, status, answer, overdue, left)
+
+
+# A request made on WhatDoTheyKnow in one of these states awaits no reply (Alaveteli's
+# `described_state`): the requester withdrew it.
+CLOSING_REQUEST_STATES = frozenset({"user_withdrawn"})
+
+
+def _withdrawn(letter: LoggedLetter, as_of: date) -> bool:
+    """Whether the request's latest state read on the site by `as_of` closes it."""
+    seen = [e for e in letter.request_events if e.changed_on <= as_of]
+    return bool(seen) and seen[-1].state in CLOSING_REQUEST_STATES
 
 
 def letter_states(
@@ -207,6 +231,7 @@ __all__ = [
     "Outcome",
     "Reply",
     "ReplyRules",
+    "RequestEvent",
     "TrackedLetter",
     "Via",
     "latest_of_kind",

@@ -255,6 +255,8 @@ class Contact(Model):
 
     role: Annotated[ContactRole, BeforeValidator(_lower)]
     name: Line | None = None
+    # How the person is addressed (Ms, Mr, Dr, Professor): "Dear Ms Example".
+    honorific: Line | None = None
     title: Line | None = None
     organisation: Line | None = None
     email: Line | None = None
@@ -275,6 +277,9 @@ class Trust(Model):
     lmns: Line | None = None
     website: Url | None = None
     board_papers_url: Url | None = None
+    # The Trust's name on WhatDoTheyKnow (the end of https://www.whatdotheyknow.com/body/NAME),
+    # recorded only where the site's own page or data confirms it: never guessed.
+    whatdotheyknow: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")] | None = None
     address: str | None = None
     closed_on: date | None = None
     successor: Line | None = None

@@ -106,19 +106,30 @@ class ConfigChange:
     path: Path
     created: bool
     previous: str | None  # the registry the config named before, if any
+    correspondence: str | None = None  # the log the config now names, if init set it
 
 
 def point_config_at(
-    config_path: Path, registry: Path, *, sample: str, today: date, dry_run: bool = False
+    config_path: Path,
+    registry: Path,
+    *,
+    sample: str,
+    today: date,
+    dry_run: bool = False,
+    correspondence: Path | None = None,
 ) -> ConfigChange:
     """Set ``registry:`` in the config file to `registry`, creating the file from `sample`.
 
-    With `dry_run`, only check that the change can be made (and raise if not).
+    With `correspondence`, also set ``correspondence:`` (when the file has no such line), so
+    that a log kept beside the old registry stays in use. With `dry_run`, only check that the
+    change can be made (and raise if not).
     """
     value = _yaml_value(str(registry))
+    extra = {} if correspondence is None else {"correspondence": str(correspondence)}
     with locked(config_path, what="config file"):
         if not config_path.exists():
             text = _set_registry("", value, sample=sample, today=today)
+            text = _add_correspondence(text, extra, today)
             if not dry_run:
                 atomic_write(config_path, text.encode("utf-8"), what="config file")
             return ConfigChange(config_path, created=True, previous=None)
@@ -128,8 +139,11 @@ def point_config_at(
         old_text = read_text(config_path, what="config file")
         old_data, _ = parse_yaml(old_text, str(config_path))
         previous = old_data.get("registry") if isinstance(old_data, dict) else None
+        if isinstance(old_data, dict) and old_data.get("correspondence"):
+            extra = {}  # the config names a log already: it stays in use
         new_text = _set_registry(old_text, value, sample=None, today=today)
-        if not _only_registry_changed(old_data, new_text, str(registry)):
+        new_text = _add_correspondence(new_text, extra, today)
+        if not _only_registry_changed(old_data, new_text, {"registry": str(registry), **extra}):
             raise InputError(
                 f"cocwatch could not add the registry to your config file {config_path} "
                 "without changing anything else, so it left the file as it was. Open it in a "
@@ -138,8 +152,24 @@ def point_config_at(
         if not dry_run:
             atomic_write(config_path, new_text.encode("utf-8"), what="config file")
         return ConfigChange(
-            config_path, created=False, previous=str(previous) if previous else None
+            config_path,
+            created=False,
+            previous=str(previous) if previous else None,
+            correspondence=extra.get("correspondence"),
         )
+
+
+def _add_correspondence(text: str, extra: dict[str, str], today: date) -> str:
+    """`text` with a ``correspondence:`` line added at the end, when `extra` names a log."""
+    if "correspondence" not in extra:
+        return text
+    dumped = yaml.safe_dump(extra, width=1_000_000, allow_unicode=True).strip()
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return (
+        f"{text}# The correspondence log stays where it was (set by `cocwatch init` on "
+        f"{today.isoformat()}).\n{dumped}\n"
+    )
 
 
 def _yaml_value(text: str) -> str:
@@ -165,8 +195,8 @@ def _set_registry(text: str, value: str, *, sample: str | None, today: date) -> 
     return f"{text}{line}\n"
 
 
-def _only_registry_changed(old_data: object, new_text: str, registry: str) -> bool:
-    """Whether the edited text reads as the old settings with just `registry` set."""
+def _only_registry_changed(old_data: object, new_text: str, wanted: dict[str, str]) -> bool:
+    """Whether the edited text reads as the old settings with just `wanted` set."""
     from cocwatch.registry.yaml_loader import parse_yaml
 
     try:
@@ -177,4 +207,4 @@ def _only_registry_changed(old_data: object, new_text: str, registry: str) -> bo
         old_data = {}
     if not isinstance(old_data, dict) or not isinstance(new_data, dict):
         return False
-    return new_data == {**old_data, "registry": registry}
+    return new_data == {**old_data, **wanted}

@@ -23,7 +23,8 @@ from cocwatch.registry.yaml_emit import block_mapping, flow, item_lines, scalar
 
 # Where a new key goes in a Trust (or a plan): after the keys that come before it here.
 TRUST_KEY_ORDER = (
-    "id", "ods", "name", "region", "icb", "lmns", "website", "board_papers_url", "address",
+    "id", "ods", "name", "region", "icb", "lmns", "website", "board_papers_url",
+    "whatdotheyknow", "address",
     "closed_on", "successor", "contacts", "plan", "figures", "inspections", "notes",
 )  # fmt: skip
 PLAN_KEY_ORDER = (

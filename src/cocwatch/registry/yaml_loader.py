@@ -230,6 +230,8 @@ def load_yaml(text: str, source: str) -> tuple[Any, list[Problem], bool]:
 
 
 def yaml_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
+    from cocwatch.registry.yaml_hints import syntax_hint
+
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
@@ -253,6 +255,8 @@ def yaml_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
             f"the tag {tag} is not allowed: the registry holds plain data only. "
             "Remove the tag (the text starting with '!')"
         )
+    elif mark is not None and (hint := syntax_hint(exc.problem or "", lines, mark.line)):
+        message = hint  # a common mistake, said in plain words at the line it is on
     else:
         context = f"{exc.context}, " if exc.context else ""
         started = ""

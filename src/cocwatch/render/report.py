@@ -15,7 +15,7 @@ no Typer (the CLI prints).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -287,8 +287,13 @@ def render_pages(
     *,
     title: str = DEFAULT_TITLE,
     source_label: str = "",
+    public_requests: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """Yield (relative path, HTML) for the index and every Trust page."""
+    """Yield (relative path, HTML) for the index and every Trust page.
+
+    `public_requests` gives, by Trust id, the public FOI requests to show on its page (plain
+    values: title, url, state, created_on), as `cocwatch report --requests` read them.
+    """
     env = environment()
     as_of = assessment.as_of
     views = _views(assessment)
@@ -349,6 +354,7 @@ def render_pages(
                 targets=chart_targets(registry, as_of),
                 target_state=_target_state(registry.national.targets),
                 names={t.id: t.name for t in registry.trusts} if view.trust.successor else {},
+                public_requests=(public_requests or {}).get(view.trust.id, ()),
             ),
         )
 
@@ -382,9 +388,16 @@ def build_report(
     *,
     title: str = DEFAULT_TITLE,
     source_label: str = "",
+    public_requests: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> ReportResult:
     """Write the report into `out_dir`, replacing a previous report there as a whole."""
     out_dir = Path(out_dir)
-    pages = render_pages(registry, assessment, title=title, source_label=source_label)
+    pages = render_pages(
+        registry,
+        assessment,
+        title=title,
+        source_label=source_label,
+        public_requests=public_requests,
+    )
     count = publish(out_dir, pages)
     return ReportResult(out_dir=out_dir, index=out_dir / "index.html", trust_pages=count - 1)

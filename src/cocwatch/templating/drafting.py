@@ -45,6 +45,7 @@ class NoteKind(StrEnum):
     SKIPPED = "skipped"  # a Trust left out: no logged letter for this one to follow up
     PLACEHOLDERS = "placeholders"  # [placeholders] left in the letters
     NO_FIGURES = "no_figures"  # letters that say no figures could be found
+    CHOICE = "choice"  # a follow-up chose one of several overdue letters (--follows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,8 @@ def _filter_words() -> tuple[list[str], list[str], list[str]]:
 def find_template(letters: Letters, name: str) -> TemplateSpec:
     """The template called `name`; a usage error suggesting close names when there is none."""
     found = letters.templates
+    if name not in found and name.lower() in found:
+        name = name.lower()  # template names are lower case: `letter FOI` means foi
     if name not in found:
         import difflib
 
@@ -153,13 +156,15 @@ def draft_letters(
     tracked: Sequence[TrackedLetter] = (),
     log_location: str | None = None,
     experience: str | None = None,
+    follows: str | None = None,
 ) -> LetterBatch:
     """Render `template` for each of `trusts` (none for a national letter) as of `as_of`.
 
     `only` keeps the Trusts with any of those severities, statuses or findings
     (`status_words`); `tracked` is the correspondence log's letters sent by `as_of` (for the
-    assessment's overdue replies and for follow-ups); `log_location` names the log in notes.
-    A follow-up for one Trust with nothing logged to follow up is a `UsageError`; for several,
+    assessment's overdue replies and for follow-ups); `log_location` names the log in notes;
+    `follows` (a follow-up only) names the kind of logged letter it follows up. A follow-up
+    for one Trust with nothing logged to follow up is a `UsageError`; for several,
     those Trusts are skipped with a note. Nothing is written.
     """
     from cocwatch.core.assessment import assess
@@ -169,6 +174,12 @@ def draft_letters(
     spec = template if not isinstance(template, str) else find_template(letters, template)
     if fmt not in LETTER_WRITERS:
         raise ValueError(f"unknown letter format {fmt!r}")
+    if follows is not None and not spec.follows:
+        raise UsageError(
+            f"The '{spec.name}' letter follows up no other letter, so --follows does not apply "
+            "to it: leave it out, or choose a follow-up letter (chaser, foi-review, "
+            "ico-complaint)."
+        )
     if spec.scope == "national" and trusts:
         raise ValueError(f"the '{spec.name}' letter is national: it takes no Trust")
     thresholds = thresholds or Thresholds()
@@ -190,7 +201,7 @@ def draft_letters(
     empty = LetterBatch(spec, fmt, (), 0, (), ())
     if spec.scope == "trust" and not chosen:
         return empty
-    drafting = _Drafting(letters, spec, fmt, as_of, tracked, log_location, experience)
+    drafting = _Drafting(letters, spec, fmt, as_of, tracked, log_location, experience, follows)
     rendered = drafting.render_all(registry, assessed_open, chosen, thresholds, sender)
     placeholders = _placeholders(rendered, fmt)
     batch = LetterBatch(spec, fmt, tuple(rendered), len(chosen), placeholders, ())
@@ -227,6 +238,7 @@ class _Drafting:
     tracked: Sequence[TrackedLetter]
     log_location: str | None
     experience: str | None
+    chosen_follows: str | None = None
     notes: list[Note] = field(default_factory=list)
 
     def note(self, kind: NoteKind, text: str, *, warning: bool = True) -> None:
@@ -277,23 +289,55 @@ class _Drafting:
 
     def followups(self, chosen: Sequence[TrustAssessment]) -> dict[str, CorrespondenceView]:
         """Each Trust's correspondence view; a follow-up skips Trusts lacking its letter."""
-        from cocwatch.core.letters import FOLLOWS_ANY, correspondence_view, missing_followed
+        from cocwatch.core.letters import (
+            FOLLOWS_ANY,
+            correspondence_view,
+            effective_follows,
+            followed_state,
+            missing_followed,
+        )
 
         spec = self.spec
         if spec.scope != "trust":
             return {}
+        follows = effective_follows(spec.follows, self.chosen_follows)
         titles = {name: t.title for name, t in self.letters.templates.items()}
         views: dict[str, CorrespondenceView] = {}
         lacking: list[tuple[TrustAssessment, str]] = []
+        stale: list[tuple[TrustAssessment, str, date, str]] = []
         for a in chosen:
             mine = [t for t in self.tracked if t.letter.trust == a.trust.id]
-            view = correspondence_view(mine, titles, spec.follows, grounds=self.experience)
-            missing = missing_followed(view, spec.follows)
+            view = correspondence_view(mine, titles, follows, grounds=self.experience)
+            missing = missing_followed(view, follows)
             if missing is not None:
                 lacking.append((a, missing))
                 continue
-            views[a.trust.id] = view
             followed = view.followed
+            if (
+                spec.follows[-1:] == (FOLLOWS_ANY,)
+                and followed is not None
+                and followed.status not in ("awaiting", "overdue")
+            ):
+                # A reminder says no reply is on record: never of a letter answered or closed.
+                stale.append((a, followed.kind, followed.sent_on, followed.status))
+                continue
+            views[a.trust.id] = view
+            _, others = followed_state(mine, follows)
+            if followed is not None and others:
+                listed = "; ".join(
+                    f"'{o.letter.kind}' sent {o.letter.sent_on} (reply due by {o.reply_by})"
+                    for o in others
+                )
+                self.note(
+                    NoteKind.CHOICE,
+                    f"Several letters to {a.trust.name} are overdue. The '{spec.name}' letter "
+                    f"follows up the one overdue longest, the '{followed.kind}' letter sent on "
+                    f"{followed.sent_on} (reply due by {followed.reply_by}). Also overdue: "
+                    f"{listed}. To follow up another, add --follows KIND (e.g. --follows "
+                    f"{others[0].letter.kind}), and log it the same way: cocwatch sent "
+                    f"{spec.name} {a.trust.id} --follows KIND.",
+                    warning=False,
+                )
             if followed is not None and followed.status == "awaiting":
                 self.note(
                     NoteKind.NOT_OVERDUE,
@@ -307,6 +351,15 @@ class _Drafting:
             if self.log_location
             else ("the correspondence log")
         )
+        for a, kind, sent_on, status in stale:
+            message = (
+                f"The '{kind}' letter to {a.trust.name} sent on {sent_on} is {status} in "
+                f"{log}, so the '{spec.name}' letter, which says no reply is on record, does "
+                "not apply to it: `cocwatch due` lists the letters still awaiting a reply."
+            )
+            if len(chosen) == 1:
+                raise UsageError(message)
+            self.note(NoteKind.SKIPPED, f"Skipped: {message}", warning=False)
         for a, missing in lacking:
             what = (
                 "a letter still awaiting a reply"

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 DOCX_FONT = "Arial"  # one family for headings and body; LibreOffice's Liberation Sans matches it
 DOCX_LANGUAGE = "en-GB"  # so Word and LibreOffice spell-check in British English
+VALEDICTIONS = frozenset({"Yours sincerely", "Yours faithfully", "Yours sincerely,"})
+SIGNATURE_SPACE_CM = 2.0  # about four lines of 11 pt text
 _URL = re.compile(r"https?://[^\s<>()]*[^\s<>().,;:!?'\"]")
 
 
@@ -38,6 +40,7 @@ def to_docx(
             section.left_margin = section.right_margin = Cm(2.5)
             section.top_margin = section.bottom_margin = Cm(2.5)
         _docx_one_font_and_language(doc)
+        _docx_page_numbers(doc)
         style = doc.styles["Normal"]
         style.font.size = Pt(11)
         props = doc.core_properties
@@ -64,6 +67,9 @@ def to_docx(
                 para.paragraph_format.left_indent = Cm(0.9)
                 para.paragraph_format.first_line_indent = Cm(-0.9)
                 para.add_run(f"{block.number}.\t")
+            if block.kind == "para" and plain_inline(block.lines[-1]).strip() in VALEDICTIONS:
+                # Room for a handwritten signature between "Yours sincerely" and the name.
+                para.paragraph_format.space_after = Cm(SIGNATURE_SPACE_CM)
             for i, line in enumerate(block.lines):
                 run = None
                 for text, bold, italic in inline_runs(line):
@@ -72,9 +78,54 @@ def to_docx(
                     (run or para.add_run()).add_break()
         buffer = io.BytesIO()
         doc.save(buffer)
+        data = _dated_zip(buffer.getvalue(), on)
     except Exception as exc:  # python-docx raises assorted errors; none is the user's doing
         raise InputError(f"Could not build the Word document '{title}': {exc}.") from exc
-    return buffer.getvalue()
+    return data
+
+
+def _dated_zip(data: bytes, on: date) -> bytes:
+    """The same document with every part dated `on`, so one letter always gives the same bytes.
+
+    python-docx stamps each part with the time it was written: two builds a second apart would
+    differ though nothing in the letter did.
+    """
+    import zipfile
+
+    stamp = (on.year, on.month, on.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = item.external_attr
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
+
+
+def _docx_page_numbers(doc: Any) -> None:
+    """ "Page N of M" centred in each section's footer, as Word fields (updated as it opens)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    for section in doc.sections:
+        para = section.footer.paragraphs[0]
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.add_run("Page ")
+        _docx_field(para, "PAGE", "1", qn)
+        para.add_run(" of ")
+        _docx_field(para, "NUMPAGES", "1", qn)
+
+
+def _docx_field(para: Any, instruction: str, shown: str, qn: Any) -> None:
+    """A simple field (PAGE, NUMPAGES) showing `shown` until the word processor updates it."""
+    field = para._p.makeelement(qn("w:fldSimple"), {qn("w:instr"): f" {instruction} "})
+    run = field.makeelement(qn("w:r"), {})
+    text = run.makeelement(qn("w:t"), {})
+    text.text = shown
+    run.append(text)
+    field.append(run)
+    para._p.append(field)
 
 
 def _docx_one_font_and_language(doc: Any) -> None:

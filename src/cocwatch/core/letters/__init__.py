@@ -81,6 +81,8 @@ from cocwatch.core.letters.followups import (
     LoggedLetterView,
     ReplyView,
     correspondence_view,
+    effective_follows,
+    followed_state,
     logged_letter_view,
     missing_followed,
 )
@@ -178,7 +180,9 @@ __all__ = [
     "contact_view",
     "correspondence_view",
     "describe_context",
+    "effective_follows",
     "figure_view",
+    "followed_state",
     "inspection_view",
     "join_and",
     "lazy_view",

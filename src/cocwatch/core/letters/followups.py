@@ -113,6 +113,38 @@ def _reply_view(reply: Reply) -> ReplyView:
     )
 
 
+def effective_follows(follows: Sequence[str], chosen: str | None) -> tuple[str, ...]:
+    """The kinds a follow-up needs, with the last replaced by the writer's `--follows` choice."""
+    if not chosen or not follows:
+        return tuple(follows)
+    return (*follows[:-1], chosen)
+
+
+def followed_state(
+    states: Sequence[TrackedLetter], follows: Sequence[str]
+) -> tuple[TrackedLetter | None, tuple[TrackedLetter, ...]]:
+    """The letter a follow-up follows, and the other overdue letters it could have followed.
+
+    The followed letter is the latest of the last kind in `follows` (``any``: the
+    longest-overdue open letter, else the latest open one); the second value lists the other
+    overdue letters when the choice was ``any`` (so the writer can be told, and choose).
+    """
+    if not follows:
+        return None, ()
+    ordered = sorted(states, key=lambda s: (s.letter.sent_on, s.index))
+    wanted = follows[-1]
+    if wanted != FOLLOWS_ANY:
+        of_kind = [s for s in ordered if s.letter.kind == wanted]
+        return (of_kind[-1] if of_kind else None), ()
+    open_ones = [s for s in ordered if s.open]
+    overdue = sorted(
+        (s for s in open_ones if s.status == "overdue"), key=lambda s: (s.reply_by, s.index)
+    )
+    if overdue:
+        return overdue[0], tuple(overdue[1:])
+    return (open_ones[-1] if open_ones else None), ()
+
+
 def correspondence_view(
     states: Sequence[TrackedLetter],
     titles: dict[str, str],
@@ -122,24 +154,16 @@ def correspondence_view(
 ) -> CorrespondenceView:
     """The view of a Trust's logged letters; `follows` picks the one being followed up.
 
-    `states` are the Trust's letters sent by the letter's date. The followed letter is the
-    latest of the last kind in `follows` (``any``: the longest-overdue open letter, else the
-    latest open one). Returns a view with `followed` None when there is no such letter.
+    `states` are the Trust's letters sent by the letter's date; `followed_state` picks the
+    followed one. Returns a view with `followed` None when there is no such letter.
     """
     ordered = sorted(states, key=lambda s: (s.letter.sent_on, s.index))
     views = [logged_letter_view(s, titles.get(s.letter.kind, s.letter.kind)) for s in ordered]
     latest = {v.kind: v for v in views}
+    pick, _ = followed_state(ordered, follows)
     followed: LoggedLetterView | None = None
-    if follows:
-        wanted = follows[-1]
-        if wanted == FOLLOWS_ANY:
-            open_ones = [(s, v) for s, v in zip(ordered, views, strict=True) if s.open]
-            overdue = [pair for pair in open_ones if pair[0].status == "overdue"]
-            pick = min(overdue, key=lambda p: p[0].reply_by) if overdue else None
-            pick = pick or (open_ones[-1] if open_ones else None)
-            followed = pick[1] if pick else None
-        else:
-            followed = latest.get(wanted)
+    if pick is not None:
+        followed = next(v for s, v in zip(ordered, views, strict=True) if s is pick)
     return CorrespondenceView(
         followed=followed,
         latest=latest,

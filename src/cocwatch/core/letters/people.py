@@ -91,8 +91,14 @@ def salutation_name(name: str) -> str | None:
     return None
 
 
-def salutation_for(role: str, name: str | None) -> tuple[str, str]:
-    """Return the salutation and the matching valediction (UK convention)."""
+def salutation_for(role: str, name: str | None, honorific: str | None = None) -> tuple[str, str]:
+    """Return the salutation and the matching valediction (UK convention).
+
+    With an `honorific` (Ms, Dr, ...), a name without one is addressed by it and the
+    surname: "Dear Ms Example".
+    """
+    if name and honorific and honorific.strip() and salutation_name(name) is None:
+        return salutation_for(role, f"{honorific.strip()} {name}")
     if name:
         formal = salutation_name(name)
         return f"Dear {formal or name.strip()}", "Yours sincerely"
@@ -216,7 +222,10 @@ def recipient_view(
     if trust is not None and role in TRUST_ROLES:
         organisation = organisation or trust.name
         lines = lines or trust.address_lines
-    salutation, valediction = salutation_for(role, name)
+    honorific = contact.honorific if contact else None
+    salutation, valediction = salutation_for(role, name, honorific)
+    if name and honorific and honorific.strip() and salutation_name(name) is None:
+        name = f"{honorific.strip()} {name}"
     missing = placeholder(f"Postal address of the {role_title}")
     block: list[str] = []
     if name:

@@ -1,0 +1,421 @@
+"""WhatDoTheyKnow (mySociety's Alaveteli): links that start a request, and requests' JSON.
+
+Returns plain values; never imports the registry or the CLI. The field names read here are
+Alaveteli's own, from its source (``mysociety/alaveteli``):
+
+- a request's ``.json`` is ``InfoRequest#json_for_api(true)`` in
+  ``app/models/info_request.rb``: ``id``, ``url_title``, ``title``, ``created_at``,
+  ``updated_at``, ``described_state``, ``display_status``, ``awaiting_description``,
+  ``prominence``, ``law_used``, ``tags``, then ``user`` (or ``user_name``), ``public_body``
+  and ``info_request_events``;
+- each event is ``InfoRequestEvent#json_for_api`` in ``app/models/info_request_event.rb``:
+  ``id``, ``event_type`` (``sent``, ``response``, ``followup_sent``, ``status_update``, ...),
+  ``created_at``, ``described_state``, ``calculated_state``, ``last_described_at``,
+  ``incoming_message_id``, ``outgoing_message_id``, ``comment_id``, and for messages
+  ``display_status``; a feed's JSON is a list of events made with ``deep`` set, so each also
+  carries ``info_request`` and ``public_body``;
+- a body's JSON is ``PublicBody#json_for_api`` in ``app/models/public_body.rb``: ``id``,
+  ``url_name``, ``name``, ``short_name``, ...
+
+The link that starts a request (``/new/<url_name>`` with ``title``, ``default_letter`` and
+``tags``) is described in Alaveteli's ``doc/developers/api.md``. A request's state is set by
+the person who made it, so a reply can arrive while the state still says
+``waiting_response`` (``awaiting_description`` is then true): replies are read from the
+``response`` events, each with its own date.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+from cocwatch.errors import ExternalError
+
+SITE = "https://www.whatdotheyknow.com"
+ENV_SITE = "COCWATCH_WHATDOTHEYKNOW"  # another Alaveteli site (or a local copy, for tests)
+CAMPAIGN_TAG = "continuity_of_carer"
+# Browsers and servers cope with links of a few thousand characters; beyond this the letter
+# is left out of the link (the command says to paste it instead).
+MAX_LINK_CHARS = 7000
+TIMEOUT_SECONDS = 20.0
+MAX_JSON_BYTES = 5 * 1024 * 1024
+_URL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_REQUEST_PATH = re.compile(r"^(?P<prefix>.*?/request/)(?P<title>[A-Za-z0-9_-]+)")
+
+# described_state values (Alaveteli) and what each means for the log.
+STATE_WORDS: Mapping[str, str] = {
+    "waiting_response": "awaiting a response",
+    "waiting_clarification": "the Trust asked for clarification",
+    "gone_postal": "the Trust replied by post",
+    "not_held": "information not held",
+    "rejected": "refused",
+    "successful": "successful",
+    "partially_successful": "partially successful",
+    "internal_review": "awaiting an internal review",
+    "error_message": "delivery error",
+    "requires_admin": "needs the site's attention",
+    "user_withdrawn": "withdrawn by the requester",
+    "attention_requested": "reported to the site",
+    "vexatious": "considered vexatious",
+    "not_foi": "not an FOI request",
+}
+# The reply outcome (as `cocwatch replied --outcome`) each classified state gives a response.
+STATE_OUTCOMES: Mapping[str, str] = {
+    "successful": "answered",
+    "partially_successful": "partial",
+    "rejected": "refused",
+    "not_held": "answered",
+    "gone_postal": "answered",
+    "waiting_clarification": "acknowledged",
+    "waiting_response": "acknowledged",
+}
+
+
+def site() -> str:
+    """The site's address: ``COCWATCH_WHATDOTHEYKNOW`` if set, else WhatDoTheyKnow."""
+    import os
+
+    return (os.environ.get(ENV_SITE) or SITE).strip().rstrip("/")
+
+
+def letter_for_site(text: str) -> str:
+    """A plain-text letter as the site wants it: no address block, salutation or sign-off.
+
+    The site adds its own "Dear ..." and "Yours faithfully" round the text; the letter's
+    references are kept at the end.
+    """
+    lines = text.splitlines()
+    start = next((i + 1 for i, line in enumerate(lines) if line.startswith("Dear ")), 0)
+    end = next(
+        (i for i in range(start, len(lines)) if lines[i].strip() in _VALEDICTIONS), len(lines)
+    )
+    refs = next(
+        (i for i in range(end, len(lines)) if lines[i].strip().lower() == "references"), None
+    )
+    body = "\n".join(lines[start:end]).strip()
+    if refs is not None:
+        body += "\n\n" + "\n".join(
+            line for line in lines[refs:] if not (line.strip() and set(line.strip()) <= {"=", "-"})
+        )
+    return body.strip() + "\n"
+
+
+def title_for_site(subject: str) -> str:
+    """A request's summary for the site: the subject without "Freedom of Information request:".
+
+    Alaveteli adds that itself, and asks for a summary of what is requested instead
+    (``InfoRequest::TitleValidation``); it also wants mixed case, which a subject has.
+    """
+    title = re.sub(
+        r"^\s*(FOI|Freedom of Information)\s+requests?\s*[:\-–]\s*", "", subject, flags=re.I
+    )
+    title = title.strip() or subject.strip()
+    return title[:1].upper() + title[1:]
+
+
+_VALEDICTIONS = {"Yours sincerely", "Yours faithfully", "Yours sincerely,", "Yours faithfully,"}
+
+
+class RequestReadError(ExternalError):
+    """A request's JSON could not be fetched or read; the message names the address."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewRequestLink:
+    """The link that opens a new request on the site, and whether the letter fitted in it."""
+
+    url: str
+    letter_included: bool
+
+
+def new_request_link(
+    url_name: str,
+    *,
+    title: str,
+    letter: str,
+    tags: Sequence[str],
+    site: str = SITE,
+) -> NewRequestLink:
+    """The ``/new/<url_name>`` link with the title, the letter and the tags filled in."""
+    if not _URL_NAME.match(url_name):
+        raise ValueError(
+            f"'{url_name}' is not a body name as WhatDoTheyKnow writes them (lower case "
+            "letters, digits, _ and -, as in the address of the body's page)"
+        )
+    base = f"{site.rstrip('/')}/new/{quote(url_name)}"
+    params = {"title": title, "default_letter": letter, "tags": " ".join(tags)}
+    url = f"{base}?{urlencode(params, quote_via=quote)}"
+    if len(url) <= MAX_LINK_CHARS:
+        return NewRequestLink(url, letter_included=True)
+    del params["default_letter"]
+    return NewRequestLink(f"{base}?{urlencode(params, quote_via=quote)}", letter_included=False)
+
+
+def machine_tag(name: str, value: str) -> str:
+    """An Alaveteli machine tag, ``name:value`` (no spaces: tags are space-separated)."""
+    return f"{name}:{re.sub(r'[^A-Za-z0-9_-]', '', value)}"
+
+
+def request_page_url(url: str) -> str:
+    """A request's page address, from its address as copied (anchors, queries, .json dropped)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("give the request's whole address, starting https://")
+    found = _REQUEST_PATH.match(parts.path)
+    if found is None:
+        raise ValueError(
+            "this is not the address of a request: a request's page on WhatDoTheyKnow looks "
+            "like https://www.whatdotheyknow.com/request/its_title"
+        )
+    path = f"{found.group('prefix')}{found.group('title')}"
+    return str(urlunsplit((parts.scheme, parts.netloc, path, "", "")))
+
+
+def request_json_url(page_url: str) -> str:
+    """The address of a request's JSON: its page address with ``.json`` added."""
+    return request_page_url(page_url) + ".json"
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """One message from the authority on the request (an event of type ``response``)."""
+
+    received_on: date
+    url: str  # the message's place on the request page
+
+
+@dataclass(frozen=True, slots=True)
+class RequestStatus:
+    """What a request's JSON says: its state, and each response with its date."""
+
+    url: str  # the request's page
+    title: str
+    described_state: str
+    awaiting_description: bool
+    state_changed_on: date | None  # the date of the latest event that set the state
+    responses: tuple[Response, ...]
+
+    @property
+    def state_words(self) -> str:
+        return STATE_WORDS.get(self.described_state, self.described_state.replace("_", " "))
+
+    def outcome(self) -> str:
+        """The outcome the latest response has in the log's terms (unclassified: acknowledged)."""
+        if self.awaiting_description:
+            return "acknowledged"
+        return STATE_OUTCOMES.get(self.described_state, "acknowledged")
+
+
+def _day(value: Any) -> date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+
+
+def parse_request(data: bytes, page_url: str) -> RequestStatus:
+    """Read a request's JSON (`InfoRequest#json_for_api(true)`); raise ValueError if not one."""
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"the answer is not JSON ({exc})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("described_state"), str):
+        raise ValueError("the answer is not a request's JSON (it has no described_state)")
+    events = doc.get("info_request_events")
+    events = events if isinstance(events, list) else []
+    responses: list[Response] = []
+    state_on: date | None = None
+    for event in events:
+        if not isinstance(event, dict):
+            continue
+        day = _day(event.get("created_at"))
+        if day is None:
+            continue
+        if event.get("event_type") == "response":
+            anchor = event.get("incoming_message_id")
+            where = f"{page_url}#incoming-{anchor}" if anchor else page_url
+            responses.append(Response(day, where))
+        if event.get("described_state") == doc["described_state"]:
+            state_on = _day(event.get("last_described_at")) or day
+    return RequestStatus(
+        url=page_url,
+        title=str(doc.get("title") or ""),
+        described_state=doc["described_state"],
+        awaiting_description=bool(doc.get("awaiting_description")),
+        state_changed_on=state_on,
+        responses=tuple(sorted(responses, key=lambda r: r.received_on)),
+    )
+
+
+def fetch_request(url: str, *, cache_folder: Path | None = None) -> RequestStatus:
+    """Fetch and read a request's JSON (cached, conditionally refreshed when a folder is given)."""
+    page = request_page_url(url)
+    data = _fetch_json(request_json_url(page), cache_folder)
+    try:
+        return parse_request(data, page)
+    except ValueError as exc:
+        raise RequestReadError(f"{request_json_url(page)}: {exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicRequest:
+    """A request on the site, as a feed's JSON lists it."""
+
+    title: str
+    url: str
+    described_state: str
+    created_on: date | None
+    updated_on: date | None
+    body: str
+    tags: tuple[str, ...] = ()
+
+    @property
+    def state_words(self) -> str:
+        return STATE_WORDS.get(self.described_state, self.described_state.replace("_", " "))
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    """Alaveteli's `tag_array` (pairs of name and value, the value often null) as text."""
+    if not isinstance(value, list):
+        return ()
+    found = []
+    for item in value:
+        if isinstance(item, list) and item and isinstance(item[0], str):
+            found.append(f"{item[0]}:{item[1]}" if len(item) > 1 and item[1] else item[0])
+        elif isinstance(item, str):
+            found.append(item)
+    return tuple(found)
+
+
+_TOPIC = re.compile(r"continuity\s+of\s+carer|\bmcoc\b|continuity\s+of\s+care\b", re.I)
+
+
+def about_continuity_of_carer(request: PublicRequest) -> bool:
+    """Whether a request is about continuity of carer: the campaign tag, or its title."""
+    return CAMPAIGN_TAG in request.tags or bool(_TOPIC.search(request.title))
+
+
+def feed_urls(url_name: str | None, tags: Iterable[str], *, site: str = SITE) -> list[str]:
+    """The feeds' JSON addresses: requests to the body, and requests with each tag."""
+    base = site.rstrip("/")
+    urls = [f"{base}/feed/body/{quote(url_name)}.json"] if url_name else []
+    urls += [f"{base}/feed/search/{quote('tag:' + tag)}.json" for tag in tags]
+    return urls
+
+
+def parse_feed(data: bytes, *, site: str = SITE) -> list[PublicRequest]:
+    """Read a feed's JSON (a list of events, each with its `info_request` and `public_body`)."""
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"the answer is not JSON ({exc})") from None
+    if not isinstance(doc, list):
+        raise ValueError("the answer is not a feed's JSON (a list of events)")
+    found: dict[str, PublicRequest] = {}
+    for event in doc:
+        request = event.get("info_request") if isinstance(event, dict) else None
+        if not isinstance(request, dict) or not isinstance(request.get("url_title"), str):
+            continue
+        body = event.get("public_body")
+        url = f"{site.rstrip('/')}/request/{request['url_title']}"
+        found.setdefault(
+            url,
+            PublicRequest(
+                title=str(request.get("title") or request["url_title"]),
+                url=url,
+                described_state=str(request.get("described_state") or "unknown"),
+                created_on=_day(request.get("created_at")),
+                updated_on=_day(request.get("updated_at")),
+                body=str(body.get("name") or "") if isinstance(body, dict) else "",
+                tags=_tags(request.get("tags")),
+            ),
+        )
+    return list(found.values())
+
+
+def fetch_requests(
+    url_name: str | None,
+    tags: Iterable[str],
+    *,
+    site: str = SITE,
+    cache_folder: Path | None = None,
+    keep: Any = None,
+) -> list[PublicRequest]:
+    """The public requests to a body and with the tags (each once), newest first.
+
+    `keep` (a function of a `PublicRequest`) filters the body's requests, e.g. to the ones
+    about continuity of carer; requests found by tag are all kept.
+    """
+    tag_list = list(tags)
+    seen: dict[str, PublicRequest] = {}
+    for i, feed in enumerate(feed_urls(url_name, tag_list, site=site)):
+        by_body = bool(url_name) and i == 0
+        try:
+            items = parse_feed(_fetch_json(feed, cache_folder), site=site)
+        except ValueError as exc:
+            raise RequestReadError(f"{feed}: {exc}") from None
+        for item in items:
+            if by_body and keep is not None and not keep(item):
+                continue
+            seen.setdefault(item.url, item)
+    return sorted(seen.values(), key=lambda r: r.created_on or date.min, reverse=True)
+
+
+def _fetch_json(url: str, cache_folder: Path | None) -> bytes:
+    import httpx
+
+    from cocwatch.sources.http import DownloadError, client, describe_http_error, download
+
+    if cache_folder is not None:
+        from cocwatch.cache.downloads import DownloadCache, FetchFailed
+
+        cache = DownloadCache(cache_folder, suffix=".json.body", what="WhatDoTheyKnow cache")
+        try:
+            with client(timeout=TIMEOUT_SECONDS) as http:
+                return cache.get(http, url, max_bytes=MAX_JSON_BYTES).read()
+        except (FetchFailed, DownloadError) as exc:
+            raise RequestReadError(str(exc).rstrip(".") + ".") from None
+    try:
+        got = download(url, timeout=TIMEOUT_SECONDS, max_bytes=MAX_JSON_BYTES)
+    except DownloadError as exc:
+        raise RequestReadError(str(exc)) from None
+    except httpx.HTTPError as exc:
+        raise RequestReadError(describe_http_error(url, exc) + ".") from None
+    if not 200 <= got.status_code < 300:
+        raise RequestReadError(f"{url} answered {got.status_code} {got.reason_phrase}.")
+    return got.body
+
+
+__all__ = [
+    "CAMPAIGN_TAG",
+    "ENV_SITE",
+    "SITE",
+    "NewRequestLink",
+    "PublicRequest",
+    "RequestReadError",
+    "RequestStatus",
+    "Response",
+    "about_continuity_of_carer",
+    "fetch_request",
+    "fetch_requests",
+    "letter_for_site",
+    "machine_tag",
+    "new_request_link",
+    "parse_feed",
+    "parse_request",
+    "request_json_url",
+    "request_page_url",
+    "site",
+    "title_for_site",
+]
