@@ -153,11 +153,12 @@ def import_msds(
         file_url=source if is_url(source) else None,
         today=today(),
     )
-    result, found = import_file(store, s.curated, parsed, entry, commit=commit)
+    loaded = s.loaded_at(registry)
+    result, found = import_file(store, loaded.registry, parsed, entry, commit=commit)
     _warn_malformed(s, parsed)
     emit(
         _render(
-            fmt, found, parsed, result, commit=commit, quiet=s.state.quiet, registry=s.loaded.source
+            fmt, found, parsed, result, commit=commit, quiet=s.state.quiet, registry=loaded.source
         )
     )
     _closing(s, found, parsed, result, commit=commit)
