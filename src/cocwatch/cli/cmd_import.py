@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from cocwatch.sources.msds_table import MsdsFile
 
 import_app = typer.Typer(
-    help="Import official figures into the registry.", no_args_is_help=True, rich_markup_mode=None
+    help="Import official figures into the statistics folder beside the registry.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(import_app, name="import")
 
