@@ -3,8 +3,9 @@
 A change names its place by data, not by text: a Trust's id and a key path inside it
 (`Append`, `Replace`, `Remove`), or a path from the top of the document (`AppendAt`). Entries
 are plain values (text, numbers, booleans, dates, nested mappings), in the order their keys
-are to be written. Commands and importers build these; `cocwatch.registry.edit` carries them out on the
-file, keeping every byte outside the change. Pure: imports nothing but the standard library.
+are to be written. Commands and importers build these; `cocwatch.registry.edit` carries them
+out on the file, keeping every byte outside the change. Pure: imports nothing but the standard
+library.
 """
 
 from __future__ import annotations
