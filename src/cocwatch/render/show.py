@@ -37,6 +37,8 @@ FIGURE_COLUMNS = (
     Column("origin", "From"),
     Column("ref", "Src", "right"),
 )
+# In a terminal, "official" is a flag: a column of its own does not fit in 80 columns.
+TERMINAL_COLUMNS = tuple(c for c in FIGURE_COLUMNS if c.key != "origin")
 CSV_COLUMNS = tuple(
     Column(key, key)
     for key in (
@@ -253,12 +255,14 @@ def _detail_renderable(
         lines = [
             {
                 **row,
-                "flags": "\n".join(row["flag_list"]),
+                "flags": "\n".join(
+                    (["official"] if row["origin"] == "official" else []) + row["flag_list"]
+                ),
                 "percent_text": "none" if row["percent"] is None else row["percent_text"],
             }
             for row in rows
         ]
-        parts.append(to_table(lines, FIGURE_COLUMNS, title="Figures over time"))
+        parts.append(to_table(lines, TERMINAL_COLUMNS, title="Figures over time"))
         notes = []
         if any(row["percent"] is None for row in rows):
             notes.append(
@@ -272,9 +276,9 @@ def _detail_renderable(
             )
         if any(row["origin"] == "official" for row in rows):
             notes.append(
-                "From: official = NHS England's published statistics, kept as published in "
-                "the statistics folder; recorded = recorded in the registry file by people "
-                "(from a Board paper, an FOI answer…)."
+                "official: NHS England's published statistics, kept as published in the "
+                "statistics folder; the other figures were recorded in the registry file by "
+                "people (from a Board paper, an FOI answer…)."
             )
         parts += [Text(note, style="dim") for note in notes]
     else:
