@@ -156,7 +156,8 @@ def resolve_correspondence(
 def resolve_statistics(from_config: str | None, registry: Located) -> Located:
     """The statistics folder: the config's, else ``statistics/`` beside the registry.
 
-    For a registry on the web it is the address of ``statistics/`` beside it.
+    For a registry on the web it is the address of ``statistics/`` beside it; for a symbolic
+    link, the folder beside the file it leads to (where `record` writes, too).
     """
     if from_config:
         return Located(from_config, "config file")
@@ -165,7 +166,10 @@ def resolve_statistics(from_config: str | None, registry: Located) -> Located:
         return Located(f"{base}/{STATISTICS_FOLDER}/", "beside the registry")
     if registry.origin == "shipped":
         return Located(str(_shipped("data", STATISTICS_FOLDER)), "shipped")
-    beside = Path(registry.value).expanduser().parent / STATISTICS_FOLDER
+    path = Path(registry.value).expanduser()
+    if path.is_symlink():  # a link into a checkout: the statistics live beside the real file
+        path = Path(os.path.realpath(path))
+    beside = path.parent / STATISTICS_FOLDER
     return Located(str(beside), "beside the registry")
 
 

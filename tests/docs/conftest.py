@@ -4,7 +4,8 @@ The command lines of README.md and docs/ run as a newcomer would type them: in a
 copy of `examples/`, with a temporary home folder, today pinned, and no network (a proxy that
 refuses every connection). Addresses written `https://…/NAME` on a page are served from a
 local server; `~/Downloads/NAME` is put in place. The measures files served there are
-SYNTHETIC; the registry served as `trusts.yaml` is a copy of the shipped one.
+SYNTHETIC; the registry served as `trusts.yaml` is a copy of the shipped one, with its
+statistics folder beside it.
 """
 
 from __future__ import annotations
@@ -140,6 +141,7 @@ def page_world(
     served.mkdir()
     (served / MEASURES_FILE).write_text(measures, encoding="utf-8")
     shutil.copyfile(shipped_registry(), served / "trusts.yaml")
+    shutil.copytree(shipped_registry().parent / "statistics", served / "statistics")
     _msds_mirror(served / "msds" / "series")
     _whatdotheyknow_mirror(served)
     (home / "Downloads").mkdir()

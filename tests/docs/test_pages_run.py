@@ -83,7 +83,9 @@ def _writes(command: str) -> bool:
     """Whether the command changes the registry (the shipped one cannot be changed)."""
     if "--help" in command or "--dry-run" in command or " -n" in command:
         return False
-    return "record " in command or ("import msds" in command and "--commit" in command)
+    return "record " in command or (
+        ("import msds" in command or "statistics move" in command) and "--commit" in command
+    )
 
 
 @pytest.mark.parametrize("page", PAGES_WITH_COMMANDS, ids=_name)
@@ -112,8 +114,14 @@ def test_every_command_line_on_the_page_runs(page: Path, page_world: PageWorld) 
     assert not failures, "\n\n".join(failures)
     assert shipped_registry().read_bytes() == shipped_before
     if any("import msds" in c and "--commit" in c for _, _, c in command_lines(page.read_text())):
+        kept = [
+            p.read_text(encoding="utf-8")
+            for root in (page_world.home, page_world.folder)
+            for p in root.rglob("statistics/msds/*.csv")
+        ]
+        assert any("18.0" in text for text in kept), "the page's import really kept the file"
         registries = [p.read_text(encoding="utf-8") for p in page_world.home.rglob("trusts.yaml")]
-        assert any("18.0" in text for text in registries), "the page's import really wrote"
+        assert not any("2025-10-31" in text for text in registries), "an import left the registry"
 
 
 def _run_in_process(command: str, runner: CliRunner, env: dict[str, str]) -> tuple[int, str]:

@@ -4,6 +4,7 @@ Every registry here is synthetic test data."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -54,10 +55,13 @@ def test_record_through_a_link_changes_the_real_file_and_keeps_the_link(
     assert not (link.parent / "link.yaml.lock").exists()
 
 
-def test_import_commit_through_a_link_changes_the_real_file(
+def test_import_commit_through_a_link_keeps_the_statistics_beside_the_real_file(
     run: Callable[..., Result], linked: tuple[Path, Path], tmp_path: Path
 ) -> None:
+    """The statistics folder goes where `record` writes: beside the file the link leads to
+    (the checkout), so every name of the registry reads the same statistics."""
     real, link = linked
+    before = real.read_bytes()
     source = tmp_path / "msds-oct2025-exp-measures.csv"
     source.write_text(measures_csv(OCTOBER), encoding="utf-8")
     result = run(
@@ -66,7 +70,14 @@ def test_import_commit_through_a_link_changes_the_real_file(
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert link.is_symlink()
-    assert south_percents(real) == [3.5]
+    assert real.read_bytes() == before  # an import never changes the registry file
+    assert (real.parent / "statistics" / "manifest.csv").is_file()
+    assert not (link.parent / "statistics").exists()
+    for name in (link, real):
+        shown = run("-r", str(name), "show", "example-south", "--format", "json")
+        assert shown.exit_code == 0, shown.stderr
+        figures = json.loads(shown.stdout)["trust"]["figures"]
+        assert [f["percent"] for f in figures] == [3.5]
 
 
 def test_a_chain_of_links_and_a_relative_link_reach_the_file(tmp_path: Path) -> None:

@@ -1,4 +1,6 @@
-"""`import msds`: the measures CSV read, planned against the registry, and committed safely.
+"""`import msds`: the measures CSV read, planned against the registry and the statistics
+folder, and kept safely in the statistics folder beside the registry (never in the registry
+file itself).
 
 Every CSV here is SYNTHETIC, written for these tests in the exact MSDS measures layout
 (see tests/support/msds.py); registries are the synthetic MINIMAL_REGISTRY.
@@ -6,25 +8,26 @@ Every CSV here is SYNTHETIC, written for these tests in the exact MSDS measures 
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-import yaml
 from typer.testing import Result
 
 from cocwatch.core.imports import Provenance, figure_entry, month_title, plan_import
 from cocwatch.core.models import Registry
 from cocwatch.errors import ExternalError
-from cocwatch.registry import load_registry, parse_registry
+from cocwatch.registry import parse_registry
 from cocwatch.sources import msds
 from cocwatch.sources.msds import decode_csv, download, is_provisional_name, parse_measures
 from cocwatch.sources.msds_dates import parse_period_date
 from cocwatch.sources.msds_table import classify_indicator
-from tests.support.msds import OCTOBER, Row, Server, figure_rows, inserted_lines, measures_csv
+from tests.support.msds import OCTOBER, Row, Server, figure_rows, measures_csv
 from tests.support.registries import MINIMAL_REGISTRY, TODAY
 
 DAY = date.fromisoformat(TODAY)
@@ -51,10 +54,31 @@ def server() -> Iterator[Server]:
     s.close()
 
 
-def figures_of(path: Path, trust_id: str) -> list[dict[str, object]]:
-    data = yaml.safe_load(path.read_text("utf-8"))
-    trust = next(t for t in data["trusts"] if t["id"] == trust_id)
-    return list(trust.get("figures") or [])
+def figures_of(run: Callable[..., Result], reg: Path, trust_id: str) -> list[dict[str, Any]]:
+    """A Trust's figures as `show` reports them: the registry's and the statistics folder's."""
+    result = run("-r", str(reg), "show", trust_id, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    figures: list[dict[str, Any]] = json.loads(result.stdout)["trust"]["figures"]
+    return figures
+
+
+def statistics(reg: Path) -> Path:
+    return reg.parent / "statistics"
+
+
+def kept(reg: Path) -> dict[str, bytes]:
+    """Every file of the statistics folder (but its lock), by path: what an import wrote."""
+    folder = statistics(reg)
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix != ".lock"
+    }
+
+
+def manifest(reg: Path) -> list[dict[str, str]]:
+    with (statistics(reg) / "manifest.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
 
 
 def imp(reg: Path, source: Path | str, *extra: str) -> list[str]:
@@ -261,6 +285,7 @@ def test_dry_run_by_default_shows_a_summary_and_writes_nothing(
     result = run(*imp(minimal_registry, csv_file(measures_csv(OCTOBER))))
     assert result.exit_code == 0, result.stderr
     assert minimal_registry.read_bytes() == before
+    assert not statistics(minimal_registry).exists()
     lines = [line.split() for line in result.stdout.splitlines()]
     assert ["example-north", "XX1", "4", "0", "0", "0"] in lines
     assert ["example-south", "XX2", "1", "0", "0", "0"] in lines
@@ -269,20 +294,30 @@ def test_dry_run_by_default_shows_a_summary_and_writes_nothing(
     assert "Run again with --commit" in result.stderr
 
 
-def test_commit_adds_figures_keeping_the_rest_and_is_idempotent(
+def test_commit_keeps_the_file_beside_the_registry_and_is_idempotent(
     run: Callable[..., Result], minimal_registry: Path, csv_file: Callable[..., Path]
 ) -> None:
     source = csv_file(measures_csv(OCTOBER))
-    before = minimal_registry.read_text("utf-8")
+    before = minimal_registry.read_bytes()
     result = run(*imp(minimal_registry, source, "--commit"))
     assert result.exit_code == 0, result.stderr
-    after = minimal_registry.read_text("utf-8")
-    added = inserted_lines(before, after)
-    assert "      - cohort: ethnic_minority\n" in added
-    assert "    figures:\n" in added  # example-south had none
-    north = figures_of(minimal_registry, "example-north")
-    assert [(f["cohort"], f.get("measure"), f["percent"]) for f in north] == [
-        ("all", None, 17.2),
+    assert minimal_registry.read_bytes() == before  # the registry file is never changed
+    (entry,) = manifest(minimal_registry)
+    assert entry["file"] == "msds/msds-oct2025-exp-measures-coc.csv"
+    assert (entry["source_file"], entry["status"]) == ("msds-oct2025-exp-measures.csv", "final")
+    assert (entry["release_page"], entry["period_end"]) == (CITE, "2025-10-31")
+    # every CoC row as published, other org levels and groups included
+    with (statistics(minimal_registry) / entry["file"]).open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert entry["rows"] == str(len(rows) - 1)
+    assert [r[0] for r in rows if r[2] == "NHS England (Region)"] == ["Y63"]
+    assert any(r[6] == "COC_by_28weeks_Ethnicity_White" for r in rows)
+    assert f"Kept {entry['file']} in the statistics folder" in result.stderr
+    assert "the registry file is unchanged" in result.stderr
+
+    north = figures_of(run, minimal_registry, "example-north")
+    assert [(f["cohort"], f["measure"], f["percent"]) for f in north] == [
+        ("all", "placed_by_28_weeks", 17.2),  # the registry's own, kept
         ("all", "placed_by_28_weeks", 18.0),
         ("all", "receiving_ongoing", 5.0),
         ("ethnic_minority", "placed_by_28_weeks", 9.5),
@@ -293,16 +328,15 @@ def test_commit_adds_figures_keeping_the_rest_and_is_idempotent(
         "title": "NHS England, Maternity Services Monthly Statistics, October 2025 (final), "
         "file msds-oct2025-exp-measures.csv",
         "kind": "msds",
-        "retrieved": DAY,
+        "retrieved": TODAY,
     }
-    south = figures_of(minimal_registry, "example-south")
-    assert south[0]["quality"] == "fail"
-    load_registry(str(minimal_registry), today=DAY)
-    assert "Wrote the changes" in result.stderr
+    assert figures_of(run, minimal_registry, "example-south")[0]["quality"] == "fail"
 
+    written = kept(minimal_registry)
     again = run(*imp(minimal_registry, source, "--commit", "--format", "json"))
     assert again.exit_code == 0, again.stderr
-    assert minimal_registry.read_text("utf-8") == after
+    assert kept(minimal_registry) == written  # a second commit writes nothing
+    assert minimal_registry.read_bytes() == before
     data = json.loads(again.stdout)
     assert data["summary"] == {
         "trusts": 2,
@@ -314,18 +348,17 @@ def test_commit_adds_figures_keeping_the_rest_and_is_idempotent(
     }  # fmt: skip (5 for the Trusts, 1 national)
     assert [f["percent"] for f in data["national"]["unchanged"]] == [12.3]
     assert data["committed"] is False
-    assert "Nothing to change" in again.stderr
+    assert data["statistics"] == str(statistics(minimal_registry))
+    assert "Nothing new: this file is already in the statistics folder" in again.stderr
 
 
 def test_final_replaces_provisional_and_provisional_never_replaces_final(
     run: Callable[..., Result], minimal_registry: Path, csv_file: Callable[..., Path]
 ) -> None:
-    provisional = csv_file(
-        measures_csv(figure_rows("XX2", "COC_by_28weeks", rate="3.0")),
-        "msds-oct2025Provisional-exp-measures.csv",
-    )
+    name = "msds-oct2025Provisional-exp-measures.csv"
+    provisional = csv_file(measures_csv(figure_rows("XX2", "COC_by_28weeks", rate="3.0")), name)
     assert run(*imp(minimal_registry, provisional, "--commit")).exit_code == 0
-    first = figures_of(minimal_registry, "example-south")
+    first = figures_of(run, minimal_registry, "example-south")
     assert [(f["percent"], f["provisional"]) for f in first] == [(3.0, True)]
     assert "(provisional)" in str(first[0]["source"])
 
@@ -336,16 +369,33 @@ def test_final_replaces_provisional_and_provisional_never_replaces_final(
     replaced = data["trusts"][0]["replaced"]
     assert [r["reason"] for r in replaced] == ["final replaces provisional"]
     assert replaced[0]["old"]["percent"] == 3.0 and replaced[0]["new"]["percent"] == 3.5
-    second = figures_of(minimal_registry, "example-south")
+    second = figures_of(run, minimal_registry, "example-south")
     assert [(f["percent"], f["provisional"], f["quality"]) for f in second] == [
         (3.5, False, "pass")
     ]
+    # both files are kept: the final one supersedes the provisional one, which stays
+    assert [(m["source_file"], m["status"]) for m in manifest(minimal_registry)] == [
+        (name, "provisional"),
+        ("msds-oct2025-exp-measures.csv", "final"),
+    ]
 
-    written = minimal_registry.read_bytes()
+    written = kept(minimal_registry)
     late = run(*imp(minimal_registry, provisional, "--commit", "--format", "json"))
     assert late.exit_code == 0, late.stderr
     assert json.loads(late.stdout)["summary"]["unchanged"] == 1
-    assert minimal_registry.read_bytes() == written
+    assert kept(minimal_registry) == written
+
+    # a provisional file read after the final one (here a revised copy) never hides it
+    revised = csv_file(measures_csv(figure_rows("XX2", "COC_by_28weeks", rate="2.9")), name)
+    later = run(*imp(minimal_registry, revised, "--commit", "--format", "json"))
+    assert later.exit_code == 0, later.stderr
+    assert json.loads(later.stdout)["summary"]["replaced"] == 0
+    south = figures_of(run, minimal_registry, "example-south")
+    assert [(f["percent"], f["provisional"]) for f in south] == [(3.5, False)]
+    check = run("-r", str(minimal_registry), "check", "example-south", "--format", "json",
+                "--fail-on", "never")  # fmt: skip
+    assert check.exit_code == 0, check.stderr
+    assert "2.9" not in check.stdout and "3.5" in check.stdout
 
 
 def test_final_option_overrides_the_file_name(
@@ -355,7 +405,8 @@ def test_final_option_overrides_the_file_name(
         measures_csv(figure_rows("XX2", "COC_by_28weeks", rate="3.0")), "Provisional-copy.csv"
     )
     assert run(*imp(minimal_registry, source, "--final", "--commit")).exit_code == 0
-    assert figures_of(minimal_registry, "example-south")[0]["provisional"] is False
+    assert figures_of(run, minimal_registry, "example-south")[0]["provisional"] is False
+    assert manifest(minimal_registry)[0]["status"] == "final"
 
 
 def test_figure_recorded_from_another_source_is_kept(
@@ -374,23 +425,40 @@ def test_figure_recorded_from_another_source_is_kept(
     assert len(north["kept"]) == 1
     assert north["kept"][0]["old"]["source"]["kind"] == "board_paper"
     assert len(north["added"]) == 3
-    added = inserted_lines(before.decode(), reg.read_text("utf-8"))
-    assert not any("percent: 18.0" in line for line in added)
-    assert "# from the Board paper" in reg.read_text("utf-8")
+    assert reg.read_bytes() == before  # the Board paper's figure and its comment untouched
+    both = [
+        (f["percent"], f["source"]["kind"])
+        for f in figures_of(run, reg, "example-north")
+        if (f["cohort"], f["measure"], f["as_of"]) == ("all", "placed_by_28_weeks", "2025-10-31")
+    ]
+    assert sorted(both) == [(17.2, "board_paper"), (18.0, "msds")]  # kept alongside
 
 
-def test_revised_official_figure_replaces_in_place_keeping_its_note(
-    run: Callable[..., Result], write_registry: Callable[[str], Path], csv_file: Callable[..., Path]
+def test_a_revised_file_of_the_same_name_replaces_the_older_copy(
+    run: Callable[..., Result], minimal_registry: Path, csv_file: Callable[..., Path]
 ) -> None:
-    reg = write_registry(
-        MINIMAL_REGISTRY.replace("as_of: 2024-03-31", "as_of: 2025-10-31\n        notes: Hand note")
-    )
-    result = run(*imp(reg, csv_file(measures_csv(OCTOBER)), "--commit"))
+    assert run(*imp(minimal_registry, csv_file(measures_csv(OCTOBER)), "--commit")).exit_code == 0
+    (first,) = manifest(minimal_registry)
+    revised = [
+        *figure_rows("XX1", "COC_by_28weeks", numerator="46", denominator="250", rate="18.4"),
+        *figure_rows("XX2", "COC_by_28weeks", rate="3.5", result="Fail"),
+    ]
+    before = minimal_registry.read_bytes()
+    result = run(*imp(minimal_registry, csv_file(measures_csv(revised)), "--commit",
+                      "--format", "json"))  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    north = figures_of(reg, "example-north")
-    assert len(north) == 4  # replaced in place, never duplicated
-    assert north[0]["percent"] == 18.0 and north[0]["notes"] == "Hand note"
-    assert "  - id: example-south" in reg.read_text("utf-8")
+    replaced = json.loads(result.stdout)["trusts"][0]["replaced"]
+    assert [(r["old"]["percent"], r["new"]["percent"]) for r in replaced] == [(18.0, 18.4)]
+    (second,) = manifest(minimal_registry)  # replaced, never duplicated
+    assert second["file"] == first["file"] and second["sha256"] != first["sha256"]
+    assert "18.4" in (statistics(minimal_registry) / second["file"]).read_text("utf-8")
+    north = [
+        f["percent"]
+        for f in figures_of(run, minimal_registry, "example-north")
+        if (f["cohort"], f["measure"], f["as_of"]) == ("all", "placed_by_28_weeks", "2025-10-31")
+    ]
+    assert north == [18.4]
+    assert minimal_registry.read_bytes() == before
 
 
 def test_json_lists_malformed_rows_and_warnings_go_to_stderr(
@@ -470,6 +538,7 @@ def test_import_that_would_make_the_registry_invalid_writes_nothing(
     assert result.exit_code == 3
     assert "before 2010" in result.stderr
     assert minimal_registry.read_bytes() == before
+    assert not statistics(minimal_registry).exists()
 
 
 # --- downloads: a real server on 127.0.0.1 ----------------------------------------------------
@@ -481,8 +550,9 @@ def test_download_from_a_local_server_cites_the_url(
     url = server.url("ok/msds-oct2025-exp-measures.csv")
     result = run(*imp(minimal_registry, url, "--commit"))
     assert result.exit_code == 0, result.stderr
-    source = figures_of(minimal_registry, "example-south")[0]["source"]
+    source = figures_of(run, minimal_registry, "example-south")[0]["source"]
     assert isinstance(source, dict) and source["url"] == url
+    assert manifest(minimal_registry)[0]["file_url"] == url
     assert server.paths == ["/ok/msds-oct2025-exp-measures.csv"]
 
 
@@ -492,7 +562,8 @@ def test_download_without_content_length_and_provisional_name(
     url = server.url("chunked/msds-oct2025Provisional-exp-measures.csv")
     result = run(*imp(minimal_registry, url, "--commit"))
     assert result.exit_code == 0, result.stderr
-    assert figures_of(minimal_registry, "example-south")[0]["provisional"] is True
+    assert figures_of(run, minimal_registry, "example-south")[0]["provisional"] is True
+    assert manifest(minimal_registry)[0]["status"] == "provisional"
 
 
 @pytest.mark.parametrize(("code", "words"), [(404, "404 Not Found"), (500, "500 Internal")])

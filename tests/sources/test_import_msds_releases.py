@@ -3,13 +3,18 @@
 A real HTTP server on 127.0.0.1 serves an index page and release pages modelled on NHS
 England's (synthetic pages, see tests/sources/release_pages.py), the REAL April 2025 provisional
 measures file, and SYNTHETIC months around it (a few made-up rows for two Trusts). The
-registry is a copy of the shipped one, so the real file's providers match real Trusts.
+registry is a copy of the shipped one, so the real file's providers match real Trusts. Imports
+keep the files in the statistics folder beside the registry, never in the registry file; the
+figures are read back as `show` reports them.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -74,18 +79,32 @@ def imp(registry: Path, mirror: Mirror, *args: str) -> list[str]:
     return ["import", "msds", *args, "-r", str(registry), "--index", mirror.index_url]
 
 
-def figures(registry: Path, ods: str) -> list[dict[str, object]]:
+def figures(run: Run, registry: Path, ods: str) -> list[dict[str, Any]]:
+    """The Trust's figures as `show` reports them (the statistics folder's among them)."""
     data = yaml.safe_load(registry.read_text("utf-8"))
     (trust,) = [t for t in data["trusts"] if t["ods"] == ods]
-    return list(trust.get("figures") or [])
+    result = run("-r", str(registry), "show", trust["id"], "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    found: list[dict[str, Any]] = json.loads(result.stdout)["trust"]["figures"]
+    return found
 
 
-def msds_figure(registry: Path, ods: str, as_of: str) -> list[dict[str, object]]:
+def msds_figure(run: Run, registry: Path, ods: str, as_of: str) -> list[dict[str, Any]]:
     return [
-        f for f in figures(registry, ods)
+        f for f in figures(run, registry, ods)
         if str(f["as_of"]) == as_of and f.get("cohort") == "all"
-        and f.get("measure") == "placed_by_28_weeks"
+        and f.get("measure") == "placed_by_28_weeks" and f["source"]["kind"] == "msds"
     ]  # fmt: skip
+
+
+def kept(registry: Path) -> dict[str, bytes]:
+    """Every file of the statistics folder beside the registry (but its lock)."""
+    folder = registry.parent / "statistics"
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix != ".lock"
+    }
 
 
 def page(mirror: Mirror, index: int) -> str:
@@ -96,8 +115,15 @@ def page(mirror: Mirror, index: int) -> str:
 def test_since_commits_every_month_then_is_silent_then_latest_finds_the_new_release(
     run: Run, registry: Path, mirror: Mirror
 ) -> None:
+    original = registry.read_bytes()
     first = run(*imp(registry, mirror, "--since", "2025-03", "--commit"))
     assert first.exit_code == 0, first.stderr
+    assert registry.read_bytes() == original  # the files went to the statistics folder
+    assert sorted(kept(registry)) == [
+        "manifest.csv",
+        "msds/msds-apr2025Provisional-exp-measures-coc.csv",
+        "msds/msds-mar2025-exp-measures-coc.csv",
+    ]
     lines = [line.split() for line in first.stdout.splitlines()]
     assert lines_for(lines, "2025-03")[:6] == ["2025-03", "final", "imported", "2", "2", "0"]
     april = lines_for(lines, "2025-04")
@@ -106,21 +132,21 @@ def test_since_commits_every_month_then_is_silent_then_latest_finds_the_new_rele
     assert "2 months found, 2 imported." in first.stderr
 
     # Each figure cites the release page that links its file (the newest release, for both).
-    (march,) = msds_figure(registry, "RR8", "2025-03-31")
+    (march,) = msds_figure(run, registry, "RR8", "2025-03-31")
     assert march["percent"] == 13.0 and march["provisional"] is False
     assert march["source"]["url"] == page(mirror, 0)  # type: ignore[index]
-    (april_fig,) = msds_figure(registry, "RR8", "2025-04-30")
+    (april_fig,) = msds_figure(run, registry, "RR8", "2025-04-30")
     assert april_fig["percent"] == 5.4 and april_fig["provisional"] is True  # real: Leeds
     assert april_fig["source"]["url"] == page(mirror, 0)  # type: ignore[index]
     assert "Provisional" not in str(april_fig["source"]["url"])  # a page, not the CSV
 
     # A second run finds nothing new: prints nothing, changes nothing, downloads nothing.
-    before = registry.read_bytes()
+    before = kept(registry)
     csv_paths = {file_path(file_name(2025, 3, provisional=False)),
                  file_path(file_name(2025, 4, provisional=True))}  # fmt: skip
     second = run(*imp(registry, mirror, "--since", "2025-03", "--commit"))
     assert (second.exit_code, second.stdout, second.stderr) == (0, "", "")
-    assert registry.read_bytes() == before
+    assert kept(registry) == before and registry.read_bytes() == original
     assert {p: mirror.server.not_modified.get(p) for p in csv_paths} == dict.fromkeys(csv_paths, 1)
 
     # NHS England publishes the next release: --latest imports the April final (replacing the
@@ -131,16 +157,16 @@ def test_since_commits_every_month_then_is_silent_then_latest_finds_the_new_rele
     lines = [line.split() for line in latest.stdout.splitlines()]
     assert lines_for(lines, "2025-04")[:6] == ["2025-04", "final", "imported", "2", "0", "2"]
     assert lines_for(lines, "2025-05")[:6] == ["2025-05", "provisional", "imported", "2", "2", "0"]
-    (april_final,) = msds_figure(registry, "RR8", "2025-04-30")
+    (april_final,) = msds_figure(run, registry, "RR8", "2025-04-30")
     assert april_final["provisional"] is False and april_final["percent"] == 14.0
     assert april_final["source"]["url"] == page(mirror, 0)  # type: ignore[index]
-    assert msds_figure(registry, "RR8", "2025-05-31")[0]["provisional"] is True
+    assert msds_figure(run, registry, "RR8", "2025-05-31")[0]["provisional"] is True
 
     # And again: nothing new.
-    before = registry.read_bytes()
+    before = kept(registry)
     again = run(*imp(registry, mirror, "--latest", "--commit"))
     assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
-    assert registry.read_bytes() == before
+    assert kept(registry) == before and registry.read_bytes() == original
 
 
 def lines_for(lines: list[list[str]], month: str) -> list[str]:
@@ -162,20 +188,20 @@ def test_dry_run_by_default_writes_nothing(run: Run, registry: Path, mirror: Mir
     ]
     assert "Dry run: nothing was written" in result.stderr
     assert registry.read_bytes() == before
+    assert not (registry.parent / "statistics").exists()
 
 
 def test_one_month_and_json(run: Run, registry: Path, mirror: Mirror) -> None:
     result = run(*imp(registry, mirror, "--month", "2025-02", "--commit", "--format", "json"))
     assert result.exit_code == 0, result.stderr
-    import json
-
     data = json.loads(result.stdout)
     (month,) = data["months"]
     assert (month["month"], month["file"], month["status"]) == ("2025-02", "final", "imported")
     assert month["release_url"] == page(mirror, 1)  # "Final February 2025, Provisional March 2025"
     assert month["csv"].endswith("/msds-feb2025-exp-measures.csv")
     assert data["summary"] == {"imported": 1, "would_import": 0, "present": 0, "failed": 0}
-    assert msds_figure(registry, "RAE", "2025-02-28")[0]["percent"] == 14.5
+    assert data["statistics"] == str(registry.parent / "statistics")
+    assert msds_figure(run, registry, "RAE", "2025-02-28")[0]["percent"] == 14.5
 
 
 def test_a_missing_file_fails_its_month_and_the_others_are_imported(
@@ -190,8 +216,8 @@ def test_a_missing_file_fails_its_month_and_the_others_are_imported(
     assert lines_for(lines, "2025-04")[2] == "imported"
     assert "March 2025 (final) was not imported" in result.stderr
     assert "answered 404 Not Found" in result.stderr
-    assert msds_figure(registry, "RR8", "2025-03-31") == []
-    assert msds_figure(registry, "RR8", "2025-04-30")
+    assert msds_figure(run, registry, "RR8", "2025-03-31") == []
+    assert msds_figure(run, registry, "RR8", "2025-04-30")
     # Once the file is back, the next run imports only that month.
     mirror.add_file(
         file_name(2025, 3, provisional=False),
@@ -294,10 +320,10 @@ def test_like_cron_twice_the_second_run_mails_nothing(
     assert first.returncode == 0, first.stderr.decode()
     assert b"2025-04" in first.stdout
     assert b"\x1b[" not in first.stdout + first.stderr  # no colour, no progress bar
-    before = registry.read_bytes()
+    before = registry.read_bytes(), kept(registry)
     second = run_like_cron(tmp_path, *args)
     assert (second.returncode, second.stdout, second.stderr) == (0, b"", b"")
-    assert registry.read_bytes() == before
+    assert (registry.read_bytes(), kept(registry)) == before
 
 
 def test_a_release_without_files_warns_with_since_and_latest_uses_the_one_before(
@@ -324,7 +350,7 @@ def test_a_release_without_files_warns_with_since_and_latest_uses_the_one_before
 def test_quiet_prints_nothing_but_problems(run: Run, registry: Path, mirror: Mirror) -> None:
     quiet = run("-q", *imp(registry, mirror, "--since", "2025-03", "--commit"))
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
-    assert msds_figure(registry, "RR8", "2025-03-31")  # written all the same
+    assert msds_figure(run, registry, "RR8", "2025-03-31")  # written all the same
     del mirror.server.routes[file_path(file_name(2025, 4, provisional=True))]
     mirror.publish(monthly_release((2025, 4), (2025, 5)))
     del mirror.server.routes[file_path(file_name(2025, 4, provisional=False))]
@@ -361,12 +387,11 @@ def test_a_file_over_the_size_cap_fails_only_its_month(
 def test_the_shipped_registry_already_holds_the_real_april_file(
     run: Run, mirror: Mirror, tmp_path: Path
 ) -> None:
-    """The April 2025 figures shipped with cocwatch are exactly what the real file says."""
-    import shutil
-
+    """The shipped statistics folder holds exactly the real April file: nothing to import."""
     copy = tmp_path / "shipped.yaml"
     shutil.copyfile(shipped_registry(), copy)
+    shutil.copytree(shipped_registry().parent / "statistics", tmp_path / "statistics")
     result = run(*imp(copy, mirror, "--month", "2025-04", "--format", "json"))
     assert result.exit_code == 0, result.stderr
-    (april,) = __import__("json").loads(result.stdout)["months"]
+    (april,) = json.loads(result.stdout)["months"]
     assert (april["file"], april["status"]) == ("provisional", "present")

@@ -214,6 +214,10 @@ def test_a_deleted_index_is_rebuilt(
     assert _check_json(run, registry) == first
 
 
+OCTOBER_TITLE = (
+    "NHS England, Maternity Services Monthly Statistics, October 2025 (final), "
+    "file msds-oct2025-exp-measures.csv"
+)
 LEGACY = """\
 version: 1
 national:
@@ -224,9 +228,7 @@ national:
       as_of: 2025-10-31
       source:
         url: https://example.org/msds/october-2025
-        title: >-
-          NHS England, Maternity Services Monthly Statistics, October 2025 (final), file
-          msds-oct2025-exp-measures.csv
+        title: OCTOBER_TITLE
         kind: msds
         retrieved: 2025-12-01
 trusts:
@@ -245,9 +247,7 @@ trusts:
         quality: pass
         source:
           url: https://example.org/msds/october-2025
-          title: >-
-            NHS England, Maternity Services Monthly Statistics, October 2025 (final), file
-            msds-oct2025-exp-measures.csv
+          title: OCTOBER_TITLE
           kind: msds
           retrieved: 2025-12-01
       - cohort: ethnic_minority
@@ -256,9 +256,7 @@ trusts:
         quality: fail
         source:
           url: https://example.org/msds/october-2025
-          title: >-
-            NHS England, Maternity Services Monthly Statistics, October 2025 (final), file
-            msds-oct2025-exp-measures.csv
+          title: OCTOBER_TITLE
           kind: msds
           retrieved: 2025-12-01
       - cohort: all
@@ -271,7 +269,7 @@ trusts:
     ods: XX2
     name: Example South NHS Foundation Trust
     region: London
-"""
+""".replace("OCTOBER_TITLE", OCTOBER_TITLE)
 
 
 def test_moving_an_old_registry_loses_nothing(run: Callable[..., Result], tmp_path: Path) -> None:

@@ -39,7 +39,9 @@ if TYPE_CHECKING:
     from cocwatch.store import StatisticsStore
 
 import_app = typer.Typer(
-    help="Import official figures into the registry.", no_args_is_help=True, rich_markup_mode=None
+    help="Import official figures into the statistics folder beside the registry.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(import_app, name="import")
 
@@ -156,11 +158,12 @@ def import_msds(
         file_url=source if is_url(source) else None,
         today=today(),
     )
-    result, found = import_file(store, s.curated, parsed, entry, commit=commit)
+    loaded = s.loaded_at(registry)
+    result, found = import_file(store, loaded.registry, parsed, entry, commit=commit)
     _warn_malformed(s, parsed)
     emit(
         _render(
-            fmt, found, parsed, result, commit=commit, quiet=s.state.quiet, registry=s.loaded.source
+            fmt, found, parsed, result, commit=commit, quiet=s.state.quiet, registry=loaded.source
         )
     )
     _closing(s, found, parsed, result, commit=commit)

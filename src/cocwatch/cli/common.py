@@ -172,6 +172,14 @@ class Session:
         """The registry file as people wrote it, without the statistics folder's figures."""
         return self.loaded.registry
 
+    def loaded_at(self, option: str | None) -> LoadedRegistry:
+        """The registry a command's own ``--registry`` names (else the session's), as written."""
+        if not option:
+            return self.loaded
+        from cocwatch.registry import load_registry
+
+        return load_registry(option, today=today(), warn=self.warn)
+
     @cached_property
     def registry(self) -> Registry:
         """The registry with every Trust's official figures from the statistics folder."""

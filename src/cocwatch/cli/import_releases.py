@@ -80,7 +80,7 @@ def import_releases(
         with client(timeout=timeout) as http, _progress(enabled=show_progress) as progress:
             run = update_from_releases(
                 store,
-                s.curated,
+                s.loaded_at(registry).registry,
                 index_url=index_url,
                 wanted=wanted,
                 http=http,

@@ -259,6 +259,7 @@ def import_file(
     from cocwatch.core.imports import plan_import
     from cocwatch.registry.official import with_statistics
 
+    _check_periods(parsed, today=entry.imported)
     current = with_statistics(registry, store, periods=parsed.periods)
     planned = plan_import(current, parsed.figures, parsed.national)
     held = store.held(entry.sha256) is not None
@@ -266,6 +267,24 @@ def import_file(
         return StoreResult(store.folder, written=False, entry=entry, held=held), planned
     added = store.add(parsed, entry)
     return StoreResult(store.folder, written=added.written, entry=added.file), planned
+
+
+def _check_periods(parsed: MsdsFile, *, today: date) -> None:
+    """Refuse a file whose months no registry would accept (a year Excel or a typo changed)."""
+    from cocwatch.core.invariants import EARLIEST_PLAUSIBLE, FUTURE_SLACK
+    from cocwatch.errors import InputError
+
+    for period in parsed.periods:
+        if period < EARLIEST_PLAUSIBLE:
+            problem = "is before 2010"
+        elif period > today + FUTURE_SLACK:
+            problem = "is too far in the future"
+        else:
+            continue
+        raise InputError(
+            f"{parsed.source}: the figure date {period.isoformat()} {problem}: check the year "
+            "(RPEndDate). Nothing was kept."
+        )
 
 
 def read_measures_file(path: Path, file: MeasuresFile, *, max_bytes: int) -> MsdsFile:

@@ -37,7 +37,7 @@ FIGURE_COLUMNS = (
     Column("origin", "From"),
     Column("ref", "Src", "right"),
 )
-# A terminal has no room for the "From" column: the numbered sources say it instead.
+# In a terminal, "official" is a flag: a column of its own does not fit in 80 columns.
 TERMINAL_COLUMNS = tuple(c for c in FIGURE_COLUMNS if c.key != "origin")
 CSV_COLUMNS = tuple(
     Column(key, key)
@@ -261,7 +261,9 @@ def _detail_renderable(
         lines = [
             {
                 **row,
-                "flags": "\n".join(row["flag_list"]),
+                "flags": "\n".join(
+                    (["official"] if row["origin"] == "official" else []) + row["flag_list"]
+                ),
                 "percent_text": "none" if row["percent"] is None else row["percent_text"],
             }
             for row in rows
@@ -277,6 +279,12 @@ def _detail_renderable(
             notes.append(
                 "small numbers: NHS England publishes any count from 1 to 7 as 5, so that "
                 "percentage is not precise."
+            )
+        if any(row["origin"] == "official" for row in rows):
+            notes.append(
+                "official: NHS England's published statistics, kept as published in the "
+                "statistics folder; the other figures were recorded in the registry file by "
+                "people (from a Board paper, an FOI answer…)."
             )
         parts += [Text(note, style="dim") for note in notes]
     else:

@@ -106,7 +106,7 @@ def read_measures(
 def _sha256(stream: IO[bytes]) -> str:
     """The SHA-256 of the whole file (the stream is left at its start)."""
     digest = hashlib.sha256()
-    for block in iter(lambda: stream.read(1 << 20), b""):
+    for block in iter(lambda: stream.read(1 << 16), b""):  # small blocks: memory stays flat
         digest.update(block)
     stream.seek(0)
     return digest.hexdigest()
