@@ -48,8 +48,9 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = (
     "file", "source", "source_file", "period_end", "status", "release_page", "file_url",
-    "sha256", "rows", "retrieved", "imported", "notes",
+    "sha256", "rows", "retrieved", "imported", "notes", "title",
 )  # fmt: skip
+_OPTIONAL = frozenset({"title"})  # columns a manifest written by an earlier version may lack
 _INDEX_VERSION = 2  # bump when what the index holds changes: older indexes are rebuilt
 
 
@@ -104,7 +105,9 @@ class StatisticsStore:
                 "it from a backup, or delete the statistics folder and import the files again."
             ) from None
         reader = csv.DictReader(io.StringIO(text))
-        missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or ())]
+        missing = [
+            c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or ()) and c not in _OPTIONAL
+        ]
         if missing:
             raise InputError(
                 f"The statistics manifest {self.manifest_path} has no {', '.join(missing)} "
@@ -417,9 +420,10 @@ def _manifest_row(e: StoredFile) -> list[str]:
         e.file_url or "",
         e.sha256,
         str(e.rows),
-        e.retrieved.isoformat(),
+        e.retrieved.isoformat() if e.retrieved else "",
         e.imported.isoformat(),
         e.notes,
+        e.title,
     ]
 
 
@@ -443,9 +447,10 @@ def _entry(row: dict[str, str | None]) -> StoredFile:
         file_url=text("file_url") or None,
         sha256=text("sha256"),
         rows=int(text("rows") or 0),
-        retrieved=date.fromisoformat(text("retrieved")),
+        retrieved=date.fromisoformat(text("retrieved")) if text("retrieved") else None,
         imported=date.fromisoformat(text("imported")),
         notes=text("notes"),
+        title=text("title"),
     )
 
 

@@ -294,6 +294,11 @@ def test_moving_an_old_registry_loses_nothing(run: Callable[..., Result], tmp_pa
         return [(t["cohorts"], t["findings"]) for t in data["trusts"]]  # type: ignore[attr-defined]
 
     assert judged(after) == judged(before)
+    # Each moved figure keeps its own citation: title, address and date retrieved.
+    shown = json.loads(run("-r", str(registry), "show", "north", "--format", "json").stdout)
+    moved = [row for row in shown["figure_history"] if row["origin"] == "official"]
+    assert moved and {row["source_title"] for row in moved} == {OCTOBER_TITLE}
+    assert {row["source_url"] for row in moved} == {"https://example.org/msds/october-2025"}
     again = run("-r", str(registry), "statistics", "move", "--commit")
     assert "nothing to do" in again.stderr
 

@@ -56,7 +56,7 @@ def statistics(ctx: typer.Context, fmt: FORMAT = DEFAULT_FORMAT) -> None:
             "release_page": f.release_page or "",
             "file_url": f.file_url or "",
             "sha256": f.sha256,
-            "retrieved": f.retrieved.isoformat(),
+            "retrieved": f.retrieved.isoformat() if f.retrieved else "",
             "notes": f.notes,
         }
         for f in files

@@ -74,9 +74,10 @@ class StoredFile:
     file_url: str | None  # the file's own address, where known
     sha256: str  # of the file as read (before cocwatch kept its CoC rows)
     rows: int  # rows kept
-    retrieved: date  # when the file was obtained
+    retrieved: date | None  # when the file was obtained (None: not recorded)
     imported: date  # when it entered the store
     notes: str = ""
+    title: str = ""  # the citation's own title, when it is not the usual one (moved figures)
 
 
 def supersedes(new: StoredFile, old: StoredFile) -> bool:

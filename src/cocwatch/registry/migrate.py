@@ -103,11 +103,13 @@ def move_official_figures(
         pending: list[Held] = []
         for h in official_in_registry(current):
             (move.already_kept if _key(h) in kept else pending).append(h)
-        groups: dict[tuple[date, bool, str], list[Held]] = {}
+        # One file per month, kind and citation, so each figure keeps its own citation.
+        groups: dict[tuple[date, bool, str, str, str], list[Held]] = {}
         for h in pending:
-            f = h.figure
-            groups.setdefault((f.as_of, f.provisional, f.source.url or ""), []).append(h)
-        for (_, _, url), members in sorted(groups.items()):
+            f, src = h.figure, h.figure.source
+            key = (f.as_of, f.provisional, src.url or "", src.title or "", str(src.retrieved or ""))
+            groups.setdefault(key, []).append(h)
+        for (_, _, url, _, _), members in sorted(groups.items()):
             file, parsed, good, bad = _rebuild(members, store, today=today, url=url)
             move.moved += good
             move.stay += bad
@@ -170,12 +172,13 @@ def _rebuild(
         file_url=None,
         sha256=digest,
         rows=len(rows),
-        retrieved=first.source.retrieved or today,
+        retrieved=first.source.retrieved,
         imported=today,
         notes=(
             f"Moved from the registry file on {today.isoformat()}: only the rows behind the "
             f"{len(good)} figures it held, not the whole published file."
         ),
+        title=first.source.title or "",
     )
     return file, parsed, good, bad
 

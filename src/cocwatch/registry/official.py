@@ -38,7 +38,7 @@ def cited(file: StoredFile, as_of: date) -> Source:
     source = official_source(file.source)
     url = file.release_page or file.file_url or source.index_url
     name = file.source_file if url != file.file_url else None
-    title = month_title(
+    title = file.title or month_title(
         as_of, provisional=file.provisional, publication=source.publication, file_name=name
     )
     return Source.model_construct(url=url, title=title, kind=source.kind, retrieved=file.retrieved)
