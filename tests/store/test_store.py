@@ -250,6 +250,15 @@ trusts:
           title: OCTOBER_TITLE
           kind: msds
           retrieved: 2025-12-01
+      - cohort: most_deprived
+        measure: placed_by_28_weeks
+        percent: 7.1
+        as_of: 2025-10-31
+        quality: pass
+        notes: Checked by phone with the Trust's analyst (synthetic).
+        source:
+          url: https://example.org/msds/october-2025
+          kind: msds
       - cohort: ethnic_minority
         measure: placed_by_28_weeks
         as_of: 2025-10-31
@@ -279,13 +288,15 @@ def test_moving_an_old_registry_loses_nothing(run: Callable[..., Result], tmp_pa
     before = _check_json(run, registry)
     dry = run("-r", str(registry), "statistics", "move")
     assert dry.exit_code == 0, dry.output
-    assert "3 figures to move" in dry.stderr
+    assert "3 figures to move" in dry.stderr and "note written by hand" in dry.stderr
     assert registry.read_text(encoding="utf-8") == LEGACY
     moved = run("-r", str(registry), "statistics", "move", "--commit")
     assert moved.exit_code == 0, moved.output
     text = registry.read_text(encoding="utf-8")
-    assert "kind: msds" not in text
+    assert text.count("kind: msds") == 1  # only the figure with a note written by hand
     assert "# Imported before the statistics folder existed (synthetic)." in text
+    assert "Checked by phone with the Trust's analyst (synthetic)." in text  # a note stays
+    assert "note written by hand" in moved.stderr
     assert "From the November Board paper (kept where it is)." in text
     after = _check_json(run, registry)
 
@@ -296,7 +307,11 @@ def test_moving_an_old_registry_loses_nothing(run: Callable[..., Result], tmp_pa
     assert judged(after) == judged(before)
     # Each moved figure keeps its own citation: title, address and date retrieved.
     shown = json.loads(run("-r", str(registry), "show", "north", "--format", "json").stdout)
-    moved = [row for row in shown["figure_history"] if row["origin"] == "official"]
+    moved = [
+        row
+        for row in shown["figure_history"]
+        if row["origin"] == "official" and row["cohort"] != "most_deprived"  # that one stayed
+    ]
     assert moved and {row["source_title"] for row in moved} == {OCTOBER_TITLE}
     assert {row["source_url"] for row in moved} == {"https://example.org/msds/october-2025"}
     again = run("-r", str(registry), "statistics", "move", "--commit")

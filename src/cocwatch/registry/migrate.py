@@ -102,6 +102,9 @@ def move_official_figures(
         kept = _kept_keys(store)
         pending: list[Held] = []
         for h in official_in_registry(current):
+            if h.figure.notes:  # words people wrote have no place in the publication's rows
+                move.stay.append((h, "it carries a note written by hand, kept with it"))
+                continue
             (move.already_kept if _key(h) in kept else pending).append(h)
         # One file per month, kind and citation, so each figure keeps its own citation.
         groups: dict[tuple[date, bool, str, str, str], list[Held]] = {}
