@@ -144,8 +144,8 @@ def import_msds(
             "(e.g. the Maternity Services Monthly Statistics page of that month): every figure "
             "in the registry carries the web address of its source."
         )
-    if commit and not is_url(source) and _already_kept(s, store, source):
-        return
+    if commit and fmt != "json" and not is_url(source) and _already_kept(s, store, source):
+        return  # scripts asking for JSON still get the whole plan
     parsed, digest = _load(
         s, source, provisional=provisional, timeout=timeout, max_bytes=max_size * 1024 * 1024
     )
