@@ -162,6 +162,10 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     cap = MSDS_MAX_MB * 1024 * 1024
     try:
         manifest = downloads.get(None, base + MANIFEST, max_bytes=cap)
+        if not _is_manifest(manifest.path):
+            # The address answers, but not with a statistics manifest (a web site that
+            # answers every address with a page, say): no statistics beside this registry.
+            return StatisticsStore(folder / ".none", label=base)
         atomic_write(folder / MANIFEST, manifest.read(), what="statistics copy")
         fresh = StatisticsStore(folder, label=base)
         for file in fresh.files():
@@ -185,6 +189,18 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     except CocwatchError as exc:
         warn(f"{exc.message} Only the figures in the registry file itself are used.")
         return StatisticsStore(folder / ".none", label=base)
+
+
+def _is_manifest(path: Path) -> bool:
+    """Whether a downloaded file starts like a statistics manifest (its header row)."""
+    from cocwatch.store import MANIFEST_COLUMNS
+
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as f:
+            header = f.readline()
+    except OSError:
+        return False
+    return header.strip().split(",")[:3] == list(MANIFEST_COLUMNS[:3])
 
 
 def comparison_context(
