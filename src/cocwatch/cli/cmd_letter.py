@@ -156,6 +156,7 @@ def letter(
         tracked=s.tracked_letters(day),
         log_location=s.correspondence_location().value,
         experience=_read_experience(experience),
+        official=s.comparisons([*s.registry.trusts, *trusts], day),
     )
     if spec.scope == "trust" and not batch.matched:
         s.info(f"No Trust matches --status {status}: no letters drafted.")
