@@ -68,7 +68,8 @@ def figure_statement(
     """What an official figure counts, with its month as the data say it (DOMAIN §3)."""
     kind = "provisional figure" if provisional else "figure"
     if measure == "receiving_ongoing":
-        group = f"all {who} who reached 29 weeks of pregnancy in "
+        everyone = "" if counts_only(count) else "all "
+        group = f"{everyone}{who} who reached 29 weeks of pregnancy in "
         group += wording.month_year(_months_before(month, 4))
         did = (
             f"received continuity of carer through pregnancy and birth (NHS England's {kind} "

@@ -20,7 +20,7 @@ from cocwatch.core.kinds import TRUST_SEVERITIES
 from cocwatch.core.letters.assessed import CohortView, cohort_view
 from cocwatch.core.letters.benchmarks import MilestoneViews
 from cocwatch.core.letters.citations import SourceView, document_view, source_view
-from cocwatch.core.letters.compared import METHOD_NOTE, counts_only
+from cocwatch.core.letters.compared import counts_only
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, plan_citation, target_views
 from cocwatch.core.letters.figures import FigureView, figure_view
@@ -187,11 +187,16 @@ def _spread(counts: Sequence[Count], citation: SourceView, *, method: bool) -> S
         citation=citation,
         none_placed=sum(1 for c in counts if c.numerator == 0),
         small=sum(1 for c in counts if counts_only(c)),
-        method=document_view(title=METHOD_NOTE, url=None, kind="other") if method else None,
+        method=document_view(title=SPREAD_NOTE, url=None, kind="other") if method else None,
     )
 
 
 WORST_GAPS = 10
+SPREAD_NOTE = (
+    "Median and range computed by the author from the counts in NHS England's file, over every "
+    "Trust whose data passed NHS England's data-quality checks that month (NHS England does "
+    "not publish them itself)"
+)
 _MSDS_MEASURES = ("placed_by_28_weeks", "receiving_ongoing")
 
 
