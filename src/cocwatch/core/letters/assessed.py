@@ -330,7 +330,11 @@ class AssessmentView(LazyView):
         ),
     ]
     compared: Annotated[
-        bool, Doc("Whether the statistics folder compared the Trust's official figures.")
+        bool,
+        Doc(
+            "Whether the statistics folder holds the Trust's official figures (then the "
+            "letter speaks from the comparisons, not from targets)."
+        ),
     ]
     placement: Annotated[
         ComparisonView | None,
@@ -400,7 +404,9 @@ def assessment_view(
             tuple(o for o in observations if o.measure.startswith("coc_dq")),
             _empty_groups(assessed, observations),
         ),
-        compared=bool(assessed.comparisons),
+        # The statistics folder holds the Trust's rows: its letters speak from them, even
+        # when every headline failed quality (then there is nothing to compare, only to explain).
+        compared=bool(assessed.comparisons) or bool(observations),
         severity=str(assessed.severity),
         finding_codes=tuple(f.code for f in assessed.findings),
         statuses=tuple(str(c.status) for c in ordered),
