@@ -168,13 +168,17 @@ class SpreadView:
     ] = None
 
 
-def _spread(counts: Sequence[Count], citation: SourceView, *, method: bool) -> SpreadView | None:
-    """The spread of Trusts' figures: the median over all, the range over the precise ones."""
-    if not counts:
+def _spread(
+    figures: Sequence[tuple[float, Count | None]], citation: SourceView, *, method: bool
+) -> SpreadView | None:
+    """The spread of Trusts' figures (percent, counts if published): the median over all,
+    the range over those not given as counts (under 30 women, or a published 5)."""
+    if not figures:
         return None
-    rates = [100 * c.numerator / c.denominator for c in counts]
-    precise = [100 * c.numerator / c.denominator for c in counts if not counts_only(c)] or rates
+    rates = [p for p, _ in figures]
+    precise = [p for p, c in figures if c is None or not counts_only(c)] or rates
     low, mid, high = min(precise), statistics.median(rates), max(precise)
+    small = [c for _, c in figures if c is not None and counts_only(c)]
     return SpreadView(
         trusts=len(rates),
         lowest=low,
@@ -185,8 +189,8 @@ def _spread(counts: Sequence[Count], citation: SourceView, *, method: bool) -> S
         highest_text=wording.percent(high, fixed=True),
         excluded_small=0,
         citation=citation,
-        none_placed=sum(1 for c in counts if c.numerator == 0),
-        small=sum(1 for c in counts if counts_only(c)),
+        none_placed=sum(1 for p in rates if p == 0),
+        small=len(small),
         method=document_view(title=SPREAD_NOTE, url=None, kind="other") if method else None,
     )
 
@@ -230,7 +234,7 @@ def _msds_picture(
         figure = _month_figure(national, measure, month)
         picture[key] = figure_view(figure) if figure else None
     reporting = failed = failed_placed = failed_receiving = 0
-    counts: list[Count] = []
+    shares: list[tuple[float, Count | None]] = []
     sources: list[Source] = []
     for trust in open_trusts:
         placed = _month_figure(trust.figures, "placed_by_28_weeks", month)
@@ -245,13 +249,13 @@ def _msds_picture(
         failed_receiving += receiving_failed
         if (
             placed is not None
+            and placed.percent is not None
             and not placed_failed
             and placed.source.official
-            and placed.numerator is not None
-            and placed.denominator
-            and placed.numerator <= placed.denominator
         ):
-            counts.append(Count(placed.numerator, placed.denominator))
+            n, d = placed.numerator, placed.denominator
+            counted = Count(n, d) if n is not None and d and n <= d else None
+            shares.append((placed.percent, counted))
             sources.append(placed.source)
     picture.update(
         reporting=reporting,
@@ -265,9 +269,10 @@ def _msds_picture(
         # statistics folder has them all; without it, the registry's own figures.
         peers = official.peers.get(("placed_by_28_weeks", month)) if official else None
         if peers is not None and peers.providers:
-            picture["spread"] = _spread(list(peers.providers.values()), citation, method=True)
+            every = [(100 * c.numerator / c.denominator, c) for c in peers.providers.values()]
+            picture["spread"] = _spread(every, citation, method=True)
         else:
-            picture["spread"] = _spread(counts, citation, method=False)
+            picture["spread"] = _spread(shares, citation, method=False)
     return picture
 
 
