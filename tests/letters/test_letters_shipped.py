@@ -27,7 +27,8 @@ from cocwatch.core.letters.words import COHORT_WHO
 from tests.support.paths import ROOT
 
 REGISTRY = ROOT / "data" / "trusts.yaml"
-MEASURES_CSV = ROOT / "data" / "statistics" / "msds" / "msds-apr2025Provisional-exp-measures-coc.csv"
+MSDS = ROOT / "data" / "statistics" / "msds"
+MEASURES_CSV = MSDS / "msds-apr2025Provisional-exp-measures-coc.csv"
 AS_OF = "2026-12-04"
 TRUST_TEMPLATES = ("board", "mnvp", "foi")
 GROUP_INDICATORS = {

@@ -173,8 +173,7 @@ def _capital(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class EquityView:
-    """A targeted group against its comparison group in the Trust, one month (groups with
-    women on both sides only)."""
+    """A targeted group against its comparison group in the Trust, in one month."""
 
     cohort: Annotated[str, Doc("ethnic_minority or most_deprived.")]
     group: Annotated[str, Doc("The group as NHS England defines it.")]

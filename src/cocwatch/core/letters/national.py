@@ -151,7 +151,7 @@ class SpreadView:
     lowest: Annotated[float, Doc("The lowest percentage of a Trust with 30 or more women.")]
     lowest_text: Annotated[str, Doc("It in words.")]
     median: Annotated[float, Doc("The median percentage, over every Trust counted.")]
-    median_text: Annotated[str, Doc("It in words: '7.7%'.")]
+    median_text: Annotated[str, Doc("It in words: '7.4%'.")]
     highest: Annotated[float, Doc("The highest percentage of a Trust with 30 or more women.")]
     highest_text: Annotated[str, Doc("It in words.")]
     excluded_small: Annotated[
