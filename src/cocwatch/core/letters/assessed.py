@@ -199,8 +199,7 @@ class _AssessmentInputs(NamedTuple):
     view_of: FigureViews
     milestones: MilestoneViews
     ordered: tuple[CohortAssessment, ...]  # in COHORTS order
-    dq: tuple[Observation, ...]  # the Trust's data-quality rows in the statistics folder
-    no_women: frozenset[str]  # targeted cohorts with no women in the latest official month
+    observations: Sequence[Observation]  # the Trust's rows in the statistics folder
 
 
 def _assessed_cohort(view: AssessmentView) -> dict[str, CohortView]:
@@ -273,7 +272,14 @@ def _equity(view: AssessmentView) -> tuple[EquityView, ...]:
 
 def _low_dq(view: AssessmentView) -> tuple[QualityView, ...]:
     given: _AssessmentInputs = view._inputs
-    return tuple(quality_view(f, given.dq) for f in view.quality_failures)
+    dq = [o for o in given.observations if o.measure.startswith("coc_dq")]
+    return tuple(quality_view(f, dq) for f in view.quality_failures)
+
+
+def _targeted_groups(view: AssessmentView) -> tuple[str, ...]:
+    given: _AssessmentInputs = view._inputs
+    empty = _empty_groups(given.assessed, given.observations)
+    return tuple(COHORT_WHO[c] for c in COHORTS if c != "all" and c not in empty)
 
 
 def _caution(view: AssessmentView) -> str | None:
@@ -290,9 +296,7 @@ def _caution(view: AssessmentView) -> str | None:
     low_dq=_low_dq,
     small_numbers_caution=_caution,
     notes=lambda view: tuple(f for f in view.findings if f.severity == "note"),
-    targeted_groups=lambda view: tuple(
-        COHORT_WHO[c] for c in COHORTS[1:] if c not in view._inputs.no_women
-    ),
+    targeted_groups=_targeted_groups,
     cohorts=lambda view: tuple(view.cohort[c.cohort] for c in view._inputs.ordered),
     cohort=_assessed_cohort,
     findings=_assessed_findings,
@@ -401,8 +405,7 @@ def assessment_view(
             figures or FigureViews(),
             milestones,
             ordered,
-            tuple(o for o in observations if o.measure.startswith("coc_dq")),
-            _empty_groups(assessed, observations),
+            observations,
         ),
         # The statistics folder holds the Trust's rows: its letters speak from them, even
         # when every headline failed quality (then there is nothing to compare, only to explain).
