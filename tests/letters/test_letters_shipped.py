@@ -190,7 +190,7 @@ def test_minister_letter_dates_its_figures_and_counts_every_passing_trust() -> N
     assert "latest national figures" not in text
     assert "April 2025" in text
     assert "NHS England has published later months since; they are not included here." in text
-    assert "Across all 103 Trusts in NHS England's file whose placement data passed those checks" in text
+    assert "Across all 103 Trusts in NHS England's file whose placement data passed" in text
     assert "median Trust placed 7.4%" in text
     assert "Too little is published" not in text
 
