@@ -269,7 +269,7 @@ def test_a_board_letter_quotes_no_gap_from_small_numbers(
     assert result.exit_code == 0, result.stderr
     text = " ".join(result.stdout.split())
     # Small numbers are given as counts with a caution, never as a precise percentage.
-    assert "5 of 190 women from Black, Asian and other ethnic-minority groups" in text
+    assert "5 of 190 women from Black, Asian and White-and-Black or White-and-Asian mixed" in text
     assert "2.6%" not in text and "do not give a precise rate" in text
     em = text.split("5 of 190 women from Black")[1].split("**")[0]
     assert "percentage point" not in em  # neither a gap nor a shortfall from 5 of 190

@@ -35,7 +35,10 @@ def test_one_board_letter_goes_to_stdout_with_figures_benchmarks_and_sources(
         "continuity of carer pathway [1]" in out
     )
     assert "the Trust's own plan, which aimed for 35% by 31 March 2025 [2]" in out
-    assert "12.7% of women from Black, Asian and other ethnic-minority groups" in out
+    assert (
+        "12.7% of women from Black, Asian and White-and-Black or White-and-Asian mixed "
+        "backgrounds" in out
+    )
     assert "the national target of 75% by 31 March 2024 [3], withdrawn on 21 September 2022" in out
     assert "I would be grateful for a reply by 22 December 2026." in out
     # Every national target is withdrawn by the letter's date: the letter says so, with a source.

@@ -53,6 +53,33 @@ def test_trust_letters_match_their_golden(run: Run, template: str, trust: str) -
     check_golden(f"{template}-{trust}.md", result.stdout)
 
 
+SHIPPED = ROOT / "data" / "trusts.yaml"
+# Trusts of the shipped registry whose April 2025 figures test the wording: RJ1 low against
+# England with a receiving Low DQ; R1H with an equity gap; RA9 high, with small groups; R0B
+# with no woman recorded on a pathway (COC_DQ05 0 of 0); RTK with a group of no women.
+SHIPPED_TRUSTS = ("RJ1", "R1H", "RA9", "R0B", "RTK")
+
+
+def shipped(run: Run, *args: str) -> Result:
+    result = run("-r", str(SHIPPED), "letter", *args, "--as-of", "2026-12-04", *SENDER_OPTIONS)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+@pytest.mark.parametrize("trust", SHIPPED_TRUSTS)
+def test_shipped_board_letters_match_their_golden(run: Run, trust: str) -> None:
+    check_golden(f"shipped/board-{trust}.md", shipped(run, "board", trust).stdout)
+
+
+@pytest.mark.parametrize("template", ["mnvp", "foi"])
+def test_shipped_rj1_letters_match_their_golden(run: Run, template: str) -> None:
+    check_golden(f"shipped/{template}-RJ1.md", shipped(run, template, "RJ1").stdout)
+
+
+def test_shipped_minister_letter_matches_its_golden(run: Run) -> None:
+    check_golden("shipped/minister.md", shipped(run, "minister").stdout)
+
+
 def test_minister_letter_matches_its_golden(run: Run) -> None:
     check_golden("minister.md", letter(run, "minister", *SENDER_OPTIONS).stdout)
 

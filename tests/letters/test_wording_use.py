@@ -10,6 +10,7 @@ import pytest
 from cocwatch.core import letters as L
 from cocwatch.core import wording
 from cocwatch.core.kinds import PlanStatus, Rating, SourceKind
+from cocwatch.core.letters.words import COHORT_WHO
 from cocwatch.core.models import Figure, Source
 
 
@@ -45,7 +46,9 @@ def test_a_view_names_a_cohort_and_status_as_the_wording_does() -> None:
         source=Source(kind="msds", url="https://example.org/msds", title="Synthetic MSDS"),
     )
     view = L.figure_view(figure)
-    assert view.who == wording.COHORT["ethnic_minority"].who
+    # Letters name the group as NHS England's statistics define it (DOMAIN §3).
+    assert view.who == COHORT_WHO["ethnic_minority"]
+    assert "other" not in view.who
     assert view.source.kind_text == wording.SOURCE_KIND["msds"]
     plan = L.plan_view(None, "Synthetic Trust", date(2026, 11, 23))
     assert plan.status_text == wording.PLAN_STATUS["unknown"].sentence == "not known"

@@ -189,6 +189,7 @@ def letter(
         log_location=s.correspondence_location().value,
         experience=_read_experience(experience),
         follows=follows.strip().lower() if follows else None,
+        official=s.comparisons([*s.registry.trusts, *trusts], day),
     )
     if spec.scope == "trust" and not batch.matched:
         s.info(f"No Trust matches --status {status}: no letters drafted.")

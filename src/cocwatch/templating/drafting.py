@@ -25,6 +25,7 @@ from cocwatch.templating.formats import DEFAULT_LETTER_FORMAT, LETTER_WRITERS, l
 
 if TYPE_CHECKING:
     from cocwatch.core.assessment import TrustAssessment
+    from cocwatch.core.comparison import OfficialContext
     from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.letters import CorrespondenceView, Placeholder
     from cocwatch.core.models import Registry, Sender, Thresholds, Trust
@@ -157,8 +158,13 @@ def draft_letters(
     log_location: str | None = None,
     experience: str | None = None,
     follows: str | None = None,
+    official: OfficialContext | None = None,
 ) -> LetterBatch:
     """Render `template` for each of `trusts` (none for a national letter) as of `as_of`.
+
+    `official` is what the statistics folder compares the Trusts' official figures with
+    (England, regions, the other Trusts; SPEC §4.1): with it, each letter's assessment
+    carries its comparisons, and the national picture counts every passing Trust.
 
     `only` keeps the Trusts with any of those severities, statuses or findings
     (`status_words`); `tracked` is the correspondence log's letters sent by `as_of` (for the
@@ -194,6 +200,7 @@ def draft_letters(
         as_of=as_of,
         thresholds=thresholds,
         letters=open_by_trust(tracked),
+        official=official,
     )
     assessed_open = [a for a in result.trusts if a.trust.is_open(as_of)]
     ids = {t.id for t in trusts}
@@ -201,7 +208,9 @@ def draft_letters(
     empty = LetterBatch(spec, fmt, (), 0, (), ())
     if spec.scope == "trust" and not chosen:
         return empty
-    drafting = _Drafting(letters, spec, fmt, as_of, tracked, log_location, experience, follows)
+    drafting = _Drafting(
+        letters, spec, fmt, as_of, tracked, log_location, experience, follows, official
+    )
     rendered = drafting.render_all(registry, assessed_open, chosen, thresholds, sender)
     placeholders = _placeholders(rendered, fmt)
     batch = LetterBatch(spec, fmt, tuple(rendered), len(chosen), placeholders, ())
@@ -239,6 +248,7 @@ class _Drafting:
     log_location: str | None
     experience: str | None
     chosen_follows: str | None = None
+    official: OfficialContext | None = None
     notes: list[Note] = field(default_factory=list)
 
     def note(self, kind: NoteKind, text: str, *, warning: bool = True) -> None:
@@ -266,6 +276,7 @@ class _Drafting:
             thresholds=thresholds,
             sender=sender,
             experience=self.experience,
+            official=self.official,
         )
         email = LETTER_WRITERS[self.fmt].email
         info = LetterInfo(spec.name, spec.title, spec.description, spec.scope, self.fmt, email)

@@ -18,6 +18,7 @@ from cocwatch.core.assessment import (
     TrustAssessment,
     quality_failures,
 )
+from cocwatch.core.comparison import Comparison, no_women
 from cocwatch.core.letters.benchmarks import (
     BenchmarkView,
     MilestoneViews,
@@ -26,11 +27,22 @@ from cocwatch.core.letters.benchmarks import (
     trend_view,
 )
 from cocwatch.core.letters.citations import SourceView
+from cocwatch.core.letters.compared import (
+    SMALL_NUMBERS_CAUTION,
+    ComparisonView,
+    EquityView,
+    QualityView,
+    comparison_view,
+    equity_view,
+    quality_view,
+)
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, TrustView, plan_citation
 from cocwatch.core.letters.figures import FigureView, FigureViews, figure_view
 from cocwatch.core.letters.lazy import LazyView, lazy_view, made_later
+from cocwatch.core.letters.words import COHORT_LABEL, COHORT_WHO
 from cocwatch.core.models import COHORTS, Figure
+from cocwatch.core.official import Observation
 
 
 class _CohortInputs(NamedTuple):
@@ -146,8 +158,8 @@ def cohort_view(
         CohortView,
         _CohortInputs(cohort, milestones, plan_citation, trust, view_of),
         cohort=cohort.cohort,
-        label=wording.COHORT[cohort.cohort].formal,
-        who=wording.COHORT[cohort.cohort].who,
+        label=COHORT_LABEL[cohort.cohort],
+        who=COHORT_WHO[cohort.cohort],
         targeted=cohort.cohort != "all",
         status=str(cohort.status),
         status_text=wording.STATUS[cohort.status].letter,
@@ -187,6 +199,7 @@ class _AssessmentInputs(NamedTuple):
     view_of: FigureViews
     milestones: MilestoneViews
     ordered: tuple[CohortAssessment, ...]  # in COHORTS order
+    observations: Sequence[Observation]  # the Trust's rows in the statistics folder
 
 
 def _assessed_cohort(view: AssessmentView) -> dict[str, CohortView]:
@@ -230,7 +243,60 @@ def _assessed_failures(view: AssessmentView) -> tuple[FigureView, ...]:
     return tuple(given.view_of(f) for f in failed)
 
 
+def _official_figure(given: _AssessmentInputs, c: Comparison) -> FigureView | None:
+    """The registry's official all-women figure a comparison describes (for its source)."""
+    found = [
+        f
+        for f in given.assessed.trust.figures
+        if f.cohort == "all" and f.measure == c.measure and f.as_of == c.month
+        and f.source.official
+    ]  # fmt: skip
+    best = max(found, key=lambda f: not f.provisional, default=None)
+    return given.view_of(best) if best is not None else None
+
+
+def _compared(view: AssessmentView, which: str) -> ComparisonView | None:
+    given: _AssessmentInputs = view._inputs
+    c: Comparison | None = getattr(given.assessed, which)
+    return comparison_view(c, _official_figure(given, c)) if c is not None else None
+
+
+def _equity(view: AssessmentView) -> tuple[EquityView, ...]:
+    given: _AssessmentInputs = view._inputs
+    placed = given.assessed.placement
+    if placed is None:
+        return ()
+    made = (equity_view(g, placed.measure, placed.month) for g in given.assessed.equity)
+    return tuple(v for v in made if v is not None)
+
+
+def _low_dq(view: AssessmentView) -> tuple[QualityView, ...]:
+    given: _AssessmentInputs = view._inputs
+    dq = [o for o in given.observations if o.measure.startswith("coc_dq")]
+    return tuple(quality_view(f, dq) for f in view.quality_failures)
+
+
+def _targeted_groups(view: AssessmentView) -> tuple[str, ...]:
+    given: _AssessmentInputs = view._inputs
+    empty = _empty_groups(given.assessed, given.observations)
+    return tuple(COHORT_WHO[c] for c in COHORTS if c != "all" and c not in empty)
+
+
+def _caution(view: AssessmentView) -> str | None:
+    shown = [c.counts_only for c in (view.placement, view.receiving) if c is not None]
+    shown += [e.counts_only for e in view.equity]
+    return SMALL_NUMBERS_CAUTION if any(shown) else None
+
+
 @made_later(
+    placement=lambda view: _compared(view, "placement"),
+    receiving=lambda view: _compared(view, "receiving"),
+    equity=_equity,
+    equity_gaps=lambda view: tuple(e for e in view.equity if e.significant_gap),
+    low_dq=_low_dq,
+    small_numbers_caution=_caution,
+    notes=lambda view: tuple(f for f in view.findings if f.severity == "note"),
+    targeted_groups=_targeted_groups,
     cohorts=lambda view: tuple(view.cohort[c.cohort] for c in view._inputs.ordered),
     cohort=_assessed_cohort,
     findings=_assessed_findings,
@@ -267,6 +333,50 @@ class AssessmentView(LazyView):
             "that failed NHS England's data-quality checks (often without a percentage)."
         ),
     ]
+    compared: Annotated[
+        bool,
+        Doc(
+            "Whether the statistics folder holds the Trust's official figures (then the "
+            "letter speaks from the comparisons, not from targets)."
+        ),
+    ]
+    placement: Annotated[
+        ComparisonView | None,
+        Doc("The latest official placement figure against England, region and Trusts."),
+    ]
+    receiving: Annotated[
+        ComparisonView | None,
+        Doc("The latest official receiving-continuity figure, compared the same way."),
+    ]
+    equity: Annotated[
+        tuple[EquityView, ...],
+        Doc(
+            "Each targeted group against its comparison group (White women; the least "
+            "deprived decile) in the placement figure's month; groups with no women left out."
+        ),
+    ]
+    equity_gaps: Annotated[
+        tuple[EquityView, ...], Doc("Of those, the gaps a test of two proportions finds at 95%.")
+    ]
+    low_dq: Annotated[
+        tuple[QualityView, ...],
+        Doc("The quality_failures, each explained from NHS England's data-quality measures."),
+    ]
+    small_numbers_caution: Annotated[
+        str | None,
+        Doc("The caution about small counts, when a comparison is given as counts (say once)."),
+    ]
+    targeted_groups: Annotated[
+        tuple[str, ...],
+        Doc(
+            "The targeted groups as NHS England defines them, leaving out any group with no "
+            "women in the Trust's latest official month (nothing to ask about)."
+        ),
+    ]
+    notes: Annotated[
+        tuple[FindingView, ...],
+        Doc("What the registry lacks (plan not known, old statistics): ask, never assert."),
+    ]
 
 
 def assessment_view(
@@ -276,17 +386,30 @@ def assessment_view(
     as_of: date,
     figures: FigureViews | None = None,
     milestones: MilestoneViews | None = None,
+    observations: Sequence[Observation] = (),
 ) -> AssessmentView:
     """The view of a `TrustAssessment` made on `as_of`.
 
-    `figures` are the letter's figure views; `milestones` the run's benchmark views.
+    `figures` are the letter's figure views; `milestones` the run's benchmark views;
+    `observations` the Trust's rows in the statistics folder (data-quality measures, groups).
     """
     milestones = milestones or MilestoneViews(targets, as_of)
     by_cohort = {c.cohort: c for c in assessed.cohorts}
     ordered = tuple(by_cohort[c] for c in COHORTS if c in by_cohort)
     return lazy_view(
         AssessmentView,
-        _AssessmentInputs(assessed, trust, as_of, figures or FigureViews(), milestones, ordered),
+        _AssessmentInputs(
+            assessed,
+            trust,
+            as_of,
+            figures or FigureViews(),
+            milestones,
+            ordered,
+            observations,
+        ),
+        # The statistics folder holds the Trust's rows: its letters speak from them, even
+        # when every headline failed quality (then there is nothing to compare, only to explain).
+        compared=bool(assessed.comparisons) or bool(observations),
         severity=str(assessed.severity),
         finding_codes=tuple(f.code for f in assessed.findings),
         statuses=tuple(str(c.status) for c in ordered),
@@ -314,3 +437,16 @@ def _targeted_gaps(cohorts: Sequence[CohortView]) -> tuple[TargetedGap, ...]:
             diff = overall.percent - f.percent
             gaps.append(TargetedGap(c, overall, diff, wording.points(diff)))
     return tuple(gaps)
+
+
+def _empty_groups(assessed: TrustAssessment, rows: Sequence[Observation]) -> frozenset[str]:
+    """The targeted cohorts with no women in the month of the latest official placement."""
+    months = [
+        f.as_of
+        for f in assessed.trust.figures
+        if f.cohort == "all" and f.measure == "placed_by_28_weeks" and f.source.official
+    ]
+    if not months or not rows:
+        return frozenset()
+    # A Low DQ row is published with a denominator of 0 too: that is no figure, not no women.
+    return no_women((o for o in rows if not o.low_dq), "placed_by_28_weeks", max(months))

@@ -37,6 +37,9 @@ class StepView:
     ]
     successor: Annotated[TargetView | None, Doc("The target that replaced it, if any.")]
     citation: Annotated[SourceView, Doc("What cite() cites (the target or the Trust's plan).")]
+    citable: Annotated[
+        bool, Doc("False for a target that is unverified or cited only to a mirror.")
+    ] = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,7 @@ def _step_view(
         superseded=target.superseded if target else False,
         successor=target.successor if target else None,
         citation=target.citation if target else plan_citation,
+        citable=target.citable if target else True,
     )
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from cocwatch.core.assessment import TrustAssessment
+from cocwatch.core.comparison import OfficialContext
 from cocwatch.core.letters.assessed import AssessmentView, assessment_view
 from cocwatch.core.letters.benchmarks import MilestoneViews
 from cocwatch.core.letters.citations import Placeholder, placeholder
@@ -122,6 +123,7 @@ class RunFacts:
     experience: str | None
     milestones: MilestoneViews  # benchmark views, shared by the letters
     thresholds_view: ThresholdsView
+    official: OfficialContext | None = None  # the statistics the comparisons came from
 
 
 def run_facts(
@@ -133,8 +135,10 @@ def run_facts(
     thresholds: Thresholds,
     sender: Sender,
     experience: str | None = None,
+    official: OfficialContext | None = None,
 ) -> RunFacts:
-    """Prepare the shared part of every letter's context."""
+    """Prepare the shared part of every letter's context (`official`: the statistics the
+    assessments' comparisons came from, for the data-quality measures and the spread)."""
     targets = target_views(registry, as_of)
     milestones = MilestoneViews(targets, as_of)
     return RunFacts(
@@ -144,7 +148,12 @@ def run_facts(
         thresholds=thresholds,
         targets=targets,
         national=national_view(
-            registry, assessed_open, as_of=as_of, targets=targets, milestones=milestones
+            registry,
+            assessed_open,
+            as_of=as_of,
+            targets=targets,
+            milestones=milestones,
+            official=official,
         ),
         sender=sender_view(sender),
         terms=terms_for(as_of),
@@ -155,6 +164,7 @@ def run_facts(
             board_review_days=thresholds.board_review_days,
             stale_after_days=thresholds.stale_after_days,
         ),
+        official=official,
     )
 
 
@@ -174,7 +184,15 @@ def letter_context(
     figures = FigureViews()  # the Trust's view and its assessment's share their figures
     trust = trust_view(assessed.trust, facts.as_of, figures) if assessed else None
     assessment = (
-        assessment_view(assessed, trust, facts.targets, facts.as_of, figures, facts.milestones)
+        assessment_view(
+            assessed,
+            trust,
+            facts.targets,
+            facts.as_of,
+            figures,
+            facts.milestones,
+            observations=facts.official.observations(assessed.trust.ods) if facts.official else (),
+        )
         if assessed and trust
         else None
     )

@@ -67,6 +67,16 @@ class TargetView:
         bool, Doc("Announced, not withdrawn and not replaced on the letter's date.")
     ]
     unverified: Annotated[bool, Doc("The registry notes call some of it unverified.")]
+    mirror_only: Annotated[
+        bool, Doc("Its only source is a mirror of the primary record (named so in its title).")
+    ]
+    citable: Annotated[
+        bool,
+        Doc(
+            "Neither unverified nor cited only to a mirror: the built-in letters mention "
+            "only these (cite the primary source or leave the claim out)."
+        ),
+    ]
     source: Annotated[SourceView | None, Doc("Its source, if recorded.")]
     citation: Annotated[SourceView, Doc("What cite() cites (its source, or a caveat).")]
 
@@ -78,6 +88,8 @@ def target_view(target: Target, as_of: date, by_id: dict[str, Target] | None = N
     withdrawn = target.withdrawn_on is not None and target.withdrawn_on <= as_of
     replaced = superseded_on(target, by_id)
     superseded = replaced is not None and replaced <= as_of
+    unverified = target.unverified or "unverified" in (target.notes or "").lower()
+    mirror = src is not None and "mirror" in (src.title or "").lower()
     return TargetView(
         id=target.id,
         title=target.title,
@@ -101,7 +113,9 @@ def target_view(target: Target, as_of: date, by_id: dict[str, Target] | None = N
         superseded=superseded,
         ended="withdrawn" if withdrawn else "superseded" if superseded else None,
         in_force=target_in_force(target, as_of, by_id),
-        unverified="unverified" in (target.notes or "").lower(),
+        unverified=unverified,
+        mirror_only=mirror,
+        citable=not (unverified or mirror),
         source=src,
         citation=_target_citation(target, src),
     )

@@ -13,7 +13,7 @@ from typing import Annotated
 from cocwatch.core import wording
 from cocwatch.core.letters.citations import SourceView, source_view
 from cocwatch.core.letters.doc import Doc
-from cocwatch.core.letters.words import uk_date
+from cocwatch.core.letters.words import COHORT_WHO, uk_date
 from cocwatch.core.models import Figure
 
 
@@ -101,16 +101,22 @@ def _statement(figure: Figure, who: str, amount: str) -> str:
 
 def figure_view(figure: Figure) -> FigureView:
     """The view of a registry `Figure`."""
-    who = wording.COHORT[figure.cohort].who
+    who = COHORT_WHO[figure.cohort]
     caveats: list[str] = []
+    small = figure.small_numbers or (
+        figure.denominator is not None and figure.numerator is not None and figure.denominator < 30
+    )
     if figure.provisional:
         caveats.append("provisional")
     if figure.percent is None:
         pct = "no percentage"
+        # A receiving figure published for April counts women who reached 29 weeks in
+        # December: name the month it was published for, not a month of the women's care.
+        period = _period(figure.as_of).removeprefix("in ")
         statement = (
             f"the Trust's data on {wording.MEASURE[figure.measure].data} for {who} "
-            f"{_period(figure.as_of)} failed NHS England's data-quality checks, so no "
-            "percentage was published"
+            f"failed NHS England's data-quality checks, so no percentage was published "
+            f"for {period}"
         )
     else:
         pct = wording.percent(figure.percent, fixed=True)  # as published: one decimal place
@@ -119,8 +125,9 @@ def figure_view(figure: Figure) -> FigureView:
                 "the Trust's data failed NHS England's data-quality checks, so it may not "
                 "show the care women received"
             )
-        if figure.small_numbers:
-            # A count of 5 stands for anything from 1 to 7: give the counts, not a rate.
+        if small:
+            # A count of 5 stands for anything from 1 to 7, and under 30 women a rate says
+            # little: give the counts, not a rate.
             amount = f"{figure.numerator} of {figure.denominator}"
             caveats.append(
                 "NHS England publishes any count from 1 to 7 as 5, so these small numbers "
@@ -143,7 +150,7 @@ def figure_view(figure: Figure) -> FigureView:
         as_of_long=uk_date(figure.as_of),
         provisional=figure.provisional,
         quality=figure.quality,
-        small_numbers=figure.small_numbers,
+        small_numbers=small,
         caveats=tuple(caveats),
         statement=statement,
         summary=summary,

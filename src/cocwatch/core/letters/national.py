@@ -15,15 +15,18 @@ from typing import Annotated, Any
 
 from cocwatch.core import wording
 from cocwatch.core.assessment import CohortAssessment, Status, TrustAssessment
+from cocwatch.core.comparison import STALE_STATISTICS_DAYS, OfficialContext
 from cocwatch.core.kinds import TRUST_SEVERITIES
 from cocwatch.core.letters.assessed import CohortView, cohort_view
 from cocwatch.core.letters.benchmarks import MilestoneViews
-from cocwatch.core.letters.citations import SourceView, source_view
+from cocwatch.core.letters.citations import SourceView, document_view, source_view
+from cocwatch.core.letters.compared import counts_only
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, plan_citation, target_views
 from cocwatch.core.letters.figures import FigureView, figure_view
 from cocwatch.core.letters.words import uk_date
 from cocwatch.core.models import COHORTS, Figure, Registry, Source, Trust
+from cocwatch.core.stats import Count
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,24 +134,73 @@ class NationalView:
         SpreadView | None,
         Doc("How the Trusts' placed-by-28-weeks figures for that month spread, if any."),
     ] = None
+    msds_out_of_date: Annotated[
+        bool,
+        Doc(
+            "Whether that month is more than 120 days before the letter's date: NHS England "
+            "has very likely published newer months that the registry does not hold."
+        ),
+    ] = False
 
 
 @dataclass(frozen=True, slots=True)
 class SpreadView:
-    """How one month's Trust figures spread (passed quality, not small numbers)."""
+    """How one month's Trust figures spread: every Trust whose data passed quality."""
 
-    trusts: Annotated[int, Doc("How many Trusts' figures it covers.")]
-    lowest: Annotated[float, Doc("The lowest percentage.")]
+    trusts: Annotated[int, Doc("How many Trusts' figures it covers (all that passed).")]
+    lowest: Annotated[float, Doc("The lowest percentage of a Trust with 30 or more women.")]
     lowest_text: Annotated[str, Doc("It in words.")]
-    median: Annotated[float, Doc("The median percentage.")]
-    median_text: Annotated[str, Doc("It in words.")]
-    highest: Annotated[float, Doc("The highest percentage.")]
+    median: Annotated[float, Doc("The median percentage, over every Trust counted.")]
+    median_text: Annotated[str, Doc("It in words: '7.4%'.")]
+    highest: Annotated[float, Doc("The highest percentage of a Trust with 30 or more women.")]
     highest_text: Annotated[str, Doc("It in words.")]
-    excluded_small: Annotated[int, Doc("Trusts left out because their counts were small.")]
+    excluded_small: Annotated[
+        int, Doc("Trusts left out of the median (none: every passing Trust counts).")
+    ]
     citation: Annotated[SourceView, Doc("What cite() cites: the publication of those figures.")]
+    none_placed: Annotated[int, Doc("Trusts that placed no woman that month (0 of n).")] = 0
+    small: Annotated[
+        int,
+        Doc("Trusts with under 30 women or a published 5 (in the median, not the range)."),
+    ] = 0
+    method: Annotated[
+        SourceView | None, Doc("How the spread was computed from the file (cite it too).")
+    ] = None
+
+
+def _spread(
+    figures: Sequence[tuple[float, Count | None]], citation: SourceView, *, method: bool
+) -> SpreadView | None:
+    """The spread of Trusts' figures (percent, counts if published): the median over all,
+    the range over those not given as counts (under 30 women, or a published 5)."""
+    if not figures:
+        return None
+    rates = [p for p, _ in figures]
+    precise = [p for p, c in figures if c is None or not counts_only(c)] or rates
+    low, mid, high = min(precise), statistics.median(rates), max(precise)
+    small = [c for _, c in figures if c is not None and counts_only(c)]
+    return SpreadView(
+        trusts=len(rates),
+        lowest=low,
+        lowest_text=wording.percent(low, fixed=True),
+        median=mid,
+        median_text=wording.percent(mid, fixed=True),
+        highest=high,
+        highest_text=wording.percent(high, fixed=True),
+        excluded_small=0,
+        citation=citation,
+        none_placed=sum(1 for p in rates if p == 0),
+        small=len(small),
+        method=document_view(title=SPREAD_NOTE, url=None, kind="other") if method else None,
+    )
 
 
 WORST_GAPS = 10
+SPREAD_NOTE = (
+    "Median and range computed by the author from the counts in NHS England's file, over every "
+    "Trust whose data passed NHS England's data-quality checks that month (NHS England does "
+    "not publish them itself)"
+)
 _MSDS_MEASURES = ("placed_by_28_weeks", "receiving_ongoing")
 
 
@@ -158,7 +210,12 @@ def _month_figure(figures: Iterable[Figure], measure: str, month: date) -> Figur
     return max(found, key=lambda f: not f.provisional, default=None)
 
 
-def _msds_picture(registry: Registry, open_trusts: Sequence[Trust], as_of: date) -> dict[str, Any]:
+def _msds_picture(
+    registry: Registry,
+    open_trusts: Sequence[Trust],
+    as_of: date,
+    official: OfficialContext | None = None,
+) -> dict[str, Any]:
     """The national MSDS figures of the latest month and what the Trusts' data show for it."""
     national = [
         f
@@ -168,12 +225,16 @@ def _msds_picture(registry: Registry, open_trusts: Sequence[Trust], as_of: date)
     if not national:
         return {}
     month = max(f.as_of for f in national)
-    picture: dict[str, Any] = {"msds_month": month, "msds_month_text": wording.month_year(month)}
+    picture: dict[str, Any] = {
+        "msds_month": month,
+        "msds_month_text": wording.month_year(month),
+        "msds_out_of_date": (as_of - month).days > STALE_STATISTICS_DAYS,
+    }
     for measure, key in zip(_MSDS_MEASURES, ("placed", "receiving"), strict=True):
         figure = _month_figure(national, measure, month)
         picture[key] = figure_view(figure) if figure else None
-    reporting = failed = failed_placed = failed_receiving = excluded = 0
-    rates: list[float] = []
+    reporting = failed = failed_placed = failed_receiving = 0
+    shares: list[tuple[float, Count | None]] = []
     sources: list[Source] = []
     for trust in open_trusts:
         placed = _month_figure(trust.figures, "placed_by_28_weeks", month)
@@ -186,31 +247,32 @@ def _msds_picture(registry: Registry, open_trusts: Sequence[Trust], as_of: date)
         failed += placed_failed or receiving_failed
         failed_placed += placed_failed
         failed_receiving += receiving_failed
-        if placed is not None and placed.percent is not None and not placed_failed:
-            if placed.small_numbers:
-                excluded += 1
-            elif placed.source.official:
-                rates.append(placed.percent)
-                sources.append(placed.source)
+        if (
+            placed is not None
+            and placed.percent is not None
+            and not placed_failed
+            and placed.source.official
+        ):
+            n, d = placed.numerator, placed.denominator
+            counted = Count(n, d) if n is not None and d and n <= d else None
+            shares.append((placed.percent, counted))
+            sources.append(placed.source)
     picture.update(
         reporting=reporting,
         quality_failed=failed,
         quality_failed_placed=failed_placed,
         quality_failed_receiving=failed_receiving,
     )
-    if rates:
-        low, mid, high = min(rates), statistics.median(rates), max(rates)
-        picture["spread"] = SpreadView(
-            trusts=len(rates),
-            lowest=low,
-            lowest_text=wording.percent(low, fixed=True),
-            median=mid,
-            median_text=wording.percent(mid, fixed=True),
-            highest=high,
-            highest_text=wording.percent(high, fixed=True),
-            excluded_small=excluded,
-            citation=source_view(max(set(sources), key=sources.count)),
-        )
+    if sources:
+        citation = source_view(max(set(sources), key=sources.count))
+        # Every Trust whose data passed NHS England's checks that month, small ones too: the
+        # statistics folder has them all; without it, the registry's own figures.
+        peers = official.peers.get(("placed_by_28_weeks", month)) if official else None
+        if peers is not None and peers.providers:
+            every = [(100 * c.numerator / c.denominator, c) for c in peers.providers.values()]
+            picture["spread"] = _spread(every, citation, method=True)
+        else:
+            picture["spread"] = _spread(shares, citation, method=False)
     return picture
 
 
@@ -221,8 +283,12 @@ def national_view(
     as_of: date,
     targets: dict[str, TargetView] | None = None,
     milestones: MilestoneViews | None = None,
+    official: OfficialContext | None = None,
 ) -> NationalView:
-    """Summarise the open Trusts' assessments (compute once per run, not per letter)."""
+    """Summarise the open Trusts' assessments (compute once per run, not per letter).
+
+    `official` (the statistics folder's peers) gives the spread over every passing Trust.
+    """
     targets = targets if targets is not None else target_views(registry, as_of)
     milestones = milestones or MilestoneViews(targets, as_of)
     open_ones = [a for a in assessed if a.trust.is_open(as_of)]
@@ -327,5 +393,5 @@ def national_view(
             if f.as_of <= as_of
         ),
         status_counts_in_force=status_counts_in_force,
-        **_msds_picture(registry, [a.trust for a in open_ones], as_of),
+        **_msds_picture(registry, [a.trust for a in open_ones], as_of, official),
     )

@@ -32,3 +32,27 @@ def join_and(items: Iterable[str], conjunction: str = "and") -> str:
 def plural(count: int, singular: str, many: str | None = None) -> str:
     """'1 Trust', '3 Trusts' (pass `many` for irregular plurals)."""
     return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+# The groups as NHS England's statistics define them (DOMAIN §3): MSDS's "BAME" breakdown is
+# Black, Asian and White-and-Black or White-and-Asian mixed backgrounds; Chinese, "any other
+# mixed" and "any other" are a separate breakdown, so a letter never says "other groups".
+COHORT_WHO = {
+    "all": "women",
+    "ethnic_minority": (
+        "women from Black, Asian and White-and-Black or White-and-Asian mixed backgrounds"
+    ),
+    "most_deprived": "women from the most deprived 10% of neighbourhoods",
+}
+COHORT_LABEL = {
+    "all": "All women",
+    "ethnic_minority": (
+        "Women from Black, Asian and White-and-Black or White-and-Asian mixed backgrounds"
+    ),
+    "most_deprived": "Women from the most deprived 10% of neighbourhoods",
+}
+# What each targeted group is compared with (SPEC §4.1): not all women.
+COMPARISON_WHO = {
+    "ethnic_minority": "White women",
+    "most_deprived": "women from the least deprived 10% of neighbourhoods",
+}
