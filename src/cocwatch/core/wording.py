@@ -148,8 +148,8 @@ class CohortWords:
 
     sentence: str  # in running text: "women from ethnic-minority groups"
     short: str  # in a narrow column: "ethnic minority"
-    formal: str  # a letter's heading: "Women from Black, Asian and other ethnic-minority groups"
-    who: str  # a letter's sentence: "women from Black, Asian and other ethnic-minority groups"
+    formal: str  # a letter's heading: "Women from Black, Asian and mixed … backgrounds"
+    who: str  # a letter's sentence: "women from Black, Asian and mixed … backgrounds"
 
     @property
     def label(self) -> str:
@@ -215,8 +215,10 @@ COHORT: Mapping[Cohort, CohortWords] = {
     "ethnic_minority": CohortWords(
         sentence="women from ethnic-minority groups",
         short="ethnic minority",
-        formal="Women from Black, Asian and other ethnic-minority groups",
-        who="women from Black, Asian and other ethnic-minority groups",
+        # MSDS's "BAME" group (DOMAIN §3): Black, Asian, and White-and-Black or
+        # White-and-Asian mixed backgrounds; Chinese and other groups are counted apart.
+        formal="Women from Black, Asian and White-and-Black or White-and-Asian mixed backgrounds",
+        who="women from Black, Asian and White-and-Black or White-and-Asian mixed backgrounds",
     ),
     "most_deprived": CohortWords(
         sentence="women from the most deprived areas",
