@@ -41,7 +41,12 @@ def report(
     registry = s.registry
     trusts = [t for t in registry.trusts if t.is_open(day)]
     assessment = assess(
-        registry, trusts, as_of=day, thresholds=s.config.thresholds, letters=s.open_letters(day)
+        registry,
+        trusts,
+        as_of=day,
+        thresholds=s.config.thresholds,
+        letters=s.open_letters(day),
+        official=s.comparisons(trusts, day),
     )
     result = build_report(
         registry,
