@@ -422,7 +422,7 @@ def render_pages(
         "targets_by_id": {t.id: t for t in registry.national.targets},
         "target_state": _target_state(registry.national.targets),
     }
-    plot = funnel(assessment.official, registry.trusts)
+    plot = funnel(assessment.official, registry.trusts, pages=assessed)
     national = national_chart(registry, as_of)
     from cocwatch.core.comparison import statistics_note
 
@@ -456,7 +456,7 @@ def render_pages(
     )
     template = env.get_template("trust.html.j2")
     for view in views:
-        own = _own_funnel(plot, view, assessment)
+        own = _own_funnel(plot, view, registry, assessment)
         yield (
             view.href,
             template.render(
@@ -474,12 +474,15 @@ def render_pages(
         )
 
 
-def _own_funnel(plot: Funnel | None, view: TrustView, assessment: Assessment) -> Funnel | None:
+def _own_funnel(
+    plot: Funnel | None, view: TrustView, registry: Registry, assessment: Assessment
+) -> Funnel | None:
     """The funnel of the month of the Trust's own placement figure (the latest by default)."""
     placement = view.ta.placement
     if plot is None or placement is None or placement.month == plot.month:
         return plot
-    return funnel(assessment.official, [v.trust for v in _views(assessment)], placement.month)
+    pages = {ta.trust.id for ta in assessment.trusts}
+    return funnel(assessment.official, registry.trusts, placement.month, pages=pages)
 
 
 def _unique_codes(findings: tuple[Finding, ...]) -> list[Finding]:

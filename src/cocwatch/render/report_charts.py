@@ -6,7 +6,7 @@ core and `svg` only (markupsafe when a chart is handed to the templates).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -319,9 +319,9 @@ FUNNEL_SIZES = (30, 50, 100, 250, 500, 1000)
 # (key, label, adjusted, outer): the four pairs of limits, as drawn and as tabled.
 FUNNEL_LIMITS = (
     ("plain-95", "95% plain", False, False),
-    ("plain-99.8", "99.8% plain", False, True),
+    ("plain-998", "99.8% plain", False, True),
     ("adjusted-95", "95% adjusted", True, False),
-    ("adjusted-99.8", "99.8% adjusted", True, True),
+    ("adjusted-998", "99.8% adjusted", True, True),
 )
 _SIDE = {"above": "Above", "below": "Below"}
 
@@ -464,9 +464,17 @@ class Funnel:
 
 
 def funnel(
-    official: OfficialContext | None, trusts: Sequence[Trust], month: date | None = None
+    official: OfficialContext | None,
+    trusts: Sequence[Trust],
+    month: date | None = None,
+    *,
+    pages: Collection[str] | None = None,
 ) -> Funnel | None:
-    """The funnel of the placement measure for `month` (else the latest month with peers)."""
+    """The funnel of the placement measure for `month` (else the latest month with peers).
+
+    `trusts` name the dots (a Trust closed since is still on the funnel of its month);
+    `pages` are the ids of the Trusts with a page in the report, which the table links to.
+    """
     if official is None:
         return None
     months = sorted(
@@ -489,7 +497,7 @@ def funnel(
             FunnelRow(
                 ods=ods,
                 name=trust.name if trust else ods,
-                trust_id=trust.id if trust else None,
+                trust_id=trust.id if trust and (pages is None or trust.id in pages) else None,
                 count=count,
                 placement=stats.classify_funnel(
                     count.numerator, count.denominator, proportion, dispersion

@@ -453,7 +453,7 @@ class FunnelDot:
 class FunnelLine:
     """One pair of funnel limits: (denominator, lower %, upper %) from the narrow end out."""
 
-    key: str  # e.g. "plain-95", "adjusted-99.8"
+    key: str  # e.g. "plain-95", "adjusted-998"
     label: str  # drawn at the upper line's end, e.g. "99.8% adjusted"
     name: str  # the lines' tooltip
     points: tuple[tuple[int, float, float], ...]
