@@ -87,6 +87,9 @@ trusts:
       - {{cohort: all, percent: 40, as_of: 2026-03-31,
          source: {{url: "https://example.org/hostile/foi?a=1&b=<2>", kind: foi,
                    title: "<em>FOI</em> reply"}}}}
+      - {{cohort: all, percent: 38, as_of: 2025-09-30,
+         source: {{url: "https://example.org/hostile/foi?a=1&b=<2>", kind: foi,
+                   title: "<em>FOI</em> reply"}}}}
   - id: east
     ods: XE1
     name: Example East NHS Trust (synthetic)

@@ -23,6 +23,7 @@ from cocwatch.core import assessment
 from cocwatch.core.models import Thresholds
 from cocwatch.locations import shipped_registry
 from cocwatch.registry import load_registry
+from cocwatch.registry.official import comparison_context, open_statistics, with_statistics
 from cocwatch.render.report import build_report
 from tests.render.helpers import HOSTILE_NAME, OPEN_TRUSTS, REPORT_REGISTRY
 from tests.support.paths import DEMO
@@ -48,11 +49,21 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
-def write_site(registry_path: Path, out: Path) -> Path:
+def write_site(registry_path: Path, out: Path, *, statistics: bool = False) -> Path:
+    """The report of a registry; with `statistics`, compared as `report` does with the
+    statistics folder beside it (the funnel plot and the comparison columns)."""
     loaded = load_registry(registry_path, today=AS_OF)
     registry = loaded.registry
+    official = None
+    if statistics:
+        store = open_statistics(str(registry_path.parent / "statistics"), warn=print)
+        registry = with_statistics(registry, store)
     trusts = [t for t in registry.trusts if t.is_open(AS_OF)]
-    result = assessment.assess(registry, trusts, as_of=AS_OF, thresholds=Thresholds())
+    if statistics:
+        official = comparison_context(store, trusts, as_of=AS_OF)
+    result = assessment.assess(
+        registry, trusts, as_of=AS_OF, thresholds=Thresholds(), official=official
+    )
     build_report(registry, result, out, source_label=registry_path.name)
     return out
 
@@ -176,7 +187,7 @@ def test_the_dom_after_scripts_holds_the_table_and_the_controls(
     assert page.locator("#controls").is_visible()
     n = len(OPEN_TRUSTS)
     assert page.locator("#shown").inner_text() == f"Showing {n} of {n} Trusts"
-    assert page.locator("#trust-table th button").count() == 8  # every column sortable
+    assert page.locator("#trust-table th button").count() == 12  # every column sortable
     html = page.content()
     assert 'href="trusts/north.html"' in html
     assert visit.errors == []
@@ -270,7 +281,7 @@ def test_the_request_watch_would_catch_a_fetch(
 def test_the_shipped_registry_sorts_in_the_browser(
     tmp_path: Path, open_page: Callable[..., Visit]
 ) -> None:
-    site = write_site(shipped_registry(), tmp_path / "site")
+    site = write_site(shipped_registry(), tmp_path / "site", statistics=True)
     visit = open_page(site, "index.html", width=360, height=800)
     page = visit.page
     rows = page.locator("#trust-table tbody tr").count()
@@ -278,6 +289,14 @@ def test_the_shipped_registry_sorts_in_the_browser(
     page.select_option("#sort-by", "trust:asc")
     names = column(page, "trust")
     assert len(names) == rows and names == sorted(names, key=str.lower)
+    page.select_option("#sort-by", "rank:asc")  # by rank; Trusts without one come last
+    ranks = column(page, "rank")
+    # 102 open Trusts are ranked among the 103 that passed in April 2025 (one has closed since)
+    assert numbers(ranks) == sorted(numbers(ranks)) and len(numbers(ranks)) == 102
+    assert ranks[-1] == ""
+    # The funnel plot is drawn: a dot per passing Trust, inside the page's width.
+    assert page.locator("svg.chart-funnel .dots .dot").count() == 103
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     png = page.screenshot()
     assert distinct_colours(png) >= 16
     assert visit.outside() == [] and visit.csp_violations() == []

@@ -65,6 +65,7 @@ def report(
         as_of=day,
         thresholds=s.config.thresholds,
         letters=s.open_letters(day) if correspondence else {},
+        official=s.comparisons(trusts, day),
     )
     found = _public_requests(s, trusts) if requests else None
     result = build_report(

@@ -15,6 +15,7 @@ no Typer (the CLI prints).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,8 +28,11 @@ from cocwatch.core import findings, wording
 from cocwatch.core.reference_list import ReferenceList
 from cocwatch.render import svg
 from cocwatch.render.report_charts import (
+    Funnel,
     chart_targets,
     figure_label,
+    figure_text,
+    funnel,
     markup,
     national_chart,
     status_chart,
@@ -46,6 +50,7 @@ if TYPE_CHECKING:
         Finding,
         TrustAssessment,
     )
+    from cocwatch.core.comparison import Versus
     from cocwatch.core.models import Figure, Registry, Source, Target, Trust
 
 DEFAULT_TITLE = "Midwifery Continuity of Carer: progress by NHS Trust"
@@ -99,9 +104,79 @@ def percent(value: float | None) -> str:
     return "" if value is None else wording.percent(value)
 
 
+def rate(value: float | None) -> str:
+    """A rate, to one decimal place as MSDS publishes them: 17.3%, 51.0%; empty for None."""
+    return "" if value is None else wording.figure_percent(value)
+
+
 def points(value: float | None) -> str:
-    """A signed gap in percentage points: −23.3 pts, +4 pts; empty for None."""
-    return "" if value is None else wording.signed_points_short(value)
+    """A signed gap in percentage points, one decimal: −23.3 pts, +4.0 pts; empty for None."""
+    if value is None:
+        return ""
+    text = wording.number(abs(value), fixed=True)
+    sign = "" if text == "0.0" else "−" if value < 0 else "+"
+    return f"{sign}{text}\u00a0pts"
+
+
+# ---------------------------------------------------------------- comparisons in words
+
+# How a verdict reads in a narrow table cell, and its place when sorting (lowest first).
+VERDICT_CELL = {
+    ("lower", "lower"): ("Lower (at 99.8%)", 0),
+    ("lower", "similar"): ("Lower (at 95% only)", 1),
+    ("similar", "similar"): ("Similar", 2),
+    ("higher", "similar"): ("Higher (at 95% only)", 3),
+    ("higher", "higher"): ("Higher (at 99.8%)", 4),
+}
+SMALL_COUNTS_NOTE = (
+    "NHS England publishes any count from 1 to 7 as 5 and rounds the other counts to the "
+    "nearest 5, so a count of 5 means \u2018a few\u2019 and every count is approximate; "
+    "with fewer than 30 women the report gives counts, not a percentage."
+)
+
+
+def verdict_cell(versus: Versus | None) -> tuple[str, str | int]:
+    """(words, sort key) of a comparison with England or a region, for the index table."""
+    if versus is None or versus.at_95 is None or versus.at_998 is None:
+        return ("", "")
+    return VERDICT_CELL.get((versus.at_95, versus.at_998), ("", ""))
+
+
+def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
+    """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs, as `check` says them."""
+    from cocwatch.core import comparison as cmp
+    from cocwatch.core.findings import COMPARISON_GROUP
+
+    lines: list[tuple[str, str]] = []
+    for name, c in (("Placed on a pathway", ta.placement), ("Receiving", ta.receiving)):
+        if c is None:
+            continue
+        lines.append((name, cmp.comparison_sentence(c)))
+        if c.region is not None:
+            said = cmp.versus_words(c.region)
+            lines.append(("Against its region", f"{said[0].upper()}{said[1:]}."))
+        said_funnel = cmp.funnel_words(c)
+        if said_funnel:
+            lines.append(("On the funnel", said_funnel[0].upper() + said_funnel[1:] + "."))
+    for gap in ta.equity:
+        group = wording.COHORT[gap.cohort].label  # type: ignore[index]
+        lines.append(
+            (
+                "Within the Trust",
+                cmp.equity_words(gap, group=group, comparison=COMPARISON_GROUP[gap.cohort]),
+            )
+        )
+    if ta.over_time is not None:
+        for said in cmp.over_time_words(ta.over_time):
+            lines.append(("Over time", said))
+    return lines
+
+
+def needs_counts_note(ta: TrustAssessment) -> bool:
+    """Whether the Trust's comparisons rest on small or suppressed counts (say so once)."""
+    counts = [c.own for c in ta.comparisons]
+    counts += [x for g in ta.equity for x in (g.group, g.comparison) if x is not None]
+    return any(c.numerator == 5 or c.denominator == 5 or c.denominator < 30 for c in counts)
 
 
 # ---------------------------------------------------------------- views for the templates
@@ -130,6 +205,23 @@ class TrustView:
     @property
     def status(self) -> str:
         return self.main.status.value if self.main else "no_target"
+
+    @property
+    def problems(self) -> tuple[Finding, ...]:
+        """Findings about the Trust (notes about the registry apart)."""
+        from cocwatch.core.kinds import Severity
+
+        return tuple(f for f in self.ta.findings if f.severity is not Severity.NOTE)
+
+    @property
+    def england(self) -> tuple[str, str | int]:
+        c = self.ta.placement
+        return verdict_cell(c.england if c else None)
+
+    @property
+    def region(self) -> tuple[str, str | int]:
+        c = self.ta.placement
+        return verdict_cell(c.region if c else None)
 
     def no_latest(self, ca: CohortAssessment, as_of: date) -> str:
         """What to say when a cohort has no latest figure to judge."""
@@ -253,7 +345,10 @@ def environment() -> jinja2.Environment:
         long_date=long_date,
         short_date=short_date,
         percent=percent,
+        rate=rate,
         points=points,
+        figure_text=figure_text,
+        count_words=_count_words,
         humanise=wording.humanise,
         target_due=target_due,
         due_text=wording.short_period,
@@ -268,6 +363,21 @@ def environment() -> jinja2.Environment:
         SCRIPT=markup(_asset("report.js")),
     )
     return env
+
+
+def for_readers(text: str | None) -> str | None:
+    """A note without its sentences of command syntax (the report is for readers, not users
+    of the command line)."""
+    if text is None:
+        return None
+    kept = [one for one in re.split(r"(?<=\.) ", text) if "`" not in one]
+    return " ".join(kept) or None
+
+
+def _count_words(count: Any) -> str:
+    from cocwatch.core.comparison import count_words
+
+    return count_words(count)
 
 
 def _asset(name: str) -> str:
@@ -299,13 +409,10 @@ def render_pages(
     views = _views(assessment)
     status_counts = _count((v.status for v in views), STATUS_ORDER)
     severity_counts = _count((v.ta.severity.value for v in views), SEVERITY_ORDER)
-    finding_counts = [
-        (code, n)
-        for code, n in _count(
-            (f.code for v in views for f in _unique_codes(v.ta.findings)), findings.CODES
-        )
-        if n
-    ]
+    found = _count((f.code for v in views for f in _unique_codes(v.problems)), findings.CODES)
+    noted = _count((f.code for v in views for f in _unique_codes(v.ta.notes)), findings.CODES)
+    finding_counts = [(code, n) for code, n in found if n]
+    note_counts = [(code, n) for code, n in noted if n]
     assessed = {v.trust.id for v in views}
     closed = sorted(
         (t for t in registry.trusts if not t.is_open(as_of) and t.id not in assessed),
@@ -316,8 +423,14 @@ def render_pages(
         "title": title,
         "as_of": as_of,
         "source_label": source_label,
+        "SMALL_COUNTS_NOTE": SMALL_COUNTS_NOTE,
+        "targets_by_id": {t.id: t for t in registry.national.targets},
+        "target_state": _target_state(registry.national.targets),
     }
+    plot = funnel(assessment.official, registry.trusts, pages=assessed)
     national = national_chart(registry, as_of)
+    from cocwatch.core.comparison import statistics_note
+
     yield (
         "index.html",
         env.get_template("index.html.j2").render(
@@ -327,15 +440,19 @@ def render_pages(
             status_counts=status_counts,
             severity_counts=severity_counts,
             finding_counts=finding_counts,
+            note_counts=note_counts,
             status_chart=markup(status_chart(status_counts)),
-            national_chart=markup(national) if national else None,
+            national=national,
+            funnel=plot,
+            funnel_svg=plot.svg() if plot else None,
+            statistics_note=for_readers(statistics_note(assessment.official, as_of)),
+            small_counts=any(needs_counts_note(v.ta) for v in views),
             national_figures=sorted(
                 (f for f in registry.national.figures if f.as_of <= as_of),
                 key=lambda f: f.as_of,
                 reverse=True,
             ),
             targets=sorted(registry.national.targets, key=lambda t: (t.due, t.id)),
-            target_state=_target_state(registry.national.targets),
             target_titles={t.id: t.title for t in registry.national.targets},
             closed=closed,
             assessed=assessed,
@@ -344,19 +461,34 @@ def render_pages(
     )
     template = env.get_template("trust.html.j2")
     for view in views:
+        own = _own_funnel(plot, view, registry, assessment)
         yield (
             view.href,
             template.render(
                 **common,
                 view=view,
-                chart=trust_chart(view.ta, view.figures, registry, as_of),
+                charts=trust_chart(view.ta, view.figures, registry, as_of),
+                comparisons=comparison_lines(view.ta),
+                counts_note=needs_counts_note(view.ta),
+                funnel=own,
+                funnel_svg=own.svg(view.trust) if own else None,
                 sources=trust_sources(view, registry),
                 targets=chart_targets(registry, as_of),
-                target_state=_target_state(registry.national.targets),
                 names={t.id: t.name for t in registry.trusts} if view.trust.successor else {},
                 public_requests=(public_requests or {}).get(view.trust.id, ()),
             ),
         )
+
+
+def _own_funnel(
+    plot: Funnel | None, view: TrustView, registry: Registry, assessment: Assessment
+) -> Funnel | None:
+    """The funnel of the month of the Trust's own placement figure (the latest by default)."""
+    placement = view.ta.placement
+    if plot is None or placement is None or placement.month == plot.month:
+        return plot
+    pages = {ta.trust.id for ta in assessment.trusts}
+    return funnel(assessment.official, registry.trusts, placement.month, pages=pages)
 
 
 def _unique_codes(findings: tuple[Finding, ...]) -> list[Finding]:

@@ -79,7 +79,8 @@ class Reference:
     percent: float
     due: date
     start: date | None = None
-    withdrawn: bool = False
+    withdrawn: bool = False  # no longer in force (withdrawn or superseded): grey and dotted
+    state: str = "active"  # as the line's label says it: active, superseded, withdrawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,10 +201,14 @@ def time_chart(
     as_of: date | None = None,
     start: date | None = None,
     end: date | None = None,
-    width: int = 400,
-    height: int = 250,
+    width: int = 520,
+    height: int = 260,
 ) -> str:
-    """Return an SVG line chart of percentages (0–100%) over time."""
+    """Return an SVG line chart of percentages (0–100%) over time.
+
+    Target lines are labelled at the right edge with their level and, when no longer in
+    force, their state ("51% (superseded)"), so the right margin is wide when there are any.
+    """
     dates: list[date] = [p.when for s in series for p in s.points]
     dates += [m.when for t in trajectories for m in t.milestones]
     dates += [t.start for t in trajectories if t.start is not None]
@@ -213,7 +218,8 @@ def time_chart(
     if start is None or end is None:
         auto_start, auto_end = time_range(dates or [date(2020, 1, 1)])
         start, end = start or auto_start, end or auto_end
-    frame = _Frame(start, end, left=40, top=12, width=width - 40 - 38, height=height - 12 - 26)
+    right = 118 if references else 38
+    frame = _Frame(start, end, left=40, top=12, width=width - 40 - right, height=height - 12 - 26)
     svg = _root(width, height, title, desc, "chart chart-time", chart_id)
 
     _grid(svg, frame)
@@ -312,7 +318,7 @@ def _references(svg: ET.Element, frame: _Frame, references: Sequence[Reference])
                 "y2": _num(y),
                 "stroke": colour,
                 "stroke-width": "1.5",
-                "stroke-dasharray": "5 4",
+                "stroke-dasharray": "2 3" if ref.withdrawn else "5 4",
             },
         )
         ET.SubElement(line, "title").text = ref.name
@@ -426,4 +432,177 @@ def bar_chart(
             "text",
             {"x": _num(label_width + length + 5), "y": _num(y + bar_height / 2 + 5)},
         ).text = str(one.value)
+    return _serialise(svg)
+
+
+# ---------------------------------------------------------------- funnel plots
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelDot:
+    """One unit of a funnel plot: its denominator (x) and rate (y); `label` is its tooltip."""
+
+    denominator: int
+    percent: float
+    label: str
+    highlight: bool = False
+    tag: str = ""  # written beside a highlighted dot, e.g. its ODS code
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelLine:
+    """One pair of funnel limits: (denominator, lower %, upper %) from the narrow end out."""
+
+    key: str  # e.g. "plain-95", "adjusted-998"
+    label: str  # drawn at the upper line's end, e.g. "99.8% adjusted"
+    name: str  # the lines' tooltip
+    points: tuple[tuple[int, float, float], ...]
+    adjusted: bool
+    outer: bool  # the 99.8% limits (else 95%)
+
+
+# (colour, dash, width) of each kind of limit: plain limits thin and grey, adjusted limits
+# thicker and orange; 99.8% solid, 95% dashed. Nothing is told by colour alone.
+FUNNEL_STYLES: dict[tuple[bool, bool], tuple[str, str, str]] = {
+    (False, False): ("#6b6b6b", "4 3", "1.2"),
+    (False, True): ("#6b6b6b", "", "1.2"),
+    (True, False): ("#b34700", "7 4", "2"),
+    (True, True): ("#b34700", "", "2"),
+}
+_DOT = "#0060a8"
+_HIGHLIGHT = "#000000"
+
+
+def funnel_style(adjusted: bool, outer: bool) -> tuple[str, str, str]:
+    """Return (colour, dash pattern, stroke width) of a funnel limit."""
+    return FUNNEL_STYLES[(adjusted, outer)]
+
+
+def nice_step(most: float, *, ticks: int = 5) -> int:
+    """A round tick step (1, 2 or 5 times a power of ten) giving about `ticks` ticks."""
+    raw = max(most, 1) / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= raw:
+            return int(max(1, factor * power))
+    return int(10 * power)  # pragma: no cover - the loop always returns
+
+
+def funnel_chart(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    dots: Sequence[FunnelDot],
+    centre: float,
+    centre_label: str,
+    lines: Sequence[FunnelLine],
+    x_label: str,
+    y_label: str,
+    x_max: int,
+    width: int = 640,
+    height: int = 400,
+) -> str:
+    """Return an SVG funnel plot: dots by denominator and rate, the centre line, the limits."""
+    step = nice_step(x_max)
+    axis_max = step * math.ceil(max(x_max, 1) / step)
+    left, top, right, bottom = 58, 12, 112, 52
+    plot_w, plot_h = width - left - right, height - top - bottom
+    svg = _root(width, height, title, desc, "chart chart-funnel", chart_id)
+
+    def x(n: float) -> float:
+        return left + n / axis_max * plot_w
+
+    def y(percent: float) -> float:
+        return top + (1 - max(0.0, min(100.0, percent)) / 100) * plot_h
+
+    frame = _Frame(date(2000, 1, 1), date(2000, 1, 2), left, top, plot_w, plot_h)
+    _grid(svg, frame)
+    axis = ET.SubElement(svg, "g", {"class": "axis", "font-size": "12"})
+    base = top + plot_h
+    for tick in range(0, axis_max + 1, step):
+        ET.SubElement(
+            axis,
+            "line",
+            {"x1": _num(x(tick)), "x2": _num(x(tick)), "y1": _num(base), "y2": _num(base + 4),
+             "stroke": _AXIS},
+        )  # fmt: skip
+        ET.SubElement(
+            axis, "text", {"x": _num(x(tick)), "y": _num(base + 17), "text-anchor": "middle"}
+        ).text = f"{tick:,}"
+    ET.SubElement(
+        axis,
+        "text",
+        {"class": "axis-label", "x": _num(left + plot_w / 2), "y": _num(height - 6),
+         "text-anchor": "middle"},
+    ).text = x_label  # fmt: skip
+    ET.SubElement(
+        axis,
+        "text",
+        {"class": "axis-label", "x": "0", "y": "0", "text-anchor": "middle",
+         "transform": f"translate(14 {_num(top + plot_h / 2)}) rotate(-90)"},
+    ).text = y_label  # fmt: skip
+
+    labels: list[tuple[float, str, str]] = []  # (y, text, colour) at the right edge
+    limits = ET.SubElement(svg, "g", {"class": "limits", "fill": "none"})
+    for line in lines:
+        colour, dash, stroke = funnel_style(line.adjusted, line.outer)
+        group = ET.SubElement(limits, "g", {"class": f"limit limit-{line.key}"})
+        ET.SubElement(group, "title").text = line.name
+        for side in (1, 2):
+            attrs = {
+                "points": " ".join(f"{_num(x(p[0]))},{_num(y(p[side]))}" for p in line.points),
+                "stroke": colour,
+                "stroke-width": stroke,
+                "data-side": "lower" if side == 1 else "upper",
+            }
+            if dash:
+                attrs["stroke-dasharray"] = dash
+            ET.SubElement(group, "polyline", attrs)
+        if line.points:
+            labels.append((y(line.points[-1][2]), line.label, colour))
+    centre_y = y(centre)
+    england = ET.SubElement(
+        svg,
+        "line",
+        {"class": "centre", "x1": _num(left), "x2": _num(left + plot_w), "y1": _num(centre_y),
+         "y2": _num(centre_y), "stroke": _TEXT, "stroke-width": "1.5"},
+    )  # fmt: skip
+    ET.SubElement(england, "title").text = centre_label
+    labels.append((centre_y, centre_label, _TEXT))
+
+    placed = ET.SubElement(svg, "g", {"class": "dots"})
+    for dot in sorted(dots, key=lambda d: d.highlight):
+        if dot.highlight:
+            cx, cy = x(dot.denominator), y(dot.percent)
+            ET.SubElement(
+                placed,
+                "circle",
+                {"cx": _num(cx), "cy": _num(cy), "r": "9", "fill": "none", "stroke": _HIGHLIGHT,
+                 "stroke-width": "1.5"},
+            )  # fmt: skip
+            mark = _marker(placed, "diamond", cx, cy, _HIGHLIGHT)
+            mark.set("class", "dot highlight")
+            if dot.tag:
+                ET.SubElement(
+                    placed,
+                    "text",
+                    {"x": _num(cx + 12), "y": _num(cy - 8), "font-weight": "bold",
+                     "font-size": "12"},
+                ).text = dot.tag  # fmt: skip
+        else:
+            mark = _marker(placed, "circle", x(dot.denominator), y(dot.percent), _DOT)
+            mark.set("class", "dot")
+            mark.set("fill-opacity", "0.55")
+        ET.SubElement(mark, "title").text = dot.label
+
+    # Labels beside the right edge, each moved down from the one above when too close.
+    texts = ET.SubElement(svg, "g", {"class": "limit-labels", "font-size": "12"})
+    last = -math.inf
+    for at, text, colour in sorted(labels):
+        at = max(at + 4, last + 13)
+        last = at
+        ET.SubElement(
+            texts, "text", {"x": _num(left + plot_w + 4), "y": _num(at), "fill": colour}
+        ).text = text
     return _serialise(svg)
