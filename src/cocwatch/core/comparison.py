@@ -183,8 +183,8 @@ class Comparison:
 
     @property
     def small(self) -> bool:
-        """Under 30 women: given as counts, never as a bare percentage."""
-        return is_small(self.own.denominator)
+        """Small numbers (`counts_only`): given as counts, never as a percentage."""
+        return counts_only(self.own)
 
 
 def _versus(name: str, own: Count, benchmark: Count) -> Versus:
@@ -360,18 +360,35 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def counts_only(count: Count) -> bool:
+    """Small numbers (SPEC §4.1): under 30 women, or a published 5 (any count from 1 to 7)
+    on either side. Such a figure is given as counts, never as a percentage."""
+    return is_small(count.denominator) or SUPPRESSED_COUNT in (count.numerator, count.denominator)
+
+
 def count_words(count: Count) -> str:
-    """A figure people can read: '2.8% (15 of 545 women)'; under 30 women, counts only."""
+    """A figure people can read: '2.8% (15 of 545 women)'; small numbers as counts only:
+    'none of about 10 women', 'a few of 190 women', 'a few of a few women'."""
     from cocwatch.core.wording import figure_percent
 
-    if is_small(count.denominator):
-        return f"{_small_count(count.numerator)} of about {count.denominator} women"
+    if counts_only(count):
+        return f"{_amount(count.numerator)} of {_of(count.denominator)} women"
     share = figure_percent(100 * count.numerator / count.denominator)
     return f"{share} ({count.numerator:,} of {count.denominator:,} women)"
 
 
-def _small_count(numerator: int) -> str:
-    return "none" if numerator == 0 else f"about {numerator}" if numerator == 5 else str(numerator)
+def _amount(numerator: int) -> str:
+    """A numerator in words: a published 5 stands for any count from 1 to 7."""
+    return (
+        "none" if numerator == 0 else "a few" if numerator == SUPPRESSED_COUNT else f"{numerator:,}"
+    )
+
+
+def _of(denominator: int) -> str:
+    """A denominator in words: counts are rounded to the nearest 5 (5 itself: 1 to 7)."""
+    if denominator == SUPPRESSED_COUNT:
+        return "a few"
+    return f"about {denominator}" if is_small(denominator) else f"{denominator:,}"
 
 
 def versus_words(v: Versus) -> str:
@@ -440,8 +457,8 @@ def figure_words(measure: str, month: date, count: Count) -> str:
     else:
         who = f"women reaching 29 weeks in {month_year(month)}"
         did = "were placed on a continuity of carer pathway"
-    if is_small(count.denominator):
-        return f"{_small_count(count.numerator)} of about {count.denominator} {who} {did}"
+    if counts_only(count):
+        return f"{_amount(count.numerator)} of {_of(count.denominator)} {who} {did}"
     share = figure_percent(100 * count.numerator / count.denominator)
     return f"{share} of {who} ({count.numerator:,} of {count.denominator:,}) {did}"
 

@@ -249,8 +249,9 @@ def figure_cell(ta: TrustAssessment, *, wide: bool) -> str:
             return f"data failed{sep}{main.as_of:%b %Y}"
         return f"{wording.figure_percent(main.value)}{sep}{main.as_of:%b %Y}"
     own = placed.own
-    if placed.small:
-        shown = f"{own.numerator} of {own.denominator}"
+    if placed.small:  # a published 5 stands for 1 to 7: no percentage
+        few = {0: "none", 5: "a few"}.get(own.numerator, str(own.numerator))
+        shown = f"{few}{sep}of {own.denominator}"
     else:
         shown = f"{wording.figure_percent(placed.percent)}{sep}{own.numerator}/{own.denominator}"
     return f"{shown}{sep}{placed.month:%b %Y}"
