@@ -68,6 +68,28 @@ DRY_RUN = Annotated[
 ]
 
 
+def seconds_option(value: float) -> float:
+    """Typer callback for an option in seconds (--timeout): above 0, finite, at most an hour."""
+    from cocwatch.sources.http import check_seconds
+
+    try:
+        return check_seconds(value)
+    except UsageError as exc:
+        raise typer.BadParameter(exc.message) from None
+
+
+def web_address_option(value: str | None) -> str | None:
+    """Typer callback for an option that is a web address (--index): http(s), with a host."""
+    if value is None:
+        return None
+    from cocwatch.sources.http import check_web_address
+
+    try:
+        return check_web_address(value, "The address")
+    except UsageError as exc:
+        raise typer.BadParameter(exc.message) from None
+
+
 # Dates a command accepts: wide enough for any campaign, far enough from date.min and
 # date.max that reply-by dates, chart axes and holiday calendars cannot overflow.
 EARLIEST_DATE = date(1900, 1, 1)

@@ -9,6 +9,7 @@ raised with the environment variable ``COCWATCH_DOWNLOAD_DEADLINE`` (seconds).
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -31,9 +32,52 @@ MSDS_MAX_MB = 200  # a month's whole MSDS measures file is tens of MB; local fil
 Progress = Callable[[int, int | None], None]
 
 
+MAX_TIMEOUT_SECONDS = 3600.0
+
+
+def check_seconds(value: float, option: str = "--timeout") -> float:
+    """`value` if it is a usable number of seconds (above 0, at most an hour), else a usage
+    error naming `option`: -1, nan and 1e309 would each fail deep inside the HTTP library."""
+    if not (isinstance(value, int | float) and math.isfinite(value)) or not (
+        0 < value <= MAX_TIMEOUT_SECONDS
+    ):
+        raise UsageError(
+            f"{option} must be a number of seconds above 0 and at most "
+            f"{MAX_TIMEOUT_SECONDS:g} (found {value!r}), such as 30."
+        )
+    return float(value)
+
+
+def check_web_address(url: str, what: str = "The address", *, usage: bool = True) -> str:
+    """`url` if it is an http(s) address with a host, else an error in words (a usage error
+    for an option, bad input for an address read from a file)."""
+    import httpx
+
+    problem = ""
+    try:
+        parsed = httpx.URL(url)
+        if parsed.scheme not in ("http", "https"):
+            problem = "it does not start with http:// or https://"
+        elif not parsed.host:
+            problem = "it names no web server"
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        problem = f"it is not a valid web address ({exc})"
+    if problem:
+        from cocwatch.errors import InputError
+
+        error = UsageError if usage else InputError
+        raise error(
+            f"{what} {url!r} cannot be used: {problem}. Check it for a missing bracket, "
+            "port or typing mistake; copy it from the browser's address bar."
+        )
+    return url
+
+
 def client(*, timeout: float = TIMEOUT_SECONDS) -> httpx.Client:
     """An httpx client with cocwatch's defaults: TLS verified, redirects followed, a timeout."""
     import httpx
+
+    timeout = check_seconds(timeout)
 
     return httpx.Client(
         timeout=httpx.Timeout(timeout),
@@ -132,6 +176,8 @@ def download(
     that the deadline holds even while a read is blocked; a late worker is told to stop and,
     being a daemon, never keeps the process alive.
     """
+    check_web_address(url, usage=False)
+    check_seconds(timeout)
     seconds = download_deadline() if deadline is None else deadline
     stop = threading.Event()
     outcome: list[Downloaded | BaseException] = []

@@ -22,7 +22,12 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from cocwatch.errors import ExternalError, InputError
-from cocwatch.sources.http import MSDS_MAX_MB, TIMEOUT_SECONDS, describe_http_error
+from cocwatch.sources.http import (
+    MSDS_MAX_MB,
+    TIMEOUT_SECONDS,
+    check_web_address,
+    describe_http_error,
+)
 from cocwatch.sources.msds_dates import EXCEL_EPOCH
 from cocwatch.sources.msds_table import MsdsFile, norm_header, parse_rows
 
@@ -243,6 +248,8 @@ def load_measures(
     progress: Callable[[int, int | None], None] | None = None,
 ) -> MsdsFile:
     """Read a measures file from a path or an http(s) URL (downloaded to a temporary file)."""
+    if source.startswith(("http://", "https://")):
+        check_web_address(source, "The measures file's address")
     if provisional is None:
         provisional = is_provisional_name(source_name(source))
     if not source.startswith(("http://", "https://")):

@@ -95,6 +95,14 @@ class Letters:
             subject = self.env.from_string(spec.subject) if spec.subject else None
         except jinja2.TemplateSyntaxError as exc:
             raise _syntax_error(exc, spec) from None
+        except (RecursionError, MemoryError, SyntaxError):
+            # Thousands of nested brackets or blocks: Jinja's parser (or Python's compiler)
+            # runs out of stack before it can say where.
+            raise InputError(
+                f"The letter template {spec.path} nests brackets or blocks ({{% for %}}, "
+                "{% if %}, parentheses) far too deeply to be read. Fix the template: a letter "
+                "needs a few levels at most."
+            ) from None
         except jinja2.TemplateNotFound as exc:
             raise InputError(
                 f"The letter template {spec.path} refers to a template that does not exist "
