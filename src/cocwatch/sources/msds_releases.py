@@ -379,10 +379,10 @@ def http_fetcher(http: httpx.Client, *, max_bytes: int) -> Fetch:
     def fetch(url: str) -> bytes:
         import httpx
 
-        from cocwatch.sources.http import describe_http_error, read_capped
+        from cocwatch.sources.http import describe_http_error, read_capped, request_headers
 
         try:
-            with http.stream("GET", url) as response:
+            with http.stream("GET", url, headers=request_headers()) as response:
                 response.raise_for_status()
                 return read_capped(response, url, max_bytes=max_bytes)
         except httpx.HTTPError as exc:

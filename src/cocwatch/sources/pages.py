@@ -27,7 +27,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cocwatch.core.watch import PageFetch
-from cocwatch.sources.http import USER_AGENT, describe_http_error
+from cocwatch.sources.http import (
+    BodyDecoder,
+    DownloadError,
+    DownloadTooLarge,
+    describe_http_error,
+    request_headers,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -102,7 +108,7 @@ async def fetch_pages(
         client = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=True,
-            headers={"User-Agent": USER_AGENT},
+            headers=request_headers(),
             limits=httpx.Limits(
                 max_connections=settings.concurrency,
                 max_keepalive_connections=settings.concurrency,
@@ -189,10 +195,13 @@ class _Fetcher:
                 if code >= 400:
                     reason = f"{url} answered {code} {response.reason_phrase}".rstrip()
                     return PageFetch(url, "failed", error=reason)
-                body = await _read_capped(response, settings.max_bytes)
-                if body is None:
+                try:
+                    body = await _read_capped(response, settings.max_bytes)
+                except DownloadTooLarge:
                     limit = settings.max_bytes // 1024 // 1024
                     return PageFetch(url, "failed", error=f"{url} is larger than {limit} MB")
+                except DownloadError as exc:
+                    return PageFetch(url, "failed", error=exc.reason)
                 content_type = response.headers.get("Content-Type", "")
                 etag = response.headers.get("ETag")
                 last_modified = response.headers.get("Last-Modified")
@@ -211,19 +220,24 @@ class _Fetcher:
         )
 
 
-async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes | None:
-    """The body, or None when it is larger than `max_bytes`."""
+async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    """The decoded body; `DownloadTooLarge` when it, raw or decoded, passes `max_bytes`."""
+    url = str(response.url)
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+        raise DownloadTooLarge(url, max_bytes)
+    # A response built in memory (a test's mock) is already read, and already decoded.
+    in_memory = response.is_stream_consumed and hasattr(response, "_content")
+    encoding = "" if in_memory else response.headers.get("Content-Encoding", "")
+    decoder = BodyDecoder(encoding, url, max_bytes)
+    received = 0
+    chunks = response.aiter_bytes() if in_memory else response.aiter_raw()
+    async for chunk in chunks:
+        received += len(chunk)
+        if received > max_bytes:
+            raise DownloadTooLarge(url, max_bytes)
+        decoder.feed(chunk)
+    return decoder.finish()
 
 
 def _retry_after(value: str | None) -> float | None:
