@@ -27,6 +27,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from cocwatch.errors import ExternalError, InputError, UsageError
 from cocwatch.locations import MSDS_INDEX
+from cocwatch.sources.html_limits import html_problem
 
 if TYPE_CHECKING:
     import httpx
@@ -323,7 +324,14 @@ def discover(fetch: Fetch, index_url: str, wanted: Wanted) -> Discovery:
     be fetched is reported in `problems` and the others are still read; an index that cannot
     be fetched, or that links no release pages, is an error.
     """
-    index_html = _text(fetch(index_url))
+    index_body = fetch(index_url)
+    problem = html_problem(index_body)
+    if problem is not None:
+        raise InputError(
+            f"The index page {index_url} cannot be read: {problem}. Check the address: it "
+            f"should be the series page of Maternity Services Monthly Statistics, {DEFAULT_INDEX}."
+        )
+    index_html = _text(index_body)
     links = release_links(index_html, index_url)
     if not links:
         raise InputError(
@@ -345,10 +353,16 @@ def discover(fetch: Fetch, index_url: str, wanted: Wanted) -> Discovery:
         ):
             break
         try:
-            html = _text(fetch(link.url))
+            page = fetch(link.url)
         except ExternalError as exc:
             problems.append(PageProblem(link.url, exc.message, link.months))
             continue
+        problem = html_problem(page)
+        if problem is not None:
+            reason = f"{link.url} cannot be read: {problem}"
+            problems.append(PageProblem(link.url, reason, link.months, unreachable=False))
+            continue
+        html = _text(page)
         read += 1
         found = measures_links(html, link.url)
         if not found and wanted.mode != "latest" and any(wanted.covers(m) for m in link.months):

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cocwatch.core.watch import PageFetch
+from cocwatch.sources import html_limits
 from cocwatch.sources.http import (
     BodyDecoder,
     DownloadError,
@@ -253,47 +254,25 @@ class PageUnreadable(ValueError):
     """A page cocwatch will not read (its HTML is nested too deeply to parse in good time)."""
 
 
-# HTML parsers take time that grows with the square of the nesting depth: 80,000 nested
-# <div>s (880 kB) take seconds, 200,000 minutes. Real pages nest a few dozen levels deep.
-MAX_HTML_DEPTH = 2000
-_TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
-# Elements that never hold others, or that the parser closes by itself when a sibling opens.
-_FLAT_TAGS = frozenset(
-    b"area base br col embed hr img input link meta source track wbr "
-    b"p li dt dd option optgroup tr td th thead tbody tfoot rp rt colgroup".split()
-)
+# The page limits live in `html_limits`; the names stay importable from here.
+MAX_HTML_DEPTH = html_limits.MAX_HTML_DEPTH
 
 
 def html_depth_exceeds(body: bytes, limit: int = MAX_HTML_DEPTH) -> bool:
-    """Whether the HTML's tags nest more than `limit` deep (a quick scan, before parsing)."""
-    if body.count(b"<") <= limit:
-        return False
-    depth = 0
-    for match in _TAG.finditer(body):
-        closing, name, self_closing = match.groups()
-        if self_closing or name.lower() in _FLAT_TAGS:
-            continue
-        if closing:
-            depth = max(0, depth - 1)
-        else:
-            depth += 1
-            if depth > limit:
-                return True
-    return False
+    """Whether the page passes one of the HTML limits (kept for callers of the old name)."""
+    return html_limits.html_problem(body) is not None
 
 
 def page_hash(body: bytes, content_type: str = "") -> str:
     """SHA-256 of what a reader sees: the visible text of HTML, the bytes of anything else.
 
-    Raises `PageUnreadable` for HTML nested more than `MAX_HTML_DEPTH` deep.
+    Raises `PageUnreadable` for HTML past the limits of `html_limits` (depth, tags).
     """
     kind = content_type.split(";", 1)[0].strip().lower()
     if "html" in kind or (not kind and body.lstrip()[:1] == b"<"):
-        if html_depth_exceeds(body):
-            raise PageUnreadable(
-                f"its HTML is nested more than {MAX_HTML_DEPTH:,} levels deep, which no real "
-                "page needs, so cocwatch did not read it"
-            )
+        problem = html_limits.html_problem(body)
+        if problem is not None:
+            raise PageUnreadable(problem)
         text = visible_text(decode_html(body, _charset(content_type)))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
     if kind.startswith("text/"):
