@@ -472,7 +472,7 @@ def synthetic_registry(trusts: int) -> str:
             "      - {cohort: ethnic_minority, numerator: 12, denominator: 70, as_of: 2022-03-31,"
             f" source: *src{i}, quality: fail}}",
             "      - {cohort: most_deprived, measure: offered, percent: -0.0, as_of: 2022-06-30,"
-            f' provisional: 1, source: *src{i}, notes: "\\0 and \\u00e9"}}',
+            f' provisional: 1, source: *src{i}, notes: "\\t and \\u00e9"}}',
             f"      - {{percent: '{i % 100}.5', as_of: 2022-09-30, source: {{title: Board}}}}",
             "      - {percent: 1e1, numerator: 3, denominator: 9, as_of: 2022-12-31,"
             " source: {title: x}}",
@@ -502,7 +502,7 @@ def test_synthetic_registry_with_every_field_loads_the_same_from_the_cache(
     assert first.contacts[2].phone == "123456789012345678901234567890"
     assert [f.percent for f in first.figures] == [0.0, 17.25, 17.1, -0.0, 0.5, 10.0]
     assert first.figures[1].source == first.figures[0].source  # merge key and alias
-    assert first.figures[3].notes == "\0 and é"
+    assert first.figures[3].notes == "\t and é"
     assert first.plan and first.plan.board_reviews[1].date == date(2025, 10, 1)
     assert warm.national.targets[1].title == "2024"
     assert warm.national.contacts[0].phone == "0"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -88,6 +89,22 @@ def web_address_option(value: str | None) -> str | None:
         return check_web_address(value, "The address")
     except UsageError as exc:
         raise typer.BadParameter(exc.message) from None
+
+
+def one_line_option(value: str | None) -> str | None:
+    """Typer callback for an option that is one line of text (a reference, a summary): no
+    line break, control character (an escape sequence) or direction mark, which would reach
+    a terminal or a letter as they are."""
+    if value is None:
+        return None
+    from cocwatch.core.models import ONE_LINE_PATTERN
+
+    if not re.match(ONE_LINE_PATTERN, value):
+        raise typer.BadParameter(
+            "must be one line of plain text: remove the line break, control character "
+            "(such as an escape sequence) or direction mark."
+        )
+    return value
 
 
 # Dates a command accepts: wide enough for any campaign, far enough from date.min and

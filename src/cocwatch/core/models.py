@@ -55,7 +55,8 @@ CONTACT_ROLES: tuple[str, ...] = ContactRole.__args__  # type: ignore[attr-defin
 SMALL_COUNT = 5
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_URL = re.compile(r"^https?://\S+$")
+# No whitespace, control character or bidirectional override: an address is one plain word.
+_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+$")
 
 
 def _url(value: Any) -> Any:
@@ -94,11 +95,17 @@ def _word(value: Any) -> Any:
 
 # One-line fields (names, titles, regions) may hold no line break or control character, so
 # nothing a registry says can forge a line, a heading or a CSV row in the output.
-ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+# Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) are refused too: they
+# make a terminal or a document show text in another order than it is written.
+ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
+# Longer text (notes, summaries) may hold line breaks and tabs, but no other control
+# character (an escape sequence would recolour or rewrite a terminal) nor a bidi override.
+TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
 
 Url = Annotated[str, BeforeValidator(_url)]
 Line = Annotated[str, Field(pattern=ONE_LINE_PATTERN)]
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, pattern=TEXT_PATTERN)]
+Prose = Annotated[str, Field(pattern=TEXT_PATTERN)]  # notes and addresses: lines, no controls
 Name = Annotated[str, BeforeValidator(_text), Field(min_length=1, pattern=ONE_LINE_PATTERN)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
@@ -146,7 +153,7 @@ class Figure(Model):
     provisional: bool = False
     quality: Annotated[Quality, BeforeValidator(_lower)] = "unknown"
     source: Source
-    notes: str | None = None
+    notes: Prose | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -217,7 +224,7 @@ class BoardReview(Model):
 
     date: date
     url: Url | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 class Plan(Model):
@@ -230,7 +237,7 @@ class Plan(Model):
     milestones: tuple[Milestone, ...] = ()
     board_reviews: tuple[BoardReview, ...] = ()
     source: Source | None = None  # where the status is known from, e.g. an FOI reply
-    notes: str | None = None
+    notes: Prose | None = None
 
 
 class Inspection(Model):
@@ -241,7 +248,7 @@ class Inspection(Model):
     service: Line = "maternity"
     rating: Annotated[Rating, BeforeValidator(_word)] | None = None
     url: Url | None = None
-    notes: str | None = None
+    notes: Prose | None = None
 
 
 class Contact(Model):
@@ -252,10 +259,10 @@ class Contact(Model):
     title: Line | None = None
     organisation: Line | None = None
     email: Line | None = None
-    address: str | None = None
+    address: Prose | None = None
     phone: Annotated[Line, BeforeValidator(_text)] | None = None
     url: Url | None = None
-    notes: str | None = None
+    notes: Prose | None = None
 
 
 class Trust(Model):
@@ -269,14 +276,14 @@ class Trust(Model):
     lmns: Line | None = None
     website: Url | None = None
     board_papers_url: Url | None = None
-    address: str | None = None
+    address: Prose | None = None
     closed_on: date | None = None
     successor: Line | None = None
     contacts: tuple[Contact, ...] = ()
     plan: Plan | None = None
     figures: tuple[Figure, ...] = ()
     inspections: tuple[Inspection, ...] = ()
-    notes: str | None = None
+    notes: Prose | None = None
 
     def is_open(self, on: date) -> bool:
         """Return whether the Trust is still open on the given date."""
@@ -342,7 +349,7 @@ class Target(Model):
     withdrawn_on: date | None = None
     superseded_by: Slug | None = None
     source: Source | None = None
-    notes: str | None = None
+    notes: Prose | None = None
     # Worked out from how `due` and `set_on` are written; kept so that a dumped model reloads.
     due_precision: SkipJsonSchema[Precision] = "day"
     set_on_precision: SkipJsonSchema[Precision] = "day"
@@ -418,7 +425,7 @@ class Sender(Model):
 
     name: Line | None = None
     organisation: Line | None = None
-    address: str | None = None
+    address: Prose | None = None
     email: Line | None = None
     phone: Annotated[Line, BeforeValidator(_text)] | None = None
 

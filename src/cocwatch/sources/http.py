@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cocwatch import __version__
+from cocwatch.core.safe_text import for_terminal
 from cocwatch.errors import ExternalError, UsageError
 
 if TYPE_CHECKING:
@@ -121,6 +122,11 @@ def download_deadline() -> float:
     return seconds
 
 
+def reason_of(response: httpx.Response) -> str:
+    """The server's reason phrase ("Not Found"), any control character in it made visible."""
+    return for_terminal(response.reason_phrase, one_line=True)
+
+
 def describe_http_error(url: str, exc: Exception) -> str:
     """One sentence on what went wrong fetching `url`, for a person."""
     import httpx
@@ -129,7 +135,7 @@ def describe_http_error(url: str, exc: Exception) -> str:
         return f"{url} did not answer in time"
     if isinstance(exc, httpx.HTTPStatusError):
         code = exc.response.status_code
-        return f"{url} answered {code} {exc.response.reason_phrase}"
+        return f"{url} answered {code} {reason_of(exc.response)}"
     if isinstance(exc, httpx.ConnectError):
         return f"cannot connect to {url} (check the address and your internet connection)"
     return f"fetching {url} failed ({type(exc).__name__}: {exc})"
@@ -237,7 +243,7 @@ def _get(
             return Downloaded(
                 url,
                 response.status_code,
-                response.reason_phrase,
+                reason_of(response),
                 response.headers,
                 body,
             )

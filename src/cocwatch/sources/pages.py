@@ -33,6 +33,7 @@ from cocwatch.sources.http import (
     DownloadError,
     DownloadTooLarge,
     describe_http_error,
+    reason_of,
     request_headers,
 )
 
@@ -190,11 +191,11 @@ class _Fetcher:
                     )
                 if code in _RETRY_STATUSES:
                     raise _Retryable(
-                        f"{url} answered {code} {response.reason_phrase}".rstrip(),
+                        f"{url} answered {code} {reason_of(response)}".rstrip(),
                         _retry_after(response.headers.get("Retry-After")),
                     )
                 if code >= 400:
-                    reason = f"{url} answered {code} {response.reason_phrase}".rstrip()
+                    reason = f"{url} answered {code} {reason_of(response)}".rstrip()
                     return PageFetch(url, "failed", error=reason)
                 try:
                     body = await _read_capped(response, settings.max_bytes)

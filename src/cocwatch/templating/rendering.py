@@ -36,6 +36,7 @@ from cocwatch.templating.sandbox import (
     render_deadline,
 )
 from cocwatch.templating.templates import SUFFIX, TemplateSpec, discover
+from cocwatch.templating.text import plain_inline
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +130,7 @@ class Letters:
             subject = compiled.spec.title
             if context.trust is not None:
                 subject += f": {context.trust.name}"
-        subject = " ".join(subject.split())
+        subject = " ".join(plain_inline(subject).split())  # registry text is escaped
         candidates = list(context.placeholders) + state.extra_placeholders
         found = placeholders_in(markdown + "\n" + subject, candidates)
         return RenderedLetter(

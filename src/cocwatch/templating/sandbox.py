@@ -39,6 +39,7 @@ from cocwatch.core.letters import (
     uk_date,
     view_types,
 )
+from cocwatch.core.safe_text import markdown_literal
 from cocwatch.templating.templates import SUFFIX, read_template, split_front_matter
 
 # The context's frozen dataclasses (not LetterContext itself, which is never a variable).
@@ -215,10 +216,12 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) in VIEW_TYPES and attribute[:1] != "_":
             # A view's public fields are plain data: no method to wrap, nothing unsafe.
+            # Their text comes from the registry, so it is made literal for Markdown.
             try:
-                return getattr(obj, attribute)
+                value = getattr(obj, attribute)
             except AttributeError:
                 return super().getattr(obj, attribute)  # then undefined
+            return _literal(value)
         try:
             value = getattr(obj, attribute)
         except AttributeError:
@@ -232,6 +235,15 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         if safe is None:
             safe = self._safe_attributes[key] = self.is_safe_attribute(obj, attribute, value)
         return value if safe else self.unsafe_undefined(obj, attribute)
+
+
+def _literal(value: Any) -> Any:
+    """A view's text (or tuple of texts, such as address lines) made literal for Markdown."""
+    if type(value) is str:
+        return markdown_literal(value)
+    if type(value) is tuple and any(type(item) is str for item in value):
+        return tuple(markdown_literal(item) if type(item) is str else item for item in value)
+    return value
 
 
 # What `wrap_str_format` looks at: only a bound method can be `str.format`.
