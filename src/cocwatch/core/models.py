@@ -13,6 +13,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -33,6 +34,7 @@ from cocwatch.core.kinds import Precision as Precision
 from cocwatch.core.kinds import Quality as Quality
 from cocwatch.core.kinds import Rating as Rating
 from cocwatch.core.kinds import SourceKind as SourceKind
+from cocwatch.core.plausible import MAX_COUNT, disagreement, rate_agrees
 
 ContactRole = Literal[
     "chief_executive",
@@ -107,7 +109,24 @@ Line = Annotated[str, Field(pattern=ONE_LINE_PATTERN)]
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, pattern=TEXT_PATTERN)]
 Prose = Annotated[str, Field(pattern=TEXT_PATTERN)]  # notes and addresses: lines, no controls
 Name = Annotated[str, BeforeValidator(_text), Field(min_length=1, pattern=ONE_LINE_PATTERN)]
-Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+def _number(value: Any) -> Any:
+    """Refuse yes/no where a number belongs (YAML reads `true` as a boolean, which would
+    otherwise count as 1)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not yes/no (true/false)")
+    return value
+
+
+def _no_negative_zero(value: float) -> float:
+    return 0.0 if value == 0 else value  # -0 is 0: stored and shown without a sign
+
+
+Percent = Annotated[
+    float, BeforeValidator(_number), Field(ge=0, le=100), AfterValidator(_no_negative_zero)
+]
+Count = Annotated[int, BeforeValidator(_number), Field(ge=0, le=MAX_COUNT)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 
 
@@ -147,8 +166,8 @@ class Figure(Model):
     cohort: Cohort = "all"
     measure: Measure = "placed_by_28_weeks"
     percent: Percent | None = None
-    numerator: Annotated[int, Field(ge=0)] | None = None
-    denominator: Annotated[int, Field(gt=0)] | None = None
+    numerator: Count | None = None
+    denominator: Annotated[Count, Field(gt=0)] | None = None
     as_of: date
     provisional: bool = False
     quality: Annotated[Quality, BeforeValidator(_lower)] = "unknown"
@@ -190,6 +209,13 @@ class Figure(Model):
             )
         if self.percent is None and self.quality != "fail":
             raise ValueError("a figure needs a percent, or a numerator and a denominator")
+        if (
+            self.percent is not None
+            and self.numerator is not None
+            and self.denominator is not None
+            and not rate_agrees(self.percent, self.numerator, self.denominator)
+        ):
+            raise ValueError(disagreement(self.percent, self.numerator, self.denominator))
         return self
 
     @property

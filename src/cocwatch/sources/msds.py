@@ -99,16 +99,49 @@ def read_measures(
             magic = stream.read(4)
             stream.seek(0)
             if magic == _ZIP_MAGIC:
-                return parse_rows(_xlsx_rows(stream, name), name, provisional=provisional)
-            return parse_rows(
-                _csv_rows(_decoded_lines(stream, name), name), name, provisional=provisional
-            )
+                read = parse_rows(_xlsx_rows(stream, name), name, provisional=provisional)
+            else:
+                read = parse_rows(
+                    _csv_rows(_decoded_lines(stream, name), name), name, provisional=provisional
+                )
+            check_name_agrees(read, name)
+            return read
     except FileNotFoundError:
         raise InputError(f"The file {name} does not exist. Check the path.") from None
     except IsADirectoryError:
         raise InputError(f"{name} is a folder; give the measures CSV file inside it.") from None
     except OSError as exc:
         raise InputError(f"The file {name} cannot be read: {exc.strerror or exc}.") from None
+
+
+def check_name_agrees(read: MsdsFile, source: str) -> None:
+    """Refuse a measures file whose name and contents disagree: a name such as
+    msds-dec2025-exp-measures.csv says which month it holds and whether it is provisional,
+    and an import trusts that (a final file replaces provisional figures). Rows for another
+    month, or a provisional reading of a final file (or the reverse), are a mistake or a
+    forgery. A file whose name says neither is not checked."""
+    from cocwatch.sources.msds_releases import measures_file_name
+
+    named = measures_file_name(source_name(source))
+    if named is None:
+        return
+    month, provisional = named
+    other = sorted({p for p in read.periods if (p.year, p.month) != (month.year, month.month)})
+    if other:
+        shown = ", ".join(f"{p:%B %Y}" for p in other[:3])
+        raise InputError(
+            f"{source} is named for {month.label} but holds figures for {shown}: the name and "
+            "the rows disagree, so nothing was imported. Download the file again from NHS "
+            "England's release page, and import it under its own name."
+        )
+    if provisional != read.provisional:
+        said = "provisional" if provisional else "final"
+        given = "provisional" if read.provisional else "final"
+        raise InputError(
+            f"{source} is named as {said} figures but was to be read as {given}: the name and "
+            "the import disagree, so nothing was imported. Leave out --provisional/--final to "
+            "follow the name, or check that this is the right file."
+        )
 
 
 def _file_size(stream: IO[bytes]) -> int:

@@ -30,6 +30,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from cocwatch.core.imports import OfficialFigure
+from cocwatch.core.plausible import MAX_COUNT, disagreement, rate_agrees
 from cocwatch.errors import InputError
 from cocwatch.sources.msds_dates import period_end
 
@@ -298,9 +299,11 @@ def _value(currency: str, raw: str) -> tuple[float | int | str | None, str | Non
     if currency == "rate":
         if number > 100:
             return None, f"the rate {raw} is more than 100%"
-        return round(number, 1), None
+        return round(number, 1) + 0.0, None  # -0 is 0
     if not number.is_integer():
         return None, f"the count {raw!r} is not a whole number"
+    if number > MAX_COUNT:
+        return None, f"the count {raw} is far larger than any maternity service's"
     return int(number), None
 
 
@@ -347,6 +350,20 @@ def _figures(
             if num is None or den is None:
                 num = den = None
             percent = float(rate) if isinstance(rate, float | int) else None
+            if (
+                percent is not None
+                and num is not None
+                and den is not None
+                and not rate_agrees(percent, num, den)
+            ):
+                malformed.append(
+                    Malformed(
+                        values["rate"][1],
+                        f"{ods}, {as_of.isoformat()}: {disagreement(percent, num, den)} "
+                        "(the figure was skipped)",
+                    )
+                )
+                continue
             if percent is None and num is None:
                 continue  # only a result: nothing to record
         figure = OfficialFigure(
