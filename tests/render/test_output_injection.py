@@ -222,10 +222,10 @@ def test_an_escape_sequence_in_notes_is_refused(
 @pytest.mark.parametrize(
     "args",
     [
-        ["sent", "evil", "foi", "--reference", "FOI \x1b[31m1"],
-        ["sent", "evil", "foi", "--reference", "FOI\r\n1"],
-        ["sent", "evil", "foi", "--reference", "FOI \u202e1"],
-        ["replied", "evil", "foi", "--summary", "yes\r\nno"],
+        ["sent", "foi", "evil", "--reference", "FOI \x1b[31m1"],
+        ["sent", "foi", "evil", "--reference", "FOI\r\n1"],
+        ["sent", "foi", "evil", "--reference", "FOI \u202e1"],
+        ["replied", "foi", "evil", "--summary", "yes\r\nno"],
     ],
 )
 def test_one_line_options_refuse_control_characters(
