@@ -34,6 +34,7 @@ from cocwatch.templating.sandbox import (
     make_environment,
     render_capped,
     render_deadline,
+    render_memory_cap,
 )
 from cocwatch.templating.templates import SUFFIX, TemplateSpec, discover
 from cocwatch.templating.text import plain_inline
@@ -120,7 +121,7 @@ class Letters:
         variables.update(cite=state.cite, references=state.references)
         variables["placeholder"] = state.placeholder
         try:
-            with render_deadline():
+            with render_deadline(), render_memory_cap():
                 markdown = render_capped(compiled.body, variables)
                 subject = render_capped(compiled.subject, variables) if compiled.subject else None
         except Exception as exc:
@@ -191,6 +192,12 @@ def _render_error(exc: Exception, spec: TemplateSpec) -> InputError:
             f"The letter template {spec.path} was still rendering after "
             f"{exc.seconds:g} s (stopped near {at}), so cocwatch gave up: a loop "
             "in it runs far too often. Fix the template's loops."
+        )
+    if isinstance(exc, MemoryError):
+        return InputError(
+            f"The letter template {at} asks for more memory than any letter needs (a loop "
+            "that keeps doubling a text, say), so cocwatch stopped it. Fix that loop or "
+            "expression in the template."
         )
     if isinstance(exc, TooBig):
         return InputError(
