@@ -16,7 +16,7 @@ from cocwatch.sources.html_limits import (
     MAX_UNMATCHED_CLOSING,
     html_problem,
 )
-from cocwatch.sources.msds_releases import Wanted, discover
+from cocwatch.sources.msds_releases import MAX_RELEASE_PAGES, Wanted, discover
 from cocwatch.sources.pages import PageUnreadable, page_hash
 
 INDEX = "https://example.org/statistics/msds-series"
@@ -68,5 +68,59 @@ def test_a_flooded_release_page_is_reported_and_skipped() -> None:
     found = discover(fetch, INDEX, Wanted("latest"))
     assert found.files == ()
     assert [p.url for p in found.problems] == [RELEASE]
-    assert found.problems[0].message.startswith(f"{RELEASE} cannot be read")
     assert "never opened" in found.problems[0].message
+
+
+def _index(count: int, *, dated: bool) -> bytes:
+    links = "".join(
+        f'<a href="{INDEX}/release-{n}">'
+        f"{'Maternity Services Monthly Statistics, April ' + str(1900 + n) if dated else 'Release'}"
+        "</a>"
+        for n in range(count)
+    )
+    return f"<html><body>{links}</body></html>".encode()
+
+
+def _release(year: int) -> bytes:
+    return (
+        f'<html><body><a href="https://files.example.org/msds-apr{year}-exp-measures.csv">'
+        "Measures (CSV)</a></body></html>"
+    ).encode()
+
+
+def test_latest_reads_only_the_newest_page_of_thousands() -> None:
+    fetched: list[str] = []
+    pages = {INDEX: _index(5000, dated=False) + _index(100, dated=True)}
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        if url in pages:
+            return pages[url]
+        number = int(url.rsplit("-", 1)[1])
+        return _release(1900 + number)
+
+    found = discover(fetch, INDEX, Wanted("latest"))
+    assert [f.month.year for f in found.files] == [1999]
+    assert len(fetched) == 2  # the index and the newest release page
+
+
+def test_reading_stops_at_the_cap_in_words() -> None:
+    pages = {INDEX: _index(5000, dated=False)}
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        return pages.get(url, b"<html><body><p>No files yet</p></body></html>")
+
+    found = discover(fetch, INDEX, Wanted("latest"))
+    assert len(fetched) == 1 + MAX_RELEASE_PAGES
+    assert "more release pages than cocwatch reads in one run" in found.problems[-1].message
+
+
+def test_an_index_without_release_links_says_what_to_do() -> None:
+    with pytest.raises(InputError) as caught:
+        discover(lambda url: b"<html><body><p>Please enable JavaScript</p></body></html>",
+                 INDEX, Wanted("latest"))  # fmt: skip
+    message = str(caught.value)
+    assert f"The index page {INDEX} was fetched" in message
+    assert "open the address in a browser" in message and "cocwatch import msds ADDRESS" in message
