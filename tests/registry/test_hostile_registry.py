@@ -228,3 +228,12 @@ def test_running_out_of_memory_or_stack_is_bad_input_in_words(
     result = run("-r", str(minimal_registry), "validate")
     assert result.exit_code == 3, _output(result)
     assert words in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_block_that_contains_itself_is_a_located_problem(
+    run: Callable[..., Result], write_registry: Callable[[str], Path]
+) -> None:
+    text = MINIMAL_REGISTRY.replace("region: South West", "region: South West\n    x: &a [*a]")
+    result = run("-r", str(write_registry(text)), "validate")
+    assert result.exit_code == 3, _output(result)
+    assert "put a block inside itself" in _output(result)

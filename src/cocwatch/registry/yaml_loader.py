@@ -194,6 +194,11 @@ _TOO_MANY_ALIASES = (
     "them fewer times"
 )
 
+_ALIAS_LOOP = (
+    "the anchors and aliases (&name, *name) here put a block inside itself, which has no end; "
+    "write the inner part out instead of the alias"
+)
+
 
 def check_expansion(root: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> None:
     """Refuse a node tree whose aliases expand to more than `limit` nodes, in linear time."""
@@ -216,6 +221,10 @@ def check_expansion(root: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> None:
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
+        if any(sizes.get(id(child)) == 0 for child in children):
+            raise yaml.constructor.ConstructorError(
+                None, None, _ALIAS_LOOP, node.start_mark
+            )  # a child still in progress is this block or one around it
         total = 1 + sum(sizes.get(id(child), 1) for child in children)
         if total > limit:
             raise yaml.constructor.ConstructorError(
