@@ -19,6 +19,32 @@ from pathlib import Path
 from cocwatch.errors import ExternalError, InputError
 
 LOCK_TIMEOUT_SECONDS = 30.0
+# A temporary file (.NAME.XXXX.tmp) older than this was left by a write that was interrupted
+# (the process killed, the machine stopped): no write takes this long, so the next write of
+# the same file removes it.
+STALE_TEMP_SECONDS = 600.0
+
+
+def remove_stale_temps(path: Path, *, now: float | None = None) -> list[Path]:
+    """Remove the temporary files an interrupted write of `path` left beside it; return them."""
+    import time
+
+    prefix, removed = f".{path.name}.", list[Path]()
+    cutoff = (time.time() if now is None else now) - STALE_TEMP_SECONDS
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                Path(entry.path).unlink()
+                removed.append(Path(entry.path))
+        except OSError:
+            continue  # another run removed it, or it is not ours to remove
+    return removed
 
 
 def resolve_target(path: Path) -> Path:
@@ -48,6 +74,7 @@ def atomic_write(path: Path, data: bytes, *, what: str = "file") -> None:
     tmp_name: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(path)
         mode = path.stat().st_mode & 0o7777 if path.exists() else None
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
@@ -83,6 +110,7 @@ def atomic_write_many(files: Sequence[tuple[Path, bytes]], *, what: str = "file"
         for target, data in files:
             current = resolve_target(target)
             current.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_temps(current)
             mode = current.stat().st_mode & 0o7777 if current.exists() else None
             fd, tmp_name = tempfile.mkstemp(
                 dir=current.parent, prefix=f".{current.name}.", suffix=".tmp"

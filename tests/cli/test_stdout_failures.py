@@ -146,3 +146,33 @@ def test_a_pinned_today_out_of_range_is_a_usage_error(
     )  # fmt: skip
     assert result.exit_code == 2
     assert "COCWATCH_TODAY 9999-12-20 is outside" in result.stderr
+
+
+@pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [["letter", "--help"], ["-r", "R", "--help"], ["import", "msds", "--help"]],
+    ids=" ".join,
+)
+def test_help_to_a_full_device_is_exit_4_without_a_traceback(
+    args: list[str], minimal_registry: Path, tmp_path: Path
+) -> None:
+    with FULL.open("wb") as full:
+        proc = _cocwatch(*args, stdout=full.fileno(), registry=minimal_registry, tmp_path=tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 4, err
+    assert "Cannot write the output: No space left on device" in err
+    assert "internal error" not in err and "Traceback" not in err
+
+
+def test_a_terminal_that_speaks_only_ascii_gets_replacements_not_a_crash(
+    minimal_registry: Path, tmp_path: Path
+) -> None:
+    env = dict(os.environ, PYTHONIOENCODING="ascii", COCWATCH_REGISTRY=str(minimal_registry))
+    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run(
+        [sys.executable, "-m", "cocwatch", "validate"],
+        capture_output=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert b"is valid" in proc.stdout

@@ -99,3 +99,68 @@ def test_hostile_front_matter_is_bad_input(
     assert result.exit_code == 3, result.stderr
     assert f"The letter template {path}" in result.stderr
     assert "front matter" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}",
+        "{% for x in [1] %}" * 500 + "x" + "{% endfor %}" * 500,
+        "{% if true %}" * 2000 + "x" + "{% endif %}" * 2000,
+    ],
+    ids=["parentheses", "for", "if"],
+)
+def test_a_template_nested_thousands_deep_is_bad_input(
+    run: Run, registry: Path, user_dir: Path, body: str
+) -> None:
+    path = write_template(user_dir, "deep", body + "\n")
+    result = render(run, registry, user_dir, "deep")
+    assert result.exit_code == 3, result.stderr
+    assert f"The letter template {path} nests" in result.stderr
+
+
+def test_a_tagged_date_in_front_matter_is_text_not_a_crash(
+    run: Run, registry: Path, user_dir: Path
+) -> None:
+    write_template(user_dir, "odd", "Hello\n", front=f"---\ntitle: !!timestamp nope\n{REST}")
+    result = render(run, registry, user_dir, "odd")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_aliases_in_front_matter_are_bounded(run: Run, registry: Path, user_dir: Path) -> None:
+    laughs = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]\n" for n in range(1, 10)
+    )
+    path = write_template(user_dir, "laughs", "Hello\n", front=f"---\n{laughs}title: T\n{REST}")
+    result = render(run, registry, user_dir, "laughs")
+    assert result.exit_code == 3, result.stderr
+    assert f"The letter template {path}" in result.stderr
+
+
+def test_a_filter_over_a_huge_text_is_refused_quickly(
+    run: Run, registry: Path, user_dir: Path
+) -> None:
+    write_template(user_dir, "wrap", "{{ ('a ' * 2000000)|wordwrap(1) }}\n")
+    started = time.monotonic()
+    result = render(run, registry, user_dir, "wrap")
+    assert result.exit_code == 3, result.stderr
+    assert "wrapping 4,000,000 characters" in result.stderr
+    assert time.monotonic() - started < 5
+
+
+def test_a_loop_doubling_a_text_stops_at_the_memory_cap(
+    run: Run, registry: Path, user_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import resource
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    monkeypatch.setattr(sandbox, "RENDER_MEMORY_BYTES", 64 * 1024 * 1024)  # 1 GB, scaled down
+    body = (
+        "{% set ns = namespace(s='ab') %}{% for i in range(40) %}"
+        "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}"
+    )
+    write_template(user_dir, "doubling", body + "\n")
+    result = render(run, registry, user_dir, "doubling")
+    assert result.exit_code == 3, result.stderr
+    assert "more memory than any letter needs" in result.stderr
+    assert resource.getrlimit(resource.RLIMIT_AS) == before  # the cap is lifted after

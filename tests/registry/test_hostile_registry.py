@@ -4,6 +4,7 @@ exhausted memory. Every registry here is synthetic test data."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -147,3 +148,92 @@ def test_a_tagged_value_that_cannot_be_read_is_a_located_problem(
     assert f"trusts.yaml:25:13: this value is marked with the tag {tag}" in _output(result)
     assert "far too many digits" not in _output(result)
     assert "internal error" not in _output(result)
+
+
+@pytest.mark.parametrize("value", ["!!timestamp nope", '!!timestamp ""', "!!timestamp 2024-13-45x"])
+def test_a_tagged_date_that_is_no_date_is_a_located_problem(
+    run: Callable[..., Result], write_registry: Callable[[str], Path], value: str
+) -> None:
+    text = MINIMAL_REGISTRY.replace("as_of: 2024-03-31", f"as_of: {value}")
+    result = run("-r", str(write_registry(text)), "validate")
+    assert result.exit_code == 3, _output(result)
+    assert "trusts.yaml:20:" in _output(result) and "not a real date" in _output(result)
+
+
+def test_a_tagged_date_in_the_config_and_the_log_is_bad_input(
+    run: Callable[..., Result], minimal_registry: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("sender:\n  name: !!timestamp nope\n", encoding="utf-8")
+    result = run("--config", str(config), "-r", str(minimal_registry), "config", "show")
+    assert result.exit_code in (0, 3), _output(result)
+    assert "internal error" not in _output(result)
+    log = tmp_path / "log.yaml"
+    log.write_text(
+        "version: 1\nletters:\n  - {trust: example-north, kind: foi, sent_on: !!timestamp ''}\n",
+        encoding="utf-8",
+    )
+    result = run("-r", str(minimal_registry), "due", "--log", str(log))
+    assert result.exit_code == 3, _output(result)
+    assert "log.yaml:3:" in _output(result) and "internal error" not in _output(result)
+
+
+def _laughs(levels: int) -> str:
+    """A "billion laughs": each level an alias list of nine of the level before."""
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level in range(1, levels + 1):
+        lines.append(f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("key", ["trusts", "national"])
+def test_a_billion_laughs_fails_fast_with_exit_3(
+    run: Callable[..., Result], write_registry: Callable[[str], Path], key: str
+) -> None:
+    text = "version: 1\n" + _laughs(9) + f"{key}: *a9\n"
+    started = time.monotonic()
+    result = run("-r", str(write_registry(text)), "validate")
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 3, _output(result)
+    assert "anchors and aliases" in _output(result)
+    assert "trusts.yaml:8:" in _output(result)  # a6, the first level past the limit
+
+
+def test_a_few_aliases_still_load(
+    run: Callable[..., Result], write_registry: Callable[[str], Path]
+) -> None:
+    text = MINIMAL_REGISTRY.replace(
+        "source: {url: https://example.org/msds, kind: msds}",
+        "source: &msds {url: https://example.org/msds, kind: msds}",
+    ).replace("region: South West", "region: South West\n    figures:\n      - {cohort: all, "
+              "percent: 3, as_of: 2024-03-31, source: *msds}")  # fmt: skip
+    result = run("-r", str(write_registry(text)), "validate")
+    assert result.exit_code == 0, _output(result)
+
+
+@pytest.mark.parametrize(
+    ("error", "words"), [(MemoryError, "out of memory"), (RecursionError, "nests")]
+)
+def test_running_out_of_memory_or_stack_is_bad_input_in_words(
+    run: Callable[..., Result],
+    minimal_registry: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error: type[Exception],
+    words: str,
+) -> None:
+    def exhausted(*args: object, **kwargs: object) -> object:
+        raise error()
+
+    monkeypatch.setattr("cocwatch.registry.load.load_yaml", exhausted)
+    result = run("-r", str(minimal_registry), "validate")
+    assert result.exit_code == 3, _output(result)
+    assert words in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_block_that_contains_itself_is_a_located_problem(
+    run: Callable[..., Result], write_registry: Callable[[str], Path]
+) -> None:
+    text = MINIMAL_REGISTRY.replace("region: South West", "region: South West\n    x: &a [*a]")
+    result = run("-r", str(write_registry(text)), "validate")
+    assert result.exit_code == 3, _output(result)
+    assert "put a block inside itself" in _output(result)

@@ -256,11 +256,12 @@ def test_refuses_to_replace_files_it_did_not_write(
     assert not (out / "trusts").exists()
 
 
-def test_writes_beside_other_files_in_an_existing_folder(
+def test_a_previous_report_is_replaced_and_files_added_beside_it_kept(
     run: Run, registry: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "website"
     out.mkdir()
+    assert run("-r", str(registry), "report", "--out", str(out)).exit_code == 0
     (out / "about.html").write_text("mine", encoding="utf-8")
     assert run("-r", str(registry), "report", "--out", str(out)).exit_code == 0
     assert (out / "about.html").read_text(encoding="utf-8") == "mine"
@@ -502,3 +503,23 @@ def test_benchmarks_are_dated_as_precisely_as_their_source(
     assert "35%, due Mar 2021" in page
     index = (out / "index.html").read_text(encoding="utf-8")
     assert '<time datetime="2021-03">Mar 2021</time>' in index
+
+
+def test_the_report_goes_only_into_an_empty_folder_or_a_previous_report(
+    run: Callable[..., Result], minimal_registry: Path, tmp_path: Path
+) -> None:
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "thesis.txt").write_text("mine", encoding="utf-8")
+    result = run("-r", str(minimal_registry), "report", "--out", str(busy))
+    assert result.exit_code == 2, result.stderr
+    assert "already holds other files (thesis.txt" in result.stderr
+    assert sorted(p.name for p in busy.iterdir()) == ["thesis.txt"]
+    for root in ("/", str(Path.home())):
+        result = run("-r", str(minimal_registry), "report", "--out", root)
+        assert result.exit_code == 2, result.stderr
+        assert "root or your home folder" in result.stderr
+    site = tmp_path / "site"
+    site.mkdir()
+    assert run("-r", str(minimal_registry), "report", "--out", str(site)).exit_code == 0
+    assert run("-r", str(minimal_registry), "report", "--out", str(site)).exit_code == 0

@@ -87,7 +87,7 @@ def synthetic_month(year: int, month: int, *, rate: float, provisional: bool) ->
     rows: list[Row] = []
     for ods, offset in (("RR8", 0.0), ("RAE", 2.5)):
         for row in figure_rows(
-            ods, "COC_by_28weeks", numerator="50", denominator="400",
+            ods, "COC_by_28weeks", numerator=f"{round((rate + offset) * 4)}", denominator="400",
             rate=f"{rate + offset:.1f}", result="Pass", end=end,
         ):  # fmt: skip
             rows.append(Row(row.ods, row.indicator, row.currency, row.value, end=end,

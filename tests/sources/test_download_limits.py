@@ -177,3 +177,43 @@ def test_an_oversized_registry_url_reads_as_one_sentence(tmp_path: object) -> No
     assert "is larger than the limit of 1 kB" in message
     assert "., and" not in message and "instead." not in message
     assert message.startswith("Cannot fetch the registry: https://example.org/big.yaml is")
+
+
+@pytest.mark.parametrize("seconds", ["-1", "0", "nan", "inf", "1e309", "86400"])
+def test_a_timeout_that_is_no_number_of_seconds_is_a_usage_error(
+    run: Callable[..., Result], minimal_registry: object, seconds: str
+) -> None:
+    result = run(
+        "-r", str(minimal_registry), "import", "msds", "--latest", "--timeout", seconds,
+        "--index", "http://127.0.0.1:9/series",
+    )  # fmt: skip
+    assert result.exit_code == 2, result.stderr
+    assert "--timeout must be a number of seconds above 0" in result.stderr
+    watch = run("-r", str(minimal_registry), "watch", "--pages", "--timeout", seconds)
+    assert watch.exit_code == 2, watch.stderr
+    assert "internal error" not in watch.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["import", "msds", "--latest", "--index", "http://[::1"],
+        ["import", "msds", "http://[::1/measures.csv", "--source-url", "https://example.org/"],
+        ["import", "msds", "--latest", "--index", "http://"],
+    ],
+    ids=["index", "file", "no-host"],
+)
+def test_an_address_that_cannot_be_parsed_is_refused_in_words(
+    run: Callable[..., Result], minimal_registry: object, args: list[str]
+) -> None:
+    result = run("-r", str(minimal_registry), *args)
+    assert result.exit_code in (2, 3), result.stderr
+    assert "cannot be used" in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_registry_address_that_cannot_be_parsed_is_bad_input(
+    run: Callable[..., Result],
+) -> None:
+    result = run("-r", "http://[::1/trusts.yaml", "validate")
+    assert result.exit_code == 3, result.stderr
+    assert "'http://[::1/trusts.yaml' cannot be used" in result.stderr

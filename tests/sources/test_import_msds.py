@@ -534,7 +534,13 @@ def test_import_that_would_make_the_registry_invalid_writes_nothing(
 ) -> None:
     rows = figure_rows("XX2", "COC_by_28weeks", rate="3.0", end="2009-01-31")
     before = minimal_registry.read_bytes()
-    result = run(*imp(minimal_registry, csv_file(measures_csv(rows)), "--commit"))
+    result = run(
+        *imp(
+            minimal_registry,
+            csv_file(measures_csv(rows), "msds-jan2009-exp-measures.csv"),
+            "--commit",
+        )
+    )
     assert result.exit_code == 3
     assert "before 2010" in result.stderr
     assert minimal_registry.read_bytes() == before

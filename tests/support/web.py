@@ -53,6 +53,8 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     etag: bool = True  # send an ETag (and honour If-None-Match) derived from the body
     hold: threading.Event | None = None  # answer only once this is set (at most 60 s)
+    raw: bytes | None = None  # bytes sent as they are instead of `body` (compressed, say)
+    headers: dict[str, str] | None = None  # further headers (Content-Encoding, say)
 
 
 class PageServer:
@@ -62,6 +64,7 @@ class PageServer:
         self.routes: dict[str, Route] = {}
         self.hits: dict[str, int] = {}
         self.not_modified: dict[str, int] = {}
+        self.request_headers: dict[str, dict[str, str]] = {}  # the last request's, by path
         self.in_flight = 0
         self.peak_in_flight = 0
         self._lock = threading.Lock()
@@ -89,6 +92,7 @@ class PageServer:
         path = handler.path
         with self._lock:
             self.hits[path] = self.hits.get(path, 0) + 1
+            self.request_headers[path] = dict(handler.headers.items())
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
@@ -100,8 +104,8 @@ class PageServer:
                 route.hold.wait(60)
             if route.delay:
                 time.sleep(route.delay)
-            body = route.body.encode("utf-8")
-            headers = {"Content-Type": route.content_type}
+            body = route.raw if route.raw is not None else route.body.encode("utf-8")
+            headers = {"Content-Type": route.content_type, **(route.headers or {})}
             if route.status == 200 and route.etag:
                 tag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                 headers["ETag"] = tag

@@ -30,7 +30,33 @@ for _name in COMMAND_MODULES:
 
 def main() -> None:
     """Run the cocwatch command line."""
-    app()
+    import sys
+
+    from cocwatch.cli.app import os_error_message
+    from cocwatch.errors import ExitCode
+
+    _tolerant_streams()
+    try:
+        app()
+    except OSError as error:  # writing the usage or help text, before any command runs
+        if "--debug" in sys.argv:
+            raise
+        sys.stderr.write(f"Error: {os_error_message(error)}\n")
+        raise SystemExit(int(ExitCode.EXTERNAL)) from None
+
+
+def _tolerant_streams() -> None:
+    """Let a terminal or pipe whose encoding lacks a character (PYTHONIOENCODING=ascii, an
+    old locale) show a replacement for it instead of failing: ✓ becomes ?, text stays."""
+    import contextlib
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if reconfigure is not None and encoding not in ("utf8", "utf_8"):
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="replace")
 
 
 __all__ = ["app", "main"]

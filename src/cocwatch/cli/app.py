@@ -40,6 +40,16 @@ class CocwatchGroup(TyperGroup):
             raise typer.Exit(int(error.exit_code)) from None
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
             raise
+        except (MemoryError, RecursionError) as error:
+            if _debug(ctx):
+                raise
+            _report(_too_big_message(error))
+            raise typer.Exit(int(ExitCode.BAD_INPUT)) from None
+        except OSError as error:
+            if _debug(ctx):
+                raise
+            _report(os_error_message(error))
+            raise typer.Exit(int(ExitCode.EXTERNAL)) from None
         except Exception as error:
             if _debug(ctx):
                 raise
@@ -78,6 +88,46 @@ def _store(ctx: typer.Context, param: Any, value: object) -> None:
     state = ctx.find_object(State)
     if state is not None and value not in (None, False):
         setattr(state, _STATE_FIELD[param.name], value)
+
+
+def _too_big_message(error: BaseException) -> str:
+    if isinstance(error, MemoryError):
+        return (
+            "cocwatch ran out of memory: something it was given (a registry, a downloaded or "
+            "local file, a letter template) is far larger once read than any real one. Check "
+            "the file or address you gave it; nothing was written."
+        )
+    return (
+        "cocwatch stopped because something it was given (a registry, a file, a letter "
+        "template) nests blocks inside blocks far too deeply to be read. Check the file you "
+        "gave it; nothing was written."
+    )
+
+
+def os_error_message(error: OSError) -> str:
+    """One paragraph on a file or the output that could not be read or written.
+
+    Without a file name the failure was writing the output (help text to a full disk, say):
+    standard output is pointed at the null device so that nothing fails again at exit.
+    """
+    reason = error.strerror or str(error) or type(error).__name__
+    if error.filename:
+        return (
+            f"Cannot read or write {error.filename}: {reason}. Check that the disk is not "
+            "full and that the file and its folder can be read and written."
+        )
+    try:
+        import os
+
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return (
+        f"Cannot write the output: {reason}. If it goes to a file, check that the disk is "
+        "not full and the file is writable, or send it elsewhere."
+    )
 
 
 def _report(message: str) -> None:

@@ -22,6 +22,7 @@ from cocwatch.cli.common import (
     Session,
     emit,
     find_trust,
+    one_line_option,
     parse_date,
     session,
     today,
@@ -90,7 +91,11 @@ def sent(
         "`reply_working_days` in the config, default 20).",
     ),
     reference: str | None = typer.Option(
-        None, "--reference", metavar="TEXT", help="A reference, e.g. the Trust's FOI number."
+        None,
+        "--reference",
+        metavar="TEXT",
+        callback=one_line_option,
+        help="A reference, e.g. the Trust's FOI number.",
     ),
     note: str | None = typer.Option(None, "--note", metavar="TEXT", help="A note to keep."),
     follows: str | None = typer.Option(
@@ -263,14 +268,18 @@ def replied(
         "letter is still awaited).",
     ),
     summary: str | None = typer.Option(
-        None, "--summary", metavar="TEXT", help="What the reply said, in a line."
+        None,
+        "--summary",
+        metavar="TEXT",
+        callback=one_line_option,
+        help="What the reply said, in a line.",
     ),
     url: str | None = typer.Option(
         None, "--url", metavar="URL", help="Where the reply is, e.g. on WhatDoTheyKnow."
     ),
     file: Path | None = typer.Option(None, "--file", metavar="PATH", help="The reply, saved."),
     reference: str | None = typer.Option(
-        None, "--reference", metavar="TEXT", help="The Trust's reference."
+        None, "--reference", metavar="TEXT", callback=one_line_option, help="The Trust's reference."
     ),
     sent_on: str | None = typer.Option(
         None,

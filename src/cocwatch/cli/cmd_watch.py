@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import AS_OF, emit, parse_date, session, today, writing_stdout
+from cocwatch.cli.common import (
+    AS_OF,
+    emit,
+    parse_date,
+    seconds_option,
+    session,
+    today,
+    writing_stdout,
+)
 
 if TYPE_CHECKING:
     from cocwatch.core.assessment import Assessment
@@ -88,7 +96,12 @@ def watch(
         help="Pages fetched at once from any one web server.",
     ),
     timeout: float = typer.Option(
-        20.0, "--timeout", min=0.1, metavar="SECONDS", help="Time limit for fetching one page."
+        20.0,
+        "--timeout",
+        min=0.1,
+        metavar="SECONDS",
+        callback=seconds_option,
+        help="Time limit for fetching one page.",
     ),
     retries: int = typer.Option(
         2,

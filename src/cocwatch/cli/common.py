@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -68,6 +69,44 @@ REGISTRY = Annotated[
 DRY_RUN = Annotated[
     bool, typer.Option("--dry-run", "-n", help="Show the change as a diff; write nothing.")
 ]
+
+
+def seconds_option(value: float) -> float:
+    """Typer callback for an option in seconds (--timeout): above 0, finite, at most an hour."""
+    from cocwatch.sources.http import check_seconds
+
+    try:
+        return check_seconds(value)
+    except UsageError as exc:
+        raise typer.BadParameter(exc.message) from None
+
+
+def web_address_option(value: str | None) -> str | None:
+    """Typer callback for an option that is a web address (--index): http(s), with a host."""
+    if value is None:
+        return None
+    from cocwatch.sources.http import check_web_address
+
+    try:
+        return check_web_address(value, "The address")
+    except UsageError as exc:
+        raise typer.BadParameter(exc.message) from None
+
+
+def one_line_option(value: str | None) -> str | None:
+    """Typer callback for an option that is one line of text (a reference, a summary): no
+    line break, control character (an escape sequence) or direction mark, which would reach
+    a terminal or a letter as they are."""
+    if value is None:
+        return None
+    from cocwatch.core.models import ONE_LINE_PATTERN
+
+    if not re.match(ONE_LINE_PATTERN, value):
+        raise typer.BadParameter(
+            "must be one line of plain text: remove the line break, control character "
+            "(such as an escape sequence) or direction mark."
+        )
+    return value
 
 
 # Dates a command accepts: wide enough for any campaign, far enough from date.min and

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -34,6 +35,7 @@ from cocwatch.core.kinds import Precision as Precision
 from cocwatch.core.kinds import Quality as Quality
 from cocwatch.core.kinds import Rating as Rating
 from cocwatch.core.kinds import SourceKind as SourceKind
+from cocwatch.core.plausible import MAX_COUNT, disagreement, rate_agrees
 
 ContactRole = Literal[
     "chief_executive",
@@ -56,7 +58,8 @@ CONTACT_ROLES: tuple[str, ...] = ContactRole.__args__  # type: ignore[attr-defin
 SMALL_COUNT = 5
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_URL = re.compile(r"^https?://\S+$")
+# No whitespace, control character or bidirectional override: an address is one plain word.
+_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+$")
 
 
 def _url(value: Any) -> Any:
@@ -95,13 +98,36 @@ def _word(value: Any) -> Any:
 
 # One-line fields (names, titles, regions) may hold no line break or control character, so
 # nothing a registry says can forge a line, a heading or a CSV row in the output.
-ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+# Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) are refused too: they
+# make a terminal or a document show text in another order than it is written.
+ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
+# Longer text (notes, summaries) may hold line breaks and tabs, but no other control
+# character (an escape sequence would recolour or rewrite a terminal) nor a bidi override.
+TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
 
 Url = Annotated[str, BeforeValidator(_url)]
 Line = Annotated[str, Field(pattern=ONE_LINE_PATTERN)]
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, pattern=TEXT_PATTERN)]
+Prose = Annotated[str, Field(pattern=TEXT_PATTERN)]  # notes and addresses: lines, no controls
 Name = Annotated[str, BeforeValidator(_text), Field(min_length=1, pattern=ONE_LINE_PATTERN)]
-Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+def _number(value: Any) -> Any:
+    """Refuse yes/no where a number belongs (YAML reads `true` as a boolean, which would
+    otherwise count as 1)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not yes/no (true/false)")
+    return value
+
+
+def _no_negative_zero(value: float) -> float:
+    return 0.0 if value == 0 else value  # -0 is 0: stored and shown without a sign
+
+
+Percent = Annotated[
+    float, BeforeValidator(_number), Field(ge=0, le=100), AfterValidator(_no_negative_zero)
+]
+Count = Annotated[int, BeforeValidator(_number), Field(ge=0, le=MAX_COUNT)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 
 
@@ -146,13 +172,13 @@ class Figure(Model):
     cohort: Cohort = "all"
     measure: Measure = "placed_by_28_weeks"
     percent: Percent | None = None
-    numerator: Annotated[int, Field(ge=0)] | None = None
-    denominator: Annotated[int, Field(gt=0)] | None = None
+    numerator: Count | None = None
+    denominator: Annotated[Count, Field(gt=0)] | None = None
     as_of: date
     provisional: bool = False
     quality: Annotated[Quality, BeforeValidator(_lower)] = "unknown"
     source: Source
-    notes: str | None = None
+    notes: Prose | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -189,6 +215,13 @@ class Figure(Model):
             )
         if self.percent is None and self.quality != "fail":
             raise ValueError("a figure needs a percent, or a numerator and a denominator")
+        if (
+            self.percent is not None
+            and self.numerator is not None
+            and self.denominator is not None
+            and not rate_agrees(self.percent, self.numerator, self.denominator)
+        ):
+            raise ValueError(disagreement(self.percent, self.numerator, self.denominator))
         return self
 
     @property
@@ -223,7 +256,7 @@ class BoardReview(Model):
 
     date: date
     url: Url | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 class Plan(Model):
@@ -236,7 +269,7 @@ class Plan(Model):
     milestones: tuple[Milestone, ...] = ()
     board_reviews: tuple[BoardReview, ...] = ()
     source: Source | None = None  # where the status is known from, e.g. an FOI reply
-    notes: str | None = None
+    notes: Prose | None = None
 
 
 class Inspection(Model):
@@ -247,7 +280,7 @@ class Inspection(Model):
     service: Line = "maternity"
     rating: Annotated[Rating, BeforeValidator(_word)] | None = None
     url: Url | None = None
-    notes: str | None = None
+    notes: Prose | None = None
 
 
 class Contact(Model):
@@ -260,10 +293,10 @@ class Contact(Model):
     title: Line | None = None
     organisation: Line | None = None
     email: Line | None = None
-    address: str | None = None
+    address: Prose | None = None
     phone: Annotated[Line, BeforeValidator(_text)] | None = None
     url: Url | None = None
-    notes: str | None = None
+    notes: Prose | None = None
 
 
 class Trust(Model):
@@ -280,14 +313,14 @@ class Trust(Model):
     # The Trust's name on WhatDoTheyKnow (the end of https://www.whatdotheyknow.com/body/NAME),
     # recorded only where the site's own page or data confirms it: never guessed.
     whatdotheyknow: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")] | None = None
-    address: str | None = None
+    address: Prose | None = None
     closed_on: date | None = None
     successor: Line | None = None
     contacts: tuple[Contact, ...] = ()
     plan: Plan | None = None
     figures: tuple[Figure, ...] = ()
     inspections: tuple[Inspection, ...] = ()
-    notes: str | None = None
+    notes: Prose | None = None
 
     def is_open(self, on: date) -> bool:
         """Return whether the Trust is still open on the given date."""
@@ -356,7 +389,7 @@ class Target(Model):
     # and shown, but never a benchmark unless chosen with `check --target`.
     unverified: bool = False
     source: Source | None = None
-    notes: str | None = None
+    notes: Prose | None = None
     # Worked out from how `due` and `set_on` are written; kept so that a dumped model reloads.
     due_precision: SkipJsonSchema[Precision] = "day"
     set_on_precision: SkipJsonSchema[Precision] = "day"
@@ -432,7 +465,7 @@ class Sender(Model):
 
     name: Line | None = None
     organisation: Line | None = None
-    address: str | None = None
+    address: Prose | None = None
     email: Line | None = None
     phone: Annotated[Line, BeforeValidator(_text)] | None = None
 

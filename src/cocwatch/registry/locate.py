@@ -177,12 +177,17 @@ def _friendly(err: dict[str, Any]) -> str:
             )
         if field == "ods":
             return f"must be an ODS code without spaces, like RR8{shown}"
-        from cocwatch.core.models import ONE_LINE_PATTERN
+        from cocwatch.core.models import ONE_LINE_PATTERN, TEXT_PATTERN
 
         if err.get("ctx", {}).get("pattern") == ONE_LINE_PATTERN:
             return (
-                "must be on one line: remove the line break or control character "
-                f"(longer text belongs in notes){shown}"
+                "must be on one line: remove the line break, control character or "
+                f"direction mark (longer text belongs in notes){shown}"
+            )
+        if err.get("ctx", {}).get("pattern") == TEXT_PATTERN:
+            return (
+                "holds a control character (such as an escape sequence) or a direction "
+                f"mark: remove it{shown}"
             )
         return f"has the wrong form{shown}"
     if kind == "string_too_short":

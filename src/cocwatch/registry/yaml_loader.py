@@ -50,6 +50,8 @@ class StrictLoader(FAST_SAFE_LOADER):  # type: ignore[misc, valid-type]
         # False once a key is not text (1:, yes:, null:); the cache's JSON would change it.
         self.text_keys_only = True
         self._resolved: dict[str, str] = {}
+        # Aliases (`*name`) are the only way a node is reached twice; without one, no check.
+        self._may_alias = not isinstance(stream, str) or "*" in stream
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -91,8 +93,10 @@ class StrictLoader(FAST_SAFE_LOADER):  # type: ignore[misc, valid-type]
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return node.value  # e.g. 2024-02-30: pydantic reports it, located, with the rest
+        except (ValueError, AttributeError, TypeError, OverflowError):
+            # e.g. 2024-02-30, or `!!timestamp nope` (PyYAML's pattern does not match and it
+            # fails unlocated): pydantic reports the text, located, with the rest.
+            return node.value
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         """The tag of a node, as PyYAML resolves it, remembered for repeated plain scalars."""
@@ -109,6 +113,8 @@ class StrictLoader(FAST_SAFE_LOADER):  # type: ignore[misc, valid-type]
         node = self.get_single_node()
         if node is None:
             return None
+        if self._may_alias:
+            check_expansion(node)
         try:
             return self._construct_plain(node)
         except Exception:  # any failure: PyYAML's own pass raises it, in its order
@@ -176,6 +182,55 @@ class StrictLoader(FAST_SAFE_LOADER):  # type: ignore[misc, valid-type]
         if any(constructors.get(tag) is not f for tag, f in _PLAIN_CONSTRUCTORS.items()):
             raise _Unusual  # a subclass builds text, lists or mappings its own way
         return build(root)
+
+
+# A document may reuse a block through anchors and aliases, but not so often that its data,
+# written out, would be millions of values: a "billion laughs" of nested aliases is a few
+# lines of text and a thousand million values for whatever reads it.
+MAX_EXPANDED_NODES = 2_000_000
+_TOO_MANY_ALIASES = (
+    "the anchors and aliases (&name, *name) here repeat blocks inside blocks so often that "
+    "the file would hold more than {limit:,} values; write the repeated parts out, or repeat "
+    "them fewer times"
+)
+
+_ALIAS_LOOP = (
+    "the anchors and aliases (&name, *name) here put a block inside itself, which has no end; "
+    "write the inner part out instead of the alias"
+)
+
+
+def check_expansion(root: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> None:
+    """Refuse a node tree whose aliases expand to more than `limit` nodes, in linear time."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in sizes and not done:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = 1
+            continue
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        else:
+            children = list(node.value)
+        if not done:
+            sizes[key] = 0  # in progress: a recursive alias counts once
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        if any(sizes.get(id(child)) == 0 for child in children):
+            raise yaml.constructor.ConstructorError(
+                None, None, _ALIAS_LOOP, node.start_mark
+            )  # a child still in progress is this block or one around it
+        total = 1 + sum(sizes.get(id(child), 1) for child in children)
+        if total > limit:
+            raise yaml.constructor.ConstructorError(
+                None, None, _TOO_MANY_ALIASES.format(limit=limit), node.start_mark
+            )
+        sizes[key] = total
 
 
 class _Unusual(Exception):
@@ -247,7 +302,9 @@ def yaml_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
             "Replace the tab with spaces (many editors have a setting to insert spaces "
             "when you press the Tab key)"
         )
-    elif problem in {_HUGE_NUMBER, _COMPLEX_KEY} or problem.startswith("this value is marked"):
+    elif problem in {_HUGE_NUMBER, _COMPLEX_KEY} or problem.startswith(
+        ("this value is marked", "the anchors and aliases")
+    ):
         message = problem
     elif "constructor for the tag" in problem:
         tag = exc.problem.split("'")[1] if exc.problem and "'" in exc.problem else "this tag"

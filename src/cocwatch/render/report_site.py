@@ -42,7 +42,13 @@ def publish(out_dir: Path, pages: Iterable[tuple[str, str]]) -> int:
     """
     from cocwatch.files import locked
 
-    parent = out_dir.resolve().parent
+    resolved = out_dir.resolve()
+    if resolved.parent == resolved or resolved == Path.home().resolve():
+        raise UsageError(
+            f"--out {out_dir} is the root or your home folder; the report needs a folder of "
+            "its own. Give a new or empty folder, such as --out report."
+        )
+    parent = resolved.parent
     lock = parent / f".{out_dir.name}"
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -125,6 +131,17 @@ def _check_target(out_dir: Path) -> None:
             "(it is created when missing)."
         )
     index = out_dir / "index.html"
+    if out_dir.is_dir() and not index.exists():
+        try:
+            others = sorted(entry.name for entry in os.scandir(out_dir))[:3]
+        except OSError:
+            others = []
+        if others:
+            raise UsageError(
+                f"--out {out_dir} already holds other files ({', '.join(others)}…) and no "
+                "cocwatch report, so the report will not be written there. Choose an empty or "
+                "new folder, or the folder of a previous report."
+            )
     if index.exists() and not _is_ours(index):
         raise UsageError(
             f"{index} exists and was not written by cocwatch, so the report will not replace "

@@ -24,7 +24,12 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from cocwatch.errors import ExternalError, InputError
-from cocwatch.sources.http import MSDS_MAX_MB, TIMEOUT_SECONDS, describe_http_error
+from cocwatch.sources.http import (
+    MSDS_MAX_MB,
+    TIMEOUT_SECONDS,
+    check_web_address,
+    describe_http_error,
+)
 from cocwatch.sources.msds_dates import EXCEL_EPOCH
 from cocwatch.sources.msds_table import MsdsFile, norm_header, parse_rows
 
@@ -34,6 +39,14 @@ if TYPE_CHECKING:
 
 MAX_DOWNLOAD_BYTES = MSDS_MAX_MB * 1024 * 1024
 MAX_LINE_BYTES = 1024 * 1024  # no line of a measures file comes near this
+# An .xlsx is a zip: its parts are checked before the workbook is opened, by the sizes the
+# zip declares (which reading enforces). A real measures workbook's shared strings (the
+# distinct texts: names, codes, indicators) are a few MB; no sheet holds more rows than Excel.
+XLSX_MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+XLSX_MAX_PART_BYTES = 1024 * 1024 * 1024
+XLSX_MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+XLSX_MAX_PARTS = 10_000
+XLSX_MAX_ROWS = 1_048_576  # Excel's own limit
 _ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a zip file
 
 
@@ -94,6 +107,7 @@ def read_measures(
                 parsed = parse_rows(
                     _csv_rows(_decoded_lines(stream, name), name), name, provisional=provisional
                 )
+            check_name_agrees(parsed, name)
             return replace(parsed, sha256=digest)
     except FileNotFoundError:
         raise InputError(f"The file {name} does not exist. Check the path.") from None
@@ -110,6 +124,29 @@ def _sha256(stream: IO[bytes]) -> str:
         digest.update(block)
     stream.seek(0)
     return digest.hexdigest()
+
+
+def check_name_agrees(read: MsdsFile, source: str) -> None:
+    """Refuse a measures file whose name and contents disagree: a name such as
+    msds-dec2025-exp-measures.csv says which month it holds and whether it is provisional,
+    and an import trusts that (a final file replaces provisional figures). Rows for another
+    month are a mistake or a forgery. A file whose name gives no month is not checked.
+    (Provisional or final follows the name unless --provisional/--final chooses: the user's
+    explicit choice is kept.)"""
+    from cocwatch.sources.msds_releases import measures_file_name
+
+    named = measures_file_name(source_name(source))
+    if named is None:
+        return
+    month, _ = named
+    other = sorted({p for p in read.periods if (p.year, p.month) != (month.year, month.month)})
+    if other:
+        shown = ", ".join(f"{p:%B %Y}" for p in other[:3])
+        raise InputError(
+            f"{source} is named for {month.label} but holds figures for {shown}: the name and "
+            "the rows disagree, so nothing was imported. Download the file again from NHS "
+            "England's release page, and import it under its own name."
+        )
 
 
 def _file_size(stream: IO[bytes]) -> int:
@@ -203,6 +240,8 @@ def _xlsx_rows(stream: IO[bytes], source: str) -> Iterator[tuple[int, list[str]]
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        _check_xlsx_parts(stream, source)
+        stream.seek(0)
         book = load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
         raise InputError(
@@ -213,9 +252,45 @@ def _xlsx_rows(stream: IO[bytes], source: str) -> Iterator[tuple[int, list[str]]
     try:
         sheet = _measures_sheet(book)
         for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+            if number > XLSX_MAX_ROWS:
+                raise InputError(
+                    f"{source} has more than {XLSX_MAX_ROWS:,} rows, more than Excel itself "
+                    "holds, so it was not read further. Use the measures CSV, named like "
+                    "msds-oct2025-exp-measures.csv."
+                )
             yield number, [_cell_text(value) for value in row]
     finally:
         book.close()
+
+
+def _check_xlsx_parts(stream: IO[bytes], source: str) -> None:
+    """Refuse a workbook whose parts unpack to far more than any measures file (a zip bomb,
+    or millions of shared strings), by the sizes its zip declares, before opening it."""
+    import zipfile
+
+    with zipfile.ZipFile(stream) as archive:
+        parts = archive.infolist()
+        if len(parts) > XLSX_MAX_PARTS:
+            raise _xlsx_too_big(source, f"{len(parts):,} parts")
+        total = 0
+        for part in parts:
+            total += part.file_size
+            name = part.filename.lower()
+            if (
+                name.endswith("sharedstrings.xml")
+                and part.file_size > XLSX_MAX_SHARED_STRINGS_BYTES
+            ):
+                raise _xlsx_too_big(source, f"{_size(part.file_size)} of distinct texts")
+            if part.file_size > XLSX_MAX_PART_BYTES or total > XLSX_MAX_TOTAL_BYTES:
+                raise _xlsx_too_big(source, f"parts of {_size(part.file_size)} once unpacked")
+
+
+def _xlsx_too_big(source: str, what: str) -> InputError:
+    return InputError(
+        f"{source} is a workbook with {what}, far more than any MSDS measures file, so it was "
+        "not opened. Use the measures CSV, named like msds-oct2025-exp-measures.csv, or check "
+        "that this is the right file."
+    )
 
 
 def _measures_sheet(book: Workbook) -> Any:  # a read-only worksheet (loosely typed stubs)
@@ -257,6 +332,8 @@ def load_measures(
     progress: Callable[[int, int | None], None] | None = None,
 ) -> MsdsFile:
     """Read a measures file from a path or an http(s) URL (downloaded to a temporary file)."""
+    if source.startswith(("http://", "https://")):
+        check_web_address(source, "The measures file's address")
     if provisional is None:
         provisional = is_provisional_name(source_name(source))
     if not source.startswith(("http://", "https://")):

@@ -27,6 +27,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from cocwatch.errors import ExternalError, InputError, UsageError
 from cocwatch.locations import MSDS_INDEX
+from cocwatch.sources.html_limits import html_problem
 
 if TYPE_CHECKING:
     import httpx
@@ -119,7 +120,7 @@ class PageProblem:
     url: str
     message: str  # one sentence, naming the address
     months: tuple[Month, ...]  # the months its link names, if any
-    unreachable: bool = True  # False: the page was read but links no measures file
+    unreachable: bool = True  # False: the page was read (a clause says what it lacks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +286,10 @@ def pages_to_read(links: Iterable[ReleaseLink], wanted: Wanted) -> list[ReleaseL
     release announced without its files yet falls back to the one before.
     """
     chosen = [link for link in links if wanted.may_hold(link)]
-    return sorted(chosen, key=lambda link: link.newest or Month(9999, 12), reverse=True)
+    # Dated pages newest first, then the pages whose words name no month.
+    dated = [link for link in chosen if link.newest is not None]
+    undated = [link for link in chosen if link.newest is None]
+    return sorted(dated, key=lambda link: link.newest or Month(1, 1), reverse=True) + undated
 
 
 def select(files: Iterable[MeasuresFile], wanted: Wanted) -> list[MeasuresFile]:
@@ -314,6 +318,9 @@ def select(files: Iterable[MeasuresFile], wanted: Wanted) -> list[MeasuresFile]:
 # Fetching (the client is passed in)
 
 Fetch = Callable[[str], bytes]
+# The most release pages one run reads (ten years of monthly releases): an index listing
+# thousands of pages is not read to its end.
+MAX_RELEASE_PAGES = 120
 
 
 def discover(fetch: Fetch, index_url: str, wanted: Wanted) -> Discovery:
@@ -323,39 +330,70 @@ def discover(fetch: Fetch, index_url: str, wanted: Wanted) -> Discovery:
     be fetched is reported in `problems` and the others are still read; an index that cannot
     be fetched, or that links no release pages, is an error.
     """
-    index_html = _text(fetch(index_url))
+    index_body = fetch(index_url)
+    problem = html_problem(index_body)
+    if problem is not None:
+        raise InputError(
+            f"The index page {index_url} cannot be read: {problem}. Check the address: it "
+            f"should be the series page of Maternity Services Monthly Statistics, {DEFAULT_INDEX}."
+        )
+    index_html = _text(index_body)
     links = release_links(index_html, index_url)
     if not links:
         raise InputError(
-            f"The index page {index_url} links no release pages (pages one level below its "
-            "address). Check the address: it should be the series page of Maternity Services "
-            f"Monthly Statistics, {DEFAULT_INDEX}."
+            f"The index page {index_url} was fetched ({len(index_body):,} bytes) but links no "
+            "release pages (pages one level below its address). Check the address: it should "
+            f"be the series page of Maternity Services Monthly Statistics, {DEFAULT_INDEX}. "
+            "The site may also have sent a reduced page to a program rather than a browser: "
+            "open the address in a browser, find the release, copy the address of its "
+            "measures file (msds-<month><year>-exp-measures.csv) and import it by that "
+            "address with `cocwatch import msds ADDRESS`."
         )
     files: dict[tuple[Month, bool], MeasuresFile] = {}
     problems: list[PageProblem] = []
     read = 0
     newest_seen: Month | None = None
     for link in pages_to_read(links, wanted):
-        # Newest release only: once a dated page has given files, older pages cannot be newer.
+        # Newest release only: once a dated page has given files, older (or undated) pages
+        # are not read.
         if (
             wanted.mode == "latest"
             and newest_seen is not None
-            and link.newest is not None
-            and link.newest < newest_seen
+            and (link.newest is None or link.newest < newest_seen)
         ):
             break
+        if read + len(problems) >= MAX_RELEASE_PAGES:
+            problems.append(
+                PageProblem(
+                    index_url,
+                    "the index links more release pages than cocwatch reads in one run "
+                    f"({MAX_RELEASE_PAGES}), so the rest were not read; ask for fewer months "
+                    "(--month YYYY-MM, or a later --since)",
+                    (),
+                    unreachable=False,
+                )
+            )
+            break
         try:
-            html = _text(fetch(link.url))
+            page = fetch(link.url)
         except ExternalError as exc:
             problems.append(PageProblem(link.url, exc.message, link.months))
             continue
+        problem = html_problem(page)
+        if problem is not None:
+            problems.append(PageProblem(link.url, problem, link.months, unreachable=False))
+            continue
+        html = _text(page)
         read += 1
         found = measures_links(html, link.url)
         if not found and wanted.mode != "latest" and any(wanted.covers(m) for m in link.months):
             problems.append(
                 PageProblem(
                     link.url,
-                    "it links no measures file (msds-<month><year>-exp-measures.csv)",
+                    "it links no measures file (msds-<month><year>-exp-measures.csv): the "
+                    "release may be announced before its files. Open the page in a browser; "
+                    "if the file is there, import it by its address with "
+                    "`cocwatch import msds ADDRESS`",
                     link.months,
                     unreachable=False,
                 )
@@ -379,10 +417,10 @@ def http_fetcher(http: httpx.Client, *, max_bytes: int) -> Fetch:
     def fetch(url: str) -> bytes:
         import httpx
 
-        from cocwatch.sources.http import describe_http_error, read_capped
+        from cocwatch.sources.http import describe_http_error, read_capped, request_headers
 
         try:
-            with http.stream("GET", url) as response:
+            with http.stream("GET", url, headers=request_headers()) as response:
                 response.raise_for_status()
                 return read_capped(response, url, max_bytes=max_bytes)
         except httpx.HTTPError as exc:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from cocwatch.core.imports import OfficialFigure
 from cocwatch.core.official import Observation, OrgLevel, Result
+from cocwatch.core.plausible import MAX_COUNT, disagreement, rate_agrees
 from cocwatch.errors import InputError
 from cocwatch.sources.msds_dates import period_end, period_start
 
@@ -405,9 +406,11 @@ def _value(currency: str, raw: str) -> tuple[float | int | str | None, str | Non
     if currency == "rate":
         if number > 100:
             return None, f"the rate {raw} is more than 100%"
-        return round(number, 1), None
+        return round(number, 1) + 0.0, None  # -0 is 0
     if not number.is_integer():
         return None, f"the count {raw!r} is not a whole number"
+    if number > MAX_COUNT:
+        return None, f"the count {raw} is far larger than any maternity service's"
     return int(number), None
 
 
@@ -478,6 +481,21 @@ def official_figures(
             if num is None or den is None:
                 num = den = None
             percent = o.rate
+            if (
+                percent is not None
+                and num is not None
+                and den is not None
+                and not rate_agrees(percent, num, den)
+            ):
+                if malformed is not None:
+                    malformed.append(
+                        Malformed(
+                            o.line,
+                            f"{o.code}, {o.period_end.isoformat()}: "
+                            f"{disagreement(percent, num, den)} (the figure was skipped)",
+                        )
+                    )
+                continue
             if percent is None and num is None:
                 continue  # only a result: nothing to record
         figure = OfficialFigure(

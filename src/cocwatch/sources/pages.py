@@ -27,7 +27,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cocwatch.core.watch import PageFetch
-from cocwatch.sources.http import USER_AGENT, describe_http_error
+from cocwatch.sources import html_limits
+from cocwatch.sources.http import (
+    BodyDecoder,
+    DownloadError,
+    DownloadTooLarge,
+    describe_http_error,
+    reason_of,
+    request_headers,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -102,7 +110,7 @@ async def fetch_pages(
         client = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=True,
-            headers={"User-Agent": USER_AGENT},
+            headers=request_headers(),
             limits=httpx.Limits(
                 max_connections=settings.concurrency,
                 max_keepalive_connections=settings.concurrency,
@@ -183,16 +191,19 @@ class _Fetcher:
                     )
                 if code in _RETRY_STATUSES:
                     raise _Retryable(
-                        f"{url} answered {code} {response.reason_phrase}".rstrip(),
+                        f"{url} answered {code} {reason_of(response)}".rstrip(),
                         _retry_after(response.headers.get("Retry-After")),
                     )
                 if code >= 400:
-                    reason = f"{url} answered {code} {response.reason_phrase}".rstrip()
+                    reason = f"{url} answered {code} {reason_of(response)}".rstrip()
                     return PageFetch(url, "failed", error=reason)
-                body = await _read_capped(response, settings.max_bytes)
-                if body is None:
+                try:
+                    body = await _read_capped(response, settings.max_bytes)
+                except DownloadTooLarge:
                     limit = settings.max_bytes // 1024 // 1024
                     return PageFetch(url, "failed", error=f"{url} is larger than {limit} MB")
+                except DownloadError as exc:
+                    return PageFetch(url, "failed", error=exc.reason)
                 content_type = response.headers.get("Content-Type", "")
                 etag = response.headers.get("ETag")
                 last_modified = response.headers.get("Last-Modified")
@@ -211,19 +222,24 @@ class _Fetcher:
         )
 
 
-async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes | None:
-    """The body, or None when it is larger than `max_bytes`."""
+async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    """The decoded body; `DownloadTooLarge` when it, raw or decoded, passes `max_bytes`."""
+    url = str(response.url)
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+        raise DownloadTooLarge(url, max_bytes)
+    # A response built in memory (a test's mock) is already read, and already decoded.
+    in_memory = response.is_stream_consumed and hasattr(response, "_content")
+    encoding = "" if in_memory else response.headers.get("Content-Encoding", "")
+    decoder = BodyDecoder(encoding, url, max_bytes)
+    received = 0
+    chunks = response.aiter_bytes() if in_memory else response.aiter_raw()
+    async for chunk in chunks:
+        received += len(chunk)
+        if received > max_bytes:
+            raise DownloadTooLarge(url, max_bytes)
+        decoder.feed(chunk)
+    return decoder.finish()
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -239,47 +255,25 @@ class PageUnreadable(ValueError):
     """A page cocwatch will not read (its HTML is nested too deeply to parse in good time)."""
 
 
-# HTML parsers take time that grows with the square of the nesting depth: 80,000 nested
-# <div>s (880 kB) take seconds, 200,000 minutes. Real pages nest a few dozen levels deep.
-MAX_HTML_DEPTH = 2000
-_TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
-# Elements that never hold others, or that the parser closes by itself when a sibling opens.
-_FLAT_TAGS = frozenset(
-    b"area base br col embed hr img input link meta source track wbr "
-    b"p li dt dd option optgroup tr td th thead tbody tfoot rp rt colgroup".split()
-)
+# The page limits live in `html_limits`; the names stay importable from here.
+MAX_HTML_DEPTH = html_limits.MAX_HTML_DEPTH
 
 
 def html_depth_exceeds(body: bytes, limit: int = MAX_HTML_DEPTH) -> bool:
-    """Whether the HTML's tags nest more than `limit` deep (a quick scan, before parsing)."""
-    if body.count(b"<") <= limit:
-        return False
-    depth = 0
-    for match in _TAG.finditer(body):
-        closing, name, self_closing = match.groups()
-        if self_closing or name.lower() in _FLAT_TAGS:
-            continue
-        if closing:
-            depth = max(0, depth - 1)
-        else:
-            depth += 1
-            if depth > limit:
-                return True
-    return False
+    """Whether the page passes one of the HTML limits (kept for callers of the old name)."""
+    return html_limits.html_problem(body) is not None
 
 
 def page_hash(body: bytes, content_type: str = "") -> str:
     """SHA-256 of what a reader sees: the visible text of HTML, the bytes of anything else.
 
-    Raises `PageUnreadable` for HTML nested more than `MAX_HTML_DEPTH` deep.
+    Raises `PageUnreadable` for HTML past the limits of `html_limits` (depth, tags).
     """
     kind = content_type.split(";", 1)[0].strip().lower()
     if "html" in kind or (not kind and body.lstrip()[:1] == b"<"):
-        if html_depth_exceeds(body):
-            raise PageUnreadable(
-                f"its HTML is nested more than {MAX_HTML_DEPTH:,} levels deep, which no real "
-                "page needs, so cocwatch did not read it"
-            )
+        problem = html_limits.html_problem(body)
+        if problem is not None:
+            raise PageUnreadable(problem)
         text = visible_text(decode_html(body, _charset(content_type)))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
     if kind.startswith("text/"):

@@ -34,8 +34,10 @@ from cocwatch.templating.sandbox import (
     make_environment,
     render_capped,
     render_deadline,
+    render_memory_cap,
 )
 from cocwatch.templating.templates import SUFFIX, TemplateSpec, discover
+from cocwatch.templating.text import plain_inline
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,14 @@ class Letters:
             subject = self.env.from_string(spec.subject) if spec.subject else None
         except jinja2.TemplateSyntaxError as exc:
             raise _syntax_error(exc, spec) from None
+        except (RecursionError, MemoryError, SyntaxError):
+            # Thousands of nested brackets or blocks: Jinja's parser (or Python's compiler)
+            # runs out of stack before it can say where.
+            raise InputError(
+                f"The letter template {spec.path} nests brackets or blocks ({{% for %}}, "
+                "{% if %}, parentheses) far too deeply to be read. Fix the template: a letter "
+                "needs a few levels at most."
+            ) from None
         except jinja2.TemplateNotFound as exc:
             raise InputError(
                 f"The letter template {spec.path} refers to a template that does not exist "
@@ -111,7 +121,7 @@ class Letters:
         variables.update(cite=state.cite, references=state.references)
         variables["placeholder"] = state.placeholder
         try:
-            with render_deadline():
+            with render_deadline(), render_memory_cap():
                 markdown = render_capped(compiled.body, variables)
                 subject = render_capped(compiled.subject, variables) if compiled.subject else None
         except Exception as exc:
@@ -121,7 +131,7 @@ class Letters:
             subject = compiled.spec.title
             if context.trust is not None:
                 subject += f": {context.trust.name}"
-        subject = " ".join(subject.split())
+        subject = " ".join(plain_inline(subject).split())  # registry text is escaped
         candidates = list(context.placeholders) + state.extra_placeholders
         found = placeholders_in(markdown + "\n" + subject, candidates)
         return RenderedLetter(
@@ -182,6 +192,12 @@ def _render_error(exc: Exception, spec: TemplateSpec) -> InputError:
             f"The letter template {spec.path} was still rendering after "
             f"{exc.seconds:g} s (stopped near {at}), so cocwatch gave up: a loop "
             "in it runs far too often. Fix the template's loops."
+        )
+    if isinstance(exc, MemoryError):
+        return InputError(
+            f"The letter template {at} asks for more memory than any letter needs (a loop "
+            "that keeps doubling a text, say), so cocwatch stopped it. Fix that loop or "
+            "expression in the template."
         )
     if isinstance(exc, TooBig):
         return InputError(

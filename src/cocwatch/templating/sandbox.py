@@ -39,6 +39,7 @@ from cocwatch.core.letters import (
     uk_date,
     view_types,
 )
+from cocwatch.core.safe_text import markdown_literal
 from cocwatch.templating.templates import SUFFIX, read_template, split_front_matter
 
 # The context's frozen dataclasses (not LetterContext itself, which is never a variable).
@@ -135,6 +136,10 @@ def _plural(count: int, singular: str, many: str | None = None) -> str:
 # hundred kB.
 RENDER_DEADLINE_SECONDS = 10.0
 MAX_LETTER_CHARS = 5_000_000
+MAX_WRAP_CHARS = 100_000  # the longest text `wordwrap` takes
+# Memory a render may add to the process: a loop that doubles a string stops here with
+# MemoryError (reported as a template problem) instead of taking the machine's memory.
+RENDER_MEMORY_BYTES = 1024 * 1024 * 1024
 _MAX_POWER_BITS = 4096
 _BIG_WIDTH = re.compile(r"\d{7,}")  # a width or precision of a million or more
 _PADDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
@@ -215,10 +220,12 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) in VIEW_TYPES and attribute[:1] != "_":
             # A view's public fields are plain data: no method to wrap, nothing unsafe.
+            # Their text comes from the registry, so it is made literal for Markdown.
             try:
-                return getattr(obj, attribute)
+                value = getattr(obj, attribute)
             except AttributeError:
                 return super().getattr(obj, attribute)  # then undefined
+            return _literal(value)
         try:
             value = getattr(obj, attribute)
         except AttributeError:
@@ -232,6 +239,15 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         if safe is None:
             safe = self._safe_attributes[key] = self.is_safe_attribute(obj, attribute, value)
         return value if safe else self.unsafe_undefined(obj, attribute)
+
+
+def _literal(value: Any) -> Any:
+    """A view's text (or tuple of texts, such as address lines) made literal for Markdown."""
+    if type(value) is str:
+        return markdown_literal(value)
+    if type(value) is tuple and any(type(item) is str for item in value):
+        return tuple(markdown_literal(item) if type(item) is str else item for item in value)
+    return value
 
 
 # What `wrap_str_format` looks at: only a bound method can be `str.format`.
@@ -266,7 +282,13 @@ def make_environment(builtin_dir: Path, user_dir: Path | None) -> LetterEnvironm
 
 def _capped_filters(filters: dict[str, Any]) -> dict[str, Any]:
     """Jinja's filters that take a width or a format, refusing sizes no letter needs."""
-    original = {name: filters[name] for name in ("center", "indent", "format")}
+    original = {name: filters[name] for name in ("center", "indent", "format", "wordwrap")}
+
+    def wordwrap(value: Any, width: int = 79, *args: Any, **kwargs: Any) -> Any:
+        # Wrapping is slow in the length of the text, and a letter's paragraph is short.
+        if isinstance(value, str) and len(value) > MAX_WRAP_CHARS:
+            raise _refuse_big(f"wrapping {len(value):,} characters")
+        return original["wordwrap"](value, width, *args, **kwargs)
 
     def center(value: Any, width: int = 80) -> Any:
         if isinstance(width, int) and width > MAX_LETTER_CHARS:
@@ -285,7 +307,7 @@ def _capped_filters(filters: dict[str, Any]) -> dict[str, Any]:
             raise _refuse_big("that format width")
         return original["format"](value, *args, **kwargs)
 
-    return {"center": center, "indent": indent, "format": format_}
+    return {"center": center, "indent": indent, "format": format_, "wordwrap": wordwrap}
 
 
 class RenderTimeout(Exception):
@@ -318,6 +340,37 @@ def render_deadline() -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def render_memory_cap(extra: int | None = None) -> Iterator[None]:
+    """Let the block add at most `extra` bytes (default `RENDER_MEMORY_BYTES`) to the
+    process's address space (Linux; elsewhere no cap): more raises MemoryError inside it."""
+    extra = RENDER_MEMORY_BYTES if extra is None else extra
+    try:
+        import resource
+
+        pages = Path("/proc/self/statm").read_text(encoding="ascii").split()[0]
+        size = int(pages) * resource.getpagesize()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError, IndexError):
+        yield
+        return
+    cap = size + extra
+    if soft != resource.RLIM_INFINITY and soft <= cap:
+        yield  # a tighter limit is already set (prlimit, ulimit -v)
+        return
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def render_capped(template: jinja2.Template, variables: dict[str, Any]) -> str:

@@ -69,7 +69,7 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any] | None, s
         )
     block = "\n".join(lines[1:end])
     try:
-        meta = yaml.safe_load(block) if block.strip() else None
+        meta = _front_matter(block) if block.strip() else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 2}" if mark is not None else ""
@@ -92,6 +92,18 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any] | None, s
     # A comment as tall as the front matter keeps every later line at its own number.
     body = "{#" + "\n" * end + "-#}\n" + "\n".join(lines[end + 1 :])
     return meta, body
+
+
+def _front_matter(block: str) -> Any:
+    """The front matter's data, read by the registry's strict loader (aliases bounded, an
+    impossible date kept as text for the checks that follow)."""
+    from cocwatch.registry.yaml_loader import StrictLoader
+
+    loader = StrictLoader(block)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def _spec(path: Path, *, builtin: bool) -> TemplateSpec:
