@@ -24,6 +24,8 @@ from cocwatch.cli.common import (
     Session,
     download_bars,
     emit,
+    one_line_option,
+    seconds_option,
     session,
     stderr_is_terminal,
     today,
@@ -73,11 +75,16 @@ def import_msds(
         None,
         "--source-url",
         metavar="URL",
+        callback=one_line_option,
         help="The web address to cite for the figures: required for a local file (every "
         "figure carries its source's address); for a URL, the URL itself by default.",
     ),
     timeout: float = typer.Option(
-        30.0, "--timeout", metavar="SECONDS", help="How long to wait for the server."
+        30.0,
+        "--timeout",
+        metavar="SECONDS",
+        callback=seconds_option,
+        help="How long to wait for the server.",
     ),
     max_size: int = typer.Option(
         MSDS_MAX_MB,
