@@ -83,5 +83,6 @@ def test_a_file_named_for_another_month_is_refused(tmp_path: Path) -> None:
     right = tmp_path / "msds-apr2025-exp-measures.csv"
     right.write_text(measures_csv(rows), encoding="utf-8")
     assert read_measures(right).figures
-    with pytest.raises(InputError, match="named as final figures but was to be read as"):
-        read_measures(right, provisional=True)
+    # Provisional or final follows the name unless the user chooses (--provisional/--final).
+    assert read_measures(right).provisional is False
+    assert read_measures(right, provisional=True).provisional is True
