@@ -6,6 +6,7 @@ temporary folder, pins today's date and removes colour.
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,12 +19,27 @@ from cocwatch.cli import app
 from .support.registries import MINIMAL_REGISTRY, TODAY
 
 
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The index of the shipped statistics folder, built once per test process: each test's
+    own cache folder starts with a copy (building it takes a few tenths of a second)."""
+    from cocwatch.locations import STATISTICS_FOLDER, shipped_registry
+    from cocwatch.store import StatisticsStore
+
+    cache = tmp_path_factory.mktemp("shipped-index")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COCWATCH_CACHE_DIR", str(cache))
+        StatisticsStore(shipped_registry().parent / STATISTICS_FOLDER).official_figures(["RJ1"])
+    return cache / "statistics"
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, shipped_index: Path
 ) -> Iterator[Path]:
     """Keep every test away from the user's real files, the real clock and colour."""
     home = tmp_path_factory.mktemp("home")
+    shutil.copytree(shipped_index, home / ".cache" / "cocwatch" / "statistics")
     for var in (
         "COCWATCH_REGISTRY",
         "COCWATCH_CONFIG",
