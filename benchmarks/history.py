@@ -20,6 +20,7 @@ Measured, each side by side in one run (best of --rounds):
 from __future__ import annotations
 
 import argparse
+import calendar
 import csv
 import os
 import shutil
@@ -31,13 +32,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REAL = HERE.parent.parent / "shared" / "data" / "msds" / "msds-apr2025Provisional-exp-measures-coc.csv"
+REAL = (
+    HERE.parent.parent / "shared" / "data" / "msds" / "msds-apr2025Provisional-exp-measures-coc.csv"
+)
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 # The alternative a user could write: read the file with csv, write its CoC rows out again.
 REFERENCE_SCRIPT = """
 import csv, sys
-with open(sys.argv[1], newline="", encoding="utf-8") as src, open(sys.argv[2], "w", newline="", encoding="utf-8") as out:
+src = open(sys.argv[1], newline="", encoding="utf-8")
+out = open(sys.argv[2], "w", newline="", encoding="utf-8")
+with src, out:
     reader = csv.reader(src)
     writer = csv.writer(out)
     writer.writerow(next(reader))
@@ -51,20 +56,23 @@ def month_file(source: Path, folder: Path, index: int) -> Path:
     """The real file moved to month `index` (0 = May 2020), counts nudged deterministically."""
     year, month = divmod(2020 * 12 + 4 + index, 12)
     month += 1
-    last = (
-        31 if month in (1, 3, 5, 7, 8, 10, 12) else 30 if month != 2 else 29 if year % 4 == 0 else 28
-    )
+    last = calendar.monthrange(year, month)[1]
     start, end = f"01/{month:02d}/{year}", f"{last:02d}/{month:02d}/{year}"
     name = f"msds-{MONTHS[month - 1]}{year}-exp-measures.csv"  # final files
     path = folder / name
-    with source.open(newline="", encoding="utf-8") as f, path.open("w", newline="", encoding="utf-8") as out:
+    with (
+        source.open(newline="", encoding="utf-8") as f,
+        path.open("w", newline="", encoding="utf-8") as out,
+    ):
         reader = csv.reader(f)
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(next(reader))
         for row in reader:
             row[3], row[4] = start, end
             if row[7] == "Numerator" and row[8].isdigit() and int(row[8]) >= 10:
-                row[8] = str(int(row[8]) - 5 * (index % 2))  # stays a multiple of 5, below its denominator
+                row[8] = str(
+                    int(row[8]) - 5 * (index % 2)
+                )  # stays a multiple of 5, below its denominator
             writer.writerow(row)
     return path
 
@@ -125,7 +133,14 @@ def main() -> None:
     last = timed(do_import(months[-1]), 1)
     backfill = time.perf_counter() - backfill_start + first
     rows.append((f"import msds, month {args.months}", last, first, "≈ 1× the 1st"))
-    rows.append((f"backfill of {args.months} months", backfill, first * args.months, f"≤ {args.months}× one"))
+    rows.append(
+        (
+            f"backfill of {args.months} months",
+            backfill,
+            first * args.months,
+            f"≤ {args.months}× one",
+        )
+    )
     rerun = timed(do_import(months[-1]), args.rounds)
     rows.append(("import msds again, nothing new", rerun, None, "< 2 s"))
     many_check = timed(run(*cocwatch, "-r", str(registry), "check", "rj1", env=env), args.rounds)
