@@ -56,6 +56,11 @@ EQUITY_GROUPS: Mapping[str, tuple[str, str]] = {
     "ethnic_minority": ("ethnicity_bame", "ethnicity_white"),
     "most_deprived": ("imd_01", "imd_10"),
 }
+# What each targeted group is compared with, as NHS England names the groups.
+COMPARISON_GROUP: Mapping[str, str] = {
+    "ethnic_minority": "White women",
+    "most_deprived": "women from the least deprived 10% of neighbourhoods",
+}
 METHOD_ENGLAND = "Wilson score interval at 95% and 99.8% against England's value"
 METHOD_FUNNEL = (
     "funnel limits around England's proportion at 95% and 99.8%, plain and adjusted for "
@@ -553,3 +558,41 @@ def statistics_note(official: OfficialContext | None, as_of: date) -> str | None
         "very likely out. `cocwatch import msds --latest --commit` adds them (to a registry of "
         "your own: `cocwatch init`). This is a gap in the registry, not a finding about any Trust."
     )
+
+
+Headings = Mapping[str, str]  # "placed", "receiving", "region", "funnel", "equity", "over_time"
+
+
+def comparison_lines(
+    placement: Comparison | None,
+    receiving: Comparison | None,
+    equity_gaps: Sequence[EquityGap],
+    over: OverTime | None,
+    *,
+    headings: Headings,
+    group_names: Mapping[str, str],
+) -> list[tuple[str, str]]:
+    """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs, for `check TRUST` and
+    the report alike; `group_names` names each targeted cohort."""
+    lines: list[tuple[str, str]] = []
+    for key, c in (("placed", placement), ("receiving", receiving)):
+        if c is None:
+            continue
+        lines.append((headings[key], comparison_sentence(c)))
+        if c.region is not None:
+            lines.append((headings["region"], _sentence(versus_words(c.region))))
+        funnel = funnel_words(c)
+        if funnel:
+            lines.append((headings["funnel"], _sentence(funnel)))
+    for gap in equity_gaps:
+        said = equity_words(
+            gap, group=group_names[gap.cohort], comparison=COMPARISON_GROUP[gap.cohort]
+        )
+        lines.append((headings["equity"], said))
+    if over is not None:
+        lines += [(headings["over_time"], said) for said in over_time_words(over)]
+    return lines
+
+
+def _sentence(text: str) -> str:
+    return f"{text[0].upper()}{text[1:]}."

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from cocwatch.core.comparison import EquityGap
+from cocwatch.core.comparison import COMPARISON_GROUP, EquityGap
 from cocwatch.core.correspondence import TrackedLetter
 from cocwatch.core.kinds import Cohort, Severity
 from cocwatch.core.models import Figure, Thresholds, Trust
@@ -298,13 +298,6 @@ def _targeted_gap(facts: Facts) -> Found | None:
         f"(a test of two proportions at 95%): {'; '.join(parts)}. Ask the Trust how it will "
         "prioritise them."
     )
-
-
-# What each targeted group is compared with, as NHS England names the groups.
-COMPARISON_GROUP: Mapping[str, str] = {
-    "ethnic_minority": "White women",
-    "most_deprived": "women from the least deprived 10% of neighbourhoods",
-}
 
 
 # ------------------------------------------------------------------ the correspondence log

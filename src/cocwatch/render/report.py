@@ -142,34 +142,28 @@ def verdict_cell(versus: Versus | None) -> tuple[str, str | int]:
     return VERDICT_CELL.get((versus.at_95, versus.at_998), ("", ""))
 
 
+_HEADINGS = {
+    "placed": "Placed on a pathway",
+    "receiving": "Receiving",
+    "region": "Against its region",
+    "funnel": "On the funnel",
+    "equity": "Within the Trust",
+    "over_time": "Over time",
+}
+
+
 def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
     """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs, as `check` says them."""
-    from cocwatch.core import comparison as cmp
-    from cocwatch.core.findings import COMPARISON_GROUP
+    from cocwatch.core.comparison import comparison_lines as lines
 
-    lines: list[tuple[str, str]] = []
-    for name, c in (("Placed on a pathway", ta.placement), ("Receiving", ta.receiving)):
-        if c is None:
-            continue
-        lines.append((name, cmp.comparison_sentence(c)))
-        if c.region is not None:
-            said = cmp.versus_words(c.region)
-            lines.append(("Against its region", f"{said[0].upper()}{said[1:]}."))
-        said_funnel = cmp.funnel_words(c)
-        if said_funnel:
-            lines.append(("On the funnel", said_funnel[0].upper() + said_funnel[1:] + "."))
-    for gap in ta.equity:
-        group = wording.COHORT[gap.cohort].label  # type: ignore[index]
-        lines.append(
-            (
-                "Within the Trust",
-                cmp.equity_words(gap, group=group, comparison=COMPARISON_GROUP[gap.cohort]),
-            )
-        )
-    if ta.over_time is not None:
-        for said in cmp.over_time_words(ta.over_time):
-            lines.append(("Over time", said))
-    return lines
+    return lines(
+        ta.placement,
+        ta.receiving,
+        ta.equity,
+        ta.over_time,
+        headings=_HEADINGS,
+        group_names={c: w.label for c, w in wording.COHORT.items()},
+    )
 
 
 def needs_counts_note(ta: TrustAssessment) -> bool:

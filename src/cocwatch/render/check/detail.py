@@ -212,30 +212,28 @@ def _chart(history: list[Figure], ca: CohortAssessment, refs: _Refs) -> Renderab
     return grid
 
 
+_HEADINGS = {
+    "placed": "Placed",
+    "receiving": "Receiving",
+    "region": "Region",
+    "funnel": "Funnel",
+    "equity": "Equity",
+    "over_time": "Over time",
+}
+
+
 def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
     """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs."""
     from cocwatch.core import comparison as cmp
-    from cocwatch.core.findings import COMPARISON_GROUP
 
-    lines: list[tuple[str, str]] = []
-    for name, c in (("Placed", ta.placement), ("Receiving", ta.receiving)):
-        if c is None:
-            continue
-        lines.append((name, cmp.comparison_sentence(c)))
-        if c.region is not None:
-            said = cmp.versus_words(c.region)
-            lines.append(("Region", f"{said[0].upper()}{said[1:]}."))
-        funnel = cmp.funnel_words(c)
-        if funnel:
-            lines.append(("Funnel", funnel[0].upper() + funnel[1:] + "."))
-    for gap in ta.equity:
-        group = wording.COHORT[gap.cohort].label  # type: ignore[index]
-        lines.append(
-            ("Equity", cmp.equity_words(gap, group=group, comparison=COMPARISON_GROUP[gap.cohort]))
-        )
-    if ta.over_time is not None:
-        for said in cmp.over_time_words(ta.over_time):
-            lines.append(("Over time", said))
+    lines = cmp.comparison_lines(
+        ta.placement,
+        ta.receiving,
+        ta.equity,
+        ta.over_time,
+        headings=_HEADINGS,
+        group_names={c: w.label for c, w in wording.COHORT.items()},
+    )
     if lines and any(c.own.numerator == 5 or c.small for c in ta.comparisons):
         lines.append(
             (
