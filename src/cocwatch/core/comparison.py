@@ -80,7 +80,7 @@ def region_key(name: str) -> str:
     return " ".join(re.sub(r"[^a-z ]", " ", text).split())
 
 
-def count_of(o: Observation) -> Count | None:
+def counttotal_words(o: Observation) -> Count | None:
     """The counts of an observation with women in it (none for Low DQ or no women)."""
     if o.low_dq or o.numerator is None or not o.denominator or o.numerator > o.denominator:
         return None
@@ -116,7 +116,7 @@ def peers(measure: str, month: date, observations: Iterable[Observation]) -> Pee
     for o in observations:
         if o.measure != measure or o.group != "all" or o.period_end != month:
             continue
-        counted = count_of(o)
+        counted = counttotal_words(o)
         if counted is None:
             continue
         if o.level == "national":
@@ -192,14 +192,25 @@ class Comparison:
         return counts_only(self.own)
 
 
+# A published 5 stands for any count from 1 to 7 (NHS England's disclosure control).
+SUPPRESSED_RANGE = (1, 7)
+
+
 def _versus(name: str, own: Count, benchmark: Count) -> Versus:
+    """The verdicts at 95% and 99.8%; with a published 5, only what holds for every count it
+    may stand for (1 to 7), else 'similar' (not distinguishable at these numbers)."""
     proportion = benchmark.numerator / benchmark.denominator
-    return Versus(
-        name,
-        benchmark,
-        compare_with_benchmark(own.numerator, own.denominator, proportion, 0.95),
-        compare_with_benchmark(own.numerator, own.denominator, proportion, 0.998),
-    )
+
+    def verdict(level: float) -> Verdict | None:
+        counts = [own]
+        if own.numerator == SUPPRESSED_COUNT:
+            counts = [Count(n, own.denominator) for n in SUPPRESSED_RANGE if n <= own.denominator]
+        found = {
+            compare_with_benchmark(c.numerator, c.denominator, proportion, level) for c in counts
+        }
+        return found.pop() if len(found) == 1 else "similar"
+
+    return Versus(name, benchmark, verdict(0.95), verdict(0.998))
 
 
 def compare(
@@ -208,7 +219,7 @@ def compare(
     """Place a Trust's headline observation of `peers`' measure and month among its peers."""
     if own is None:
         return None
-    counted = count_of(own)
+    counted = counttotal_words(own)
     if counted is None:
         return None
     i95 = wilson_interval(counted.numerator, counted.denominator, 0.95)
@@ -252,8 +263,8 @@ def equity(observations: Iterable[Observation], measure: str, month: date) -> tu
     for cohort, (group, comparison) in EQUITY_GROUPS.items():
         mine = by_group.get(group)
         theirs = by_group.get(comparison)
-        a = count_of(mine) if mine else None
-        b = count_of(theirs) if theirs else None
+        a = counttotal_words(mine) if mine else None
+        b = counttotal_words(theirs) if theirs else None
         if a is None or b is None:
             gaps.append(EquityGap(cohort, a, b, None))
             continue
@@ -377,19 +388,19 @@ def count_words(count: Count) -> str:
     from cocwatch.core.wording import figure_percent
 
     if counts_only(count):
-        return f"{_amount(count.numerator)} of {_of(count.denominator)} women"
+        return f"{amount_words(count.numerator)} of {total_words(count.denominator)} women"
     share = figure_percent(100 * count.numerator / count.denominator)
     return f"{share} ({count.numerator:,} of {count.denominator:,} women)"
 
 
-def _amount(numerator: int) -> str:
+def amount_words(numerator: int) -> str:
     """A numerator in words: a published 5 stands for any count from 1 to 7."""
     return (
         "none" if numerator == 0 else "a few" if numerator == SUPPRESSED_COUNT else f"{numerator:,}"
     )
 
 
-def _of(denominator: int) -> str:
+def total_words(denominator: int) -> str:
     """A denominator in words: counts are rounded to the nearest 5 (5 itself: 1 to 7)."""
     if denominator == SUPPRESSED_COUNT:
         return "a few"
@@ -463,7 +474,7 @@ def figure_words(measure: str, month: date, count: Count) -> str:
         who = f"women reaching 29 weeks in {month_year(month)}"
         did = "were placed on a continuity of carer pathway"
     if counts_only(count):
-        return f"{_amount(count.numerator)} of {_of(count.denominator)} {who} {did}"
+        return f"{amount_words(count.numerator)} of {total_words(count.denominator)} {who} {did}"
     share = figure_percent(100 * count.numerator / count.denominator)
     return f"{share} of {who} ({count.numerator:,} of {count.denominator:,}) {did}"
 

@@ -16,11 +16,13 @@ from typing import Annotated
 
 from cocwatch.core import wording
 from cocwatch.core.comparison import (
-    SUPPRESSED_COUNT,
     Comparison,
     EquityGap,
+    amount_words,
+    counts_only,
     funnel_words,
     rank_words,
+    total_words,
     versus_words,
 )
 from cocwatch.core.letters.citations import SourceView, document_view
@@ -28,7 +30,7 @@ from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.figures import FigureView
 from cocwatch.core.letters.words import COHORT_WHO, COMPARISON_WHO
 from cocwatch.core.official import Observation
-from cocwatch.core.stats import Count, is_small
+from cocwatch.core.stats import Count
 
 SMALL_NUMBERS_CAUTION = (
     "NHS England publishes any count from 1 to 7 as 5 and rounds other counts to the nearest "
@@ -43,16 +45,11 @@ METHOD_NOTE = (
 )
 
 
-def counts_only(count: Count) -> bool:
-    """Whether a figure must be given as counts: under 30 women, or a published 5."""
-    return is_small(count.denominator) or SUPPRESSED_COUNT in (count.numerator, count.denominator)
-
-
 def count_text(count: Count, who: str = "women") -> str:
-    """'15 of 545 women'; counts only, rounded as published: 'none of about 10 women'."""
+    """'15 of 545 women'; small numbers as counts, as published: 'none of about 10 women',
+    'a few of 190 women' (a published 5 stands for 1 to 7)."""
     if counts_only(count):
-        n = "none" if count.numerator == 0 else str(count.numerator)
-        return f"{n} of about {count.denominator:,} {who}"
+        return f"{amount_words(count.numerator)} of {total_words(count.denominator)} {who}"
     share = wording.figure_percent(100 * count.numerator / count.denominator)
     return f"{share} ({count.numerator:,} of {count.denominator:,} {who})"
 
@@ -80,8 +77,7 @@ def figure_statement(
         did = "were placed on a continuity of carer pathway"
         did += " (NHS England's provisional figure)" if provisional else ""
     if counts_only(count):
-        n = "none" if count.numerator == 0 else str(count.numerator)
-        return f"{n} of about {count.denominator:,} {group} {did}"
+        return f"{amount_words(count.numerator)} of {total_words(count.denominator)} {group} {did}"
     share = wording.figure_percent(100 * count.numerator / count.denominator)
     return f"{share} of {group} ({count.numerator:,} of {count.denominator:,}) {did}"
 

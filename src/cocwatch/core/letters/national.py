@@ -15,12 +15,11 @@ from typing import Annotated, Any
 
 from cocwatch.core import wording
 from cocwatch.core.assessment import CohortAssessment, Status, TrustAssessment
-from cocwatch.core.comparison import STALE_STATISTICS_DAYS, OfficialContext
+from cocwatch.core.comparison import STALE_STATISTICS_DAYS, OfficialContext, counts_only
 from cocwatch.core.kinds import TRUST_SEVERITIES
 from cocwatch.core.letters.assessed import CohortView, cohort_view
 from cocwatch.core.letters.benchmarks import MilestoneViews
 from cocwatch.core.letters.citations import SourceView, document_view, source_view
-from cocwatch.core.letters.compared import counts_only
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, plan_citation, target_views
 from cocwatch.core.letters.figures import FigureView, figure_view
