@@ -607,3 +607,31 @@ def comparison_lines(
 
 def _sentence(text: str) -> str:
     return f"{text[0].upper()}{text[1:]}."
+
+
+# The data-quality measures that govern each headline measure (DOMAIN §3).
+GOVERNING_DQ: Mapping[str, tuple[str, ...]] = {
+    "placed_by_28_weeks": ("coc_dq04", "coc_dq05"),
+    "receiving_ongoing": ("coc_dq06", "coc_dq07", "coc_dq08", "coc_dq09"),
+}
+
+
+def dq_failures(dq: Iterable[Observation], measure: str, month: date | None = None) -> list[str]:
+    """Which data-quality measures governing `measure` failed (that month), in words, from the
+    file's own DQ rows: 'COC_DQ05 is 0 of 0: no woman …', 'COC_DQ08 failed (5 of 155)'."""
+    rows = [o for o in dq if month is None or o.period_end == month]
+    said = []
+    for code in GOVERNING_DQ.get(measure, ()):
+        o = next((o for o in rows if o.measure == code), None)
+        if o is None or o.result != "fail":
+            continue
+        if code == "coc_dq05" and o.denominator == 0:
+            said.append(
+                "COC_DQ05 is 0 of 0: no woman reaching 29 weeks that month was recorded as on "
+                "a continuity of carer pathway at all"
+            )
+        elif o.numerator is not None and o.denominator is not None:
+            said.append(f"{code.upper()} failed ({o.numerator:,} of {o.denominator:,})")
+        else:
+            said.append(f"{code.upper()} failed")
+    return said

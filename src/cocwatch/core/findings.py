@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from cocwatch.core.comparison import COMPARISON_GROUP, EquityGap
+from cocwatch.core.comparison import COMPARISON_GROUP, EquityGap, dq_failures
 from cocwatch.core.correspondence import TrackedLetter
 from cocwatch.core.kinds import Cohort, Severity
 from cocwatch.core.models import Figure, Thresholds, Trust
@@ -231,37 +231,15 @@ def _data_quality_failed(facts: Facts) -> Found | None:
     )
 
 
-# The data-quality measures that govern each headline measure (DOMAIN §3).
-_GOVERNING = {
-    "placed_by_28_weeks": ("coc_dq04", "coc_dq05"),
-    "receiving_ongoing": ("coc_dq06", "coc_dq07", "coc_dq08", "coc_dq09"),
-}
-
-
 def _dq_reasons(dq: Sequence[Observation], measures: set[str]) -> str:
     """Which data-quality measures failed, in words, from the file's own DQ rows."""
-    by_code = {o.measure: o for o in dq}
-    said = []
-    for measure in ("placed_by_28_weeks", "receiving_ongoing"):
-        if measure not in measures:
-            continue
-        for code in _GOVERNING[measure]:
-            o = by_code.get(code)
-            if o is None or o.result != "fail":
-                continue
-            if code == "coc_dq05" and o.denominator == 0:
-                said.append(
-                    "no woman reaching 29 weeks that month was recorded as on a continuity of "
-                    "carer pathway at all (measure COC_DQ05: 0 of 0)"
-                )
-            elif o.numerator is not None and o.denominator is not None:
-                said.append(
-                    f"its data-quality measure {code.upper()} failed ({o.numerator} of "
-                    f"{o.denominator})"
-                )
-            else:
-                said.append(f"its data-quality measure {code.upper()} failed")
-    return f" In the published data-quality measures, {'; '.join(said)}." if said else ""
+    said = [
+        reason
+        for measure in ("placed_by_28_weeks", "receiving_ongoing")
+        if measure in measures
+        for reason in dq_failures(dq, measure)
+    ]
+    return f" In NHS England's data-quality measures, {'; '.join(said)}." if said else ""
 
 
 def _targeted_data_missing(facts: Facts) -> Found | None:

@@ -20,6 +20,7 @@ from cocwatch.core.comparison import (
     EquityGap,
     amount_words,
     counts_only,
+    dq_failures,
     funnel_words,
     rank_words,
     total_words,
@@ -226,11 +227,6 @@ class QualityView:
     citation: Annotated[SourceView, Doc("What cite() cites (the figure's source).")]
 
 
-# The data-quality measures that govern each headline measure (DOMAIN §3).
-GOVERNING_DQ = {
-    "placed_by_28_weeks": ("coc_dq04", "coc_dq05"),
-    "receiving_ongoing": ("coc_dq06", "coc_dq07", "coc_dq08", "coc_dq09"),
-}
 _MEASURE_NAME = {
     "placed_by_28_weeks": "placement on a continuity of carer pathway by 28 weeks",
     "receiving_ongoing": "continuity of carer received through pregnancy and birth",
@@ -261,18 +257,4 @@ def quality_view(figure: FigureView, dq: Sequence[Observation]) -> QualityView:
 
 def dq_reason(dq: Sequence[Observation], measure: str, month: date) -> str | None:
     """Which governing DQ measures failed that month, in words."""
-    said = []
-    for code in GOVERNING_DQ.get(measure, ()):
-        o = next((o for o in dq if o.measure == code and o.period_end == month), None)
-        if o is None or o.result != "fail":
-            continue
-        if code == "coc_dq05" and o.denominator == 0:
-            said.append(
-                "COC_DQ05 is 0 of 0: no woman reaching 29 weeks that month was recorded as on "
-                "a continuity of carer pathway at all"
-            )
-        elif o.numerator is not None and o.denominator is not None:
-            said.append(f"{code.upper()} failed ({o.numerator:,} of {o.denominator:,})")
-        else:
-            said.append(f"{code.upper()} failed")
-    return "; ".join(said) if said else None
+    return "; ".join(dq_failures(dq, measure, month)) or None
