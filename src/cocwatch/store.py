@@ -34,7 +34,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cocwatch.core.official import Observation, StoredFile, preferred, supersedes
 from cocwatch.errors import InputError
@@ -238,36 +238,43 @@ class StatisticsStore:
             params += ends
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         with self._index() as db:
-            rows = db.execute(f"SELECT * FROM figs {where}", params).fetchall()
-        best: dict[tuple[str, str, str, int], tuple[StoredFile, tuple[object, ...]]] = {}
+            rows: list[tuple[Any, ...]] = db.execute(
+                f"SELECT * FROM figs {where}", params
+            ).fetchall()
+            # Months that more than one kept file holds (a provisional and a final file):
+            # only their figures need choosing between files.
+            shared = {
+                day
+                for (day,) in db.execute(
+                    "SELECT as_of FROM figs GROUP BY as_of HAVING COUNT(DISTINCT path) > 1"
+                )
+            }
+        chosen_rows: list[tuple[StoredFile, tuple[Any, ...]]] = []
+        best: dict[tuple[str, str, str, int], tuple[StoredFile, tuple[Any, ...]]] = {}
         for row in rows:
             file = files.get(row[0])
             if file is None:
+                continue
+            if row[5] not in shared:
+                chosen_rows.append((file, row))
                 continue
             key = (row[1], row[3], row[4], row[5])
             held = best.get(key)
             if held is None or supersedes(file, held[0]):
                 best[key] = (file, row)
+        chosen_rows += best.values()
         days: dict[int, date] = {}
         out: list[tuple[StoredFile, OfficialFigure]] = []
-        for file, r in best.values():
-            ordinal = int(r[5])  # type: ignore[call-overload]
+        for file, r in chosen_rows:
+            ordinal = r[5]
             day = days.get(ordinal) or days.setdefault(ordinal, date.fromordinal(ordinal))
+            # ods, org_name, cohort, measure, as_of, percent, numerator, denominator,
+            # quality, provisional, line: the table's columns, in OfficialFigure's order
             out.append(
                 (
                     file,
                     OfficialFigure(
-                        ods=str(r[1]),
-                        org_name=str(r[2]),
-                        cohort=r[3],  # type: ignore[arg-type]
-                        measure=r[4],  # type: ignore[arg-type]
-                        as_of=day,
-                        percent=r[6],  # type: ignore[arg-type]
-                        numerator=r[7],  # type: ignore[arg-type]
-                        denominator=r[8],  # type: ignore[arg-type]
-                        quality=r[9],  # type: ignore[arg-type]
-                        provisional=bool(r[10]),
-                        line=int(r[11]),  # type: ignore[call-overload]
+                        r[1], r[2], r[3], r[4], day, r[6], r[7], r[8], r[9], bool(r[10]), r[11]
                     ),
                 )
             )

@@ -179,3 +179,50 @@ def test_bar_chart_lengths_are_proportional_and_values_written() -> None:
     assert widths[0] == pytest.approx(2 * widths[1]) and widths[2] == 0
     texts = [[t.text for t in b.findall("text")] for b in bars]
     assert texts == [["Missed", "10"], ["Met", "5"], ["No data", "0"]]
+
+
+HOSTILE = '<b>"Tom & Jerry\'s"</b>\n\tend >'
+
+
+@pytest.mark.parametrize("key", ["all", "ethnic_minority", "most_deprived", "unknown-key"])
+@pytest.mark.parametrize("hollow", [False, True])
+def test_chart_text_is_byte_for_byte_what_elementtree_writes(key: str, hollow: bool) -> None:
+    """Charts are serialised by a plain walk, and a series' markers written as text: both
+    must give exactly what ElementTree's own serialiser gives for the same elements."""
+    series = svg.Series(
+        key,
+        HOSTILE,
+        tuple(
+            svg.Point(date(2021, m, 28), 10.0 * m + 0.25, f"{HOSTILE} {m}", hollow=hollow)
+            for m in range(1, 13)
+        ),
+    )
+    markup = svg.time_chart(
+        chart_id="c",
+        title=HOSTILE,
+        desc=HOSTILE,
+        series=[series],
+        references=[svg.Reference("all", HOSTILE, HOSTILE, 51, date(2022, 1, 1))],
+        as_of=date(2021, 12, 1),
+    )
+    # The same chart with every marker made as an element, serialised by ElementTree.
+    expected = ET.fromstring(markup)
+    group = next(g for g in expected.iter("g") if g.get("class") == f"series series-{key}")
+    assert len([m for m in group if m.tag != "title" and m.tag != "polyline"]) == 12
+    assert markup == ET.tostring(expected, encoding="unicode")
+    for shape in ("square", "triangle", "diamond", "circle"):
+        parent = ET.Element("g")
+        marker = svg._marker(parent, shape, 12.34, 56.78, "#123456", hollow=hollow)
+        ET.SubElement(marker, "title").text = HOSTILE
+        written = svg._marker_text(
+            shape, 12.34, 56.78, "#123456", hollow, svg._escape_text(HOSTILE)
+        )
+        assert written == ET.tostring(marker, encoding="unicode")
+
+
+def test_the_serialiser_escapes_as_elementtree_does() -> None:
+    root = ET.Element("svg", {"a": 'x<y>&"z"\r\n\tw', "b": ""})
+    ET.SubElement(root, "title").text = 'x<y>&"z"\r\n\tw'
+    ET.SubElement(root, "g")
+    ET.SubElement(ET.SubElement(root, "g"), "text").text = ""
+    assert svg._serialise(root) == ET.tostring(root, encoding="unicode")

@@ -222,18 +222,24 @@ class Session:
     @cached_property
     def registry(self) -> Registry:
         """The registry with every Trust's official figures from the statistics folder."""
+        from cocwatch.collector import long_lived
         from cocwatch.registry.official import with_statistics
 
-        return with_statistics(self.loaded.registry, self.statistics)
+        curated, store = self.curated, self.statistics
+        with long_lived():
+            return with_statistics(curated, store)
 
     def registry_for(self, trust_ids: Collection[str]) -> Registry:
         """The registry with official figures for these Trusts (and England) only: quicker
         for a command about one Trust."""
+        from cocwatch.collector import long_lived
         from cocwatch.registry.official import with_statistics
 
         if "registry" in self.__dict__:
             return self.registry
-        return with_statistics(self.loaded.registry, self.statistics, only=trust_ids)
+        curated, store = self.curated, self.statistics
+        with long_lived():
+            return with_statistics(curated, store, only=trust_ids)
 
     def comparisons(self, trusts: Iterable[Trust], as_of: date) -> OfficialContext | None:
         """What these Trusts' official figures are compared with (England, regions, peers)."""

@@ -40,6 +40,7 @@ from cocwatch.render.report_charts import (
 )
 from cocwatch.render.report_site import GENERATOR, TRUSTS_DIR, publish
 from cocwatch.render.report_site import source_label as source_label
+from cocwatch.render.report_tables import MonthTable, monthly_table, recorded
 
 if TYPE_CHECKING:
     import jinja2
@@ -282,13 +283,13 @@ def trust_sources(view: TrustView, registry: Registry) -> list[SourceLink]:
                     "board_paper",
                     "Board review",
                 )
-    for figure in view.figures:
-        add(
-            _source_title(figure.source),
-            figure.source.url,
-            figure.source.kind,
-            f"Figure: {figure_label(figure)}",
-        )
+    cited: set[tuple[str | None, str]] = set()
+    for figure in view.figures:  # a month's file backs hundreds of figures: cite it once
+        title = _source_title(figure.source)
+        key = (figure.source.url, "" if figure.source.url else title)
+        if key not in cited:
+            cited.add(key)
+            add(title, figure.source.url, figure.source.kind, f"Figure: {figure_label(figure)}")
     for inspection in sorted(trust.inspections, key=lambda i: i.date, reverse=True):
         if inspection.url:
             add(
@@ -342,6 +343,7 @@ def environment() -> jinja2.Environment:
         rate=rate,
         points=points,
         figure_text=figure_text,
+        month_rows=month_rows,
         count_words=_count_words,
         humanise=wording.humanise,
         target_due=target_due,
@@ -366,6 +368,71 @@ def for_readers(text: str | None) -> str | None:
         return None
     kept = [one for one in re.split(r"(?<=\.) ", text) if "`" not in one]
     return " ".join(kept) or None
+
+
+def month_rows(table: MonthTable) -> Any:
+    """The monthly table's rows, newest month first.
+
+    Written here rather than in the template: five years of monthly figures are hundreds of
+    cells on every Trust's page, and a template loop took most of the report's time for them.
+    Every piece of text is escaped as the template would escape it.
+    """
+    from markupsafe import Markup, escape
+
+    def text(words: str) -> str:
+        return str(escape(words))
+
+    labels = [text(label) for label in table.labels]
+    out: list[str] = []
+    for row in table.rows:
+        month = escape(wording.short_period(row.as_of, "month"))
+        note = ' <span class="small">(provisional)</span>' if row.provisional else ""
+        out.append(
+            f'    <tr>\n      <td class="lead" data-label="Month"><time datetime="'
+            f'{row.as_of.isoformat()}">{month}</time>{note}</td>\n      '
+        )
+        out += [
+            f'<td class="num" data-label="{label}">{table_cell(cell, text)}</td>'
+            for label, cell in zip(labels, row.cells, strict=True)
+        ]
+        source = row.source
+        said = escape(source.title or source.kind.upper())
+        cited = (
+            f'<a href="{escape(source.url)}" rel="noopener noreferrer">{said}</a>'
+            if source.url
+            else said
+        )
+        out.append(f'\n      <td data-label="Source">{cited}</td>\n    </tr>\n')
+    return Markup("".join(out))
+
+
+def table_cell(figures: Sequence[Figure], escape: Callable[[str], str]) -> str:
+    """One cell of the monthly table, as HTML: its figure (rarely more than one), marked when
+    it rests on a published 5 or failed NHS England's data-quality checks (the note under the
+    table says what these mean), or "not recorded"."""
+    if not figures:
+        return _NOT_RECORDED
+    said = []
+    for figure in figures:
+        if not figure.measured:
+            said.append(_NO_FIGURE)
+            continue
+        text = escape(figure_text(figure))
+        if figure.small_numbers:
+            text += _SMALL_MARK
+        if figure.quality == "fail":
+            text += _FAILED_MARK
+        said.append(text)
+    return "; ".join(said)
+
+
+_NOT_RECORDED = '<span class="small">not recorded</span>'
+_NO_FIGURE = '<strong class="dq-failed">No figure: data quality failed</strong>'
+_SMALL_MARK = (
+    '<span aria-hidden="true">*</span><span class="visually-hidden"> (a published count of 5, '
+    "which stands for 1 to 7)</span>"
+)
+_FAILED_MARK = ' <strong class="dq-failed">failed data quality</strong>'
 
 
 def _count_words(count: Any) -> str:
@@ -462,6 +529,8 @@ def render_pages(
                 **common,
                 view=view,
                 charts=trust_chart(view.ta, view.figures, registry, as_of),
+                official=monthly_table(view.figures),
+                recorded=recorded(view.figures),
                 comparisons=comparison_lines(view.ta),
                 counts_note=needs_counts_note(view.ta),
                 funnel=own,

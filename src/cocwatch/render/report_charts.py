@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import stats, wording
@@ -42,30 +43,42 @@ def markup(text: str) -> Any:
 def figure_text(figure: Figure) -> str:
     """A figure as the report writes it: one decimal and its count, '2.8% (15 of 545)'; with
     under 30 women, counts only, never a bare percentage: 'none of about 10 women'."""
+    return _figure_words(figure.numerator, figure.denominator, figure.percent)
+
+
+@lru_cache(maxsize=4096)
+def _figure_words(n: int | None, d: int | None, value: float | None) -> str:
+    """`figure_text` of these counts and percentage (years of monthly figures repeat them)."""
     from cocwatch.core.comparison import count_words
 
-    n, d = figure.numerator, figure.denominator
+    if n is not None and d and stats.is_small(d):
+        return count_words(Count(n, d))
+    if value is None:
+        raise ValueError("this figure has no percentage: its data failed quality checks")
     if n is not None and d:
-        if stats.is_small(d):
-            return count_words(Count(n, d))
-        return f"{wording.figure_percent(figure.value)} ({n:,} of {d:,})"
-    return wording.figure_percent(figure.value)
+        return f"{wording.figure_percent(value)} ({n:,} of {d:,})"
+    return wording.figure_percent(value)
 
 
 def figure_label(figure: Figure) -> str:
     """A figure in words for a chart point or a source: '31 Mar 2024: 17.3% all women'."""
-    extra = []
-    if figure.provisional:
-        extra.append("provisional")
-    if figure.quality == "fail":
-        extra.append("failed data quality")
-    if figure.small_numbers:
-        extra.append("a published count of 5 stands for 1 to 7")
-    note = f" ({', '.join(extra)})" if extra else ""
     who = wording.COHORT[figure.cohort].sentence
     if not figure.measured:
         return f"{short_date(figure.as_of)}: no figure, data quality failed, {who}"
+    note = _label_note(figure.provisional, figure.quality == "fail", figure.small_numbers)
     return f"{short_date(figure.as_of)}: {figure_text(figure)}, {who}{note}"
+
+
+@lru_cache(maxsize=8)
+def _label_note(provisional: bool, failed: bool, small_numbers: bool) -> str:
+    extra = []
+    if provisional:
+        extra.append("provisional")
+    if failed:
+        extra.append("failed data quality")
+    if small_numbers:
+        extra.append("a published count of 5 stands for 1 to 7")
+    return f" ({', '.join(extra)})" if extra else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +118,20 @@ _IN_FORCE_DASH = "5 4"
 
 
 def _points(figures: Sequence[Figure], cohort: Cohort, measure: Measure) -> tuple[svg.Point, ...]:
-    return tuple(
-        svg.Point(f.as_of, f.value, figure_label(f), hollow=f.provisional)
-        for f in sorted(figures, key=lambda f: f.as_of)
-        if f.measured and f.cohort == cohort and f.measure == measure
-    )
+    return _series_points(figures).get((cohort, measure), ())
+
+
+def _series_points(
+    figures: Sequence[Figure],
+) -> dict[tuple[Cohort, Measure], tuple[svg.Point, ...]]:
+    """Every group's points of every measure, oldest first, sorting the figures once."""
+    found: dict[tuple[Cohort, Measure], list[svg.Point]] = {}
+    for f in sorted(figures, key=lambda f: f.as_of):
+        if f.measured:
+            found.setdefault((f.cohort, f.measure), []).append(
+                svg.Point(f.as_of, f.value, figure_label(f), hollow=f.provisional)
+            )
+    return {key: tuple(points) for key, points in found.items()}
 
 
 def _single_words(cohort: Cohort, measure: Measure, point: svg.Point) -> str:
@@ -161,10 +183,11 @@ def trust_chart(
     charts: list[Chart] = []
     single: list[str] = []
     plan = ta.trust.plan
+    points = _series_points(figures)
     for measure in _measures(figures):
         series: list[svg.Series] = []
         for cohort in wording.COHORT:
-            pts = _points(figures, cohort, measure)
+            pts = points.get((cohort, measure), ())
             if len(pts) >= MIN_SERIES_POINTS:
                 series.append(svg.Series(cohort, wording.COHORT[cohort].label, pts))
             elif pts:

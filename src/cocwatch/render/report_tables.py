@@ -1,0 +1,116 @@
+"""A Trust's official statistics as the report's table: one row a month, one column for each
+measure and group, the month's publication cited once in its row.
+
+With years of monthly statistics a figure-per-row table grows to hundreds of rows a Trust,
+each repeating its source; a month per row keeps the page short enough to read on a phone
+and says the same. Figures recorded from Board papers and FOI answers, and official figures
+with a note written beside them, keep a row each with their notes and sources (`recorded`).
+Imports the core only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from cocwatch.core import wording
+
+if TYPE_CHECKING:
+    from cocwatch.core.kinds import Cohort, Measure
+    from cocwatch.core.models import Figure, Source
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One measure for one group."""
+
+    measure: Measure
+    cohort: Cohort
+
+    @property
+    def label(self) -> str:
+        """Its name where the table is read one cell at a time (a phone): 'Receiving, all women'."""
+        words = f"{wording.MEASURE[self.measure].short}, {wording.COHORT[self.cohort].short}"
+        return words[0].upper() + words[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class MonthRow:
+    """One month's figures from one publication, a tuple of figures per column (most often
+    one; none when the publication has no figure of that group and measure)."""
+
+    as_of: date
+    source: Source
+    provisional: bool
+    cells: tuple[tuple[Figure, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTable:
+    """The official figures of one Trust, newest month first."""
+
+    measures: tuple[tuple[Measure, tuple[Cohort, ...]], ...]  # header: each measure's groups
+    columns: tuple[Column, ...]
+    rows: tuple[MonthRow, ...]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Each column's name, for a table read one cell at a time."""
+        return tuple(c.label for c in self.columns)
+
+    @property
+    def small_numbers(self) -> bool:
+        """Whether any figure rests on a published 5 (the table then says what that means)."""
+        return any(f.small_numbers for row in self.rows for cell in row.cells for f in cell)
+
+    @property
+    def failed(self) -> bool:
+        """Whether any figure failed NHS England's data-quality checks."""
+        return any(f.quality == "fail" for row in self.rows for cell in row.cells for f in cell)
+
+
+def monthly_table(figures: Sequence[Figure]) -> MonthTable | None:
+    """The official figures among `figures` as a table by month, or None when there are none."""
+    official = [f for f in figures if _by_month(f)]
+    if not official:
+        return None
+    present = {(f.measure, f.cohort) for f in official}
+    measures = tuple(
+        (measure, cohorts)
+        for measure in wording.MEASURE
+        if (cohorts := tuple(c for c in wording.COHORT if (measure, c) in present))
+    )
+    columns = tuple(Column(measure, cohort) for measure, cohorts in measures for cohort in cohorts)
+    place = {(c.measure, c.cohort): i for i, c in enumerate(columns)}
+    grouped: dict[tuple[date, str, str], list[Figure]] = {}
+    for figure in official:
+        key = (figure.as_of, figure.source.url or "", figure.source.title or "")
+        grouped.setdefault(key, []).append(figure)
+    rows = []
+    for key in sorted(grouped, reverse=True):
+        month = grouped[key]
+        cells: list[list[Figure]] = [[] for _ in columns]
+        for figure in month:
+            cells[place[(figure.measure, figure.cohort)]].append(figure)
+        rows.append(
+            MonthRow(
+                as_of=key[0],
+                source=month[0].source,
+                provisional=any(f.provisional for f in month),
+                cells=tuple(tuple(cell) for cell in cells),
+            )
+        )
+    return MonthTable(measures, columns, tuple(rows))
+
+
+def recorded(figures: Sequence[Figure]) -> tuple[Figure, ...]:
+    """The figures the monthly table leaves out, in the order given: those recorded by hand
+    (Board papers, FOI answers...) and official ones with a note written beside them."""
+    return tuple(f for f in figures if not _by_month(f))
+
+
+def _by_month(figure: Figure) -> bool:
+    """Whether a figure belongs in the monthly table: official, with no note of its own."""
+    return figure.source.official and not figure.notes
