@@ -67,12 +67,21 @@ def month_file(source: Path, folder: Path, index: int) -> Path:
         reader = csv.reader(f)
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(next(reader))
+        counts: dict[tuple[str, str, str], int] = {}  # (org, indicator, currency) -> count
         for row in reader:
             row[3], row[4] = start, end
-            if row[7] == "Numerator" and row[8].isdigit() and int(row[8]) >= 10:
+            org, indicator, currency = row[0], row[6], row[7]
+            if currency == "Numerator" and row[8].isdigit() and int(row[8]) >= 10:
                 row[8] = str(
                     int(row[8]) - 5 * (index % 2)
                 )  # stays a multiple of 5, below its denominator
+            if currency in ("Numerator", "Denominator") and row[8].isdigit():
+                counts[(org, indicator, currency)] = int(row[8])
+            numerator = counts.get((org, indicator, "Numerator"))
+            denominator = counts.get((org, indicator, "Denominator"))
+            if currency == "Rate" and numerator is not None and denominator:
+                # the published rate of the nudged counts, written as the file writes it
+                row[8] = f"{100 * numerator / denominator:.1f}".removesuffix(".0")
             writer.writerow(row)
     return path
 

@@ -223,7 +223,9 @@ def test_report_shows_failed_quality_and_small_numbers(
     assert result.exit_code == 0, result.stderr + str(result.exception)
     page = (out / "trusts" / "example-north.html").read_text("utf-8")
     assert "No figure: data quality failed" in page
-    assert "small numbers: a count of 5 stands for 1 to 7" in page
+    # In the monthly table a figure resting on a published 5 is marked, and the mark said.
+    assert "(a published count of 5, which stands for 1 to 7)" in page
+    assert "* A published count of 5 stands for any count from 1 to 7" in page
     index = (out / "index.html").read_text("utf-8")
     assert "Data quality failed" in index
     assert "none: data quality failed" in index  # example-east: no placement figure
