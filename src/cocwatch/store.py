@@ -246,7 +246,9 @@ class StatisticsStore:
             shared = {
                 day
                 for (day,) in db.execute(
-                    "SELECT as_of FROM figs GROUP BY as_of HAVING COUNT(DISTINCT path) > 1"
+                    f"SELECT as_of FROM figs {where} GROUP BY as_of "
+                    "HAVING COUNT(DISTINCT path) > 1",
+                    params,
                 )
             }
         chosen_rows: list[tuple[StoredFile, tuple[Any, ...]]] = []
@@ -339,6 +341,7 @@ class StatisticsStore:
             "quality TEXT, provisional INT, line INT)"
         )
         db.execute("CREATE INDEX IF NOT EXISTS figs_code ON figs (code)")
+        db.execute("CREATE INDEX IF NOT EXISTS figs_month ON figs (as_of)")  # an import's month
 
     @staticmethod
     def _insert(
@@ -347,8 +350,11 @@ class StatisticsStore:
         """Index a kept file: its observations, and the figures its source makes of them
         (worked out once here, so reading a Trust's history is one query)."""
         path = file.path
-        for table in ("obs", "figs"):
-            db.execute(f"DELETE FROM {table} WHERE path = ?", (path,))
+        # Rows of a path are in the index exactly when `held` names it (one transaction puts
+        # both in). Deleting looks through every row of the index, so a new file skips it.
+        if db.execute("SELECT 1 FROM held WHERE path = ?", (path,)).fetchone():
+            for table in ("obs", "figs"):
+                db.execute(f"DELETE FROM {table} WHERE path = ?", (path,))
         db.executemany(
             "INSERT INTO obs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(path, *_row(o)) for o in observations],
