@@ -251,36 +251,29 @@ class StatisticsStore:
                     params,
                 )
             }
-        chosen_rows: list[tuple[StoredFile, tuple[Any, ...]]] = []
+        chosen_rows = [(files[r[0]], r) for r in rows if r[0] in files and r[5] not in shared]
         best: dict[tuple[str, str, str, int], tuple[StoredFile, tuple[Any, ...]]] = {}
-        for row in rows:
+        for row in rows if shared else ():
             file = files.get(row[0])
-            if file is None:
-                continue
-            if row[5] not in shared:
-                chosen_rows.append((file, row))
+            if file is None or row[5] not in shared:
                 continue
             key = (row[1], row[3], row[4], row[5])
             held = best.get(key)
             if held is None or supersedes(file, held[0]):
                 best[key] = (file, row)
         chosen_rows += best.values()
-        days: dict[int, date] = {}
-        out: list[tuple[StoredFile, OfficialFigure]] = []
-        for file, r in chosen_rows:
-            ordinal = r[5]
-            day = days.get(ordinal) or days.setdefault(ordinal, date.fromordinal(ordinal))
-            # ods, org_name, cohort, measure, as_of, percent, numerator, denominator,
-            # quality, provisional, line: the table's columns, in OfficialFigure's order
-            out.append(
-                (
-                    file,
-                    OfficialFigure(
-                        r[1], r[2], r[3], r[4], day, r[6], r[7], r[8], r[9], bool(r[10]), r[11]
-                    ),
-                )
+        days = {ordinal: date.fromordinal(ordinal) for ordinal in {r[5] for _, r in chosen_rows}}
+        # ods, org_name, cohort, measure, as_of, percent, numerator, denominator, quality,
+        # provisional, line: the index's columns, in OfficialFigure's order
+        return [
+            (
+                file,
+                OfficialFigure(
+                    r[1], r[2], r[3], r[4], days[r[5]], r[6], r[7], r[8], r[9], bool(r[10]), r[11]
+                ),
             )
-        return out
+            for file, r in chosen_rows
+        ]
 
     def latest_period(self) -> date | None:
         """The last month any kept file covers."""

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ from cocwatch.render.report_charts import (
     chart_targets,
     figure_label,
     figure_text,
+    figure_words,
     funnel,
     markup,
     national_chart,
@@ -379,10 +380,7 @@ def month_rows(table: MonthTable) -> Any:
     """
     from markupsafe import Markup, escape
 
-    def text(words: str) -> str:
-        return str(escape(words))
-
-    labels = [text(label) for label in table.labels]
+    labels = [str(escape(label)) for label in table.labels]
     out: list[str] = []
     for row in table.rows:
         month = escape(wording.short_period(row.as_of, "month"))
@@ -392,7 +390,7 @@ def month_rows(table: MonthTable) -> Any:
             f'{row.as_of.isoformat()}">{month}</time>{note}</td>\n      '
         )
         out += [
-            f'<td class="num" data-label="{label}">{table_cell(cell, text)}</td>'
+            f'<td class="num" data-label="{label}">{table_cell(cell)}</td>'
             for label, cell in zip(labels, row.cells, strict=True)
         ]
         source = row.source
@@ -406,7 +404,7 @@ def month_rows(table: MonthTable) -> Any:
     return Markup("".join(out))
 
 
-def table_cell(figures: Sequence[Figure], escape: Callable[[str], str]) -> str:
+def table_cell(figures: Sequence[Figure]) -> str:
     """One cell of the monthly table, as HTML: its figure (rarely more than one), marked when
     it rests on a published 5 or failed NHS England's data-quality checks (the note under the
     table says what these mean), or "not recorded"."""
@@ -417,13 +415,21 @@ def table_cell(figures: Sequence[Figure], escape: Callable[[str], str]) -> str:
         if not figure.measured:
             said.append(_NO_FIGURE)
             continue
-        text = escape(figure_text(figure))
+        text = _figure_html(figure.numerator, figure.denominator, figure.percent)
         if figure.small_numbers:
             text += _SMALL_MARK
         if figure.quality == "fail":
             text += _FAILED_MARK
         said.append(text)
     return "; ".join(said)
+
+
+@lru_cache(maxsize=4096)
+def _figure_html(numerator: int | None, denominator: int | None, percent: float | None) -> str:
+    """`figure_text` of these counts and percentage, escaped (months repeat them)."""
+    from markupsafe import escape
+
+    return str(escape(figure_words(numerator, denominator, percent)))
 
 
 _NOT_RECORDED = '<span class="small">not recorded</span>'

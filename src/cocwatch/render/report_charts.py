@@ -43,11 +43,11 @@ def markup(text: str) -> Any:
 def figure_text(figure: Figure) -> str:
     """A figure as the report writes it: one decimal and its count, '2.8% (15 of 545)'; with
     under 30 women, counts only, never a bare percentage: 'none of about 10 women'."""
-    return _figure_words(figure.numerator, figure.denominator, figure.percent)
+    return figure_words(figure.numerator, figure.denominator, figure.percent)
 
 
 @lru_cache(maxsize=4096)
-def _figure_words(n: int | None, d: int | None, value: float | None) -> str:
+def figure_words(n: int | None, d: int | None, value: float | None) -> str:
     """`figure_text` of these counts and percentage (years of monthly figures repeat them)."""
     from cocwatch.core.comparison import count_words
 

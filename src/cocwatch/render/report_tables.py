@@ -54,21 +54,13 @@ class MonthTable:
     measures: tuple[tuple[Measure, tuple[Cohort, ...]], ...]  # header: each measure's groups
     columns: tuple[Column, ...]
     rows: tuple[MonthRow, ...]
+    small_numbers: bool  # a figure rests on a published 5 (the table then says what it means)
+    failed: bool  # a figure failed NHS England's data-quality checks
 
     @property
     def labels(self) -> tuple[str, ...]:
         """Each column's name, for a table read one cell at a time."""
         return tuple(c.label for c in self.columns)
-
-    @property
-    def small_numbers(self) -> bool:
-        """Whether any figure rests on a published 5 (the table then says what that means)."""
-        return any(f.small_numbers for row in self.rows for cell in row.cells for f in cell)
-
-    @property
-    def failed(self) -> bool:
-        """Whether any figure failed NHS England's data-quality checks."""
-        return any(f.quality == "fail" for row in self.rows for cell in row.cells for f in cell)
 
 
 def monthly_table(figures: Sequence[Figure]) -> MonthTable | None:
@@ -86,8 +78,12 @@ def monthly_table(figures: Sequence[Figure]) -> MonthTable | None:
     place = {(c.measure, c.cohort): i for i, c in enumerate(columns)}
     grouped: dict[tuple[date, str, str], list[Figure]] = {}
     for figure in official:
-        key = (figure.as_of, figure.source.url or "", figure.source.title or "")
-        grouped.setdefault(key, []).append(figure)
+        source = figure.source
+        key = (figure.as_of, source.url or "", source.title or "")
+        month = grouped.get(key)
+        if month is None:
+            month = grouped[key] = []
+        month.append(figure)
     rows = []
     for key in sorted(grouped, reverse=True):
         month = grouped[key]
@@ -102,7 +98,13 @@ def monthly_table(figures: Sequence[Figure]) -> MonthTable | None:
                 cells=tuple(tuple(cell) for cell in cells),
             )
         )
-    return MonthTable(measures, columns, tuple(rows))
+    return MonthTable(
+        measures,
+        columns,
+        tuple(rows),
+        small_numbers=any(f.small_numbers for f in official),
+        failed=any(f.quality == "fail" for f in official),
+    )
 
 
 def recorded(figures: Sequence[Figure]) -> tuple[Figure, ...]:

@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from cocwatch.core.wording import short_date
 
@@ -40,9 +41,9 @@ def style(key: str) -> tuple[str, str, str]:
     return STYLES.get(key, _DEFAULT_STYLE)
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
-    """One plotted value; `label` becomes the marker's tooltip."""
+class Point(NamedTuple):
+    """One plotted value; `label` becomes the marker's tooltip (a named tuple: a chart of
+    years of monthly figures makes thousands)."""
 
     when: date
     percent: float
@@ -116,8 +117,7 @@ class _Frame:
 
 def _num(value: float) -> str:
     """Format a coordinate compactly (one decimal, no trailing zeros)."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    return f"{value:.1f}".removesuffix(".0")
 
 
 def _root(
