@@ -251,29 +251,32 @@ class StatisticsStore:
                     params,
                 )
             }
-        chosen_rows = [(files[r[0]], r) for r in rows if r[0] in files and r[5] not in shared]
-        best: dict[tuple[str, str, str, int], tuple[StoredFile, tuple[Any, ...]]] = {}
-        for row in rows if shared else ():
-            file = files.get(row[0])
-            if file is None or row[5] not in shared:
-                continue
-            key = (row[1], row[3], row[4], row[5])
-            held = best.get(key)
-            if held is None or supersedes(file, held[0]):
-                best[key] = (file, row)
-        chosen_rows += best.values()
-        days = {ordinal: date.fromordinal(ordinal) for ordinal in {r[5] for _, r in chosen_rows}}
-        # ods, org_name, cohort, measure, as_of, percent, numerator, denominator, quality,
-        # provisional, line: the index's columns, in OfficialFigure's order
-        return [
-            (
-                file,
-                OfficialFigure(
-                    r[1], r[2], r[3], r[4], days[r[5]], r[6], r[7], r[8], r[9], bool(r[10]), r[11]
-                ),
+        days = {ordinal: date.fromordinal(ordinal) for ordinal in {r[5] for r in rows}}
+
+        def figure(r: tuple[Any, ...]) -> OfficialFigure:
+            # ods, org_name, cohort, measure, as_of, percent, numerator, denominator,
+            # quality, provisional, line: the index's columns, in OfficialFigure's order
+            return OfficialFigure(
+                r[1], r[2], r[3], r[4], days[r[5]], r[6], r[7], r[8], r[9], bool(r[10]), r[11]
             )
-            for file, r in chosen_rows
+
+        out = [
+            (file, figure(r))
+            for r in rows
+            if r[5] not in shared and (file := files.get(r[0])) is not None
         ]
+        if shared:  # choose between the files of a month held twice
+            best: dict[tuple[str, str, str, int], tuple[StoredFile, tuple[Any, ...]]] = {}
+            for row in rows:
+                file = files.get(row[0])
+                if file is None or row[5] not in shared:
+                    continue
+                key = (row[1], row[3], row[4], row[5])
+                held = best.get(key)
+                if held is None or supersedes(file, held[0]):
+                    best[key] = (file, row)
+            out += [(file, figure(r)) for file, r in best.values()]
+        return out
 
     def latest_period(self) -> date | None:
         """The last month any kept file covers."""

@@ -146,10 +146,12 @@ def _with(trust: Trust, official: list[Figure]) -> Trust:
 
 def merged(curated: Iterable[Figure], official: list[Figure]) -> tuple[Figure, ...]:
     """Curated figures, then official ones; an old copy of an official figure gives way."""
-    held = {(f.cohort, f.measure, f.as_of) for f in official}
-    kept = [
-        f for f in curated if not (f.source.official and (f.cohort, f.measure, f.as_of) in held)
-    ]
+    kept = list(curated)
+    if any(f.source.official for f in kept):  # a registry from before the statistics folder
+        held = {(f.cohort, f.measure, f.as_of) for f in official}
+        kept = [
+            f for f in kept if not (f.source.official and (f.cohort, f.measure, f.as_of) in held)
+        ]
     return (*kept, *sorted(official, key=lambda f: (f.as_of, f.cohort, f.measure)))
 
 

@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 from cocwatch.core.wording import short_date
@@ -227,16 +228,21 @@ def _marker(
 
 def _marker_text(shape: str, x: float, y: float, colour: str, hollow: bool, title: str) -> str:
     """`_marker` with a <title> child, as serialised text (`title` already escaped)."""
-    common = (
-        f'fill="{"#ffffff" if hollow else colour}" stroke="{colour}" stroke-width="1.5">'
-        f"<title>{title}</title>"
-    )
+    common = _marker_common(colour, hollow)
     if shape == "square":
-        return f'<rect x="{_num(x - 3.5)}" y="{_num(y - 3.5)}" width="7" height="7" {common}</rect>'
+        return (
+            f'<rect x="{_num(x - 3.5)}" y="{_num(y - 3.5)}" width="7" height="7" {common}'
+            f"<title>{title}</title></rect>"
+        )
     if shape in _POLYGONS:
         pts = " ".join(f"{_num(x + dx)},{_num(y + dy)}" for dx, dy in _POLYGONS[shape])
-        return f'<polygon points="{pts}" {common}</polygon>'
-    return f'<circle cx="{_num(x)}" cy="{_num(y)}" r="3.5" {common}</circle>'
+        return f'<polygon points="{pts}" {common}<title>{title}</title></polygon>'
+    return f'<circle cx="{_num(x)}" cy="{_num(y)}" r="3.5" {common}<title>{title}</title></circle>'
+
+
+@lru_cache(maxsize=64)
+def _marker_common(colour: str, hollow: bool) -> str:
+    return f'fill="{"#ffffff" if hollow else colour}" stroke="{colour}" stroke-width="1.5">'
 
 
 def year_ticks(start: date, end: date, *, most: int = 7) -> list[date]:
