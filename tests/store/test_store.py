@@ -415,3 +415,33 @@ def test_an_official_figure_is_the_figure_pydantic_would_make() -> None:
     assert made.model_dump() == validated.model_dump()
     assert made.model_copy(update={"notes": "x"}).notes == "x"
     assert made.small_numbers is False and made.value == 18.0
+
+
+def test_a_republished_file_replaces_its_figures_and_never_doubles_them(
+    run: Callable[..., Result], registry: Path, tmp_path: Path
+) -> None:
+    first = _write(tmp_path, "msds-oct2025-exp-measures.csv", OCTOBER)
+    assert _import(run, registry, first, "--commit").exit_code == 0
+    assert _check_json(run, registry, "north")["trusts"][0]["cohorts"][0]["latest"]["percent"] == 18.0  # type: ignore[index]
+    (tmp_path / "again").mkdir()
+    revised = _write(
+        tmp_path / "again",
+        "msds-oct2025-exp-measures.csv",
+        [
+            *figure_rows("XX1", "COC_by_28weeks", numerator="50", denominator="250", rate="20.0"),
+            *OCTOBER[5:],
+        ],
+    )
+    done = _import(run, registry, revised, "--commit")
+    assert done.exit_code == 0, done.output
+    latest = _check_json(run, registry, "north")["trusts"][0]["cohorts"][0]["latest"]  # type: ignore[index]
+    assert latest["percent"] == 20.0
+    shown = run("-r", str(registry), "show", "north", "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    october = [
+        f
+        for f in json.loads(shown.stdout)["figure_history"]
+        if f["as_of"] == "2025-10-31" and f["cohort"] == "all"
+        and f["measure"] == "placed_by_28_weeks"
+    ]  # fmt: skip
+    assert [f["percent"] for f in october] == [20.0]
