@@ -10,6 +10,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import stats, wording
@@ -63,10 +64,14 @@ def figure_words(n: int | None, d: int | None, value: float | None) -> str:
 def figure_label(figure: Figure) -> str:
     """A figure in words for a chart point or a source: '31 Mar 2024: 17.3% all women'."""
     who = wording.COHORT[figure.cohort].sentence
+    day = _short_date(figure.as_of)
     if not figure.measured:
-        return f"{short_date(figure.as_of)}: no figure, data quality failed, {who}"
+        return f"{day}: no figure, data quality failed, {who}"
     note = _label_note(figure.provisional, figure.quality == "fail", figure.small_numbers)
-    return f"{short_date(figure.as_of)}: {figure_text(figure)}, {who}{note}"
+    return f"{day}: {figure_text(figure)}, {who}{note}"
+
+
+_short_date = lru_cache(maxsize=1024)(short_date)  # years of months: the same days again
 
 
 @lru_cache(maxsize=8)
@@ -126,12 +131,17 @@ def _series_points(
 ) -> dict[tuple[Cohort, Measure], tuple[svg.Point, ...]]:
     """Every group's points of every measure, oldest first, sorting the figures once."""
     found: dict[tuple[Cohort, Measure], list[svg.Point]] = {}
-    for f in sorted(figures, key=lambda f: f.as_of):
-        if f.measured:
-            found.setdefault((f.cohort, f.measure), []).append(
-                svg.Point(f.as_of, f.value, figure_label(f), hollow=f.provisional)
-            )
+    for f in sorted(figures, key=_AS_OF):
+        if f.percent is not None:  # measured
+            key = (f.cohort, f.measure)
+            points = found.get(key)
+            if points is None:
+                points = found[key] = []
+            points.append(svg.Point(f.as_of, f.percent, figure_label(f), f.provisional))
     return {key: tuple(points) for key, points in found.items()}
+
+
+_AS_OF = attrgetter("as_of")
 
 
 def _single_words(cohort: Cohort, measure: Measure, point: svg.Point) -> str:
