@@ -15,8 +15,8 @@ def long_lived() -> Iterator[None]:
 
     They hold no reference cycles, so every pass over them would find nothing to free; yet
     each full collection walks them all, while they are made and afterwards. Measured with
-    60 months of statistics, this saved about 0.15 s of `check --all`'s 0.9 s and 0.25 s of
-    `report`'s 2.2 s. Garbage is still freed by reference counting as soon as it is let go;
+    60 months of statistics, this saved about 0.15 s of `check --all`'s 0.9 s and 0.2 s of
+    `report`'s 2.1 s. Garbage is still freed by reference counting as soon as it is let go;
     only reference cycles among frozen objects would wait for the process to end.
     """
     enabled = gc.isenabled()
