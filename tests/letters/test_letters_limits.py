@@ -164,3 +164,22 @@ def test_a_loop_doubling_a_text_stops_at_the_memory_cap(
     assert result.exit_code == 3, result.stderr
     assert "more memory than any letter needs" in result.stderr
     assert resource.getrlimit(resource.RLIMIT_AS) == before  # the cap is lifted after
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ '{:>999999999}'.format('a') }}",
+        "{{ '{0:>9999999}'.format_map({}) }}",
+        "{{ '{}{}'.format('%99999999s', 'a') }}",
+    ],
+)
+def test_a_huge_format_width_is_refused_before_any_text_is_made(
+    tmp_path: Path, body: str
+) -> None:
+    """The width in a format string is seen before the string is made: a memory cap far
+    below the text asked for still gives the template's own error, never MemoryError."""
+    env = sandbox.make_environment(tmp_path, None)
+    template = env.from_string(body)
+    with sandbox.render_memory_cap(64 * 1024 * 1024), pytest.raises(sandbox.TooBig):
+        template.render()

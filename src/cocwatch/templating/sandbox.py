@@ -205,11 +205,13 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
             width = next((a for a in (*args, *kwargs.values()) if isinstance(a, int)), 0)
             if width > MAX_LETTER_CHARS:
                 raise _refuse_big(f"padding to {width:,}")
-        if any(isinstance(a, str) and _BIG_WIDTH.search(a) for a in args) and name in {
-            "format",
-            "format_map",
-        }:
-            raise _refuse_big("that format width")
+        if name in {"format", "format_map"}:
+            # The width is in the format string ('{:>999999999}'.format(x): the method's own
+            # string, behind Jinja's wrapper) or in an argument ('{}'.format('%9999999s')).
+            owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
+            texts = (owner, *args)
+            if any(isinstance(t, str) and _BIG_WIDTH.search(t) for t in texts):
+                raise _refuse_big("that format width")
         return super().call(__context, __obj, *args, **kwargs)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
