@@ -174,9 +174,7 @@ def test_a_loop_doubling_a_text_stops_at_the_memory_cap(
         "{{ '{}{}'.format('%99999999s', 'a') }}",
     ],
 )
-def test_a_huge_format_width_is_refused_before_any_text_is_made(
-    tmp_path: Path, body: str
-) -> None:
+def test_a_huge_format_width_is_refused_before_any_text_is_made(tmp_path: Path, body: str) -> None:
     """The width in a format string is seen before the string is made: a memory cap far
     below the text asked for still gives the template's own error, never MemoryError."""
     env = sandbox.make_environment(tmp_path, None)

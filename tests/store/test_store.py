@@ -422,7 +422,9 @@ def test_a_republished_file_replaces_its_figures_and_never_doubles_them(
 ) -> None:
     first = _write(tmp_path, "msds-oct2025-exp-measures.csv", OCTOBER)
     assert _import(run, registry, first, "--commit").exit_code == 0
-    assert _check_json(run, registry, "north")["trusts"][0]["cohorts"][0]["latest"]["percent"] == 18.0  # type: ignore[index]
+    assert (
+        _check_json(run, registry, "north")["trusts"][0]["cohorts"][0]["latest"]["percent"] == 18.0
+    )  # type: ignore[index]
     (tmp_path / "again").mkdir()
     revised = _write(
         tmp_path / "again",
