@@ -223,9 +223,9 @@ def test_report_shows_failed_quality_and_small_numbers(
     assert result.exit_code == 0, result.stderr + str(result.exception)
     page = (out / "trusts" / "example-north.html").read_text("utf-8")
     assert "No figure: data quality failed" in page
-    # In the monthly table a figure resting on a published 5 is marked, and the mark said.
-    assert "(a published count of 5, which stands for 1 to 7)" in page
-    assert "* A published count of 5 stands for any count from 1 to 7" in page
+    # In the monthly table a published 5 is "a few", never a percentage, and said so.
+    assert "“A few”: NHS England publishes any count from 1 to 7 as 5" in page
+    assert "a few of 190 women" in page and "2.6%" not in page
     index = (out / "index.html").read_text("utf-8")
     assert "Data quality failed" in index
     assert "none: data quality failed" in index  # example-east: no placement figure

@@ -78,9 +78,8 @@ def test_the_rows_say_each_figure_in_words_and_cite_the_month_once() -> None:
     assert cells[1][0] == "Apr 2025 (provisional)"
     assert cells[1][1] == "2.8% (15 of 545)"
     assert cells[1][2] == "No figure: data quality failed"
-    # A published 5 is marked, and said in words for screen readers.
-    assert cells[1][4].startswith("2.1% (5 of 240)*")
-    assert "stands for 1 to 7" in cells[1][4]
+    # A published 5 (any count from 1 to 7) is said as "a few", never as a percentage.
+    assert cells[1][4] == "a few of 240 women"
     labels = [td.attributes["data-label"] for td in rows[0].css("td")]
     assert labels[1:5] == list(table.labels) and labels[0] == "Month"
     links = [a.attributes["href"] for a in html.css("a")]

@@ -405,9 +405,9 @@ def month_rows(table: MonthTable) -> Any:
 
 
 def table_cell(figures: Sequence[Figure]) -> str:
-    """One cell of the monthly table, as HTML: its figure (rarely more than one), marked when
-    it rests on a published 5 or failed NHS England's data-quality checks (the note under the
-    table says what these mean), or "not recorded"."""
+    """One cell of the monthly table, as HTML: its figure (rarely more than one; a published 5
+    said as "a few"), marked when it failed NHS England's data-quality checks (the note under
+    the table says what these mean), or "not recorded"."""
     if not figures:
         return _NOT_RECORDED
     said = []
@@ -416,8 +416,6 @@ def table_cell(figures: Sequence[Figure]) -> str:
             said.append(_NO_FIGURE)
             continue
         text = _figure_html(figure.numerator, figure.denominator, figure.percent)
-        if figure.small_numbers:
-            text += _SMALL_MARK
         if figure.quality == "fail":
             text += _FAILED_MARK
         said.append(text)
@@ -434,10 +432,6 @@ def _figure_html(numerator: int | None, denominator: int | None, percent: float 
 
 _NOT_RECORDED = '<span class="small">not recorded</span>'
 _NO_FIGURE = '<strong class="dq-failed">No figure: data quality failed</strong>'
-_SMALL_MARK = (
-    '<span aria-hidden="true">*</span><span class="visually-hidden"> (a published count of 5, '
-    "which stands for 1 to 7)</span>"
-)
 _FAILED_MARK = ' <strong class="dq-failed">failed data quality</strong>'
 
 

@@ -43,16 +43,17 @@ def markup(text: str) -> Any:
 
 def figure_text(figure: Figure) -> str:
     """A figure as the report writes it: one decimal and its count, '2.8% (15 of 545)'; with
-    under 30 women, counts only, never a bare percentage: 'none of about 10 women'."""
+    small numbers (under 30 women, or a published 5 on either side), counts only, never a
+    percentage: 'none of about 10 women', 'a few of 190 women'."""
     return figure_words(figure.numerator, figure.denominator, figure.percent)
 
 
 @lru_cache(maxsize=4096)
 def figure_words(n: int | None, d: int | None, value: float | None) -> str:
     """`figure_text` of these counts and percentage (years of monthly figures repeat them)."""
-    from cocwatch.core.comparison import count_words
+    from cocwatch.core.comparison import count_words, counts_only
 
-    if n is not None and d and stats.is_small(d):
+    if n is not None and d and counts_only(Count(n, d)):
         return count_words(Count(n, d))
     if value is None:
         raise ValueError("this figure has no percentage: its data failed quality checks")
