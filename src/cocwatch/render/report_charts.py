@@ -123,10 +123,6 @@ _NOT_IN_FORCE_DASH = "2 3"
 _IN_FORCE_DASH = "5 4"
 
 
-def _points(figures: Sequence[Figure], cohort: Cohort, measure: Measure) -> tuple[svg.Point, ...]:
-    return _series_points(figures).get((cohort, measure), ())
-
-
 def _series_points(
     figures: Sequence[Figure],
 ) -> dict[tuple[Cohort, Measure], tuple[svg.Point, ...]]:
@@ -300,8 +296,9 @@ def national_chart(registry: Registry, as_of: date) -> TimeCharts:
     figures = [f for f in registry.national.figures if f.as_of <= as_of]
     series: list[svg.Series] = []
     single: list[str] = []
+    points = _series_points(figures)
     for cohort in wording.COHORT:
-        pts = _points(figures, cohort, measure)
+        pts = points.get((cohort, measure), ())
         if len(pts) >= MIN_SERIES_POINTS:
             series.append(svg.Series(cohort, wording.COHORT[cohort].label, pts))
         elif pts:
