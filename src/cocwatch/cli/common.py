@@ -189,9 +189,12 @@ class Session:
 
     @cached_property
     def loaded(self) -> LoadedRegistry:
+        from cocwatch.collector import long_lived
         from cocwatch.registry import load_registry
 
-        return load_registry(self.registry_location.value, today=today(), warn=self.warn)
+        location = self.registry_location.value
+        with long_lived():  # the parsed registry lives as long as the command
+            return load_registry(location, today=today(), warn=self.warn)
 
     @cached_property
     def statistics_location(self) -> Located:
