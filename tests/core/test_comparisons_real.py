@@ -1,6 +1,6 @@
 """`check` on the shipped registry against an independent computation from the real April
-2025 file (shared/data/msds/): every Trust's comparison with England and its rank, computed
-here with the csv module, statsmodels' Wilson interval and scipy's ranking."""
+2025 file (as shipped in data/statistics/): every Trust's comparison with England and its
+rank, computed here with the csv module, statsmodels' Wilson interval and scipy's ranking."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from collections import Counter
 
 import pytest
 
-from tests.support.paths import ROOT, SHARED_DATA
+from tests.support.paths import ROOT, SHIPPED_APRIL_2025
 
 proportion = pytest.importorskip("statsmodels.stats.proportion")
 stats = pytest.importorskip("scipy.stats")
 
-REAL = SHARED_DATA / "msds" / "msds-apr2025Provisional-exp-measures-coc.csv"
+REAL = SHIPPED_APRIL_2025
 
 
 def _published() -> tuple[tuple[int, int], dict[str, tuple[int, int]]]:

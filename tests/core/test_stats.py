@@ -9,9 +9,7 @@ funnel counts SPEC §4.1 quotes.
 from __future__ import annotations
 
 import csv
-import gzip
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -41,15 +39,16 @@ from cocwatch.core.stats import (
     year_on_year,
     z_for,
 )
+from tests.support.paths import SHIPPED_APRIL_2025
 
-MSDS = Path(__file__).parents[1] / "data" / "msds-apr2025Provisional-exp-measures-coc.csv.gz"
+MSDS = SHIPPED_APRIL_2025
 ENGLAND = 7295 / 42710  # the National row of COC_by_28weeks, April 2025
 
 
 def april_2025_passing() -> dict[str, Count]:
     """Provider rows of COC_by_28weeks whose Result is Pass, denominators above 0."""
     rows: dict[str, dict[str, str]] = {}
-    with gzip.open(MSDS, "rt", encoding="utf-8", newline="") as handle:
+    with MSDS.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if row["Indicator"] == "COC_by_28weeks" and row["Org_Level"] == "Provider":
                 rows.setdefault(row["Org_Code"], {})[row["Currency"]] = row["Value"]

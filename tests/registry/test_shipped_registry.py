@@ -7,9 +7,9 @@ from datetime import date
 
 from cocwatch.locations import shipped_registry
 from cocwatch.registry import load_registry
-from tests.support.paths import SHARED_DATA
+from tests.support.paths import TEST_DATA
 
-SHARED_PROVIDERS = SHARED_DATA / "maternity_providers_england.csv"
+PROVIDERS = TEST_DATA / "maternity_providers_england.csv"
 
 
 def test_shipped_registry_validates() -> None:
@@ -27,9 +27,7 @@ def test_shipped_registry_validates() -> None:
 
 
 def test_shipped_registry_covers_every_listed_provider() -> None:
-    if not SHARED_PROVIDERS.exists():  # only beside the shared reference data
-        return
-    with SHARED_PROVIDERS.open(encoding="utf-8") as handle:
+    with PROVIDERS.open(encoding="utf-8") as handle:
         codes = {row["ods_code"] for row in csv.DictReader(handle)}
     registry = load_registry(str(shipped_registry()), today=date(2026, 11, 23)).registry
     assert codes == {t.ods for t in registry.trusts}

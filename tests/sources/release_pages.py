@@ -19,23 +19,21 @@ pages as stored copies show them (read in November 2026):
   "Final March 2023, Provisional April 2023" kept the slug ``march-2023-experimental-statistics``.
 
 Every CSV served here is synthetic (a few made-up rows for the Trusts of the test registry)
-except the REAL April 2025 provisional measures file (CoC rows; tests/data/README.md says
-where it comes from), which `real_april_text` reads.
+except the REAL April 2025 provisional measures file (CoC rows; the shipped statistics
+folder's manifest says where it comes from), which `real_april_text` reads.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from tests.support.msds import Row, figure_rows, measures_csv
-from tests.support.paths import ROOT
+from tests.support.paths import SHIPPED_APRIL_2025
 from tests.support.web import PageServer, Route
 
 SERIES = "/data-and-information/publications/statistical/maternity-services-monthly-statistics"
 REAL_APRIL = "msds-apr2025Provisional-exp-measures-coc.csv"
-_REPOSITORY = ROOT
 DATASET = "data-sets/maternity-services-data-set"
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -46,18 +44,9 @@ _MONTHS = (
 def real_april_text() -> str:
     """The REAL April 2025 provisional measures file (CoC rows), as text.
 
-    Read from tests/data (compressed, so a clean checkout has it), else from the shared
-    reference data beside the repository.
+    Read from the shipped registry's statistics folder, which every clone has.
     """
-    import gzip
-
-    packed = _REPOSITORY / "tests" / "data" / (REAL_APRIL + ".gz")
-    if packed.is_file():
-        return gzip.decompress(packed.read_bytes()).decode("utf-8")
-    for folder in (_REPOSITORY / "data" / "msds", Path("/work/shared/data/msds")):
-        if (folder / REAL_APRIL).is_file():
-            return (folder / REAL_APRIL).read_text("utf-8")
-    raise FileNotFoundError(REAL_APRIL)
+    return SHIPPED_APRIL_2025.read_text("utf-8")
 
 
 def month_label(year: int, month: int) -> str:

@@ -1,8 +1,8 @@
 """`import msds` on REAL published rows (NHS England, MSDS April 2025 provisional).
 
 `tests/sources/fixtures/msds/` holds real rows trimmed from the published file (its README says
-which and where from). The whole real file and its Excel copy are read from `../shared/data/msds/`
-when they are present beside the repository; those tests are skipped elsewhere.
+which and where from). The whole real file is the shipped registry's copy in
+`data/statistics/msds/`; its Excel copy is kept unchanged in `tests/data/` (tests/data/README.md).
 """
 
 from __future__ import annotations
@@ -22,19 +22,15 @@ from cocwatch.locations import shipped_registry
 from cocwatch.sources.msds import parse_measures, read_measures
 from cocwatch.sources.msds_dates import period_end
 from cocwatch.sources.msds_table import MsdsFile
-from tests.support.paths import SHARED_DATA
+from tests.support.paths import SHIPPED_APRIL_2025, TEST_DATA
 
 FIXTURE = (
     Path(__file__).parent / "fixtures" / "msds" / "msds-apr2025Provisional-exp-measures-trimmed.csv"
 )
-SHARED = SHARED_DATA / "msds"
-REAL_CSV = SHARED / "msds-apr2025Provisional-exp-measures-coc.csv"
-REAL_XLSX = SHARED / "msds-apr2025Provisional-exp-measures.xlsx"
+REAL_CSV = SHIPPED_APRIL_2025
+REAL_XLSX = TEST_DATA / "msds-apr2025Provisional-exp-measures.xlsx"
 APRIL = date(2025, 4, 30)
 PAGE = "https://digital.nhs.uk/data-and-information/publications/statistical/maternity-services-monthly-statistics"
-needs_real_files = pytest.mark.skipif(
-    not (REAL_CSV.exists() and REAL_XLSX.exists()), reason="the shared real MSDS files are absent"
-)
 
 
 def by_key(parsed: MsdsFile) -> dict[tuple[str, str, str], OfficialFigure]:
@@ -185,7 +181,6 @@ def test_an_xlsx_of_the_fixture_reads_the_same(fixture_file: MsdsFile, tmp_path:
 # --- the whole real file ----------------------------------------------------------------------
 
 
-@needs_real_files
 def test_the_whole_real_file_counts_match_the_file() -> None:
     parsed = read_measures(REAL_CSV)
     with REAL_CSV.open(encoding="utf-8-sig", newline="") as handle:
@@ -214,7 +209,6 @@ def test_the_whole_real_file_counts_match_the_file() -> None:
     assert national[("placed_by_28_weeks", "all")] == 17.1
 
 
-@needs_real_files
 def test_csv_and_xlsx_give_identical_registries(run: Callable[..., Result], tmp_path: Path) -> None:
     registries = []
     for source in (REAL_CSV, REAL_XLSX):

@@ -1,7 +1,7 @@
 """The statistics store: files kept as published, imports that cost a month, final over
 provisional, the move out of an old registry file, and a registry on the web finding its
 statistics beside it. Every registry and CSV written here is SYNTHETIC, except the real April
-2025 file read from shared/data/msds/."""
+2025 file the shipped registry keeps in data/statistics/."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ import pytest
 from typer.testing import Result
 
 from tests.support.msds import OCTOBER, figure_rows, measures_csv
-from tests.support.paths import ROOT, SHARED_DATA
+from tests.support.paths import ROOT, SHIPPED_APRIL_2025
 from tests.support.web import PageServer, Route
 
-REAL = SHARED_DATA / "msds" / "msds-apr2025Provisional-exp-measures-coc.csv"
+REAL = SHIPPED_APRIL_2025
 PAGE = "https://example.org/msds/october-2025"
 
 REGISTRY = """\
