@@ -9,7 +9,7 @@ The one module that knows the store's layout (SPEC §7.1). A store is a folder:
 - ``<source>/<name>.csv``: each file's Continuity of Carer rows as published (every org level,
   indicator and currency), in the publication's own columns; a spreadsheet opens it. How a
   source's files are read, and which rows are a Trust's figures, is the source's own business
-  (`cocwatch.sources.official`): the store asks it by the manifest's `source`.
+  (`cocwatch.statistics.sources`): the store asks it by the manifest's `source`.
 
 A final file supersedes the provisional one for its month (`cocwatch.core.official`); both
 stay in the folder, so nothing imported is ever lost. Reading goes through an index: a SQLite
@@ -39,11 +39,11 @@ from typing import TYPE_CHECKING, Any
 from cocwatch.core.official import Observation, StoredFile, preferred, supersedes
 from cocwatch.errors import InputError
 from cocwatch.files import atomic_write, locked
-from cocwatch.sources.official import official_source
+from cocwatch.statistics.sources import official_source
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import OfficialFigure
-    from cocwatch.sources.official import ReadFile
+    from cocwatch.statistics.source import ReadFile
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = (
