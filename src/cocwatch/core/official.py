@@ -18,6 +18,7 @@ from datetime import date
 from typing import Literal
 
 OrgLevel = Literal["provider", "national", "region", "lms", "mbrrace", "other"]
+ENGLAND = "NATIONAL"  # the code of England's own figures, whatever a source calls them
 Result = Literal["pass", "fail"]
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import findings, wording
+from cocwatch.core.measures import DEFAULT_MEASURE, NO_PUBLISHER, OfficialMeasure, Publisher
 from cocwatch.core.reference_list import ReferenceList
 from cocwatch.render import svg
 from cocwatch.render.report_charts import (
@@ -71,6 +72,7 @@ SEVERITY_ORDER = ("fail", "warn", "ok")
 WORDS: dict[str, Any] = {
     "COHORT": wording.COHORT,
     "MEASURE": wording.MEASURE,
+    "DEFAULT_MEASURE": DEFAULT_MEASURE,
     "STATUS": wording.STATUS,
     "SEVERITY": wording.SEVERITY,
     "ORIGIN": wording.ORIGIN,
@@ -130,11 +132,17 @@ VERDICT_CELL = {
     ("higher", "similar"): ("Higher (at 95% only)", 3),
     ("higher", "higher"): ("Higher (at 99.8%)", 4),
 }
-SMALL_COUNTS_NOTE = (
-    "NHS England publishes any count from 1 to 7 as 5 and rounds the other counts to the "
-    "nearest 5, so a count of 5 means \u2018a few\u2019 and every count is approximate; "
-    "with fewer than 30 women the report gives counts, not a percentage."
-)
+
+
+def small_counts_note(publisher: Publisher) -> str:
+    """How counts are published, once for the report."""
+    from cocwatch.core.comparison_words import suppression_words
+
+    return (
+        f"{suppression_words(publisher)}, so a count of 5 means \u2018a few\u2019 and every "
+        "count is approximate; with fewer than 30 women the report gives counts, not a "
+        "percentage."
+    )
 
 
 def verdict_cell(versus: Versus | None) -> tuple[str, str | int]:
@@ -145,8 +153,6 @@ def verdict_cell(versus: Versus | None) -> tuple[str, str | int]:
 
 
 _HEADINGS = {
-    "placed": "Placed on a pathway",
-    "receiving": "Receiving",
     "region": "Against its region",
     "funnel": "On the funnel",
     "equity": "Within the Trust",
@@ -156,21 +162,21 @@ _HEADINGS = {
 
 def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
     """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs, as `check` says them."""
-    from cocwatch.core.comparison import comparison_lines as lines
+    from cocwatch.core.comparison_words import comparison_lines as lines
 
     return lines(
-        ta.placement,
-        ta.receiving,
+        ta.comparisons.values(),
         ta.equity,
         ta.over_time,
         headings=_HEADINGS,
         group_names={c: w.label for c, w in wording.COHORT.items()},
+        long_headings=True,
     )
 
 
 def needs_counts_note(ta: TrustAssessment) -> bool:
     """Whether the Trust's comparisons rest on small or suppressed counts (say so once)."""
-    counts = [c.own for c in ta.comparisons]
+    counts = [c.own for c in ta.comparisons.values()]
     counts += [x for g in ta.equity for x in (g.group, g.comparison) if x is not None]
     return any(c.numerator == 5 or c.denominator == 5 or c.denominator < 30 for c in counts)
 
@@ -211,12 +217,12 @@ class TrustView:
 
     @property
     def england(self) -> tuple[str, str | int]:
-        c = self.ta.placement
+        c = self.ta.headline
         return verdict_cell(c.england if c else None)
 
     @property
     def region(self) -> tuple[str, str | int]:
-        c = self.ta.placement
+        c = self.ta.headline
         return verdict_cell(c.region if c else None)
 
     def no_latest(self, ca: CohortAssessment, as_of: date) -> str:
@@ -346,6 +352,7 @@ def environment() -> jinja2.Environment:
         figure_text=figure_text,
         month_rows=month_rows,
         count_words=_count_words,
+        prose=prose,
         humanise=wording.humanise,
         target_due=target_due,
         due_text=wording.short_period,
@@ -435,8 +442,16 @@ _NO_FIGURE = '<strong class="dq-failed">No figure: data quality failed</strong>'
 _FAILED_MARK = ' <strong class="dq-failed">failed data quality</strong>'
 
 
+def prose(text: str) -> Any:
+    """Words a source declares (its publisher's name, what a measure counts), escaped for a
+    page's text; an apostrophe stays as written, as in the rest of the page's prose."""
+    from markupsafe import Markup, escape
+
+    return Markup(str(escape(text)).replace("&#39;", "'"))
+
+
 def _count_words(count: Any) -> str:
-    from cocwatch.core.comparison import count_words
+    from cocwatch.core.comparison_words import count_words
 
     return count_words(count)
 
@@ -480,17 +495,22 @@ def render_pages(
         key=lambda t: t.name,
     )
     regions = sorted({v.trust.region for v in views})
+    lead, publisher = _lead(assessment)
+    words = assessment.declared.words
     common: dict[str, Any] = {
         "title": title,
         "as_of": as_of,
         "source_label": source_label,
-        "SMALL_COUNTS_NOTE": SMALL_COUNTS_NOTE,
+        "SMALL_COUNTS_NOTE": small_counts_note(publisher),
+        "publisher": publisher,
+        "lead": lead,
+        "measure_words": assessment.declared.words,
         "targets_by_id": {t.id: t for t in registry.national.targets},
         "target_state": _target_state(registry.national.targets),
     }
     plot = funnel(assessment.official, registry.trusts, pages=assessed)
     national = national_chart(registry, as_of)
-    from cocwatch.core.comparison import statistics_note
+    from cocwatch.core.comparison_words import statistics_note
 
     yield (
         "index.html",
@@ -528,8 +548,8 @@ def render_pages(
             template.render(
                 **common,
                 view=view,
-                charts=trust_chart(view.ta, view.figures, registry, as_of),
-                official=monthly_table(view.figures),
+                charts=trust_chart(view.ta, view.figures, registry, as_of, words),
+                official=monthly_table(view.figures, words),
                 recorded=recorded(view.figures),
                 comparisons=comparison_lines(view.ta),
                 counts_note=needs_counts_note(view.ta),
@@ -546,12 +566,23 @@ def render_pages(
 def _own_funnel(
     plot: Funnel | None, view: TrustView, registry: Registry, assessment: Assessment
 ) -> Funnel | None:
-    """The funnel of the month of the Trust's own placement figure (the latest by default)."""
-    placement = view.ta.placement
-    if plot is None or placement is None or placement.month == plot.month:
+    """The funnel of the month of the Trust's own figure of the funnel's measure (the latest
+    by default)."""
+    own = view.ta.comparisons.get(plot.measure.code) if plot is not None else None
+    if plot is None or own is None or own.month == plot.month:
         return plot
     pages = {ta.trust.id for ta in assessment.trusts}
-    return funnel(assessment.official, registry.trusts, placement.month, pages=pages)
+    return funnel(assessment.official, registry.trusts, own.month, pages=pages)
+
+
+def _lead(assessment: Assessment) -> tuple[OfficialMeasure | None, Publisher]:
+    """The measure that leads the report's tables (the first deciding severity that a Trust
+    leads with), and the publisher its general words name."""
+    leads = {ta.lead.code for ta in assessment.trusts if ta.lead is not None}
+    declared = assessment.declared
+    lead = next((m for m in declared.measures if m.code in leads), None)
+    lead = lead or next((m for m in declared.measures if m.decides_severity), None)
+    return lead, lead.publisher if lead is not None else NO_PUBLISHER
 
 
 def _unique_codes(findings: tuple[Finding, ...]) -> list[Finding]:

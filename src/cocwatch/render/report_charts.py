@@ -6,7 +6,7 @@ core and `svg` only (markupsafe when a chart is handed to the templates).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -14,6 +14,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import stats, wording
+from cocwatch.core.measures import DEFAULT_MEASURE, MEASURE, MeasureWords, preference
 from cocwatch.core.stats import Count, FunnelPlacement, Overdispersion
 from cocwatch.core.wording import percent, short_date, short_period
 from cocwatch.render import svg
@@ -21,7 +22,8 @@ from cocwatch.render import svg
 if TYPE_CHECKING:
     from cocwatch.core.assessment import TrustAssessment
     from cocwatch.core.comparison import OfficialContext
-    from cocwatch.core.kinds import Cohort, Measure
+    from cocwatch.core.kinds import Cohort
+    from cocwatch.core.measures import OfficialMeasure
     from cocwatch.core.models import Figure, Registry, Target, Trust
 
 BAR_COLOURS = {
@@ -51,7 +53,8 @@ def figure_text(figure: Figure) -> str:
 @lru_cache(maxsize=4096)
 def figure_words(n: int | None, d: int | None, value: float | None) -> str:
     """`figure_text` of these counts and percentage (years of monthly figures repeat them)."""
-    from cocwatch.core.comparison import count_words, counts_only
+    from cocwatch.core.comparison import counts_only
+    from cocwatch.core.comparison_words import count_words
 
     if n is not None and d and counts_only(Count(n, d)):
         return count_words(Count(n, d))
@@ -125,9 +128,9 @@ _IN_FORCE_DASH = "5 4"
 
 def _series_points(
     figures: Sequence[Figure],
-) -> dict[tuple[Cohort, Measure], tuple[svg.Point, ...]]:
+) -> dict[tuple[Cohort, str], tuple[svg.Point, ...]]:
     """Every group's points of every measure, oldest first, sorting the figures once."""
-    found: dict[tuple[Cohort, Measure], list[svg.Point]] = {}
+    found: dict[tuple[Cohort, str], list[svg.Point]] = {}
     for f in sorted(figures, key=_AS_OF):
         if f.percent is not None:  # measured
             key = (f.cohort, f.measure)
@@ -141,12 +144,9 @@ def _series_points(
 _AS_OF = attrgetter("as_of")
 
 
-def _single_words(cohort: Cohort, measure: Measure, point: svg.Point) -> str:
+def _single_words(cohort: Cohort, words: MeasureWords, point: svg.Point) -> str:
     """'all women, placed on a pathway, 30 Apr 2025'."""
-    return (
-        f"{wording.COHORT[cohort].sentence}, {wording.MEASURE[measure].short}, "
-        f"{short_date(point.when)}"
-    )
+    return f"{wording.COHORT[cohort].sentence}, {words.short}, {short_date(point.when)}"
 
 
 def _key(
@@ -173,13 +173,17 @@ def _key(
     return tuple(key)
 
 
-def _measures(figures: Sequence[Figure]) -> list[Measure]:
-    found = {f.measure for f in figures if f.measured}
-    return [m for m in wording.MEASURE if m in found]
+def _measures(figures: Sequence[Figure]) -> list[str]:
+    """The measures of the figures, the registry's own first, in their order of preference."""
+    return sorted({f.measure for f in figures if f.measured}, key=lambda m: (preference(m), m))
 
 
 def trust_chart(
-    ta: TrustAssessment, figures: Sequence[Figure], registry: Registry, as_of: date
+    ta: TrustAssessment,
+    figures: Sequence[Figure],
+    registry: Registry,
+    as_of: date,
+    words: Callable[[str], MeasureWords] = lambda m: MEASURE[m],
 ) -> TimeCharts:
     """A Trust's figures (up to `as_of`) over time, one chart per measure (never two measures
     on one chart), against its milestones and the national targets of that measure.
@@ -198,7 +202,7 @@ def trust_chart(
             if len(pts) >= MIN_SERIES_POINTS:
                 series.append(svg.Series(cohort, wording.COHORT[cohort].label, pts))
             elif pts:
-                single.append(_single_words(cohort, measure, pts[0]))
+                single.append(_single_words(cohort, words(measure), pts[0]))
         if not series:
             continue
         trajectories: list[svg.Trajectory] = []
@@ -238,7 +242,7 @@ def trust_chart(
             for t in chart_targets(registry, as_of)
             if t.measure == measure and t.due >= start and (t.set_on is None or t.set_on <= end)
         ]
-        what = wording.MEASURE[measure].sentence
+        what = words(measure).sentence
         drawn_keys = {one.key for one in series}
         desc = (
             f"Women {what}, as a percentage, for "
@@ -292,7 +296,7 @@ def national_chart(registry: Registry, as_of: date) -> TimeCharts:
     """England's placement figures over time against the placement targets (never the
     receiving targets: one measure per chart); no chart while each group has one figure."""
     # The national targets with a level are about placing women on a pathway.
-    measure = FUNNEL_MEASURE
+    measure = DEFAULT_MEASURE
     figures = [f for f in registry.national.figures if f.as_of <= as_of]
     series: list[svg.Series] = []
     single: list[str] = []
@@ -302,7 +306,7 @@ def national_chart(registry: Registry, as_of: date) -> TimeCharts:
         if len(pts) >= MIN_SERIES_POINTS:
             series.append(svg.Series(cohort, wording.COHORT[cohort].label, pts))
         elif pts:
-            single.append(_single_words(cohort, measure, pts[0]))
+            single.append(_single_words(cohort, MEASURE[measure], pts[0]))
     if not series:
         return TimeCharts((), tuple(single))
     references = [
@@ -312,7 +316,7 @@ def national_chart(registry: Registry, as_of: date) -> TimeCharts:
     ]
     drawn = svg.time_chart(
         chart_id="chart-national",
-        title=f"England: women {wording.MEASURE[measure].sentence}, against the national "
+        title=f"England: women {MEASURE[measure].sentence}, against the national "
         "targets of that measure",
         desc=(
             f"{sum(len(s.points) for s in series)} national figure(s) and {len(references)} "
@@ -344,7 +348,6 @@ def _status_label(code: str) -> str:
 
 # ---------------------------------------------------------------- the funnel plot
 
-FUNNEL_MEASURE: Measure = "placed_by_28_weeks"
 # Where the table behind the funnel gives its limits: Trusts of these sizes (women a month).
 FUNNEL_SIZES = (30, 50, 100, 250, 500, 1000)
 # (key, label, adjusted, outer): the four pairs of limits, as drawn and as tabled.
@@ -388,7 +391,7 @@ class FunnelRow:
 
     @property
     def words(self) -> str:
-        from cocwatch.core.comparison import count_words
+        from cocwatch.core.comparison_words import count_words
 
         return count_words(self.count)
 
@@ -401,7 +404,7 @@ class FunnelRow:
 class Funnel:
     """The funnel plot of one measure and month: its dots, limits and the table behind it."""
 
-    measure: str
+    measure: OfficialMeasure
     month: date
     england: Count
     dispersion: Overdispersion
@@ -460,10 +463,11 @@ class Funnel:
             )
             for r in self.rows
         ]
+        m = self.measure
         desc = (
-            f"Each of the {len(self.rows)} Trusts whose data passed NHS England's checks in "
-            f"{month} is a dot: across, how many women reached 29 weeks that month; up, the "
-            "percentage of them placed on a continuity of carer pathway. The line across is "
+            f"Each of the {len(self.rows)} Trusts whose data passed {m.publisher.checks} in "
+            f"{month} is a dot: across, how many {m.unit.many} {m.counted_past} that month; up, "
+            f"the percentage of them {m.achieved}. The line across is "
             f"England's {figure_percent(self.england_percent)}. The funnel limits show how "
             "far from it chance alone would take a Trust of each size, at 95% and 99.8%: "
             "plain, and adjusted for how much Trusts differ from one another."
@@ -475,7 +479,7 @@ class Funnel:
                 else f" {highlight.name} is not on it (no figure that passed the checks)."
             )
         desc += " The same numbers are in the tables below the plot."
-        title = f"Funnel plot: women placed on a continuity of carer pathway, {month}" + (
+        title = f"Funnel plot: {m.unit.many} {m.achieved}, {month}" + (
             f", with {highlight.name} marked" if mine is not None and highlight else ""
         )
         return markup(
@@ -487,8 +491,8 @@ class Funnel:
                 centre=self.england_percent,
                 centre_label=f"England {figure_percent(self.england_percent)}",
                 lines=self.lines,
-                x_label=f"Women reaching 29 weeks in {month}",
-                y_label="Placed on a pathway (%)",
+                x_label=f"{m.unit.many.capitalize()} {m.counted} in {month}",
+                y_label=f"{m.caption} (%)",
                 x_max=max(r.count.denominator for r in self.rows),
             )
         )
@@ -501,22 +505,26 @@ def funnel(
     *,
     pages: Collection[str] | None = None,
 ) -> Funnel | None:
-    """The funnel of the placement measure for `month` (else the latest month with peers).
+    """The funnel of the first measure that decides severity and can be drawn (its month
+    `month`, else the latest month with peers).
 
     `trusts` name the dots (a Trust closed since is still on the funnel of its month);
     `pages` are the ids of the Trusts with a page in the report, which the table links to.
     """
     if official is None:
         return None
-    months = sorted(
-        m
-        for (measure, m), p in official.peers.items()
-        if measure == FUNNEL_MEASURE and p.england is not None and p.dispersion and p.providers
-    )
-    if not months:
+    drawn = {
+        key: p
+        for key, p in official.peers.items()
+        if p.measure.decides_severity and p.england is not None and p.dispersion and p.providers
+    }
+    measure = next((m for m in official.declared.measures if any(
+        code == m.code for code, _ in drawn)), None)  # fmt: skip
+    if measure is None:
         return None
+    months = sorted(m for code, m in drawn if code == measure.code)
     chosen = month if month in months else months[-1]
-    peers = official.peers[(FUNNEL_MEASURE, chosen)]
+    peers = drawn[(measure.code, chosen)]
     england, dispersion = peers.england, peers.dispersion
     assert england is not None and dispersion is not None
     proportion = england.numerator / england.denominator
@@ -579,4 +587,4 @@ def funnel(
         for n in FUNNEL_SIZES
         if n <= end
     )
-    return Funnel(FUNNEL_MEASURE, chosen, england, dispersion, tuple(rows), tuple(lines), table)
+    return Funnel(measure, chosen, england, dispersion, tuple(rows), tuple(lines), table)

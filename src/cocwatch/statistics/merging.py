@@ -14,17 +14,19 @@ Imports the models, the store and the core's import values; never the CLI.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import replace
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cocwatch.core.imports import month_title
+from cocwatch.core.official import ENGLAND
 
 if TYPE_CHECKING:
     from cocwatch.core.comparison import OfficialContext
     from cocwatch.core.imports import OfficialFigure
+    from cocwatch.core.kinds import SourceKind
+    from cocwatch.core.measures import OfficialMeasure
     from cocwatch.core.models import Figure, Registry, Source, Trust
     from cocwatch.core.official import StoredFile
     from cocwatch.statistics.store import StatisticsStore
@@ -42,7 +44,9 @@ def cited(file: StoredFile, as_of: date) -> Source:
     title = file.title or month_title(
         as_of, provisional=file.provisional, publication=source.publication, file_name=name
     )
-    return Source.model_construct(url=url, title=title, kind=source.kind, retrieved=file.retrieved)
+    # An official source's kind need not be one the registry file may hold (a plug-in's).
+    kind = cast("SourceKind", source.kind)
+    return Source.model_construct(url=url, title=title, kind=kind, retrieved=file.retrieved)
 
 
 # One set for every such figure: pydantic copies it before any change (model_copy).
@@ -113,12 +117,10 @@ def with_statistics(
     keep just their curated figures, which is all a command about one Trust needs. `periods`
     limits the official figures to some months (by their last day).
     """
-    from cocwatch.statistics.msds.table import NATIONAL
-
     if not store.files():
         return registry
     chosen = [t for t in registry.trusts if only is None or t.id in only]
-    codes = None if only is None else {t.ods.upper() for t in chosen} | {NATIONAL}
+    codes = None if only is None else {t.ods.upper() for t in chosen} | {ENGLAND}
     sources: dict[tuple[str, date], Source] = {}
     by_code: dict[str, list[Figure]] = {}
     for file, found in store.official_figures(codes, periods=periods):
@@ -133,7 +135,7 @@ def with_statistics(
         held.append(as_figure(found, source))
     trusts = tuple(_with(t, by_code.get(t.ods.upper(), [])) for t in registry.trusts)
     national = registry.national.model_copy(
-        update={"figures": merged(registry.national.figures, by_code.get(NATIONAL, []))}
+        update={"figures": merged(registry.national.figures, by_code.get(ENGLAND, []))}
     )
     return registry.model_copy(update={"trusts": trusts, "national": national})
 
@@ -231,33 +233,40 @@ def _is_manifest(path: Path) -> bool:
 
 def comparison_context(
     store: StatisticsStore, trusts: Iterable[Trust], *, as_of: date
-) -> OfficialContext | None:
+) -> OfficialContext:
     """What the assessment compares these Trusts' latest official figures with (SPEC §4.1):
-    the months of their latest figures, read from the statistics folder; None without one."""
-    from cocwatch.core.comparison import EQUITY_GROUPS, official_context
-    from cocwatch.statistics.sources import official_source
+    every known source's declaration, and the months of the Trusts' latest figures of each
+    declared measure, read from the statistics folder (nothing to compare without one)."""
+    from cocwatch.core.comparison import OfficialContext, official_context
+    from cocwatch.statistics.sources import declared, official_source
 
+    known = declared()
     if not store.files():
-        return None
-    sources = {official_source(f.source) for f in store.files()}
-    compared = {m for source in sources for m in source.comparison_measures}
-    months: set[tuple[str, date]] = set()
-    for trust in trusts:
-        for measure in compared:
-            dates = [
-                f.as_of
-                for f in trust.figures
-                if f.cohort == "all" and f.measure == measure and f.source.official
-                and f.as_of <= as_of
-            ]  # fmt: skip
-            if dates:
-                months.add((measure, max(dates)))
-    groups = {"all", *(g for pair in EQUITY_GROUPS.values() for g in pair)}
+        return OfficialContext(known)
+    in_use = tuple(dict.fromkeys(official_source(f.source).name for f in store.files()))
+    sources = [s for s in known.sources if s.name in in_use]
+    months: set[tuple[OfficialMeasure, date]] = set()
+    for source in sources:
+        for measure in source.measures:
+            for trust in trusts:
+                dates = [
+                    f.as_of
+                    for f in trust.figures
+                    if f.cohort == "all" and f.measure == measure.code
+                    and f.source.kind == source.kind and f.as_of <= as_of
+                ]  # fmt: skip
+                if dates:
+                    months.add((measure, max(dates)))
     found = store.observations(
         levels=("provider", "national", "region"),
-        measures={m for source in sources for m in source.figure_measures},
-        groups=groups,
+        measures={m for s in sources for m in s.read_measures},
+        groups={g for s in sources for m in s.measures for g in m.groups_compared},
         periods={month for _, month in months},
     )
-    context = official_context((o for _, o in found), months)
-    return replace(context, latest_month=store.latest_period())
+    return official_context(
+        known,
+        (o for _, o in found),
+        months,
+        latest_month=store.latest_period(),
+        in_use=in_use,
+    )

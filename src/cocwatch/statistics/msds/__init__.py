@@ -1,8 +1,9 @@
 """NHS England's Maternity Services Monthly Statistics as an official source of the store.
 
-Declares `SOURCE` (`cocwatch.statistics.source`): the measures file's columns, its
-reader (`cocwatch.statistics.msds.reading`) and which of its observations are a Trust's figures
-(`cocwatch.statistics.msds.table`). Imports them lazily, so declaring the source costs nothing.
+Declares `SOURCE` (`cocwatch.statistics.source`): its measures, groups and publisher
+(`measures`), the measures file's columns, its reader (`reading`) and which of its
+observations are a Trust's figures (`table`). Imports the readers lazily, so declaring the
+source costs nothing.
 """
 
 from __future__ import annotations
@@ -11,22 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cocwatch.core.imports import PUBLICATION
-from cocwatch.locations import MSDS_INDEX
+from cocwatch.statistics.msds.measures import COLUMNS, DECLARATION
 from cocwatch.statistics.source import OfficialSource
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import OfficialFigure
+    from cocwatch.core.models import Figure
     from cocwatch.core.official import Observation
     from cocwatch.statistics.source import ReadFile
-
-COLUMNS = (
-    "Org_Code", "Org_Name", "Org_Level", "RPStartDate", "RPEndDate",
-    "IndicatorFamily", "Indicator", "Currency", "Value",
-)  # fmt: skip
-PLACED, RECEIVING = "placed_by_28_weeks", "receiving_ongoing"
-# The data-quality measures that govern each headline (DOMAIN §3), read for figures' quality.
-CHECKS = ("coc_dq04", "coc_dq05", "coc_dq06", "coc_dq07", "coc_dq08", "coc_dq09")
 
 
 def _read(path: Path, name: str, provisional: bool) -> ReadFile:
@@ -43,15 +36,25 @@ def _figures(
     return official_figures(observations, provisional=provisional)
 
 
+def _restore(
+    held: Sequence[tuple[Figure, str, str, bool]], provisional: bool
+) -> tuple[str, ReadFile]:
+    from cocwatch.statistics.msds.restore import restore
+
+    return restore(held, provisional=provisional)
+
+
+def _restorable(figure: Figure) -> bool:
+    from cocwatch.statistics.msds.restore import restorable
+
+    return restorable(figure)
+
+
 SOURCE = OfficialSource(
-    name="msds",
-    kind="msds",
-    publication=PUBLICATION,
-    index_url=MSDS_INDEX,
+    declared=DECLARATION,
     columns=COLUMNS,
     read=_read,
     figures=_figures,
-    figure_measures=(PLACED, RECEIVING, *CHECKS),
-    figure_groups=("all", "ethnicity_bame", "imd_01"),
-    comparison_measures=(PLACED, RECEIVING),
+    restore=_restore,
+    restorable=_restorable,
 )

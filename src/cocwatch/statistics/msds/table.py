@@ -31,32 +31,27 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cocwatch.core.imports import OfficialFigure
-from cocwatch.core.official import Observation, OrgLevel, Result
+from cocwatch.core.official import ENGLAND, Observation, OrgLevel, Result
 from cocwatch.core.plausible import MAX_COUNT, disagreement, rate_agrees
 from cocwatch.errors import InputError
 from cocwatch.statistics.msds.dates import period_end, period_start
+from cocwatch.statistics.msds.measures import COLUMNS, DECLARATION
 
 if TYPE_CHECKING:
     from cocwatch.core.models import Cohort, Measure, Quality
 
-COLUMNS = (
-    "Org_Code", "Org_Name", "Org_Level", "RPStartDate", "RPEndDate",
-    "IndicatorFamily", "Indicator", "Currency", "Value",
-)  # fmt: skip
 # Without these a row cannot be read at all; the others are only used in messages.
 ESSENTIAL = ("Org_Code", "Org_Level", "RPEndDate", "Indicator", "Currency", "Value")
+# Each headline indicator, as the file writes it (lower case), and the measure it records.
 MEASURES: dict[str, Measure] = {
-    "coc_by_28weeks": "placed_by_28_weeks",
-    "coc_receiving_ongoing": "receiving_ongoing",
+    m.indicator.lower(): m.code  # type: ignore[misc]  # declared as registry measures
+    for m in DECLARATION.measures
 }
 # The data-quality measures behind each headline (NHS England's pipeline; DOMAIN §3).
-GOVERNING_CHECKS: dict[Measure, frozenset[str]] = {
-    "placed_by_28_weeks": frozenset({"coc_dq04", "coc_dq05"}),
-    "receiving_ongoing": frozenset({"coc_dq06", "coc_dq07", "coc_dq08", "coc_dq09"}),
+GOVERNING_CHECKS: dict[str, frozenset[str]] = {
+    m.code: frozenset(c.code for c in m.checks) for m in DECLARATION.measures
 }
-NATIONAL = "NATIONAL"  # the key of England's own figures
-# The breakdowns that are registry cohorts (besides the headline, "all").
-COHORT_GROUPS = ("ethnicity_bame", "imd_01")
+_CHECK_PREFIX = "coc_dq"  # every data-quality indicator's name starts so
 _ETHNIC_MINORITY = {"ethnicity_bame", "ethnicity_bme", "bame", "bme", "ethnicity_bame_total"}
 # Markers of a suppressed or missing value in published statistics: no figure, not an error.
 _SUPPRESSED = {"", "*", "-", "--", "..", ".", "x", "c", ":"}
@@ -97,7 +92,7 @@ class MsdsFile:
     def periods(self) -> tuple[date, ...]:
         return tuple(sorted({f.as_of for f in (*self.figures, *self.national)}))
 
-    def quality_counts(self, measure: Measure) -> dict[Quality, int]:
+    def quality_counts(self, measure: str) -> dict[Quality, int]:
         """How many providers' headline figures of `measure` passed, failed or are unknown."""
         counts: dict[Quality, int] = {"pass": 0, "fail": 0, "unknown": 0}
         for figure in self.figures:
@@ -152,7 +147,7 @@ def split_indicator(indicator: str) -> tuple[str, str] | None:
             return measure, "all"
         if name.startswith(base + "_"):
             return measure, _group_name(name[len(base) + 1 :])
-    if name.startswith("coc_dq"):
+    if name.startswith(_CHECK_PREFIX):
         return name, "all"
     return None
 
@@ -231,7 +226,7 @@ def parse_rows(
         level_text = cell["Org_Level"].lower()
         level = LEVELS.get(level_text, "other")
         used += 1
-        code = cell["Org_Code"].upper() if level != "national" else NATIONAL
+        code = cell["Org_Code"].upper() if level != "national" else ENGLAND
         if level == "provider":
             ods, as_of, problem = _provider_key(cell["Org_Code"], cell["RPEndDate"])
             if problem is None:
@@ -444,7 +439,7 @@ def official_figures(
     for o in chosen:
         if o.group == "all" and o.measure in GOVERNING_CHECKS:
             results[(o.code, o.measure, o.period_end)] = o.result
-        elif o.measure.startswith("coc_dq") and o.result is not None:
+        elif o.measure.startswith(_CHECK_PREFIX) and o.result is not None:
             checks.setdefault((o.code, o.period_end), {})[o.measure] = o.result
     figures: list[OfficialFigure] = []
     national: list[OfficialFigure] = []
@@ -452,7 +447,7 @@ def official_figures(
     for o in sorted(chosen, key=lambda o: o.line):
         if o.measure not in GOVERNING_CHECKS:
             continue
-        measure: Measure = o.measure
+        measure = o.measure
         cohort = cohort_of(o.group)
         if cohort is None:
             continue
@@ -507,15 +502,15 @@ def official_figures(
             percent=percent,
             numerator=num,
             denominator=den,
-            quality=quality if o.code != NATIONAL else "unknown",
+            quality=quality if o.code != ENGLAND else "unknown",
             provisional=provisional,
             line=o.line,
         )
-        (national if o.code == NATIONAL else figures).append(figure)
+        (national if o.code == ENGLAND else figures).append(figure)
     return figures, national, zeros
 
 
-def _quality(own: Result | None, checks: dict[str, str], measure: Measure) -> Quality:
+def _quality(own: Result | None, checks: dict[str, str], measure: str) -> Quality:
     """The headline's own Result; else the data-quality measures that govern it."""
     if own is not None:
         return own
