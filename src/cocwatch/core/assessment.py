@@ -101,14 +101,33 @@ class CohortAssessment:
     trend: Trend | None
 
     @property
+    def in_force(self) -> bool:
+        """Whether its benchmark is in force: the Trust's plan, a national target in force,
+        or one chosen with --target (a past national target is shown for reference only)."""
+        return self.benchmark is not None and self.benchmark.origin != "reference"
+
+    @property
+    def words(self) -> wording.StatusWords:
+        """The status as people are told it: against a benchmark not in force, 'No target
+        in force' (the status code itself is kept for check's JSON)."""
+        if self.benchmark is not None and not self.in_force:
+            return wording.NOT_IN_FORCE
+        return wording.STATUS[self.status]
+
+    @property
+    def shown(self) -> str:
+        """The code of the status people are told: its own, or 'not_in_force'."""
+        return "not_in_force" if self.words is wording.NOT_IN_FORCE else self.status.value
+
+    @property
     def label(self) -> str:
         """The status in words, e.g. 'Behind'."""
-        return wording.STATUS[self.status].label
+        return self.words.label
 
     @property
     def symbol(self) -> str:
         """The status as one symbol, e.g. '▼'."""
-        return wording.STATUS[self.status].symbol
+        return self.words.symbol
 
 
 @dataclass(frozen=True, slots=True)
@@ -556,6 +575,11 @@ def explain(ca: CohortAssessment, declared: Declared = NOTHING_DECLARED) -> str:
             f"({wording.ORIGIN[ca.benchmark.origin].sentence})"
         )
     latest = ca.latest
+    if step is not None and ca.benchmark is not None and not ca.in_force:
+        return (
+            f"{who}: no target is in force for this group, so nothing is judged against; "
+            "the past target is shown as history."
+        )
     if ca.status is Status.NO_TARGET:
         if latest is None:
             return f"{who}: no target applies and no figure is recorded."

@@ -42,6 +42,7 @@ from cocwatch.core.stats import (
     FunnelPlacement,
     Interval,
     Overdispersion,
+    Placing,
     Rank,
     SpcChart,
     TwoProportionTest,
@@ -51,6 +52,7 @@ from cocwatch.core.stats import (
     is_small,
     overdispersion,
     p_chart,
+    place_among,
     rank_among,
     two_proportion_test,
     wilson_interval,
@@ -70,6 +72,23 @@ def region_key(name: str) -> str:
     return " ".join(re.sub(r"[^a-z ]", " ", text).split())
 
 
+def possible_counts(count: Count) -> tuple[Count, ...]:
+    """Every count a published one may stand for: a published 5 (numerator or denominator)
+    is any count from 1 to 7; other counts are taken as published."""
+    low, high = SUPPRESSED_RANGE
+    numerators = range(low, high + 1) if count.numerator == SUPPRESSED_COUNT else [count.numerator]
+    denominators = (
+        range(low, high + 1) if count.denominator == SUPPRESSED_COUNT else [count.denominator]
+    )
+    return tuple(Count(n, d) for d in denominators for n in numerators if n <= d)
+
+
+def proportion_range(count: Count) -> tuple[float, float]:
+    """The lowest and highest proportion a published count may stand for."""
+    proportions = [c.numerator / c.denominator for c in possible_counts(count)]
+    return min(proportions), max(proportions)
+
+
 def counted(o: Observation) -> Count | None:
     """The counts of an observation with women in it (none for a withheld rate or no women)."""
     if o.low_dq or o.numerator is None or not o.denominator or o.numerator > o.denominator:
@@ -86,7 +105,9 @@ class Peers:
     england: Count | None
     regions: Mapping[str, tuple[str, Count]]  # region_key → (name as published, counts)
     providers: Mapping[str, Count]  # ODS code → counts; passing providers only
-    ranks: Mapping[str, Rank]
+    ranks: Mapping[str, Rank]  # by the published counts
+    # Each provider's place with every published 5 standing for any count from 1 to 7.
+    placings: Mapping[str, Placing]
     dispersion: Overdispersion | None  # None with fewer than two providers to spread
 
     @property
@@ -117,22 +138,34 @@ def peers(measure: OfficialMeasure, month: date, observations: Iterable[Observat
         elif o.level == "provider" and measure.passed(o):
             providers[o.code.upper()] = found
     ranks = rank_among({code: c.numerator / c.denominator for code, c in providers.items()})
+    placings = place_among({code: proportion_range(c) for code, c in providers.items()})
     dispersion = None
     if england is not None and len(providers) >= MIN_DISPERSION_UNITS:
         dispersion = overdispersion(
             list(providers.values()), england.numerator / england.denominator
         )
-    return Peers(measure, month, england, regions, providers, ranks, dispersion)
+    return Peers(measure, month, england, regions, providers, ranks, placings, dispersion)
 
 
 @dataclass(frozen=True, slots=True)
 class Versus:
-    """A figure against a benchmark's value: the verdict at 95% and at 99.8%."""
+    """A figure against a benchmark's value: the verdict at 95% and at 99.8%.
+
+    A verdict is None when the counts a published 5 may stand for (1 to 7) give different
+    verdicts: nothing is said then but what each of them allows (`possible_95`, …).
+    """
 
     name: str  # "England", or the region's name
     benchmark: Count
     at_95: Verdict | None
     at_998: Verdict | None
+    possible_95: tuple[Verdict, ...] = ()
+    possible_998: tuple[Verdict, ...] = ()
+
+    @property
+    def settled(self) -> bool:
+        """Whether both verdicts hold for every count the published ones may stand for."""
+        return self.at_95 is not None and self.at_998 is not None
 
     @property
     def percent(self) -> float:
@@ -177,8 +210,14 @@ class Comparison:
     region: Versus | None
     rank: Rank | None  # None: not ranked (its data did not pass that month)
     ranked_of: int  # how many providers were ranked
+    # None: not on the funnel, or placed differently by the counts a published 5 may stand
+    # for (`funnel_unsettled`).
     funnel: FunnelPlacement | None
     passed: bool  # its data passed the publisher's checks that month
+    # Its place with every published 5 standing for any count from 1 to 7 (its own and the
+    # others'): what may be said of its rank.
+    placing: Placing | None = None
+    funnel_unsettled: bool = False
 
     @property
     def percent(self) -> float:
@@ -190,21 +229,30 @@ class Comparison:
         return counts_only(self.own)
 
 
+_VERDICT_ORDER: tuple[Verdict, ...] = ("lower", "similar", "higher")
+
+
 def _versus(name: str, own: Count, benchmark: Count) -> Versus:
     """The verdicts at 95% and 99.8%; with a published 5, only what holds for every count it
-    may stand for (1 to 7), else 'similar' (not distinguishable at these numbers)."""
+    may stand for (1 to 7), else None (and the verdicts those counts give)."""
     proportion = benchmark.numerator / benchmark.denominator
+    counts = possible_counts(own)
 
-    def verdict(level: float) -> Verdict | None:
-        counts = [own]
-        if own.numerator == SUPPRESSED_COUNT:
-            counts = [Count(n, own.denominator) for n in SUPPRESSED_RANGE if n <= own.denominator]
+    def possible(level: float) -> tuple[Verdict, ...]:
         found = {
             compare_with_benchmark(c.numerator, c.denominator, proportion, level) for c in counts
         }
-        return found.pop() if len(found) == 1 else "similar"
+        return tuple(v for v in _VERDICT_ORDER if v in found)
 
-    return Versus(name, benchmark, verdict(0.95), verdict(0.998))
+    at_95, at_998 = possible(0.95), possible(0.998)
+    return Versus(
+        name,
+        benchmark,
+        at_95[0] if len(at_95) == 1 else None,
+        at_998[0] if len(at_998) == 1 else None,
+        at_95,
+        at_998,
+    )
 
 
 def compare(
@@ -230,9 +278,16 @@ def compare(
         _versus(f"the {region} region", found, region_row[1]) if region_row and region else None
     )
     funnel = None
+    unsettled = False
     proportion = peers.england_proportion
     if passed and peers.dispersion is not None and proportion is not None:
-        funnel = classify_funnel(found.numerator, found.denominator, proportion, peers.dispersion)
+        dispersion = peers.dispersion
+        placed = {
+            classify_funnel(c.numerator, c.denominator, proportion, dispersion)
+            for c in possible_counts(found)
+        }
+        funnel = placed.pop() if len(placed) == 1 else None
+        unsettled = funnel is None
     return Comparison(
         measure=peers.measure,
         month=peers.month,
@@ -245,6 +300,8 @@ def compare(
         ranked_of=len(peers.providers),
         funnel=funnel,
         passed=passed,
+        placing=peers.placings.get(code.upper()) if passed else None,
+        funnel_unsettled=unsettled,
     )
 
 

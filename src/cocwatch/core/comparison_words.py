@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import Literal
 
 from cocwatch.core.comparison import (
     SUPPRESSED_COUNT,
@@ -82,38 +83,110 @@ def count_words(count: Count, unit: str = "women") -> str:
     return f"{share} ({count.numerator:,} of {count.denominator:,} {unit})"
 
 
-def versus_words(v: Versus) -> str:
-    """'lower than England's 17.1%, beyond what chance would explain' and the like."""
+Style = Literal["plain", "technical"]
+"""How a comparison is said: in everyday words (letters by default), or with its levels and
+limits named (`check`, the report, and letters with `--style technical`)."""
+
+# A published 5, in words, where a verdict or a place depends on it.
+DEPENDS = "depends on the true count behind the published 5 (any count from 1 to 7)"
+MOVED = "a published 5 may stand for any count from 1 to 7"
+_SIDE = {"lower": "below", "higher": "above"}
+
+
+def versus_words(v: Versus, style: Style = "technical") -> str:
+    """'lower than England's 17.1%, beyond what chance would explain (99.8% level)'; in
+    plain words 'below England's 17.1%, by more than chance explains'. A verdict that a
+    published 5 would change is not given: what it depends on is."""
     theirs = f"{v.name}'s {figure_percent(v.percent)}"
+    plain = style == "plain"
     if v.at_998 in ("lower", "higher"):
+        if plain:
+            return f"{_SIDE[v.at_998]} {theirs}, by more than chance explains"
         return f"{v.at_998} than {theirs}, beyond what chance would explain (99.8% level)"
     if v.at_95 in ("lower", "higher"):
+        if plain:
+            return (
+                f"{_SIDE[v.at_95]} {theirs}; chance is unlikely to explain it, though it "
+                "cannot be ruled out"
+            )
+        if v.at_998 is None:
+            return f"{v.at_95} than {theirs} at the 95% level; at 99.8% it {DEPENDS}"
         return (
             f"{v.at_95} than {theirs} at the 95% level, though not at 99.8% (chance cannot "
             "be ruled out as firmly)"
         )
+    if v.at_95 is None:
+        sides = [_SIDE[x] for x in v.possible_95 if x != "similar"]
+        return f"whether it is {' or '.join(sides)} {theirs} {DEPENDS}"
+    if plain:
+        return f"not clearly different from {theirs} at these numbers"
     return f"not distinguishable from {theirs} at these numbers"
 
 
-def rank_words(c: Comparison) -> str | None:
-    if c.rank is None:
+QUINTILE_PLAIN = {1: "among the highest fifth", 5: "among the lowest fifth"}
+
+
+def rank_words(c: Comparison, style: Style = "technical") -> str | None:
+    """The Trust's place among the Trusts ranked, as far as the published counts settle it:
+    '73rd of 103 Trusts …'; ties are ties ('joint lowest of 78 Trusts …, with 37 other
+    Trusts at none'); a place that a published 5 would move is given as its range
+    ('between 55th and 101st of 103 Trusts …')."""
+    p = c.placing
+    if p is None:
         return None
-    return (
-        f"{ordinal(c.rank.position)} of {c.ranked_of} Trusts whose data passed "
-        f"{c.measure.publisher.checks} that month ({ordinal(c.rank.quintile)} fifth from the top)"
+    whose = "Trusts" if style == "plain" else (
+        f"Trusts whose data passed {c.measure.publisher.checks} that month"
     )
+    fifth = _fifth_words(p.quintile, style)
+    if not p.settled:
+        either = f"{fifth} either way" if fifth else ""
+        return (
+            f"between {ordinal(p.best)} and {ordinal(p.worst)} of {p.of} {whose}{either}, as "
+            f"{MOVED}"
+        )
+    if p.tied:
+        others = f"{p.tied} other Trust" + ("" if p.tied == 1 else "s")
+        at = "none" if c.own.numerator == 0 else "the same rate"
+        where = (
+            "lowest" if p.last == p.of else "highest" if p.best == 1 else ordinal(p.best)
+        )
+        return f"joint {where} of {p.of} {whose}, with {others} at {at}{fifth}"
+    where = "lowest" if p.best == p.of else "highest" if p.best == 1 else ordinal(p.best)
+    if where in ("lowest", "highest"):
+        return f"the {where} of {p.of} {whose}"
+    return f"{where} of {p.of} {whose}{fifth}"
 
 
-def funnel_words(c: Comparison) -> str | None:
+def _fifth_words(quintile: int | None, style: Style) -> str:
+    if quintile is None:
+        return ""
+    if style == "plain":
+        said = QUINTILE_PLAIN.get(quintile)
+        return f", {said}" if said else ""
+    return f", in the {ordinal(quintile)} fifth from the top"
+
+
+def funnel_words(c: Comparison, style: Style = "technical") -> str | None:
+    """Where the figure falls on the funnel plot, when that is worth saying; in plain words
+    only when the Trust stands out even allowing for how much Trusts differ."""
     f = c.funnel
+    if c.funnel_unsettled:
+        return None if style == "plain" else f"where it falls on the funnel {DEPENDS}"
     if f is None:
         return None
     if f.exceptional:
         side = "above" if f.adjusted.startswith("above") else "below"
+        if style == "plain":
+            return (
+                f"it stands out {side} other Trusts by more than the usual differences "
+                "between Trusts explain"
+            )
         return (
             f"exceptional: {side} the funnel's 99.8% limit even after allowing for how much "
             "Trusts differ from one another"
         )
+    if style == "plain":
+        return None
     if f.plain in ("below_99.8", "above_99.8"):
         return (
             "outside the plain 99.8% funnel limit, but within the limits that allow for how "
@@ -249,13 +322,12 @@ def comparison_lines(
     over: Iterable[OverTime],
     *,
     headings: Headings,
-    group_names: Mapping[str, str],
     long_headings: bool = False,
 ) -> list[tuple[str, str]]:
     """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs, for `check TRUST` and
     the report alike: each measure's figure (headed by the measure, its long heading with
-    `long_headings`), then the equity pairs, then the changes over time; `group_names`
-    names each targeted cohort."""
+    `long_headings`), then the equity pairs, then the changes over time; each group is named as its
+    source defines it."""
     lines: list[tuple[str, str]] = []
     for c in compared:
         heading = c.measure.caption if long_headings else c.measure.heading
@@ -266,7 +338,7 @@ def comparison_lines(
         if funnel:
             lines.append((headings["funnel"], _sentence(funnel)))
     for gap in equity_gaps:
-        lines.append((headings["equity"], equity_words(gap, group=group_names[gap.cohort])))
+        lines.append((headings["equity"], equity_words(gap, group=gap.pair.group.label)))
     for series in over:
         lines += [(headings["over_time"], said) for said in over_time_words(series)]
     return lines

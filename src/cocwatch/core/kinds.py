@@ -32,6 +32,8 @@ Via = Literal["email", "post", "web", "other"]
 Outcome = Literal["answered", "partial", "refused", "acknowledged"]
 # Where a cohort's benchmark comes from (`cocwatch.core.targets`).
 Origin = Literal["chosen", "local", "national", "reference"]
+# What a national target was, as its source frames it (a letter names it so).
+TargetKind = Literal["target", "ambition", "commitment", "incentive_condition"]
 
 
 class Severity(StrEnum):
@@ -88,6 +90,7 @@ __all__ = [
     "Severity",
     "SourceKind",
     "Status",
+    "TargetKind",
     "Via",
     "worst",
 ]

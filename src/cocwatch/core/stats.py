@@ -31,6 +31,8 @@ institutional performance", Statistics in Medicine 24:1185–1202, and NHS-R ``F
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -161,6 +163,66 @@ def rank_among(values_by_key: Mapping[K, float]) -> dict[K, Rank]:
         key: Rank(first_place[value], total, math.ceil(5 * first_place[value] / total))
         for key, value in values_by_key.items()
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Placing:
+    """Where a unit stands among `of` units when some values are known only within a range.
+
+    `best` and `worst` are the highest and lowest places it could hold (1 = highest; ties
+    share the best place, as `rank_among`); `tied` counts the others that share its place
+    for certain (an exact value equal to its own). A placing is `settled` when every value
+    the ranges allow gives one place.
+    """
+
+    best: int
+    worst: int
+    of: int
+    tied: int = 0
+
+    @property
+    def settled(self) -> bool:
+        return self.best == self.worst
+
+    @property
+    def last(self) -> int:
+        """The last place it could share: the bottom of its tie group, or `worst`."""
+        return self.worst + self.tied
+
+    @property
+    def quintile(self) -> int | None:
+        """Its fifth (1 = highest), or None when its places span more than one fifth."""
+        first, last = quintile_of(self.best, self.of), quintile_of(self.last, self.of)
+        return first if first == last else None
+
+    @property
+    def lowest(self) -> bool:
+        """Whether it is certainly last (alone or joint)."""
+        return self.settled and self.last == self.of
+
+
+def quintile_of(position: int, of: int) -> int:
+    """The fifth a place falls in (1 = the highest fifth), as `rank_among` gives it."""
+    return math.ceil(5 * position / of)
+
+
+def place_among(ranges_by_key: Mapping[K, tuple[float, float]]) -> dict[K, Placing]:
+    """Place units whose values are known only within (low, high) ranges (an exact value is
+    a range of one point): a unit's best place counts the others certainly above its highest
+    value, its worst those possibly above its lowest (competition ranking, 1 = highest)."""
+    total = len(ranges_by_key)
+    lows = sorted(low for low, _ in ranges_by_key.values())
+    highs = sorted(high for _, high in ranges_by_key.values())
+    exact = Counter(low for low, high in ranges_by_key.values() if low == high)
+    placed: dict[K, Placing] = {}
+    for key, (low, high) in ranges_by_key.items():
+        # Others certainly above its highest value; itself never counts (its low ≤ high).
+        above_surely = total - bisect_right(lows, high)
+        # Others possibly above its lowest value, less itself when its own high is above it.
+        above_maybe = total - bisect_right(highs, low) - (1 if high > low else 0)
+        tied = exact[low] - 1 if low == high else 0
+        placed[key] = Placing(above_surely + 1, above_maybe + 1, total, tied)
+    return placed
 
 
 # --- Funnels ----------------------------------------------------------------------------

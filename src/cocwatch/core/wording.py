@@ -32,6 +32,7 @@ from cocwatch.core.kinds import (
     Severity,
     SourceKind,
     Status,
+    TargetKind,
 )
 from cocwatch.core.measures import MEASURE as MEASURE
 from cocwatch.core.measures import MeasureWords as MeasureWords
@@ -241,6 +242,16 @@ STATUS: Mapping[Status, StatusWords] = {
         "on track",
     ),
 }
+# A cohort whose only benchmark is a past national target (withdrawn or superseded) is not
+# judged: its status code stays as SPEC §4 decides it (check's JSON keeps it), but people are
+# told there is no target in force, and the past target is shown once, as history.
+NOT_IN_FORCE = StatusWords(
+    "No target in force",
+    "–",
+    "Only past national targets, no longer in force, apply to this group: they are shown as "
+    "history and never judged against.",
+    "no target in force",
+)
 SEVERITY: Mapping[Severity, SeverityWords] = {
     Severity.OK: SeverityWords("OK", "✓"),
     Severity.WARN: SeverityWords("Needs attention", "!"),
@@ -280,6 +291,14 @@ PLAN_STATUS: Mapping[PlanStatus, PlanStatusWords] = {
     "none": PlanStatusWords("The Trust has no plan", "no plan"),
     "unknown": PlanStatusWords("Not known", "not known"),
 }
+# What a national target was (`Target.kind`), as a letter names it: "a past national
+# ambition", "an incentive-scheme condition".
+TARGET_KIND: Mapping[TargetKind, str] = {
+    "target": "a national target",
+    "ambition": "a national ambition",
+    "commitment": "a national commitment",
+    "incentive_condition": "an incentive-scheme condition",
+}
 # Sets with one name each.
 RATING: Mapping[Rating, str] = {
     "outstanding": "Outstanding",
@@ -296,6 +315,13 @@ SOURCE_KIND: Mapping[SourceKind, str] = {
     "news": "News report",
     "other": "Source",
 }
+
+
+def past_target(step_percent: float, due: str, kind: TargetKind) -> str:
+    """A past target, once, as history: '51% by March 2021 — a past incentive-scheme
+    condition, no longer in force'."""
+    what = TARGET_KIND[kind].split(" ", 1)[1]
+    return f"{percent(step_percent)} by {due} — a past {what}, no longer in force"
 
 
 def status_words(code: str) -> str:
@@ -315,12 +341,14 @@ __all__ = [
     "COHORT",
     "MEASURE",
     "MONTHS",
+    "NOT_IN_FORCE",
     "ORIGIN",
     "PLAN_STATUS",
     "RATING",
     "SEVERITY",
     "SOURCE_KIND",
     "STATUS",
+    "TARGET_KIND",
     "CohortWords",
     "MeasureWords",
     "OriginWords",
@@ -333,6 +361,7 @@ __all__ = [
     "long_date",
     "month_year",
     "no_figure_of_measure",
+    "past_target",
     "number",
     "percent",
     "period",

@@ -64,7 +64,7 @@ CSP = (
     "img-src data:; base-uri 'none'; form-action 'none'"
 )
 
-STATUS_ORDER = ("missed", "behind", "no_data", "on_track", "met", "no_target")
+STATUS_ORDER = ("missed", "behind", "no_data", "on_track", "met", "not_in_force", "no_target")
 SEVERITY_ORDER = ("fail", "warn", "ok")
 
 # Words for people come from `cocwatch.core.wording` and the finding rules, so that check,
@@ -73,7 +73,7 @@ WORDS: dict[str, Any] = {
     "COHORT": wording.COHORT,
     "MEASURE": wording.MEASURE,
     "DEFAULT_MEASURE": DEFAULT_MEASURE,
-    "STATUS": wording.STATUS,
+    "STATUS": {**wording.STATUS, "not_in_force": wording.NOT_IN_FORCE},
     "SEVERITY": wording.SEVERITY,
     "ORIGIN": wording.ORIGIN,
     "PLAN_STATUS": wording.PLAN_STATUS,
@@ -169,7 +169,6 @@ def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
         ta.equity,
         ta.over_time,
         headings=_HEADINGS,
-        group_names={c: w.label for c, w in wording.COHORT.items()},
         long_headings=True,
     )
 
@@ -206,7 +205,7 @@ class TrustView:
 
     @property
     def status(self) -> str:
-        return self.main.status.value if self.main else "no_target"
+        return self.main.shown if self.main else "no_target"
 
     @property
     def problems(self) -> tuple[Finding, ...]:

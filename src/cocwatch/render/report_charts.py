@@ -32,6 +32,7 @@ BAR_COLOURS = {
     "no_data": "#6b6b6b",
     "on_track": "#0060a8",
     "met": "#1e7a36",
+    "not_in_force": "#8a8a8a",
     "no_target": "#8a8a8a",
 }
 
@@ -342,6 +343,8 @@ def status_chart(counts: list[tuple[str, int]]) -> str:
 
 
 def _status_label(code: str) -> str:
+    if code == "not_in_force":
+        return wording.NOT_IN_FORCE.label
     known = wording.STATUS.get(code)  # type: ignore[call-overload]  # a StrEnum key is its str
     return known.label if known else wording.humanise(code)
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cocwatch.core import wording
 from cocwatch.core.assessment import (
     Assessment,
+    CohortAssessment,
     Severity,
     Status,
     TrustAssessment,
@@ -55,9 +56,10 @@ def severity_text(severity: Severity) -> str:
     return f"{wording.SEVERITY[severity].symbol} {severity.value}"
 
 
-def status_text(status: Status) -> str:
-    """Status as a symbol and words, e.g. '▼ Behind'."""
-    return f"{wording.STATUS[status].symbol} {wording.STATUS[status].label}"
+def status_text(ca: CohortAssessment) -> str:
+    """A cohort's status as people are told it, a symbol and words: '▼ Behind', '– No
+    target in force'."""
+    return f"{ca.symbol} {ca.label}"
 
 
 def _gap_text(gap: float | None) -> str:
@@ -186,7 +188,7 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
         cells = [
             severity_text(ta.severity),
             f"{md_inline(ta.trust.name)} ({md_code(ta.trust.id)})",
-            status_text(main.status),
+            status_text(main),
             f"{wording.figure_percent(latest.value)} ({latest.as_of.isoformat()})"
             if latest
             else "none",
@@ -203,7 +205,7 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
         )
         out.append("")
         out += [
-            f"- {c.symbol} **{wording.STATUS[c.status].label}**. "
+            f"- {c.symbol} **{c.label}**. "
             f"{md_inline(explain(c, assessment.declared))}"
             for c in ta.cohorts
         ]
