@@ -117,7 +117,9 @@ def test_england_comparison_and_rank_agree_with_an_independent_computation(
         others = [c for c in codes if c != trust["ods"]]
         best = stats.rankdata([-own_high] + [-_extremes(*passing[c])[0] for c in others], "min")
         worst = stats.rankdata([-own_low] + [-_extremes(*passing[c])[1] for c in others], "min")
-        exact = [c for c in others if 5 not in passing[c] and passing[c][0] / passing[c][1] == n / d]
+        exact = [
+            c for c in others if 5 not in passing[c] and passing[c][0] / passing[c][1] == n / d
+        ]
         placing = placed["placing"]
         assert (placing["best"], placing["worst"]) == (int(best[0]), int(worst[0])), trust["ods"]
         assert placing["tied_with"] == (len(exact) if 5 not in (n, d) else 0), trust["ods"]

@@ -63,6 +63,9 @@ TEMPLATE_DIR_OPTION = typer.Option(
 )
 
 
+STYLES = ("plain", "technical")  # how a letter says its comparisons (`--style`)
+
+
 @app.command()
 def letter(
     ctx: typer.Context,
@@ -137,6 +140,14 @@ def letter(
         "address (https://www.whatdotheyknow.com/body/NAME). Default: `whatdotheyknow` in the "
         "registry.",
     ),
+    style: str = typer.Option(
+        "plain",
+        "--style",
+        metavar="plain|technical",
+        help="How comparisons are said: plain (everyday words; methods, intervals and funnel "
+        "limits in the reference list) or technical (levels, limits and data-quality measure "
+        "codes in the body).",
+    ),
     follows: str | None = typer.Option(
         None,
         "--follows",
@@ -159,6 +170,8 @@ def letter(
     )
 
     s = session(ctx)
+    if style not in STYLES:
+        raise UsageError(f"--style is plain or technical, not {style!r}.")
     day = parse_date(as_of, "--as-of") or today()
     letters = _letters(s, template_dir)
     spec = find_template(letters, template)
@@ -190,6 +203,7 @@ def letter(
         experience=_read_experience(experience),
         follows=follows.strip().lower() if follows else None,
         official=s.comparisons([*s.registry.trusts, *trusts], day),
+        style="technical" if style == "technical" else "plain",
     )
     if spec.scope == "trust" and not batch.matched:
         s.info(f"No Trust matches --status {status}: no letters drafted.")

@@ -9,6 +9,7 @@ Pure: `cocwatch.core.comparison`, the declarations and `cocwatch.core.wording` o
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -134,8 +135,10 @@ def rank_words(c: Comparison, style: Style = "technical") -> str | None:
     p = c.placing
     if p is None:
         return None
-    whose = "Trusts" if style == "plain" else (
-        f"Trusts whose data passed {c.measure.publisher.checks} that month"
+    whose = (
+        "Trusts"
+        if style == "plain"
+        else (f"Trusts whose data passed {c.measure.publisher.checks} that month")
     )
     fifth = _fifth_words(p.quintile, style)
     if not p.settled:
@@ -147,9 +150,7 @@ def rank_words(c: Comparison, style: Style = "technical") -> str | None:
     if p.tied:
         others = f"{p.tied} other Trust" + ("" if p.tied == 1 else "s")
         at = "none" if c.own.numerator == 0 else "the same rate"
-        where = (
-            "lowest" if p.last == p.of else "highest" if p.best == 1 else ordinal(p.best)
-        )
+        where = "lowest" if p.last == p.of else "highest" if p.best == 1 else ordinal(p.best)
         return f"joint {where} of {p.of} {whose}, with {others} at {at}{fifth}"
     where = "lowest" if p.best == p.of else "highest" if p.best == 1 else ordinal(p.best)
     if where in ("lowest", "highest"):
@@ -353,10 +354,50 @@ def dq_failures(
 ) -> list[str]:
     """Which data-quality measures governing `measure` failed (that month), in words, from
     the file's own rows, each count with its unit where the source confirms it."""
+    return list(quality_words(dq, measure, month).technical)
+
+
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+
+@dataclass(frozen=True, slots=True)
+class QualityWords:
+    """What a measure's failed data-quality checks show, said two ways (DOMAIN §3)."""
+
+    technical: tuple[str, ...]  # each failed check by its code: 'COC_DQ08 failed (…)'
+    plain: str | None  # the same without a code, for a letter's body; None: nothing failed
+    # The question a failure leaves when it may be no continuity at all rather than a
+    # recording fault ('please say which'); None when it is a recording failure.
+    ask: str | None
+
+
+def quality_words(
+    dq: Iterable[Observation], measure: OfficialMeasure, month: date | None = None
+) -> QualityWords:
+    """Which data-quality measures governing `measure` failed (that month), from the file's
+    own rows: by code with each count's unit where the source confirms it, and in plain
+    words; a 0 of 0 that shows nobody recorded on a pathway is a question, not a fault."""
     rows: Sequence[Observation] = [o for o in dq if month is None or o.period_end == month]
-    said = []
+    failed = []
     for check in measure.checks:
         o = next((o for o in rows if o.measure == check.code), None)
         if o is not None and o.result == "fail":
-            said.append(check.failure(o))
-    return said
+            failed.append((check, o))
+    if not failed:
+        return QualityWords((), None, None)
+    technical = tuple(check.failure(o) for check, o in failed)
+    whose = f"{measure.publisher.possessive} data-quality measures"
+    empty = next(((c, o) for c, o in failed if c.empty(o)), None)
+    if empty is not None:
+        check = empty[0]
+        return QualityWords(
+            technical, f"{whose} show that {check.when_empty}", check.ask_when_empty
+        )
+    n, of = len(failed), len(measure.checks)
+    counted = _NUMBER_WORDS.get(n, str(n))
+    plain = (
+        f"{counted} of {measure.publisher.possessive} {of} data-quality measures for it failed"
+        if of > 1
+        else f"{whose[:-1]} failed"
+    )
+    return QualityWords(technical, plain, None)

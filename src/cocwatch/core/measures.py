@@ -180,19 +180,25 @@ class QualityCheck:
 
     code: str  # its observations' measure: "coc_dq05"
     label: str  # as the publisher writes it: "COC_DQ05"
-    unit: Unit | None = None  # None: not confirmed, so its counts are given without one
-    # What a failure with no one counted (0 of 0) shows, when it shows something.
+    unit: Unit | None = None  # None: not confirmed, so its counts are not given
+    # What a failure with no one counted (0 of 0) shows, when it shows something; and the
+    # question it leaves the Trust (it may be no continuity at all, not a recording fault).
     when_empty: str | None = None
+    ask_when_empty: str | None = None
+
+    def empty(self, observation: Observation) -> bool:
+        """Whether it counted no one (0 of 0) and that says something (`when_empty`)."""
+        return observation.denominator == 0 and self.when_empty is not None
 
     def failure(self, observation: Observation) -> str:
-        """Its failure in words: 'COC_DQ08 failed (240 of 8,860 antenatal contacts)'."""
+        """Its failure in words: 'COC_DQ08 failed (240 of 8,860 antenatal contacts)'; a
+        count whose unit is not confirmed is left out ('COC_DQ04 failed')."""
         n, d = observation.numerator, observation.denominator
-        if d == 0 and self.when_empty:
+        if self.empty(observation):
             return f"{self.label} is 0 of 0: {self.when_empty}"
-        if n is None or d is None:
+        if n is None or d is None or self.unit is None:
             return f"{self.label} failed"
-        unit = f" {self.unit.of(d)}" if self.unit is not None else ""
-        return f"{self.label} failed ({n:,} of {d:,}{unit})"
+        return f"{self.label} failed ({n:,} of {d:,} {self.unit.of(d)})"
 
 
 def _passed_its_result(observation: Observation) -> bool:

@@ -26,6 +26,7 @@ from cocwatch.templating.formats import DEFAULT_LETTER_FORMAT, LETTER_WRITERS, l
 if TYPE_CHECKING:
     from cocwatch.core.assessment import TrustAssessment
     from cocwatch.core.comparison import OfficialContext
+    from cocwatch.core.comparison_words import Style
     from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.letters import CorrespondenceView, Placeholder
     from cocwatch.core.models import Registry, Sender, Thresholds, Trust
@@ -159,6 +160,7 @@ def draft_letters(
     experience: str | None = None,
     follows: str | None = None,
     official: OfficialContext | None = None,
+    style: Style = "plain",
 ) -> LetterBatch:
     """Render `template` for each of `trusts` (none for a national letter) as of `as_of`.
 
@@ -215,7 +217,7 @@ def draft_letters(
     if spec.scope == "trust" and not chosen:
         return empty
     drafting = _Drafting(
-        letters, spec, fmt, as_of, tracked, log_location, experience, follows, official
+        letters, spec, fmt, as_of, tracked, log_location, experience, follows, official, style
     )
     rendered = drafting.render_all(registry, assessed_open, chosen, thresholds, sender)
     placeholders = _placeholders(rendered, fmt)
@@ -255,6 +257,7 @@ class _Drafting:
     experience: str | None
     chosen_follows: str | None = None
     official: OfficialContext | None = None
+    style: Style = "plain"
     notes: list[Note] = field(default_factory=list)
 
     def note(self, kind: NoteKind, text: str, *, warning: bool = True) -> None:
@@ -283,6 +286,7 @@ class _Drafting:
             sender=sender,
             experience=self.experience,
             official=self.official,
+            style=self.style,
         )
         email = LETTER_WRITERS[self.fmt].email
         info = LetterInfo(spec.name, spec.title, spec.description, spec.scope, self.fmt, email)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Annotated, Any, Literal
 
+from cocwatch.core.comparison_words import Style
 from cocwatch.core.assessment import TrustAssessment
 from cocwatch.core.comparison import OfficialContext
 from cocwatch.core.letters.assessed import AssessmentView, assessment_view
@@ -130,6 +131,7 @@ class RunFacts:
     thresholds_view: ThresholdsView
     statistics: StatisticsView
     official: OfficialContext | None = None  # the statistics the comparisons came from
+    style: Style = "plain"  # comparisons in everyday words, or with their methods (`--style`)
 
 
 def run_facts(
@@ -142,6 +144,7 @@ def run_facts(
     sender: Sender,
     experience: str | None = None,
     official: OfficialContext | None = None,
+    style: Style = "plain",
 ) -> RunFacts:
     """Prepare the shared part of every letter's context (`official`: the statistics the
     assessments' comparisons came from, for the data-quality measures and the spread)."""
@@ -173,6 +176,7 @@ def run_facts(
         ),
         statistics=statistics_view(declared),
         official=official,
+        style=style,
     )
 
 
@@ -201,6 +205,7 @@ def letter_context(
             figures,
             facts.milestones,
             observations=facts.official.observations(assessed.trust.ods) if facts.official else (),
+            style=facts.style,
         )
         if assessed and trust
         else None

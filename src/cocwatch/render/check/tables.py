@@ -205,8 +205,7 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
         )
         out.append("")
         out += [
-            f"- {c.symbol} **{c.label}**. "
-            f"{md_inline(explain(c, assessment.declared))}"
+            f"- {c.symbol} **{c.label}**. {md_inline(explain(c, assessment.declared))}"
             for c in ta.cohorts
         ]
         if ta.findings:

@@ -77,8 +77,10 @@ EQUITY = (
 )
 
 # The data-quality measures that govern each headline (NHS England's pipeline; DOMAIN §3). A
-# count is given with its unit only where the pipeline confirms what it counts: COC_DQ05
-# counts women reaching 29 weeks recorded as on a pathway, COC_DQ08 antenatal contacts.
+# count is given, with its unit, only where the pipeline confirms what it counts: COC_DQ05
+# counts women reaching 29 weeks recorded as on a pathway, COC_DQ08 antenatal contacts. Its
+# 0 of 0 is no proof of a recording fault: a Trust may record every woman's pathway status
+# and none as on a pathway, so it is said as a question.
 CHECKS = {
     PLACED: (
         QualityCheck("coc_dq04", "COC_DQ04"),
@@ -87,7 +89,8 @@ CHECKS = {
             "COC_DQ05",
             unit=WOMEN,
             when_empty="no woman reaching 29 weeks that month was recorded as on a continuity "
-            "of carer pathway at all",
+            "of carer pathway: either none was placed, or placements are not recorded",
+            ask_when_empty="please say which",
         ),
     ),
     RECEIVING: (
