@@ -222,7 +222,7 @@ def figure_words(measure: OfficialMeasure, month: date, count: Count) -> str:
     return f"{share} of {who} ({count.numerator:,} of {count.denominator:,}) {did}"
 
 
-def comparison_sentence(c: Comparison) -> str:
+def comparison_sentence(c: Comparison, style: Style = "technical") -> str:
     """One plain sentence: what the figure counts, against England, its rank; e.g. '2.8% of
     women reaching 29 weeks in April 2025 (15 of 545) were placed …: lower than England's
     17.1%, beyond what chance would explain; 73rd of 103 Trusts …'."""
@@ -234,8 +234,8 @@ def comparison_sentence(c: Comparison) -> str:
         )
     extra = []
     if c.england is not None:
-        extra.append(versus_words(c.england))
-    ranked = rank_words(c)
+        extra.append(versus_words(c.england, style))
+    ranked = rank_words(c, style)
     if ranked:
         extra.append(ranked)
     return said + (": " + "; ".join(extra) if extra else "") + "."
@@ -324,6 +324,7 @@ def comparison_lines(
     *,
     headings: Headings,
     long_headings: bool = False,
+    style: Style = "technical",
 ) -> list[tuple[str, str]]:
     """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs, for `check TRUST` and
     the report alike: each measure's figure (headed by the measure, its long heading with
@@ -332,10 +333,10 @@ def comparison_lines(
     lines: list[tuple[str, str]] = []
     for c in compared:
         heading = c.measure.caption if long_headings else c.measure.heading
-        lines.append((heading, comparison_sentence(c)))
+        lines.append((heading, comparison_sentence(c, style)))
         if c.region is not None:
-            lines.append((headings["region"], _sentence(versus_words(c.region))))
-        funnel = funnel_words(c)
+            lines.append((headings["region"], _sentence(versus_words(c.region, style))))
+        funnel = funnel_words(c, style)
         if funnel:
             lines.append((headings["funnel"], _sentence(funnel)))
     for gap in equity_gaps:

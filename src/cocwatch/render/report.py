@@ -152,25 +152,11 @@ def verdict_cell(versus: Versus | None) -> tuple[str, str | int]:
     return VERDICT_CELL.get((versus.at_95, versus.at_998), ("", ""))
 
 
-_HEADINGS = {
-    "region": "Against its region",
-    "funnel": "On the funnel",
-    "equity": "Within the Trust",
-    "over_time": "Over time",
-}
-
-
 def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
     """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs, as `check` says them."""
-    from cocwatch.core.comparison_words import comparison_lines as lines
+    from cocwatch.core.statements import published_lines
 
-    return lines(
-        ta.comparisons.values(),
-        ta.equity,
-        ta.over_time,
-        headings=_HEADINGS,
-        long_headings=True,
-    )
+    return published_lines(ta, long_headings=True)
 
 
 def needs_counts_note(ta: TrustAssessment) -> bool:

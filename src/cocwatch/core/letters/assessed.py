@@ -18,8 +18,8 @@ from cocwatch.core.assessment import (
     TrustAssessment,
     quality_failures,
 )
-from cocwatch.core.comparison_words import Style
 from cocwatch.core.comparison import Comparison, no_women
+from cocwatch.core.comparison_words import Style
 from cocwatch.core.letters.benchmarks import (
     BenchmarkView,
     MilestoneViews,

@@ -24,9 +24,10 @@ from cocwatch.core.assessment import (
 )
 from cocwatch.core.comparison import counts_only
 from cocwatch.core.comparison_words import count_words, small_numbers_caution
-from cocwatch.core.stats import Count
 from cocwatch.core.measures import NOTHING_DECLARED, Declared
 from cocwatch.core.reference_list import ReferenceList
+from cocwatch.core.statements import overall as overall_words
+from cocwatch.core.stats import Count
 from cocwatch.render.check.tables import STYLE, severity_text, status_text
 
 if TYPE_CHECKING:
@@ -242,24 +243,12 @@ def _chart(history: list[Figure], ca: CohortAssessment, refs: _Refs) -> Renderab
     return grid
 
 
-_HEADINGS = {
-    "region": "Region",
-    "funnel": "Funnel",
-    "equity": "Equity",
-    "over_time": "Over time",
-}
-
-
 def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
     """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs."""
     from cocwatch.core import comparison_words as words
+    from cocwatch.core.statements import published_lines
 
-    lines = words.comparison_lines(
-        ta.comparisons.values(),
-        ta.equity,
-        ta.over_time,
-        headings=_HEADINGS,
-    )
+    lines = published_lines(ta)
     small = [c.measure for c in ta.comparisons.values() if c.own.numerator == 5 or c.small]
     small += [g.measure for g in ta.equity if g.too_small]
     for publisher in dict.fromkeys(m.publisher for m in small):
@@ -289,7 +278,7 @@ def to_detail(
     parts.append(title)
     overall = Text("Overall: ")
     overall.append(severity_text(ta.severity), style=STYLE[ta.severity])
-    overall.append(f" ({wording.SEVERITY[ta.severity].sentence}), as of {long_date(as_of)}")
+    overall.append(f" ({overall_words(ta)}), as of {long_date(as_of)}")
     parts.append(overall)
     if trust.closed_on is not None:
         closed = f"Closed on {long_date(trust.closed_on)}"

@@ -17,7 +17,6 @@ from cocwatch.core.assessment import (
     Assessment,
     CohortAssessment,
     Severity,
-    Status,
     TrustAssessment,
     explain,
     long_date,
