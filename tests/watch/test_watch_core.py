@@ -91,7 +91,7 @@ NAT = ("", "all", "placed_by_28_weeks", "2026-09-30")
         pytest.param(
             {"trusts": {"north": ("North Trust (synthetic)", "ok")}},
             {"trusts": {"north": ("North Trust (synthetic)", "fail")}},
-            ["severity_changed: overall severity ok -> fail"],
+            ["severity_changed: overall severity ok -> fail (failing)"],
             id="trust-severity",
         ),
         pytest.param(

@@ -99,7 +99,6 @@ def check(
     Trust is shown in detail. Exit codes: 0 fine, 1 a Trust at or above --fail-on.
     """
     from cocwatch.cli.whatdotheyknow_sync import sync_logged_requests
-    from cocwatch.core.assessment import assess
     from cocwatch.render.check import CheckListing
     from cocwatch.render.formats import render
 
@@ -111,15 +110,7 @@ def check(
     chosen = _select(s.curated, names, all_trusts=all_trusts, region=region, day=day)
     registry = s.registry_for({t.id for t in chosen}) if names else s.registry
     chosen = [t for t in registry.trusts if t.id in {c.id for c in chosen}]
-    assessment = assess(
-        registry,
-        chosen,
-        as_of=day,
-        thresholds=s.config.thresholds,
-        target_id=target,
-        letters=s.open_letters(day),
-        official=s.comparisons(chosen, day),
-    )
+    assessment = s.assess(registry, chosen, day, target_id=target)
     listing = CheckListing(
         assessment,
         s.loaded.source,

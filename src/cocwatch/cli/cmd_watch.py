@@ -127,7 +127,6 @@ def watch(
     holds it.
     """
     from cocwatch.cli.whatdotheyknow_sync import sync_logged_requests
-    from cocwatch.core.assessment import assess
     from cocwatch.locations import resolve_state
     from cocwatch.sources.pages import FetchSettings
 
@@ -138,13 +137,7 @@ def watch(
     sync_logged_requests(s, when)  # replies to requests made on WhatDoTheyKnow, into the log
     registry = s.registry
     open_trusts = [t for t in registry.trusts if t.is_open(when)]
-    assessment = assess(
-        registry,
-        open_trusts,
-        as_of=when,
-        thresholds=s.config.thresholds,
-        letters=s.open_letters(when),
-    )
+    assessment = s.assess(registry, open_trusts, when)
     settings = FetchSettings(
         concurrency=concurrency, per_host=per_host, timeout=timeout, retries=retries
     )

@@ -14,7 +14,7 @@ import difflib
 import os
 import re
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.progress import Progress, TaskID
 
+    from cocwatch.core.assessment import Assessment
     from cocwatch.core.comparison import OfficialContext
     from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.models import Config, Registry, Trust
@@ -273,6 +274,28 @@ class Session:
             loaded.log, as_of=as_of, other_working_days=self.config.reply_working_days
         )
         return letter_states(loaded.log, as_of=as_of, rules=rules)
+
+    def assess(
+        self,
+        registry: Registry,
+        trusts: Sequence[Trust],
+        as_of: date,
+        *,
+        target_id: str | None = None,
+    ) -> Assessment:
+        """The one assessment `check` and `watch` make (SPEC §4, §4.1): the Trusts with the
+        correspondence log's open letters and their official figures' comparisons."""
+        from cocwatch.core.assessment import assess
+
+        return assess(
+            registry,
+            list(trusts),
+            as_of=as_of,
+            thresholds=self.config.thresholds,
+            target_id=target_id,
+            letters=self.open_letters(as_of),
+            official=self.comparisons(trusts, as_of),
+        )
 
     def open_letters(self, as_of: date) -> dict[str, tuple[TrackedLetter, ...]]:
         """Each Trust's letters awaiting a reply, by Trust id (for the assessment)."""

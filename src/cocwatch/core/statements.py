@@ -46,12 +46,14 @@ def severity_reasons(ta: TrustAssessment, style: Style = "technical") -> tuple[s
     return tuple(dict.fromkeys(said))
 
 
-def overall(ta: TrustAssessment) -> str:
-    """The Overall line's words after the severity: 'failing: its placement rate is lower
-    than England's …; 73rd of 103 Trusts …'."""
+def because(ta: TrustAssessment) -> str | None:
+    """Why the Trust's severity is what it is, as a sentence: 'Because its placement rate is
+    lower than England's …; 73rd of 103 Trusts …'; None for an OK Trust."""
     reasons = severity_reasons(ta)
-    words = wording.SEVERITY[ta.severity].sentence
-    return f"{words}: {'; and '.join(reasons)}" if reasons else words
+    if not reasons:
+        return None
+    said = "; and ".join(reasons)
+    return f"Because {said[:1].lower()}{said[1:]}."
 
 
 def published_lines(

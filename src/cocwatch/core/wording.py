@@ -326,6 +326,8 @@ def past_target(step_percent: float, due: str, kind: TargetKind) -> str:
 
 def status_words(code: str) -> str:
     """A status in running text, even one this version does not know: "no data"."""
+    if code == "not_in_force":
+        return NOT_IN_FORCE.sentence
     try:
         return STATUS[Status(code)].sentence
     except ValueError:  # e.g. from an older state file

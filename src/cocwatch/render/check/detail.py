@@ -26,7 +26,7 @@ from cocwatch.core.comparison import counts_only
 from cocwatch.core.comparison_words import count_words, small_numbers_caution
 from cocwatch.core.measures import NOTHING_DECLARED, Declared
 from cocwatch.core.reference_list import ReferenceList
-from cocwatch.core.statements import overall as overall_words
+from cocwatch.core.statements import because
 from cocwatch.core.stats import Count
 from cocwatch.render.check.tables import STYLE, severity_text, status_text
 
@@ -278,8 +278,11 @@ def to_detail(
     parts.append(title)
     overall = Text("Overall: ")
     overall.append(severity_text(ta.severity), style=STYLE[ta.severity])
-    overall.append(f" ({overall_words(ta)}), as of {long_date(as_of)}")
+    overall.append(f" ({wording.SEVERITY[ta.severity].sentence}), as of {long_date(as_of)}")
     parts.append(overall)
+    reason = because(ta)
+    if reason:
+        parts.append(Text(reason))
     if trust.closed_on is not None:
         closed = f"Closed on {long_date(trust.closed_on)}"
         if trust.successor:
