@@ -215,6 +215,8 @@ class _Context:
     national: dict[Cohort, NationalChoice]
     letters: Mapping[str, Sequence[TrackedLetter]]
     official: OfficialContext | None = None
+    # Known changes of the national picture (a target withdrawn), where charts are rebased.
+    changes: tuple[date, ...] = ()
 
 
 def _context(
@@ -239,6 +241,9 @@ def _context(
         national=national,
         letters=letters or {},
         official=official,
+        changes=tuple(
+            sorted({t.withdrawn_on for t in registry.national.targets if t.withdrawn_on})
+        ),
     )
 
 
@@ -247,16 +252,25 @@ def _rounded(value: float, places: int) -> float:
 
 
 def trend_line(
-    figures: Sequence[Figure], latest: Figure | None, benchmark: Benchmark | None, as_of: date
+    figures: Sequence[Figure],
+    latest: Figure | None,
+    benchmark: Benchmark | None,
+    as_of: date,
+    *,
+    step: date | None = None,
 ) -> Trend | None:
     """The least-squares line through the last year of F's measure (SPEC §4, "Trend").
 
     `figures` are one cohort's figures sorted by `_preference`. One point per date: where a
-    provisional and a final figure share a date, the final one.
+    provisional and a final figure share a date, the final one. A line is never drawn across
+    a `step` (where the series' SPC chart was rebased): only figures from it count. The date
+    the line reaches the benchmark is given only for a benchmark in force.
     """
     if latest is None:
         return None
     since = as_of - _TREND_WINDOW
+    if step is not None:
+        since = max(since, step)
     points: dict[date, float] = {}
     for figure in figures:
         if figure.measure == latest.measure and since <= figure.as_of <= as_of:
@@ -272,7 +286,7 @@ def trend_line(
     sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
     slope = sxy / sxx  # points per day; sxx > 0 as the dates are distinct
     projected: date | None = None
-    if slope > 0 and benchmark is not None:
+    if slope > 0 and benchmark is not None and benchmark.origin != "reference":
         goal = highest(benchmark).percent
         if latest.value < goal:
             day = math.ceil(mean_x + (goal - mean_y) / slope)
@@ -290,10 +304,13 @@ def assess_cohort(
     *,
     as_of: date,
     thresholds: Thresholds,
+    steps: Mapping[str, date] | None = None,
 ) -> CohortAssessment:
-    """Assess one cohort: `figures` are its figures up to `as_of`, sorted by preference."""
+    """Assess one cohort: `figures` are its figures up to `as_of`, sorted by preference;
+    `steps` the month each measure's series was last rebased at (no trend across it)."""
     latest = figures[-1] if figures else None
-    trend = trend_line(figures, latest, benchmark, as_of)
+    rebased = (steps or {}).get(latest.measure) if latest is not None else None
+    trend = trend_line(figures, latest, benchmark, as_of, step=rebased)
     expected: float | None = None
     gap: float | None = None
     step: Step | None = None
@@ -414,7 +431,8 @@ def _official(trust: Trust, ctx: _Context) -> _Official:
         checks = {c.code for c in measure.checks}
         dq += [o for o in rows if o.measure in checks and o.period_end == month]
         if measure.over_time:
-            series = over_time(measure, _series(trust, measure.code, kind, ctx.as_of))
+            found_series = _series(trust, measure.code, kind, ctx.as_of)
+            series = over_time(measure, found_series, ctx.changes)
             if series is not None:
                 overs.append(series)
     if lead is None:
@@ -437,6 +455,12 @@ def comparison_severity(compared: Comparison | None) -> Severity:
 def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
     grouped = by_cohort(trust.figures, ctx.as_of)
     with_percent = measured(grouped)
+    official = _official(trust, ctx)
+    steps = {
+        o.measure.code: o.chart_months[o.chart.segments[-1]]
+        for o in official.over_time
+        if o.chart is not None and len(o.chart.segments) > 1
+    }
     cohorts = tuple(
         assess_cohort(
             cohort,
@@ -445,11 +469,11 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
             ),
             as_of=ctx.as_of,
             thresholds=ctx.thresholds,
+            steps=steps if cohort == "all" else None,
         )
         for cohort in COHORTS
     )
     letters = ctx.letters.get(trust.id, ())
-    official = _official(trust, ctx)
     facts = rules.Facts(
         trust,
         ctx.as_of,

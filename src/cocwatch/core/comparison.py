@@ -51,11 +51,11 @@ from cocwatch.core.stats import (
     compare_with_benchmark,
     is_small,
     overdispersion,
-    p_chart,
     place_among,
     rank_among,
     two_proportion_test,
     wilson_interval,
+    xmr_chart_rebased,
     year_on_year,
 )
 
@@ -362,14 +362,22 @@ class OverTime:
     months: tuple[date, ...]
     year_on_year: YearOnYear | None
     chart: SpcChart | None  # only with MIN_SPC_POINTS or more consecutive months
+    chart_months: tuple[date, ...] = ()  # the month of each of the chart's points
+    known_changes: tuple[date, ...] = ()  # the dates the chart is rebased at, when in it
 
 
 def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def over_time(measure: OfficialMeasure, series: Mapping[date, Count]) -> OverTime | None:
-    """The change against a year earlier, and a p-chart of the last consecutive months."""
+def over_time(
+    measure: OfficialMeasure, series: Mapping[date, Count], changes: Sequence[date] = ()
+) -> OverTime | None:
+    """The change against a year earlier, and an XmR chart of the monthly rates of the last
+    consecutive months, rebased at each known change (`changes`: from the first month that
+    starts after it) and at a sustained shift. An XmR chart, not a p-chart: with hundreds of
+    women a month a p-chart's limits are so tight that nearly every month falls outside
+    (over-dispersion), as NHS analysts find with such data (DOMAIN §3.1)."""
     if not series:
         return None
     months = sorted(series)
@@ -380,9 +388,26 @@ def over_time(measure: OfficialMeasure, series: Mapping[date, Count]) -> OverTim
             break
         run.append(month)
     run.reverse()
-    chart = p_chart([series[m] for m in run]) if len(run) >= MIN_SPC_POINTS else None
+    chart = None
+    known: list[date] = []
+    if len(run) >= MIN_SPC_POINTS:
+        rates = [series[m].numerator / series[m].denominator for m in run]
+        at = []
+        for change in sorted(changes):
+            index = next((i for i, m in enumerate(run) if m.replace(day=1) > change), None)
+            if index is not None and index > 0:
+                at.append(index)
+                known.append(change)
+        chart = xmr_chart_rebased(rates, rebase_at=at)
     by_first_day = {m.replace(day=1): c for m, c in series.items()}
-    return OverTime(measure, tuple(months), year_on_year(by_first_day, latest), chart)
+    return OverTime(
+        measure,
+        tuple(months),
+        year_on_year(by_first_day, latest),
+        chart,
+        tuple(run) if chart is not None else (),
+        tuple(known),
+    )
 
 
 def counts_by_month(pairs: Sequence[tuple[date, int | None, int | None]]) -> dict[date, Count]:

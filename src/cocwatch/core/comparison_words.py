@@ -24,7 +24,7 @@ from cocwatch.core.comparison import (
 )
 from cocwatch.core.measures import OfficialMeasure, Publisher
 from cocwatch.core.official import Observation
-from cocwatch.core.stats import Count, is_small
+from cocwatch.core.stats import TRIAL_BELOW, Count, SpcSignal, is_small
 from cocwatch.core.wording import figure_percent, month_year, signed_points
 
 METHOD_ENGLAND = "Wilson score interval at 95% and 99.8% against England's value"
@@ -35,7 +35,10 @@ METHOD_FUNNEL = (
 METHOD_EQUITY = (
     "test of two proportions at 95% (pooled z-test; Fisher's exact test for small counts)"
 )
-METHOD_SPC = "p-chart with the Making Data Count rules"
+METHOD_SPC = (
+    "XmR chart of the monthly rates, with the Making Data Count rules as NHS-R's "
+    "NHSRplotthedots applies them"
+)
 
 
 def method_rank(publisher: Publisher) -> str:
@@ -264,8 +267,56 @@ def equity_words(gap: EquityGap, *, group: str) -> str:
     return f"{group}: {own} against {other} for {comparison}: {verdict}."
 
 
+def _months_list(months: Sequence[date]) -> str:
+    """'June 2024', 'June and July 2024', 'June 2024, March and April 2025'."""
+    names = [month_year(m) for m in months]
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _meaning(direction: str, improvement: str) -> str:
+    return "an improvement" if direction == improvement else "a concern"
+
+
+def signal_words(signal: SpcSignal, months: Sequence[date], improvement: str) -> str:
+    """One special cause, once, with its months and direction: 'a shift up from August 2024:
+    8 months above the average (an improvement)'."""
+    when = [months[i] for i in signal.points]
+    n, meaning = len(when), _meaning(signal.direction, improvement)
+    side = "above" if signal.direction == "up" else "below"
+    if signal.rule == "shift":
+        return (
+            f"a shift {signal.direction} from {month_year(when[0])}: {n} months {side} the "
+            f"average ({meaning})"
+        )
+    if signal.rule == "trend":
+        moving = "rising" if signal.direction == "up" else "falling"
+        return (
+            f"a trend {signal.direction} from {month_year(when[0])} to {month_year(when[-1])}: "
+            f"{n} months {moving} in a row ({meaning})"
+        )
+    limit = "upper" if signal.direction == "up" else "lower"
+    if signal.rule == "two_of_three":
+        return f"2 of 3 months close to the {limit} process limit: {_months_list(when)} ({meaning})"
+    return f"{_months_list(when)} {side} the {limit} process limit ({meaning})"
+
+
+def _grouped(signals: Sequence[SpcSignal]) -> list[SpcSignal]:
+    """Months beyond the limits on one side said together; other signals as they are."""
+    said: list[SpcSignal] = []
+    for direction in ("up", "down"):
+        beyond = [
+            s.points[0] for s in signals if s.rule == "beyond_limits" and s.direction == direction
+        ]
+        if beyond:
+            said.append(SpcSignal("beyond_limits", tuple(beyond), direction))
+    return said + [s for s in signals if s.rule != "beyond_limits"]
+
+
 def over_time_words(ot: OverTime) -> list[str]:
-    """The change on a year earlier and the SPC signals, in words."""
+    """The change on a year earlier, and the SPC chart: its average and limits now, where it
+    was rebased, and each special cause once with its months and direction."""
     said: list[str] = []
     yoy = ot.year_on_year
     if yoy is not None:
@@ -278,19 +329,38 @@ def over_time_words(ot: OverTime) -> list[str]:
             f"Against {month_year(yoy.month.replace(year=yoy.month.year - 1))}: "
             f"{signed_points(yoy.change_points)} points ({verdict})."
         )
-    chart = ot.chart
-    if chart is not None:
-        rules = {"beyond_limits": "a month beyond the process limits",
-                 "shift": "a run of 7 or more months on one side of the average",
-                 "trend": "7 or more months rising or falling in a row"}  # fmt: skip
-        if chart.signals:
-            found = "; ".join(f"{rules[s.rule]} ({s.direction})" for s in chart.signals)
-            said.append(f"Over {len(chart.values)} months ({METHOD_SPC}): {found}.")
-        else:
-            said.append(
-                f"Over {len(chart.values)} months ({METHOD_SPC}): no signal; the months vary "
-                "about as chance would."
-            )
+    chart, months = ot.chart, ot.chart_months
+    if chart is None:
+        return said
+    improvement = ot.measure.improvement
+    method = METHOD_SPC + (
+        f"; trial limits, fewer than {TRIAL_BELOW} months" if chart.trial else ""
+    )
+    start = months[chart.segments[-1]]
+    since = f" since {month_year(start)}" if chart.rebased else ""
+    lower, upper = chart.lower[-1], chart.upper[-1]
+    head = (
+        f"Over {len(chart.values)} months ({method}): average {figure_percent(100 * chart.centre)}"
+        f"{since}, process limits {figure_percent(100 * max(0.0, lower))} to "
+        f"{figure_percent(100 * min(1.0, upper))}"
+    )
+    parts: list[str] = []
+    for change, index in zip(ot.known_changes, chart.rebased, strict=False):
+        parts.append(
+            f"limits recalculated from {month_year(months[index])}, after national targets "
+            f"were withdrawn on {change.day} {month_year(change)}"
+        )
+    for shift in chart.shifts:
+        parts.append(
+            signal_words(shift, months, improvement) + "; the limits are recalculated from then"
+        )
+    signals = _grouped(chart.signals)
+    parts += [signal_words(s, months, improvement) for s in signals]
+    if not signals and not chart.shifts:
+        parts.append(
+            "no special cause: the months vary about as chance would (common-cause variation)"
+        )
+    said.append(f"{head}; {'; '.join(parts)}.")
     return said
 
 

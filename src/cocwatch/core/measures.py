@@ -240,6 +240,7 @@ class OfficialMeasure:
     passed: Callable[[Observation], bool] = _passed_its_result
     decides_severity: bool = False  # a figure lower than England's raises severity
     over_time: bool = False  # its monthly series is compared with a year earlier, and charted
+    improvement: Literal["up", "down"] = "up"  # which way is better, on its charts
     table_note: str = ""  # what the check table's column shows
     rate: str = "official rate"  # the rate it is, in a few words: "placement rate"
 

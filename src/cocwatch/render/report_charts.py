@@ -10,13 +10,14 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import stats, wording
 from cocwatch.core.measures import DEFAULT_MEASURE, MEASURE, MeasureWords, preference
 from cocwatch.core.stats import Count, FunnelPlacement, Overdispersion
-from cocwatch.core.wording import percent, short_date, short_period
+from cocwatch.core.wording import month_year, percent, short_date, short_period
 from cocwatch.render import svg
 
 if TYPE_CHECKING:
@@ -251,7 +252,9 @@ def trust_chart(
             + f"; {len(trajectories)} plan milestone line(s) and {len(references)} national "
             "target line(s) of this measure are drawn. The same data is in the table below."
         )
+        spc = _spc_overlay(ta, measure)
         drawn = svg.time_chart(
+            spc=spc,
             chart_id=f"chart-{ta.trust.id}-{measure}",
             title=f"{ta.trust.name}: women {what}, over time",
             desc=desc,
@@ -262,8 +265,67 @@ def trust_chart(
             start=start,
             end=end,
         )
-        charts.append(Chart(markup(drawn), measure, _key(series, trajectories, references)))
+        key = _key(series, trajectories, references) + _spc_key(spc)
+        charts.append(Chart(markup(drawn), measure, key))
     return TimeCharts(tuple(charts), tuple(single))
+
+
+def _spc_overlay(ta: TrustAssessment, measure: str) -> svg.SpcOverlay | None:
+    """The Trust's SPC chart of the measure (all women), as the chart draws it."""
+    from cocwatch.core.comparison_words import signal_words
+
+    found = next((o for o in ta.over_time if o.measure.code == measure), None)
+    if found is None or found.chart is None:
+        return None
+    chart, months = found.chart, found.chart_months
+    bounds = [*chart.segments, len(months)]
+    segments = tuple(
+        svg.SpcSegment(
+            months[a],
+            months[b - 1],
+            100 * chart.centres[a],
+            100 * chart.lower[a],
+            100 * chart.upper[a],
+        )
+        for a, b in pairwise(bounds)
+    )
+    improvement = found.measure.improvement
+    special: dict[int, tuple[svg.Point, str]] = {}
+    for signal in chart.signals:
+        kind = "improvement" if signal.direction == improvement else "concern"
+        said = signal_words(signal, months, improvement)
+        for i in signal.points:
+            if i not in special:  # a month is coloured once, by the first rule naming it
+                point = svg.Point(
+                    months[i], 100 * chart.values[i], f"{month_year(months[i])}: {said}"
+                )
+                special[i] = (point, kind)
+    trial = " (trial limits: fewer than 12 months)" if chart.trial else ""
+    return svg.SpcOverlay(
+        segments, tuple(special[i] for i in sorted(special)), f"Average and process limits{trial}"
+    )
+
+
+def _spc_key(spc: svg.SpcOverlay | None) -> tuple[KeyEntry, ...]:
+    if spc is None:
+        return ()
+    colours = svg.SPC_COLOURS
+    key = [
+        KeyEntry("Average (all women)", colours["mean"]),
+        KeyEntry(
+            "Process limits" + (" (trial)" if "trial" in spc.name else ""),
+            colours["limits"],
+            svg.SPC_LIMITS_DASH,
+        ),
+    ]
+    kinds = {kind for _, kind in spc.special}
+    if "improvement" in kinds:
+        key.append(
+            KeyEntry("Special cause: improvement", colours["improvement"], "", "circle", line=False)
+        )
+    if "concern" in kinds:
+        key.append(KeyEntry("Special cause: concern", colours["concern"], "", "circle", line=False))
+    return tuple(key)
 
 
 def chart_targets(registry: Registry, as_of: date) -> list[Target]:

@@ -85,6 +85,40 @@ class Reference:
     state: str = "active"  # as the line's label says it: active, superseded, withdrawn
 
 
+# Statistical process control as NHS analysts draw it (NHS England's Making Data Count;
+# NHS-R NHSRplotthedots' `ptd_spc_colours`): the average a solid black line, the process
+# limits grey dashed lines, special-cause months blue (improvement) or orange (concern).
+SPC_COLOURS = {
+    "common": "#a6a6a6",
+    "improvement": "#00b0f0",
+    "concern": "#e46c0a",
+    "mean": "#000000",
+    "limits": "#a6a6a6",
+}
+SPC_LIMITS_DASH = "4 3"
+
+
+@dataclass(frozen=True, slots=True)
+class SpcSegment:
+    """One stretch of an SPC chart, from its first month to its last: average and limits."""
+
+    start: date
+    end: date
+    centre: float  # percent
+    lower: float
+    upper: float
+
+
+@dataclass(frozen=True, slots=True)
+class SpcOverlay:
+    """An SPC chart drawn over a series: its segments, and its special-cause months, each
+    ("improvement" or "concern") with a tooltip."""
+
+    segments: tuple[SpcSegment, ...]
+    special: tuple[tuple[Point, str], ...] = ()
+    name: str = "Average and process limits"
+
+
 @dataclass(frozen=True, slots=True)
 class Bar:
     """One bar of a bar chart."""
@@ -280,6 +314,7 @@ def time_chart(
     end: date | None = None,
     width: int = 520,
     height: int = 260,
+    spc: SpcOverlay | None = None,
 ) -> str:
     """Return an SVG line chart of percentages (0–100%) over time.
 
@@ -324,9 +359,60 @@ def time_chart(
     _references(svg, frame, references)
     for trajectory in trajectories:
         _trajectory(svg, frame, trajectory)
+    if spc is not None:
+        _spc_lines(svg, frame, spc)
     for one in series:
         _series(svg, frame, one)
+    if spc is not None:
+        _spc_points(svg, frame, spc)
     return _serialise(svg)
+
+
+def _spc_lines(svg: ET.Element, frame: _Frame, spc: SpcOverlay) -> None:
+    """Each segment's average (solid black) and process limits (grey, dashed)."""
+    group = ET.SubElement(svg, "g", {"class": "spc"})
+    ET.SubElement(group, "title").text = spc.name
+    for part in spc.segments:
+        x1, x2 = frame.x(part.start), frame.x(part.end)
+        for level, colour, dash in (
+            (part.centre, SPC_COLOURS["mean"], ""),
+            (part.lower, SPC_COLOURS["limits"], SPC_LIMITS_DASH),
+            (part.upper, SPC_COLOURS["limits"], SPC_LIMITS_DASH),
+        ):
+            if not 0 <= level <= 100:
+                continue  # a limit beyond 0% or 100% is not drawn
+            attrs = {
+                "x1": _num(x1),
+                "x2": _num(x2),
+                "y1": _num(frame.y(level)),
+                "y2": _num(frame.y(level)),
+                "stroke": colour,
+                "stroke-width": "1",
+            }
+            if dash:
+                attrs["stroke-dasharray"] = dash
+            ET.SubElement(group, "line", attrs)
+
+
+def _spc_points(svg: ET.Element, frame: _Frame, spc: SpcOverlay) -> None:
+    """Special-cause months, ringed in their colour over the series' own markers."""
+    if not spc.special:
+        return
+    group = ET.SubElement(svg, "g", {"class": "spc-special"})
+    for point, kind in spc.special:
+        ring = ET.SubElement(
+            group,
+            "circle",
+            {
+                "cx": _num(frame.x(point.when)),
+                "cy": _num(frame.y(point.percent)),
+                "r": "6",
+                "fill": SPC_COLOURS[kind],
+                "fill-opacity": "0.85",
+                "stroke": SPC_COLOURS[kind],
+            },
+        )
+        ET.SubElement(ring, "title").text = point.label
 
 
 def _grid(svg: ET.Element, frame: _Frame) -> None:

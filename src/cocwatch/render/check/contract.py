@@ -249,6 +249,22 @@ def _over_time_json(ot: cmp.OverTime | None) -> dict[str, Any] | None:
                 for s in chart.signals
             ],
             "method": words.METHOD_SPC,
+            "months": [m.isoformat() for m in ot.chart_months],
+            "improvement": ot.measure.improvement,
+            "trial": chart.trial,
+            "segments": [
+                {
+                    "from": ot.chart_months[start].isoformat(),
+                    "centre_percent": round(100 * chart.centres[start], 2),
+                    "lower_percent": round(100 * chart.lower[start], 2),
+                    "upper_percent": round(100 * chart.upper[start], 2),
+                }
+                for start in chart.segments
+            ],
+            "shifts": [
+                {"rule": s.rule, "points": list(s.points), "direction": s.direction}
+                for s in chart.shifts
+            ],
         },
     }
 
