@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -130,6 +131,13 @@ class Publisher:
     suppression: str = ""
     rounding: str = ""
     withheld: str = ""  # how a rate withheld for failed data quality is written: "Low DQ"
+    # The release a month's file belongs to, by its publisher's own name ("Final March 2025,
+    # Provisional April 2025"), given the month's last day and whether the file is
+    # provisional; None where the publisher's naming is not known for that month.
+    release: Callable[[date, bool], str | None] | None = None
+
+    def release_of(self, month: date, *, provisional: bool) -> str | None:
+        return self.release(month, provisional) if self.release is not None else None
 
     @property
     def possessive(self) -> str:

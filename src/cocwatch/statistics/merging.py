@@ -36,17 +36,33 @@ def cited(file: StoredFile, as_of: date) -> Source:
     """The citation of a figure from a kept file: its release page (else the file's address,
     else the series' index), the publication, the month and the file's name."""
     from cocwatch.core.models import Source
+    from cocwatch.core.wording import long_date
     from cocwatch.statistics.sources import official_source
 
     source = official_source(file.source)
     url = file.release_page or file.file_url or source.index_url
     name = file.source_file if url != file.file_url else None
+    publisher = source.declared.publisher
     title = file.title or month_title(
-        as_of, provisional=file.provisional, publication=source.publication, file_name=name
+        as_of,
+        provisional=file.provisional,
+        publication=source.publication,
+        file_name=name,
+        release=publisher.release_of(as_of, provisional=file.provisional),
     )
+    retrieved = file.retrieved
+    if url == source.index_url:
+        title += "; cited at the series' index, as the release's own page is not confirmed"
+    if not file.file_url and retrieved is not None:
+        # The published file itself was not fetched: say what the kept rows came from.
+        title += (
+            f"; its rows were kept from a copy retrieved {long_date(retrieved)}, as the "
+            "statistics manifest's notes say"
+        )
+        retrieved = None
     # An official source's kind need not be one the registry file may hold (a plug-in's).
     kind = cast("SourceKind", source.kind)
-    return Source.model_construct(url=url, title=title, kind=kind, retrieved=file.retrieved)
+    return Source.model_construct(url=url, title=title, kind=kind, retrieved=retrieved)
 
 
 # One set for every such figure: pydantic copies it before any change (model_copy).

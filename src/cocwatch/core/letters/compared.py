@@ -51,8 +51,10 @@ def method_note(publisher: Publisher) -> str:
         "95% and 99.8% Wilson score intervals against England's and the region's value for "
         "the same month and measure; ranks among the Trusts whose data passed "
         f"{publisher.quality_checks} that month; funnel limits adjusted for over-dispersion "
-        "(Spiegelhalter 2005); equity gaps by a test of two proportions at 95%. "
-        f"{publisher.name} does not publish these comparisons itself"
+        "(Spiegelhalter 2005); equity gaps by a test of two proportions at 95%. A published "
+        "5 is taken to stand for any count from 1 to 7 (the Trust's own and other Trusts'): "
+        "a comparison or a rank is stated only where it holds for every one of them, and "
+        f"otherwise given as a range. {publisher.name} does not publish these comparisons itself"
     )
 
 
