@@ -590,7 +590,8 @@ def explain(ca: CohortAssessment, declared: Declared = NOTHING_DECLARED) -> str:
     (`declared` says how its publisher publishes small counts)."""
     from cocwatch.core.comparison_words import small_numbers_caution
 
-    who = wording.COHORT[ca.cohort].label
+    group = declared.group(ca.cohort)  # as the official statistics in use define it
+    who = group.label if group is not None else wording.COHORT[ca.cohort].label
     step = ca.deciding_step
     bench = ""
     if step is not None and ca.benchmark is not None:

@@ -193,6 +193,12 @@ def _board_review_overdue(facts: Facts) -> Found | None:
 # ------------------------------------------------------------------ the figures
 
 
+def _who(facts: Facts, cohort: Cohort) -> str:
+    """A group of women as the official statistics in use define it, else the registry's."""
+    group = facts.declared.group(cohort)
+    return group.who if group is not None else COHORT[cohort].sentence
+
+
 def _latest(facts: Facts) -> dict[Cohort, Figure]:
     return {c: figs[-1] for c, figs in facts.figures.items() if figs}
 
@@ -203,7 +209,7 @@ def _stale_data(facts: Facts) -> Found | None:
     if not stale:
         return None
     listed = "; ".join(
-        f"{COHORT[c].sentence}, {long_date(f.as_of)} ({(as_of - f.as_of).days} days old)"
+        f"{_who(facts, c)}, {long_date(f.as_of)} ({(as_of - f.as_of).days} days old)"
         for c, f in stale
     )
     where = [p.series for p in facts.declared.publishers()] + ["the Board papers"]
@@ -276,7 +282,7 @@ def _targeted_data_missing(facts: Facts) -> Found | None:
     missing = [c for c in TARGETED if c not in latest and c not in facts.no_women]
     if not latest or not missing:
         return None
-    who = " or ".join(COHORT[c].sentence for c in missing)
+    who = " or ".join(_who(facts, c) for c in missing)
     return Found(
         f"The Trust has figures, but none for {who}: the groups with the poorest outcomes, "
         "whom the rollout was meant to reach first. Ask for figures by ethnicity and "
@@ -293,7 +299,7 @@ def _targeted_gap(facts: Facts) -> Found | None:
         assert gap.group is not None and gap.comparison is not None and gap.test is not None
         group, other = gap.group, gap.comparison
         parts.append(
-            f"{COHORT[gap.cohort].sentence}: {group.numerator} of {group.denominator} "  # type: ignore[index]
+            f"{gap.pair.group.who}: {group.numerator} of {group.denominator} "
             f"({figure_percent(100 * group.numerator / group.denominator)}) against "
             f"{other.numerator} of {other.denominator} "
             f"({figure_percent(100 * other.numerator / other.denominator)}) for "

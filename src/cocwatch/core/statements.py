@@ -42,7 +42,7 @@ def severity_reasons(ta: TrustAssessment, style: Style = "technical") -> tuple[s
                 f"{wording.COHORT[ca.cohort].sentence}: {ca.label.lower()} against "
                 f"{wording.percent(step.percent)} by {due} ({origin})"
             )
-    said += [f.label for f in ta.findings if f.severity is ta.severity]
+    said += [f.label[:1].lower() + f.label[1:] for f in ta.findings if f.severity is ta.severity]
     return tuple(dict.fromkeys(said))
 
 

@@ -41,9 +41,7 @@ class TargetView:
 
     id: Annotated[str, Doc("Its id in the registry.")]
     title: Annotated[str, Doc("What it asked for, in words.")]
-    kind: Annotated[
-        str, Doc("What it was: target, ambition, commitment or incentive_condition.")
-    ]
+    kind: Annotated[str, Doc("What it was: target, ambition, commitment or incentive_condition.")]
     kind_text: Annotated[
         str, Doc("That in words: 'a national target', 'an incentive-scheme condition'.")
     ]
