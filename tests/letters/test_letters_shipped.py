@@ -224,6 +224,9 @@ def test_mnvp_letters_ask_what_an_mnvp_can_do() -> None:
 
 NOT_A_LOW_RATE = "not a low rate"
 PLACE = re.compile(
+    r"(?:(between) (\d+)\w\w and (\d+)\w\w|(joint) (\d+\w\w|lowest|highest)"
+    r"|(\d+)(?:st|nd|rd|th)|the (lowest|highest)) of (\d+) Trusts"
+)
     r"(?:(between) (\d+)\w\w and (\d+)\w\w|(joint) (\d+\w\w|lowest|highest)|(\d+)(?:st|nd|rd|th)|the (lowest|highest)) of (\d+) Trusts"
 )
 
