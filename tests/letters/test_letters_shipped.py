@@ -227,8 +227,6 @@ PLACE = re.compile(
     r"(?:(between) (\d+)\w\w and (\d+)\w\w|(joint) (\d+\w\w|lowest|highest)"
     r"|(\d+)(?:st|nd|rd|th)|the (lowest|highest)) of (\d+) Trusts"
 )
-    r"(?:(between) (\d+)\w\w and (\d+)\w\w|(joint) (\d+\w\w|lowest|highest)|(\d+)(?:st|nd|rd|th)|the (lowest|highest)) of (\d+) Trusts"
-)
 
 
 @functools.cache
