@@ -284,14 +284,21 @@ def england_cell(ta: TrustAssessment) -> str:
         return f"{versus.at_998} (99.8%)"
     if versus.at_95 in ("lower", "higher"):
         return f"{versus.at_95} (95%)"
+    if versus.at_95 is None:
+        return "unclear (a 5)"  # the counts a published 5 may stand for disagree
     return "similar"
 
 
 def rank_cell(ta: TrustAssessment) -> str:
+    """'73/103'; '=41/78' for a shared place; '55–101/103' where a published 5 (any count
+    from 1 to 7) could put the Trust anywhere in that range."""
     led = ta.headline
-    if led is None or led.rank is None:
+    placing = led.placing if led is not None else None
+    if placing is None:
         return "—"
-    return f"{led.rank.position}/{led.ranked_of}"
+    if not placing.settled:
+        return f"{placing.best}–{placing.worst}/{placing.of}"
+    return f"{'=' if placing.tied else ''}{placing.best}/{placing.of}"
 
 
 def region_cell(ta: TrustAssessment) -> str:
@@ -301,7 +308,7 @@ def region_cell(ta: TrustAssessment) -> str:
     if versus is None:
         return "—"
     verdict = versus.at_998 if versus.at_998 != "similar" else versus.at_95
-    return f"{wording.figure_percent(versus.percent)}: {verdict or 'similar'}"
+    return f"{wording.figure_percent(versus.percent)}: {verdict or 'unclear (a 5)'}"
 
 
 def actions(ta: TrustAssessment) -> list[str]:
@@ -385,8 +392,10 @@ def to_table(assessment: Assessment) -> RenderableType:
     checks = " or ".join(p.checks for p in dict.fromkeys(m.publisher for m in measures))
     notes = Text(
         f"{shown} vs England: lower or higher when England's figure lies outside the Trust's "
-        "99.8% (or 95%) Wilson interval; similar otherwise. Rank: among the Trusts whose data "
-        f"passed {checks or 'the checks'} that month (1 = highest). {order_note(measures)} "
+        "99.8% (or 95%) Wilson interval; similar otherwise; unclear when a published 5 (any "
+        "count from 1 to 7) could make it either. Rank: among the Trusts whose data passed "
+        f"{checks or 'the checks'} that month (1 = highest; =41 a shared place; 55–101 the places "
+        f"a published 5 allows). {order_note(measures)} "
         "`cocwatch check TRUST` explains one Trust.",
         style="dim",
     )
