@@ -112,3 +112,10 @@ def test_the_limits_are_rebased_at_a_known_change() -> None:
     assert found.chart_months[found.chart.segments[1]] == date(2022, 10, 31)
     said = over_time_words(found)[-1]
     assert "limits recalculated from October 2022, after national targets were withdrawn" in said
+    # 12 months before the change, 12 after: neither stretch has trial limits.
+    assert found.chart.trial_segments == () and "trial" not in said
+    shorter = over_time(PLACED, series(NOISE[:20], 500, first=(2022, 1)), [WITHDRAWN])
+    assert shorter is not None and shorter.chart is not None
+    # 9 months before October 2022 have trial limits; the 11 since, too (and are said so).
+    assert shorter.chart.trial_segments == (0, 9) and shorter.chart.trial
+    assert "trial limits, fewer than 12 months" in over_time_words(shorter)[-1]

@@ -18,6 +18,7 @@ import re
 import tempfile
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -293,15 +294,12 @@ def _check_places(name: str, ods: str, text: str) -> None:
 
 
 @functools.cache
-def check_views() -> dict[str, str]:
-    """`check TRUST` for every open Trust of the shipped registry, as the terminal shows it
-    (rendered in-process, 100 columns, no colour), by ODS code."""
-    from rich.console import Console
-
+def shipped_assessment() -> tuple[Any, Any, Any]:
+    """The shipped registry with its statistics, its assessment on AS_OF, and the official
+    context (computed once per test process)."""
     from cocwatch.core.assessment import assess
     from cocwatch.core.models import Thresholds
     from cocwatch.registry import load_registry
-    from cocwatch.render.check.detail import to_detail
     from cocwatch.statistics.merging import comparison_context, with_statistics
     from cocwatch.statistics.store import StatisticsStore
 
@@ -311,6 +309,19 @@ def check_views() -> dict[str, str]:
     trusts = [t for t in registry.trusts if t.is_open(day)]
     official = comparison_context(store, trusts, as_of=day)
     assessment = assess(registry, trusts, as_of=day, thresholds=Thresholds(), official=official)
+    return registry, assessment, official
+
+
+@functools.cache
+def check_views() -> dict[str, str]:
+    """`check TRUST` for every open Trust of the shipped registry, as the terminal shows it
+    (rendered in-process, 100 columns, no colour), by ODS code."""
+    from rich.console import Console
+
+    from cocwatch.render.check.detail import to_detail
+
+    day = __import__("datetime").date.fromisoformat(AS_OF)
+    registry, assessment, official = shipped_assessment()
     views = {}
     for ta in assessment.trusts:
         console = Console(width=100, record=True, no_color=True, file=__import__("io").StringIO())
@@ -405,3 +416,18 @@ def test_the_sentences_a_trust_could_rebut_are_said_as_they_hold() -> None:
     minister = drafted("minister")["minister.md"]
     assert "An incentive-scheme condition: Maternity Incentive Scheme year three" in minister
     assert "later replaced by a new target" not in minister
+
+
+def test_check_shows_the_sentences_the_report_publishes() -> None:
+    """One function makes the sentences published about a Trust (a right-of-reply letter
+    can quote them exactly): check shows each of them, for every Trust."""
+    from cocwatch.core.statements import published_sentences
+
+    _, assessment, _ = shipped_assessment()
+    views = check_views()
+    said = 0
+    for ta in assessment.trusts:
+        for sentence in published_sentences(ta):
+            assert " ".join(sentence.split()) in views[ta.trust.ods.upper()], sentence
+            said += 1
+    assert said > 500

@@ -485,10 +485,15 @@ class SpcChart:
     shifts: tuple[SpcSignal, ...] = ()
 
     @property
-    def trial(self) -> bool:
-        """Whether any segment has too few points for firm limits (NHSRplotthedots: < 12)."""
+    def trial_segments(self) -> tuple[int, ...]:
+        """The segments (by their first point) too short for firm limits: trial limits."""
         bounds = [*self.segments, len(self.values)]
-        return any(b - a < TRIAL_BELOW for a, b in pairwise(bounds))
+        return tuple(a for a, b in pairwise(bounds) if b - a < TRIAL_BELOW)
+
+    @property
+    def trial(self) -> bool:
+        """Whether the latest segment's limits are trial limits (fewer than 12 points)."""
+        return self.segments[-1] in self.trial_segments
 
     @property
     def rebased(self) -> tuple[int, ...]:

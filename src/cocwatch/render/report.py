@@ -25,7 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import findings, wording
-from cocwatch.core.measures import DEFAULT_MEASURE, NO_PUBLISHER, OfficialMeasure, Publisher
+from cocwatch.core.measures import (
+    DEFAULT_MEASURE,
+    NO_PUBLISHER,
+    Declared,
+    OfficialMeasure,
+    Publisher,
+)
 from cocwatch.core.reference_list import ReferenceList
 from cocwatch.render import svg
 from cocwatch.render.report_charts import (
@@ -54,6 +60,7 @@ if TYPE_CHECKING:
         TrustAssessment,
     )
     from cocwatch.core.comparison import Versus
+    from cocwatch.core.kinds import Cohort
     from cocwatch.core.models import Figure, Registry, Source, Target, Trust
 
 DEFAULT_TITLE = "Midwifery Continuity of Carer: progress by NHS Trust"
@@ -157,6 +164,20 @@ def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
     from cocwatch.core.statements import published_lines
 
     return published_lines(ta, long_headings=True)
+
+
+def cohort_words(declared: Declared) -> dict[Cohort, wording.CohortWords]:
+    """Each group's words, named as the official statistics in use define it (MSDS's BAME
+    group by its definition, not "ethnic-minority groups")."""
+    found: dict[Cohort, wording.CohortWords] = {}
+    for cohort, words in wording.COHORT.items():
+        group = declared.group(cohort)
+        found[cohort] = (
+            wording.CohortWords(sentence=group.who, short=words.short, who=group.who)
+            if group is not None
+            else words
+        )
+    return found
 
 
 def needs_counts_note(ta: TrustAssessment) -> bool:
@@ -492,6 +513,7 @@ def render_pages(
         "measure_words": assessment.declared.words,
         "targets_by_id": {t.id: t for t in registry.national.targets},
         "target_state": _target_state(registry.national.targets),
+        "COHORT": cohort_words(assessment.declared),
     }
     plot = funnel(assessment.official, registry.trusts, pages=assessed)
     national = national_chart(registry, as_of)
@@ -533,7 +555,7 @@ def render_pages(
             template.render(
                 **common,
                 view=view,
-                charts=trust_chart(view.ta, view.figures, registry, as_of, words),
+                charts=trust_chart(view.ta, view.figures, registry, as_of, words, common["COHORT"]),
                 official=monthly_table(view.figures, words),
                 recorded=recorded(view.figures),
                 comparisons=comparison_lines(view.ta),

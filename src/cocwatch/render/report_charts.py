@@ -6,7 +6,7 @@ core and `svg` only (markupsafe when a chart is handed to the templates).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -186,6 +186,7 @@ def trust_chart(
     registry: Registry,
     as_of: date,
     words: Callable[[str], MeasureWords] = lambda m: MEASURE[m],
+    groups: Mapping[Cohort, wording.CohortWords] = wording.COHORT,
 ) -> TimeCharts:
     """A Trust's figures (up to `as_of`) over time, one chart per measure (never two measures
     on one chart), against its milestones and the national targets of that measure.
@@ -202,7 +203,7 @@ def trust_chart(
         for cohort in wording.COHORT:
             pts = points.get((cohort, measure), ())
             if len(pts) >= MIN_SERIES_POINTS:
-                series.append(svg.Series(cohort, wording.COHORT[cohort].label, pts))
+                series.append(svg.Series(cohort, groups[cohort].label, pts))
             elif pts:
                 single.append(_single_words(cohort, words(measure), pts[0]))
         if not series:
@@ -252,9 +253,7 @@ def trust_chart(
             + f"; {len(trajectories)} plan milestone line(s) and {len(references)} national "
             "target line(s) of this measure are drawn. The same data is in the table below."
         )
-        spc = _spc_overlay(ta, measure)
         drawn = svg.time_chart(
-            spc=spc,
             chart_id=f"chart-{ta.trust.id}-{measure}",
             title=f"{ta.trust.name}: women {what}, over time",
             desc=desc,
@@ -265,9 +264,35 @@ def trust_chart(
             start=start,
             end=end,
         )
-        key = _key(series, trajectories, references) + _spc_key(spc)
-        charts.append(Chart(markup(drawn), measure, key))
+        charts.append(Chart(markup(drawn), measure, _key(series, trajectories, references)))
+        spc = _spc_chart(ta, measure, what)
+        if spc is not None:
+            charts.append(spc)
     return TimeCharts(tuple(charts), tuple(single))
+
+
+def _spc_chart(ta: TrustAssessment, measure: str, what: str) -> Chart | None:
+    """The Trust's SPC chart of the measure (all women), drawn to its own scale."""
+    found = next((o for o in ta.over_time if o.measure.code == measure), None)
+    spc = _spc_overlay(ta, measure)
+    if found is None or found.chart is None or spc is None:
+        return None
+    months, values = found.chart_months, found.chart.values
+    points = [
+        svg.Point(m, 100 * v, f"{month_year(m)}: {wording.figure_percent(100 * v)}")
+        for m, v in zip(months, values, strict=True)
+    ]
+    from cocwatch.core.comparison_words import over_time_words
+
+    said = over_time_words(found)[-1]
+    drawn = svg.spc_chart(
+        chart_id=f"chart-{ta.trust.id}-{measure}-spc",
+        title=f"{ta.trust.name}: all women {what}, statistical process control chart",
+        desc=f"Each month's figure with its average and process limits. {said}",
+        points=points,
+        spc=spc,
+    )
+    return Chart(markup(drawn), measure, _spc_key(spc))
 
 
 def _spc_overlay(ta: TrustAssessment, measure: str) -> svg.SpcOverlay | None:
@@ -300,7 +325,7 @@ def _spc_overlay(ta: TrustAssessment, measure: str) -> svg.SpcOverlay | None:
                     months[i], 100 * chart.values[i], f"{month_year(months[i])}: {said}"
                 )
                 special[i] = (point, kind)
-    trial = " (trial limits: fewer than 12 months)" if chart.trial else ""
+    trial = " (trial limits: fewer than 12 months)" if chart.trial_segments else ""
     return svg.SpcOverlay(
         segments, tuple(special[i] for i in sorted(special)), f"Average and process limits{trial}"
     )
@@ -311,7 +336,8 @@ def _spc_key(spc: svg.SpcOverlay | None) -> tuple[KeyEntry, ...]:
         return ()
     colours = svg.SPC_COLOURS
     key = [
-        KeyEntry("Average (all women)", colours["mean"]),
+        KeyEntry("Month (all women), common cause", colours["common"], "", "circle"),
+        KeyEntry("Average", colours["mean"]),
         KeyEntry(
             "Process limits" + (" (trial)" if "trial" in spc.name else ""),
             colours["limits"],

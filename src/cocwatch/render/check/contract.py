@@ -258,6 +258,7 @@ def _over_time_json(ot: cmp.OverTime | None) -> dict[str, Any] | None:
                     "centre_percent": round(100 * chart.centres[start], 2),
                     "lower_percent": round(100 * chart.lower[start], 2),
                     "upper_percent": round(100 * chart.upper[start], 2),
+                    "trial": start in chart.trial_segments,
                 }
                 for start in chart.segments
             ],
