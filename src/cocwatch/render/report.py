@@ -159,6 +159,13 @@ def verdict_cell(versus: Versus | None) -> tuple[str, str | int]:
     return VERDICT_CELL.get((versus.at_95, versus.at_998), ("", ""))
 
 
+def because(ta: TrustAssessment) -> str | None:
+    """Why the Trust's severity is what it is, as check says it under its Overall line."""
+    from cocwatch.core.statements import because as said
+
+    return said(ta)
+
+
 def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
     """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs, as `check` says them."""
     from cocwatch.core.statements import published_lines
@@ -559,6 +566,7 @@ def render_pages(
                 official=monthly_table(view.figures, words),
                 recorded=recorded(view.figures),
                 comparisons=comparison_lines(view.ta),
+                because=because(view.ta),
                 counts_note=needs_counts_note(view.ta),
                 funnel=own,
                 funnel_svg=own.svg(view.trust) if own else None,
