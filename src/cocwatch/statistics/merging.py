@@ -42,24 +42,28 @@ def cited(file: StoredFile, as_of: date) -> Source:
     source = official_source(file.source)
     url = file.release_page or file.file_url or source.index_url
     name = file.source_file if url != file.file_url else None
-    publisher = source.declared.publisher
-    title = file.title or month_title(
-        as_of,
-        provisional=file.provisional,
-        publication=source.publication,
-        file_name=name,
-        release=publisher.release_of(as_of, provisional=file.provisional),
-    )
     retrieved = file.retrieved
-    if url == source.index_url:
-        title += "; cited at the series' index, as the release's own page is not confirmed"
-    if not file.file_url and retrieved is not None:
-        # The published file itself was not fetched: say what the kept rows came from.
-        title += (
-            f"; its rows were kept from a copy retrieved {long_date(retrieved)}, as the "
-            "statistics manifest's notes say"
+    if file.title:  # a citation recorded with the file (a figure moved from the registry)
+        title = file.title
+    else:
+        publisher = source.declared.publisher
+        title = month_title(
+            as_of,
+            provisional=file.provisional,
+            publication=source.publication,
+            file_name=name,
+            release=publisher.release_of(as_of, provisional=file.provisional),
         )
-        retrieved = None
+        if url == source.index_url:
+            title += "; cited at the series' index, as the release's own page is not confirmed"
+        if not file.file_url and file.notes and retrieved is not None:
+            # The published file itself was not fetched, and the manifest says what the kept
+            # rows came from: the citation says so rather than "retrieved" alone.
+            title += (
+                f"; its rows were kept from a copy retrieved {long_date(retrieved)}, as the "
+                "statistics manifest's notes say"
+            )
+            retrieved = None
     # An official source's kind need not be one the registry file may hold (a plug-in's).
     kind = cast("SourceKind", source.kind)
     return Source.model_construct(url=url, title=title, kind=kind, retrieved=retrieved)
