@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 import typer
 
@@ -32,6 +32,7 @@ from cocwatch.cli.common import (
     session,
     today,
 )
+from cocwatch.core.kinds import Style
 from cocwatch.errors import InputError, UsageError
 from cocwatch.templating.formats import DEFAULT_LETTER_FORMAT, LETTER_FORMATS, LETTER_WRITERS
 
@@ -63,7 +64,16 @@ TEMPLATE_DIR_OPTION = typer.Option(
 )
 
 
-STYLES = ("plain", "technical")  # how a letter says its comparisons (`--style`)
+STYLES: tuple[Style, ...] = get_args(Style)  # how a letter says its comparisons
+
+
+def _letter_style(value: str) -> Style:
+    """--style's value: plain or technical (in any case)."""
+    chosen = value.lower()
+    for style in STYLES:
+        if chosen == style:
+            return style
+    raise UsageError(f"--style {value!r} is not one of {', '.join(STYLES)}.")
 
 
 @app.command()
@@ -140,10 +150,11 @@ def letter(
         "address (https://www.whatdotheyknow.com/body/NAME). Default: `whatdotheyknow` in the "
         "registry.",
     ),
-    style: str = typer.Option(
+    style: Style = typer.Option(
         "plain",
         "--style",
-        metavar="plain|technical",
+        metavar="|".join(STYLES),
+        parser=_letter_style,
         help="How comparisons are said: plain (everyday words; methods, intervals and funnel "
         "limits in the reference list) or technical (levels, limits and data-quality measure "
         "codes in the body).",
@@ -170,8 +181,6 @@ def letter(
     )
 
     s = session(ctx)
-    if style not in STYLES:
-        raise UsageError(f"--style is plain or technical, not {style!r}.")
     day = parse_date(as_of, "--as-of") or today()
     letters = _letters(s, template_dir)
     spec = find_template(letters, template)
@@ -203,7 +212,7 @@ def letter(
         experience=_read_experience(experience),
         follows=follows.strip().lower() if follows else None,
         official=s.comparisons([*s.registry.trusts, *trusts], day),
-        style="technical" if style == "technical" else "plain",
+        style=style,
     )
     if spec.scope == "trust" and not batch.matched:
         s.info(f"No Trust matches --status {status}: no letters drafted.")

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from cocwatch.core.comparison import (
     SUPPRESSED_COUNT,
@@ -22,6 +21,7 @@ from cocwatch.core.comparison import (
     Versus,
     counts_only,
 )
+from cocwatch.core.kinds import Style
 from cocwatch.core.measures import OfficialMeasure, Publisher
 from cocwatch.core.official import Observation
 from cocwatch.core.stats import TRIAL_BELOW, Count, SpcSignal, is_small
@@ -86,10 +86,6 @@ def count_words(count: Count, unit: str = "women") -> str:
     share = figure_percent(100 * count.numerator / count.denominator)
     return f"{share} ({count.numerator:,} of {count.denominator:,} {unit})"
 
-
-Style = Literal["plain", "technical"]
-"""How a comparison is said: in everyday words (letters by default), or with its levels and
-limits named (`check`, the report, and letters with `--style technical`)."""
 
 # A published 5, in words, where a verdict or a place depends on it.
 DEPENDS = "depends on the true count behind the published 5 (any count from 1 to 7)"

@@ -34,6 +34,9 @@ Outcome = Literal["answered", "partial", "refused", "acknowledged"]
 Origin = Literal["chosen", "local", "national", "reference"]
 # What a national target was, as its source frames it (a letter names it so).
 TargetKind = Literal["target", "ambition", "commitment", "incentive_condition"]
+# How a comparison is said: in everyday words (letters by default), or with its levels and
+# limits named (`check`, the report, and letters with `--style technical`).
+Style = Literal["plain", "technical"]
 
 
 class Severity(StrEnum):
@@ -90,6 +93,7 @@ __all__ = [
     "Severity",
     "SourceKind",
     "Status",
+    "Style",
     "TargetKind",
     "Via",
     "worst",

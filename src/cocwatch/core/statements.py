@@ -9,12 +9,11 @@ from __future__ import annotations
 from cocwatch.core import wording
 from cocwatch.core.assessment import TrustAssessment, comparison_severity
 from cocwatch.core.comparison_words import (
-    Style,
     comparison_lines,
     rank_words,
     versus_words,
 )
-from cocwatch.core.kinds import Severity
+from cocwatch.core.kinds import Severity, Style
 
 HEADINGS = {"region": "Region", "funnel": "Funnel", "equity": "Equity", "over_time": "Over time"}
 

@@ -26,8 +26,8 @@ from cocwatch.templating.formats import DEFAULT_LETTER_FORMAT, LETTER_WRITERS, l
 if TYPE_CHECKING:
     from cocwatch.core.assessment import TrustAssessment
     from cocwatch.core.comparison import OfficialContext
-    from cocwatch.core.comparison_words import Style
     from cocwatch.core.correspondence import TrackedLetter
+    from cocwatch.core.kinds import Style
     from cocwatch.core.letters import CorrespondenceView, Placeholder
     from cocwatch.core.models import Registry, Sender, Thresholds, Trust
     from cocwatch.templating.rendering import Letters, RenderedLetter

@@ -19,7 +19,7 @@ from cocwatch.core.assessment import (
     quality_failures,
 )
 from cocwatch.core.comparison import Comparison, no_women
-from cocwatch.core.comparison_words import Style
+from cocwatch.core.kinds import Style
 from cocwatch.core.letters.benchmarks import (
     BenchmarkView,
     MilestoneViews,

@@ -18,7 +18,6 @@ from typing import Annotated
 from cocwatch.core import wording
 from cocwatch.core.comparison import Comparison, EquityGap, counts_only
 from cocwatch.core.comparison_words import (
-    Style,
     amount_words,
     counted_in,
     funnel_words,
@@ -28,6 +27,7 @@ from cocwatch.core.comparison_words import (
     total_words,
     versus_words,
 )
+from cocwatch.core.kinds import Style
 from cocwatch.core.letters.citations import SourceView, document_view
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.figures import FigureView

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from cocwatch.core.assessment import TrustAssessment
 from cocwatch.core.comparison import OfficialContext
-from cocwatch.core.comparison_words import Style
+from cocwatch.core.kinds import Style
 from cocwatch.core.letters.assessed import AssessmentView, assessment_view
 from cocwatch.core.letters.benchmarks import MilestoneViews
 from cocwatch.core.letters.citations import Placeholder, placeholder
