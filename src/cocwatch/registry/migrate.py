@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from cocwatch.core.edits import Change
     from cocwatch.core.models import Figure, Registry
     from cocwatch.core.official import StoredFile
-    from cocwatch.statistics.source import OfficialSource, ReadFile
+    from cocwatch.statistics.source import OfficialSource, SourceFile
     from cocwatch.statistics.store import StatisticsStore
 
 _FILE_NAME = re.compile(r"file (\S+\.(?:csv|xlsx))", re.IGNORECASE)
@@ -138,7 +138,7 @@ def move_official_figures(
 
 def _rebuild(
     members: list[Held], store: StatisticsStore, *, today: date, url: str
-) -> tuple[StoredFile, ReadFile, list[Held], list[tuple[Held, str]]]:
+) -> tuple[StoredFile, SourceFile, list[Held], list[tuple[Held, str]]]:
     """The rows the figures stand for, as a file for the store, read back to check them."""
     from cocwatch.core.official import ENGLAND, StoredFile
     from cocwatch.statistics.sources import by_kind

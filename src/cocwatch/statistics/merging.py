@@ -179,7 +179,7 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     from cocwatch.cache.downloads import DownloadCache, FetchFailed
     from cocwatch.errors import CocwatchError
     from cocwatch.files import atomic_write
-    from cocwatch.sources.http import MSDS_MAX_MB, DownloadError
+    from cocwatch.sources.http import STATISTICS_MAX_MB, DownloadError
     from cocwatch.statistics.store import MANIFEST, StatisticsStore
 
     base = base if base.endswith("/") else base + "/"
@@ -187,7 +187,7 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     folder = cache.folder(cache.STATISTICS) / "web" / key
     downloads = DownloadCache(folder / ".downloads", key_chars=24, what="statistics copy")
     store = StatisticsStore(folder, label=base)
-    cap = MSDS_MAX_MB * 1024 * 1024
+    cap = STATISTICS_MAX_MB * 1024 * 1024
     try:
         manifest = downloads.get(None, base + MANIFEST, max_bytes=cap)
         if not _is_manifest(manifest.path):

@@ -2,7 +2,7 @@
 
 The one module that knows the store's layout (SPEC §7.1). A store is a folder:
 
-- ``manifest.csv``: one row per kept file: where it is in the folder, its source ("msds"),
+- ``manifest.csv``: one row per kept file: where it is in the folder, its source (by name),
   the published file's name, the last month it covers, provisional or final, the release page
   that links it, the file's own address, the SHA-256 of the file as read, the rows kept, when
   it was retrieved and imported, and notes;
@@ -40,7 +40,7 @@ from cocwatch.statistics.sources import official_source
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import OfficialFigure
-    from cocwatch.statistics.source import ReadFile
+    from cocwatch.statistics.source import SourceFile
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = (
@@ -134,8 +134,8 @@ class StatisticsStore:
 
     # ------------------------------------------------------------------ adding a file
 
-    def planned(self, parsed: ReadFile, *, source: str, source_file: str) -> str:
-        """Where a file would be kept, inside the folder: ``msds/<name>-coc.csv``."""
+    def planned(self, parsed: SourceFile, *, source: str, source_file: str) -> str:
+        """Where a file would be kept, inside the folder: ``<source>/<name>-coc.csv``."""
         stem = Path(source_file).stem or "measures"
         if not stem.endswith("-coc"):
             stem += "-coc"
@@ -145,7 +145,7 @@ class StatisticsStore:
         """The kept file read from a file with this checksum, if any."""
         return next((f for f in self.files() if f.sha256 == sha256), None)
 
-    def add(self, parsed: ReadFile, entry: StoredFile) -> Added:
+    def add(self, parsed: SourceFile, entry: StoredFile) -> Added:
         """Keep a file's CoC rows and record it in the manifest (under the store's lock).
 
         The same file (same checksum) is not kept twice; a file of the same name replaces the
@@ -248,9 +248,11 @@ def _entry(row: dict[str, str | None]) -> StoredFile:
     path = text("file")
     if not path or path.startswith(("/", "\\")) or ".." in Path(path).parts:
         raise ValueError(f"the file {path!r} is not a file inside the statistics folder")
+    if not text("source"):
+        raise ValueError(f"the file {path!r} names no source")
     return StoredFile(
         path=path,
-        source=text("source") or "msds",
+        source=text("source"),
         source_file=text("source_file") or Path(path).name,
         period_end=date.fromisoformat(text("period_end")) if text("period_end") else None,
         provisional=status == "provisional",

@@ -22,13 +22,12 @@ from cocwatch.core.measures import (
     SourceDeclaration,
     Unit,
 )
+from cocwatch.locations import MSDS_INDEX
 
 NAME = "msds"  # the statistics folder's name for its files, and the registry's source kind
 PLACED, RECEIVING = "placed_by_28_weeks", "receiving_ongoing"
-INDEX_URL = (
-    "https://digital.nhs.uk/data-and-information/publications/statistical/"
-    "maternity-services-monthly-statistics"
-)
+# The series page, the default of the config's `msds_index` (`cocwatch.locations`).
+INDEX_URL = MSDS_INDEX
 WOMEN = Unit("woman", "women")
 # The measures file's columns, in order (DOMAIN §3): what a kept file has.
 COLUMNS = (
