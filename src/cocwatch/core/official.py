@@ -26,10 +26,11 @@ Result = Literal["pass", "fail"]
 class Observation:
     """One organisation's value of one indicator for one reporting period.
 
-    `measure` and `group` are the source's names for the indicator, e.g.
-    ("placed_by_28_weeks", "ethnicity_white") or ("coc_dq05", "all"). `rate` is the published
-    percentage (None when not published or "Low DQ"); `low_dq` marks a rate withheld because
-    the provider's data failed quality checks; `result` is a headline's own Pass/Fail.
+    `measure` and `group` are the source's names for the indicator: the registry measure a
+    headline records, or a data-quality measure's own code, and a breakdown ("all" for the
+    whole). `rate` is the published percentage (None when not published, or withheld);
+    `low_dq` marks a rate withheld because the provider's data failed quality checks;
+    `result` is a headline's own Pass/Fail.
     """
 
     level: OrgLevel

@@ -5,8 +5,9 @@ IndicatorFamily, Indicator, Currency, Value``. What is read:
 
 - ``Provider`` rows become figures of the provider with that ODS code; ``National`` rows become
   national figures; other levels (regions, LMNS, MBRRACE groups) are ignored;
-- ``COC_by_28weeks`` → measure ``placed_by_28_weeks``; ``COC_receiving_ongoing`` →
-  ``receiving_ongoing``; the plain indicator → cohort ``all``, ``…_Ethnicity_BAME`` →
+- each headline indicator (``COC_by_28weeks``, ``COC_receiving_ongoing``) → the registry
+  measure its declaration records it as (`measures.MEASURES`); the plain indicator → cohort
+  ``all``, ``…_Ethnicity_BAME`` →
   ``ethnic_minority``, the most deprived IMD decile (``…_IMD_01_Most_deprived``) →
   ``most_deprived``; other breakdowns are ignored;
 - currencies ``Rate`` (percent), ``Numerator``, ``Denominator`` and ``Result``. Quality comes
@@ -97,7 +98,7 @@ def is_most_deprived(label: str) -> bool:
 
 @lru_cache(maxsize=1024)
 def split_indicator(indicator: str) -> tuple[str, str] | None:
-    """The measure and group of any CoC indicator: ("placed_by_28_weeks", "imd_10"), …
+    """The measure and group of any CoC indicator: (its registry measure, "imd_10"), …
 
     Data-quality measures are their own measure with the group "all" ("coc_dq05", "all").
     Anything that is not a Continuity of Carer indicator gives None.
