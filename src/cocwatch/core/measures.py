@@ -196,10 +196,6 @@ class QualityCheck:
         return f"{self.label} failed ({n:,} of {d:,}{unit})"
 
 
-def _passed_its_result(observation: Observation) -> bool:
-    return observation.result == "pass"
-
-
 @dataclass(frozen=True, slots=True)
 class OfficialMeasure:
     """One measure an official source publishes per Trust, and all that is said of it."""
@@ -224,15 +220,15 @@ class OfficialMeasure:
     # them "placed on a continuity of carer pathway".
     counted_past: str
     achieved: str
+    # Whether a provider's headline observation passed the publisher's quality checks: only
+    # then is it ranked, placed on the funnel and compared (SPEC §4.1).
+    passed: Callable[[Observation], bool]
     # A figure published for month M counts those counted in month M - lag_months.
     lag_months: int = 0
     everyone: bool = False  # the denominator is everyone counted ("all women who …")
     groups: tuple[Group, ...] = ()  # its breakdowns that are registry cohorts
     equity: tuple[EquityPair, ...] = ()  # compared within a Trust, in its figure's month
     checks: tuple[QualityCheck, ...] = ()  # the data-quality measures that govern it
-    # Whether a provider's headline observation passed the publisher's quality checks: only
-    # then is it ranked, placed on the funnel and compared (SPEC §4.1).
-    passed: Callable[[Observation], bool] = _passed_its_result
     decides_severity: bool = False  # a figure lower than England's raises severity
     over_time: bool = False  # its monthly series is compared with a year earlier, and charted
     table_note: str = ""  # what the check table's column shows

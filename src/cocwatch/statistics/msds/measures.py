@@ -22,6 +22,7 @@ from cocwatch.core.measures import (
     SourceDeclaration,
     Unit,
 )
+from cocwatch.core.official import Observation
 from cocwatch.locations import MSDS_INDEX
 
 NAME = "msds"  # the statistics folder's name for its files, and the registry's source kind
@@ -97,6 +98,13 @@ CHECKS = {
     ),
 }
 
+
+def headline_passed(observation: Observation) -> bool:
+    """A provider's headline passed NHS England's checks when its own Result is Pass (its
+    breakdowns share it); national and regional rows aggregate passing providers only."""
+    return observation.result == "pass"
+
+
 MEASURES = (
     OfficialMeasure(
         code=PLACED,
@@ -114,6 +122,7 @@ MEASURES = (
         outcome="were placed on a continuity of carer pathway",
         counted_past="reached 29 weeks",
         achieved="placed on a continuity of carer pathway",
+        passed=headline_passed,
         groups=COHORT_GROUPS,
         equity=EQUITY,
         checks=CHECKS[PLACED],
@@ -141,6 +150,7 @@ MEASURES = (
         outcome="received continuity of carer through pregnancy and birth",
         counted_past="reached 29 weeks four months earlier",
         achieved="who received continuity of carer through pregnancy and birth",
+        passed=headline_passed,
         lag_months=4,
         everyone=True,
         groups=COHORT_GROUPS,
