@@ -9,17 +9,11 @@ from typing import TYPE_CHECKING
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    AS_OF,
-    DEFAULT_FORMAT,
-    FORMAT,
-    REGION,
-    emit,
-    parse_date,
-    select_trusts,
-    session,
-    today,
-)
+from cocwatch.cli.dates import parse_date, today
+from cocwatch.cli.options import AS_OF, DEFAULT_FORMAT, FORMAT, REGION
+from cocwatch.cli.output import emit
+from cocwatch.cli.selection import select_trusts
+from cocwatch.cli.session import session
 from cocwatch.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:

@@ -7,7 +7,9 @@ from pathlib import Path
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import DEFAULT_FORMAT, FORMAT, emit, session
+from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT
+from cocwatch.cli.output import emit
+from cocwatch.cli.session import session
 from cocwatch.errors import UsageError
 
 config_app = typer.Typer(

@@ -14,19 +14,11 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    AS_OF,
-    DEFAULT_FORMAT,
-    DRY_RUN,
-    FORMAT,
-    Session,
-    emit,
-    find_trust,
-    one_line_option,
-    parse_date,
-    session,
-    today,
-)
+from cocwatch.cli.dates import parse_date, today
+from cocwatch.cli.options import AS_OF, DEFAULT_FORMAT, DRY_RUN, FORMAT, one_line_option
+from cocwatch.cli.output import emit
+from cocwatch.cli.selection import find_trust
+from cocwatch.cli.session import Session, session
 from cocwatch.core.kinds import Outcome, Via
 from cocwatch.errors import ExitCode, UsageError
 

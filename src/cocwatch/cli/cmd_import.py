@@ -16,21 +16,18 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
+from cocwatch.cli.dates import today
+from cocwatch.cli.options import (
     DEFAULT_FORMAT,
     FORMAT,
     REGISTRY,
     OutputFormat,
-    Session,
-    download_bars,
-    emit,
     one_line_option,
     seconds_option,
-    session,
-    stderr_is_terminal,
-    today,
-    writable_statistics,
 )
+from cocwatch.cli.output import emit
+from cocwatch.cli.progress import download_bars, stderr_is_terminal
+from cocwatch.cli.session import Session, session, writable_statistics
 from cocwatch.errors import UsageError
 from cocwatch.sources.http import MSDS_MAX_MB
 

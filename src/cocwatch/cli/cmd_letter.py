@@ -22,21 +22,16 @@ from typing import TYPE_CHECKING
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    DEFAULT_FORMAT,
-    FORMAT,
-    REGION,
-    emit,
-    parse_date,
-    select_trusts,
-    session,
-    today,
-)
+from cocwatch.cli.dates import parse_date, today
+from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT, REGION
+from cocwatch.cli.output import emit
+from cocwatch.cli.selection import select_trusts
+from cocwatch.cli.session import session
 from cocwatch.errors import InputError, UsageError
 from cocwatch.templating.formats import DEFAULT_LETTER_FORMAT, LETTER_FORMATS, LETTER_WRITERS
 
 if TYPE_CHECKING:
-    from cocwatch.cli.common import Session
+    from cocwatch.cli.session import Session
     from cocwatch.core.models import Sender, Trust
     from cocwatch.templating.drafting import LetterBatch
     from cocwatch.templating.rendering import Letters

@@ -16,18 +16,11 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    DRY_RUN,
-    REGISTRY,
-    Session,
-    emit,
-    find_trust,
-    parse_date,
-    parse_percent,
-    session,
-    today,
-    writable_registry,
-)
+from cocwatch.cli.dates import parse_date, today
+from cocwatch.cli.options import DRY_RUN, REGISTRY, parse_percent
+from cocwatch.cli.output import emit
+from cocwatch.cli.selection import find_trust
+from cocwatch.cli.session import Session, session, writable_registry
 from cocwatch.core.kinds import Cohort, Measure, Quality, Rating, SourceKind
 from cocwatch.errors import UsageError
 

@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import AS_OF, emit, parse_date, session, today
+from cocwatch.cli.dates import parse_date, today
+from cocwatch.cli.options import AS_OF
+from cocwatch.cli.output import emit
+from cocwatch.cli.session import session
 
 if TYPE_CHECKING:
-    from cocwatch.cli.common import Session
+    from cocwatch.cli.session import Session
     from cocwatch.core.models import Trust
 
 

@@ -7,16 +7,10 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    DEFAULT_FORMAT,
-    FORMAT,
-    REGISTRY,
-    emit,
-    session,
-    today,
-    writable_registry,
-    writable_statistics,
-)
+from cocwatch.cli.dates import today
+from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT, REGISTRY
+from cocwatch.cli.output import emit
+from cocwatch.cli.session import session, writable_registry, writable_statistics
 
 if TYPE_CHECKING:
     from cocwatch.registry.migrate import Move

@@ -12,15 +12,10 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    AS_OF,
-    emit,
-    parse_date,
-    seconds_option,
-    session,
-    today,
-    writing_stdout,
-)
+from cocwatch.cli.dates import parse_date, today
+from cocwatch.cli.options import AS_OF, seconds_option
+from cocwatch.cli.output import emit, writing_stdout
+from cocwatch.cli.session import session
 
 if TYPE_CHECKING:
     from cocwatch.core.assessment import Assessment

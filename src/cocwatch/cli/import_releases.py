@@ -14,15 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cocwatch.cli.common import (
-    OutputFormat,
-    Session,
-    download_bars,
-    emit,
-    stderr_is_terminal,
-    today,
-    writable_statistics,
-)
+from cocwatch.cli.dates import today
+from cocwatch.cli.options import OutputFormat
+from cocwatch.cli.output import emit
+from cocwatch.cli.progress import download_bars, stderr_is_terminal
+from cocwatch.cli.session import Session, writable_statistics
 from cocwatch.errors import CocwatchError, UsageError
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cocwatch.cli.common import Session
+    from cocwatch.cli.session import Session
     from cocwatch.core.correspondence import CorrespondenceLog, LoggedLetter
     from cocwatch.sources.whatdotheyknow import RequestStatus
 
