@@ -81,8 +81,11 @@ def check(
         help="Exit with 1 when a Trust is at or above this severity (never: always 0).",
     ),
     fmt: FORMAT = DEFAULT_FORMAT,
-    quiet: bool = typer.Option(
-        False, "--quiet", "-q", help="Print only the one-line summary (for the table)."
+    brief: bool = typer.Option(
+        False,
+        "--brief",
+        help="Print only the one-line summary (for the table). The global --quiet/-q does the "
+        "same and also leaves out progress notes.",
     ),
 ) -> None:
     """Check Trusts against their targets and transparency duties.
@@ -119,7 +122,7 @@ def check(
         s.loaded.source,
         registry=registry,
         detail=bool(names) and len(chosen) == 1,
-        quiet=quiet or s.state.quiet,
+        quiet=brief or s.state.quiet,
     )
     emit(render(fmt, listing))
     raise typer.Exit(exit_code(assessment, fail_on))

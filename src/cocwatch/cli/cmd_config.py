@@ -31,7 +31,7 @@ def config_init(
     from cocwatch.locations import default_config_path, resolve_config
 
     s = session(ctx)
-    located = resolve_config(s.state.config_option)
+    located = resolve_config(s.state.config)
     target = path or (Path(located.value) if located else default_config_path())
     target = target.expanduser()
     if target.exists():

@@ -20,7 +20,6 @@ from cocwatch.cli.dates import today
 from cocwatch.cli.options import (
     DEFAULT_FORMAT,
     FORMAT,
-    REGISTRY,
     OutputFormat,
     one_line_option,
     seconds_option,
@@ -106,7 +105,6 @@ def import_msds(
         help="The series page listing the releases (default: msds_index: in the config, "
         "else NHS England's Maternity Services Monthly Statistics page).",
     ),
-    registry: REGISTRY = None,
     fmt: FORMAT = DEFAULT_FORMAT,
 ) -> None:
     """Import Continuity of Carer figures from NHS England's MSDS measures file.
@@ -126,7 +124,6 @@ def import_msds(
         month,
         since,
         index=index,
-        registry=registry,
         commit=commit,
         timeout=timeout,
         max_bytes=max_size * 1024 * 1024,
@@ -138,7 +135,7 @@ def import_msds(
             "Give the measures file (a path or a URL), or --latest, --month YYYY-MM or "
             "--since YYYY-MM to find NHS England's monthly releases."
         )
-    store = writable_statistics(s, registry, dry_run=not commit)
+    store = writable_statistics(s, dry_run=not commit)
     if source_url is not None and not is_url(source_url):
         raise UsageError(f"--source-url {source_url!r} must be a web address (https://…).")
     cite = source_url or (source if is_url(source) else None)
@@ -162,7 +159,7 @@ def import_msds(
         file_url=source if is_url(source) else None,
         today=today(),
     )
-    loaded = s.loaded_at(registry)
+    loaded = s.loaded
     result, found = import_file(store, loaded.registry, parsed, entry, commit=commit)
     _warn_malformed(s, parsed)
     emit(
@@ -181,7 +178,6 @@ def _releases(
     since: str | None,
     *,
     index: str | None,
-    registry: str | None,
     commit: bool,
     timeout: float,
     max_bytes: int,
@@ -203,7 +199,6 @@ def _releases(
     code = import_releases(
         s,
         wanted,
-        registry=registry,
         index=index,
         commit=commit,
         timeout=timeout,

@@ -17,7 +17,7 @@ import typer
 
 from cocwatch.cli.app import app
 from cocwatch.cli.dates import parse_date, today
-from cocwatch.cli.options import DRY_RUN, REGISTRY, parse_percent
+from cocwatch.cli.options import DRY_RUN, parse_percent
 from cocwatch.cli.output import emit
 from cocwatch.cli.selection import find_trust
 from cocwatch.cli.session import Session, session, writable_registry
@@ -136,13 +136,12 @@ def record_figure(
     note: str | None = typer.Option(None, "--note", help="A note kept with the figure."),
     replace: bool = REPLACE_OPTION,
     dry_run: DRY_RUN = False,
-    registry: REGISTRY = None,
 ) -> None:
     """Add a figure (a percentage of a cohort at a date, with its source) to a Trust."""
     from cocwatch.core.edits import Append, Replace
 
     s = session(ctx)
-    path = writable_registry(s, registry, dry_run=dry_run)
+    path = writable_registry(s, dry_run=dry_run)
     percent = parse_percent(percent_text, "--percent")
     if percent is None and (numerator is None or denominator is None):
         raise UsageError(
@@ -205,7 +204,6 @@ def record_review(
     note: str | None = typer.Option(None, "--note", help="What the Board reviewed or decided."),
     replace: bool = REPLACE_OPTION,
     dry_run: DRY_RUN = False,
-    registry: REGISTRY = None,
 ) -> None:
     """Add a Board review of Continuity of Carer progress to a Trust's plan.
 
@@ -215,7 +213,7 @@ def record_review(
     from cocwatch.core.edits import Append, Replace
 
     s = session(ctx)
-    path = writable_registry(s, registry, dry_run=dry_run)
+    path = writable_registry(s, dry_run=dry_run)
     day = _required_date(on, "--date")
     entry: dict[str, Any] = {"date": day}
     if url:
@@ -254,13 +252,12 @@ def record_inspection(
     note: str | None = typer.Option(None, "--note", help="A note kept with the inspection."),
     replace: bool = REPLACE_OPTION,
     dry_run: DRY_RUN = False,
-    registry: REGISTRY = None,
 ) -> None:
     """Add an inspection of a Trust's maternity service (usually by the CQC)."""
     from cocwatch.core.edits import Append, Replace
 
     s = session(ctx)
-    path = writable_registry(s, registry, dry_run=dry_run)
+    path = writable_registry(s, dry_run=dry_run)
     day = _required_date(on, "--date")
     entry: dict[str, Any] = {
         "date": day,

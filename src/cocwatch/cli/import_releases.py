@@ -55,7 +55,6 @@ def import_releases(
     s: Session,
     wanted: Wanted,
     *,
-    registry: str | None,
     index: str | None,
     commit: bool,
     timeout: float,
@@ -69,14 +68,14 @@ def import_releases(
     from cocwatch.registry.imports import update_from_releases
     from cocwatch.sources.http import client
 
-    store = writable_statistics(s, registry, dry_run=not commit)
+    store = writable_statistics(s, dry_run=not commit)
     index_url = resolve_msds_index(index, s.config.msds_index).value
     show_progress = stderr_is_terminal() and not s.state.quiet
     try:
         with client(timeout=timeout) as http, _progress(enabled=show_progress) as progress:
             run = update_from_releases(
                 store,
-                s.loaded_at(registry).registry,
+                s.loaded.registry,
                 index_url=index_url,
                 wanted=wanted,
                 http=http,

@@ -1,5 +1,5 @@
 """Options several commands take, declared once here as `Annotated` types (`FORMAT`, `AS_OF`,
-`REGION`, `REGISTRY`, `DRY_RUN`), and the callbacks that check an option's value; a command
+`REGION`, `DRY_RUN`), and the callbacks that check an option's value; a command
 writes ``fmt: FORMAT = DEFAULT_FORMAT``.
 
 May import Typer, `errors` and `render.formats` (light, for the --format choices); everything
@@ -32,16 +32,6 @@ AS_OF = Annotated[
 REGION = Annotated[
     str | None,
     typer.Option("--region", metavar="R", help="Only Trusts whose region contains R."),
-]
-REGISTRY = Annotated[
-    str | None,
-    typer.Option(
-        "--registry",
-        "-r",
-        metavar="PATH",
-        help="The registry file to change (default: the global --registry, $COCWATCH_REGISTRY, "
-        "the config file, then the shipped registry).",
-    ),
 ]
 DRY_RUN = Annotated[
     bool, typer.Option("--dry-run", "-n", help="Show the change as a diff; write nothing.")

@@ -2,8 +2,8 @@
 folder and the correspondence log, each loaded lazily and once (`Session`), and the files a
 command may change.
 
-May import Typer, `cocwatch.cli.app`, `.dates`, `errors` and `locations`; everything else inside
-the methods that need it, so --help stays quick.
+May import Typer, `cocwatch.cli.global_options`, `.dates`, `errors` and `locations`; everything
+else inside the methods that need it, so --help stays quick.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cocwatch.cli.app import State
 from cocwatch.cli.dates import today
+from cocwatch.cli.global_options import State
 from cocwatch.errors import UsageError
 from cocwatch.locations import Located, resolve_config, resolve_registry
 
@@ -37,7 +37,7 @@ class Session:
 
     @cached_property
     def config_location(self) -> Located | None:
-        return resolve_config(self.state.config_option)
+        return resolve_config(self.state.config)
 
     @cached_property
     def config(self) -> Config:
@@ -51,7 +51,7 @@ class Session:
 
     @cached_property
     def registry_location(self) -> Located:
-        return resolve_registry(self.state.registry_option, self.config.registry)
+        return resolve_registry(self.state.registry, self.config.registry)
 
     @cached_property
     def loaded(self) -> LoadedRegistry:
@@ -79,14 +79,6 @@ class Session:
     def curated(self) -> Registry:
         """The registry file as people wrote it, without the statistics folder's figures."""
         return self.loaded.registry
-
-    def loaded_at(self, option: str | None) -> LoadedRegistry:
-        """The registry a command's own ``--registry`` names (else the session's), as written."""
-        if not option:
-            return self.loaded
-        from cocwatch.registry import load_registry
-
-        return load_registry(option, today=today(), warn=self.warn)
 
     @cached_property
     def registry(self) -> Registry:
@@ -156,16 +148,16 @@ class Session:
             typer.echo(message, err=True)
 
 
-def writable_registry(s: Session, option: str | None = None, *, dry_run: bool = False) -> Path:
+def writable_registry(s: Session, *, dry_run: bool = False) -> Path:
     """The local registry file a command may change: never a URL, never the shipped copy.
 
-    `option` is the command's own ``--registry`` value, if it has one. The registry shipped
-    inside the installed package is read-only (a reinstall would replace it and lose the
-    change), so writing it is refused, naming `cocwatch init`; a dry run may still read it.
+    The registry shipped inside the installed package is read-only (a reinstall would replace
+    it and lose the change), so writing it is refused, naming `cocwatch init`; a dry run may
+    still read it.
     """
     from cocwatch.locations import default_registry_copy_path, is_shipped, is_url
 
-    location = Located(option, "option") if option else s.registry_location
+    location = s.registry_location
     if is_url(location.value):
         raise UsageError(
             f"The registry is the web address {location.value}, and cocwatch can only change "
@@ -182,23 +174,18 @@ def writable_registry(s: Session, option: str | None = None, *, dry_run: bool = 
     return Path(location.value).expanduser()
 
 
-def writable_statistics(
-    s: Session, option: str | None = None, *, dry_run: bool = False
-) -> StatisticsStore:
+def writable_statistics(s: Session, *, dry_run: bool = False) -> StatisticsStore:
     """The statistics folder an import may write: beside a registry of one's own (or the
     config's `statistics:`), never inside the installed package or on the web."""
     from cocwatch.locations import resolve_statistics
     from cocwatch.store import StatisticsStore
 
-    path = writable_registry(s, option, dry_run=dry_run)
-    origin = s.registry_location.origin if not option else "option"
-    located = resolve_statistics(s.config.statistics, Located(str(path), origin))
+    path = writable_registry(s, dry_run=dry_run)
+    beside = Located(str(path), s.registry_location.origin)
+    located = resolve_statistics(s.config.statistics, beside)
     return StatisticsStore(Path(located.value).expanduser())
 
 
 def session(ctx: typer.Context) -> Session:
     """Return the command's session (global options, config and registry)."""
-    state = ctx.find_object(State)
-    if state is None:  # invoked without the group callback, e.g. in a unit test
-        state = State(registry=None, config=None, quiet=False, debug=False)
-    return Session(state)
+    return Session(ctx.find_object(State) or State())  # none: invoked alone, in a unit test
