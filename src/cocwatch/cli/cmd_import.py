@@ -17,13 +17,7 @@ import typer
 
 from cocwatch.cli.app import app
 from cocwatch.cli.dates import today
-from cocwatch.cli.options import (
-    DEFAULT_FORMAT,
-    FORMAT,
-    OutputFormat,
-    one_line_option,
-    seconds_option,
-)
+from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT, TIMEOUT, OutputFormat, one_line_option
 from cocwatch.cli.output import emit
 from cocwatch.cli.progress import download_bars, stderr_is_terminal
 from cocwatch.cli.session import Session, session, writable_statistics
@@ -49,6 +43,7 @@ MALFORMED_SHOWN = 20
 @import_app.command("msds")
 def import_msds(
     ctx: typer.Context,
+    *,
     source: str | None = typer.Argument(
         None,
         metavar="[SOURCE]",
@@ -75,13 +70,7 @@ def import_msds(
         help="The web address to cite for the figures: required for a local file (every "
         "figure carries its source's address); for a URL, the URL itself by default.",
     ),
-    timeout: float = typer.Option(
-        30.0,
-        "--timeout",
-        metavar="SECONDS",
-        callback=seconds_option,
-        help="How long to wait for the server.",
-    ),
+    timeout: TIMEOUT,
     max_size: int = typer.Option(
         MSDS_MAX_MB,
         "--max-size",

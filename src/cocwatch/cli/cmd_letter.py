@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.dates import parse_date, today
-from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT, REGION
+from cocwatch.cli.options import ALL_TRUSTS, AS_OF, DEFAULT_FORMAT, FORMAT, REGION
 from cocwatch.cli.output import emit
 from cocwatch.cli.selection import select_trusts
 from cocwatch.cli.session import session
@@ -49,6 +48,14 @@ def _format_words() -> str:
     return ", ".join(words[:-1]) + ", or " + words[-1]
 
 
+def _letter_format(value: str) -> str:
+    """--format's value: one of the letter formats (in any case; `.docx` means docx)."""
+    chosen = value.lower().lstrip(".")
+    if chosen not in LETTER_FORMATS:
+        raise UsageError(f"--format {value!r} is not one of {', '.join(LETTER_FORMATS)}.")
+    return chosen
+
+
 TEMPLATE_DIR_OPTION = typer.Option(
     None,
     "--template-dir",
@@ -61,13 +68,14 @@ TEMPLATE_DIR_OPTION = typer.Option(
 @app.command()
 def letter(
     ctx: typer.Context,
+    *,
     template: str = typer.Argument(
         ..., metavar="TEMPLATE", help="board, mnvp, minister, foi, or one of yours."
     ),
     names: list[str] | None = typer.Argument(
         None, metavar="[TRUST]...", help="Trust ids, ODS codes or unique parts of names."
     ),
-    all_trusts: bool = typer.Option(False, "--all", help="Every open Trust."),
+    all_trusts: ALL_TRUSTS = False,
     region: REGION = None,
     status: str | None = typer.Option(
         None,
@@ -90,13 +98,12 @@ def letter(
         "--format",
         "-f",
         metavar="|".join(LETTER_FORMATS),
+        parser=_letter_format,
         help=f"{_format_words()}. Default: from the --out file's extension, else "
         f"{DEFAULT_LETTER_FORMAT}.",
     ),
     template_dir: str | None = TEMPLATE_DIR_OPTION,
-    as_of: str | None = typer.Option(
-        None, "--as-of", metavar="YYYY-MM-DD", help="The letter's date (default: today)."
-    ),
+    as_of: AS_OF,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing files."),
     strict: bool = typer.Option(
         False, "--strict", help="Treat any [placeholder] left in a letter as an error (exit 3)."
@@ -154,7 +161,6 @@ def letter(
     )
 
     s = session(ctx)
-    day = parse_date(as_of, "--as-of") or today()
     letters = _letters(s, template_dir)
     spec = find_template(letters, template)
     if body is not None and not whatdotheyknow:
@@ -169,22 +175,22 @@ def letter(
     if whatdotheyknow:
         # The site is public and replies come through it: no email or address in the text.
         sender = sender.model_copy(update={"email": None, "address": None})
-    trusts, only = _trusts(s, spec, names, all_trusts, region, status, day)
+    trusts, only = _trusts(s, spec, names, all_trusts, region, status, as_of)
     batch = draft_letters(
         letters,
         spec,
         s.registry,
         trusts,
-        as_of=day,
+        as_of=as_of,
         sender=sender,
         thresholds=s.config.thresholds,
         fmt=output.fmt,
         only=only,
-        tracked=s.tracked_letters(day),
+        tracked=s.tracked_letters(as_of),
         log_location=s.correspondence_location().value,
         experience=_read_experience(experience),
         follows=follows.strip().lower() if follows else None,
-        official=s.comparisons([*s.registry.trusts, *trusts], day),
+        official=s.comparisons([*s.registry.trusts, *trusts], as_of),
     )
     if spec.scope == "trust" and not batch.matched:
         s.info(f"No Trust matches --status {status}: no letters drafted.")
@@ -349,9 +355,7 @@ def _letters(s: Session, option: str | None) -> Letters:
 
 
 def _output_plan(fmt: str | None, out: str | None) -> _Output:
-    chosen = fmt.lower().lstrip(".") if fmt else None
-    if chosen is not None and chosen not in LETTER_FORMATS:
-        raise UsageError(f"--format {fmt!r} is not one of {', '.join(LETTER_FORMATS)}.")
+    chosen = fmt  # one of LETTER_FORMATS (`_letter_format`), or None
     if out is None:
         return _Output(chosen or DEFAULT_LETTER_FORMAT, None, False)
     path = Path(out).expanduser()

@@ -31,10 +31,8 @@ def today() -> date:
     return date.today()
 
 
-def parse_date(value: str | None, option: str) -> date | None:
-    """Parse an ISO date given on the command line."""
-    if value is None:
-        return None
+def parse_date(value: str, option: str) -> date:
+    """Parse an ISO date given on the command line (a usage error naming `option`)."""
     try:
         day = date.fromisoformat(value)
     except ValueError:
