@@ -27,6 +27,7 @@ from cocwatch.cli.output import emit
 from cocwatch.cli.selection import select_trusts
 from cocwatch.cli.session import session
 from cocwatch.errors import InputError, UsageError
+from cocwatch.templating.drafting import STATUS_FILTER_WORDS
 from cocwatch.templating.formats import DEFAULT_LETTER_FORMAT, LETTER_FORMATS, LETTER_WRITERS
 
 if TYPE_CHECKING:
@@ -81,9 +82,8 @@ def letter(
         None,
         "--status",
         metavar="S,…",
-        help="Only Trusts with any of these (comma-separated): a severity (ok, warn, fail), a "
-        "cohort status (missed, behind, on_track, met, no_data, no_target) or a finding "
-        "(no_plan, plan_unknown, board_review_overdue, …).",
+        help="Only Trusts with any of these (comma-separated): a severity ({}), a cohort status "
+        "({}) or a finding ({}).".format(*map(", ".join, STATUS_FILTER_WORDS)),
     ),
     out: str | None = typer.Option(
         None,
