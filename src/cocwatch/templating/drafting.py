@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.letters import CorrespondenceView, Placeholder
     from cocwatch.core.models import Registry, Sender, Thresholds, Trust
-    from cocwatch.templating.rendering import Letters, RenderedLetter
+    from cocwatch.templating.rendered import RenderedLetter
+    from cocwatch.templating.rendering import Letters
     from cocwatch.templating.templates import TemplateSpec
 
 MAX_LISTED = 8  # Trusts named in one note before "and N more"
