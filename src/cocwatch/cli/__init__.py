@@ -2,10 +2,10 @@
 
 Each ``cmd_*.py`` module registers its commands on `app` when imported; `COMMAND_MODULES`
 is the order `cocwatch --help` lists them in (a new command module is added there, and to the
-top layer of the import contract in pyproject.toml). What commands share lives beside them, in
-layers: `import_releases` and `whatdotheyknow_sync` (steps of a few commands); `app` (the
-application and its error handling), `session` (config, registry and statistics, loaded
-once), `selection` (naming Trusts), `output` (`emit`) and `progress` (download bars);
+top layer of the import contract in pyproject.toml). What commands share lives beside them,
+in layers: `import_releases`, `site_requests` and `whatdotheyknow_sync` (steps of commands);
+`app` (the application and its error handling), `session` (config, registry and statistics,
+loaded once), `selection` (naming Trusts), `output` (`emit`) and `progress` (download bars);
 `global_options` and `options` (each shared option, declared once); `dates`.
 """
 
