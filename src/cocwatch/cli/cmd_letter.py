@@ -50,6 +50,15 @@ def _format_words() -> str:
     return ", ".join(words[:-1]) + ", or " + words[-1]
 
 
+def _status_help() -> str:
+    """--status's help, naming every word it takes (from `STATUS_FILTER_WORDS`)."""
+    severities, statuses, findings = (", ".join(words) for words in STATUS_FILTER_WORDS)
+    return (
+        f"Only Trusts with any of these (comma-separated): a severity ({severities}), a cohort "
+        f"status ({statuses}) or a finding ({findings})."
+    )
+
+
 def _letter_format(value: str) -> str:
     """--format's value: one of the letter formats (in any case; `.docx` means docx)."""
     chosen = value.lower().lstrip(".")
@@ -83,8 +92,7 @@ def letter(
         None,
         "--status",
         metavar="S,…",
-        help="Only Trusts with any of these (comma-separated): a severity ({}), a cohort status "
-        "({}) or a finding ({}).".format(*map(", ".join, STATUS_FILTER_WORDS)),
+        help=_status_help(),
     ),
     out: str | None = typer.Option(
         None,
