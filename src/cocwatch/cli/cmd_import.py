@@ -17,21 +17,11 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    DEFAULT_FORMAT,
-    FORMAT,
-    REGISTRY,
-    OutputFormat,
-    Session,
-    download_bars,
-    emit,
-    one_line_option,
-    seconds_option,
-    session,
-    stderr_is_terminal,
-    today,
-    writable_statistics,
-)
+from cocwatch.cli.dates import today
+from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT, TIMEOUT, OutputFormat, one_line_option
+from cocwatch.cli.output import emit
+from cocwatch.cli.progress import download_bars, stderr_is_terminal
+from cocwatch.cli.session import Session, session, writable_statistics
 from cocwatch.errors import UsageError
 from cocwatch.sources.http import STATISTICS_MAX_MB
 
@@ -47,6 +37,7 @@ MALFORMED_SHOWN = 20
 @app.command("import", no_args_is_help=True)
 def import_figures(
     ctx: typer.Context,
+    *,
     name: str = typer.Argument(
         ...,
         metavar="SOURCE",
@@ -79,13 +70,7 @@ def import_figures(
         help="The web address to cite for the figures: required for a local file (every "
         "figure carries its source's address); for a URL, the URL itself by default.",
     ),
-    timeout: float = typer.Option(
-        30.0,
-        "--timeout",
-        metavar="SECONDS",
-        callback=seconds_option,
-        help="How long to wait for the server.",
-    ),
+    timeout: TIMEOUT,
     max_size: int = typer.Option(
         STATISTICS_MAX_MB,
         "--max-size",
@@ -109,7 +94,6 @@ def import_figures(
         help="The series page listing the releases (default: SOURCE_index: in the config, "
         "such as msds_index:, else the source's own page).",
     ),
-    registry: REGISTRY = None,
     fmt: FORMAT = DEFAULT_FORMAT,
 ) -> None:
     """Import official figures into the statistics folder beside the registry.
@@ -135,7 +119,6 @@ def import_figures(
         month,
         since,
         index=index,
-        registry=registry,
         commit=commit,
         timeout=timeout,
         max_bytes=max_size * 1024 * 1024,
@@ -147,7 +130,7 @@ def import_figures(
             "Give the measures file (a path or a URL), or --latest, --month YYYY-MM or "
             "--since YYYY-MM to find NHS England's monthly releases."
         )
-    store = writable_statistics(s, registry, dry_run=not commit)
+    store = writable_statistics(s, dry_run=not commit)
     if source_url is not None and not is_url(source_url):
         raise UsageError(f"--source-url {source_url!r} must be a web address (https://…).")
     cite = source_url or (source if is_url(source) else None)
@@ -177,7 +160,7 @@ def import_figures(
         file_url=source if is_url(source) else None,
         today=today(),
     )
-    loaded = s.loaded_at(registry)
+    loaded = s.loaded
     result, found = import_file(store, loaded.registry, parsed, entry, commit=commit)
     _warn_malformed(s, parsed)
     emit(
@@ -213,7 +196,6 @@ def _releases(
     since: str | None,
     *,
     index: str | None,
-    registry: str | None,
     commit: bool,
     timeout: float,
     max_bytes: int,
@@ -241,7 +223,6 @@ def _releases(
         s,
         official,
         wanted,
-        registry=registry,
         index=index,
         commit=commit,
         timeout=timeout,

@@ -15,15 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cocwatch.cli.common import (
-    OutputFormat,
-    Session,
-    download_bars,
-    emit,
-    stderr_is_terminal,
-    today,
-    writable_statistics,
-)
+from cocwatch.cli.dates import today
+from cocwatch.cli.options import OutputFormat
+from cocwatch.cli.output import emit
+from cocwatch.cli.progress import download_bars, stderr_is_terminal
+from cocwatch.cli.session import Session, writable_statistics
 from cocwatch.errors import CocwatchError, UsageError
 
 if TYPE_CHECKING:
@@ -62,7 +58,6 @@ def import_releases(
     official: OfficialSource,
     wanted: Wanted,
     *,
-    registry: str | None,
     index: str | None,
     commit: bool,
     timeout: float,
@@ -78,7 +73,7 @@ def import_releases(
 
     releases = official.releases
     assert releases is not None  # checked by the command
-    store = writable_statistics(s, registry, dry_run=not commit)
+    store = writable_statistics(s, dry_run=not commit)
     configured = getattr(s.config, f"{official.name}_index", None)
     index_url = resolve_index(official.name, index, configured, releases.index_url).value
     show_progress = stderr_is_terminal() and not s.state.quiet
@@ -86,7 +81,7 @@ def import_releases(
         with client(timeout=timeout) as http, _progress(enabled=show_progress) as progress:
             run = update_from_releases(
                 store,
-                s.loaded_at(registry).registry,
+                s.loaded.registry,
                 official,
                 index_url=index_url,
                 wanted=wanted,
