@@ -7,7 +7,8 @@ a Trust; the data-quality measures that govern each, with their units where the 
 confirms them; and what NHS England's checks, publication and disclosure control are.
 
 This module is the one wording table of MSDS's groups: letters, templates, `check` and the
-report read them from here (a test looks for them anywhere else). Pure: the core's types only.
+report read them from here (a test looks for them anywhere else). Pure: the core's types,
+and the series page's address from `cocwatch.locations` (the config's `msds_index:` default).
 """
 
 from __future__ import annotations
