@@ -373,25 +373,27 @@ def fetch_requests(
 
 
 def _fetch_json(url: str, cache_folder: Path | None) -> bytes:
+    """The body of `url`, fetched from the site it is on (a redirect elsewhere is refused)."""
     import httpx
 
+    from cocwatch.sources.fetch_policy import site_hosts
     from cocwatch.sources.http import DownloadError, client, describe_http_error, download
 
-    if cache_folder is not None:
-        from cocwatch.cache.downloads import DownloadCache, FetchFailed
+    with client(timeout=TIMEOUT_SECONDS, hosts=site_hosts(url)) as http:
+        if cache_folder is not None:
+            from cocwatch.cache.downloads import DownloadCache, FetchFailed
 
-        cache = DownloadCache(cache_folder, suffix=".json.body", what="WhatDoTheyKnow cache")
-        try:
-            with client(timeout=TIMEOUT_SECONDS) as http:
+            cache = DownloadCache(cache_folder, suffix=".json.body", what="WhatDoTheyKnow cache")
+            try:
                 return cache.get(http, url, max_bytes=MAX_JSON_BYTES).read()
-        except (FetchFailed, DownloadError) as exc:
-            raise RequestReadError(str(exc).rstrip(".") + ".") from None
-    try:
-        got = download(url, timeout=TIMEOUT_SECONDS, max_bytes=MAX_JSON_BYTES)
-    except DownloadError as exc:
-        raise RequestReadError(str(exc)) from None
-    except httpx.HTTPError as exc:
-        raise RequestReadError(describe_http_error(url, exc) + ".") from None
+            except (FetchFailed, DownloadError) as exc:
+                raise RequestReadError(str(exc).rstrip(".") + ".") from None
+        try:
+            got = download(url, http=http, timeout=TIMEOUT_SECONDS, max_bytes=MAX_JSON_BYTES)
+        except DownloadError as exc:
+            raise RequestReadError(str(exc)) from None
+        except httpx.HTTPError as exc:
+            raise RequestReadError(describe_http_error(url, exc) + ".") from None
     if not 200 <= got.status_code < 300:
         raise RequestReadError(f"{url} answered {got.status_code} {got.reason_phrase}.")
     return got.body
