@@ -4,8 +4,9 @@
 Options that several commands take are declared once here as `Annotated` types (`FORMAT`,
 `AS_OF`, `REGION`, `REGISTRY`, `DRY_RUN`); a command writes ``fmt: FORMAT = DEFAULT_FORMAT``.
 
-May import: Typer, `cocwatch.cli.app`, `errors`, `locations`, `render.formats` (light, for the
---format choices); everything else inside the functions that need it, so --help stays quick.
+May import: Typer, `cocwatch.cli.app`, `errors`, `locations`, `core.safe_text`,
+`render.formats` (light, for the --format choices); everything else inside the functions that
+need it, so --help stays quick.
 """
 
 from __future__ import annotations
@@ -25,13 +26,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cocwatch.cli.app import State
+from cocwatch.core.safe_text import for_terminal, has_unsafe
 from cocwatch.errors import ExternalError, UsageError
 from cocwatch.locations import Located, resolve_config, resolve_registry
 from cocwatch.render.formats import FORMATS, formats_help
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType
     from rich.progress import Progress, TaskID
+    from rich.segment import Segment
 
     from cocwatch.core.comparison import OfficialContext
     from cocwatch.core.correspondence import TrackedLetter
@@ -281,13 +284,13 @@ class Session:
         return open_by_trust(self.tracked_letters(as_of))
 
     def warn(self, message: str) -> None:
-        """Print a warning to stderr (even with --quiet: warnings matter)."""
-        typer.echo(f"Warning: {message}", err=True)
+        """Print a warning to stderr (even with --quiet: warnings matter), neutralised."""
+        typer.echo(f"Warning: {for_terminal(message)}", err=True)
 
     def info(self, message: str) -> None:
-        """Print a progress note to stderr unless --quiet."""
+        """Print a progress note to stderr unless --quiet, neutralised."""
         if not self.state.quiet:
-            typer.echo(message, err=True)
+            typer.echo(for_terminal(message), err=True)
 
 
 def writable_registry(s: Session, option: str | None = None, *, dry_run: bool = False) -> Path:
@@ -495,14 +498,18 @@ def emit(output: str | bytes | RenderableType) -> None:
     The one way the commands print. Text gets a final newline if it lacks one; a renderable
     is drawn at the terminal's width (or $COLUMNS), in colour only on a terminal and never
     with NO_COLOR, and with no rich markup or emoji codes read in it (registry text is
-    shown as written).
+    shown as written). Text and renderables pass through the one neutraliser
+    (`core.safe_text.for_terminal`): a control character or direction mark from outside
+    data is shown as an escape, never acted on. Bytes (a letter's file) are written as they
+    are.
     """
     with writing_stdout():
         if isinstance(output, bytes):
             sys.stdout.buffer.write(output)
             return
         if isinstance(output, str):
-            sys.stdout.write(output if output.endswith("\n") or not output else output + "\n")
+            text = for_terminal(output)
+            sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
             return
         from rich.console import Console
 
@@ -514,7 +521,23 @@ def emit(output: str | bytes | RenderableType) -> None:
             markup=False,
             color_system=None if plain else "auto",
         )
-        console.print(output)
+        console.print(_Neutralised(output))
+
+
+class _Neutralised:
+    """A renderable drawn with the text of each of its pieces neutralised (colours kept)."""
+
+    def __init__(self, inner: RenderableType) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        from rich.segment import Segment
+
+        for piece in console.render(self.inner, options):
+            if piece.control or not has_unsafe(piece.text):
+                yield piece
+            else:
+                yield Segment(for_terminal(piece.text), piece.style)
 
 
 @contextmanager
