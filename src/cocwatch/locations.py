@@ -24,7 +24,8 @@ ENV_CACHE = "COCWATCH_CACHE_DIR"
 ENV_MSDS_INDEX = "COCWATCH_MSDS_INDEX"
 ENV_CORRESPONDENCE = "COCWATCH_CORRESPONDENCE"
 CORRESPONDENCE_FILE = "correspondence.yaml"
-STATISTICS_FOLDER = "statistics"  # official statistics, beside the registry (cocwatch.store)
+# Official statistics, beside the registry (`cocwatch.statistics.store`).
+STATISTICS_FOLDER = "statistics"
 MSDS_INDEX = (
     "https://digital.nhs.uk/data-and-information/publications/statistical/"
     "maternity-services-monthly-statistics"

@@ -20,7 +20,7 @@ import pytest
 from typer.testing import Result
 
 from cocwatch.locations import STATISTICS_FOLDER
-from tests.sources.release_pages import Mirror, Release, file_name, synthetic_month
+from tests.statistics.release_pages import Mirror, Release, file_name, synthetic_month
 from tests.support.msds import OCTOBER, measures_csv
 from tests.support.registries import MINIMAL_REGISTRY
 from tests.support.web import PageServer, Route

@@ -201,8 +201,7 @@ def test_a_cached_validator_that_cannot_be_encoded_is_not_sent(
 ) -> None:
     """A validator kept by an earlier version ('€' has no Latin-1 byte) is dropped, and the
     request and `due` keep working."""
-    from cocwatch.cache.downloads import DownloadCache
-    from cocwatch.cli.whatdotheyknow_sync import cache_folder
+    from cocwatch.cli.whatdotheyknow_sync import json_cache
 
     assert run("sent", "foi", "example-north", "--url", server.url(REQUEST)).exit_code == 0
     body = json.dumps(
@@ -210,8 +209,7 @@ def test_a_cached_validator_that_cannot_be_encoded_is_not_sent(
     )
     server.routes[REQUEST + ".json"] = Route(body, content_type="application/json")
     assert run("due").exit_code == 0
-    cache = DownloadCache(cache_folder(), suffix=".json.body")
-    meta = cache.body_path(server.url(REQUEST + ".json")).with_suffix("").with_suffix(".json")
+    meta = json_cache().body_path(server.url(REQUEST + ".json")).with_suffix("").with_suffix(".json")
     record = json.loads(meta.read_text("utf-8"))
     meta.write_text(json.dumps({**record, "etag": '"€uro"'}), "utf-8")
     result = run("due")

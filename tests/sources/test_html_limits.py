@@ -16,8 +16,8 @@ from cocwatch.sources.html_limits import (
     MAX_UNMATCHED_CLOSING,
     html_problem,
 )
-from cocwatch.sources.msds_releases import MAX_RELEASE_PAGES, Wanted, discover
 from cocwatch.sources.pages import PageUnreadable, page_hash
+from cocwatch.statistics.msds.releases import MAX_RELEASE_PAGES, Wanted, discover
 
 INDEX = "https://example.org/statistics/msds-series"
 RELEASE = INDEX + "/msds-april-2025"

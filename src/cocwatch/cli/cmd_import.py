@@ -3,9 +3,9 @@
 A dry run by default: it shows what would be added, replaced or left unchanged per Trust
 and nationally. `--commit` keeps the file's CoC rows, as published, in the statistics folder
 beside the registry (the registry file itself is not changed). The reading lives in
-`cocwatch.sources.msds` (`load_measures`), the planning in `cocwatch.core.imports` and the
-keeping in `cocwatch.registry.imports` (`import_file`) and `cocwatch.store`, so other commands
-and scripts can import a file the same way.
+`cocwatch.statistics.msds.reading` (`load_measures`), the planning in `cocwatch.core.imports`
+and the keeping in `cocwatch.statistics.importing` (`import_file`) and its store, so other
+commands and scripts can import a file the same way.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ from cocwatch.sources.http import MSDS_MAX_MB
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import ImportPlan
-    from cocwatch.registry.imports import StoreResult
-    from cocwatch.sources.msds_table import MsdsFile
-    from cocwatch.store import StatisticsStore
+    from cocwatch.statistics.importing import StoreResult
+    from cocwatch.statistics.msds.table import MsdsFile
+    from cocwatch.statistics.store import StatisticsStore
 
 import_app = typer.Typer(
     help="Import official figures into the statistics folder beside the registry.",
@@ -118,8 +118,8 @@ def import_msds(
     --latest (for cron), --month YYYY-MM, or --since YYYY-MM (a backfill).
     """
     from cocwatch.locations import is_url
-    from cocwatch.registry.imports import import_file, stored_entry
-    from cocwatch.sources.msds import source_name
+    from cocwatch.statistics.importing import import_file, stored_entry
+    from cocwatch.statistics.msds.reading import source_name
 
     s = session(ctx)
     if _releases(
@@ -220,7 +220,7 @@ def _releases(
 
 def _already_kept(s: Session, store: StatisticsStore, source: str) -> bool:
     """Whether this very file (same checksum) is kept already: then there is nothing to read."""
-    from cocwatch.store import checksum
+    from cocwatch.statistics.store import checksum
 
     try:
         held = store.held(checksum(Path(source).expanduser()))
@@ -241,7 +241,7 @@ def _load(
     """The file read, and the SHA-256 of its bytes."""
     from cocwatch.locations import is_url
     from cocwatch.sources.http import check_web_address
-    from cocwatch.sources.msds import load_measures
+    from cocwatch.statistics.msds.reading import load_measures
 
     if not is_url(source):
         parsed = load_measures(source, provisional=provisional, max_bytes=max_bytes)

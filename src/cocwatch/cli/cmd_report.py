@@ -86,7 +86,7 @@ def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str
 
     A site that cannot be read is said once, and the report is written without them.
     """
-    from cocwatch.cli.whatdotheyknow_sync import cache_folder
+    from cocwatch.cli.whatdotheyknow_sync import json_cache
     from cocwatch.sources.whatdotheyknow import (
         RequestReadError,
         about_continuity_of_carer,
@@ -111,7 +111,7 @@ def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str
                 trust.whatdotheyknow,
                 [machine_tag("ods", trust.ods)],
                 site=home,
-                cache_folder=cache_folder(),
+                cache=json_cache(),
                 keep=about_continuity_of_carer,
             )
         except RequestReadError as error:

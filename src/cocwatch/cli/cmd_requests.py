@@ -35,7 +35,7 @@ def requests(
     Requests made on the site are public, and so are the replies: see what other campaigners
     already asked the Trust, and how it answered, before asking again.
     """
-    from cocwatch.cli.whatdotheyknow_sync import cache_folder
+    from cocwatch.cli.whatdotheyknow_sync import json_cache
     from cocwatch.render.formats import RowListing, render
     from cocwatch.render.tabular import Column
     from cocwatch.sources.whatdotheyknow import (
@@ -57,7 +57,7 @@ def requests(
             name,
             [machine_tag("ods", found.ods)],
             site=home,
-            cache_folder=cache_folder(),
+            cache=json_cache(),
             keep=about_continuity_of_carer,
         )
     except RequestReadError as error:

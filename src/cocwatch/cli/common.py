@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.models import Config, Registry, Trust
     from cocwatch.registry import LoadedRegistry
-    from cocwatch.store import StatisticsStore
+    from cocwatch.statistics.store import StatisticsStore
 
 
 # The choices of --format, one per renderer in `cocwatch.render.formats.FORMATS`.
@@ -208,7 +208,7 @@ class Session:
     @cached_property
     def statistics(self) -> StatisticsStore:
         """The statistics folder beside the registry (official figures as published)."""
-        from cocwatch.registry.official import open_statistics
+        from cocwatch.statistics.merging import open_statistics
 
         return open_statistics(self.statistics_location.value, warn=self.warn)
 
@@ -229,7 +229,7 @@ class Session:
     def registry(self) -> Registry:
         """The registry with every Trust's official figures from the statistics folder."""
         from cocwatch.collector import long_lived
-        from cocwatch.registry.official import with_statistics
+        from cocwatch.statistics.merging import with_statistics
 
         curated, store = self.curated, self.statistics
         with long_lived():
@@ -239,7 +239,7 @@ class Session:
         """The registry with official figures for these Trusts (and England) only: quicker
         for a command about one Trust."""
         from cocwatch.collector import long_lived
-        from cocwatch.registry.official import with_statistics
+        from cocwatch.statistics.merging import with_statistics
 
         if "registry" in self.__dict__:
             return self.registry
@@ -249,7 +249,7 @@ class Session:
 
     def comparisons(self, trusts: Iterable[Trust], as_of: date) -> OfficialContext | None:
         """What these Trusts' official figures are compared with (England, regions, peers)."""
-        from cocwatch.registry.official import comparison_context
+        from cocwatch.statistics.merging import comparison_context
 
         return comparison_context(self.statistics, trusts, as_of=as_of)
 
@@ -325,7 +325,7 @@ def writable_statistics(
     """The statistics folder an import may write: beside a registry of one's own (or the
     config's `statistics:`), never inside the installed package or on the web."""
     from cocwatch.locations import resolve_statistics
-    from cocwatch.store import StatisticsStore
+    from cocwatch.statistics.store import StatisticsStore
 
     path = writable_registry(s, option, dry_run=dry_run)
     origin = s.registry_location.origin if not option else "option"

@@ -1,7 +1,7 @@
 """`import msds --latest | --month YYYY-MM | --since YYYY-MM`: NHS England's monthly releases.
 
 The command finds the measures files on the series index and its release pages and imports
-each month in turn (`cocwatch.registry.imports`). It prints a summary of the months found,
+each month in turn (`cocwatch.statistics.importing`). It prints a summary of the months found,
 imported, already present and failed, with the Trusts each touched; a run that finds
 nothing new prints nothing at all, so cron sends no mail.
 """
@@ -26,8 +26,8 @@ from cocwatch.cli.common import (
 from cocwatch.errors import CocwatchError, UsageError
 
 if TYPE_CHECKING:
-    from cocwatch.registry.imports import FileProgress, MonthlyRun, MonthResult
-    from cocwatch.sources.msds_releases import MeasuresFile, Wanted
+    from cocwatch.statistics.importing import FileProgress, MonthlyRun, MonthResult
+    from cocwatch.statistics.msds.releases import MeasuresFile, Wanted
 
 STATUS_WORDS = {
     "imported": "imported",
@@ -39,7 +39,7 @@ STATUS_WORDS = {
 
 def wanted_months(latest: bool, month: str | None, since: str | None) -> Wanted | None:
     """What the options ask for, or None when none of them is given."""
-    from cocwatch.sources.msds_releases import Month, Wanted
+    from cocwatch.statistics.msds.releases import Month, Wanted
 
     given = [
         name
@@ -70,8 +70,8 @@ def import_releases(
     from cocwatch import cache
     from cocwatch.cache.downloads import DownloadCache
     from cocwatch.locations import resolve_msds_index
-    from cocwatch.registry.imports import update_from_releases
     from cocwatch.sources.http import client
+    from cocwatch.statistics.importing import update_from_releases
 
     store = writable_statistics(s, registry, dry_run=not commit)
     index_url = resolve_msds_index(index, s.config.msds_index).value

@@ -29,7 +29,7 @@ Quality = Literal["pass", "fail", "unknown"]
 Precision = Literal["year", "month", "day"]  # how precisely a source dates a target
 SourceKind = Literal["msds", "board_paper", "foi", "cqc", "news", "other"]
 # Sources whose figures are official statistics, kept as published in the statistics folder
-# (`cocwatch.store`); every other kind is recorded by people in the registry file.
+# (`cocwatch.statistics.store`); every other kind is recorded by people in the registry file.
 OFFICIAL_KINDS: frozenset[SourceKind] = frozenset({"msds"})
 PlanStatus = Literal["active", "paused", "none", "unknown"]
 Coproduced = Literal["yes", "no", "unknown"]

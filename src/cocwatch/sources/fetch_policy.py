@@ -11,8 +11,8 @@
   (`validator`) and sent back as those bytes (`conditional_headers`); a value with a control
   character, or too long to be one, is dropped (the copy is then fetched again in full).
 
-Imports the standard library, `core.safe_text` and the errors of `sources.http`; httpx only
-inside functions.
+Imports the standard library, `core.safe_text` and `errors`; httpx only inside functions.
+`sources.http` builds every client with it.
 """
 
 from __future__ import annotations
@@ -23,13 +23,22 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from cocwatch.core.safe_text import for_terminal, has_unsafe
-from cocwatch.sources.http import DownloadError
+from cocwatch.errors import ExternalError
 
 if TYPE_CHECKING:
     import httpx
 
 MAX_VALIDATOR_CHARS = 1024
 _VALIDATOR_BYTE_UNSAFE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+class DownloadError(ExternalError):
+    """A download stopped by one of its limits or by this policy; `reason` is one clause for
+    a longer sentence (`sources.http` raises the limits' own kinds)."""
+
+    def __init__(self, reason: str, advice: str) -> None:
+        super().__init__(f"{reason}. {advice}")
+        self.reason = reason
 
 
 class RedirectRefused(DownloadError):

@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING
 
 from cocwatch import __version__
 from cocwatch.core.safe_text import for_terminal
-from cocwatch.errors import ExternalError, UsageError
+from cocwatch.errors import UsageError
+from cocwatch.sources.fetch_policy import (
+    DownloadError as DownloadError,  # raised by the limits here too; importable from here
+)
+from cocwatch.sources.fetch_policy import (
+    address_problem,
+    async_redirect_hook,
+    header_pairs,
+    redirect_hook,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -61,8 +70,6 @@ def check_web_address(url: str, what: str = "The address", *, usage: bool = True
     """`url` if it is an http(s) address with a host, else an error in words (a usage error
     for an option, bad input for an address read from a file)."""
     import httpx
-
-    from cocwatch.sources.fetch_policy import address_problem
 
     problem = address_problem(url) if isinstance(url, str) else "it is not text"
     if problem is None:
@@ -106,8 +113,6 @@ def client(
     followed as the fetch policy allows (`hosts`: the only hosts they may lead to)."""
     import httpx
 
-    from cocwatch.sources.fetch_policy import redirect_hook
-
     timeout = check_seconds(timeout)
 
     return httpx.Client(
@@ -127,8 +132,6 @@ def async_client(
 ) -> httpx.AsyncClient:
     """`client` for concurrent fetching (watched pages): the same defaults and policy."""
     import httpx
-
-    from cocwatch.sources.fetch_policy import async_redirect_hook
 
     return httpx.AsyncClient(
         timeout=httpx.Timeout(check_seconds(timeout)),
@@ -174,14 +177,6 @@ def describe_http_error(url: str, exc: Exception) -> str:
     if isinstance(exc, httpx.ConnectError):
         return f"cannot connect to {url} (check the address and your internet connection)"
     return f"fetching {url} failed ({type(exc).__name__}: {exc})"
-
-
-class DownloadError(ExternalError):
-    """A download stopped by one of its limits; `reason` is one clause for a longer sentence."""
-
-    def __init__(self, reason: str, advice: str) -> None:
-        super().__init__(f"{reason}. {advice}")
-        self.reason = reason
 
 
 class DownloadTooLarge(DownloadError):
@@ -268,8 +263,6 @@ def _get(
     progress: Progress | None,
     stop: threading.Event,
 ) -> Downloaded:
-    from cocwatch.sources.fetch_policy import header_pairs
-
     owned = http is None
     http = http or client(timeout=timeout)
     try:

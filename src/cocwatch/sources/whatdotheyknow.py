@@ -30,13 +30,15 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlencode, urlsplit
 
 from cocwatch.core.safe_text import for_terminal
 from cocwatch.errors import ExternalError
 from cocwatch.sources import bounded_json
+
+if TYPE_CHECKING:
+    import httpx
 
 SITE = "https://www.whatdotheyknow.com"
 ENV_SITE = "COCWATCH_WHATDOTHEYKNOW"  # another Alaveteli site (or a local copy, for tests)
@@ -135,6 +137,19 @@ _VALEDICTIONS = {"Yours sincerely", "Yours faithfully", "Yours sincerely,", "You
 
 class RequestReadError(ExternalError):
     """A request's JSON could not be fetched or read; the message names the address."""
+
+
+class Body(Protocol):
+    """A body kept by a download cache."""
+
+    def read(self) -> bytes: ...
+
+
+class JsonCache(Protocol):
+    """Where answers are kept and refreshed with conditional GETs (the caller's download
+    cache, `cocwatch.cache.downloads.DownloadCache`); its failures are `ExternalError`s."""
+
+    def get(self, http: httpx.Client | None, url: str, *, max_bytes: int) -> Body: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,10 +360,10 @@ def parse_request(data: bytes, page_url: str) -> RequestStatus:
     )
 
 
-def fetch_request(url: str, *, cache_folder: Path | None = None) -> RequestStatus:
-    """Fetch and read a request's JSON (cached, conditionally refreshed when a folder is given)."""
+def fetch_request(url: str, *, cache: JsonCache | None = None) -> RequestStatus:
+    """Fetch and read a request's JSON (kept and conditionally refreshed by `cache`, if given)."""
     page = request_page_url(url)
-    data = _fetch_json(request_json_url(page), cache_folder)
+    data = _fetch_json(request_json_url(page), cache)
     try:
         return parse_request(data, page)
     except ValueError as exc:
@@ -439,7 +454,7 @@ def fetch_requests(
     tags: Iterable[str],
     *,
     site: str = SITE,
-    cache_folder: Path | None = None,
+    cache: JsonCache | None = None,
     keep: Any = None,
 ) -> list[PublicRequest]:
     """The public requests to a body and with the tags (each once), newest first.
@@ -452,7 +467,7 @@ def fetch_requests(
     for i, feed in enumerate(feed_urls(url_name, tag_list, site=site)):
         by_body = bool(url_name) and i == 0
         try:
-            items = parse_feed(_fetch_json(feed, cache_folder), site=site)
+            items = parse_feed(_fetch_json(feed, cache), site=site)
         except ValueError as exc:
             raise RequestReadError(f"{feed}: {exc}") from None
         for item in items:
@@ -462,7 +477,7 @@ def fetch_requests(
     return sorted(seen.values(), key=lambda r: r.created_on or date.min, reverse=True)
 
 
-def _fetch_json(url: str, cache_folder: Path | None) -> bytes:
+def _fetch_json(url: str, cache: JsonCache | None) -> bytes:
     """The body of `url`, fetched from the site it is on (a redirect elsewhere is refused)."""
     import httpx
 
@@ -470,13 +485,10 @@ def _fetch_json(url: str, cache_folder: Path | None) -> bytes:
     from cocwatch.sources.http import DownloadError, client, describe_http_error, download
 
     with client(timeout=TIMEOUT_SECONDS, hosts=site_hosts(url)) as http:
-        if cache_folder is not None:
-            from cocwatch.cache.downloads import DownloadCache, FetchFailed
-
-            cache = DownloadCache(cache_folder, suffix=".json.body", what="WhatDoTheyKnow cache")
+        if cache is not None:
             try:
                 return cache.get(http, url, max_bytes=MAX_JSON_BYTES).read()
-            except (FetchFailed, DownloadError) as exc:
+            except ExternalError as exc:  # the network, or a copy that cannot be kept
                 raise RequestReadError(str(exc).rstrip(".") + ".") from None
         try:
             got = download(url, http=http, timeout=TIMEOUT_SECONDS, max_bytes=MAX_JSON_BYTES)
