@@ -246,3 +246,13 @@ def test_every_link_the_report_writes_is_to_the_web(run: Run, tmp_path: Path) ->
     for page in out.rglob("*.html"):
         for href in re.findall(r'href="([^"]*)"', page.read_text("utf-8")):
             assert re.match(r"(https?://|#|[\w./-]+\.html(#|$)|\.\./|[\w-]+/)", href), href
+
+
+def test_the_reports_link_macro_links_only_to_the_web() -> None:
+    """Defence in depth: even a figure whose source was never validated links only to http(s)."""
+    from cocwatch.render.report import environment
+
+    link = environment().get_template("macros.html.j2").module.link  # type: ignore[attr-defined]
+    for address in ("javascript:alert(1)//", "data:text/html,x", "https:/x", "//evil.example/"):
+        assert str(link(address, "the source")) == "the source"
+    assert 'href="https://example.org/a"' in str(link("https://example.org/a", "the source"))

@@ -20,6 +20,15 @@ from typing import Literal
 OrgLevel = Literal["provider", "national", "region", "lms", "mbrrace", "other"]
 Result = Literal["pass", "fail"]
 
+# The dates any official file holds: its months, when it was published, retrieved, imported.
+# A date outside them is a mistake or a trap (year 9999 overflows date arithmetic).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def in_window(day: date) -> bool:
+    """Whether `day` is in a year an official file can speak of (1900-2100)."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
 
 @dataclass(frozen=True, slots=True)
 class Observation:
@@ -78,6 +87,7 @@ class StoredFile:
     imported: date  # when it entered the store
     notes: str = ""
     title: str = ""  # the citation's own title, when it is not the usual one (moved figures)
+    file_sha256: str = ""  # of the kept file itself ("": kept by an earlier version)
 
 
 def supersedes(new: StoredFile, old: StoredFile) -> bool:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from cocwatch.core.official import Observation, StoredFile
 from cocwatch.errors import InputError
 from cocwatch.files import atomic_write, locked
+from cocwatch.statistics import manifest
 from cocwatch.statistics.index import StatisticsIndex
 from cocwatch.statistics.sources import official_source
 
@@ -43,11 +44,7 @@ if TYPE_CHECKING:
     from cocwatch.statistics.source import ReadFile
 
 MANIFEST = "manifest.csv"
-MANIFEST_COLUMNS = (
-    "file", "source", "source_file", "period_end", "status", "release_page", "file_url",
-    "sha256", "rows", "retrieved", "imported", "notes", "title",
-)  # fmt: skip
-_OPTIONAL = frozenset({"title"})  # columns a manifest written by an earlier version may lack
+MANIFEST_COLUMNS = manifest.COLUMNS
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,44 +89,11 @@ class StatisticsStore:
         return self._files
 
     def _read_manifest(self) -> tuple[StoredFile, ...]:
-        try:
-            text = self.manifest_path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            return ()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(
-                f"The statistics manifest {self.manifest_path} cannot be read ({exc}). Restore "
-                "it from a backup, or delete the statistics folder and import the files again."
-            ) from None
-        reader = csv.DictReader(io.StringIO(text))
-        missing = [
-            c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or ()) and c not in _OPTIONAL
-        ]
-        if missing:
-            raise InputError(
-                f"The statistics manifest {self.manifest_path} has no {', '.join(missing)} "
-                "column. It is written by cocwatch; restore it from a backup, or delete the "
-                "statistics folder and import the files again."
-            )
-        entries: list[StoredFile] = []
-        for row in reader:
-            try:
-                entries.append(_entry(row))
-            except (ValueError, TypeError) as exc:
-                raise InputError(
-                    f"{self.manifest_path}, line {reader.line_num}: {exc}. The manifest is "
-                    "written by cocwatch; restore it from a backup, or delete the statistics "
-                    "folder and import the files again."
-                ) from None
-        return tuple(entries)
+        return manifest.read(self.manifest_path)
 
     def _write_manifest(self, entries: Sequence[StoredFile]) -> None:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(MANIFEST_COLUMNS)
-        for e in entries:
-            writer.writerow(_manifest_row(e))
-        atomic_write(self.manifest_path, out.getvalue().encode(), what="statistics manifest")
+        data = manifest.manifest_bytes(entries)
+        atomic_write(self.manifest_path, data, what="statistics manifest")
         self._files = tuple(entries)
 
     # ------------------------------------------------------------------ adding a file
@@ -218,48 +182,3 @@ def table_bytes(columns: Sequence[str], table: Iterable[Sequence[str]]) -> bytes
     writer.writerow(columns)
     writer.writerows(table)
     return out.getvalue().encode("utf-8")
-
-
-def _manifest_row(e: StoredFile) -> list[str]:
-    return [
-        e.path,
-        e.source,
-        e.source_file,
-        e.period_end.isoformat() if e.period_end else "",
-        "provisional" if e.provisional else "final",
-        e.release_page or "",
-        e.file_url or "",
-        e.sha256,
-        str(e.rows),
-        e.retrieved.isoformat() if e.retrieved else "",
-        e.imported.isoformat(),
-        e.notes,
-        e.title,
-    ]
-
-
-def _entry(row: dict[str, str | None]) -> StoredFile:
-    def text(key: str) -> str:
-        return (row.get(key) or "").strip()
-
-    status = text("status").lower()
-    if status not in ("provisional", "final"):
-        raise ValueError(f"the status {text('status')!r} is neither provisional nor final")
-    path = text("file")
-    if not path or path.startswith(("/", "\\")) or ".." in Path(path).parts:
-        raise ValueError(f"the file {path!r} is not a file inside the statistics folder")
-    return StoredFile(
-        path=path,
-        source=text("source") or "msds",
-        source_file=text("source_file") or Path(path).name,
-        period_end=date.fromisoformat(text("period_end")) if text("period_end") else None,
-        provisional=status == "provisional",
-        release_page=text("release_page") or None,
-        file_url=text("file_url") or None,
-        sha256=text("sha256"),
-        rows=int(text("rows") or 0),
-        retrieved=date.fromisoformat(text("retrieved")) if text("retrieved") else None,
-        imported=date.fromisoformat(text("imported")),
-        notes=text("notes"),
-        title=text("title"),
-    )
