@@ -209,7 +209,8 @@ def test_a_cached_validator_that_cannot_be_encoded_is_not_sent(
     )
     server.routes[REQUEST + ".json"] = Route(body, content_type="application/json")
     assert run("due").exit_code == 0
-    meta = json_cache().body_path(server.url(REQUEST + ".json")).with_suffix("").with_suffix(".json")
+    body_path = json_cache().body_path(server.url(REQUEST + ".json"))
+    meta = body_path.with_suffix("").with_suffix(".json")
     record = json.loads(meta.read_text("utf-8"))
     meta.write_text(json.dumps({**record, "etag": '"€uro"'}), "utf-8")
     result = run("due")
