@@ -118,6 +118,8 @@ def test_a_local_file_named_with_an_escape_sequence_is_shown_escaped(
     clean(result.stdout, result.stderr)
     listed = run("statistics", "-r", str(minimal_registry))
     clean(listed.stdout, listed.stderr)
+    kept = [p.name for p in (tmp_path / STATISTICS_FOLDER / "msds").iterdir()]
+    assert kept == ["msds_31mred-coc.csv"]
 
 
 # A release page's heading in the --since summary ----------------------------------------------

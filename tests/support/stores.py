@@ -30,6 +30,7 @@ def write_store(
     data = measures_csv(OCTOBER).encode() if kept is None else kept
     (store / "msds" / "oct-coc.csv").write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
+    kept_digest = hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()
     values = {
         "file": "msds/oct-coc.csv",
         "source": "msds",
@@ -39,7 +40,7 @@ def write_store(
         "release_page": "https://example.org/release",
         "file_url": "https://example.org/msds-oct2025-exp-measures.csv",
         "sha256": digest,
-        "file_sha256": digest,
+        "file_sha256": kept_digest,
         "rows": str(data.count(b"\n") - 1),
         "retrieved": "2025-12-01",
         "imported": "2025-12-02",

@@ -157,6 +157,11 @@ class StatisticsIndex:
             out += [(file, figure(r)) for file, r in best.values()]
         return out
 
+    def refresh(self) -> None:
+        """Bring the index up to date with the manifest (reading what changed)."""
+        with self._fresh():
+            pass
+
     # ------------------------------------------------------------------ the SQLite file
 
     @property
@@ -265,7 +270,7 @@ class StatisticsIndex:
             info = (self.kept.folder / file.path).stat()
         except OSError:
             return "missing"
-        return f"{info.st_size}:{info.st_mtime_ns}:{file.sha256}"
+        return f"{info.st_size}:{info.st_mtime_ns}:{file.sha256}:{file.file_sha256}"
 
 
 def _row(o: Observation) -> tuple[object, ...]:

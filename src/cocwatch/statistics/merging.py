@@ -176,8 +176,8 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     from cocwatch import cache
     from cocwatch.cache.downloads import DownloadCache, FetchFailed
     from cocwatch.errors import CocwatchError
-    from cocwatch.files import atomic_write
     from cocwatch.sources.http import MSDS_MAX_MB, DownloadError
+    from cocwatch.statistics import kept, manifest
     from cocwatch.statistics.store import MANIFEST, StatisticsStore
 
     base = base if base.endswith("/") else base + "/"
@@ -187,19 +187,17 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     store = StatisticsStore(folder, label=base)
     cap = MSDS_MAX_MB * 1024 * 1024
     try:
-        manifest = downloads.get(None, base + MANIFEST, max_bytes=cap)
-        if not _is_manifest(manifest.path):
+        listed = downloads.get(None, base + MANIFEST, max_bytes=cap)
+        if not _is_manifest(listed.path):
             # The address answers, but not with a statistics manifest (a web site that
             # answers every address with a page, say): no statistics beside this registry.
             return StatisticsStore(folder / ".none", label=base)
-        atomic_write(folder / MANIFEST, manifest.read(), what="statistics copy")
-        fresh = StatisticsStore(folder, label=base)
-        for file in fresh.files():
+        # The kept files first, the manifest last: what it lists is in place.
+        for file in manifest.read(listed.path):
             got = downloads.get(None, base + file.path, max_bytes=cap)
-            target = folder / file.path
-            if not target.is_file() or target.stat().st_size != got.path.stat().st_size:
-                atomic_write(target, got.read(), what="statistics copy")
-        return fresh
+            _copy_if_changed(got.path, kept.inside(folder, file.path))
+        _copy_if_changed(listed.path, kept.inside(folder, MANIFEST))
+        return StatisticsStore(folder, label=base)
     except (FetchFailed, DownloadError) as exc:
         reason = str(getattr(exc, "reason", exc)).rstrip(".")
         if " 404" in reason and not store.exists():
@@ -215,6 +213,18 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     except CocwatchError as exc:
         warn(f"{exc.message} Only the figures in the registry file itself are used.")
         return StatisticsStore(folder / ".none", label=base)
+
+
+def _copy_if_changed(downloaded: Path, target: Path) -> None:
+    """Copy a downloaded kept file into the local copy of the folder, unless it is the same,
+    byte for byte (a file republished at the same size is copied too)."""
+    import filecmp
+
+    from cocwatch.files import atomic_write, default_file_mode
+
+    if target.is_file() and filecmp.cmp(downloaded, target, shallow=False):
+        return
+    atomic_write(target, downloaded.read_bytes(), what="statistics copy", mode=default_file_mode())
 
 
 def _is_manifest(path: Path) -> bool:

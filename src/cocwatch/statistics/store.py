@@ -27,15 +27,15 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cocwatch.core.official import Observation, StoredFile
 from cocwatch.errors import InputError
-from cocwatch.files import atomic_write, locked
-from cocwatch.statistics import manifest
+from cocwatch.files import atomic_write, default_file_mode, locked
+from cocwatch.statistics import kept, manifest
 from cocwatch.statistics.index import StatisticsIndex
 from cocwatch.statistics.sources import official_source
 
@@ -89,25 +89,27 @@ class StatisticsStore:
         return self._files
 
     def _read_manifest(self) -> tuple[StoredFile, ...]:
-        return manifest.read(self.manifest_path)
+        return manifest.read(kept.inside(self.folder, MANIFEST))
 
     def _write_manifest(self, entries: Sequence[StoredFile]) -> None:
         data = manifest.manifest_bytes(entries)
-        atomic_write(self.manifest_path, data, what="statistics manifest")
+        path = kept.inside(self.folder, MANIFEST)
+        atomic_write(path, data, what="statistics manifest", mode=default_file_mode())
         self._files = tuple(entries)
 
     # ------------------------------------------------------------------ adding a file
 
     def planned(self, parsed: ReadFile, *, source: str, source_file: str) -> str:
         """Where a file would be kept, inside the folder: ``msds/<name>-coc.csv``."""
-        stem = Path(source_file).stem or "measures"
-        if not stem.endswith("-coc"):
-            stem += "-coc"
-        return f"{source}/{stem}.csv"
+        return kept.kept_name(source, source_file)
 
     def held(self, sha256: str) -> StoredFile | None:
-        """The kept file read from a file with this checksum, if any."""
-        return next((f for f in self.files() if f.sha256 == sha256), None)
+        """The kept file read from a file with this checksum, if it is kept intact (a damaged
+        one is kept again when its file is imported again)."""
+        return next(
+            (f for f in self.files() if f.sha256 == sha256 and kept.intact(self.folder, f)),
+            None,
+        )
 
     def add(self, parsed: ReadFile, entry: StoredFile) -> Added:
         """Keep a file's CoC rows and record it in the manifest (under the store's lock).
@@ -121,11 +123,28 @@ class StatisticsStore:
             if same is not None:
                 return Added(same, written=False)
             data = table_bytes(official_source(entry.source).columns, parsed.table)
-            atomic_write(self.folder / entry.path, data, what="statistics file")
-            kept = [f for f in self.files() if f.path != entry.path]
-            self._write_manifest([*kept, entry])
+            entry = replace(entry, file_sha256=kept.digest(data))
+            others = [f for f in self.files() if f.path != entry.path]
+            place = kept.inside(self.folder, entry.path)
+            with kept.written_back_on_failure(place, data, what="statistics file"):
+                self._write_manifest([*others, entry])  # last: what it lists is in place
             self.index.put(entry, parsed.observations)
         return Added(entry, written=True)
+
+    def without_damaged(self, path: str) -> StatisticsStore:
+        """This folder, or, when the file kept at `path` no longer matches its manifest row,
+        a view of it without that file (an import is about to keep it again)."""
+        damaged = [f for f in self.files() if f.path == path and not kept.intact(self.folder, f)]
+        if not damaged:
+            return self
+        view = StatisticsStore(self.folder, label=self.label)
+        view._files = tuple(f for f in self.files() if f.path != path)
+        return view
+
+    def verify(self) -> None:
+        """Check every kept file changed since the index last read it against the manifest
+        (`KeptFileDamaged` for one that does not match)."""
+        self.index.refresh()
 
     # ------------------------------------------------------------------ reading
 
@@ -160,13 +179,15 @@ class StatisticsStore:
         return max(ends, default=None)
 
     def read_kept(self, file: StoredFile) -> Sequence[Observation]:
-        """A kept file's observations (its rows read as published, by its source)."""
-        path = self.folder / file.path
+        """A kept file's observations (its rows read as published, by its source), once it is
+        known to match its manifest row."""
+        path = kept.inside(self.folder, file.path)
         if not path.is_file():
             raise InputError(
                 f"The statistics manifest {self.manifest_path} lists {file.path}, which is not "
                 f"in {self.folder}. Restore the file, or import {file.source_file} again."
             )
+        path = kept.verify(self.folder, self.label, file)
         return official_source(file.source).read(path, str(path), file.provisional).observations
 
 
