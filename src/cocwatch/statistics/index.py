@@ -93,10 +93,12 @@ class StatisticsIndex:
         measures: Iterable[str] | None = None,
         groups: Iterable[str] | None = None,
         periods: Iterable[date] | None = None,
+        whole_files_only: bool = False,
     ) -> list[tuple[StoredFile, Observation]]:
         """The observations that match, one per organisation, indicator and month (the
-        superseding file's), each with the file it comes from."""
-        files = {f.path: f for f in self.kept.files()}
+        superseding file's), each with the file it comes from (with `whole_files_only`, none
+        from a file of moved figures)."""
+        files = {f.path: f for f in self.kept.files() if not (whole_files_only and f.moved)}
         if not files:
             return []
         clauses: list[str] = []
@@ -268,9 +270,7 @@ class StatisticsIndex:
         _check_counts(db, held.values())
         wanted = {f.path: f for f in self.kept.files()}
         stamps = {p: self._stamp(f) for p, f in wanted.items()}
-        stale = [
-            p for p in held if p not in wanted or held[p][1:3] != (stamps[p], _INDEX_VERSION)
-        ]
+        stale = [p for p in held if p not in wanted or held[p][1:3] != (stamps[p], _INDEX_VERSION)]
         fresh = [p for p in wanted if p not in held or p in stale]
         if not stale and not fresh:
             return

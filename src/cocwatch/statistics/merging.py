@@ -32,11 +32,17 @@ if TYPE_CHECKING:
 
 def cited(file: StoredFile, as_of: date) -> Source:
     """The citation of a figure from a kept file: its release page (else the file's address,
-    else the series' index), the publication, the month and the file's name."""
+    else the series' index), the publication, the month and the file's name; for a file of
+    moved figures, the registry's own citation."""
     from cocwatch.core.models import Source
     from cocwatch.statistics.sources import official_source
 
     source = official_source(file.source)
+    if file.moved:  # as the registry file cited it, word for word
+        return Source.model_construct(
+            url=file.release_page, title=file.title or None, kind=source.kind,
+            retrieved=file.retrieved,
+        )  # fmt: skip
     url = file.release_page or file.file_url or source.index_url
     name = file.source_file if url != file.file_url else None
     title = file.title or month_title(
@@ -247,9 +253,12 @@ def comparison_context(
     from cocwatch.core.comparison import EQUITY_GROUPS, official_context
     from cocwatch.statistics.sources import official_source
 
-    if not store.files():
+    # Only whole published files are compared with: a file of figures moved out of a registry
+    # holds just the rows behind them, which is no population to rank or compare a Trust in.
+    whole = [f for f in store.files() if not f.moved]
+    if not whole:
         return None
-    sources = {official_source(f.source) for f in store.files()}
+    sources = {official_source(f.source) for f in whole}
     compared = {m for source in sources for m in source.comparison_measures}
     months: set[tuple[str, date]] = set()
     for trust in trusts:
@@ -268,6 +277,8 @@ def comparison_context(
         measures={m for source in sources for m in source.figure_measures},
         groups=groups,
         periods={month for _, month in months},
+        whole_files_only=True,
     )
     context = official_context((o for _, o in found), months)
-    return replace(context, latest_month=store.latest_period())
+    latest = max((f.period_end for f in whole if f.period_end is not None), default=None)
+    return replace(context, latest_month=latest)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -141,6 +141,16 @@ class StatisticsStore:
         view._files = tuple(f for f in self.files() if f.path != path)
         return view
 
+    def forget(self, paths: Collection[str]) -> None:
+        """Take files out of the folder: their manifest rows first, then the files."""
+        if not paths:
+            return
+        with locked(self.manifest_path, what="statistics folder"):
+            self._files = None
+            self._write_manifest([f for f in self.files() if f.path not in paths])
+            for path in paths:
+                kept.inside(self.folder, path).unlink(missing_ok=True)
+
     def verify(self) -> None:
         """Check every kept file changed since the index last read it against the manifest
         (`KeptFileDamaged` for one that does not match)."""
@@ -156,12 +166,15 @@ class StatisticsStore:
         measures: Iterable[str] | None = None,
         groups: Iterable[str] | None = None,
         periods: Iterable[date] | None = None,
+        whole_files_only: bool = False,
     ) -> list[tuple[StoredFile, Observation]]:
         """The observations that match, one per organisation, indicator and month (the
-        superseding file's), each with the file it comes from."""
+        superseding file's), each with the file it comes from; with `whole_files_only`, none
+        from a file of figures moved out of a registry."""
         return self.index.observations(
-            codes=codes, levels=levels, measures=measures, groups=groups, periods=periods
-        )
+            codes=codes, levels=levels, measures=measures, groups=groups, periods=periods,
+            whole_files_only=whole_files_only,
+        )  # fmt: skip
 
     def official_figures(
         self, codes: Iterable[str] | None = None, *, periods: Iterable[date] | None = None
