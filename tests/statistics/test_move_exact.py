@@ -26,7 +26,8 @@ HEAD = """\
 version: 1
 national:
   figures:
-    - {cohort: all, percent: 12.3, as_of: 2025-10-31, quality: pass, source: {url: https://example.org/msds/2025-10, kind: msds}}
+    - {cohort: all, percent: 12.3, as_of: 2025-10-31, quality: pass,
+       source: {url: https://example.org/msds/2025-10, kind: msds}}
 trusts:
   - id: example-north
     ods: XX1
@@ -95,9 +96,7 @@ def test_failed_quality_of_a_breakdown_is_never_read_back_as_unknown(
     exact(run, registry)
 
 
-def test_flow_style_and_aliased_lists_stay_exactly_as_they_were(
-    run: Run, tmp_path: Path
-) -> None:
+def test_flow_style_and_aliased_lists_stay_exactly_as_they_were(run: Run, tmp_path: Path) -> None:
     registry = tmp_path / "trusts.yaml"
     text = (
         HEAD

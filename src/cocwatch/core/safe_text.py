@@ -5,7 +5,7 @@ published file, a web page, WhatDoTheyKnow.
 `for_terminal` neutralises control characters (an escape sequence recolours or rewrites a
 terminal; a carriage return hides what came before it) and bidirectional overrides (which
 show text in another order than it is written) by printing them as visible escapes. Every
-line cocwatch prints goes through it (`cli.common.emit`, the warnings and errors); `for_json`
+line cocwatch prints goes through it (`cli.output.emit`, the warnings and errors); `for_json`
 is the same for JSON text, written as JSON's own escapes so that the value stays exact.
 `web_address` is the only kind of address a published page links to: http(s).
 `markdown_literal` makes registry text appear in a Markdown letter exactly as written: no raw

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import findings, wording
+from cocwatch.core.kinds import FindingCode, Names
 from cocwatch.core.reference_list import ReferenceList
 from cocwatch.core.safe_text import web_address
 from cocwatch.render import svg
@@ -355,6 +356,7 @@ def environment() -> jinja2.Environment:
     env.globals.update(
         **WORDS,
         STATUS_ORDER=STATUS_ORDER,
+        finding=Names("finding code", FindingCode),  # `finding.stale_data`, as letters have
         CSP=CSP,
         GENERATOR=GENERATOR,
         SERIES_STYLE=svg.style,
