@@ -10,8 +10,6 @@ sequences, a C1 control, and U+202E, which shows text backwards.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +21,7 @@ from cocwatch.locations import STATISTICS_FOLDER
 from tests.statistics.release_pages import Mirror, Release, file_name, synthetic_month
 from tests.support.msds import OCTOBER, measures_csv
 from tests.support.registries import MINIMAL_REGISTRY
+from tests.support.stores import write_store
 from tests.support.web import PageServer, Route
 
 Run = Callable[..., Result]
@@ -153,49 +152,10 @@ def test_a_release_pages_heading_is_shown_escaped(
 # The statistics manifest's fields ------------------------------------------------------------
 
 
-MANIFEST_HEADER = (
-    "file,source,source_file,period_end,status,release_page,file_url,sha256,rows,retrieved,"
-    "imported,notes"
-)
-
-
-def _store_with(tmp_path: Path, **fields: str) -> Path:
-    """A registry with a statistics folder whose manifest's fields are as given."""
-    registry = tmp_path / "trusts.yaml"
-    registry.write_text(MINIMAL_REGISTRY, encoding="utf-8")
-    folder = tmp_path / STATISTICS_FOLDER
-    (folder / "msds").mkdir(parents=True)
-    data = measures_csv(OCTOBER).encode()
-    (folder / "msds" / "oct-coc.csv").write_bytes(data)
-    import hashlib
-
-    values = {
-        "file": "msds/oct-coc.csv",
-        "source": "msds",
-        "source_file": "msds-oct2025-exp-measures.csv",
-        "period_end": "2025-10-31",
-        "status": "final",
-        "release_page": "https://example.org/release",
-        "file_url": "https://example.org/msds-oct2025-exp-measures.csv",
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "rows": str(len(OCTOBER)),
-        "retrieved": "2025-12-01",
-        "imported": "2025-12-02",
-        "notes": "",
-        **fields,
-    }
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(MANIFEST_HEADER.split(","))
-    writer.writerow([values[k] for k in MANIFEST_HEADER.split(",")])
-    (folder / "manifest.csv").write_text(out.getvalue(), encoding="utf-8")
-    return registry
-
-
 @pytest.mark.parametrize("field", ["source_file", "release_page", "file_url", "notes"])
 def test_manifest_fields_never_reach_the_terminal_raw(run: Run, tmp_path: Path, field: str) -> None:
     value = HOSTILE if field in ("source_file", "notes") else f"https://example.org/{HOSTILE}"
-    registry = _store_with(tmp_path, **{field: value})
+    registry = write_store(tmp_path, **{field: value})
     for args in (
         ("statistics",),
         ("statistics", "-f", "json"),
@@ -212,7 +172,7 @@ def test_manifest_fields_never_reach_the_terminal_raw(run: Run, tmp_path: Path, 
 def test_a_manifest_file_name_with_an_escape_sequence_is_shown_escaped(
     run: Run, tmp_path: Path
 ) -> None:
-    registry = _store_with(tmp_path, file="msds/\x1b[31mred.csv")
+    registry = write_store(tmp_path, file="msds/\x1b[31mred.csv")
     result = run("-r", str(registry), "statistics")
     assert result.exit_code != 70, result.stderr
     clean(result.stdout, result.stderr)
@@ -225,7 +185,7 @@ def test_a_manifest_file_name_with_an_escape_sequence_is_shown_escaped(
     "page", ["javascript:alert(document.domain)//", "data:text/html,<script>1</script>"]
 )
 def test_the_report_links_only_to_web_addresses(run: Run, tmp_path: Path, page: str) -> None:
-    registry = _store_with(tmp_path, release_page=page, file_url="")
+    registry = write_store(tmp_path, release_page=page, file_url="")
     out = tmp_path / "site"
     result = run("-r", str(registry), "report", "--out", str(out))
     assert result.exit_code != 70, result.stderr
@@ -241,7 +201,7 @@ def test_every_link_the_report_writes_is_to_the_web(run: Run, tmp_path: Path) ->
     itself or an anchor in it."""
     import re
 
-    registry = _store_with(tmp_path)
+    registry = write_store(tmp_path)
     out = tmp_path / "site"
     result = run("-r", str(registry), "report", "--out", str(out))
     assert result.exit_code == 0, result.stderr

@@ -18,6 +18,7 @@ from typer.testing import Result
 
 from tests.support.msds import OCTOBER, figure_rows, measures_csv
 from tests.support.registries import MINIMAL_REGISTRY
+from tests.support.stores import import_file
 
 Run = Callable[..., Result]
 
@@ -36,10 +37,7 @@ def registry(run: Run, tmp_path: Path) -> Path:
             ]  # fmt: skip
         source = tmp_path / f"msds-{name}2025-exp-measures.csv"
         source.write_text(measures_csv(rows), encoding="utf-8")  # type: ignore[arg-type]
-        result = run(
-            "import", "msds", str(source), "-r", str(registry), "--commit",
-            "--source-url", "https://example.org/release",
-        )  # fmt: skip
+        result = import_file(run, source, registry, "--commit")
         assert result.exit_code == 0, result.stderr
     return registry
 

@@ -19,6 +19,7 @@ from typer.testing import Result
 
 from tests.support.msds import OCTOBER, measures_csv
 from tests.support.paths import DEMO
+from tests.support.stores import import_file
 
 Run = Callable[..., Result]
 
@@ -147,10 +148,7 @@ def test_a_figure_the_statistics_folder_disagrees_with_stays_and_is_said(
     )
     source = tmp_path / "msds-oct2025-exp-measures.csv"
     source.write_text(measures_csv(OCTOBER), encoding="utf-8")
-    imported = run(
-        "import", "msds", str(source), "-r", str(registry), "--commit",
-        "--source-url", "https://example.org/release",
-    )  # fmt: skip
+    imported = import_file(run, source, registry, "--commit")
     assert imported.exit_code == 0, imported.stderr
     result = exact(run, registry)
     assert "50.0" in registry.read_text("utf-8")

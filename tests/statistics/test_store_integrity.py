@@ -20,6 +20,7 @@ from typer.testing import Result
 from cocwatch.statistics.kept import digest
 from tests.support.msds import OCTOBER, figure_rows, measures_csv
 from tests.support.registries import MINIMAL_REGISTRY
+from tests.support.stores import import_file
 from tests.support.web import PageServer, Route
 
 Run = Callable[..., Result]
@@ -35,10 +36,7 @@ def imported(run: Run, folder: Path, rows: list[object] | None = None) -> Path:
     source = folder / "download" / NAME
     source.parent.mkdir(exist_ok=True)
     source.write_text(measures_csv(rows or OCTOBER), encoding="utf-8")  # type: ignore[arg-type]
-    result = run(
-        "import", "msds", str(source), "-r", str(registry), "--commit",
-        "--source-url", "https://example.org/release",
-    )  # fmt: skip
+    result = import_file(run, source, registry, "--commit")
     assert result.exit_code == 0, result.stderr
     return registry
 
@@ -144,10 +142,7 @@ def test_a_full_disk_at_the_manifest_leaves_the_folder_as_it_was(
     monkeypatch.setattr(store_module, "atomic_write", full)
     source = tmp_path / NAME
     source.write_text(measures_csv(OCTOBER), encoding="utf-8")
-    result = run(
-        "import", "msds", str(source), "-r", str(registry), "--commit",
-        "--source-url", "https://example.org/release",
-    )  # fmt: skip
+    result = import_file(run, source, registry, "--commit")
     assert result.exit_code == 4, result.stderr
     folder = tmp_path / "statistics"
     assert not (folder / "msds").exists() or not any((folder / "msds").iterdir())
@@ -183,10 +178,7 @@ def test_an_import_never_writes_through_a_link_at_a_kept_files_place(
     (tmp_path / KEPT).symlink_to(victim)
     source = tmp_path / NAME
     source.write_text(measures_csv(OCTOBER), encoding="utf-8")
-    result = run(
-        "import", "msds", str(source), "-r", str(registry), "--commit",
-        "--source-url", "https://example.org/release",
-    )  # fmt: skip
+    result = import_file(run, source, registry, "--commit")
     assert result.exit_code == 3, result.stderr
     assert "symbolic link" in result.stderr
     assert victim.read_text("utf-8").endswith("precious\n")
@@ -201,10 +193,7 @@ def test_an_import_never_writes_through_a_linked_source_folder(
     (tmp_path / "statistics" / "msds").symlink_to(victim.parent, target_is_directory=True)
     source = tmp_path / NAME
     source.write_text(measures_csv(OCTOBER), encoding="utf-8")
-    result = run(
-        "import", "msds", str(source), "-r", str(registry), "--commit",
-        "--source-url", "https://example.org/release",
-    )  # fmt: skip
+    result = import_file(run, source, registry, "--commit")
     assert result.exit_code == 3 and "symbolic link" in result.stderr
     assert sorted(p.name for p in victim.parent.iterdir()) == ["precious.txt"]
 

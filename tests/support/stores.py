@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Callable
 from pathlib import Path
+
+from typer.testing import Result
 
 from tests.support.msds import OCTOBER, measures_csv
 from tests.support.registries import MINIMAL_REGISTRY
@@ -54,3 +57,11 @@ def write_store(
     writer.writerow([values[c] for c in columns])
     (store / "manifest.csv").write_text(out.getvalue(), encoding="utf-8")
     return registry
+
+
+def import_file(run: Callable[..., Result], source: Path, registry: Path, *more: str) -> Result:
+    """`cocwatch import msds SOURCE -r REGISTRY` with a (synthetic) release page to cite."""
+    return run(
+        "import", "msds", str(source), "-r", str(registry),
+        "--source-url", "https://example.org/release", *more,
+    )  # fmt: skip
