@@ -166,8 +166,8 @@ def _why_it_stays(h: Held, kept: dict[_Slot, list[_Key]]) -> str | None:
         kind = "provisional" if other[4] else "final"
         return (
             f"the statistics folder holds another figure for this Trust, measure and month "
-            f"({said}, {kind}), which is the one `check` uses; see which is right, then "
-            "delete the wrong one"
+            f"({said}, {kind}), which is the one `check` uses; see which is right (if it is "
+            "the folder's, delete this entry from the registry file)"
         )
     return None
 
