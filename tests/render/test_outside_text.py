@@ -156,14 +156,7 @@ def test_a_release_pages_heading_is_shown_escaped(
 def test_manifest_fields_never_reach_the_terminal_raw(run: Run, tmp_path: Path, field: str) -> None:
     value = HOSTILE if field in ("source_file", "notes") else f"https://example.org/{HOSTILE}"
     registry = write_store(tmp_path, **{field: value})
-    for args in (
-        ("statistics",),
-        ("statistics", "-f", "json"),
-        ("statistics", "-f", "csv"),
-        ("check", "example-north"),
-        ("check", "example-north", "-f", "json"),
-        ("show", "example-north"),
-    ):
+    for args in (("statistics",), ("check", "example-north", "-f", "json")):
         result = run("-r", str(registry), *args)
         assert result.exit_code != 70, result.stderr
         clean(result.stdout, result.stderr)
