@@ -13,9 +13,13 @@ The one module that knows the store's layout (SPEC §7.1). A store is a folder:
 
 A final file supersedes the provisional one for its month (`cocwatch.core.official`); both
 stay in the folder, so nothing imported is ever lost. Reading goes through the folder's index
-(`cocwatch.statistics.index`, in the cache folder), which is always safe to delete. Writes
-take the store's lock and replace each file atomically, the data file before the manifest,
-so a run stopped half-way leaves the store as it was.
+(`cocwatch.statistics.index`, in the cache folder), which is always safe to delete. The
+manifest is read within bounds (`cocwatch.statistics.manifest`), and a kept file is read only
+once it matches its manifest row, never through a symbolic link (`cocwatch.statistics.kept`).
+Writes take the store's lock and replace each file atomically, the data file before the
+manifest (and put back when the manifest cannot be written), so a run stopped half-way
+leaves the store as it was, and one that leaves a data file ahead of its row is caught on
+read.
 
 Imports the standard library, the core's plain values, the index, the registry of official
 sources and cocwatch's file helpers; never the registry package or the CLI.
