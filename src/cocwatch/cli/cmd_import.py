@@ -262,12 +262,14 @@ def _load(
 ) -> tuple[SourceFile, str]:
     """The file read, and the SHA-256 of its bytes."""
     from cocwatch.locations import is_url
+    from cocwatch.sources.http import check_web_address
 
     load = official.load
     assert load is not None  # checked by the command
     if not is_url(source):
         parsed = load(source, provisional=provisional, max_bytes=max_bytes)
         return parsed, parsed.sha256
+    check_web_address(source, "The file's address")
     s.info(f"Downloading {source} …")
     with download_bars(enabled=stderr_is_terminal() and not s.state.quiet) as bars:
         parsed = load(
