@@ -6,8 +6,11 @@ Pure: the assessment and the words of its comparisons (`cocwatch.core.comparison
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from cocwatch.core import wording
-from cocwatch.core.assessment import TrustAssessment, comparison_severity
+from cocwatch.core.assessment import TrustAssessment
+from cocwatch.core.compared import comparison_severity
 from cocwatch.core.comparison_words import (
     comparison_lines,
     rank_words,
@@ -56,7 +59,11 @@ def because(ta: TrustAssessment) -> str | None:
 
 
 def published_lines(
-    ta: TrustAssessment, *, long_headings: bool = False, style: Style = "technical"
+    ta: TrustAssessment,
+    *,
+    headings: Mapping[str, str] = HEADINGS,
+    long_headings: bool = False,
+    style: Style = "technical",
 ) -> list[tuple[str, str]]:
     """The comparisons `check TRUST` shows and the report publishes, as (heading, sentence):
     each measure against England, its region and the other Trusts, the equity comparisons,
@@ -65,7 +72,7 @@ def published_lines(
         ta.comparisons.values(),
         ta.equity,
         ta.over_time,
-        headings=HEADINGS,
+        headings=headings,
         long_headings=long_headings,
         style=style,
     )

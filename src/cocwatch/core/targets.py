@@ -32,6 +32,7 @@ from datetime import date
 
 from cocwatch.core.kinds import Origin as Origin
 from cocwatch.core.kinds import TargetKind
+from cocwatch.core.measures import DEFAULT_MEASURE
 from cocwatch.core.models import (
     COHORTS,
     MEASURE_PREFERENCE,
@@ -64,7 +65,7 @@ class Benchmark:
     origin: Origin
     steps: tuple[Step, ...]
     start: date | None  # where the trajectory starts from 0% (plan published / first set_on)
-    measure: Measure = "placed_by_28_weeks"
+    measure: Measure = DEFAULT_MEASURE
 
     @property
     def highest(self) -> Step:
