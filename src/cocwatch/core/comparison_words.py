@@ -431,7 +431,7 @@ _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 class QualityWords:
     """What a measure's failed data-quality checks show, said two ways (DOMAIN §3)."""
 
-    technical: tuple[str, ...]  # each failed check by its code: 'COC_DQ08 failed (…)'
+    technical: tuple[str, ...]  # each failed check by its code: '<label> failed (…)'
     plain: str | None  # the same without a code, for a letter's body; None: nothing failed
     # The question a failure leaves when it may be no continuity at all rather than a
     # recording fault ('please say which'); None when it is a recording failure.
