@@ -55,7 +55,13 @@ def because(ta: TrustAssessment) -> str | None:
     if not reasons:
         return None
     said = "; and ".join(reasons)
-    return f"Because {said[:1].lower()}{said[1:]}."
+    text = f"Because {said[:1].lower()}{said[1:]}."
+    led = ta.headline
+    if led is not None:
+        ranked = rank_words(led)
+        if ranked and ranked not in said:  # the Trust's place, where no comparison gave it
+            text += f" Its {led.measure.rate} ranks {ranked}."
+    return text
 
 
 def published_lines(
