@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import pytest
 import yaml
 
 from tests.support.paths import SRC
+from tests.support.preloaded import run_cocwatch_text
 from tests.support.registries import MINIMAL_REGISTRY
 from tests.support.web import PageServer, Route
 
@@ -103,16 +103,7 @@ def cli(
         "COCWATCH_WHATDOTHEYKNOW": site,
         "LANG": "C.UTF-8",
     }
-    return subprocess.run(
-        [sys.executable, "-m", "cocwatch", *args],
-        cwd=campaign,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
+    return run_cocwatch_text(list(args), env=env, cwd=campaign)
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
