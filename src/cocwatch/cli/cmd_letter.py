@@ -330,7 +330,7 @@ def templates(
         Column("name", "Name", no_wrap=True),
         Column("recipient", "Recipient", no_wrap=True),
         Column("scope", "Scope", no_wrap=True),
-        Column("description", "Description", max_width=50),
+        Column("description", "Description", below=True),
         Column("origin", "From", max_width=30),
     ]
     emit(render(fmt, RowListing(rows, columns, json=data)))

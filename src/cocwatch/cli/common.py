@@ -514,7 +514,7 @@ def emit(output: str | bytes | RenderableType) -> None:
             markup=False,
             color_system=None if plain else "auto",
         )
-        console.print(output)
+        console.print(output, crop=False)  # a word wider than the terminal is kept whole
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from cocwatch.core import wording
 from cocwatch.core.reference_list import ReferenceList
 from cocwatch.render.correspondence import due_json, standing
 from cocwatch.render.formats import Listing, Row
+from cocwatch.render.registry import figure_counts
 from cocwatch.render.tabular import Column, md_inline, to_markdown
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ FIGURE_COLUMNS = (
     Column("cohort_text", "Cohort"),
     Column("measure_text", "Measure"),
     Column("percent_text", "Percent", "right"),
-    Column("counts", "Count"),
+    Column("counts", "Count", no_wrap=True),
     Column("flags", "Flags", min_width=11),
     Column("origin", "From"),
     Column("ref", "Src", "right"),
@@ -200,6 +201,14 @@ def _facts(trust: Trust, registry: Registry, as_of: date) -> list[tuple[str, str
             successor = next((t for t in registry.trusts if t.id == trust.successor), None)
             text += f"; succeeded by {successor.name if successor else trust.successor}"
         facts.append(("Status", text))
+    recorded, official = figure_counts(trust.figures)
+    facts.append(
+        (
+            "Figures",
+            f"{official} official (NHS England's statistics), {recorded} recorded from other "
+            "sources",
+        )
+    )
     plan = trust.plan
     if plan is None or plan.status == "unknown":
         facts.append(("Plan", "not known: nobody has recorded one yet"))
@@ -245,17 +254,12 @@ def _detail_renderable(
     refs: list[Source],
 ) -> RenderableType:
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
+    from cocwatch.render.layout import Prose, key_values
     from cocwatch.render.tabular import to_table
 
-    info = Table.grid(padding=(0, 2))
-    info.add_column(style="bold", no_wrap=True)
-    info.add_column(overflow="fold")
-    for key, value in facts:
-        info.add_row(key, value)
-    parts: list[RenderableType] = [Text(trust.name, style="bold"), info, Text("")]
+    parts: list[RenderableType] = [Prose(trust.name, style="bold"), key_values(facts), Text("")]
     if rows:
         # One flag a line: in a narrow terminal "provisional, data quality failed" breaks badly.
         lines = [
@@ -286,10 +290,12 @@ def _detail_renderable(
                 "statistics folder; the other figures were recorded in the registry file by "
                 "people (from a Board paper, an FOI answer…)."
             )
-        parts += [Text(note, style="dim") for note in notes]
+        parts += [Prose(note, style="dim") for note in notes]
     else:
-        parts.append(Text("No figures recorded yet. Add one with `cocwatch record figure`."))
+        parts.append(Prose("No figures recorded yet. Add one with `cocwatch record figure`."))
     if refs:
         parts.append(Text("Sources", style="bold"))
-        parts += [Text(f"  [{i}] {_origin(s)}{s.label()}") for i, s in enumerate(refs, 1)]
+        for i, source in enumerate(refs, 1):
+            mark = f"  [{i}] "
+            parts.append(Prose(f"{_origin(source)}{source.label()}", first=mark))
     return Group(*parts)

@@ -216,7 +216,7 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
 # ------------------------------------------------------------------ terminal: table
 
 
-WIDE = 110  # from this console width on, table cells need not stack their parts
+WIDE = 110  # from this console width on, a table; below it, two lines a Trust (`compact`)
 
 
 def attention_order(assessment: Assessment) -> list[TrustAssessment]:
@@ -308,12 +308,8 @@ def actions(ta: TrustAssessment) -> list[str]:
     return list(dict.fromkeys(text for _, text in todo))
 
 
-def _actions_short(ta: TrustAssessment, limit: int = 2) -> str:
-    found = actions(ta)
-    lines = found[:limit]
-    if len(found) > limit:
-        lines.append(f"+{len(found) - limit} more")
-    return "\n".join(lines) or "—"
+def _actions_lines(ta: TrustAssessment) -> str:
+    return "\n".join(actions(ta)) or "—"
 
 
 class _CheckTable:
@@ -323,7 +319,12 @@ class _CheckTable:
         self.assessment = assessment
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
-        yield _table(self.assessment, wide=options.max_width >= WIDE)
+        if options.max_width < WIDE:
+            from cocwatch.render.check.compact import compact_lines
+
+            yield from compact_lines(self.assessment, options.max_width)
+            return
+        yield _table(self.assessment, wide=True)
 
 
 def _table(assessment: Assessment, *, wide: bool) -> RenderableType:
@@ -351,7 +352,7 @@ def _table(assessment: Assessment, *, wide: bool) -> RenderableType:
         ]
         if wide:
             cells.append(region_cell(ta))
-        cells.append(_actions_short(ta))
+        cells.append(_actions_lines(ta))
         table.add_row(*cells)
     return table
 
