@@ -135,3 +135,17 @@ def _shipped_names() -> dict[str, str]:
 
     loaded = load_registry(str(shipped_registry()), today=date(2026, 11, 23))
     return {t.id: t.name for t in loaded.registry.trusts}
+
+
+def test_letter_help_names_every_built_in_template(run: Run) -> None:
+    from cocwatch.locations import builtin_templates_dir
+
+    built_in = sorted(
+        p.name.removesuffix(".md.j2")
+        for p in builtin_templates_dir().glob("*.md.j2")
+        if not p.name.startswith("_")
+    )
+    assert {"chaser", "foi-review", "ico-complaint", "board"} <= set(built_in)
+    for command in ("letter", "sent"):
+        shown = " ".join(run(command, "--help", env={"COLUMNS": "200"}).stdout.split())
+        assert f"({', '.join(built_in)})" in shown, command

@@ -342,3 +342,21 @@ def test_the_report_shows_public_requests_when_asked(campaign: Path, site: PageS
     assert f'href="{site.base}/request/coc_plan"' in page and "Continuity of carer plan" in page
     down = ok(cli(campaign, _closed_port(), "report", "--out", "down", "--requests"))
     assert "written without the requests" in down.stderr
+
+
+def test_the_sites_address_can_come_from_the_config_file(
+    campaign: Path, site: PageServer, run: Any
+) -> None:
+    site.routes["/feed/body/example_north.json"] = Route(
+        json.dumps(
+            [feed_event("coc_plan", "Continuity of carer plan", "successful", "2026-05-01", [])]
+        ),
+        content_type="application/json",
+    )
+    site.routes["/feed/search/tag%3Aods%3AXX1.json"] = Route("[]", content_type="application/json")
+    config = campaign / "config.yaml"
+    config.write_text(f"whatdotheyknow_url: {site.base}/\n", encoding="utf-8")
+    registry = str(campaign / "trusts.yaml")
+    found = run("--config", str(config), "-r", registry, "requests", "example-north", "-f", "json")
+    assert found.exit_code == 0, found.stderr
+    assert json.loads(found.stdout)["requests"][0]["url"] == site.base + "/request/coc_plan"

@@ -158,7 +158,7 @@ def page_world(
         "NO_PROXY": "127.0.0.1,localhost",
     }
     with _serving(served) as address:
-        env["COCWATCH_MSDS_INDEX"] = f"{address}msds/series/"  # `import msds --latest` etc.
+        env["COCWATCH_STATISTICS_URL"] = f"{address}msds/series/"  # `import msds --latest` etc.
         env["COCWATCH_WHATDOTHEYKNOW"] = address.rstrip("/")  # `requests`, `letter --whatdo…`
         for name, value in env.items():
             monkeypatch.setenv(name, value)

@@ -260,16 +260,20 @@ def test_index_from_the_config_file(
     run: Run, registry: Path, mirror: Mirror, tmp_path: Path
 ) -> None:
     config = tmp_path / "config.yaml"
-    config.write_text(f"msds_index: {mirror.index_url}\n", "utf-8")
-    result = run(
-        "--config", str(config), "import", "msds", "--month", "2025-01", "-r", str(registry)
-    )
-    assert result.exit_code == 0, result.stderr
-    assert "2025-01" in result.stdout and "would import" in result.stdout
-    shown = run("--config", str(config), "config", "show", "--format", "json")
-    assert {"setting": "msds_index", "value": mirror.index_url, "origin": "config file"} in (
-        __import__("json").loads(shown.stdout)
-    )
+    # statistics_url, and msds_index (its earlier name), which older configs still hold
+    for key in ("statistics_url", "msds_index"):
+        config.write_text(f"{key}: {mirror.index_url}\n", "utf-8")
+        result = run(
+            "--config", str(config), "import", "msds", "--month", "2025-01", "-r", str(registry)
+        )
+        assert result.exit_code == 0, result.stderr
+        assert "2025-01" in result.stdout and "would import" in result.stdout
+        shown = run("--config", str(config), "config", "show", "--format", "json")
+        assert {
+            "setting": "statistics_url",
+            "value": mirror.index_url,
+            "origin": "config file",
+        } in (__import__("json").loads(shown.stdout))
 
 
 @pytest.mark.parametrize(

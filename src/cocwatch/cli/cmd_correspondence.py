@@ -29,6 +29,7 @@ from cocwatch.cli.common import (
 )
 from cocwatch.core.kinds import Outcome, Via
 from cocwatch.errors import ExitCode, UsageError
+from cocwatch.locations import builtin_template_names
 
 if TYPE_CHECKING:
     from cocwatch.core.correspondence import (
@@ -68,7 +69,10 @@ def _load(s: Session, option: str | None) -> LoadedLog:
 def sent(
     ctx: typer.Context,
     template: str = typer.Argument(
-        ..., metavar="TEMPLATE", help="The letter's template (kind): foi, board, mnvp, ..."
+        ...,
+        metavar="TEMPLATE",
+        help=f"The letter's template (kind): a built-in one ({', '.join(builtin_template_names())})"
+        " or one of yours.",
     ),
     trust: str | None = typer.Argument(
         None, metavar="[TRUST]", help="Trust id, ODS code or unique part of its name."
@@ -259,7 +263,9 @@ def replied(
     second: str | None = typer.Argument(
         None, metavar="[TRUST]", help="Trust id, ODS code or unique part of its name."
     ),
-    on: str = typer.Option(..., "--on", metavar="YYYY-MM-DD", help="The day the reply came."),
+    on: str | None = typer.Option(
+        None, "--on", metavar="YYYY-MM-DD", help="The day the reply came (default today)."
+    ),
     outcome: Outcome = typer.Option(
         "answered",
         "--outcome",
@@ -314,8 +320,7 @@ def replied(
     found = None if trust in national and kind is None else find_trust(s.registry, trust)
     kind = trust if found is None else kind
     trust_id, who = (found.id, found.name) if found else (None, "national recipients")
-    received_on = parse_date(on, "--on")
-    assert received_on is not None
+    received_on = parse_date(on, "--on") or today()
     letter_sent_on = parse_date(sent_on, "--sent-on")
     path = _log_path(s, log)
     reply_file = _draft_path(file, path.parent) if file else None

@@ -31,6 +31,7 @@ from cocwatch.cli.common import (
     today,
     writable_statistics,
 )
+from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import UsageError
 from cocwatch.sources.http import MSDS_MAX_MB
 
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from cocwatch.registry.imports import StoreResult
     from cocwatch.sources.msds_table import MsdsFile
     from cocwatch.store import StatisticsStore
+
+STATISTICS_URL = WEB_ADDRESS["statistics_url"]
 
 import_app = typer.Typer(
     help="Import official figures into the statistics folder beside the registry.",
@@ -106,8 +109,7 @@ def import_msds(
         None,
         "--index",
         metavar="URL",
-        help="The series page listing the releases (default: msds_index: in the config, "
-        "else NHS England's Maternity Services Monthly Statistics page).",
+        help=f"The series page listing the releases (default: {STATISTICS_URL.help()}).",
     ),
     registry: REGISTRY = None,
     fmt: FORMAT = DEFAULT_FORMAT,

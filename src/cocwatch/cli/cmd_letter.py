@@ -32,7 +32,9 @@ from cocwatch.cli.common import (
     session,
     today,
 )
+from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import InputError, UsageError
+from cocwatch.locations import builtin_template_names
 from cocwatch.templating.formats import DEFAULT_LETTER_FORMAT, LETTER_FORMATS, LETTER_WRITERS
 
 if TYPE_CHECKING:
@@ -67,7 +69,10 @@ TEMPLATE_DIR_OPTION = typer.Option(
 def letter(
     ctx: typer.Context,
     template: str = typer.Argument(
-        ..., metavar="TEMPLATE", help="board, mnvp, minister, foi, or one of yours."
+        ...,
+        metavar="TEMPLATE",
+        help=f"A built-in template ({', '.join(builtin_template_names())}) or one of yours; "
+        "`cocwatch templates` says what each is for.",
     ),
     names: list[str] | None = typer.Argument(
         None, metavar="[TRUST]...", help="Trust ids, ODS codes or unique parts of names."
@@ -127,7 +132,8 @@ def letter(
         "--whatdotheyknow",
         help="For an FOI request: print the link that opens it on WhatDoTheyKnow, with the "
         "title, the letter and tags (the Trust's ODS code, the campaign) filled in, ready to "
-        "review and send there, in public. Your email and address are left out.",
+        "review and send there, in public. Your email and address are left out. The site: "
+        f"{WEB_ADDRESS['whatdotheyknow_url'].help()}.",
     ),
     body: str | None = typer.Option(
         None,
@@ -226,19 +232,19 @@ def _check_site_request(spec: TemplateSpec, out: str | None, fmt: str | None) ->
 
 def _site_links(s: Session, batch: LetterBatch, body: str | None) -> None:
     """Print, for each letter, the link that opens the request on the site."""
+    from cocwatch.locations import resolve_web_address
     from cocwatch.sources.whatdotheyknow import (
         CAMPAIGN_TAG,
         letter_for_site,
         machine_tag,
         new_request_link,
-        site,
         title_for_site,
     )
 
     trusts = {t.id: t for t in s.registry.trusts}
     if body is not None and len(batch.letters) > 1:
         raise UsageError("--body names one Trust on WhatDoTheyKnow: draft one letter at a time.")
-    home = site()
+    home = resolve_web_address("whatdotheyknow_url", s.config).value.rstrip("/")
     for rendered in batch.letters:
         assert rendered.context.trust is not None
         trust = trusts[rendered.context.trust.id]

@@ -9,6 +9,7 @@ import typer
 
 from cocwatch.cli.app import app
 from cocwatch.cli.common import AS_OF, emit, parse_date, session, today
+from cocwatch.core.web import WEB_ADDRESS
 
 if TYPE_CHECKING:
     from cocwatch.cli.common import Session
@@ -44,7 +45,8 @@ def report(
         "--requests",
         help="Show on each Trust's page the public FOI requests about continuity of carer "
         "made to it on WhatDoTheyKnow (read from the site now, for the Trusts whose "
-        "`whatdotheyknow` name is recorded; see `cocwatch requests`).",
+        "`whatdotheyknow` name is recorded; see `cocwatch requests`). The site: "
+        f"{WEB_ADDRESS['whatdotheyknow_url'].help()}.",
     ),
 ) -> None:
     """Write a static HTML report: index.html (every open Trust) and trusts/ID.html.
@@ -87,15 +89,15 @@ def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str
     A site that cannot be read is said once, and the report is written without them.
     """
     from cocwatch.cli.whatdotheyknow_sync import cache_folder
+    from cocwatch.locations import resolve_web_address
     from cocwatch.sources.whatdotheyknow import (
         RequestReadError,
         about_continuity_of_carer,
         fetch_requests,
         machine_tag,
-        site,
     )
 
-    home = site()
+    home = resolve_web_address("whatdotheyknow_url", s.config).value.rstrip("/")
     found: dict[str, list[dict[str, Any]]] = {}
     named = [t for t in trusts if t.whatdotheyknow]
     if not named:

@@ -11,10 +11,11 @@ import typer
 
 from cocwatch.cli.app import app
 from cocwatch.cli.common import DEFAULT_FORMAT, FORMAT, emit, find_trust, session
+from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import UsageError
 
 
-@app.command()
+@app.command(epilog=f"The site: {WEB_ADDRESS['whatdotheyknow_url'].help()}.")
 def requests(
     ctx: typer.Context,
     trust: str = typer.Argument(
@@ -36,6 +37,7 @@ def requests(
     already asked the Trust, and how it answered, before asking again.
     """
     from cocwatch.cli.whatdotheyknow_sync import cache_folder
+    from cocwatch.locations import resolve_web_address
     from cocwatch.render.formats import RowListing, render
     from cocwatch.render.tabular import Column
     from cocwatch.sources.whatdotheyknow import (
@@ -43,7 +45,6 @@ def requests(
         about_continuity_of_carer,
         fetch_requests,
         machine_tag,
-        site,
     )
 
     s = session(ctx)
@@ -51,7 +52,7 @@ def requests(
     name = (body or found.whatdotheyknow or "").strip().lower() or None
     if name is not None and not name.replace("_", "").replace("-", "").isalnum():
         raise UsageError(f"--body {name}: give the last part of the body's page address.")
-    home = site()
+    home = resolve_web_address("whatdotheyknow_url", s.config).value.rstrip("/")
     try:
         listed = fetch_requests(
             name,

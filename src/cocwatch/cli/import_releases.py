@@ -69,12 +69,12 @@ def import_releases(
     """Run the monthly import; print the summary when there is news; return the exit code."""
     from cocwatch import cache
     from cocwatch.cache.downloads import DownloadCache
-    from cocwatch.locations import resolve_msds_index
+    from cocwatch.locations import resolve_web_address
     from cocwatch.registry.imports import update_from_releases
     from cocwatch.sources.http import client
 
     store = writable_statistics(s, registry, dry_run=not commit)
-    index_url = resolve_msds_index(index, s.config.msds_index).value
+    index_url = resolve_web_address("statistics_url", s.config, index).value
     show_progress = stderr_is_terminal() and not s.state.quiet
     try:
         with client(timeout=timeout) as http, _progress(enabled=show_progress) as progress:

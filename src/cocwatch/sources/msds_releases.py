@@ -25,14 +25,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
+from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import ExternalError, InputError, UsageError
-from cocwatch.locations import MSDS_INDEX
 from cocwatch.sources.html_limits import html_problem
 
 if TYPE_CHECKING:
     import httpx
 
-DEFAULT_INDEX = MSDS_INDEX
+DEFAULT_INDEX = WEB_ADDRESS["statistics_url"].default
 _MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",

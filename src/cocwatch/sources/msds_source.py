@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cocwatch.core.imports import PUBLICATION
-from cocwatch.locations import MSDS_INDEX
+from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.sources.official import OfficialSource
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ OFFICIAL_SOURCE = OfficialSource(
     name="msds",
     kind="msds",
     publication=PUBLICATION,
-    index_url=MSDS_INDEX,
+    index_url=WEB_ADDRESS["statistics_url"].default,
     columns=COLUMNS,
     read=_read,
     figures=_figures,

@@ -35,10 +35,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
+from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import ExternalError
 
-SITE = "https://www.whatdotheyknow.com"
-ENV_SITE = "COCWATCH_WHATDOTHEYKNOW"  # another Alaveteli site (or a local copy, for tests)
+SITE = WEB_ADDRESS["whatdotheyknow_url"].default  # the base address is a setting (core.web)
 CAMPAIGN_TAG = "continuity_of_carer"
 # Browsers and servers cope with links of a few thousand characters; beyond this the letter
 # is left out of the link (the command says to paste it instead).
@@ -75,13 +75,6 @@ STATE_OUTCOMES: Mapping[str, str] = {
     "waiting_clarification": "acknowledged",
     "waiting_response": "acknowledged",
 }
-
-
-def site() -> str:
-    """The site's address: ``COCWATCH_WHATDOTHEYKNOW`` if set, else WhatDoTheyKnow."""
-    import os
-
-    return (os.environ.get(ENV_SITE) or SITE).strip().rstrip("/")
 
 
 def letter_for_site(text: str) -> str:
@@ -399,7 +392,6 @@ def _fetch_json(url: str, cache_folder: Path | None) -> bytes:
 
 __all__ = [
     "CAMPAIGN_TAG",
-    "ENV_SITE",
     "SITE",
     "NewRequestLink",
     "PublicRequest",
@@ -416,6 +408,5 @@ __all__ = [
     "parse_request",
     "request_json_url",
     "request_page_url",
-    "site",
     "title_for_site",
 ]
