@@ -272,13 +272,15 @@ def _site_links(s: Session, batch: LetterBatch, body: str | None) -> None:
             )
         except ValueError as error:
             raise UsageError(f"--body {name}: {error}.") from None
-        emit(link.url)
-        if not link.letter_included:
+        if link.letter_included:
+            emit(link.url)
+        else:
+            emit(f"{link.url}\n\n{text}")
             s.warn(
-                f"The letter to {trust.name} is too long to fit in a link, so the link fills in "
-                f"only the title and tags: paste the letter into the form yourself (cocwatch "
-                f"letter {batch.template.name} {trust.id} --format txt; leave out the address, "
-                "the greeting and the sign-off, which the site adds)."
+                f"The letter to {trust.name} is too long to fit in a link that every browser "
+                "takes, so the link fills in the title and tags, and the letter's box says to "
+                "paste it: the letter is printed beneath the link, without the greeting and "
+                "the sign-off, which the site adds."
             )
     s.info(
         "Open the link to start the request on WhatDoTheyKnow: review the text there and send "
