@@ -367,3 +367,14 @@ def test_the_sites_address_can_come_from_the_config_file(
     found = run("--config", str(config), "-r", registry, "requests", "example-north", "-f", "json")
     assert found.exit_code == 0, found.stderr
     assert json.loads(found.stdout)["requests"][0]["url"] == site.base + "/request/coc_plan"
+
+
+def test_the_hints_name_the_trust_by_its_id(campaign: Path, site: PageServer) -> None:
+    drafted = ok(cli(campaign, site.base, "letter", "foi", "example-north", "--whatdotheyknow"))
+    assert f"cocwatch sent foi example-north --url {site.base}/request/..." in drafted.stderr
+    assert "TRUST" not in drafted.stderr
+    ok(cli(campaign, site.base, "sent", "foi", "example-north", today="2027-01-11"))
+    checked = cli(campaign, site.base, "check", "example-north", today="2027-03-01")
+    said = " ".join(checked.stdout.split())
+    assert "`cocwatch replied foi example-north`" in said
+    assert "`cocwatch letter chaser example-north` drafts a reminder" in said

@@ -282,11 +282,16 @@ def _site_links(s: Session, batch: LetterBatch, body: str | None) -> None:
                 "paste it: the letter is printed beneath the link, without the greeting and "
                 "the sign-off, which the site adds."
             )
+    logs = "".join(
+        f"\n  cocwatch sent {batch.template.name} {rendered.context.trust.id} --url "
+        f"{home}/request/..."
+        for rendered in batch.letters
+        if rendered.context.trust is not None
+    )
     s.info(
         "Open the link to start the request on WhatDoTheyKnow: review the text there and send "
         "it (the request and the reply will be public). Then log it with the address of the "
-        "request's page, so cocwatch follows it there: cocwatch sent foi TRUST --url "
-        f"{home}/request/..."
+        f"request's page, so cocwatch follows it there:{logs}"
     )
 
 
