@@ -378,3 +378,17 @@ def test_the_hints_name_the_trust_by_its_id(campaign: Path, site: PageServer) ->
     said = " ".join(checked.stdout.split())
     assert "`cocwatch replied foi example-north`" in said
     assert "`cocwatch letter chaser example-north` drafts a reminder" in said
+
+
+def test_a_request_answered_on_the_site_is_never_chased(campaign: Path, site: PageServer) -> None:
+    """The chaser reads the site first, as check and due do: the answer there is logged, and
+    no reminder says there is no reply; an internal review cites the answer instead."""
+    base = site.base
+    ok(cli(campaign, base, "sent", "foi", "example-north", "--url", base + REQUEST))
+    site.routes[REQUEST + ".json"] = Route(answered_json(), content_type="application/json")
+    chased = cli(campaign, base, "letter", "chaser", "example-north", today="2027-02-15")
+    assert chased.returncode == 2 and chased.stdout == ""
+    assert "a reply of 2027-02-01 (partial)" in chased.stderr  # read from the site, and logged
+    assert "follows up a letter still awaiting a reply" in chased.stderr
+    review = ok(cli(campaign, base, "letter", "foi-review", "example-north", today="2027-02-15"))
+    assert "The Trust replied on 1 February 2027" in " ".join(review.stdout.split())

@@ -181,6 +181,10 @@ def letter(
         # The site is public and replies come through it: no email or address in the text.
         sender = sender.model_copy(update={"email": None, "address": None})
     trusts, only = _trusts(s, spec, names, all_trusts, region, status, day)
+    if spec.follows:  # a follow-up reads the log: first, replies to requests on WhatDoTheyKnow
+        from cocwatch.cli.whatdotheyknow_sync import sync_logged_requests
+
+        sync_logged_requests(s, day)
     batch = draft_letters(
         letters,
         spec,
