@@ -149,3 +149,15 @@ def test_letter_help_names_every_built_in_template(run: Run) -> None:
     for command in ("letter", "sent"):
         shown = " ".join(run(command, "--help", env={"COLUMNS": "200"}).stdout.split())
         assert f"({', '.join(built_in)})" in shown, command
+
+
+def test_the_foi_letter_says_a_published_5_in_a_sentence(run: Run) -> None:
+    """Stockport's April 2025 placement count was published as 5 ('a few'), not 'NHS
+    England's: A few of 225'."""
+    letter = " ".join(run("letter", "foi", "stockport").stdout.split())
+    assert (
+        "The most recent official figure I have, from NHS England, is that a few of 225 women "
+        "reaching 29 weeks of pregnancy in April 2025 were placed on a continuity of carer "
+        "pathway" in letter
+    )
+    assert "NHS England's: " not in letter
