@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from typer.testing import Result
 
@@ -74,11 +75,11 @@ def test_every_base_address_is_a_setting_with_its_variable_shown_and_in_help(
         assert f"# {web.key}: {web.default}" in sample
         assert f"{web.key} in the config file or ${web.env}" in helps
 
-        def shown(config: str, env: dict[str, str] | None = None) -> dict[str, str]:
+        def shown(config: str, env: dict[str, str] | None = None, key: str = web.key) -> Any:
             path.write_text(config, encoding="utf-8")
             result = run("--config", str(path), "config", "show", "--format", "json", env=env)
             assert result.exit_code == 0, result.output
-            return next(r for r in json.loads(result.stdout) if r["setting"] == web.key)
+            return next(r for r in json.loads(result.stdout) if r["setting"] == key)
 
         assert shown("") == {"setting": web.key, "value": web.default, "origin": "default"}
         mine = f"{shown('')['value']}/mirror"

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from cocwatch.core import findings, wording
 from cocwatch.core.reference_list import ReferenceList
 from cocwatch.render import svg
+from cocwatch.render.attribution import COVERS, OGL_URL, republishes
 from cocwatch.render.report_charts import (
     Funnel,
     chart_targets,
@@ -485,6 +486,11 @@ def render_pages(
         "as_of": as_of,
         "source_label": source_label,
         "SMALL_COUNTS_NOTE": SMALL_COUNTS_NOTE,
+        "licensed": republishes(
+            [*registry.national.figures, *(f for t in registry.trusts for f in t.figures)]
+        ),
+        "OGL_URL": OGL_URL,
+        "OGL_COVERS": COVERS,
         "targets_by_id": {t.id: t for t in registry.national.targets},
         "target_state": _target_state(registry.national.targets),
     }

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import wording
 from cocwatch.core.reference_list import ReferenceList
+from cocwatch.render.attribution import OGL_STATEMENT, licence_json, licence_line, republishes
 from cocwatch.render.correspondence import due_json, standing
 from cocwatch.render.formats import Listing, Row
 from cocwatch.render.registry import figure_counts
@@ -52,6 +53,7 @@ CSV_COLUMNS = tuple(
         "origin",
         "source_url",
         "source_title",
+        "licence",  # the attribution NHS England's licence asks for, on official figures
     )
 )
 
@@ -77,6 +79,7 @@ def _figure_row(figure: Figure, refs: ReferenceList[Source]) -> dict[str, Any]:
         "ref": refs.cite(figure.source),
         "source_url": figure.source.url,
         "source_title": figure.source.title,
+        "licence": OGL_STATEMENT if figure.source.official else "",
     }
 
 
@@ -121,7 +124,7 @@ class TrustDetail(Listing):
     title: str | None = field(default=None)
 
     def data(self) -> Any:
-        return {
+        data = {
             "trust": self.trust.model_dump(mode="json"),
             "open": self.trust.is_open(self.as_of),
             "figure_history": self.figures,
@@ -129,6 +132,9 @@ class TrustDetail(Listing):
                 "letters"
             ],
         }
+        if republishes(self.trust.figures):
+            data["licence"] = licence_json()
+        return data
 
     def rows(self) -> Sequence[Row]:
         return self.figures
@@ -148,6 +154,8 @@ class TrustDetail(Listing):
         out.append(to_markdown(rows, FIGURE_COLUMNS) if rows else "No figures recorded.")
         out += ["", "## Sources", ""]
         out += [f"{i}. {md_inline(s.label())}" for i, s in enumerate(self.sources, 1)] or ["None."]
+        if republishes(self.trust.figures):
+            out += ["", md_inline(licence_line())]
         return "\n".join(out) + "\n"
 
     def terminal(self) -> RenderableType:

@@ -402,8 +402,8 @@ def _fetch_json(url: str, cache_folder: Path | None) -> bytes:
 
 
 __all__ = [
-    "PASTE_NOTE",
     "CAMPAIGN_TAG",
+    "PASTE_NOTE",
     "SITE",
     "NewRequestLink",
     "PublicRequest",

@@ -258,8 +258,10 @@ def assessment_to_json(assessment: Assessment, registry_source: str) -> dict[str
     Dates are ISO strings and absent values None, so `json.dumps` needs no help. Keys are
     a stable contract: fields may be added, never removed or renamed.
     """
+    from cocwatch.render.attribution import licence_json, republishes
+
     thresholds = assessment.thresholds
-    return {
+    data = {
         "as_of": assessment.as_of.isoformat(),
         "registry": registry_source,
         "target": assessment.target_id,
@@ -268,3 +270,6 @@ def assessment_to_json(assessment: Assessment, registry_source: str) -> dict[str
         "trusts": [trust_to_json(t) for t in assessment.trusts],
         "notes": [n for n in [cmp.statistics_note(assessment.official, assessment.as_of)] if n],
     }
+    if republishes(f for ta in assessment.trusts for f in ta.trust.figures):
+        data["licence"] = licence_json()  # NHS England's statistics, under the OGL v3.0
+    return data

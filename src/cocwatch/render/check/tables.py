@@ -20,6 +20,7 @@ from cocwatch.core.assessment import (
     explain,
     long_date,
 )
+from cocwatch.render.attribution import OGL_STATEMENT, licence_line, republishes
 from cocwatch.render.tabular import Column, md_code, md_inline
 
 if TYPE_CHECKING:
@@ -107,6 +108,7 @@ CSV_COLUMNS = (
     "points_per_year",
     "projected_date",
     "findings",
+    "licence",  # the attribution NHS England's licence asks for, on rows of official figures
 )
 
 
@@ -149,6 +151,7 @@ def csv_rows(assessment: Assessment) -> list[dict[str, str]]:
                 _num(trend.points_per_year) if trend else "",
                 _iso(trend.projected_date) if trend else "",
                 codes,
+                OGL_STATEMENT if f and f.source.official else "",
             ]
             rows.append(dict(zip(CSV_COLUMNS, cells, strict=True)))
     return rows
@@ -210,6 +213,8 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
                 f"{md_inline(f.message)}"
                 for f in ta.findings
             ]
+    if republishes(f for ta in assessment.trusts for f in ta.trust.figures):
+        out += ["", md_inline(licence_line())]
     return "\n".join(out) + "\n"
 
 
