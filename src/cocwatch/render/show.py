@@ -132,8 +132,7 @@ class TrustDetail(Listing):
                 "letters"
             ],
         }
-        if republishes(self.trust.figures):
-            data["licence"] = licence_json()
+        data["licence"] = licence_json() if republishes(self.trust.figures) else None
         return data
 
     def rows(self) -> Sequence[Row]:

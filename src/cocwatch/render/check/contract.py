@@ -270,6 +270,7 @@ def assessment_to_json(assessment: Assessment, registry_source: str) -> dict[str
         "trusts": [trust_to_json(t) for t in assessment.trusts],
         "notes": [n for n in [cmp.statistics_note(assessment.official, assessment.as_of)] if n],
     }
-    if republishes(f for ta in assessment.trusts for f in ta.trust.figures):
-        data["licence"] = licence_json()  # NHS England's statistics, under the OGL v3.0
+    # The attribution NHS England's licence asks for, when an official figure is republished.
+    official = republishes(f for ta in assessment.trusts for f in ta.trust.figures)
+    data["licence"] = licence_json() if official else None
     return data
