@@ -33,7 +33,7 @@ def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     second; a copy per test costs more than it saves). cocwatch only reads an index that is
     up to date, and replaces (never rewrites in place) one that is damaged."""
     from cocwatch.locations import STATISTICS_FOLDER, shipped_registry
-    from cocwatch.store import StatisticsStore
+    from cocwatch.statistics.store import StatisticsStore
 
     cache = tmp_path_factory.mktemp("shipped-index")
     with pytest.MonkeyPatch.context() as patch:

@@ -23,7 +23,8 @@ ENV_STATE = "COCWATCH_STATE"
 ENV_CACHE = "COCWATCH_CACHE_DIR"
 ENV_CORRESPONDENCE = "COCWATCH_CORRESPONDENCE"
 CORRESPONDENCE_FILE = "correspondence.yaml"
-STATISTICS_FOLDER = "statistics"  # official statistics, beside the registry (cocwatch.store)
+# Official statistics, beside the registry (`cocwatch.statistics.store`).
+STATISTICS_FOLDER = "statistics"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from cocwatch.core.models import National, Registry, Sender, Source, Thresholds,
 from cocwatch.errors import CocwatchError
 from cocwatch.locations import builtin_templates_dir
 from cocwatch.registry.load import parse_registry
-from cocwatch.sources.msds import parse_measures
+from cocwatch.statistics.msds.reading import parse_measures
 from cocwatch.templating.rendering import Letters
 from tests.support.msds import HEADER, Row, measures_csv
 from tests.support.registries import MINIMAL_REGISTRY

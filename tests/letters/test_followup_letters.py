@@ -409,7 +409,7 @@ def test_replied_is_dated_today_unless_told_otherwise(campaign: Path) -> None:
     assert "received 2027-02-03" in logged.stderr
     letters = yaml.safe_load((campaign / "correspondence.yaml").read_text("utf-8"))["letters"]
     assert str(letters[0]["replies"][0]["received_on"]) == "2027-02-03"
-    assert "default today" in ok(cli(campaign, "replied", "--help")).stdout
+    assert "(default: today)" in ok(cli(campaign, "replied", "--help")).stdout
 
 
 def test_a_chaser_words_each_recipient_as_it_stands_to_the_trust(campaign: Path) -> None:

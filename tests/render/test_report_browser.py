@@ -23,8 +23,8 @@ from cocwatch.core import assessment
 from cocwatch.core.models import Thresholds
 from cocwatch.locations import shipped_registry
 from cocwatch.registry import load_registry
-from cocwatch.registry.official import comparison_context, open_statistics, with_statistics
 from cocwatch.render.report import build_report
+from cocwatch.statistics.merging import comparison_context, open_statistics, with_statistics
 from tests.render.helpers import HOSTILE_NAME, OPEN_TRUSTS, REPORT_REGISTRY
 from tests.support.paths import DEMO
 

@@ -23,9 +23,9 @@ from cocwatch.core.models import Registry, Thresholds
 from cocwatch.core.wording import figure_percent
 from cocwatch.locations import shipped_registry
 from cocwatch.registry import load_registry
-from cocwatch.registry.official import comparison_context, open_statistics, with_statistics
 from cocwatch.render import report_charts
 from cocwatch.render.report import build_report
+from cocwatch.statistics.merging import comparison_context, open_statistics, with_statistics
 from tests.render.helpers import REPORT_REGISTRY
 from tests.support.paths import DEMO
 

@@ -7,7 +7,7 @@ holds copies that only save time or downloads, so deleting it at any time is saf
   (`cocwatch.cache.downloads`, through `cocwatch.registry.remote`);
 - ``msds/``: NHS England's MSDS release pages and measures files (`cocwatch.cache.downloads`,
   for `import msds --latest/--month/--since`);
-- ``statistics/``: an index of each statistics folder's kept files (`cocwatch.store`);
+- ``statistics/``: an index of each statistics folder's kept files (`cocwatch.statistics.store`);
 - ``help.txt``: the text of `cocwatch --help` (`cocwatch.launch`).
 
 Every file is written atomically, so a run that is stopped half-way, or two runs at once,

@@ -3,9 +3,9 @@
 A dry run by default: it shows what would be added, replaced or left unchanged per Trust
 and nationally. `--commit` keeps the file's CoC rows, as published, in the statistics folder
 beside the registry (the registry file itself is not changed). The reading lives in
-`cocwatch.sources.msds` (`load_measures`), the planning in `cocwatch.core.imports` and the
-keeping in `cocwatch.registry.imports` (`import_file`) and `cocwatch.store`, so other commands
-and scripts can import a file the same way.
+`cocwatch.statistics.msds.reading` (`load_measures`), the planning in `cocwatch.core.imports`
+and the keeping in `cocwatch.statistics.importing` (`import_file`) and its store, so other
+commands and scripts can import a file the same way.
 """
 
 from __future__ import annotations
@@ -16,30 +16,20 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    DEFAULT_FORMAT,
-    FORMAT,
-    REGISTRY,
-    OutputFormat,
-    Session,
-    download_bars,
-    emit,
-    one_line_option,
-    seconds_option,
-    session,
-    stderr_is_terminal,
-    today,
-    writable_statistics,
-)
+from cocwatch.cli.dates import today
+from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT, TIMEOUT, OutputFormat, one_line_option
+from cocwatch.cli.output import emit
+from cocwatch.cli.progress import download_bars, stderr_is_terminal
+from cocwatch.cli.session import Session, session, writable_statistics
 from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import UsageError
 from cocwatch.sources.http import MSDS_MAX_MB
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import ImportPlan
-    from cocwatch.registry.imports import StoreResult
-    from cocwatch.sources.msds_table import MsdsFile
-    from cocwatch.store import StatisticsStore
+    from cocwatch.statistics.importing import StoreResult
+    from cocwatch.statistics.msds.table import MsdsFile
+    from cocwatch.statistics.store import StatisticsStore
 
 STATISTICS_URL = WEB_ADDRESS["statistics_url"]
 
@@ -56,6 +46,7 @@ MALFORMED_SHOWN = 20
 @import_app.command("msds")
 def import_msds(
     ctx: typer.Context,
+    *,
     source: str | None = typer.Argument(
         None,
         metavar="[SOURCE]",
@@ -82,13 +73,7 @@ def import_msds(
         help="The web address to cite for the figures: required for a local file (every "
         "figure carries its source's address); for a URL, the URL itself by default.",
     ),
-    timeout: float = typer.Option(
-        30.0,
-        "--timeout",
-        metavar="SECONDS",
-        callback=seconds_option,
-        help="How long to wait for the server.",
-    ),
+    timeout: TIMEOUT,
     max_size: int = typer.Option(
         MSDS_MAX_MB,
         "--max-size",
@@ -111,7 +96,6 @@ def import_msds(
         metavar="URL",
         help=f"The series page listing the releases (default: {STATISTICS_URL.help()}).",
     ),
-    registry: REGISTRY = None,
     fmt: FORMAT = DEFAULT_FORMAT,
 ) -> None:
     """Import Continuity of Carer figures from NHS England's MSDS measures file.
@@ -120,8 +104,8 @@ def import_msds(
     --latest (for cron), --month YYYY-MM, or --since YYYY-MM (a backfill).
     """
     from cocwatch.locations import is_url
-    from cocwatch.registry.imports import import_file, stored_entry
-    from cocwatch.sources.msds import source_name
+    from cocwatch.statistics.importing import import_file, stored_entry
+    from cocwatch.statistics.msds.reading import source_name
 
     s = session(ctx)
     if _releases(
@@ -131,7 +115,6 @@ def import_msds(
         month,
         since,
         index=index,
-        registry=registry,
         commit=commit,
         timeout=timeout,
         max_bytes=max_size * 1024 * 1024,
@@ -143,7 +126,7 @@ def import_msds(
             "Give the measures file (a path or a URL), or --latest, --month YYYY-MM or "
             "--since YYYY-MM to find NHS England's monthly releases."
         )
-    store = writable_statistics(s, registry, dry_run=not commit)
+    store = writable_statistics(s, dry_run=not commit)
     if source_url is not None and not is_url(source_url):
         raise UsageError(f"--source-url {source_url!r} must be a web address (https://…).")
     cite = source_url or (source if is_url(source) else None)
@@ -167,7 +150,7 @@ def import_msds(
         file_url=source if is_url(source) else None,
         today=today(),
     )
-    loaded = s.loaded_at(registry)
+    loaded = s.loaded
     result, found = import_file(store, loaded.registry, parsed, entry, commit=commit)
     _warn_malformed(s, parsed)
     emit(
@@ -186,7 +169,6 @@ def _releases(
     since: str | None,
     *,
     index: str | None,
-    registry: str | None,
     commit: bool,
     timeout: float,
     max_bytes: int,
@@ -208,7 +190,6 @@ def _releases(
     code = import_releases(
         s,
         wanted,
-        registry=registry,
         index=index,
         commit=commit,
         timeout=timeout,
@@ -222,7 +203,7 @@ def _releases(
 
 def _already_kept(s: Session, store: StatisticsStore, source: str) -> bool:
     """Whether this very file (same checksum) is kept already: then there is nothing to read."""
-    from cocwatch.store import checksum
+    from cocwatch.statistics.store import checksum
 
     try:
         held = store.held(checksum(Path(source).expanduser()))
@@ -242,7 +223,7 @@ def _load(
 ) -> tuple[MsdsFile, str]:
     """The file read, and the SHA-256 of its bytes."""
     from cocwatch.locations import is_url
-    from cocwatch.sources.msds import load_measures
+    from cocwatch.statistics.msds.reading import load_measures
 
     if not is_url(source):
         parsed = load_measures(source, provisional=provisional, max_bytes=max_bytes)

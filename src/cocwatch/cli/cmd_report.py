@@ -8,17 +8,20 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import AS_OF, emit, parse_date, session, today
+from cocwatch.cli.options import AS_OF
+from cocwatch.cli.output import emit
+from cocwatch.cli.session import session
 from cocwatch.core.web import WEB_ADDRESS
 
 if TYPE_CHECKING:
-    from cocwatch.cli.common import Session
+    from cocwatch.cli.session import Session
     from cocwatch.core.models import Trust
 
 
 @app.command()
 def report(
     ctx: typer.Context,
+    *,
     out: Path = typer.Option(
         ...,
         "--out",
@@ -29,7 +32,7 @@ def report(
         help="Folder to write the report into (created when missing; a previous report "
         "there is replaced).",
     ),
-    as_of: AS_OF = None,
+    as_of: AS_OF,
     title: str | None = typer.Option(
         None, "--title", metavar="TEXT", help="Heading of the report's front page."
     ),
@@ -58,16 +61,15 @@ def report(
     from cocwatch.render.report import DEFAULT_TITLE, build_report, source_label
 
     s = session(ctx)
-    day = parse_date(as_of, "--as-of") or today()
     registry = s.registry
-    trusts = [t for t in registry.trusts if t.is_open(day)]
+    trusts = [t for t in registry.trusts if t.is_open(as_of)]
     assessment = assess(
         registry,
         trusts,
-        as_of=day,
+        as_of=as_of,
         thresholds=s.config.thresholds,
-        letters=s.open_letters(day) if correspondence else {},
-        official=s.comparisons(trusts, day),
+        letters=s.open_letters(as_of) if correspondence else {},
+        official=s.comparisons(trusts, as_of),
     )
     found = _public_requests(s, trusts) if requests else None
     result = build_report(
@@ -88,7 +90,7 @@ def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str
 
     A site that cannot be read is said once, and the report is written without them.
     """
-    from cocwatch.cli.whatdotheyknow_sync import cache_folder
+    from cocwatch.cli.whatdotheyknow_sync import json_cache
     from cocwatch.locations import resolve_web_address
     from cocwatch.sources.whatdotheyknow import (
         RequestReadError,
@@ -113,7 +115,7 @@ def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str
                 trust.whatdotheyknow,
                 [machine_tag("ods", trust.ods)],
                 site=home,
-                cache_folder=cache_folder(),
+                cache=json_cache(),
                 keep=about_continuity_of_carer,
             )
         except RequestReadError as error:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import DEFAULT_FORMAT, FORMAT, emit, find_trust, session
+from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT
+from cocwatch.cli.output import emit
+from cocwatch.cli.selection import find_trust
+from cocwatch.cli.session import session
 from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import UsageError
 
@@ -36,7 +39,7 @@ def requests(
     Requests made on the site are public, and so are the replies: see what other campaigners
     already asked the Trust, and how it answered, before asking again.
     """
-    from cocwatch.cli.whatdotheyknow_sync import cache_folder
+    from cocwatch.cli.whatdotheyknow_sync import json_cache
     from cocwatch.locations import resolve_web_address
     from cocwatch.render.formats import RowListing, render
     from cocwatch.render.tabular import Column
@@ -58,7 +61,7 @@ def requests(
             name,
             [machine_tag("ods", found.ods)],
             site=home,
-            cache_folder=cache_folder(),
+            cache=json_cache(),
             keep=about_continuity_of_carer,
         )
     except RequestReadError as error:

@@ -1,7 +1,7 @@
 """`import msds --latest | --month YYYY-MM | --since YYYY-MM`: NHS England's monthly releases.
 
 The command finds the measures files on the series index and its release pages and imports
-each month in turn (`cocwatch.registry.imports`). It prints a summary of the months found,
+each month in turn (`cocwatch.statistics.importing`). It prints a summary of the months found,
 imported, already present and failed, with the Trusts each touched; a run that finds
 nothing new prints nothing at all, so cron sends no mail.
 """
@@ -14,20 +14,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cocwatch.cli.common import (
-    OutputFormat,
-    Session,
-    download_bars,
-    emit,
-    stderr_is_terminal,
-    today,
-    writable_statistics,
-)
+from cocwatch.cli.dates import today
+from cocwatch.cli.options import OutputFormat
+from cocwatch.cli.output import emit
+from cocwatch.cli.progress import download_bars, stderr_is_terminal
+from cocwatch.cli.session import Session, writable_statistics
 from cocwatch.errors import CocwatchError, UsageError
 
 if TYPE_CHECKING:
-    from cocwatch.registry.imports import FileProgress, MonthlyRun, MonthResult
-    from cocwatch.sources.msds_releases import MeasuresFile, Wanted
+    from cocwatch.statistics.importing import FileProgress, MonthlyRun, MonthResult
+    from cocwatch.statistics.msds.releases import MeasuresFile, Wanted
 
 STATUS_WORDS = {
     "imported": "imported",
@@ -39,7 +35,7 @@ STATUS_WORDS = {
 
 def wanted_months(latest: bool, month: str | None, since: str | None) -> Wanted | None:
     """What the options ask for, or None when none of them is given."""
-    from cocwatch.sources.msds_releases import Month, Wanted
+    from cocwatch.statistics.msds.releases import Month, Wanted
 
     given = [
         name
@@ -59,7 +55,6 @@ def import_releases(
     s: Session,
     wanted: Wanted,
     *,
-    registry: str | None,
     index: str | None,
     commit: bool,
     timeout: float,
@@ -70,17 +65,17 @@ def import_releases(
     from cocwatch import cache
     from cocwatch.cache.downloads import DownloadCache
     from cocwatch.locations import resolve_web_address
-    from cocwatch.registry.imports import update_from_releases
     from cocwatch.sources.http import client
+    from cocwatch.statistics.importing import update_from_releases
 
-    store = writable_statistics(s, registry, dry_run=not commit)
+    store = writable_statistics(s, dry_run=not commit)
     index_url = resolve_web_address("statistics_url", s.config, index).value
     show_progress = stderr_is_terminal() and not s.state.quiet
     try:
         with client(timeout=timeout) as http, _progress(enabled=show_progress) as progress:
             run = update_from_releases(
                 store,
-                s.loaded_at(registry).registry,
+                s.loaded.registry,
                 index_url=index_url,
                 wanted=wanted,
                 http=http,

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cocwatch.cli.common import Session
+    from cocwatch.cache.downloads import DownloadCache
+    from cocwatch.cli.session import Session
     from cocwatch.core.correspondence import CorrespondenceLog, LoggedLetter
     from cocwatch.sources.whatdotheyknow import RequestStatus
 
@@ -34,10 +35,13 @@ class SyncResult:
     errors: list[str] = field(default_factory=list)
 
 
-def cache_folder() -> Path:
+def json_cache() -> DownloadCache:
+    """Where WhatDoTheyKnow's answers are kept, refreshed with conditional GETs."""
     from cocwatch import cache
+    from cocwatch.cache.downloads import DownloadCache
 
-    return cache.folder(CACHE_NAME)
+    folder = cache.folder(CACHE_NAME)
+    return DownloadCache(folder, suffix=".json.body", what="WhatDoTheyKnow cache")
 
 
 def sync_logged_requests(s: Session, as_of: date) -> SyncResult:
@@ -70,13 +74,13 @@ def sync_requests(s: Session, log_path: Path, *, as_of: date, report: bool = Tru
     statuses: dict[str, RequestStatus] = {}
     errors = _read_errors()
     before = dict(errors)
-    folder = cache_folder()
+    cache = json_cache()
     for i, letter in followed:
         url = str(letter.request_url)
         if letter_state(i, letter, as_of=as_of, rules=rules).status == "closed":
             continue
         try:
-            statuses[url] = fetch_request(url, cache_folder=folder)
+            statuses[url] = fetch_request(url, cache=cache)
         except (RequestReadError, ValueError) as exc:
             message = (
                 f"Could not read the WhatDoTheyKnow request {url}: {exc} Nothing in the "
@@ -187,7 +191,7 @@ def _state_phrase(status: RequestStatus) -> str:
 
 
 def _read_errors() -> dict[str, str]:
-    path = cache_folder() / ERRORS_FILE
+    path = json_cache().folder / ERRORS_FILE
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
@@ -199,6 +203,6 @@ def _write_errors(errors: dict[str, str]) -> None:
     from cocwatch.errors import CocwatchError
     from cocwatch.files import atomic_write
 
-    path = cache_folder() / ERRORS_FILE
+    path = json_cache().folder / ERRORS_FILE
     with contextlib.suppress(OSError, CocwatchError):
         atomic_write(path, json.dumps(errors, indent=1, sort_keys=True).encode())

@@ -9,7 +9,7 @@ names each member for people, and the command line offers them as choices
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Literal
 
@@ -29,7 +29,7 @@ Quality = Literal["pass", "fail", "unknown"]
 Precision = Literal["year", "month", "day"]  # how precisely a source dates a target
 SourceKind = Literal["msds", "board_paper", "foi", "cqc", "news", "other"]
 # Sources whose figures are official statistics, kept as published in the statistics folder
-# (`cocwatch.store`); every other kind is recorded by people in the registry file.
+# (`cocwatch.statistics.store`); every other kind is recorded by people in the registry file.
 OFFICIAL_KINDS: frozenset[SourceKind] = frozenset({"msds"})
 PlanStatus = Literal["active", "paused", "none", "unknown"]
 Coproduced = Literal["yes", "no", "unknown"]
@@ -80,6 +80,47 @@ class Status(StrEnum):
     ON_TRACK = "on_track"
 
 
+class FindingCode(StrEnum):
+    """The code of a finding, as JSON, CSV and letters' `--status` write it (the rules that
+    find them are `cocwatch.core.findings.RULES`)."""
+
+    NO_PLAN = "no_plan"
+    PLAN_UNKNOWN = "plan_unknown"
+    PLAN_PAUSED = "plan_paused"
+    PLAN_UNPUBLISHED = "plan_unpublished"
+    NOT_COPRODUCED = "not_coproduced"
+    BOARD_REVIEW_OVERDUE = "board_review_overdue"
+    STALE_DATA = "stale_data"
+    DATA_QUALITY_FAILED = "data_quality_failed"
+    TARGETED_DATA_MISSING = "targeted_data_missing"
+    TARGETED_GAP = "targeted_gap"
+    FOI_OVERDUE = "foi_overdue"
+
+
+class Names:
+    """A closed set's members by name, for templates to compare with: ``finding.stale_data``
+    is "stale_data". A name outside the set is an error where it is written, never a
+    comparison that is quietly false."""
+
+    __slots__ = ("_members", "_what")
+
+    def __init__(self, what: str, members: Iterable[str]) -> None:
+        self._what = what
+        self._members = {str(member): member for member in members}
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):  # Python's and Jinja's own questions (__html__, …)
+            raise AttributeError(name)
+        if name not in self._members:
+            raise ValueError(
+                f"'{name}' is not a {self._what}; the {self._what}s are {', '.join(self._members)}"
+            )
+        return self._members[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._members.values())
+
+
 __all__ = [
     "COHORTS",
     "MEASURE_PREFERENCE",
@@ -87,7 +128,9 @@ __all__ = [
     "TRUST_SEVERITIES",
     "Cohort",
     "Coproduced",
+    "FindingCode",
     "Measure",
+    "Names",
     "Origin",
     "Outcome",
     "PlanStatus",

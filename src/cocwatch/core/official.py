@@ -1,7 +1,7 @@
 """Official statistics as plain values: what a release file observed, and the files kept.
 
 A release file (NHS England's MSDS measures file, say) is kept as published in the statistics
-store beside the registry (`cocwatch.store`); its rows mean one `Observation` each per
+store beside the registry (`cocwatch.statistics.store`); its rows mean one `Observation` each per
 organisation, indicator and month: a numerator, a denominator, a rate and, for headline
 measures, a data-quality result. `StoredFile` is one entry of the store's manifest. Which
 observations become a Trust's figures is the source's business (`cocwatch.sources`); this

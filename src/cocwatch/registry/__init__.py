@@ -4,8 +4,8 @@ One way in for each job, used by the CLI, the config file and the correspondence
 
 - `load_registry` opens a registry (a path or an http(s) URL) as `LoadedRegistry`, for a URL
   through the download cache (`remote`, `cocwatch.cache.downloads`);
-- `official.with_statistics` adds the official figures of the statistics folder beside it
-  (`cocwatch.store`), and `migrate` moves those an old registry file holds into the folder;
+- `migrate` moves the official figures an old registry file holds into the statistics folder
+  beside it (`cocwatch.statistics`, which adds them to the registry every command assesses);
 - `read_text`/`read_bytes` read any user's file within the size cap (`reading`);
 - `parse_yaml` is the strict loader with located syntax errors (`yaml_loader`), and
   `validate_document` validates a small file against its model (`documents`), locating every

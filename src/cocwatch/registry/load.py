@@ -5,7 +5,7 @@ with pydantic. Only when something is wrong is the document composed a second ti
 each problem's path (``trusts[3].figures[0].percent``) into a line and column
 (`cocwatch.registry.locate`). Duplicate keys are found while parsing; impossible dates are kept
 as text so pydantic reports them with the rest. (Official statistics are not in the registry
-file but beside it, `cocwatch.store`, so the file stays small and loads in milliseconds.)
+file but beside it, `cocwatch.statistics.store`, so the file stays small and loads in milliseconds.)
 Imports PyYAML, pydantic (lazily), the models and cocwatch's errors; never the CLI.
 """
 

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from cocwatch.core.edits import Change
     from cocwatch.core.models import Figure, Registry
     from cocwatch.core.official import StoredFile
-    from cocwatch.sources.msds_table import MsdsFile
-    from cocwatch.store import StatisticsStore
+    from cocwatch.statistics.msds.table import MsdsFile
+    from cocwatch.statistics.store import StatisticsStore
 
 _INDICATORS = {"placed_by_28_weeks": "COC_by_28weeks", "receiving_ongoing": "COC_receiving_ongoing"}
 _BREAKDOWNS = {
@@ -71,7 +71,7 @@ class Move:
 
 def official_in_registry(registry: Registry) -> list[Held]:
     """Every figure in the registry file that came from NHS England's statistics."""
-    from cocwatch.sources.msds_table import NATIONAL
+    from cocwatch.statistics.msds.table import NATIONAL
 
     found = [
         Held(None, i, f, NATIONAL, "All Submitters")
@@ -135,8 +135,8 @@ def _rebuild(
     import io
 
     from cocwatch.core.official import StoredFile
-    from cocwatch.sources.msds import parse_measures
-    from cocwatch.sources.official import official_source
+    from cocwatch.statistics.msds.reading import parse_measures
+    from cocwatch.statistics.sources import official_source
 
     first = members[0].figure
     provisional = first.provisional

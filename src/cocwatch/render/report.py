@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import findings, wording
+from cocwatch.core.kinds import FindingCode, Names
 from cocwatch.core.reference_list import ReferenceList
 from cocwatch.render import svg
 from cocwatch.render.attribution import COVERS, OGL_URL, republishes
@@ -354,6 +355,7 @@ def environment() -> jinja2.Environment:
     env.globals.update(
         **WORDS,
         STATUS_ORDER=STATUS_ORDER,
+        finding=Names("finding code", FindingCode),  # `finding.stale_data`, as letters have
         CSP=CSP,
         GENERATOR=GENERATOR,
         SERIES_STYLE=svg.style,

@@ -31,12 +31,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import ExternalError
+
+if TYPE_CHECKING:
+    import httpx
 
 SITE = WEB_ADDRESS["whatdotheyknow_url"].default  # the base address is a setting (core.web)
 CAMPAIGN_TAG = "continuity_of_carer"
@@ -123,6 +125,19 @@ _VALEDICTIONS = {"Yours sincerely", "Yours faithfully", "Yours sincerely,", "You
 
 class RequestReadError(ExternalError):
     """A request's JSON could not be fetched or read; the message names the address."""
+
+
+class Body(Protocol):
+    """A body kept by a download cache."""
+
+    def read(self) -> bytes: ...
+
+
+class JsonCache(Protocol):
+    """Where answers are kept and refreshed with conditional GETs (the caller's download
+    cache, `cocwatch.cache.downloads.DownloadCache`); its failures are `ExternalError`s."""
+
+    def get(self, http: httpx.Client | None, url: str, *, max_bytes: int) -> Body: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,10 +277,10 @@ def parse_request(data: bytes, page_url: str) -> RequestStatus:
     )
 
 
-def fetch_request(url: str, *, cache_folder: Path | None = None) -> RequestStatus:
-    """Fetch and read a request's JSON (cached, conditionally refreshed when a folder is given)."""
+def fetch_request(url: str, *, cache: JsonCache | None = None) -> RequestStatus:
+    """Fetch and read a request's JSON (kept and conditionally refreshed by `cache`, if given)."""
     page = request_page_url(url)
-    data = _fetch_json(request_json_url(page), cache_folder)
+    data = _fetch_json(request_json_url(page), cache)
     try:
         return parse_request(data, page)
     except ValueError as exc:
@@ -353,7 +368,7 @@ def fetch_requests(
     tags: Iterable[str],
     *,
     site: str = SITE,
-    cache_folder: Path | None = None,
+    cache: JsonCache | None = None,
     keep: Any = None,
 ) -> list[PublicRequest]:
     """The public requests to a body and with the tags (each once), newest first.
@@ -366,7 +381,7 @@ def fetch_requests(
     for i, feed in enumerate(feed_urls(url_name, tag_list, site=site)):
         by_body = bool(url_name) and i == 0
         try:
-            items = parse_feed(_fetch_json(feed, cache_folder), site=site)
+            items = parse_feed(_fetch_json(feed, cache), site=site)
         except ValueError as exc:
             raise RequestReadError(f"{feed}: {exc}") from None
         for item in items:
@@ -376,19 +391,16 @@ def fetch_requests(
     return sorted(seen.values(), key=lambda r: r.created_on or date.min, reverse=True)
 
 
-def _fetch_json(url: str, cache_folder: Path | None) -> bytes:
+def _fetch_json(url: str, cache: JsonCache | None) -> bytes:
     import httpx
 
     from cocwatch.sources.http import DownloadError, client, describe_http_error, download
 
-    if cache_folder is not None:
-        from cocwatch.cache.downloads import DownloadCache, FetchFailed
-
-        cache = DownloadCache(cache_folder, suffix=".json.body", what="WhatDoTheyKnow cache")
+    if cache is not None:
         try:
             with client(timeout=TIMEOUT_SECONDS) as http:
                 return cache.get(http, url, max_bytes=MAX_JSON_BYTES).read()
-        except (FetchFailed, DownloadError) as exc:
+        except ExternalError as exc:  # the network, or a copy that cannot be kept
             raise RequestReadError(str(exc).rstrip(".") + ".") from None
     try:
         got = download(url, timeout=TIMEOUT_SECONDS, max_bytes=MAX_JSON_BYTES)

@@ -23,10 +23,15 @@ from cocwatch.core.imports import Provenance, figure_entry, month_title, plan_im
 from cocwatch.core.models import Registry
 from cocwatch.errors import ExternalError
 from cocwatch.registry import parse_registry
-from cocwatch.sources import msds
-from cocwatch.sources.msds import decode_csv, download, is_provisional_name, parse_measures
-from cocwatch.sources.msds_dates import parse_period_date
-from cocwatch.sources.msds_table import classify_indicator
+from cocwatch.statistics.msds import reading as msds
+from cocwatch.statistics.msds.dates import parse_period_date
+from cocwatch.statistics.msds.reading import (
+    decode_csv,
+    download,
+    is_provisional_name,
+    parse_measures,
+)
+from cocwatch.statistics.msds.table import classify_indicator
 from tests.support.msds import OCTOBER, Row, Server, figure_rows, measures_csv
 from tests.support.registries import MINIMAL_REGISTRY, TODAY
 
@@ -659,7 +664,7 @@ def test_progress_bar_only_on_a_terminal(
     server: Server,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from cocwatch.cli.common import download_bars
+    from cocwatch.cli.progress import download_bars
 
     with download_bars(enabled=False) as none:
         assert none is None

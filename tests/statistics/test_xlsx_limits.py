@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from cocwatch.errors import InputError
-from cocwatch.sources import msds
-from cocwatch.sources.msds import read_measures
+from cocwatch.statistics.msds import reading as msds
+from cocwatch.statistics.msds.reading import read_measures
 
 HEADER = [
     "Org_Code", "Org_Name", "Org_Level", "RPStartDate", "RPEndDate",

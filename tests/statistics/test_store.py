@@ -386,7 +386,7 @@ def test_from_cron_the_same_failure_is_told_once(
 def test_sources_are_registered_and_an_unknown_one_is_explained(
     run: Callable[..., Result], registry: Path, tmp_path: Path
 ) -> None:
-    from cocwatch.sources.official import official_sources
+    from cocwatch.statistics.sources import official_sources
 
     assert set(official_sources()) == {"msds"}
     source = _write(tmp_path, "msds-oct2025-exp-measures.csv", OCTOBER)
@@ -402,7 +402,7 @@ def test_sources_are_registered_and_an_unknown_one_is_explained(
 def test_an_official_figure_is_the_figure_pydantic_would_make() -> None:
     from cocwatch.core.imports import OfficialFigure
     from cocwatch.core.models import Figure, Source
-    from cocwatch.registry.official import as_figure
+    from cocwatch.statistics.merging import as_figure
 
     source = Source(url="https://example.org/synthetic", kind="msds")
     found = OfficialFigure(

@@ -1,6 +1,6 @@
 """Finding MSDS measures files: pure page reading, then a real HTTP server on 127.0.0.1 serving
 a mirror of the index and release pages (synthetic pages modelled on NHS England's, see
-tests/sources/release_pages.py), and the download cache's conditional GETs.
+tests/statistics/release_pages.py), and the download cache's conditional GETs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from cocwatch.cache.downloads import DownloadCache
 from cocwatch.errors import ExternalError, InputError, UsageError
-from cocwatch.sources.msds_releases import (
+from cocwatch.statistics.msds.releases import (
     Month,
     Wanted,
     discover,
@@ -23,7 +23,7 @@ from cocwatch.sources.msds_releases import (
     months_named,
     release_links,
 )
-from tests.sources.release_pages import (
+from tests.statistics.release_pages import (
     SERIES,
     Mirror,
     file_name,

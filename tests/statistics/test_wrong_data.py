@@ -12,7 +12,7 @@ from typer.testing import Result
 
 from cocwatch.core.plausible import rate_agrees
 from cocwatch.errors import InputError
-from cocwatch.sources.msds import parse_measures, read_measures
+from cocwatch.statistics.msds.reading import parse_measures, read_measures
 from tests.support.msds import figure_rows, measures_csv
 from tests.support.registries import MINIMAL_REGISTRY
 

@@ -1,7 +1,7 @@
 """Official figures from the statistics store, beside the figures people curate.
 
-The registry file holds what people curate; the statistics store (`cocwatch.store`) holds the
-official release files. `with_statistics` gives the registry that every command assesses: each
+The registry file holds what people curate; the statistics store (`store`) holds the official
+release files. `with_statistics` gives the registry that every command assesses: each
 Trust's curated figures and its official figures from the store, each cited to its own source
 (the release page that links the file, the file's name and month). An official figure still
 in an old registry file (imported before the store existed) gives way to the store's figure
@@ -27,14 +27,14 @@ if TYPE_CHECKING:
     from cocwatch.core.imports import OfficialFigure
     from cocwatch.core.models import Figure, Registry, Source, Trust
     from cocwatch.core.official import StoredFile
-    from cocwatch.store import StatisticsStore
+    from cocwatch.statistics.store import StatisticsStore
 
 
 def cited(file: StoredFile, as_of: date) -> Source:
     """The citation of a figure from a kept file: its release page (else the file's address,
     else the series' index), the publication, the month and the file's name."""
     from cocwatch.core.models import Source
-    from cocwatch.sources.official import official_source
+    from cocwatch.statistics.sources import official_source
 
     source = official_source(file.source)
     url = file.release_page or file.file_url or source.index_url
@@ -57,7 +57,7 @@ def as_figure(figure: OfficialFigure, source: Source) -> Figure:
 
     Made as pydantic's `model_construct` makes a model, without its per-call bookkeeping:
     years of monthly statistics are tens of thousands of figures, and that bookkeeping was
-    most of `check --all`'s time (tests/store compares the two). The model's four slots are
+    most of `check --all`'s time (tests/statistics compares the two). The model's four slots are
     set through their descriptors, as `object.__setattr__` would, at half its cost.
     """
     figure_class, fields_set, extra, private = _model_parts()
@@ -113,7 +113,7 @@ def with_statistics(
     keep just their curated figures, which is all a command about one Trust needs. `periods`
     limits the official figures to some months (by their last day).
     """
-    from cocwatch.sources.msds_table import NATIONAL
+    from cocwatch.statistics.msds.table import NATIONAL
 
     if not store.files():
         return registry
@@ -163,7 +163,7 @@ def open_statistics(location: str, *, warn: Callable[[str], None]) -> Statistics
     a warning, and with no copy the registry's own figures are used alone.
     """
     from cocwatch.locations import is_url
-    from cocwatch.store import StatisticsStore
+    from cocwatch.statistics.store import StatisticsStore
 
     if not is_url(location):
         return StatisticsStore(Path(location).expanduser())
@@ -178,7 +178,7 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     from cocwatch.errors import CocwatchError
     from cocwatch.files import atomic_write
     from cocwatch.sources.http import MSDS_MAX_MB, DownloadError
-    from cocwatch.store import MANIFEST, StatisticsStore
+    from cocwatch.statistics.store import MANIFEST, StatisticsStore
 
     base = base if base.endswith("/") else base + "/"
     key = hashlib.sha256(base.encode()).hexdigest()[:24]
@@ -219,7 +219,7 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
 
 def _is_manifest(path: Path) -> bool:
     """Whether a downloaded file starts like a statistics manifest (its header row)."""
-    from cocwatch.store import MANIFEST_COLUMNS
+    from cocwatch.statistics.store import MANIFEST_COLUMNS
 
     try:
         with path.open(encoding="utf-8-sig", errors="replace") as f:
@@ -235,7 +235,7 @@ def comparison_context(
     """What the assessment compares these Trusts' latest official figures with (SPEC §4.1):
     the months of their latest figures, read from the statistics folder; None without one."""
     from cocwatch.core.comparison import EQUITY_GROUPS, official_context
-    from cocwatch.sources.official import official_source
+    from cocwatch.statistics.sources import official_source
 
     if not store.files():
         return None

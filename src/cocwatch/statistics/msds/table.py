@@ -34,7 +34,7 @@ from cocwatch.core.imports import OfficialFigure
 from cocwatch.core.official import Observation, OrgLevel, Result
 from cocwatch.core.plausible import MAX_COUNT, disagreement, rate_agrees
 from cocwatch.errors import InputError
-from cocwatch.sources.msds_dates import period_end, period_start
+from cocwatch.statistics.msds.dates import period_end, period_start
 
 if TYPE_CHECKING:
     from cocwatch.core.models import Cohort, Measure, Quality

@@ -1,7 +1,7 @@
 """`import msds --latest/--month/--since` against a local mirror of NHS England's pages.
 
 A real HTTP server on 127.0.0.1 serves an index page and release pages modelled on NHS
-England's (synthetic pages, see tests/sources/release_pages.py), the REAL April 2025 provisional
+England's (synthetic pages, see tests/statistics/release_pages.py), the REAL April 2025 provisional
 measures file, and SYNTHETIC months around it (a few made-up rows for two Trusts). The
 registry is a copy of the shipped one, so the real file's providers match real Trusts. Imports
 keep the files in the statistics folder beside the registry, never in the registry file; the
@@ -21,7 +21,7 @@ import yaml
 from typer.testing import Result
 
 from cocwatch.locations import shipped_registry
-from tests.sources.release_pages import (
+from tests.statistics.release_pages import (
     Mirror,
     file_name,
     file_path,

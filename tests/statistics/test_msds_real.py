@@ -1,6 +1,6 @@
 """`import msds` on REAL published rows (NHS England, MSDS April 2025 provisional).
 
-`tests/sources/fixtures/msds/` holds real rows trimmed from the published file (its README says
+`tests/statistics/fixtures/msds/` holds real rows trimmed from the published file (its README says
 which and where from). The whole real file is the shipped registry's copy in
 `data/statistics/msds/`; its Excel copy is kept unchanged in `tests/data/` (tests/data/README.md).
 """
@@ -19,9 +19,9 @@ from typer.testing import Result
 
 from cocwatch.core.imports import OfficialFigure
 from cocwatch.locations import shipped_registry
-from cocwatch.sources.msds import parse_measures, read_measures
-from cocwatch.sources.msds_dates import period_end
-from cocwatch.sources.msds_table import MsdsFile
+from cocwatch.statistics.msds.dates import period_end
+from cocwatch.statistics.msds.reading import parse_measures, read_measures
+from cocwatch.statistics.msds.table import MsdsFile
 from tests.support.paths import SHIPPED_APRIL_2025, TEST_DATA
 
 FIXTURE = (

@@ -1,8 +1,8 @@
 """NHS England's Maternity Services Monthly Statistics as an official source of the store.
 
-Declares `OFFICIAL_SOURCE` (`cocwatch.sources.official`): the measures file's columns, its
-reader (`cocwatch.sources.msds`) and which of its observations are a Trust's figures
-(`cocwatch.sources.msds_table`). Imports them lazily, so declaring the source costs nothing.
+Declares `SOURCE` (`cocwatch.statistics.source`): the measures file's columns, its
+reader (`cocwatch.statistics.msds.reading`) and which of its observations are a Trust's figures
+(`cocwatch.statistics.msds.table`). Imports them lazily, so declaring the source costs nothing.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from cocwatch.core.imports import PUBLICATION
 from cocwatch.core.web import WEB_ADDRESS
-from cocwatch.sources.official import OfficialSource
+from cocwatch.statistics.source import OfficialSource
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import OfficialFigure
     from cocwatch.core.official import Observation
-    from cocwatch.sources.official import ReadFile
+    from cocwatch.statistics.source import ReadFile
 
 COLUMNS = (
     "Org_Code", "Org_Name", "Org_Level", "RPStartDate", "RPEndDate",
@@ -30,7 +30,7 @@ CHECKS = ("coc_dq04", "coc_dq05", "coc_dq06", "coc_dq07", "coc_dq08", "coc_dq09"
 
 
 def _read(path: Path, name: str, provisional: bool) -> ReadFile:
-    from cocwatch.sources.msds import read_measures
+    from cocwatch.statistics.msds.reading import read_measures
 
     return read_measures(path, source=name, provisional=provisional)
 
@@ -38,12 +38,12 @@ def _read(path: Path, name: str, provisional: bool) -> ReadFile:
 def _figures(
     observations: Sequence[Observation], provisional: bool
 ) -> tuple[list[OfficialFigure], list[OfficialFigure], int]:
-    from cocwatch.sources.msds_table import official_figures
+    from cocwatch.statistics.msds.table import official_figures
 
     return official_figures(observations, provisional=provisional)
 
 
-OFFICIAL_SOURCE = OfficialSource(
+SOURCE = OfficialSource(
     name="msds",
     kind="msds",
     publication=PUBLICATION,

@@ -1,10 +1,10 @@
 """Read NHS England's Maternity Services Monthly Statistics measures file (MSDS v2).
 
-The file is a CSV, or the same table saved as ``.xlsx``; `cocwatch.sources.msds_table` says
+The file is a CSV, or the same table saved as ``.xlsx``; `cocwatch.statistics.msds.table` says
 what its rows mean. The file is read row by row (never whole into memory), within a size cap.
 CSV text may be UTF-8 (with or without a byte-order mark) or Windows-1252. What Excel does to a
 file (dates as serial numbers or with day and month swapped) is read back to what the
-publication says (`cocwatch.sources.msds_dates`). URLs are downloaded with httpx, streamed to a
+publication says (`cocwatch.statistics.msds.dates`). URLs are downloaded with httpx, streamed to a
 temporary file, with a timeout, a size cap and (on a terminal) a progress bar. Returns plain
 values (`MsdsFile`); never imports the registry package.
 """
@@ -30,8 +30,8 @@ from cocwatch.sources.http import (
     check_web_address,
     describe_http_error,
 )
-from cocwatch.sources.msds_dates import EXCEL_EPOCH
-from cocwatch.sources.msds_table import MsdsFile, norm_header, parse_rows
+from cocwatch.statistics.msds.dates import EXCEL_EPOCH
+from cocwatch.statistics.msds.table import MsdsFile, norm_header, parse_rows
 
 if TYPE_CHECKING:
     import httpx
@@ -133,7 +133,7 @@ def check_name_agrees(read: MsdsFile, source: str) -> None:
     month are a mistake or a forgery. A file whose name gives no month is not checked.
     (Provisional or final follows the name unless --provisional/--final chooses: the user's
     explicit choice is kept.)"""
-    from cocwatch.sources.msds_releases import measures_file_name
+    from cocwatch.statistics.msds.releases import measures_file_name
 
     named = measures_file_name(source_name(source))
     if named is None:

@@ -1,13 +1,13 @@
 """Official figures into the statistics store: one measures file, or NHS England's releases.
 
-`import_file` compares the figures of a file already read (`cocwatch.sources.msds`) with the
-registry and the store's figures for the same months (`cocwatch.core.imports` plans what is
-new, revised or unchanged), and with `commit` keeps the file's CoC rows in the store
-(`cocwatch.store`): the registry file itself is never changed, and a month's import costs a
-month, whatever the history. `update_from_releases` reads the series index
-(`sources.msds_releases`), chooses the measures files a run asks for (one month, every month
-since one, or the newest release), and imports them oldest month first: a month that fails
-(its page or file cannot be fetched or read) is reported and the others still go in. Every
+`import_file` compares the figures of a file already read (by its source) with the registry
+and the store's figures for the same months (`cocwatch.core.imports` plans what is new,
+revised or unchanged), and with `commit` keeps the file's CoC rows in the store: the registry
+file itself is never changed, and a month's import costs a month, whatever the history.
+`update_from_releases` reads the series index (`msds.releases`), chooses the measures files
+a run asks for (one month, every month since one, or the newest release), and imports them
+oldest month first: a month that fails (its page or file cannot be fetched or read) is
+reported and the others still go in. Every
 figure cites the release page that links its file. Downloads go through the cache with
 conditional GETs, and a file already kept (same checksum) is not read again, so a run that
 finds nothing new downloads (almost) nothing and writes nothing. Returns a `MonthlyRun` for
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from cocwatch.errors import CocwatchError, ExitCode
-from cocwatch.sources.msds_releases import (
+from cocwatch.statistics.msds.releases import (
     Discovery,
     MeasuresFile,
     Month,
@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from cocwatch.core.imports import ImportPlan
     from cocwatch.core.models import Registry
     from cocwatch.core.official import StoredFile
-    from cocwatch.sources.msds_table import MsdsFile
-    from cocwatch.store import StatisticsStore
+    from cocwatch.statistics.msds.table import MsdsFile
+    from cocwatch.statistics.store import StatisticsStore
 
 Status = Literal["imported", "would_import", "present", "failed"]
 FileProgress = Callable[[MeasuresFile, int, int | None], None]
@@ -155,7 +155,7 @@ def _import_one(
     progress: FileProgress | None,
 ) -> MonthResult:
     """Download (or reuse) one file and keep it in the store, unless it is kept already."""
-    from cocwatch.store import checksum
+    from cocwatch.statistics.store import checksum
 
     def report(done: int, total: int | None) -> None:
         if progress is not None:
@@ -257,7 +257,7 @@ def import_file(
     whatever the history. The same file (same checksum) is never kept twice.
     """
     from cocwatch.core.imports import plan_import
-    from cocwatch.registry.official import with_statistics
+    from cocwatch.statistics.merging import with_statistics
 
     _check_periods(parsed, today=entry.imported)
     current = with_statistics(registry, store, periods=parsed.periods)
@@ -289,7 +289,7 @@ def _check_periods(parsed: MsdsFile, *, today: date) -> None:
 
 def read_measures_file(path: Path, file: MeasuresFile, *, max_bytes: int) -> MsdsFile:
     """Read a downloaded measures file; provisional or final as its name says."""
-    from cocwatch.sources.msds import read_measures
+    from cocwatch.statistics.msds.reading import read_measures
 
     return read_measures(
         path, source=file.csv_url, provisional=file.provisional, max_bytes=max_bytes
