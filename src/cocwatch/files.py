@@ -68,14 +68,28 @@ def resolve_target(path: Path) -> Path:
     return real
 
 
-def atomic_write(path: Path, data: bytes, *, what: str = "file") -> None:
-    """Replace `path` (or the file its links lead to) with `data` atomically, keeping modes."""
+def default_file_mode() -> int:
+    """The permissions a new file gets under the user's umask (0o666 less it), as `open`
+    gives; a temporary file is made with 0o600 instead."""
+    try:
+        with Path("/proc/self/status").open(encoding="ascii") as status:
+            mask = next(int(line.split()[1], 8) for line in status if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
+def atomic_write(path: Path, data: bytes, *, what: str = "file", mode: int | None = None) -> None:
+    """Replace `path` (or the file its links lead to) with `data` atomically, keeping modes;
+    a new file gets `mode` (default: 0o600, only its owner may read it)."""
     path = resolve_target(path)
     tmp_name: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temps(path)
-        mode = path.stat().st_mode & 0o7777 if path.exists() else None
+        if path.exists():
+            mode = path.stat().st_mode & 0o7777
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -143,7 +143,7 @@ def sent(
             f"The '{spec.name}' letter follows up no other letter, so --follows does not apply "
             "to it: leave it out."
         )
-    request_url = _request_url(url) if url else None
+    request_url = _request_url(url, s) if url else None
 
     def plan(current: CorrespondenceLog) -> tuple[list[Any], date]:
         for letter in current.letters:
@@ -197,6 +197,8 @@ def sent(
         f"Logged the '{spec.name}' letter to {who}, sent {sent_on}, in {path}. "
         f"A reply is due by {due_by}; `cocwatch due` will show it."
     )
+    if url and request_url != url.strip():
+        s.info(f"The request's address is logged as {request_url} (the address of its page).")
 
 
 def _followed(
@@ -228,12 +230,13 @@ def _followed(
     return pick.letter
 
 
-def _request_url(url: str) -> str:
-    """A WhatDoTheyKnow request address, checked for shape (nothing is fetched here)."""
+def _request_url(url: str, s: Session) -> str:
+    """A request's address on the WhatDoTheyKnow site in use, checked for shape (nothing is
+    fetched here)."""
     from cocwatch.sources.whatdotheyknow import request_page_url
 
     try:
-        return request_page_url(url)
+        return request_page_url(url, home=s.web_address("whatdotheyknow_url"))
     except ValueError as error:
         raise UsageError(f"--url {url}: {error}") from None
 

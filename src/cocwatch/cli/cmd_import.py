@@ -223,11 +223,13 @@ def _load(
 ) -> tuple[MsdsFile, str]:
     """The file read, and the SHA-256 of its bytes."""
     from cocwatch.locations import is_url
+    from cocwatch.sources.http import check_web_address
     from cocwatch.statistics.msds.reading import load_measures
 
     if not is_url(source):
         parsed = load_measures(source, provisional=provisional, max_bytes=max_bytes)
         return parsed, parsed.sha256
+    check_web_address(source, "The measures file's address")
     s.info(f"Downloading {source} …")
     with download_bars(enabled=stderr_is_terminal() and not s.state.quiet) as bars:
         parsed = load_measures(

@@ -91,7 +91,6 @@ def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str
     A site that cannot be read is said once, and the report is written without them.
     """
     from cocwatch.cli.whatdotheyknow_sync import json_cache
-    from cocwatch.locations import resolve_web_address
     from cocwatch.sources.whatdotheyknow import (
         RequestReadError,
         about_continuity_of_carer,
@@ -99,7 +98,7 @@ def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str
         machine_tag,
     )
 
-    home = resolve_web_address("whatdotheyknow_url", s.config).value.rstrip("/")
+    home = s.web_address("whatdotheyknow_url")
     found: dict[str, list[dict[str, Any]]] = {}
     named = [t for t in trusts if t.whatdotheyknow]
     if not named:

@@ -40,7 +40,6 @@ def requests(
     already asked the Trust, and how it answered, before asking again.
     """
     from cocwatch.cli.whatdotheyknow_sync import json_cache
-    from cocwatch.locations import resolve_web_address
     from cocwatch.render.formats import RowListing, render
     from cocwatch.render.tabular import Column
     from cocwatch.sources.whatdotheyknow import (
@@ -55,7 +54,7 @@ def requests(
     name = (body or found.whatdotheyknow or "").strip().lower() or None
     if name is not None and not name.replace("_", "").replace("-", "").isalnum():
         raise UsageError(f"--body {name}: give the last part of the body's page address.")
-    home = resolve_web_address("whatdotheyknow_url", s.config).value.rstrip("/")
+    home = s.web_address("whatdotheyknow_url")
     try:
         listed = fetch_requests(
             name,

@@ -2,8 +2,8 @@
 folder and the correspondence log, each loaded lazily and once (`Session`), and the files a
 command may change.
 
-May import Typer, `cocwatch.cli.global_options`, `.dates`, `errors` and `locations`; everything
-else inside the methods that need it, so --help stays quick.
+May import Typer, `cocwatch.cli.global_options`, `.dates`, `errors`, `locations` and
+`core.safe_text`; everything else inside the methods that need it, so --help stays quick.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import typer
 
 from cocwatch.cli.dates import today
 from cocwatch.cli.global_options import State
+from cocwatch.core.safe_text import for_terminal
 from cocwatch.errors import UsageError
 from cocwatch.locations import Located, resolve_config, resolve_registry
 
@@ -108,6 +109,14 @@ class Session:
 
         return comparison_context(self.statistics, trusts, as_of=as_of)
 
+    def web_address(self, key: str) -> str:
+        """The base address of an online service (`cocwatch.core.web`: whatdotheyknow_url,
+        statistics_url) without a final slash: its environment variable, the config file,
+        else its default."""
+        from cocwatch.locations import resolve_web_address
+
+        return resolve_web_address(key, self.config).value.strip().rstrip("/")
+
     def correspondence_location(self, option: str | None = None) -> Located:
         """The correspondence log: --log, $COCWATCH_CORRESPONDENCE, config, beside the registry."""
         from cocwatch.locations import resolve_correspondence
@@ -139,13 +148,13 @@ class Session:
         return open_by_trust(self.tracked_letters(as_of))
 
     def warn(self, message: str) -> None:
-        """Print a warning to stderr (even with --quiet: warnings matter)."""
-        typer.echo(f"Warning: {message}", err=True)
+        """Print a warning to stderr (even with --quiet: warnings matter), neutralised."""
+        typer.echo(f"Warning: {for_terminal(message)}", err=True)
 
     def info(self, message: str) -> None:
-        """Print a progress note to stderr unless --quiet."""
+        """Print a progress note to stderr unless --quiet, neutralised."""
         if not self.state.quiet:
-            typer.echo(message, err=True)
+            typer.echo(for_terminal(message), err=True)
 
 
 def writable_registry(s: Session, *, dry_run: bool = False) -> Path:

@@ -2,8 +2,7 @@
 request on WhatDoTheyKnow, with its title, text and tags filled in (nothing is sent).
 
 May import `.output`, `.session` and `errors`; the site's wording and links
-(`cocwatch.sources.whatdotheyknow`) and its address (`cocwatch.locations`) inside the
-functions.
+(`cocwatch.sources.whatdotheyknow`) inside the functions.
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ def check_site_request(spec: TemplateSpec, out: str | None, fmt: str | None) -> 
 
 def print_site_links(s: Session, batch: LetterBatch, body: str | None) -> None:
     """Print, for each letter, the link that opens the request on the site."""
-    from cocwatch.locations import resolve_web_address
     from cocwatch.sources.whatdotheyknow import (
         CAMPAIGN_TAG,
         letter_for_site,
@@ -48,7 +46,7 @@ def print_site_links(s: Session, batch: LetterBatch, body: str | None) -> None:
     trusts = {t.id: t for t in s.registry.trusts}
     if body is not None and len(batch.letters) > 1:
         raise UsageError("--body names one Trust on WhatDoTheyKnow: draft one letter at a time.")
-    home = resolve_web_address("whatdotheyknow_url", s.config).value.rstrip("/")
+    home = s.web_address("whatdotheyknow_url")
     for rendered in batch.letters:
         assert rendered.context.trust is not None
         trust = trusts[rendered.context.trust.id]

@@ -15,10 +15,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePosixPath
 from typing import Literal
 
 OrgLevel = Literal["provider", "national", "region", "lms", "mbrrace", "other"]
 Result = Literal["pass", "fail"]
+
+# How `statistics move` names the files it makes of a registry's figures.
+MOVED_PREFIX = "registry-"
+
+# The dates any official file holds: its months, when it was published, retrieved, imported.
+# A date outside them is a mistake or a trap (year 9999 overflows date arithmetic).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def in_window(day: date) -> bool:
+    """Whether `day` is in a year an official file can speak of (1900-2100)."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +91,13 @@ class StoredFile:
     imported: date  # when it entered the store
     notes: str = ""
     title: str = ""  # the citation's own title, when it is not the usual one (moved figures)
+    file_sha256: str = ""  # of the kept file itself ("": kept by an earlier version)
+
+    @property
+    def moved(self) -> bool:
+        """Made by `statistics move` from figures in a registry file: only the rows behind
+        them (not a whole published file), cited exactly as the registry cited them."""
+        return PurePosixPath(self.path).name.startswith(MOVED_PREFIX)
 
 
 def supersedes(new: StoredFile, old: StoredFile) -> bool:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from cocwatch.core import findings, wording
 from cocwatch.core.kinds import FindingCode, Names
 from cocwatch.core.reference_list import ReferenceList
+from cocwatch.core.safe_text import web_address
 from cocwatch.render import svg
 from cocwatch.render.attribution import COVERS, OGL_URL, republishes
 from cocwatch.render.report_charts import (
@@ -351,6 +352,7 @@ def environment() -> jinja2.Environment:
         humanise=wording.humanise,
         target_due=target_due,
         due_text=wording.short_period,
+        web_address=web_address,
     )
     env.globals.update(
         **WORDS,
@@ -398,11 +400,8 @@ def month_rows(table: MonthTable) -> Any:
         ]
         source = row.source
         said = escape(source.title or source.kind.upper())
-        cited = (
-            f'<a href="{escape(source.url)}" rel="noopener noreferrer">{said}</a>'
-            if source.url
-            else said
-        )
+        url = web_address(source.url)
+        cited = f'<a href="{escape(url)}" rel="noopener noreferrer">{said}</a>' if url else said
         out.append(f'\n      <td data-label="Source">{cited}</td>\n    </tr>\n')
     return Markup("".join(out))
 

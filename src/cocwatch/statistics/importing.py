@@ -260,7 +260,8 @@ def import_file(
     from cocwatch.statistics.merging import with_statistics
 
     _check_periods(parsed, today=entry.imported)
-    current = with_statistics(registry, store, periods=parsed.periods)
+    # A damaged copy kept at the same place is replaced, so its figures are not compared.
+    current = with_statistics(registry, store.without_damaged(entry.path), periods=parsed.periods)
     planned = plan_import(current, parsed.figures, parsed.national)
     held = store.held(entry.sha256) is not None
     if not commit or held:

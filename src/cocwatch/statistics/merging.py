@@ -32,11 +32,17 @@ if TYPE_CHECKING:
 
 def cited(file: StoredFile, as_of: date) -> Source:
     """The citation of a figure from a kept file: its release page (else the file's address,
-    else the series' index), the publication, the month and the file's name."""
+    else the series' index), the publication, the month and the file's name; for a file of
+    moved figures, the registry's own citation."""
     from cocwatch.core.models import Source
     from cocwatch.statistics.sources import official_source
 
     source = official_source(file.source)
+    if file.moved:  # as the registry file cited it, word for word
+        return Source.model_construct(
+            url=file.release_page, title=file.title or None, kind=source.kind,
+            retrieved=file.retrieved,
+        )  # fmt: skip
     url = file.release_page or file.file_url or source.index_url
     name = file.source_file if url != file.file_url else None
     title = file.title or month_title(
@@ -176,8 +182,8 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     from cocwatch import cache
     from cocwatch.cache.downloads import DownloadCache, FetchFailed
     from cocwatch.errors import CocwatchError
-    from cocwatch.files import atomic_write
     from cocwatch.sources.http import MSDS_MAX_MB, DownloadError
+    from cocwatch.statistics import kept, manifest
     from cocwatch.statistics.store import MANIFEST, StatisticsStore
 
     base = base if base.endswith("/") else base + "/"
@@ -187,19 +193,17 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     store = StatisticsStore(folder, label=base)
     cap = MSDS_MAX_MB * 1024 * 1024
     try:
-        manifest = downloads.get(None, base + MANIFEST, max_bytes=cap)
-        if not _is_manifest(manifest.path):
+        listed = downloads.get(None, base + MANIFEST, max_bytes=cap)
+        if not _is_manifest(listed.path):
             # The address answers, but not with a statistics manifest (a web site that
             # answers every address with a page, say): no statistics beside this registry.
             return StatisticsStore(folder / ".none", label=base)
-        atomic_write(folder / MANIFEST, manifest.read(), what="statistics copy")
-        fresh = StatisticsStore(folder, label=base)
-        for file in fresh.files():
+        # The kept files first, the manifest last: what it lists is in place.
+        for file in manifest.read(listed.path):
             got = downloads.get(None, base + file.path, max_bytes=cap)
-            target = folder / file.path
-            if not target.is_file() or target.stat().st_size != got.path.stat().st_size:
-                atomic_write(target, got.read(), what="statistics copy")
-        return fresh
+            _copy_if_changed(got.path, kept.inside(folder, file.path))
+        _copy_if_changed(listed.path, kept.inside(folder, MANIFEST))
+        return StatisticsStore(folder, label=base)
     except (FetchFailed, DownloadError) as exc:
         reason = str(getattr(exc, "reason", exc)).rstrip(".")
         if " 404" in reason and not store.exists():
@@ -215,6 +219,18 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     except CocwatchError as exc:
         warn(f"{exc.message} Only the figures in the registry file itself are used.")
         return StatisticsStore(folder / ".none", label=base)
+
+
+def _copy_if_changed(downloaded: Path, target: Path) -> None:
+    """Copy a downloaded kept file into the local copy of the folder, unless it is the same,
+    byte for byte (a file republished at the same size is copied too)."""
+    import filecmp
+
+    from cocwatch.files import atomic_write, default_file_mode
+
+    if target.is_file() and filecmp.cmp(downloaded, target, shallow=False):
+        return
+    atomic_write(target, downloaded.read_bytes(), what="statistics copy", mode=default_file_mode())
 
 
 def _is_manifest(path: Path) -> bool:
@@ -237,9 +253,12 @@ def comparison_context(
     from cocwatch.core.comparison import EQUITY_GROUPS, official_context
     from cocwatch.statistics.sources import official_source
 
-    if not store.files():
+    # Only whole published files are compared with: a file of figures moved out of a registry
+    # holds just the rows behind them, which is no population to rank or compare a Trust in.
+    whole = [f for f in store.files() if not f.moved]
+    if not whole:
         return None
-    sources = {official_source(f.source) for f in store.files()}
+    sources = {official_source(f.source) for f in whole}
     compared = {m for source in sources for m in source.comparison_measures}
     months: set[tuple[str, date]] = set()
     for trust in trusts:
@@ -258,6 +277,8 @@ def comparison_context(
         measures={m for source in sources for m in source.figure_measures},
         groups=groups,
         periods={month for _, month in months},
+        whole_files_only=True,
     )
     context = official_context((o for _, o in found), months)
-    return replace(context, latest_month=store.latest_period())
+    latest = max((f.period_end for f in whole if f.period_end is not None), default=None)
+    return replace(context, latest_month=latest)
