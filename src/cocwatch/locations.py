@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from platformdirs import PlatformDirs
 
+    from cocwatch.core.web import WebAddress
+
 APP_NAME = "cocwatch"
 ENV_REGISTRY = "COCWATCH_REGISTRY"
 ENV_CONFIG = "COCWATCH_CONFIG"
@@ -190,9 +192,29 @@ def resolve_web_address(key: str, config: object, option: str | None = None) -> 
     command's option, the environment variable, the config file's key (each also under its
     earlier name), else the default. Refuses anything but an http(s) address."""
     from cocwatch.core.web import WEB_ADDRESS
+
+    return _resolve_address(WEB_ADDRESS[key], config, option)
+
+
+def resolve_index(source: str, option: str | None, config: object, default: str) -> Located:
+    """The series page listing a source's releases: --index, then the environment variable,
+    then the config file's key, then the source's own default. A source whose page is a
+    declared web address (MSDS's: `statistics_url`, `cocwatch.core.web`) is read under its
+    names; any other under $COCWATCH_<SOURCE>_INDEX and `<source>_index:`."""
+    from cocwatch.core.web import WebAddress, series_page
+
+    web = series_page(source) or WebAddress(
+        f"{source}_index",
+        f"COCWATCH_{source.upper()}_INDEX",
+        default,
+        f"the series page of {source}'s releases",
+    )
+    return _resolve_address(web, config, option)
+
+
+def _resolve_address(web: WebAddress, config: object, option: str | None) -> Located:
     from cocwatch.errors import UsageError
 
-    web = WEB_ADDRESS[key]
     located, where = None, ""
     if option:
         located, where = Located(option, "option"), "The address given"

@@ -9,14 +9,14 @@ from typing import get_args
 import pytest
 from typer.testing import Result
 
-from cocwatch.core import kinds
+from cocwatch.core import kinds, measures
 
 
 @pytest.mark.parametrize(
     ("command", "option", "members"),
     [
         ("record figure", "--cohort", get_args(kinds.Cohort)),
-        ("record figure", "--measure", get_args(kinds.Measure)),
+        ("record figure", "--measure", get_args(measures.Measure)),
         ("record figure", "--quality", get_args(kinds.Quality)),
         ("record figure", "--source-kind", get_args(kinds.SourceKind)),
         ("record inspection", "--rating", get_args(kinds.Rating)),

@@ -185,7 +185,7 @@ def test_check_json_and_detail_show_the_failure(
     assert detail.exit_code in (0, 1), detail.stderr
     text = " ".join(detail.stdout.split())
     assert "Data quality" in text
-    assert "failed NHS England's quality checks, so no percentage was published" in text
+    assert "failed NHS England's data-quality checks, so no percentage was published" in text
     assert "NHS England publishes any count from 1 to 7 as 5" in text
 
 

@@ -29,6 +29,9 @@ from cocwatch.core.models import (
 )
 from cocwatch.core.selection import by_cohort
 from cocwatch.core.stats import Count, two_proportion_test
+from cocwatch.statistics.msds.measures import EQUITY
+from cocwatch.statistics.msds.measures import MEASURES as MSDS_MEASURES
+from cocwatch.statistics.sources import declared
 
 D = date(2026, 11, 23)
 SRC = Source(url="https://example.org/synthetic-findings-source", kind="msds")
@@ -78,22 +81,30 @@ def overdue_foi() -> TrackedLetter:
     )
 
 
+PLACEMENT = MSDS_MEASURES[0]
+
+
 def facts(
     t: Trust, letters: tuple[TrackedLetter, ...] = (), equity: tuple[EquityGap, ...] = ()
 ) -> Facts:
-    return Facts(t, D, Thresholds(), by_cohort(t.figures, D), letters, equity=equity)
+    return Facts(
+        t, D, Thresholds(), by_cohort(t.figures, D), letters, equity=equity, declared=declared()
+    )
 
 
 # The most deprived decile against the least deprived, in counts a test can tell apart
 # (20 of 400 against 80 of 400: a pooled z-test gives p < 0.001).
+_DEPRIVED = EQUITY[1]  # the most deprived decile against the least deprived
 SIGNIFICANT_GAP = EquityGap(
-    "most_deprived",
+    _DEPRIVED,
+    PLACEMENT,
+    D,
     Count(20, 400),
     Count(80, 400),
     two_proportion_test(20, 400, 80, 400),
 )
 # The same shares in counts too small to tell apart: not a gap.
-UNTESTED = EquityGap("most_deprived", Count(1, 20), Count(4, 20), None, too_small=True)
+UNTESTED = EquityGap(_DEPRIVED, PLACEMENT, D, Count(1, 20), Count(4, 20), None, too_small=True)
 
 
 def plan(**changes: Any) -> Plan:

@@ -7,14 +7,14 @@ from typing import get_args
 
 import pytest
 
-from cocwatch.core import kinds, wording
+from cocwatch.core import kinds, measures, wording
 
 
 @pytest.mark.parametrize(
     ("table", "members"),
     [
         (wording.COHORT, get_args(kinds.Cohort)),
-        (wording.MEASURE, get_args(kinds.Measure)),
+        (wording.MEASURE, get_args(measures.Measure)),
         (wording.ORIGIN, get_args(kinds.Origin)),
         (wording.STATUS, tuple(kinds.Status)),
         (wording.SEVERITY, tuple(kinds.Severity)),

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from cocwatch.core import letters as L
 from cocwatch.core.models import Contact, Figure, Plan, Sender, Source, Target
 from cocwatch.core.workdays import add_working_days, foi_reply_by, is_working_day
+from cocwatch.statistics.sources import declared
 
 # A few bank holidays, as the edge module would supply them (synthetic subset).
 HOLIDAYS = frozenset(
@@ -188,7 +189,7 @@ def test_figure_view_words_the_measure_and_its_caveats() -> None:
         quality="fail",
         source=Source(url="https://example.org/x", kind="msds"),
     )
-    view = L.figure_view(figure)
+    view = L.figure_view(figure, declared())
     # Receiving continuity is a share of ALL women who reached 29 weeks four months earlier.
     assert view.summary == (
         "7.0% of all women from the most deprived 10% of neighbourhoods who reached 29 weeks "

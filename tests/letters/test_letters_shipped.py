@@ -23,10 +23,14 @@ import pytest
 from typer.testing import CliRunner
 
 from cocwatch.cli import app
-from cocwatch.core.letters.words import COHORT_WHO
+from cocwatch.core.letters.words import group_who
+from cocwatch.core.models import COHORTS
+from cocwatch.statistics.sources import declared
 from tests.support.paths import ROOT
 
 REGISTRY = ROOT / "data" / "trusts.yaml"
+# The groups as the statistics in use define them (their declaration's wording table).
+COHORT_WHO = {c: group_who(c, declared()) for c in COHORTS}
 MSDS = ROOT / "data" / "statistics" / "msds"
 MEASURES_CSV = MSDS / "msds-apr2025Provisional-exp-measures-coc.csv"
 AS_OF = "2026-12-04"
@@ -190,8 +194,11 @@ def test_minister_letter_dates_its_figures_and_counts_every_passing_trust() -> N
     assert "latest national figures" not in text
     assert "April 2025" in text
     assert "NHS England has published later months since; they are not included here." in text
-    assert "Across all 103 Trusts in NHS England's file whose placement data passed" in text
-    assert "median Trust placed 7.4%" in text
+    assert (
+        "Across all 103 Trusts in NHS England's file whose data on placements on a continuity "
+        "of carer pathway passed those checks, at the median Trust 7.4% of the women reaching "
+        "29 weeks of pregnancy in April 2025 were placed on a continuity of carer pathway"
+    ) in text
     assert "Too little is published" not in text
 
 

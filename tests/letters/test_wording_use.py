@@ -10,8 +10,9 @@ import pytest
 from cocwatch.core import letters as L
 from cocwatch.core import wording
 from cocwatch.core.kinds import PlanStatus, Rating, SourceKind
-from cocwatch.core.letters.words import COHORT_WHO
+from cocwatch.core.letters.words import group_who
 from cocwatch.core.models import Figure, Source
+from cocwatch.statistics.sources import declared
 
 
 @pytest.mark.parametrize(
@@ -45,9 +46,9 @@ def test_a_view_names_a_cohort_and_status_as_the_wording_does() -> None:
         as_of=date(2025, 4, 30),
         source=Source(kind="msds", url="https://example.org/msds", title="Synthetic MSDS"),
     )
-    view = L.figure_view(figure)
+    view = L.figure_view(figure, declared())
     # Letters name the group as NHS England's statistics define it (DOMAIN §3).
-    assert view.who == COHORT_WHO["ethnic_minority"]
+    assert view.who == group_who("ethnic_minority", declared())
     assert "other" not in view.who
     assert view.source.kind_text == wording.SOURCE_KIND["msds"]
     plan = L.plan_view(None, "Synthetic Trust", date(2026, 11, 23))

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from typer.testing import Result
 
-from cocwatch.core.imports import Provenance, figure_entry, month_title, plan_import
+from cocwatch.core.imports import plan_import
 from cocwatch.core.models import Registry
 from cocwatch.errors import ExternalError
 from cocwatch.registry import parse_registry
@@ -248,32 +248,13 @@ def test_header_case_and_spacing_do_not_matter() -> None:
 # --- planning (pure) --------------------------------------------------------------------------
 
 
-def test_plan_and_entry_for_a_registry() -> None:
+def test_plan_for_a_registry() -> None:
     registry = load_registry_text(MINIMAL_REGISTRY)
     parsed = parse_measures(measures_csv(OCTOBER), "x.csv", provisional=True)
     plan = plan_import(registry, parsed.figures)
     assert [t.trust.id for t in plan.trusts] == ["example-north", "example-south"]
     assert [len(t.added) for t in plan.trusts] == [4, 1]
     assert [(u.ods, u.figures) for u in plan.unmatched] == [("XX9", 1)]
-    entry = figure_entry(plan.trusts[0].added[0], Provenance(CITE, DAY))
-    assert entry == {
-        "cohort": "all",
-        "measure": "placed_by_28_weeks",
-        "percent": 18.0,
-        "numerator": 45,
-        "denominator": 250,
-        "as_of": OCT,
-        "provisional": True,
-        "quality": "pass",
-        "source": {
-            "url": CITE,
-            "title": "NHS England, Maternity Services Monthly Statistics, October 2025 "
-            "(provisional)",
-            "kind": "msds",
-            "retrieved": DAY,
-        },
-    }
-    assert month_title(OCT, provisional=False).endswith("October 2025 (final)")
 
 
 def load_registry_text(text: str) -> Registry:

@@ -21,7 +21,8 @@ from cocwatch.cli.options import DRY_RUN, date_option, parse_percent
 from cocwatch.cli.output import emit
 from cocwatch.cli.selection import find_trust
 from cocwatch.cli.session import Session, session, writable_registry
-from cocwatch.core.kinds import Cohort, Measure, Quality, Rating, SourceKind
+from cocwatch.core.kinds import Cohort, Quality, Rating, SourceKind
+from cocwatch.core.measures import DEFAULT_MEASURE, Measure
 from cocwatch.errors import UsageError
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def record_figure(
     ],
     cohort: Cohort = typer.Option("all", "--cohort", case_sensitive=False, help="Which women."),
     measure: Measure = typer.Option(
-        "placed_by_28_weeks", "--measure", case_sensitive=False, help="What was counted."
+        DEFAULT_MEASURE, "--measure", case_sensitive=False, help="What was counted."
     ),
     provisional: bool = typer.Option(
         False, "--provisional", help="The figure is provisional (to be revised)."

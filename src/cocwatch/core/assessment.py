@@ -24,30 +24,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from cocwatch.core import findings as rules
 from cocwatch.core import wording
-from cocwatch.core.comparison import (
-    Comparison,
-    EquityGap,
-    OfficialContext,
-    OverTime,
-    compare,
-    counts_by_month,
-    equity,
-    no_women,
-    over_time,
-)
+from cocwatch.core.compared import comparison_severity, official_picture
+from cocwatch.core.comparison import Comparison, EquityGap, OfficialContext, OverTime
 from cocwatch.core.correspondence import TrackedLetter
 from cocwatch.core.findings import Finding as Finding
 from cocwatch.core.findings import FindingCode as FindingCode
-from cocwatch.core.kinds import COHORTS, TRUST_SEVERITIES, Cohort, Measure, Severity, Status, worst
+from cocwatch.core.kinds import COHORTS, TRUST_SEVERITIES, Cohort, Severity, Status, worst
+from cocwatch.core.measures import NOTHING_DECLARED, Declared, Measure, OfficialMeasure
 from cocwatch.core.models import Figure, Registry, Target, Thresholds, Trust
-from cocwatch.core.official import Observation
 from cocwatch.core.selection import by_cohort, like_for_like, measured
 from cocwatch.core.selection import quality_failures as quality_failures
+from cocwatch.core.stats import least_squares
 from cocwatch.core.targets import Benchmark as Benchmark
 from cocwatch.core.targets import (
     NationalChoice,
@@ -60,7 +52,7 @@ from cocwatch.core.targets import (
 )
 from cocwatch.core.targets import Origin as Origin
 from cocwatch.core.targets import Step as Step
-from cocwatch.core.wording import SMALL_NUMBERS_CAUTION, figure_percent, percent, period
+from cocwatch.core.wording import figure_percent, percent, period
 from cocwatch.core.wording import long_date as long_date
 
 STATUS_SEVERITY: dict[Status, Severity] = {
@@ -119,12 +111,15 @@ class TrustAssessment:
     findings: tuple[Finding, ...]
     # Letters to the Trust in the correspondence log still awaiting a reply, oldest due first.
     open_letters: tuple[TrackedLetter, ...] = ()
-    # Its latest official all-women figure of each measure against England, its region and
-    # the other Trusts (SPEC §4.1); None without one (or without the statistics folder).
-    placement: Comparison | None = None
-    receiving: Comparison | None = None
-    equity: tuple[EquityGap, ...] = ()  # within the Trust, the placement figure's month
-    over_time: OverTime | None = None  # the placement figure's monthly series
+    # Its latest official all-women figure of each declared measure against England, its
+    # region and the other Trusts (SPEC §4.1), by measure, in the order the sources declare
+    # them; none without one (or without the statistics folder).
+    comparisons: Mapping[str, Comparison] = field(default_factory=dict)
+    equity: tuple[EquityGap, ...] = ()  # within the Trust, in each compared figure's month
+    over_time: tuple[OverTime, ...] = ()  # the monthly series of the measures charted
+    # The measure that leads: the first deciding severity of which the Trust has an
+    # official figure (the check table's column and the report's funnel show it).
+    lead: OfficialMeasure | None = None
 
     @property
     def notes(self) -> tuple[Finding, ...]:
@@ -132,8 +127,9 @@ class TrustAssessment:
         return tuple(f for f in self.findings if f.severity is Severity.NOTE)
 
     @property
-    def comparisons(self) -> tuple[Comparison, ...]:
-        return tuple(c for c in (self.placement, self.receiving) if c is not None)
+    def headline(self) -> Comparison | None:
+        """The comparison of the leading measure, if its latest figure could be compared."""
+        return self.comparisons.get(self.lead.code) if self.lead is not None else None
 
     def cohort(self, cohort: str) -> CohortAssessment:
         """The assessment of one cohort ('all', 'ethnic_minority', 'most_deprived')."""
@@ -165,6 +161,11 @@ class Assessment:
     def severity(self) -> Severity:
         """The worst severity of any assessed Trust (ok when none)."""
         return worst(t.severity for t in self.trusts)
+
+    @property
+    def declared(self) -> Declared:
+        """The official sources' declarations the comparisons were made with."""
+        return self.official.declared if self.official is not None else NOTHING_DECLARED
 
 
 # ------------------------------------------------------------------ the rules
@@ -235,12 +236,8 @@ def trend_line(
     if n < 3:
         return None
     xs = [d.toordinal() for d in points]
-    ys = list(points.values())
+    slope, mean_y = least_squares(xs, list(points.values()))  # points a day (dates distinct)
     mean_x = sum(xs) / n
-    mean_y = sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
-    slope = sxy / sxx  # points per day; sxx > 0 as the dates are distinct
     projected: date | None = None
     if slope > 0 and benchmark is not None:
         goal = highest(benchmark).percent
@@ -303,86 +300,6 @@ def assess_cohort(
     )
 
 
-def _latest_official(trust: Trust, measure: Measure, as_of: date) -> Figure | None:
-    """The Trust's latest official all-women figure of `measure` up to `as_of`."""
-    found = [
-        f
-        for f in trust.figures
-        if f.cohort == "all" and f.measure == measure and f.source.official and f.as_of <= as_of
-    ]
-    return max(found, key=lambda f: (f.as_of, not f.provisional), default=None)
-
-
-@dataclass(frozen=True, slots=True)
-class _Official:
-    """What the statistics folder says of one Trust's latest official figures."""
-
-    placement: Comparison | None = None
-    receiving: Comparison | None = None
-    equity: tuple[EquityGap, ...] = ()
-    no_women: frozenset[str] = frozenset()
-    dq: tuple[Observation, ...] = ()
-    over_time: OverTime | None = None
-
-
-def _official(trust: Trust, ctx: _Context) -> _Official:
-    """The comparisons of the Trust's latest official figures (SPEC §4.1), if any."""
-    official = ctx.official
-    if official is None:
-        return _Official()
-    rows = official.observations(trust.ods)
-    compared: dict[str, Comparison | None] = {}
-    for measure in ("placed_by_28_weeks", "receiving_ongoing"):
-        latest = _latest_official(trust, measure, ctx.as_of)
-        peers = official.peers.get((measure, latest.as_of)) if latest else None
-        if latest is None or peers is None:
-            continue
-        own = next(
-            (
-                o
-                for o in rows
-                if o.measure == measure and o.group == "all" and o.period_end == latest.as_of
-            ),
-            None,
-        )
-        compared[measure] = compare(trust.ods, trust.region, own, peers)
-    placed = _latest_official(trust, "placed_by_28_weeks", ctx.as_of)
-    if placed is None:
-        return _Official(receiving=compared.get("receiving_ongoing"))
-    month = placed.as_of
-    series = counts_by_month(
-        [
-            (f.as_of, f.numerator, f.denominator)
-            for f in trust.figures
-            if f.cohort == "all"
-            and f.measure == "placed_by_28_weeks"
-            and f.source.official
-            and f.quality == "pass"
-            and f.as_of <= ctx.as_of
-        ]
-    )
-    return _Official(
-        placement=compared.get("placed_by_28_weeks"),
-        receiving=compared.get("receiving_ongoing"),
-        equity=equity(rows, "placed_by_28_weeks", month),
-        no_women=no_women(rows, "placed_by_28_weeks", month),
-        dq=tuple(o for o in rows if o.measure.startswith("coc_dq") and o.period_end == month),
-        over_time=over_time("placed_by_28_weeks", series),
-    )
-
-
-def comparison_severity(placement: Comparison | None) -> Severity:
-    """Evidence against England (SPEC §4.1): lower at 99.8% fails, lower at 95% warns."""
-    versus = placement.england if placement is not None else None
-    if versus is None:
-        return Severity.OK
-    if versus.at_998 == "lower":
-        return Severity.FAIL
-    if versus.at_95 == "lower":
-        return Severity.WARN
-    return Severity.OK
-
-
 def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
     grouped = by_cohort(trust.figures, ctx.as_of)
     with_percent = measured(grouped)
@@ -398,7 +315,9 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
         for cohort in COHORTS
     )
     letters = ctx.letters.get(trust.id, ())
-    official = _official(trust, ctx)
+    official = official_picture(
+        trust.ods, trust.region, trust.figures, ctx.official, as_of=ctx.as_of
+    )
     facts = rules.Facts(
         trust,
         ctx.as_of,
@@ -408,14 +327,19 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
         equity=official.equity,
         no_women=official.no_women,
         dq=official.dq,
-        compared=ctx.official is not None,
+        compared=ctx.official is not None and ctx.official.kept,
+        declared=ctx.official.declared if ctx.official is not None else NOTHING_DECLARED,
     )
     findings = rules.find(facts)
     severity = worst(
         [
             *(c.severity for c in cohorts),
             *(f.severity for f in findings),
-            comparison_severity(official.placement),
+            *(
+                comparison_severity(c)
+                for c in official.comparisons.values()
+                if c.measure.decides_severity
+            ),
         ]
     )
     return TrustAssessment(
@@ -424,10 +348,10 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
         cohorts=cohorts,
         findings=tuple(findings),
         open_letters=tuple(t for t in letters if t.open),
-        placement=official.placement,
-        receiving=official.receiving,
+        comparisons=official.comparisons,
         equity=official.equity,
         over_time=official.over_time,
+        lead=official.lead,
     )
 
 
@@ -505,8 +429,11 @@ def unmatched_measure(
     return None
 
 
-def explain(ca: CohortAssessment) -> str:
-    """One sentence on a cohort's status, for people: figure, benchmark, expected level."""
+def explain(ca: CohortAssessment, declared: Declared = NOTHING_DECLARED) -> str:
+    """One sentence on a cohort's status, for people: figure, benchmark, expected level
+    (`declared` says how its publisher publishes small counts)."""
+    from cocwatch.core.comparison_words import small_numbers_caution
+
     who = wording.COHORT[ca.cohort].label
     step = ca.deciding_step
     bench = ""
@@ -532,7 +459,8 @@ def explain(ca: CohortAssessment) -> str:
         return f"{who}: no figure is recorded to compare with {bench}."
     figure = f"{figure_percent(latest.value)} on {long_date(latest.as_of)}"
     if latest.small_numbers:
-        figure += f" ({latest.numerator} of {latest.denominator} women; {SMALL_NUMBERS_CAUTION})"
+        caution = small_numbers_caution(declared.publisher(latest.source.kind))
+        figure += f" ({latest.numerator} of {latest.denominator} women; {caution})"
     if ca.status is Status.MET:
         return f"{who}: {figure} reaches the highest milestone, {bench}."
     if ca.status is Status.MISSED:

@@ -19,13 +19,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from cocwatch.core.comparison import COMPARISON_GROUP, EquityGap, dq_failures
+from cocwatch.core.comparison import EquityGap
+from cocwatch.core.comparison_words import dq_failures
 from cocwatch.core.correspondence import TrackedLetter
 from cocwatch.core.kinds import Cohort, FindingCode, Severity
+from cocwatch.core.measures import NOTHING_DECLARED, Declared
 from cocwatch.core.models import Figure, Thresholds, Trust
 from cocwatch.core.official import Observation
 from cocwatch.core.selection import TARGETED, latest_failures
-from cocwatch.core.wording import COHORT, MEASURE, figure_percent, long_date
+from cocwatch.core.wording import COHORT, figure_percent, long_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +39,12 @@ class Facts:
     thresholds: Thresholds
     figures: Mapping[Cohort, Sequence[Figure]]  # up to as_of, per cohort, latest last
     letters: Sequence[TrackedLetter] = ()  # the Trust's letters in the correspondence log
-    # From the statistics folder, for the month of the latest placement figure:
+    # From the statistics folder, each in the month of its measure's latest figure:
     equity: Sequence[EquityGap] = ()  # targeted groups against their comparison groups
     no_women: frozenset[str] = frozenset()  # targeted cohorts with no women that month
-    dq: Sequence[Observation] = ()  # the data-quality measures (COC_DQ04…09)
+    dq: Sequence[Observation] = ()  # the data-quality measures that govern the measures
     compared: bool = False  # whether the statistics folder was read at all
+    declared: Declared = NOTHING_DECLARED  # the official sources' measures and publishers
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,10 +190,10 @@ def _stale_data(facts: Facts) -> Found | None:
         f"{COHORT[c].sentence}, {long_date(f.as_of)} ({(as_of - f.as_of).days} days old)"
         for c, f in stale
     )
+    where = [p.series for p in facts.declared.publishers()] + ["the Board papers"]
     return Found(
         f"The latest figures are more than {days} days old on {long_date(as_of)}: {listed}. "
-        "Look for newer figures in the NHS Maternity Services Monthly Statistics or the Board "
-        "papers, and record them."
+        f"Look for newer figures in {' or '.join(where)}, and record them."
     )
 
 
@@ -198,32 +201,38 @@ def _data_quality_failed(facts: Facts) -> Found | None:
     failed = latest_failures(facts.figures["all"])
     if not failed:
         return None
+    declared = facts.declared
     parts = []
     for figure in failed:
-        what = MEASURE[figure.measure].sentence
+        what = declared.words(figure.measure).sentence
         if figure.measured:
             shown = figure_percent(figure.value)
             parts.append(f"{what}: the published {shown} may not show the true picture")
         else:
             parts.append(f"{what}: no percentage was published")
-    why = _dq_reasons(facts.dq, {f.measure for f in failed})
+    publishers = declared.publishers(f.source.kind for f in failed)
+    checks = " and ".join(p.quality_checks for p in publishers) or "its data-quality checks"
     return Found(
         "The Trust's data for all women in the period ending "
-        f"{long_date(failed[0].as_of)} failed NHS England's data-quality checks "
-        f"({'; '.join(parts)}).{why} This is a failure of the Trust's recording, not a "
-        "measured rate. Ask the Trust how it is fixing its recording."
+        f"{long_date(failed[0].as_of)} failed {checks} "
+        f"({'; '.join(parts)}).{_dq_reasons(facts, failed)} This is a failure of the Trust's "
+        "recording, not a measured rate. Ask the Trust how it is fixing its recording."
     )
 
 
-def _dq_reasons(dq: Sequence[Observation], measures: set[str]) -> str:
+def _dq_reasons(facts: Facts, failed: Sequence[Figure]) -> str:
     """Which data-quality measures failed, in words, from the file's own DQ rows."""
-    said = [
-        reason
-        for measure in ("placed_by_28_weeks", "receiving_ongoing")
-        if measure in measures
-        for reason in dq_failures(dq, measure)
-    ]
-    return f" In NHS England's data-quality measures, {'; '.join(said)}." if said else ""
+    measures = {f.measure for f in failed}
+    said: dict[str, list[str]] = {}
+    for measure in facts.declared.measures:
+        if measure.code in measures:
+            reasons = dq_failures(facts.dq, measure)
+            said.setdefault(measure.publisher.possessive, []).extend(reasons)
+    return "".join(
+        f" In {whose} data-quality measures, {'; '.join(reasons)}."
+        for whose, reasons in said.items()
+        if reasons
+    )
 
 
 def _targeted_data_missing(facts: Facts) -> Found | None:
@@ -253,7 +262,7 @@ def _targeted_gap(facts: Facts) -> Found | None:
             f"({figure_percent(100 * group.numerator / group.denominator)}) against "
             f"{other.numerator} of {other.denominator} "
             f"({figure_percent(100 * other.numerator / other.denominator)}) for "
-            f"{COMPARISON_GROUP[gap.cohort]}"
+            f"{gap.pair.comparison.who}"
         )
     return Found(
         f"Groups meant to be reached first are behind, by more than chance would explain "

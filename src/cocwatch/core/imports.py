@@ -4,32 +4,28 @@ Pure: figures already read from a file come in, with the registry; a plan comes 
 is identified by (Trust, cohort, measure, as_of). An import never duplicates one: a final
 figure replaces a provisional one, a revised official figure replaces the old official one,
 a provisional figure never replaces a final one, and a figure recorded from another kind of
-source (a Board paper, say) is kept and reported rather than overwritten. `import_changes`
-turns a plan into registry changes as plain values (`cocwatch.core.edits`), which
-`cocwatch.registry.edit` carries out on the file.
+source (a Board paper, say) is kept and reported rather than overwritten. The file itself is
+kept in the statistics folder (`cocwatch.statistics.importing`): the registry file is never
+changed by an import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from cocwatch.core.edits import Append, Change, Replace
+from cocwatch.core.measures import preference
 from cocwatch.core.models import (
     COHORTS,
-    MEASURE_PREFERENCE,
     SMALL_COUNT,
     Cohort,
     Figure,
-    Measure,
     Quality,
     Registry,
     Trust,
 )
 
-PUBLICATION = "NHS England, Maternity Services Monthly Statistics"
 _SAME_PERCENT = 0.05  # rates are published to one decimal place
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -47,7 +43,7 @@ class OfficialFigure(NamedTuple):
     ods: str
     org_name: str
     cohort: Cohort
-    measure: Measure
+    measure: str  # a registry measure, or its source's own (`cocwatch.core.measures`)
     as_of: date
     percent: float | None
     numerator: int | None
@@ -57,7 +53,7 @@ class OfficialFigure(NamedTuple):
     line: int  # where it starts in the file, for messages
 
     @property
-    def key(self) -> tuple[Cohort, Measure, date]:
+    def key(self) -> tuple[Cohort, str, date]:
         return (self.cohort, self.measure, self.as_of)
 
     @property
@@ -73,16 +69,6 @@ class OfficialFigure(NamedTuple):
         if self.numerator is None or not self.denominator:
             return None
         return round(100 * self.numerator / self.denominator, 1)
-
-
-@dataclass(frozen=True, slots=True)
-class Provenance:
-    """Where imported figures come from, for their `source`."""
-
-    url: str
-    retrieved: date
-    publication: str = PUBLICATION
-    file_name: str | None = None  # named in the title when `url` is a page, not the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +149,7 @@ def _order(figure: OfficialFigure) -> tuple[date, int, int]:
     return (
         figure.as_of,
         COHORTS.index(figure.cohort),
-        MEASURE_PREFERENCE.index(figure.measure),
+        preference(figure.measure),
     )
 
 
@@ -253,63 +239,12 @@ def _same(old: Figure, new: OfficialFigure) -> bool:
 
 
 def month_title(
-    as_of: date,
-    *,
-    provisional: bool,
-    publication: str = PUBLICATION,
-    file_name: str | None = None,
+    as_of: date, *, provisional: bool, publication: str, file_name: str | None = None
 ) -> str:
     """The citation title of a monthly file, e.g. '…, October 2025 (provisional)'."""
     kind = "provisional" if provisional else "final"
     title = f"{publication}, {_MONTHS[as_of.month - 1]} {as_of.year} ({kind})"
     return f"{title}, file {file_name}" if file_name else title
-
-
-def figure_entry(
-    figure: OfficialFigure, provenance: Provenance, *, old: Figure | None = None
-) -> dict[str, Any]:
-    """The registry entry (plain values, in the registry's key order) for an official figure."""
-    entry: dict[str, Any] = {"cohort": figure.cohort, "measure": figure.measure}
-    if figure.percent is not None:
-        entry["percent"] = figure.percent
-    if figure.numerator is not None and figure.denominator:
-        entry["numerator"] = figure.numerator
-        entry["denominator"] = figure.denominator
-    entry["as_of"] = figure.as_of
-    entry["provisional"] = figure.provisional
-    if figure.quality != "unknown":
-        entry["quality"] = figure.quality
-    entry["source"] = {
-        "url": provenance.url,
-        "title": month_title(
-            figure.as_of,
-            provisional=figure.provisional,
-            publication=provenance.publication,
-            file_name=provenance.file_name,
-        ),
-        "kind": "msds",
-        "retrieved": provenance.retrieved,
-    }
-    if old is not None and old.notes:
-        entry["notes"] = old.notes  # a note written by hand outlives a revised figure
-    return entry
-
-
-def import_changes(plan: ImportPlan, provenance: Provenance) -> list[Change]:
-    """The registry changes, as plain values, that carry out an import plan (national first)."""
-    changes: list[Change] = []
-    parts: list[tuple[str | None, Sequence[Replacement], Sequence[OfficialFigure]]] = [
-        (None, plan.national.replaced, plan.national.added),
-        *((t.trust.id, t.replaced, t.added) for t in plan.trusts),
-    ]
-    for holder, replaced, added in parts:
-        for replacement in replaced:
-            entry = figure_entry(replacement.new, provenance, old=replacement.old)
-            changes.append(Replace(holder, ("figures",), replacement.index, entry))
-        if added:
-            entries = tuple(figure_entry(f, provenance) for f in added)
-            changes.append(Append(holder, ("figures",), entries))
-    return changes
 
 
 def _figure_data(figure: OfficialFigure) -> dict[str, Any]:

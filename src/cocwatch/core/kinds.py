@@ -4,7 +4,8 @@ Imports only the standard library, so anything may use them without loading pyda
 registry models (`cocwatch.core.models`) type their fields with them, `cocwatch.core.wording`
 names each member for people, and the command line offers them as choices
 (``typing.get_args(Cohort)``). Adding a member here is the first step; the wording tables
-(checked by the tests) say what else must name it.
+(checked by the tests) say what else must name it. The registry's measures, with their
+words, are in `cocwatch.core.measures`.
 """
 
 from __future__ import annotations
@@ -16,21 +17,13 @@ from typing import Literal
 Cohort = Literal["all", "ethnic_minority", "most_deprived"]
 COHORTS: tuple[Cohort, ...] = ("all", "ethnic_minority", "most_deprived")
 
-Measure = Literal["placed_by_28_weeks", "receiving_ongoing", "offered", "other"]
-# Preference when two figures of a cohort share a date (SPEC §4): earlier wins.
-MEASURE_PREFERENCE: tuple[Measure, ...] = (
-    "placed_by_28_weeks",
-    "receiving_ongoing",
-    "offered",
-    "other",
-)
-
 Quality = Literal["pass", "fail", "unknown"]
 Precision = Literal["year", "month", "day"]  # how precisely a source dates a target
 SourceKind = Literal["msds", "board_paper", "foi", "cqc", "news", "other"]
-# Sources whose figures are official statistics, kept as published in the statistics folder
-# (`cocwatch.statistics.store`); every other kind is recorded by people in the registry file.
-OFFICIAL_KINDS: frozenset[SourceKind] = frozenset({"msds"})
+# The kinds of source people record figures from in the registry file; a figure of any other
+# kind is an official statistic, kept as published in the statistics folder beside it (its
+# source declares its kind: `cocwatch.statistics.sources`).
+RECORDED_KINDS: frozenset[str] = frozenset({"board_paper", "foi", "cqc", "news", "other"})
 PlanStatus = Literal["active", "paused", "none", "unknown"]
 Coproduced = Literal["yes", "no", "unknown"]
 Rating = Literal["outstanding", "good", "requires_improvement", "inadequate", "not_rated"]
@@ -123,13 +116,11 @@ class Names:
 
 __all__ = [
     "COHORTS",
-    "MEASURE_PREFERENCE",
-    "OFFICIAL_KINDS",
+    "RECORDED_KINDS",
     "TRUST_SEVERITIES",
     "Cohort",
     "Coproduced",
     "FindingCode",
-    "Measure",
     "Names",
     "Origin",
     "Outcome",

@@ -25,16 +25,17 @@ from pydantic.json_schema import SkipJsonSchema
 
 # The closed sets are defined without pydantic, so the command line can offer them cheaply.
 from cocwatch.core.kinds import COHORTS as COHORTS
-from cocwatch.core.kinds import MEASURE_PREFERENCE as MEASURE_PREFERENCE
-from cocwatch.core.kinds import OFFICIAL_KINDS
+from cocwatch.core.kinds import RECORDED_KINDS
 from cocwatch.core.kinds import Cohort as Cohort
 from cocwatch.core.kinds import Coproduced as Coproduced
-from cocwatch.core.kinds import Measure as Measure
 from cocwatch.core.kinds import PlanStatus as PlanStatus
 from cocwatch.core.kinds import Precision as Precision
 from cocwatch.core.kinds import Quality as Quality
 from cocwatch.core.kinds import Rating as Rating
 from cocwatch.core.kinds import SourceKind as SourceKind
+from cocwatch.core.measures import DEFAULT_MEASURE
+from cocwatch.core.measures import MEASURE_PREFERENCE as MEASURE_PREFERENCE
+from cocwatch.core.measures import Measure as Measure
 from cocwatch.core.plausible import MAX_COUNT, disagreement, rate_agrees
 
 ContactRole = Literal[
@@ -154,7 +155,7 @@ class Source(Model):
     @property
     def official(self) -> bool:
         """Whether it is an official statistics release (kept in the statistics folder)."""
-        return self.kind in OFFICIAL_KINDS
+        return self.kind not in RECORDED_KINDS
 
     def label(self) -> str:
         """Return a one-line citation: title and address."""
@@ -170,7 +171,7 @@ class Figure(Model):
     """
 
     cohort: Cohort = "all"
-    measure: Measure = "placed_by_28_weeks"
+    measure: Measure = DEFAULT_MEASURE
     percent: Percent | None = None
     numerator: Count | None = None
     denominator: Annotated[Count, Field(gt=0)] | None = None
@@ -248,7 +249,7 @@ class Milestone(Model):
     cohort: Cohort = "all"
     percent: Percent
     due: date
-    measure: Annotated[Measure, BeforeValidator(_lower)] = "placed_by_28_weeks"
+    measure: Annotated[Measure, BeforeValidator(_lower)] = DEFAULT_MEASURE
 
 
 class BoardReview(Model):
@@ -380,7 +381,7 @@ class Target(Model):
     title: Name
     cohort: Cohort = "all"
     percent: Percent | None = None
-    measure: Annotated[Measure, BeforeValidator(_lower)] = "placed_by_28_weeks"
+    measure: Annotated[Measure, BeforeValidator(_lower)] = DEFAULT_MEASURE
     due: PeriodDate
     set_on: PeriodDate | None = None
     withdrawn_on: date | None = None

@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 from typing import Literal
 
 OrgLevel = Literal["provider", "national", "region", "lms", "mbrrace", "other"]
+ENGLAND = "NATIONAL"  # the code of England's own figures, whatever a source calls them
 Result = Literal["pass", "fail"]
 
 # How `statistics move` names the files it makes of a registry's figures.
@@ -38,10 +39,11 @@ def in_window(day: date) -> bool:
 class Observation:
     """One organisation's value of one indicator for one reporting period.
 
-    `measure` and `group` are the source's names for the indicator, e.g.
-    ("placed_by_28_weeks", "ethnicity_white") or ("coc_dq05", "all"). `rate` is the published
-    percentage (None when not published or "Low DQ"); `low_dq` marks a rate withheld because
-    the provider's data failed quality checks; `result` is a headline's own Pass/Fail.
+    `measure` and `group` are the source's names for the indicator: the registry measure a
+    headline records, or a data-quality measure's own code, and a breakdown ("all" for the
+    whole). `rate` is the published percentage (None when not published, or withheld);
+    `low_dq` marks a rate withheld because the provider's data failed quality checks;
+    `result` is a headline's own Pass/Fail.
     """
 
     level: OrgLevel

@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from cocwatch.core.kinds import COHORTS, MEASURE_PREFERENCE, Cohort
+from cocwatch.core.kinds import COHORTS, Cohort
+from cocwatch.core.measures import preference
 from cocwatch.core.models import Figure
 from cocwatch.core.targets import Benchmark, Benchmarks
 
-MEASURE_RANK = {m: i for i, m in enumerate(MEASURE_PREFERENCE)}
 TARGETED: tuple[Cohort, ...] = ("ethnic_minority", "most_deprived")
 
 
 def _preference(indexed: tuple[int, Figure]) -> tuple[date, int, bool, int]:
     """Sort key: the last figure in this order is the one F (SPEC §4) picks."""
     index, figure = indexed
-    return (figure.as_of, -MEASURE_RANK[figure.measure], not figure.provisional, index)
+    return (figure.as_of, -preference(figure.measure), not figure.provisional, index)
 
 
 def by_cohort(figures: Sequence[Figure], as_of: date) -> dict[Cohort, list[Figure]]:
@@ -56,7 +56,7 @@ def latest_failures(figures: Sequence[Figure]) -> list[Figure]:
     for figure in figures:
         if figure.as_of == newest:
             latest[figure.measure] = figure  # later in the order = preferred
-    return [f for f in sorted(latest.values(), key=lambda f: MEASURE_RANK[f.measure])
+    return [f for f in sorted(latest.values(), key=lambda f: preference(f.measure))
             if f.quality == "fail"]  # fmt: skip
 
 

@@ -244,6 +244,10 @@ def _quantile(ordered: Sequence[float], q: float) -> float:
     return ordered[below] + (h - below) * (ordered[above] - ordered[below])
 
 
+# Over-dispersion is a spread between units: it needs two of them at least.
+MIN_DISPERSION_UNITS = 2
+
+
 def overdispersion(
     counts: Sequence[Count],
     target_proportion: float,
@@ -253,7 +257,7 @@ def overdispersion(
 ) -> Overdispersion:
     """Estimate φ and τ² from winsorised z-scores (Spiegelhalter 2005, as FunnelPlotR does)."""
     units = [count for count in counts if count.denominator > 0]
-    if len(units) < 2:
+    if len(units) < MIN_DISPERSION_UNITS:
         raise ValueError("over-dispersion needs at least two units with a denominator")
     z = [z_score(count, target_proportion, scale) for count in units]
     ordered = sorted(z)
@@ -352,6 +356,16 @@ def two_proportion_test(
 
 
 # --- Over time --------------------------------------------------------------------------
+
+
+def least_squares(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
+    """The ordinary least-squares line through points (two or more distinct xs): its slope
+    and its value at the mean of xs (the line passes through the means)."""
+    n = len(xs)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    return sxy / sxx, mean_y
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@ One declaration each, in `WEB_ADDRESSES`: the key in the config file, the enviro
 variable, the default and what the service is. The config file's keys (`Config`), `config
 show`, `config init`'s sample and the help of the commands that use a service all come from
 it, so a new service is one line here. Where the value comes from (option, environment,
-config, default) is worked out in `cocwatch.locations.resolve_web_address`.
+config, default) is worked out in `cocwatch.locations.resolve_web_address`. An official
+source's series page (`series_of`) is also its declaration's default
+(`cocwatch.statistics.msds.measures`) and where `import SOURCE --latest` looks.
 
 Pure: the standard library only.
 """
@@ -25,6 +27,7 @@ class WebAddress:
     what: str  # what the service is, in a few words, for help texts
     old_key: str | None = None  # an earlier name of the config key, still read
     old_env: str | None = None  # an earlier name of the environment variable, still read
+    series_of: str | None = None  # the official source whose releases this page lists
 
     def help(self) -> str:
         """Where the address comes from, for a command's help: '…: whatdotheyknow_url in the
@@ -47,6 +50,12 @@ WEB_ADDRESSES: tuple[WebAddress, ...] = (
         "NHS England's series page of the Maternity Services Monthly Statistics",
         old_key="msds_index",
         old_env="COCWATCH_MSDS_INDEX",
+        series_of="msds",
     ),
 )
 WEB_ADDRESS: Mapping[str, WebAddress] = {w.key: w for w in WEB_ADDRESSES}
+
+
+def series_page(source: str) -> WebAddress | None:
+    """The declared address of the page listing an official source's releases, if any."""
+    return next((w for w in WEB_ADDRESSES if w.series_of == source), None)

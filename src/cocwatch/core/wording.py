@@ -25,7 +25,6 @@ from datetime import date
 
 from cocwatch.core.kinds import (
     Cohort,
-    Measure,
     Origin,
     PlanStatus,
     Precision,
@@ -34,6 +33,8 @@ from cocwatch.core.kinds import (
     SourceKind,
     Status,
 )
+from cocwatch.core.measures import MEASURE as MEASURE
+from cocwatch.core.measures import MeasureWords as MeasureWords
 
 MONTHS = (
     "January",
@@ -148,27 +149,13 @@ class CohortWords:
 
     sentence: str  # in running text: "women from ethnic-minority groups"
     short: str  # in a narrow column: "ethnic minority"
-    formal: str  # a letter's heading: "Women from Black, Asian and mixed … backgrounds"
-    who: str  # a letter's sentence: "women from Black, Asian and mixed … backgrounds"
+    # A letter's sentence ("women"), where no official source defines the group: the
+    # letters name it as the statistics in use do (`cocwatch.core.letters.words.group_who`).
+    who: str
 
     @property
     def label(self) -> str:
         """For a heading or a table cell: "Women from ethnic-minority groups"."""
-        return self.sentence[:1].upper() + self.sentence[1:]
-
-
-@dataclass(frozen=True, slots=True)
-class MeasureWords:
-    """The names of what a figure counts."""
-
-    sentence: str  # after "women …": "placed on a continuity of carer pathway by 28 weeks"
-    short: str  # in a narrow column: "placed by 28 wks"
-    counted: str  # a letter's fuller form, after "women …"
-    data: str  # what the data is about: "placements on a continuity of carer pathway"
-
-    @property
-    def label(self) -> str:
-        """For a table cell: "Placed on a continuity of carer pathway by 28 weeks"."""
         return self.sentence[:1].upper() + self.sentence[1:]
 
 
@@ -211,46 +198,16 @@ class OriginWords:
 
 
 COHORT: Mapping[Cohort, CohortWords] = {
-    "all": CohortWords(sentence="all women", short="all women", formal="All women", who="women"),
+    "all": CohortWords(sentence="all women", short="all women", who="women"),
     "ethnic_minority": CohortWords(
         sentence="women from ethnic-minority groups",
         short="ethnic minority",
-        # MSDS's "BAME" group (DOMAIN §3): Black, Asian, and White-and-Black or
-        # White-and-Asian mixed backgrounds; Chinese and other groups are counted apart.
-        formal="Women from Black, Asian and White-and-Black or White-and-Asian mixed backgrounds",
-        who="women from Black, Asian and White-and-Black or White-and-Asian mixed backgrounds",
+        who="women from ethnic-minority groups",
     ),
     "most_deprived": CohortWords(
         sentence="women from the most deprived areas",
         short="most deprived",
-        formal="Women from the most deprived 10% of neighbourhoods",
-        who="women from the most deprived 10% of neighbourhoods",
-    ),
-}
-MEASURE: Mapping[Measure, MeasureWords] = {
-    "placed_by_28_weeks": MeasureWords(
-        sentence="placed on a continuity of carer pathway by 28 weeks",
-        short="placed by 28 wks",
-        counted="placed on a continuity of carer pathway by 28 weeks",
-        data="placements on a continuity of carer pathway",
-    ),
-    "receiving_ongoing": MeasureWords(
-        sentence="receiving continuity of carer",
-        short="receiving",
-        counted="receiving continuity of carer through pregnancy and birth",
-        data="continuity of carer received through pregnancy and birth",
-    ),
-    "offered": MeasureWords(
-        sentence="offered continuity of carer",
-        short="offered",
-        counted="offered continuity of carer",
-        data="offers of continuity of carer",
-    ),
-    "other": MeasureWords(
-        sentence="continuity of carer (other measure)",
-        short="other",
-        counted="having continuity of carer (on another measure)",
-        data="continuity of carer",
+        who="women from the most deprived areas",
     ),
 }
 STATUS: Mapping[Status, StatusWords] = {
@@ -339,10 +296,6 @@ SOURCE_KIND: Mapping[SourceKind, str] = {
     "news": "News report",
     "other": "Source",
 }
-SMALL_NUMBERS_CAUTION = (
-    "small numbers: NHS England publishes any count from 1 to 7 as 5, so this percentage "
-    "is not precise"
-)
 
 
 def status_words(code: str) -> str:
@@ -353,7 +306,7 @@ def status_words(code: str) -> str:
         return code.replace("_", " ")
 
 
-def no_figure_of_measure(measure: Measure) -> str:
+def no_figure_of_measure(measure: str) -> str:
     """Why a cohort with figures has none to judge: its figures count another measure."""
     return f"no figure of the measure its benchmark uses ({MEASURE[measure].sentence})"
 
@@ -366,7 +319,6 @@ __all__ = [
     "PLAN_STATUS",
     "RATING",
     "SEVERITY",
-    "SMALL_NUMBERS_CAUTION",
     "SOURCE_KIND",
     "STATUS",
     "CohortWords",

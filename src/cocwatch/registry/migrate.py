@@ -17,8 +17,10 @@ Before the store existed, `import msds` wrote each official figure into the regi
    the files only once that edit is known to be valid, just before the registry is written,
    and loses them again if writing it fails.
 
-A dry run (the default) shows what would move. Imports the models, the store, the MSDS reader,
-PyYAML (to find lists written in place) and the package's editing; never the CLI.
+Writing a figure's rows is its source's business (`OfficialSource.restore`: the MSDS source
+writes the rows of its measures file). A dry run (the default) shows what would move.
+Imports the models, the statistics sources and store, PyYAML (to find lists written in place)
+and the package's editing; never the CLI.
 """
 
 from __future__ import annotations
@@ -40,15 +42,9 @@ if TYPE_CHECKING:
     from cocwatch.core.edits import Change
     from cocwatch.core.models import Figure, Registry
     from cocwatch.core.official import StoredFile
-    from cocwatch.statistics.msds.table import MsdsFile
+    from cocwatch.statistics.source import OfficialSource, SourceFile
     from cocwatch.statistics.store import StatisticsStore
 
-_INDICATORS = {"placed_by_28_weeks": "COC_by_28weeks", "receiving_ongoing": "COC_receiving_ongoing"}
-_BREAKDOWNS = {
-    "all": "",
-    "ethnic_minority": "_Ethnicity_BAME",
-    "most_deprived": "_IMD_01_Most_deprived",
-}
 _FILE_NAME = re.compile(r"file (\S+\.(?:csv|xlsx))", re.IGNORECASE)
 
 
@@ -78,20 +74,30 @@ class Move:
         return len(self.already_kept) + len(self.moved)
 
 
+def _restorable(figure: Figure) -> bool:
+    """An official figure whose source can write its rows back into the store."""
+    from cocwatch.statistics.sources import by_kind
+
+    if not figure.source.official:
+        return False
+    source = by_kind(figure.source.kind)
+    return source is not None and source.restore is not None and source.restorable(figure)
+
+
 def official_in_registry(registry: Registry) -> list[Held]:
-    """Every figure in the registry file that came from NHS England's statistics."""
-    from cocwatch.statistics.msds.table import NATIONAL
+    """Every figure in the registry file that came from official statistics."""
+    from cocwatch.core.official import ENGLAND
 
     found = [
-        Held(None, i, f, NATIONAL, "All Submitters")
+        Held(None, i, f, ENGLAND, "")
         for i, f in enumerate(registry.national.figures)
-        if f.source.official and f.measure in _INDICATORS
+        if _restorable(f)
     ]
     for trust in registry.trusts:
         found += [
             Held(trust.id, i, f, trust.ods.upper(), trust.name.upper())
             for i, f in enumerate(trust.figures)
-            if f.source.official and f.measure in _INDICATORS
+            if _restorable(f)
         ]
     return found
 
@@ -109,7 +115,7 @@ def move_official_figures(
     from cocwatch.registry.reading import decode_text, read_bytes
 
     fixed = fixed_in_place(decode_text(read_bytes(path), str(path)))
-    gained: list[tuple[StoredFile, MsdsFile]] = []
+    gained: list[tuple[StoredFile, SourceFile]] = []
 
     def plan(current: Registry) -> tuple[list[Change], Move]:
         move = Move()
@@ -123,13 +129,16 @@ def move_official_figures(
                 move.already_kept.append(h)
             else:
                 pending.append(h)
-        # One file per month, kind and citation, so each figure keeps its own citation.
-        groups: dict[tuple[date, bool, str, str, str], list[Held]] = {}
+        # One file per source, month, kind and citation, so each keeps its own citation.
+        groups: dict[tuple[str, date, bool, str, str, str], list[Held]] = {}
         for h in pending:
             f, src = h.figure, h.figure.source
-            key = (f.as_of, f.provisional, src.url or "", src.title or "", str(src.retrieved or ""))
+            key = (
+                src.kind, f.as_of, f.provisional, src.url or "", src.title or "",
+                str(src.retrieved or ""),
+            )  # fmt: skip
             groups.setdefault(key, []).append(h)
-        for (_, _, url, _, _), members in sorted(groups.items()):
+        for (_, _, _, url, _, _), members in sorted(groups.items()):
             made, good, bad = _settled(members, store, today=today, url=url)
             move.moved += good
             move.stay += bad
@@ -242,7 +251,7 @@ def _figure_lists(root: yaml.Node | None) -> Iterator[tuple[str | None, yaml.Seq
 
 def _settled(
     members: list[Held], store: StatisticsStore, *, today: date, url: str
-) -> tuple[tuple[StoredFile, MsdsFile] | None, list[Held], list[tuple[Held, str]]]:
+) -> tuple[tuple[StoredFile, SourceFile] | None, list[Held], list[tuple[Held, str]]]:
     """The file of the figures that read back the same, made of their rows alone: a figure
     that does not is left out and the file made again (without it, another may read back
     otherwise: a breakdown shares its headline's quality)."""
@@ -258,32 +267,23 @@ def _settled(
 
 def _rebuild(
     members: list[Held], store: StatisticsStore, *, today: date, url: str
-) -> tuple[StoredFile, MsdsFile, list[Held], list[tuple[Held, str]]]:
+) -> tuple[StoredFile, SourceFile, list[Held], list[tuple[Held, str]]]:
     """The rows the figures stand for, as a file for the store, read back to check them."""
-    import csv
-    import io
-
-    from cocwatch.core.official import StoredFile
-    from cocwatch.statistics.msds.reading import parse_measures
-    from cocwatch.statistics.sources import official_source
+    from cocwatch.core.official import ENGLAND, StoredFile
+    from cocwatch.statistics.sources import by_kind
 
     first = members[0].figure
     provisional = first.provisional
-    rows: list[list[str]] = []
-    for h in members:
-        rows += _rows(h)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(official_source("msds").columns)
-    writer.writerows(rows)
-    text = out.getvalue()
-    parsed = parse_measures(text, "the registry's figures", provisional=provisional)
+    source: OfficialSource | None = by_kind(first.source.kind)
+    assert source is not None and source.restore is not None  # only such figures are held
+    held = [(h.figure, h.ods, h.name, h.ods == ENGLAND) for h in members]
+    text, parsed = source.restore(held, provisional)
     # Read back as the store will read the kept file: by the source's own figures.
-    providers, national, _ = official_source("msds").figures(parsed.observations, provisional)
     back = {
         (o.ods.upper(), o.cohort, o.measure, o.as_of, o.provisional, o.value, o.numerator,
          o.denominator, o.quality)
-        for o in (*providers, *national)
+        for found in source.figures(parsed.observations, provisional)[:2]
+        for o in found
     }  # fmt: skip
     good = [h for h in members if _key(h) in back]
     bad = [
@@ -297,15 +297,15 @@ def _rebuild(
     digest = hashlib.sha256(text.encode()).hexdigest()
     stem = f"{MOVED_PREFIX}{first.as_of:%Y-%m}-{kind}-{digest[:8]}"
     file = StoredFile(
-        path=f"msds/{stem}.csv",
-        source="msds",
+        path=f"{source.name}/{stem}.csv",
+        source=source.name,
         source_file=source_file,
         period_end=first.as_of,
         provisional=provisional,
         release_page=url or None,
         file_url=None,
         sha256=digest,
-        rows=len(rows),
+        rows=len(parsed.table),
         retrieved=first.source.retrieved,
         imported=today,
         notes=(
@@ -315,32 +315,6 @@ def _rebuild(
         title=first.source.title or "",
     )
     return file, parsed, good, bad
-
-
-def _rows(h: Held) -> list[list[str]]:
-    """The publication's rows behind one figure: counts, rate and (for a headline) result."""
-    f = h.figure
-    start = f.as_of.replace(day=1).strftime("%d/%m/%Y")
-    end = f.as_of.strftime("%d/%m/%Y")
-    national = h.trust_id is None
-    code, name, level = (
-        ("National", "All Submitters", "National") if national else (h.ods, h.name, "Provider")
-    )
-    indicator = _INDICATORS[f.measure] + _BREAKDOWNS[f.cohort]
-
-    def row(currency: str, value: str) -> list[str]:
-        return [code, name, level, start, end, "COC_Rate", indicator, currency, value]
-
-    out: list[list[str]] = []
-    if f.numerator is not None and f.denominator is not None:
-        out += [row("Denominator", str(f.denominator)), row("Numerator", str(f.numerator))]
-    if f.percent is not None:
-        out.append(row("Rate", f"{f.percent:.1f}"))
-    elif f.quality == "fail":
-        out.append(row("Rate", "Low DQ"))
-    if f.cohort == "all" and f.quality in ("pass", "fail") and not national:
-        out.append(row("Result", f.quality.capitalize()))
-    return out
 
 
 def _key(h: Held) -> _Key:

@@ -7,16 +7,16 @@ report can be published on any web server, opened from a disk or e-mailed as sin
 
 Registry text reaches the pages only through Jinja2 with autoescaping (and the charts
 through `cocwatch.render.svg`, whose XML serialiser escapes), never by string building.
-This module holds the pages' views, their words (from ``cocwatch.core.wording`` and the
-finding rules) and the Jinja environment; `cocwatch.render.report_charts` draws the charts
-and `cocwatch.render.report_site` publishes the folder all at once. Imports jinja2 lazily;
+This module holds the pages' formatting and the Jinja environment; `report_views` holds the
+views of each Trust and their words, `report_charts` and `report_funnel` draw the charts,
+and `report_site` publishes the folder all at once. Imports jinja2 lazily;
 no Typer (the CLI prints).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -26,37 +26,41 @@ from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import findings, wording
 from cocwatch.core.kinds import FindingCode, Names
-from cocwatch.core.reference_list import ReferenceList
+from cocwatch.core.measures import DEFAULT_MEASURE, NO_PUBLISHER, OfficialMeasure, Publisher
 from cocwatch.core.safe_text import web_address
 from cocwatch.render import svg
 from cocwatch.render.attribution import COVERS, OGL_URL, republishes
 from cocwatch.render.report_charts import (
-    Funnel,
     chart_targets,
-    figure_label,
     figure_text,
     figure_words,
-    funnel,
     markup,
     national_chart,
     status_chart,
     trust_chart,
 )
-from cocwatch.render.report_site import GENERATOR, TRUSTS_DIR, publish
+from cocwatch.render.report_funnel import Funnel, funnel
+from cocwatch.render.report_site import GENERATOR, publish
 from cocwatch.render.report_site import source_label as source_label
 from cocwatch.render.report_tables import MonthTable, monthly_table, recorded
+from cocwatch.render.report_views import (
+    TrustView,
+    comparison_lines,
+    count_in_order,
+    needs_counts_note,
+    small_counts_note,
+    trust_sources,
+    trust_views,
+)
 
 if TYPE_CHECKING:
     import jinja2
 
     from cocwatch.core.assessment import (
         Assessment,
-        CohortAssessment,
         Finding,
-        TrustAssessment,
     )
-    from cocwatch.core.comparison import Versus
-    from cocwatch.core.models import Figure, Registry, Source, Target, Trust
+    from cocwatch.core.models import Figure, Registry, Target
 
 DEFAULT_TITLE = "Midwifery Continuity of Carer: progress by NHS Trust"
 
@@ -74,6 +78,7 @@ SEVERITY_ORDER = ("fail", "warn", "ok")
 WORDS: dict[str, Any] = {
     "COHORT": wording.COHORT,
     "MEASURE": wording.MEASURE,
+    "DEFAULT_MEASURE": DEFAULT_MEASURE,
     "STATUS": wording.STATUS,
     "SEVERITY": wording.SEVERITY,
     "ORIGIN": wording.ORIGIN,
@@ -123,207 +128,6 @@ def points(value: float | None) -> str:
     return f"{sign}{text}\u00a0pts"
 
 
-# ---------------------------------------------------------------- comparisons in words
-
-# How a verdict reads in a narrow table cell, and its place when sorting (lowest first).
-VERDICT_CELL = {
-    ("lower", "lower"): ("Lower (at 99.8%)", 0),
-    ("lower", "similar"): ("Lower (at 95% only)", 1),
-    ("similar", "similar"): ("Similar", 2),
-    ("higher", "similar"): ("Higher (at 95% only)", 3),
-    ("higher", "higher"): ("Higher (at 99.8%)", 4),
-}
-SMALL_COUNTS_NOTE = (
-    "NHS England publishes any count from 1 to 7 as 5 and rounds the other counts to the "
-    "nearest 5, so a count of 5 means \u2018a few\u2019 and every count is approximate; "
-    "with fewer than 30 women the report gives counts, not a percentage."
-)
-
-
-def verdict_cell(versus: Versus | None) -> tuple[str, str | int]:
-    """(words, sort key) of a comparison with England or a region, for the index table."""
-    if versus is None or versus.at_95 is None or versus.at_998 is None:
-        return ("", "")
-    return VERDICT_CELL.get((versus.at_95, versus.at_998), ("", ""))
-
-
-_HEADINGS = {
-    "placed": "Placed on a pathway",
-    "receiving": "Receiving",
-    "region": "Against its region",
-    "funnel": "On the funnel",
-    "equity": "Within the Trust",
-    "over_time": "Over time",
-}
-
-
-def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
-    """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs, as `check` says them."""
-    from cocwatch.core.comparison import comparison_lines as lines
-
-    return lines(
-        ta.placement,
-        ta.receiving,
-        ta.equity,
-        ta.over_time,
-        headings=_HEADINGS,
-        group_names={c: w.label for c, w in wording.COHORT.items()},
-    )
-
-
-def needs_counts_note(ta: TrustAssessment) -> bool:
-    """Whether the Trust's comparisons rest on small or suppressed counts (say so once)."""
-    counts = [c.own for c in ta.comparisons]
-    counts += [x for g in ta.equity for x in (g.group, g.comparison) if x is not None]
-    return any(c.numerator == 5 or c.denominator == 5 or c.denominator < 30 for c in counts)
-
-
-# ---------------------------------------------------------------- views for the templates
-
-
-@dataclass(frozen=True, slots=True)
-class SourceLink:
-    """A source to list: a link when there is a web address, else its title."""
-
-    label: str
-    url: str | None
-    kind: str
-    context: str  # what it supports, e.g. "Figure, all women, 31 Mar 2024"
-
-
-@dataclass(frozen=True, slots=True)
-class TrustView:
-    """One Trust's assessment with what its pages need precomputed."""
-
-    ta: TrustAssessment
-    trust: Trust
-    href: str  # from the index
-    main: CohortAssessment | None  # the `all` cohort
-    figures: tuple[Figure, ...]  # up to the as-of date, newest first
-
-    @property
-    def status(self) -> str:
-        return self.main.status.value if self.main else "no_target"
-
-    @property
-    def problems(self) -> tuple[Finding, ...]:
-        """Findings about the Trust (notes about the registry apart)."""
-        from cocwatch.core.kinds import Severity
-
-        return tuple(f for f in self.ta.findings if f.severity is not Severity.NOTE)
-
-    @property
-    def england(self) -> tuple[str, str | int]:
-        c = self.ta.placement
-        return verdict_cell(c.england if c else None)
-
-    @property
-    def region(self) -> tuple[str, str | int]:
-        c = self.ta.placement
-        return verdict_cell(c.region if c else None)
-
-    def no_latest(self, ca: CohortAssessment, as_of: date) -> str:
-        """What to say when a cohort has no latest figure to judge."""
-        from cocwatch.core.assessment import unmatched_measure
-
-        measure = unmatched_measure(ca, self.figures, as_of)
-        return "none recorded" if measure is None else wording.no_figure_of_measure(measure)
-
-
-def _views(assessment: Assessment) -> list[TrustView]:
-    views = []
-    for ta in assessment.trusts:
-        main = next((c for c in ta.cohorts if c.cohort == "all"), None)
-        figures = tuple(
-            sorted(
-                (f for f in ta.trust.figures if f.as_of <= assessment.as_of),
-                key=lambda f: (f.as_of, f.cohort, f.measure),
-                reverse=True,
-            )
-        )
-        views.append(
-            TrustView(
-                ta=ta,
-                trust=ta.trust,
-                href=f"{TRUSTS_DIR}/{ta.trust.id}.html",
-                main=main,
-                figures=figures,
-            )
-        )
-    return views
-
-
-def _count(items: Iterable[str], order: Iterable[str]) -> list[tuple[str, int]]:
-    counts = dict.fromkeys(order, 0)
-    for item in items:
-        counts[item] = counts.get(item, 0) + 1
-    return list(counts.items())
-
-
-def trust_sources(view: TrustView, registry: Registry) -> list[SourceLink]:
-    """Every source behind a Trust's page, each once, in the order a reader meets them."""
-    # one document, one entry: a web address identifies it, else its title
-    found: ReferenceList[SourceLink] = ReferenceList(
-        key=lambda s: (s.url, "" if s.url else s.label)
-    )
-
-    def add(label: str, url: str | None, kind: str, context: str) -> None:
-        found.cite(SourceLink(label=label or url or "", url=url, kind=kind, context=context))
-
-    trust = view.trust
-    if trust.website:
-        add("Trust website", trust.website, "website", "The Trust")
-    if trust.board_papers_url:
-        add("Board papers", trust.board_papers_url, "board_paper", "Trust Board papers")
-    plan = trust.plan
-    if plan is not None:
-        if plan.url:
-            add("Continuity of carer plan", plan.url, "plan", "The Trust's plan")
-        for review in sorted(plan.board_reviews, key=lambda r: r.date, reverse=True):
-            if review.url:
-                add(
-                    f"Board review, {short_date(review.date)}",
-                    review.url,
-                    "board_paper",
-                    "Board review",
-                )
-    cited: set[tuple[str | None, str]] = set()
-    for figure in view.figures:  # a month's file backs hundreds of figures: cite it once
-        title = _source_title(figure.source)
-        key = (figure.source.url, "" if figure.source.url else title)
-        if key not in cited:
-            cited.add(key)
-            add(title, figure.source.url, figure.source.kind, f"Figure: {figure_label(figure)}")
-    for inspection in sorted(trust.inspections, key=lambda i: i.date, reverse=True):
-        if inspection.url:
-            add(
-                f"{inspection.body} inspection, {short_date(inspection.date)}",
-                inspection.url,
-                "inspection",
-                "Inspection",
-            )
-    target_ids = {
-        step.target_id
-        for c in view.ta.cohorts
-        if c.benchmark is not None
-        for step in c.benchmark.steps
-        if step.target_id
-    }
-    for target in registry.national.targets:
-        if target.id in target_ids and target.source is not None:
-            add(
-                _source_title(target.source),
-                target.source.url,
-                target.source.kind,
-                f"National target: {target.title}",
-            )
-    return found.items
-
-
-def _source_title(source: Source) -> str:
-    return source.title or source.url or ""
-
-
 # ---------------------------------------------------------------- Jinja environment
 
 
@@ -349,6 +153,7 @@ def environment() -> jinja2.Environment:
         figure_text=figure_text,
         month_rows=month_rows,
         count_words=_count_words,
+        prose=prose,
         humanise=wording.humanise,
         target_due=target_due,
         due_text=wording.short_period,
@@ -437,8 +242,16 @@ _NO_FIGURE = '<strong class="dq-failed">No figure: data quality failed</strong>'
 _FAILED_MARK = ' <strong class="dq-failed">failed data quality</strong>'
 
 
+def prose(text: str) -> Any:
+    """Words a source declares (its publisher's name, what a measure counts), escaped for a
+    page's text; an apostrophe stays as written, as in the rest of the page's prose."""
+    from markupsafe import Markup, escape
+
+    return Markup(str(escape(text)).replace("&#39;", "'"))
+
+
 def _count_words(count: Any) -> str:
-    from cocwatch.core.comparison import count_words
+    from cocwatch.core.comparison_words import count_words
 
     return count_words(count)
 
@@ -469,11 +282,15 @@ def render_pages(
     """
     env = environment()
     as_of = assessment.as_of
-    views = _views(assessment)
-    status_counts = _count((v.status for v in views), STATUS_ORDER)
-    severity_counts = _count((v.ta.severity.value for v in views), SEVERITY_ORDER)
-    found = _count((f.code for v in views for f in _unique_codes(v.problems)), findings.CODES)
-    noted = _count((f.code for v in views for f in _unique_codes(v.ta.notes)), findings.CODES)
+    views = trust_views(assessment)
+    status_counts = count_in_order((v.status for v in views), STATUS_ORDER)
+    severity_counts = count_in_order((v.ta.severity.value for v in views), SEVERITY_ORDER)
+    found = count_in_order(
+        (f.code for v in views for f in _unique_codes(v.problems)), findings.CODES
+    )
+    noted = count_in_order(
+        (f.code for v in views for f in _unique_codes(v.ta.notes)), findings.CODES
+    )
     finding_counts = [(code, n) for code, n in found if n]
     note_counts = [(code, n) for code, n in noted if n]
     assessed = {v.trust.id for v in views}
@@ -482,11 +299,16 @@ def render_pages(
         key=lambda t: t.name,
     )
     regions = sorted({v.trust.region for v in views})
+    lead, publisher = _lead(assessment)
+    words = assessment.declared.words
     common: dict[str, Any] = {
         "title": title,
         "as_of": as_of,
         "source_label": source_label,
-        "SMALL_COUNTS_NOTE": SMALL_COUNTS_NOTE,
+        "SMALL_COUNTS_NOTE": small_counts_note(publisher),
+        "publisher": publisher,
+        "lead": lead,
+        "measure_words": assessment.declared.words,
         "licensed": republishes(
             [*registry.national.figures, *(f for t in registry.trusts for f in t.figures)]
         ),
@@ -497,7 +319,7 @@ def render_pages(
     }
     plot = funnel(assessment.official, registry.trusts, pages=assessed)
     national = national_chart(registry, as_of)
-    from cocwatch.core.comparison import statistics_note
+    from cocwatch.core.comparison_words import statistics_note
 
     yield (
         "index.html",
@@ -535,8 +357,8 @@ def render_pages(
             template.render(
                 **common,
                 view=view,
-                charts=trust_chart(view.ta, view.figures, registry, as_of),
-                official=monthly_table(view.figures),
+                charts=trust_chart(view.ta, view.figures, registry, as_of, words),
+                official=monthly_table(view.figures, words),
                 recorded=recorded(view.figures),
                 comparisons=comparison_lines(view.ta),
                 counts_note=needs_counts_note(view.ta),
@@ -553,12 +375,23 @@ def render_pages(
 def _own_funnel(
     plot: Funnel | None, view: TrustView, registry: Registry, assessment: Assessment
 ) -> Funnel | None:
-    """The funnel of the month of the Trust's own placement figure (the latest by default)."""
-    placement = view.ta.placement
-    if plot is None or placement is None or placement.month == plot.month:
+    """The funnel of the month of the Trust's own figure of the funnel's measure (the latest
+    by default)."""
+    own = view.ta.comparisons.get(plot.measure.code) if plot is not None else None
+    if plot is None or own is None or own.month == plot.month:
         return plot
     pages = {ta.trust.id for ta in assessment.trusts}
-    return funnel(assessment.official, registry.trusts, placement.month, pages=pages)
+    return funnel(assessment.official, registry.trusts, own.month, pages=pages)
+
+
+def _lead(assessment: Assessment) -> tuple[OfficialMeasure | None, Publisher]:
+    """The measure that leads the report's tables (the first deciding severity that a Trust
+    leads with), and the publisher its general words name."""
+    leads = {ta.lead.code for ta in assessment.trusts if ta.lead is not None}
+    declared = assessment.declared
+    lead = next((m for m in declared.measures if m.code in leads), None)
+    lead = lead or next((m for m in declared.measures if m.decides_severity), None)
+    return lead, lead.publisher if lead is not None else NO_PUBLISHER
 
 
 def _unique_codes(findings: tuple[Finding, ...]) -> list[Finding]:

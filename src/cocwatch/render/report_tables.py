@@ -10,15 +10,16 @@ Imports the core only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from cocwatch.core import wording
+from cocwatch.core.measures import MEASURE, MeasureWords, preference
 
 if TYPE_CHECKING:
-    from cocwatch.core.kinds import Cohort, Measure
+    from cocwatch.core.kinds import Cohort
     from cocwatch.core.models import Figure, Source
 
 
@@ -26,13 +27,14 @@ if TYPE_CHECKING:
 class Column:
     """One measure for one group."""
 
-    measure: Measure
+    measure: str
     cohort: Cohort
+    words: MeasureWords
 
     @property
     def label(self) -> str:
         """Its name where the table is read one cell at a time (a phone): 'Receiving, all women'."""
-        words = f"{wording.MEASURE[self.measure].short}, {wording.COHORT[self.cohort].short}"
+        words = f"{self.words.short}, {wording.COHORT[self.cohort].short}"
         return words[0].upper() + words[1:]
 
 
@@ -51,11 +53,11 @@ class MonthRow:
 class MonthTable:
     """The official figures of one Trust, newest month first."""
 
-    measures: tuple[tuple[Measure, tuple[Cohort, ...]], ...]  # header: each measure's groups
+    measures: tuple[tuple[str, tuple[Cohort, ...]], ...]  # header: each measure's groups
     columns: tuple[Column, ...]
     rows: tuple[MonthRow, ...]
     small_numbers: bool  # a figure rests on a published 5 (the table then says what it means)
-    failed: bool  # a figure failed NHS England's data-quality checks
+    failed: bool  # a figure failed its publisher's data-quality checks
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -63,18 +65,25 @@ class MonthTable:
         return tuple(c.label for c in self.columns)
 
 
-def monthly_table(figures: Sequence[Figure]) -> MonthTable | None:
-    """The official figures among `figures` as a table by month, or None when there are none."""
+def monthly_table(
+    figures: Sequence[Figure], words: Callable[[str], MeasureWords] = lambda m: MEASURE[m]
+) -> MonthTable | None:
+    """The official figures among `figures` as a table by month, or None when there are none;
+    `words` names each measure."""
     official = [f for f in figures if _by_month(f)]
     if not official:
         return None
     present = {(f.measure, f.cohort) for f in official}
     measures = tuple(
         (measure, cohorts)
-        for measure in wording.MEASURE
+        for measure in sorted({m for m, _ in present}, key=lambda m: (preference(m), m))
         if (cohorts := tuple(c for c in wording.COHORT if (measure, c) in present))
     )
-    columns = tuple(Column(measure, cohort) for measure, cohorts in measures for cohort in cohorts)
+    columns = tuple(
+        Column(measure, cohort, words(measure))
+        for measure, cohorts in measures
+        for cohort in cohorts
+    )
     place = {(c.measure, c.cohort): i for i, c in enumerate(columns)}
     grouped: dict[tuple[date, str, str], list[Figure]] = {}
     for figure in official:

@@ -45,7 +45,8 @@ TIMEOUT_SECONDS = 30.0
 MAX_BYTES = 50 * 1024 * 1024
 DEADLINE_SECONDS = 300.0
 ENV_DEADLINE = "COCWATCH_DOWNLOAD_DEADLINE"
-MSDS_MAX_MB = 200  # a month's whole MSDS measures file is tens of MB; local files too
+# A file of official statistics (a month's whole MSDS measures file is tens of MB); local too.
+STATISTICS_MAX_MB = 200
 
 Progress = Callable[[int, int | None], None]
 

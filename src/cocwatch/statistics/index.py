@@ -125,7 +125,7 @@ class StatisticsIndex:
     ) -> list[tuple[StoredFile, OfficialFigure]]:
         """Providers' (and England's) figures, each with the file it comes from.
 
-        `codes` limits them to some ODS codes (``NATIONAL`` for England), `periods` to some
+        `codes` limits them to some ODS codes (`ENGLAND` for England), `periods` to some
         months (by their last day); None means all.
         """
         from cocwatch.core.imports import OfficialFigure

@@ -93,8 +93,8 @@ def verify(folder: Path, label: str, file: StoredFile) -> Path:
     if wrong is None:
         return path
     yours = (
-        f"Import {file.source_file} again (`cocwatch import msds …` with the file or its "
-        "address) to restore it, or restore the statistics folder from a backup."
+        f"Import {file.source_file} again (`cocwatch import {file.source} …` with the file "
+        "or its address) to restore it, or restore the statistics folder from a backup."
         if label == str(folder)
         else f"The folder is copied from {label}: tell whoever publishes it."
     )

@@ -148,7 +148,9 @@ def _entry(row: Mapping[str, str | None]) -> StoredFile:
     status = text("status").lower()
     if status not in ("provisional", "final"):
         raise ValueError(f"the status {text('status')!r} is neither provisional nor final")
-    source = text("source") or "msds"
+    source = text("source")
+    if not source:
+        raise ValueError("it names no source")
     official_source(source)  # an unknown source is refused here, with the line
     path = _kept_path(text("file"), source)
     sha256 = text("sha256").lower()

@@ -14,17 +14,19 @@ Imports the models, the store and the core's import values; never the CLI.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import replace
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cocwatch.core.imports import month_title
+from cocwatch.core.official import ENGLAND
 
 if TYPE_CHECKING:
     from cocwatch.core.comparison import OfficialContext
     from cocwatch.core.imports import OfficialFigure
+    from cocwatch.core.kinds import SourceKind
+    from cocwatch.core.measures import OfficialMeasure
     from cocwatch.core.models import Figure, Registry, Source, Trust
     from cocwatch.core.official import StoredFile
     from cocwatch.statistics.store import StatisticsStore
@@ -38,17 +40,18 @@ def cited(file: StoredFile, as_of: date) -> Source:
     from cocwatch.statistics.sources import official_source
 
     source = official_source(file.source)
+    # An official source's kind need not be one the registry file may hold (a plug-in's).
+    kind = cast("SourceKind", source.kind)
     if file.moved:  # as the registry file cited it, word for word
         return Source.model_construct(
-            url=file.release_page, title=file.title or None, kind=source.kind,
-            retrieved=file.retrieved,
-        )  # fmt: skip
+            url=file.release_page, title=file.title or None, kind=kind, retrieved=file.retrieved
+        )
     url = file.release_page or file.file_url or source.index_url
     name = file.source_file if url != file.file_url else None
     title = file.title or month_title(
         as_of, provisional=file.provisional, publication=source.publication, file_name=name
     )
-    return Source.model_construct(url=url, title=title, kind=source.kind, retrieved=file.retrieved)
+    return Source.model_construct(url=url, title=title, kind=kind, retrieved=file.retrieved)
 
 
 # One set for every such figure: pydantic copies it before any change (model_copy).
@@ -119,12 +122,10 @@ def with_statistics(
     keep just their curated figures, which is all a command about one Trust needs. `periods`
     limits the official figures to some months (by their last day).
     """
-    from cocwatch.statistics.msds.table import NATIONAL
-
     if not store.files():
         return registry
     chosen = [t for t in registry.trusts if only is None or t.id in only]
-    codes = None if only is None else {t.ods.upper() for t in chosen} | {NATIONAL}
+    codes = None if only is None else {t.ods.upper() for t in chosen} | {ENGLAND}
     sources: dict[tuple[str, date], Source] = {}
     by_code: dict[str, list[Figure]] = {}
     for file, found in store.official_figures(codes, periods=periods):
@@ -139,7 +140,7 @@ def with_statistics(
         held.append(as_figure(found, source))
     trusts = tuple(_with(t, by_code.get(t.ods.upper(), [])) for t in registry.trusts)
     national = registry.national.model_copy(
-        update={"figures": merged(registry.national.figures, by_code.get(NATIONAL, []))}
+        update={"figures": merged(registry.national.figures, by_code.get(ENGLAND, []))}
     )
     return registry.model_copy(update={"trusts": trusts, "national": national})
 
@@ -182,7 +183,7 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     from cocwatch import cache
     from cocwatch.cache.downloads import DownloadCache, FetchFailed
     from cocwatch.errors import CocwatchError
-    from cocwatch.sources.http import MSDS_MAX_MB, DownloadError
+    from cocwatch.sources.http import STATISTICS_MAX_MB, DownloadError
     from cocwatch.statistics import kept, manifest
     from cocwatch.statistics.store import MANIFEST, StatisticsStore
 
@@ -191,7 +192,7 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     folder = cache.folder(cache.STATISTICS) / "web" / key
     downloads = DownloadCache(folder / ".downloads", key_chars=24, what="statistics copy")
     store = StatisticsStore(folder, label=base)
-    cap = MSDS_MAX_MB * 1024 * 1024
+    cap = STATISTICS_MAX_MB * 1024 * 1024
     try:
         listed = downloads.get(None, base + MANIFEST, max_bytes=cap)
         if not _is_manifest(listed.path):
@@ -247,38 +248,41 @@ def _is_manifest(path: Path) -> bool:
 
 def comparison_context(
     store: StatisticsStore, trusts: Iterable[Trust], *, as_of: date
-) -> OfficialContext | None:
+) -> OfficialContext:
     """What the assessment compares these Trusts' latest official figures with (SPEC §4.1):
-    the months of their latest figures, read from the statistics folder; None without one."""
-    from cocwatch.core.comparison import EQUITY_GROUPS, official_context
-    from cocwatch.statistics.sources import official_source
+    every known source's declaration, and the months of the Trusts' latest figures of each
+    declared measure, read from the statistics folder (nothing to compare without one)."""
+    from cocwatch.core.comparison import OfficialContext, official_context
+    from cocwatch.statistics.sources import declared, official_source
 
+    known = declared()
     # Only whole published files are compared with: a file of figures moved out of a registry
     # holds just the rows behind them, which is no population to rank or compare a Trust in.
     whole = [f for f in store.files() if not f.moved]
     if not whole:
-        return None
-    sources = {official_source(f.source) for f in whole}
-    compared = {m for source in sources for m in source.comparison_measures}
-    months: set[tuple[str, date]] = set()
-    for trust in trusts:
-        for measure in compared:
-            dates = [
-                f.as_of
-                for f in trust.figures
-                if f.cohort == "all" and f.measure == measure and f.source.official
-                and f.as_of <= as_of
-            ]  # fmt: skip
-            if dates:
-                months.add((measure, max(dates)))
-    groups = {"all", *(g for pair in EQUITY_GROUPS.values() for g in pair)}
+        return OfficialContext(known)
+    in_use = tuple(dict.fromkeys(official_source(f.source).name for f in whole))
+    sources = [s for s in known.sources if s.name in in_use]
+    months: set[tuple[OfficialMeasure, date]] = set()
+    for source in sources:
+        for measure in source.measures:
+            for trust in trusts:
+                dates = [
+                    f.as_of
+                    for f in trust.figures
+                    if f.cohort == "all" and f.measure == measure.code
+                    and f.source.kind == source.kind and f.as_of <= as_of
+                ]  # fmt: skip
+                if dates:
+                    months.add((measure, max(dates)))
     found = store.observations(
         levels=("provider", "national", "region"),
-        measures={m for source in sources for m in source.figure_measures},
-        groups=groups,
+        measures={m for s in sources for m in s.read_measures},
+        groups={g for s in sources for m in s.measures for g in m.groups_compared},
         periods={month for _, month in months},
         whole_files_only=True,
     )
-    context = official_context((o for _, o in found), months)
     latest = max((f.period_end for f in whole if f.period_end is not None), default=None)
-    return replace(context, latest_month=latest)
+    return official_context(
+        known, (o for _, o in found), months, latest_month=latest, in_use=in_use
+    )

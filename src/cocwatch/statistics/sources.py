@@ -12,6 +12,7 @@ Imports the built-in sources' declarations (their readers load lazily) and cocwa
 
 from __future__ import annotations
 
+from cocwatch.core.measures import Declared
 from cocwatch.errors import InputError
 from cocwatch.statistics import msds
 from cocwatch.statistics.source import OfficialSource
@@ -23,6 +24,16 @@ _registered: dict[str, OfficialSource] = {}
 def official_sources() -> dict[str, OfficialSource]:
     """Every known source by name: the built-in ones first, then those registered."""
     return {**{s.name: s for s in DEFAULT_SOURCES}, **_registered}
+
+
+def by_kind(kind: str) -> OfficialSource | None:
+    """The source whose figures have this registry `source.kind`, if cocwatch knows it."""
+    return next((s for s in official_sources().values() if s.kind == kind), None)
+
+
+def declared() -> Declared:
+    """What the core knows of every known source: its measures, groups and publisher."""
+    return Declared(tuple(s.declared for s in official_sources().values()))
 
 
 def register(source: OfficialSource) -> None:

@@ -2,7 +2,7 @@
 
 The one module that knows the store's layout (SPEC §7.1). A store is a folder:
 
-- ``manifest.csv``: one row per kept file: where it is in the folder, its source ("msds"),
+- ``manifest.csv``: one row per kept file: where it is in the folder, its source (by name),
   the published file's name, the last month it covers, provisional or final, the release page
   that links it, the file's own address, the SHA-256 of the file as read, the rows kept, when
   it was retrieved and imported, and notes;
@@ -45,7 +45,7 @@ from cocwatch.statistics.sources import official_source
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import OfficialFigure
-    from cocwatch.statistics.source import ReadFile
+    from cocwatch.statistics.source import SourceFile
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = manifest.COLUMNS
@@ -103,8 +103,8 @@ class StatisticsStore:
 
     # ------------------------------------------------------------------ adding a file
 
-    def planned(self, parsed: ReadFile, *, source: str, source_file: str) -> str:
-        """Where a file would be kept, inside the folder: ``msds/<name>-coc.csv``."""
+    def planned(self, parsed: SourceFile, *, source: str, source_file: str) -> str:
+        """Where a file would be kept, inside the folder: ``<source>/<name>-coc.csv``."""
         return kept.kept_name(source, source_file)
 
     def held(self, sha256: str) -> StoredFile | None:
@@ -115,7 +115,7 @@ class StatisticsStore:
             None,
         )
 
-    def add(self, parsed: ReadFile, entry: StoredFile) -> Added:
+    def add(self, parsed: SourceFile, entry: StoredFile) -> Added:
         """Keep a file's CoC rows and record it in the manifest (under the store's lock).
 
         The same file (same checksum) is not kept twice; a file of the same name replaces the

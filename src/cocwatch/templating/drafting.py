@@ -165,7 +165,8 @@ def draft_letters(
 
     `official` is what the statistics folder compares the Trusts' official figures with
     (England, regions, the other Trusts; SPEC §4.1): with it, each letter's assessment
-    carries its comparisons, and the national picture counts every passing Trust.
+    carries its comparisons, and the national picture counts every passing Trust; without
+    it, the letters still say official figures as the built-in sources declare them.
 
     `only` keeps the Trusts with any of those severities, statuses or findings
     (`status_words`); `tracked` is the correspondence log's letters sent by `as_of` (for the
@@ -189,6 +190,11 @@ def draft_letters(
         )
     if spec.scope == "national" and trusts:
         raise ValueError(f"the '{spec.name}' letter is national: it takes no Trust")
+    if official is None:
+        from cocwatch.core.comparison import OfficialContext
+        from cocwatch.statistics.sources import declared
+
+        official = OfficialContext(declared())
     thresholds = thresholds or Thresholds()
     wanted = set(only)
     if unknown := wanted.difference(*STATUS_FILTER_WORDS):

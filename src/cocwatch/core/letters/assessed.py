@@ -28,19 +28,20 @@ from cocwatch.core.letters.benchmarks import (
 )
 from cocwatch.core.letters.citations import SourceView
 from cocwatch.core.letters.compared import (
-    SMALL_NUMBERS_CAUTION,
     ComparisonView,
     EquityView,
     QualityView,
     comparison_view,
     equity_view,
     quality_view,
+    small_numbers_caution,
 )
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, TrustView, plan_citation
 from cocwatch.core.letters.figures import FigureView, FigureViews, figure_view
 from cocwatch.core.letters.lazy import LazyView, lazy_view, made_later
-from cocwatch.core.letters.words import COHORT_LABEL, COHORT_WHO
+from cocwatch.core.letters.words import group_label, group_who
+from cocwatch.core.measures import NOTHING_DECLARED, Declared
 from cocwatch.core.models import COHORTS, Figure
 from cocwatch.core.official import Observation
 
@@ -129,11 +130,13 @@ def cohort_view(
     plan_citation: SourceView,
     trust: TrustView | None = None,
     view_of: Callable[[Figure], FigureView] = figure_view,
+    declared: Declared = NOTHING_DECLARED,
 ) -> CohortView:
     """The view of one `CohortAssessment`.
 
     `trust` gives the cohort's figures (none without it); `view_of` makes the view of one
-    figure (the letter's `FigureViews`, so that its views are shared).
+    figure (the letter's `FigureViews`, so that its views are shared); `declared` names the
+    group as the official statistics in use define it.
     """
     latest, deciding = cohort.latest, cohort.deciding_step
     # A gap from counts of 1 to 7 is not a measurement: no gap or shortfall in words.
@@ -158,8 +161,8 @@ def cohort_view(
         CohortView,
         _CohortInputs(cohort, milestones, plan_citation, trust, view_of),
         cohort=cohort.cohort,
-        label=COHORT_LABEL[cohort.cohort],
-        who=COHORT_WHO[cohort.cohort],
+        label=group_label(cohort.cohort, declared),
+        who=group_who(cohort.cohort, declared),
         targeted=cohort.cohort != "all",
         status=str(cohort.status),
         status_text=wording.STATUS[cohort.status].letter,
@@ -213,6 +216,7 @@ def _assessed_cohort(view: AssessmentView) -> dict[str, CohortView]:
             plan_citation=citation,
             trust=given.trust,
             view_of=given.view_of,
+            declared=given.view_of.declared,
         )
         for c in given.assessed.cohorts
     }
@@ -248,49 +252,57 @@ def _official_figure(given: _AssessmentInputs, c: Comparison) -> FigureView | No
     found = [
         f
         for f in given.assessed.trust.figures
-        if f.cohort == "all" and f.measure == c.measure and f.as_of == c.month
+        if f.cohort == "all" and f.measure == c.measure.code and f.as_of == c.month
         and f.source.official
     ]  # fmt: skip
     best = max(found, key=lambda f: not f.provisional, default=None)
     return given.view_of(best) if best is not None else None
 
 
-def _compared(view: AssessmentView, which: str) -> ComparisonView | None:
+def _comparisons(view: AssessmentView) -> tuple[ComparisonView, ...]:
     given: _AssessmentInputs = view._inputs
-    c: Comparison | None = getattr(given.assessed, which)
-    return comparison_view(c, _official_figure(given, c)) if c is not None else None
+    return tuple(
+        comparison_view(c, _official_figure(given, c)) for c in given.assessed.comparisons.values()
+    )
 
 
 def _equity(view: AssessmentView) -> tuple[EquityView, ...]:
     given: _AssessmentInputs = view._inputs
-    placed = given.assessed.placement
-    if placed is None:
-        return ()
-    made = (equity_view(g, placed.measure, placed.month) for g in given.assessed.equity)
+    compared = {c.measure: c for c in view.comparisons}
+    made = []
+    for gap in given.assessed.equity:
+        figure = compared.get(gap.measure.code)
+        made.append(equity_view(gap, figure.citation if figure is not None else None))
     return tuple(v for v in made if v is not None)
 
 
 def _low_dq(view: AssessmentView) -> tuple[QualityView, ...]:
     given: _AssessmentInputs = view._inputs
-    dq = [o for o in given.observations if o.measure.startswith("coc_dq")]
-    return tuple(quality_view(f, dq) for f in view.quality_failures)
+    declared = given.view_of.declared
+    checks = {c.code for m in declared.measures for c in m.checks}
+    dq = [o for o in given.observations if o.measure in checks]
+    return tuple(quality_view(f, dq, declared) for f in view.quality_failures)
 
 
 def _targeted_groups(view: AssessmentView) -> tuple[str, ...]:
     given: _AssessmentInputs = view._inputs
     empty = _empty_groups(given.assessed, given.observations)
-    return tuple(COHORT_WHO[c] for c in COHORTS if c != "all" and c not in empty)
+    declared = given.view_of.declared
+    return tuple(group_who(c, declared) for c in COHORTS if c != "all" and c not in empty)
 
 
 def _caution(view: AssessmentView) -> str | None:
-    shown = [c.counts_only for c in (view.placement, view.receiving) if c is not None]
-    shown += [e.counts_only for e in view.equity]
-    return SMALL_NUMBERS_CAUTION if any(shown) else None
+    """Said once, when a comparison is given as counts: how the publisher publishes them."""
+    given: _AssessmentInputs = view._inputs
+    small = [c.measure for c in given.assessed.comparisons.values() if c.small]
+    by_cohort = {g.cohort: g.measure for g in given.assessed.equity}
+    small += [by_cohort[e.cohort] for e in view.equity if e.counts_only]
+    return small_numbers_caution(small[0].publisher) if small else None
 
 
 @made_later(
-    placement=lambda view: _compared(view, "placement"),
-    receiving=lambda view: _compared(view, "receiving"),
+    comparisons=_comparisons,
+    comparison=lambda view: {c.key: c for c in view.comparisons},
     equity=_equity,
     equity_gaps=lambda view: tuple(e for e in view.equity if e.significant_gap),
     low_dq=_low_dq,
@@ -332,7 +344,7 @@ class AssessmentView(LazyView):
         tuple[FigureView, ...],
         Doc(
             "The all-women figures behind data_quality_failed: the latest of each measure "
-            "that failed NHS England's data-quality checks (often without a percentage)."
+            "that failed its publisher's data-quality checks (often without a percentage)."
         ),
     ]
     compared: Annotated[
@@ -342,19 +354,22 @@ class AssessmentView(LazyView):
             "letter speaks from the comparisons, not from targets)."
         ),
     ]
-    placement: Annotated[
-        ComparisonView | None,
-        Doc("The latest official placement figure against England, region and Trusts."),
+    comparisons: Annotated[
+        tuple[ComparisonView, ...],
+        Doc(
+            "The latest official figure of each measure the statistics in use declare, "
+            "against England, the region and the other Trusts, in their declared order."
+        ),
     ]
-    receiving: Annotated[
-        ComparisonView | None,
-        Doc("The latest official receiving-continuity figure, compared the same way."),
+    comparison: Annotated[
+        dict[str, ComparisonView],
+        Doc("The same, by each measure's key: assessment.comparison['placement']."),
     ]
     equity: Annotated[
         tuple[EquityView, ...],
         Doc(
-            "Each targeted group against its comparison group (White women; the least "
-            "deprived decile) in the placement figure's month; groups with no women left out."
+            "Each targeted group against the group its statistics compare it with, in the "
+            "month of its measure's latest figure; groups with no women left out."
         ),
     ]
     equity_gaps: Annotated[
@@ -362,7 +377,7 @@ class AssessmentView(LazyView):
     ]
     low_dq: Annotated[
         tuple[QualityView, ...],
-        Doc("The quality_failures, each explained from NHS England's data-quality measures."),
+        Doc("The quality_failures, each explained from its publisher's data-quality measures."),
     ]
     small_numbers_caution: Annotated[
         str | None,
@@ -371,8 +386,8 @@ class AssessmentView(LazyView):
     targeted_groups: Annotated[
         tuple[str, ...],
         Doc(
-            "The targeted groups as NHS England defines them, leaving out any group with no "
-            "women in the Trust's latest official month (nothing to ask about)."
+            "The targeted groups as the official statistics define them, leaving out any "
+            "group with no women in the Trust's latest official month (nothing to ask about)."
         ),
     ]
     notes: Annotated[
@@ -442,13 +457,13 @@ def _targeted_gaps(cohorts: Sequence[CohortView]) -> tuple[TargetedGap, ...]:
 
 
 def _empty_groups(assessed: TrustAssessment, rows: Sequence[Observation]) -> frozenset[str]:
-    """The targeted cohorts with no women in the month of the latest official placement."""
-    months = [
-        f.as_of
-        for f in assessed.trust.figures
-        if f.cohort == "all" and f.measure == "placed_by_28_weeks" and f.source.official
-    ]
-    if not months or not rows:
+    """The targeted cohorts with no women in the month of each compared measure's latest
+    official figure (a Trust's letters do not ask about them)."""
+    if not rows:
         return frozenset()
-    # A Low DQ row is published with a denominator of 0 too: that is no figure, not no women.
-    return no_women((o for o in rows if not o.low_dq), "placed_by_28_weeks", max(months))
+    # A withheld rate is published with a denominator of 0 too: that is no figure, not no women.
+    published = [o for o in rows if not o.low_dq]
+    empty: set[str] = set()
+    for gap in assessed.equity:
+        empty |= no_women(published, gap.measure, gap.month)
+    return frozenset(empty)

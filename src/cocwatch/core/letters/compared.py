@@ -3,8 +3,9 @@ its measure and month, against England, its region and the other Trusts; equity 
 when a test finds them; a failed data-quality result explained from the DQ measures.
 
 Small numbers (a denominator under 30, or a published count of 5) are given as counts only;
-groups with no women that month are left out. Pure; imports `core.comparison`,
-`core.official`, the registry models and the letters' words, citations and figures.
+groups with no women that month are left out. Every word about a measure, its groups and
+its publisher comes from the measure's declaration (`cocwatch.core.measures`). Pure; imports
+`core.comparison` and its words, `core.official`, the letters' words, citations and figures.
 """
 
 from __future__ import annotations
@@ -15,35 +16,43 @@ from datetime import date
 from typing import Annotated
 
 from cocwatch.core import wording
-from cocwatch.core.comparison import (
-    Comparison,
-    EquityGap,
+from cocwatch.core.comparison import Comparison, EquityGap, counts_only
+from cocwatch.core.comparison_words import (
     amount_words,
-    counts_only,
+    counted_in,
     dq_failures,
     funnel_words,
     rank_words,
+    suppression_words,
     total_words,
     versus_words,
 )
 from cocwatch.core.letters.citations import SourceView, document_view
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.figures import FigureView
-from cocwatch.core.letters.words import COHORT_WHO, COMPARISON_WHO
+from cocwatch.core.measures import NO_PUBLISHER, Declared, OfficialMeasure, Publisher
 from cocwatch.core.official import Observation
 from cocwatch.core.stats import Count
 
-SMALL_NUMBERS_CAUTION = (
-    "NHS England publishes any count from 1 to 7 as 5 and rounds other counts to the nearest "
-    "5, so where the numbers are small I give the counts rather than a percentage."
-)
-METHOD_NOTE = (
-    "Comparisons computed by the author from the counts in NHS England's file: 95% and 99.8% "
-    "Wilson score intervals against England's and the region's value for the same month and "
-    "measure; ranks among the Trusts whose data passed NHS England's data-quality checks that "
-    "month; funnel limits adjusted for over-dispersion (Spiegelhalter 2005); equity gaps by a "
-    "test of two proportions at 95%. NHS England does not publish these comparisons itself"
-)
+
+def small_numbers_caution(publisher: Publisher) -> str:
+    """Said once in a letter that gives small numbers as counts."""
+    return (
+        f"{suppression_words(publisher)}, so where the numbers are small I give the counts "
+        "rather than a percentage."
+    )
+
+
+def method_note(publisher: Publisher) -> str:
+    """How the comparisons were computed, for the reference list."""
+    return (
+        f"Comparisons computed by the author from the counts in {publisher.possessive} file: "
+        "95% and 99.8% Wilson score intervals against England's and the region's value for "
+        "the same month and measure; ranks among the Trusts whose data passed "
+        f"{publisher.quality_checks} that month; funnel limits adjusted for over-dispersion "
+        "(Spiegelhalter 2005); equity gaps by a test of two proportions at 95%. "
+        f"{publisher.name} does not publish these comparisons itself"
+    )
 
 
 def count_text(count: Count, who: str = "women") -> str:
@@ -55,28 +64,25 @@ def count_text(count: Count, who: str = "women") -> str:
     return f"{share} ({count.numerator:,} of {count.denominator:,} {who})"
 
 
-def _months_before(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def figure_statement(
-    measure: str, month: date, count: Count, who: str = "women", *, provisional: bool = False
+    measure: OfficialMeasure,
+    month: date,
+    count: Count,
+    who: str = "women",
+    *,
+    provisional: bool = False,
 ) -> str:
     """What an official figure counts, with its month as the data say it (DOMAIN §3)."""
+    whose = measure.publisher.possessive
     kind = "provisional figure" if provisional else "figure"
-    if measure == "receiving_ongoing":
-        everyone = "" if counts_only(count) else "all "
-        group = f"{everyone}{who} who reached 29 weeks of pregnancy in "
-        group += wording.month_year(_months_before(month, 4))
-        did = (
-            f"received continuity of carer through pregnancy and birth (NHS England's {kind} "
-            f"for {wording.month_year(month)})"
-        )
-    else:
-        group = f"{who} reaching 29 weeks of pregnancy in {wording.month_year(month)}"
-        did = "were placed on a continuity of carer pathway"
-        did += " (NHS England's provisional figure)" if provisional else ""
+    everyone = "all " if measure.everyone and not counts_only(count) else ""
+    group = f"{everyone}{who} {measure.counted_long} in "
+    group += wording.month_year(counted_in(measure, month))
+    did = measure.outcome
+    if measure.lag_months:
+        did += f" ({whose} {kind} for {wording.month_year(month)})"
+    elif provisional:
+        did += f" ({whose} provisional figure)"
     if counts_only(count):
         return f"{amount_words(count.numerator)} of {total_words(count.denominator)} {group} {did}"
     share = wording.figure_percent(100 * count.numerator / count.denominator)
@@ -87,11 +93,14 @@ def figure_statement(
 class ComparisonView:
     """One official all-women figure of the Trust against England, its region and other Trusts."""
 
-    measure: Annotated[str, Doc("placed_by_28_weeks or receiving_ongoing.")]
+    measure: Annotated[str, Doc("The measure, as the registry names it (`measure:`).")]
+    key: Annotated[str, Doc("Its name among the comparisons: placement, receiving, ….")]
+    publisher: Annotated[str, Doc("Whose figure it is: 'NHS England's'.")]
+    publisher_name: Annotated[str, Doc("Who publishes it: 'NHS England'.")]
     month: Annotated[date, Doc("The month NHS England published it for (its last day).")]
     month_text: Annotated[str, Doc("That month in words: 'April 2025'.")]
     provisional: Annotated[bool, Doc("Whether NHS England's figure is provisional.")]
-    passed: Annotated[bool, Doc("Whether the Trust's data passed NHS England's checks.")]
+    passed: Annotated[bool, Doc("Whether the Trust's data passed its publisher's checks.")]
     counts_only: Annotated[
         bool, Doc("Under 30 women or a published count of 5: given as counts, never a rate.")
     ]
@@ -115,7 +124,7 @@ class ComparisonView:
     ]
     funnel: Annotated[str | None, Doc("Where it falls on the funnel, when that is worth saying.")]
     sentence: Annotated[str, Doc("statement, England, region and rank as one or two sentences.")]
-    citation: Annotated[SourceView, Doc("What cite() cites: NHS England's publication.")]
+    citation: Annotated[SourceView, Doc("What cite() cites: the figure's publication.")]
     method: Annotated[SourceView, Doc("How the comparisons were computed (cite it too).")]
 
 
@@ -126,18 +135,22 @@ def comparison_view(c: Comparison, figure: FigureView | None) -> ComparisonView:
     versus = versus_words(c.england) if c.england is not None else None
     region = versus_words(c.region) if c.region is not None else None
     ranked = rank_words(c)
+    publisher = c.measure.publisher
     if not c.passed:
         sentence = (
-            f"{_capital(statement)}. The Trust's data did not pass NHS England's data-quality "
-            "checks that month, so it is not compared with England or other Trusts."
+            f"{_capital(statement)}. The Trust's data did not pass {publisher.quality_checks} "
+            "that month, so it is not compared with England or other Trusts."
         )
     else:
         against = " and ".join(x for x in (versus, region) if x)
         sentence = f"{_capital(statement)}" + (f". That is {against}" if against else "")
         sentence += f"; the Trust ranked {ranked}." if ranked else "."
-    citation = figure.citation if figure is not None else _publication(c.month)
+    citation = figure.citation if figure is not None else _publication(publisher, c.month)
     return ComparisonView(
-        measure=c.measure,
+        measure=c.measure.code,
+        key=c.measure.key,
+        publisher=publisher.possessive,
+        publisher_name=publisher.name,
         month=c.month,
         month_text=wording.month_year(c.month),
         provisional=provisional,
@@ -152,15 +165,14 @@ def comparison_view(c: Comparison, figure: FigureView | None) -> ComparisonView:
         funnel=funnel_words(c),
         sentence=sentence,
         citation=citation,
-        method=document_view(title=METHOD_NOTE, url=None, kind="other"),
+        method=document_view(title=method_note(publisher), url=None, kind="other"),
     )
 
 
-def _publication(month: date) -> SourceView:
+def _publication(publisher: Publisher, month: date) -> SourceView:
     return document_view(
-        title=f"NHS England, Maternity Services Monthly Statistics, {wording.month_year(month)}",
-        url="https://digital.nhs.uk/data-and-information/publications/statistical/maternity-services-monthly-statistics",
-        kind="msds",
+        title=f"{publisher.publication}, {wording.month_year(month)}",
+        url=publisher.index_url or None,
     )
 
 
@@ -173,22 +185,26 @@ class EquityView:
     """A targeted group against its comparison group in the Trust, in one month."""
 
     cohort: Annotated[str, Doc("ethnic_minority or most_deprived.")]
-    group: Annotated[str, Doc("The group as NHS England defines it.")]
-    comparison: Annotated[str, Doc("What it is compared with: White women; the least deprived.")]
+    group: Annotated[str, Doc("The group as its publisher defines it.")]
+    comparison: Annotated[str, Doc("The group it is compared with, as its publisher names it.")]
     significant_gap: Annotated[
         bool, Doc("Behind its comparison group, found by a test of two proportions at 95%.")
     ]
     too_small: Annotated[bool, Doc("Too few women (or a published 5) to test.")]
     counts_only: Annotated[bool, Doc("Either side given as counts (small numbers).")]
     sentence: Annotated[str, Doc("The comparison in words, with its verdict.")]
+    citation: Annotated[SourceView, Doc("What cite() cites: the figures' publication.")]
+    method: Annotated[SourceView, Doc("How the comparison was computed (cite it too).")]
 
 
-def equity_view(gap: EquityGap, measure: str, month: date) -> EquityView | None:
-    """The view of an `EquityGap`; None when either group had no women (nothing to say)."""
+def equity_view(gap: EquityGap, citation: SourceView | None = None) -> EquityView | None:
+    """The view of an `EquityGap`; None when either group had no women (nothing to say).
+    `citation` is the publication of the figures compared (its month's file)."""
     if gap.group is None or gap.comparison is None:
         return None
-    group, other = COHORT_WHO[gap.cohort], COMPARISON_WHO[gap.cohort]
-    mine = figure_statement(measure, month, gap.group, group)
+    measure, publisher = gap.measure, gap.measure.publisher
+    group, other = gap.pair.group.who, gap.pair.comparison.who
+    mine = figure_statement(measure, gap.month, gap.group, group)
     theirs = count_text(gap.comparison, other)
     if gap.significant_gap:
         verdict = "a gap beyond what chance would explain (a test of two proportions at 95%)"
@@ -206,12 +222,14 @@ def equity_view(gap: EquityGap, measure: str, month: date) -> EquityView | None:
         too_small=gap.too_small or gap.test is None,
         counts_only=counts_only(gap.group) or counts_only(gap.comparison),
         sentence=f"{mine}, against {theirs}: {verdict}",
+        citation=citation or _publication(publisher, gap.month),
+        method=document_view(title=method_note(publisher), url=None, kind="other"),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class QualityView:
-    """An all-women figure whose data failed NHS England's data-quality checks, and why."""
+    """An all-women figure whose data failed its publisher's data-quality checks, and why."""
 
     figure: Annotated[FigureView, Doc("The failed figure (usually with no percentage).")]
     sentence: Annotated[
@@ -221,40 +239,37 @@ class QualityView:
         str | None,
         Doc(
             "What the data-quality measures show, e.g. no woman recorded as on a pathway at "
-            "all (COC_DQ05 0 of 0); None when they are not in the statistics folder."
+            "all; None when they are not in the statistics folder."
         ),
+    ]
+    measures: Annotated[
+        str, Doc("Whose data-quality measures they are: 'NHS England's data-quality measures'.")
     ]
     citation: Annotated[SourceView, Doc("What cite() cites (the figure's source).")]
 
 
-_MEASURE_NAME = {
-    "placed_by_28_weeks": "placement on a continuity of carer pathway by 28 weeks",
-    "receiving_ongoing": "continuity of carer received through pregnancy and birth",
-}
-
-
-def quality_view(figure: FigureView, dq: Sequence[Observation]) -> QualityView:
+def quality_view(figure: FigureView, dq: Sequence[Observation], declared: Declared) -> QualityView:
     """The view of a failed figure; `dq` are the Trust's DQ rows of the figure's month."""
-    what = _MEASURE_NAME.get(figure.measure, wording.MEASURE[figure.measure].data)  # type: ignore[index]
+    measure = declared.measure(figure.measure)
+    publisher = declared.publisher(figure.source.kind) or NO_PUBLISHER
+    what = measure.name if measure is not None else declared.words(figure.measure).data
     month = wording.month_year(figure.as_of)
     if figure.percent is None:
+        withheld = f" ('{publisher.withheld}')" if publisher.withheld else ""
         sentence = (
-            f"For {month}, NHS England published no rate for {what} at the Trust ('Low DQ'): "
-            "the Trust's data failed NHS England's data-quality checks"
+            f"For {month}, {publisher.name} published no rate for {what} at the Trust"
+            f"{withheld}: the Trust's data failed {publisher.quality_checks}"
         )
     else:
         sentence = (
-            f"For {month}, the Trust's data on {what} failed NHS England's data-quality "
-            "checks, so the published figure may not show the care women received"
+            f"For {month}, the Trust's data on {what} failed {publisher.quality_checks}, so "
+            "the published figure may not show the care women received"
         )
+    reason = "; ".join(dq_failures(dq, measure, figure.as_of)) if measure is not None else ""
     return QualityView(
         figure=figure,
         sentence=sentence,
-        reason=dq_reason(dq, figure.measure, figure.as_of),
+        reason=reason or None,
+        measures=f"{publisher.possessive} data-quality measures",
         citation=figure.citation,
     )
-
-
-def dq_reason(dq: Sequence[Observation], measure: str, month: date) -> str | None:
-    """Which governing DQ measures failed that month, in words."""
-    return "; ".join(dq_failures(dq, measure, month)) or None

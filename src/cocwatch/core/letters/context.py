@@ -35,7 +35,9 @@ from cocwatch.core.letters.people import (
     sender_view,
     terms_for,
 )
+from cocwatch.core.letters.published import StatisticsView, statistics_view
 from cocwatch.core.letters.words import uk_date
+from cocwatch.core.measures import NOTHING_DECLARED
 from cocwatch.core.models import Contact, Registry, Sender, Thresholds
 
 Scope = Literal["trust", "national"]
@@ -92,6 +94,9 @@ class LetterContext:
     trust: Annotated[TrustView | None, Doc("The Trust (None for national letters).")]
     assessment: Annotated[AssessmentView | None, Doc("Its assessment (None for national).")]
     national: Annotated[NationalView, Doc("The national picture.")]
+    statistics: Annotated[
+        StatisticsView, Doc("The official statistics in use: publishers and groups of women.")
+    ]
     terms: Annotated[TermsView, Doc("Date-dependent words (MNVP or MVP).")]
     thresholds: Annotated[ThresholdsView, Doc("The assessment thresholds in effect.")]
     experience: Annotated[
@@ -126,6 +131,7 @@ class RunFacts:
     experience: str | None
     milestones: MilestoneViews  # benchmark views, shared by the letters
     thresholds_view: ThresholdsView
+    statistics: StatisticsView
     official: OfficialContext | None = None  # the statistics the comparisons came from
 
 
@@ -142,7 +148,8 @@ def run_facts(
 ) -> RunFacts:
     """Prepare the shared part of every letter's context (`official`: the statistics the
     assessments' comparisons came from, for the data-quality measures and the spread)."""
-    targets = target_views(registry, as_of)
+    declared = official.declared if official is not None else NOTHING_DECLARED
+    targets = target_views(registry, as_of, declared)
     milestones = MilestoneViews(targets, as_of)
     return RunFacts(
         registry=registry,
@@ -167,6 +174,7 @@ def run_facts(
             board_review_days=thresholds.board_review_days,
             stale_after_days=thresholds.stale_after_days,
         ),
+        statistics=statistics_view(declared),
         official=official,
     )
 
@@ -184,7 +192,8 @@ def letter_context(
 
     `correspondence` is what the correspondence log holds for the Trust (follow-up letters).
     """
-    figures = FigureViews()  # the Trust's view and its assessment's share their figures
+    declared = facts.official.declared if facts.official is not None else NOTHING_DECLARED
+    figures = FigureViews(declared)  # the Trust's view and its assessment share their figures
     trust = trust_view(assessed.trust, facts.as_of, figures) if assessed else None
     assessment = (
         assessment_view(
@@ -229,6 +238,7 @@ def letter_context(
         trust=trust,
         assessment=assessment,
         national=facts.national,
+        statistics=facts.statistics,
         terms=facts.terms,
         thresholds=facts.thresholds_view,
         experience=experience,

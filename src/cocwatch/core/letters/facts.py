@@ -18,7 +18,8 @@ from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.figures import FigureView, FigureViews
 from cocwatch.core.letters.lazy import LazyView, lazy_view, made_later
 from cocwatch.core.letters.people import address_lines
-from cocwatch.core.letters.words import join_and, uk_date
+from cocwatch.core.letters.words import group_who, join_and, uk_date
+from cocwatch.core.measures import NOTHING_DECLARED, Declared
 from cocwatch.core.models import (
     BoardReview,
     Contact,
@@ -42,7 +43,7 @@ class TargetView:
     title: Annotated[str, Doc("What it asked for, in words.")]
     cohort: Annotated[str, Doc("The cohort it covers.")]
     who: Annotated[str, Doc("That cohort in a sentence.")]
-    measure: Annotated[str, Doc("What it is judged on: placed_by_28_weeks, receiving_ongoing, …")]
+    measure: Annotated[str, Doc("What it is judged on, as the registry names it (`measure:`).")]
     percent: Annotated[float | None, Doc("Its percentage (None for a qualitative target).")]
     percent_text: Annotated[str | None, Doc("'51%', or None.")]
     due: Annotated[date, Doc("When it was due (the last day of the period the source gives).")]
@@ -81,8 +82,14 @@ class TargetView:
     citation: Annotated[SourceView, Doc("What cite() cites (its source, or a caveat).")]
 
 
-def target_view(target: Target, as_of: date, by_id: dict[str, Target] | None = None) -> TargetView:
-    """The view of a national `Target` on the date `as_of` (its successor not filled in)."""
+def target_view(
+    target: Target,
+    as_of: date,
+    by_id: dict[str, Target] | None = None,
+    declared: Declared = NOTHING_DECLARED,
+) -> TargetView:
+    """The view of a national `Target` on the date `as_of` (its successor not filled in);
+    its group named as the official statistics in use define it (`declared`)."""
     by_id = by_id or {}
     src = source_view(target.source) if target.source else None
     withdrawn = target.withdrawn_on is not None and target.withdrawn_on <= as_of
@@ -94,7 +101,7 @@ def target_view(target: Target, as_of: date, by_id: dict[str, Target] | None = N
         id=target.id,
         title=target.title,
         cohort=target.cohort,
-        who=wording.COHORT[target.cohort].who,
+        who=group_who(target.cohort, declared),
         measure=target.measure,
         percent=target.percent,
         percent_text=wording.percent(target.percent) if target.percent is not None else None,
@@ -161,15 +168,16 @@ class BoardReviewView:
 
 
 def _plan_reviews(view: PlanView) -> tuple[BoardReviewView, ...]:
-    plan, trust_name, as_of = view._inputs
+    plan, trust_name, as_of, _ = view._inputs
     ordered = sorted(plan.board_reviews, key=lambda r: r.date)
     return tuple(_review_view(r, trust_name) for r in ordered if r.date <= as_of)
 
 
 def _plan_milestones(view: PlanView) -> tuple[MilestoneView, ...]:
-    plan = view._inputs[0]
+    plan, declared = view._inputs[0], view._inputs[3]
     return tuple(
-        _milestone_view(m) for m in sorted(plan.milestones, key=lambda m: (m.due, m.cohort))
+        _milestone_view(m, declared)
+        for m in sorted(plan.milestones, key=lambda m: (m.due, m.cohort))
     )
 
 
@@ -207,13 +215,15 @@ class PlanView(LazyView):
     ] = False
 
 
-def plan_view(plan: Plan | None, trust_name: str, as_of: date) -> PlanView:
+def plan_view(
+    plan: Plan | None, trust_name: str, as_of: date, declared: Declared = NOTHING_DECLARED
+) -> PlanView:
     """The view of a Trust's `Plan` (status unknown when there is none)."""
     recorded = plan is not None
     plan = plan or Plan(status="unknown")
     return lazy_view(
         PlanView,
-        (plan, trust_name, as_of),
+        (plan, trust_name, as_of, declared),
         recorded=recorded,
         status=plan.status,
         status_text=wording.PLAN_STATUS[plan.status].sentence,
@@ -238,10 +248,10 @@ def plan_citation(plan: Plan | None, trust_name: str) -> SourceView:
     return document_view(title=title, url=url, kind="plan", note=note)
 
 
-def _milestone_view(milestone: Milestone) -> MilestoneView:
+def _milestone_view(milestone: Milestone, declared: Declared) -> MilestoneView:
     return MilestoneView(
         cohort=milestone.cohort,
-        who=wording.COHORT[milestone.cohort].who,
+        who=group_who(milestone.cohort, declared),
         percent=milestone.percent,
         percent_text=wording.percent(milestone.percent),
         due=milestone.due,
@@ -333,7 +343,9 @@ def _trust_inspections(view: TrustView) -> tuple[InspectionView, ...]:
 
 
 @made_later(
-    plan=lambda view: plan_view(view._inputs[0].plan, view.name, view._inputs[1]),
+    plan=lambda view: plan_view(
+        view._inputs[0].plan, view.name, view._inputs[1], view._inputs[2].declared
+    ),
     figures=_trust_figures,
     inspections=_trust_inspections,
     latest_inspection=lambda view: view.inspections[-1] if view.inspections else None,
@@ -388,10 +400,12 @@ def trust_view(trust: Trust, as_of: date, figures: FigureViews | None = None) ->
     )
 
 
-def target_views(registry: Registry, as_of: date) -> dict[str, TargetView]:
+def target_views(
+    registry: Registry, as_of: date, declared: Declared = NOTHING_DECLARED
+) -> dict[str, TargetView]:
     """Every national target's view on `as_of`, by id, each with its successor's view."""
     by_id = {t.id: t for t in registry.national.targets}
-    views = {t.id: target_view(t, as_of, by_id) for t in registry.national.targets}
+    views = {t.id: target_view(t, as_of, by_id, declared) for t in registry.national.targets}
     return {
         tid: replace(v, successor=views.get(v.superseded_by)) if v.superseded_by else v
         for tid, v in views.items()

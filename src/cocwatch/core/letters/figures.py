@@ -1,6 +1,9 @@
 """The view of one published figure: its numbers, and a clause that names what it measures.
 
-Pure; imports the registry models, the letters' words and citations.
+An official figure is said as its source declares its measure (who was counted, in which
+month, and what happened to them: `cocwatch.core.measures`); a figure recorded from a Board
+paper or an FOI answer in the registry's own words for its measure. Pure; imports the
+registry models, the declarations, the letters' words and citations.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from typing import Annotated
 from cocwatch.core import wording
 from cocwatch.core.letters.citations import SourceView, source_view
 from cocwatch.core.letters.doc import Doc
-from cocwatch.core.letters.words import COHORT_WHO, uk_date
+from cocwatch.core.letters.words import group_who, uk_date
+from cocwatch.core.measures import NO_PUBLISHER, NOTHING_DECLARED, Declared
 from cocwatch.core.models import Figure
 
 
@@ -23,7 +27,9 @@ class FigureView:
 
     cohort: Annotated[str, Doc("all, ethnic_minority or most_deprived.")]
     who: Annotated[str, Doc("The cohort in a sentence: 'women from ...'.")]
-    measure: Annotated[str, Doc("placed_by_28_weeks, receiving_ongoing, offered or other.")]
+    measure: Annotated[
+        str, Doc("What it counts, as the registry names it (`measure:`), or a source's own.")
+    ]
     percent: Annotated[
         float | None, Doc("The percentage (0-100); None when the data failed quality checks.")
     ]
@@ -33,9 +39,9 @@ class FigureView:
     as_of: Annotated[date, Doc("End of the period the figure describes.")]
     as_of_long: Annotated[str, Doc("That date in words.")]
     provisional: Annotated[bool, Doc("Whether the figure is provisional.")]
-    quality: Annotated[str, Doc("MSDS data-quality result: pass, fail or unknown.")]
+    quality: Annotated[str, Doc("Its publisher's data-quality result: pass, fail or unknown.")]
     small_numbers: Annotated[
-        bool, Doc("Whether an MSDS count of 5 (standing for 1 to 7) underlies it: not precise.")
+        bool, Doc("Whether a published count of 5 (standing for 1 to 7) underlies it.")
     ]
     caveats: Annotated[tuple[str, ...], Doc("Caveats in words (provisional, failed quality).")]
     statement: Annotated[
@@ -51,6 +57,9 @@ class FigureView:
     citation: Annotated[SourceView, Doc("What cite() cites for it (its source).")]
 
 
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
 def _month_before(day: date, months: int) -> date:
     """The first day of the month `months` before `day`'s month."""
     index = day.year * 12 + day.month - 1 - months
@@ -64,44 +73,35 @@ def _period(as_of: date) -> str:
     return f"in the period ending {uk_date(as_of)}"
 
 
-def _statement(figure: Figure, who: str, amount: str) -> str:
+def _statement(figure: Figure, who: str, amount: str, declared: Declared) -> str:
     """The figure as a clause that names what was measured (DOMAIN §3, SPEC §6)."""
     period = _period(figure.as_of)
-    if not figure.source.official:
-        # MSDS's own definitions (women reaching 29 weeks; four months earlier) are not
-        # assumed for a Board paper or an FOI reply: name the measure, not its denominator.
-        figures_for = f"in figures for {period.removeprefix('in ')}"
-        if figure.measure == "placed_by_28_weeks":
-            return (
-                f"{amount} {who} were placed on a continuity of carer pathway by 28 weeks "
-                f"of pregnancy, {figures_for}"
-            )
-        if figure.measure == "receiving_ongoing":
-            return f"{amount} {who} received continuity of carer, {figures_for}"
-    if figure.measure == "placed_by_28_weeks":
-        return (
-            f"{amount} {who} reaching 29 weeks of pregnancy {period} were placed on a "
-            "continuity of carer pathway"
-        )
-    if figure.measure == "receiving_ongoing":
-        if (figure.as_of + dt.timedelta(days=1)).day == 1:
-            when = f"in {wording.month_year(_month_before(figure.as_of, 4))}"
-        else:
-            when = f"four months before the period ending {uk_date(figure.as_of)}"
-        share = amount if amount.endswith(" of") else amount.replace(" of ", " of the ", 1)
-        everyone = "all " if amount.endswith(" of") else ""
-        return (
-            f"{share} {everyone}{who} who reached 29 weeks of pregnancy {when} received "
-            "continuity of carer through pregnancy and birth"
-        )
-    if figure.measure == "offered":
-        return f"{amount} {who} could be offered continuity of carer {period}"
-    return f"{amount} {who} had continuity of carer {period}, on the measure the source uses"
+    measure = declared.measure(figure.measure) if figure.source.official else None
+    if measure is None:
+        # An official source's definitions (whom it counts, and when) are not assumed for a
+        # Board paper or an FOI reply: name the measure, not its denominator.
+        words = declared.words(figure.measure)
+        return words.recorded.format(amount=amount, who=who, period=period.removeprefix("in "))
+    lag = measure.lag_months
+    if lag and (figure.as_of + dt.timedelta(days=1)).day == 1:
+        when = f"in {wording.month_year(_month_before(figure.as_of, lag))}"
+    elif lag:
+        months = _NUMBER_WORDS[lag] if lag < len(_NUMBER_WORDS) else str(lag)
+        when = f"{months} months before the period ending {uk_date(figure.as_of)}"
+    else:
+        when = period
+    share, everyone = amount, ""
+    if measure.everyone and amount.endswith(" of"):
+        everyone = "all "
+    elif measure.everyone:
+        share = amount.replace(" of ", " of the ", 1)
+    return f"{share} {everyone}{who} {measure.counted_long} {when} {measure.outcome}"
 
 
-def figure_view(figure: Figure) -> FigureView:
-    """The view of a registry `Figure`."""
-    who = COHORT_WHO[figure.cohort]
+def figure_view(figure: Figure, declared: Declared = NOTHING_DECLARED) -> FigureView:
+    """The view of a registry `Figure`; `declared` says what official figures count."""
+    who = group_who(figure.cohort, declared)
+    publisher = declared.publisher(figure.source.kind) or NO_PUBLISHER
     caveats: list[str] = []
     small = figure.small_numbers or (
         figure.denominator is not None and figure.numerator is not None and figure.denominator < 30
@@ -114,15 +114,15 @@ def figure_view(figure: Figure) -> FigureView:
         # December: name the month it was published for, not a month of the women's care.
         period = _period(figure.as_of).removeprefix("in ")
         statement = (
-            f"the Trust's data on {wording.MEASURE[figure.measure].data} for {who} "
-            f"failed NHS England's data-quality checks, so no percentage was published "
+            f"the Trust's data on {declared.words(figure.measure).data} for {who} "
+            f"failed {publisher.quality_checks}, so no percentage was published "
             f"for {period}"
         )
     else:
         pct = wording.percent(figure.percent, fixed=True)  # as published: one decimal place
         if figure.quality == "fail":
             caveats.append(
-                "the Trust's data failed NHS England's data-quality checks, so it may not "
+                f"the Trust's data failed {publisher.quality_checks}, so it may not "
                 "show the care women received"
             )
         if small:
@@ -130,12 +130,12 @@ def figure_view(figure: Figure) -> FigureView:
             # little: give the counts, not a rate.
             amount = f"{figure.numerator} of {figure.denominator}"
             caveats.append(
-                "NHS England publishes any count from 1 to 7 as 5, so these small numbers "
-                "do not give a precise rate"
+                f"{publisher.suppression or 'counts this small are not exact'}, so these "
+                "small numbers do not give a precise rate"
             )
         else:
             amount = f"{pct} of"
-        statement = _statement(figure, who, amount)
+        statement = _statement(figure, who, amount, declared)
     summary = f"{statement} ({'; '.join(caveats)})" if caveats else statement
     src = source_view(figure.source)
     return FigureView(
@@ -160,16 +160,18 @@ def figure_view(figure: Figure) -> FigureView:
 
 
 class FigureViews:
-    """The views of one letter's figures: made once each, however often the letter reads them."""
+    """The views of one letter's figures: made once each, however often the letter reads them.
+    `declared` says what the official sources' figures count."""
 
-    __slots__ = ("_made",)
+    __slots__ = ("_made", "declared")
 
-    def __init__(self) -> None:
+    def __init__(self, declared: Declared = NOTHING_DECLARED) -> None:
         self._made: dict[int, tuple[Figure, FigureView]] = {}
+        self.declared = declared
 
     def __call__(self, figure: Figure) -> FigureView:
         # The figure is kept beside its view, so that its id cannot be reused meanwhile.
         made = self._made.get(id(figure))
         if made is None:
-            made = self._made[id(figure)] = (figure, figure_view(figure))
+            made = self._made[id(figure)] = (figure, figure_view(figure, self.declared))
         return made[1]

@@ -1,8 +1,10 @@
 """The national picture on a letter's date: the open Trusts' statuses and plans, the worst
-gaps, national targets and figures, and how the latest month's MSDS figures spread.
+gaps, national targets and figures, and how the latest month's official figures spread.
 
-Computed once per run, shared by every letter. Pure; imports `core.assessment` and the
-letters' words, citations, figures, facts and assessed views.
+The official figures are those of the measures the statistics in use declare
+(`cocwatch.core.measures`), each named and published as its declaration says. Computed once
+per run, shared by every letter. Pure; imports `core.assessment` and the letters' words,
+citations, figures, facts and assessed views.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Annotated, Any
 
 from cocwatch.core import wording
 from cocwatch.core.assessment import CohortAssessment, Status, TrustAssessment
-from cocwatch.core.comparison import STALE_STATISTICS_DAYS, OfficialContext, counts_only
+from cocwatch.core.comparison import OfficialContext, counts_only
+from cocwatch.core.comparison_words import STALE_STATISTICS_DAYS, counted_in
 from cocwatch.core.kinds import TRUST_SEVERITIES
 from cocwatch.core.letters.assessed import CohortView, cohort_view
 from cocwatch.core.letters.benchmarks import MilestoneViews
@@ -23,7 +26,9 @@ from cocwatch.core.letters.citations import SourceView, document_view, source_vi
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView, plan_citation, target_views
 from cocwatch.core.letters.figures import FigureView, figure_view
+from cocwatch.core.letters.published import PublisherView, publisher_view
 from cocwatch.core.letters.words import uk_date
+from cocwatch.core.measures import NOTHING_DECLARED, Publisher
 from cocwatch.core.models import COHORTS, Figure, Registry, Source, Trust
 from cocwatch.core.stats import Count
 
@@ -53,6 +58,19 @@ class StatusCount:
     status: Annotated[str, Doc("The status.")]
     status_text: Annotated[str, Doc("It in words.")]
     count: Annotated[int, Doc("How many open Trusts have it.")]
+
+
+@dataclass(frozen=True, slots=True)
+class NationalMeasureView:
+    """One official measure's national figure for the latest month, and the Trusts' data."""
+
+    key: Annotated[str, Doc("Its name among the comparisons: placement, receiving, ….")]
+    measure: Annotated[str, Doc("The measure, as the registry names it.")]
+    data: Annotated[str, Doc("What its data is about: 'placements on a continuity of …'.")]
+    figure: Annotated[FigureView | None, Doc("England's all-women figure that month.")]
+    quality_failed: Annotated[
+        int, Doc("Open Trusts whose data of this measure failed its quality checks.")
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,40 +122,34 @@ class NationalView:
             "target in force (not a withdrawn or replaced one kept for reference)."
         ),
     ] = ()
-    msds_month: Annotated[
-        date | None, Doc("The latest month of national MSDS figures (its last day), if any.")
+    statistics_month: Annotated[
+        date | None, Doc("The latest month of national official figures (its last day), if any.")
     ] = None
-    msds_month_text: Annotated[str | None, Doc("That month in words: 'April 2025'.")] = None
-    placed: Annotated[
-        FigureView | None,
-        Doc("The national figure placed on a pathway by 28 weeks (all women) for that month."),
+    statistics_month_text: Annotated[str | None, Doc("That month in words: 'April 2025'.")] = None
+    publisher: Annotated[
+        PublisherView | None, Doc("Who publishes those figures (None without any).")
     ] = None
-    receiving: Annotated[
-        FigureView | None,
-        Doc("The national figure receiving continuity (all women) for that month."),
-    ] = None
+    measures: Annotated[
+        tuple[NationalMeasureView, ...],
+        Doc("Each official measure with a national figure that month, in declared order."),
+    ] = ()
+    measures_text: Annotated[str, Doc("How many such measures, in words: 'two'.")] = ""
     reporting: Annotated[
-        int, Doc("Open Trusts with an all-women MSDS figure (or failed result) for that month.")
+        int, Doc("Open Trusts with an all-women official figure (or failed result) that month.")
     ] = 0
     quality_failed: Annotated[
         int,
-        Doc("Of those, how many Trusts' data failed NHS England's data-quality checks."),
-    ] = 0
-    quality_failed_placed: Annotated[
-        int, Doc("How many failed them for the placed-by-28-weeks measure.")
-    ] = 0
-    quality_failed_receiving: Annotated[
-        int, Doc("How many failed them for the receiving-continuity measure.")
+        Doc("Of those, how many Trusts' data failed the publisher's data-quality checks."),
     ] = 0
     spread: Annotated[
         SpreadView | None,
-        Doc("How the Trusts' placed-by-28-weeks figures for that month spread, if any."),
+        Doc("How the Trusts' figures of the leading measure spread that month, if any."),
     ] = None
-    msds_out_of_date: Annotated[
+    statistics_out_of_date: Annotated[
         bool,
         Doc(
-            "Whether that month is more than 120 days before the letter's date: NHS England "
-            "has very likely published newer months that the registry does not hold."
+            "Whether that month is more than 120 days before the letter's date: the "
+            "publisher has very likely published newer months that the registry does not hold."
         ),
     ] = False
 
@@ -157,7 +169,10 @@ class SpreadView:
         int, Doc("Trusts left out of the median (none: every passing Trust counts).")
     ]
     citation: Annotated[SourceView, Doc("What cite() cites: the publication of those figures.")]
-    none_placed: Annotated[int, Doc("Trusts that placed no woman that month (0 of n).")] = 0
+    data: Annotated[str, Doc("What the figures are about: 'placements on a continuity …'.")] = ""
+    who: Annotated[str, Doc("Who they count: 'women reaching 29 weeks of pregnancy in …'.")] = ""
+    outcome: Annotated[str, Doc("What happened to them: 'were placed on a …'.")] = ""
+    none: Annotated[int, Doc("Trusts whose figure that month was none (0 of n).")] = 0
     small: Annotated[
         int,
         Doc("Trusts with under 30 women or a published 5 (in the median, not the range)."),
@@ -168,7 +183,11 @@ class SpreadView:
 
 
 def _spread(
-    figures: Sequence[tuple[float, Count | None]], citation: SourceView, *, method: bool
+    figures: Sequence[tuple[float, Count | None]],
+    citation: SourceView,
+    *,
+    method: Publisher | None,
+    words: dict[str, str],
 ) -> SpreadView | None:
     """The spread of Trusts' figures (percent, counts if published): the median over all,
     the range over those not given as counts (under 30 women, or a published 5)."""
@@ -188,19 +207,26 @@ def _spread(
         highest_text=wording.percent(high, fixed=True),
         excluded_small=0,
         citation=citation,
-        none_placed=sum(1 for p in rates if p == 0),
+        none=sum(1 for p in rates if p == 0),
         small=len(small),
-        method=document_view(title=SPREAD_NOTE, url=None, kind="other") if method else None,
+        method=document_view(title=spread_note(method), url=None, kind="other")
+        if method is not None
+        else None,
+        **words,
     )
 
 
 WORST_GAPS = 10
-SPREAD_NOTE = (
-    "Median and range computed by the author from the counts in NHS England's file, over every "
-    "Trust whose data passed NHS England's data-quality checks that month (NHS England does "
-    "not publish them itself)"
-)
-_MSDS_MEASURES = ("placed_by_28_weeks", "receiving_ongoing")
+_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def spread_note(publisher: Publisher) -> str:
+    """How the spread was computed, for the reference list."""
+    return (
+        f"Median and range computed by the author from the counts in {publisher.possessive} "
+        f"file, over every Trust whose data passed {publisher.quality_checks} that month "
+        f"({publisher.name} does not publish them itself)"
+    )
 
 
 def _month_figure(figures: Iterable[Figure], measure: str, month: date) -> Figure | None:
@@ -209,69 +235,95 @@ def _month_figure(figures: Iterable[Figure], measure: str, month: date) -> Figur
     return max(found, key=lambda f: not f.provisional, default=None)
 
 
-def _msds_picture(
+def _statistics_picture(
     registry: Registry,
     open_trusts: Sequence[Trust],
     as_of: date,
-    official: OfficialContext | None = None,
+    official: OfficialContext | None,
 ) -> dict[str, Any]:
-    """The national MSDS figures of the latest month and what the Trusts' data show for it."""
+    """England's official figures of the latest month, for each declared measure, and what
+    the Trusts' data show for it; the spread of the leading measure (the first that decides
+    severity) over every passing Trust."""
+    declared = official.declared if official is not None else NOTHING_DECLARED
+    measures = [
+        m
+        for m in declared.measures
+        if any(
+            f.as_of <= as_of and f.measure == m.code and f.source.kind == declared.kind_of(m)
+            for f in registry.national.figures
+        )
+    ]
+    if not measures:
+        return {}
+    kinds = {m.code: declared.kind_of(m) for m in measures}
     national = [
         f
         for f in registry.national.figures
-        if f.as_of <= as_of and f.source.official and f.measure in _MSDS_MEASURES
+        if f.as_of <= as_of and f.measure in kinds and f.source.kind == kinds[f.measure]
     ]
-    if not national:
-        return {}
     month = max(f.as_of for f in national)
-    picture: dict[str, Any] = {
-        "msds_month": month,
-        "msds_month_text": wording.month_year(month),
-        "msds_out_of_date": (as_of - month).days > STALE_STATISTICS_DAYS,
-    }
-    for measure, key in zip(_MSDS_MEASURES, ("placed", "receiving"), strict=True):
-        figure = _month_figure(national, measure, month)
-        picture[key] = figure_view(figure) if figure else None
-    reporting = failed = failed_placed = failed_receiving = 0
+    lead = next((m for m in measures if m.decides_severity), measures[0])
+    failed_by: dict[str, int] = {m.code: 0 for m in measures}
+    reporting = failed = 0
     shares: list[tuple[float, Count | None]] = []
     sources: list[Source] = []
     for trust in open_trusts:
-        placed = _month_figure(trust.figures, "placed_by_28_weeks", month)
-        receiving = _month_figure(trust.figures, "receiving_ongoing", month)
-        if placed is None and receiving is None:
+        found = {m.code: _month_figure(trust.figures, m.code, month) for m in measures}
+        if all(f is None for f in found.values()):
             continue
         reporting += 1
-        placed_failed = placed is not None and placed.quality == "fail"
-        receiving_failed = receiving is not None and receiving.quality == "fail"
-        failed += placed_failed or receiving_failed
-        failed_placed += placed_failed
-        failed_receiving += receiving_failed
+        failing = [code for code, f in found.items() if f is not None and f.quality == "fail"]
+        failed += bool(failing)
+        for code in failing:
+            failed_by[code] += 1
+        led = found[lead.code]
         if (
-            placed is not None
-            and placed.percent is not None
-            and not placed_failed
-            and placed.source.official
+            led is not None
+            and led.percent is not None
+            and led.quality != "fail"
+            and led.source.official
         ):
-            n, d = placed.numerator, placed.denominator
-            counted = Count(n, d) if n is not None and d and n <= d else None
-            shares.append((placed.percent, counted))
-            sources.append(placed.source)
-    picture.update(
-        reporting=reporting,
-        quality_failed=failed,
-        quality_failed_placed=failed_placed,
-        quality_failed_receiving=failed_receiving,
-    )
+            n, d = led.numerator, led.denominator
+            shares.append((led.percent, Count(n, d) if n is not None and d and n <= d else None))
+            sources.append(led.source)
+    views = []
+    for m in measures:
+        figure = _month_figure(national, m.code, month)
+        views.append(
+            NationalMeasureView(
+                key=m.key,
+                measure=m.code,
+                data=m.words.data,
+                figure=figure_view(figure, declared) if figure else None,
+                quality_failed=failed_by[m.code],
+            )
+        )
+    picture: dict[str, Any] = {
+        "statistics_month": month,
+        "statistics_month_text": wording.month_year(month),
+        "statistics_out_of_date": (as_of - month).days > STALE_STATISTICS_DAYS,
+        "publisher": publisher_view(lead.publisher),
+        "measures": tuple(v for v in views if v.figure is not None),
+        "reporting": reporting,
+        "quality_failed": failed,
+    }
+    picture["measures_text"] = _NUMBERS[len(views)] if len(views) < len(_NUMBERS) else "several"
     if sources:
         citation = source_view(max(set(sources), key=sources.count))
-        # Every Trust whose data passed NHS England's checks that month, small ones too: the
-        # statistics folder has them all; without it, the registry's own figures.
-        peers = official.peers.get(("placed_by_28_weeks", month)) if official else None
+        words = {
+            "data": lead.words.data,
+            "who": f"{lead.unit.many} {lead.counted_long} in "
+            f"{wording.month_year(counted_in(lead, month))}",
+            "outcome": lead.outcome,
+        }
+        # Every Trust whose data passed the publisher's checks that month, small ones too:
+        # the statistics folder has them all; without it, the registry's own figures.
+        peers = official.peers.get((lead.code, month)) if official else None
         if peers is not None and peers.providers:
             every = [(100 * c.numerator / c.denominator, c) for c in peers.providers.values()]
-            picture["spread"] = _spread(every, citation, method=True)
+            picture["spread"] = _spread(every, citation, method=lead.publisher, words=words)
         else:
-            picture["spread"] = _spread(shares, citation, method=False)
+            picture["spread"] = _spread(shares, citation, method=None, words=words)
     return picture
 
 
@@ -288,7 +340,8 @@ def national_view(
 
     `official` (the statistics folder's peers) gives the spread over every passing Trust.
     """
-    targets = targets if targets is not None else target_views(registry, as_of)
+    declared = official.declared if official is not None else NOTHING_DECLARED
+    targets = targets if targets is not None else target_views(registry, as_of, declared)
     milestones = milestones or MilestoneViews(targets, as_of)
     open_ones = [a for a in assessed if a.trust.is_open(as_of)]
     by_severity = {s.value: 0 for s in TRUST_SEVERITIES}
@@ -339,6 +392,8 @@ def national_view(
                 c,
                 milestones=milestones,
                 plan_citation=plan_citation(a.trust.plan, a.trust.name),
+                view_of=lambda f: figure_view(f, declared),
+                declared=declared,
             ),
         )
         for _, _, _, a, c in gaps[:WORST_GAPS]
@@ -387,10 +442,10 @@ def national_view(
         withdrawn_on=last_withdrawal,
         withdrawn_on_long=uk_date(last_withdrawal) if last_withdrawal else None,
         figures=tuple(
-            figure_view(f)
+            figure_view(f, declared)
             for f in sorted(registry.national.figures, key=lambda f: (f.as_of, f.cohort))
             if f.as_of <= as_of
         ),
         status_counts_in_force=status_counts_in_force,
-        **_msds_picture(registry, [a.trust for a in open_ones], as_of, official),
+        **_statistics_picture(registry, [a.trust for a in open_ones], as_of, official),
     )

@@ -3,7 +3,8 @@
 The names of the registry's closed sets and every number and date format come from
 `cocwatch.core.wording`, so that a letter, `check` and the report say the same thing the same
 way; the views read those tables directly. Templates and the rest of cocwatch know the
-formatters by the names below. Pure; imports only `cocwatch.core.wording`.
+formatters by the names below; a group of women is named as the official source in use
+defines it (`group_who`). Pure; imports only `cocwatch.core.wording` and the declarations.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import functools
 from collections.abc import Iterable
 
 from cocwatch.core import wording
+from cocwatch.core.measures import Declared
 
 # A letter writes the same few dates many times: remember their text.
 uk_date = functools.lru_cache(maxsize=4096)(wording.long_date)
@@ -34,25 +36,14 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
-# The groups as NHS England's statistics define them (DOMAIN §3): MSDS's "BAME" breakdown is
-# Black, Asian and White-and-Black or White-and-Asian mixed backgrounds; Chinese, "any other
-# mixed" and "any other" are a separate breakdown, so a letter never says "other groups".
-COHORT_WHO = {
-    "all": "women",
-    "ethnic_minority": (
-        "women from Black, Asian and White-and-Black or White-and-Asian mixed backgrounds"
-    ),
-    "most_deprived": "women from the most deprived 10% of neighbourhoods",
-}
-COHORT_LABEL = {
-    "all": "All women",
-    "ethnic_minority": (
-        "Women from Black, Asian and White-and-Black or White-and-Asian mixed backgrounds"
-    ),
-    "most_deprived": "Women from the most deprived 10% of neighbourhoods",
-}
-# What each targeted group is compared with (SPEC §4.1): not all women.
-COMPARISON_WHO = {
-    "ethnic_minority": "White women",
-    "most_deprived": "women from the least deprived 10% of neighbourhoods",
-}
+def group_who(cohort: str, declared: Declared) -> str:
+    """A group of women in a letter's sentence: as the official statistics in use define it
+    (their declaration's one wording table), else in the registry's own words."""
+    group = declared.group(cohort)
+    return group.who if group is not None else wording.COHORT[cohort].who  # type: ignore[index]
+
+
+def group_label(cohort: str, declared: Declared) -> str:
+    """The same as a heading: 'All women', 'Women from …'."""
+    who = group_who(cohort, declared)
+    return "All women" if cohort == "all" else who[:1].upper() + who[1:]

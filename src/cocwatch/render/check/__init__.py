@@ -59,7 +59,12 @@ class CheckListing(Listing):
             from cocwatch.render.check.detail import to_detail
 
             trust = self.assessment.trusts[0]
-            return to_detail(trust, as_of=self.assessment.as_of, registry=self.registry)
+            return to_detail(
+                trust,
+                as_of=self.assessment.as_of,
+                registry=self.registry,
+                declared=self.assessment.declared,
+            )
         return to_table(self.assessment)
 
     def markdown(self) -> str:

@@ -1,12 +1,12 @@
 """`check --all` on a terminal narrower than `tables.WIDE`: two lines a Trust.
 
-The first line says where the Trust stands (result, name, latest placement figure, against
-England, rank); the second its ODS code and everything there is to do about it, in the words
-of the wide table, or, when those do not fit one line, as short keys explained in a legend
-beneath the table. An action that every Trust listed shares is said once, beneath the table.
-A long name is shortened with an ellipsis (`check TRUST`, `--format` and wider terminals
-show it whole); an ODS code, a figure or a rank is never cut. Below 80 columns the name has a
-line of its own.
+The first line says where the Trust stands (result, name, the latest figure of its leading
+measure, against England, rank); the second its ODS code and everything there is to do about
+it, in the words of the wide table, or, when those do not fit one line, as short keys
+explained in a legend beneath the table. An action that every Trust listed shares is said
+once, beneath the table. A long name is shortened with an ellipsis (`check TRUST`,
+`--format` and wider terminals show it whole); an ODS code, a figure or a rank is never cut.
+Below 80 columns the name has a line of its own.
 
 May import: `cocwatch.core`, `cocwatch.render.check.tables`, `cocwatch.render.layout`; rich
 only inside functions.
@@ -26,6 +26,7 @@ from cocwatch.render.check.tables import (
     attention_order,
     england_cell,
     figure_cell,
+    leading,
     rank_cell,
     severity_text,
 )
@@ -40,14 +41,14 @@ KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def figure_month(ta: TrustAssessment) -> date | None:
-    """The month of the figure in the Placed column (None without one)."""
-    if ta.placement is not None:
-        return ta.placement.month
+    """The month of the figure in the figure column (None without one)."""
+    if ta.headline is not None:
+        return ta.headline.month
     latest = ta.cohort("all").latest
     return latest.as_of if latest is not None else None
 
 
-def _placed(ta: TrustAssessment, usual: tuple[int, int] | None) -> str:
+def _figure(ta: TrustAssessment, usual: tuple[int, int] | None) -> str:
     """The figure without its month when it is the usual month (named in the header)."""
     cell = figure_cell(ta, wide=True)
     month = figure_month(ta)
@@ -73,17 +74,19 @@ def compact_lines(assessment: Assessment, width: int) -> Iterator[Text]:
     )
     todo = {key: [a for a in found if a not in shared] for key, found in todo.items()}
 
-    placed_header = "Placed" if usual is None else f"Placed {date(*usual, 1):%b %Y}"
+    measures = leading(assessment)
+    heading = measures[0].heading if len(measures) == 1 else "Figure"
+    figure_header = heading if usual is None else f"{heading} {date(*usual, 1):%b %Y}"
     cells = {
         ta.trust.id: (
             severity_text(ta.severity),
-            _placed(ta, usual),
+            _figure(ta, usual),
             england_cell(ta),
             rank_cell(ta),
         )
         for ta in trusts
     }
-    headers = ("Result", placed_header, "vs England", "Rank")
+    headers = ("Result", figure_header, "vs England", "Rank")
     widths = [max(len(h), *(len(c[i]) for c in cells.values())) for i, h in enumerate(headers)]
     fixed = sum(widths) + GAP * 4
     name_width = width - fixed
@@ -103,11 +106,11 @@ def compact_lines(assessment: Assessment, width: int) -> Iterator[Text]:
             for i, (action, _) in enumerate(ordered)
         }
 
-    def row(first: str, placed: str, england: str, rank: str, name: str) -> str:
+    def row(first: str, figure: str, england: str, rank: str, name: str) -> str:
         parts = [first.ljust(widths[0])]
         if not own_line:
             parts.append(name.ljust(name_width))
-        parts += [placed.rjust(widths[1]), england.ljust(widths[2]), rank.rjust(widths[3])]
+        parts += [figure.rjust(widths[1]), england.ljust(widths[2]), rank.rjust(widths[3])]
         return (" " * GAP).join(parts).rstrip()
 
     header = row(headers[0], headers[1], headers[2], headers[3], "Trust")
@@ -115,7 +118,7 @@ def compact_lines(assessment: Assessment, width: int) -> Iterator[Text]:
     yield _line(indent + f"ODS code{SEPARATOR}what to do", "bold")
     yield _line("─" * min(width, max(len(header), 40)), "")
     for ta in trusts:
-        severity, placed, england, rank = cells[ta.trust.id]
+        severity, figure, england, rank = cells[ta.trust.id]
         if own_line:
             yield _line(shorten(ta.trust.name, width)[0], "bold")
             name = ""
@@ -123,7 +126,7 @@ def compact_lines(assessment: Assessment, width: int) -> Iterator[Text]:
             name = shorten(ta.trust.name, name_width)[0]
         line = Text(no_wrap=True, overflow="ignore")
         line.append(severity.ljust(widths[0]), style=STYLE[ta.severity])
-        line.append(row("", placed, england, rank, name)[widths[0] :])
+        line.append(row("", figure, england, rank, name)[widths[0] :])
         yield line
         yield _line(second_line(ta, keyed), "")
     if shared:

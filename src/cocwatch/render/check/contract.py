@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import comparison as cmp
+from cocwatch.core import comparison_words as words
 from cocwatch.core.assessment import (
     Assessment,
     CohortAssessment,
@@ -22,6 +23,7 @@ from cocwatch.core.assessment import (
     TrustAssessment,
     explain,
 )
+from cocwatch.core.measures import NOTHING_DECLARED, Declared
 
 if TYPE_CHECKING:
     from cocwatch.core.models import Figure, Source
@@ -87,7 +89,7 @@ def _trend_json(trend: Trend | None) -> dict[str, Any] | None:
     }
 
 
-def cohort_to_json(ca: CohortAssessment) -> dict[str, Any]:
+def cohort_to_json(ca: CohortAssessment, declared: Declared = NOTHING_DECLARED) -> dict[str, Any]:
     """One cohort of one Trust, as in `check --format json`."""
     return {
         "cohort": ca.cohort,
@@ -98,7 +100,7 @@ def cohort_to_json(ca: CohortAssessment) -> dict[str, Any]:
         "expected": ca.expected,
         "gap": ca.gap,
         "trend": _trend_json(ca.trend),
-        "explanation": explain(ca),
+        "explanation": explain(ca, declared),
     }
 
 
@@ -134,7 +136,7 @@ def comparison_to_json(c: cmp.Comparison | None) -> dict[str, Any] | None:
         return None
     funnel = c.funnel
     return {
-        "measure": c.measure,
+        "measure": c.measure.code,
         "month": c.month.isoformat(),
         **(_count(c.own) or {}),
         "small_numbers": c.small,
@@ -157,12 +159,15 @@ def comparison_to_json(c: cmp.Comparison | None) -> dict[str, Any] | None:
             "exceptional": funnel.exceptional,
         },
         "methods": {
-            "england": cmp.METHOD_ENGLAND,
-            "region": cmp.METHOD_ENGLAND.replace("England's", "the region's"),
-            "rank": cmp.METHOD_RANK,
-            "funnel": cmp.METHOD_FUNNEL,
+            "england": words.METHOD_ENGLAND,
+            "region": words.METHOD_ENGLAND.replace("England's", "the region's"),
+            "rank": words.method_rank(c.measure.publisher),
+            "funnel": words.METHOD_FUNNEL,
         },
-        "sentence": cmp.comparison_sentence(c),
+        "sentence": words.comparison_sentence(c),
+        "key": c.measure.key,
+        "source": c.measure.source,
+        "label": c.measure.words.label,
     }
 
 
@@ -171,7 +176,7 @@ def _equity_json(gap: cmp.EquityGap) -> dict[str, Any]:
     return {
         "cohort": gap.cohort,
         "group": _count(gap.group),
-        "comparison_group": cmp.EQUITY_GROUPS[gap.cohort][1],
+        "comparison_group": gap.pair.comparison.code,
         "comparison": _count(gap.comparison),
         "test": None
         if test is None
@@ -183,7 +188,9 @@ def _equity_json(gap: cmp.EquityGap) -> dict[str, Any]:
         },
         "gap": gap.significant_gap,
         "too_small": gap.too_small,
-        "method": cmp.METHOD_EQUITY,
+        "method": words.METHOD_EQUITY,
+        "measure": gap.measure.code,
+        "month": gap.month.isoformat(),
     }
 
 
@@ -193,7 +200,7 @@ def _over_time_json(ot: cmp.OverTime | None) -> dict[str, Any] | None:
     yoy = ot.year_on_year
     chart = ot.chart
     return {
-        "measure": ot.measure,
+        "measure": ot.measure.code,
         "months": [m.isoformat() for m in ot.months],
         "year_on_year": None
         if yoy is None
@@ -215,12 +222,25 @@ def _over_time_json(ot: cmp.OverTime | None) -> dict[str, Any] | None:
                 {"rule": s.rule, "points": list(s.points), "direction": s.direction}
                 for s in chart.signals
             ],
-            "method": cmp.METHOD_SPC,
+            "method": words.METHOD_SPC,
         },
     }
 
 
-def trust_to_json(ta: TrustAssessment) -> dict[str, Any]:
+def comparisons_to_json(ta: TrustAssessment, declared: Declared) -> dict[str, Any]:
+    """A Trust's comparisons (SPEC §4.1): each declared measure's under its key (null when
+    the Trust has none), the equity gaps (each names its measure and month), the series of
+    the first measure charted over time (`over_time`, as the first version had it) and
+    every such series (`series`)."""
+    return {
+        **{m.key: comparison_to_json(ta.comparisons.get(m.code)) for m in declared.measures},
+        "equity": [_equity_json(g) for g in ta.equity],
+        "over_time": _over_time_json(ta.over_time[0] if ta.over_time else None),
+        "series": [_over_time_json(o) for o in ta.over_time],
+    }
+
+
+def trust_to_json(ta: TrustAssessment, declared: Declared = NOTHING_DECLARED) -> dict[str, Any]:
     """One Trust's assessment, as in `check --format json`."""
     trust = ta.trust
     return {
@@ -231,7 +251,7 @@ def trust_to_json(ta: TrustAssessment) -> dict[str, Any]:
         "severity": ta.severity.value,
         "closed_on": _iso(trust.closed_on),
         "successor": trust.successor,
-        "cohorts": [cohort_to_json(c) for c in ta.cohorts],
+        "cohorts": [cohort_to_json(c, declared) for c in ta.cohorts],
         "findings": [finding_to_json(f) for f in ta.findings],
         "open_letters": [
             {
@@ -243,12 +263,7 @@ def trust_to_json(ta: TrustAssessment) -> dict[str, Any]:
             }
             for t in ta.open_letters
         ],
-        "comparisons": {
-            "placement": comparison_to_json(ta.placement),
-            "receiving": comparison_to_json(ta.receiving),
-            "equity": [_equity_json(g) for g in ta.equity],
-            "over_time": _over_time_json(ta.over_time),
-        },
+        "comparisons": comparisons_to_json(ta, declared),
     }
 
 
@@ -267,8 +282,8 @@ def assessment_to_json(assessment: Assessment, registry_source: str) -> dict[str
         "target": assessment.target_id,
         "thresholds": thresholds.model_dump(mode="json") if thresholds is not None else None,
         "summary": assessment.summary(),
-        "trusts": [trust_to_json(t) for t in assessment.trusts],
-        "notes": [n for n in [cmp.statistics_note(assessment.official, assessment.as_of)] if n],
+        "trusts": [trust_to_json(t, assessment.declared) for t in assessment.trusts],
+        "notes": [n for n in [words.statistics_note(assessment.official, assessment.as_of)] if n],
     }
     # The attribution NHS England's licence asks for, when an official figure is republished.
     official = republishes(f for ta in assessment.trusts for f in ta.trust.figures)

@@ -21,6 +21,8 @@ from cocwatch.core.assessment import (
     long_date,
     unmatched_measure,
 )
+from cocwatch.core.comparison_words import small_numbers_caution
+from cocwatch.core.measures import NOTHING_DECLARED, Declared
 from cocwatch.core.reference_list import ReferenceList
 from cocwatch.render.check.tables import STYLE, severity_text, status_text
 
@@ -106,16 +108,17 @@ def _cohort_rows(
     registry: Registry | None,
     ta: TrustAssessment,
     as_of: date,
+    declared: Declared,
 ) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     f = ca.latest
     if f is not None:
-        flags = [wording.MEASURE[f.measure].sentence, "provisional" if f.provisional else "final"]
+        flags = [declared.words(f.measure).sentence, "provisional" if f.provisional else "final"]
         flags.append(f"data quality {f.quality}")
         if f.numerator is not None and f.denominator is not None:
             flags.append(f"{f.numerator} of {f.denominator} women")
         if f.small_numbers:
-            flags.append(wording.SMALL_NUMBERS_CAUTION)
+            flags.append(small_numbers_caution(declared.publisher(f.source.kind)))
         rows.append(
             (
                 "Latest",
@@ -130,11 +133,13 @@ def _cohort_rows(
         rows.append(("Latest", "no figure recorded"))
     failed = _failed_after(ta, ca, as_of)
     if failed is not None:
+        publisher = declared.publisher(failed.source.kind)
+        checks = publisher.quality_checks if publisher is not None else "its data-quality checks"
         rows.append(
             (
                 "Data quality",
-                f"{wording.MEASURE[failed.measure].sentence}, {long_date(failed.as_of)}: the "
-                "Trust's data failed NHS England's quality checks, so no percentage was published"
+                f"{declared.words(failed.measure).sentence}, {long_date(failed.as_of)}: the "
+                f"Trust's data failed {checks}, so no percentage was published"
                 + _cite(refs, failed.source.label()),
             )
         )
@@ -226,8 +231,6 @@ class _Chart:
 
 
 _HEADINGS = {
-    "placed": "Placed",
-    "receiving": "Receiving",
     "region": "Region",
     "funnel": "Funnel",
     "equity": "Equity",
@@ -237,29 +240,30 @@ _HEADINGS = {
 
 def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
     """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs."""
-    from cocwatch.core import comparison as cmp
+    from cocwatch.core import comparison_words as words
 
-    lines = cmp.comparison_lines(
-        ta.placement,
-        ta.receiving,
+    lines = words.comparison_lines(
+        ta.comparisons.values(),
         ta.equity,
         ta.over_time,
         headings=_HEADINGS,
         group_names={c: w.label for c, w in wording.COHORT.items()},
     )
-    if lines and any(c.own.numerator == 5 or c.small for c in ta.comparisons):
+    small = [c.measure for c in ta.comparisons.values() if c.own.numerator == 5 or c.small]
+    small += [g.measure for g in ta.equity if g.too_small]
+    for publisher in dict.fromkeys(m.publisher for m in small):
         lines.append(
-            (
-                "Counts",
-                "NHS England publishes any count from 1 to 7 as 5 and rounds the others to "
-                "the nearest 5, so a count of 5 means 'a few'.",
-            )
+            ("Counts", f"{words.suppression_words(publisher)}, so a count of 5 means 'a few'.")
         )
     return lines
 
 
 def to_detail(
-    ta: TrustAssessment, *, as_of: date, registry: Registry | None = None
+    ta: TrustAssessment,
+    *,
+    as_of: date,
+    registry: Registry | None = None,
+    declared: Declared = NOTHING_DECLARED,
 ) -> RenderableType:
     """One Trust in detail: each cohort, its figures over time, findings and sources."""
     from rich.console import Group
@@ -298,10 +302,15 @@ def to_detail(
             head.append(f"  {sparkline([h.value for h in history[-24:]])}", style="cyan")
         parts.append(head)
         parts.append(
-            key_values([*_cohort_rows(ca, refs, registry, ta, as_of), ("Why", explain(ca))])
+            key_values(
+                [
+                    *_cohort_rows(ca, refs, registry, ta, as_of, declared),
+                    ("Why", explain(ca, declared)),
+                ]
+            )
         )
         if history:
-            measure = wording.MEASURE[history[-1].measure].sentence
+            measure = declared.words(history[-1].measure).sentence
             note = "; ┆ marks the highest milestone" if ca.benchmark else ""
             parts.append(Text(f"Figures over time ({measure}{note}):", style="dim"))
             parts.append(_chart(history, ca, refs))

@@ -8,6 +8,7 @@ May import: `cocwatch.core`, `cocwatch.render.tabular`; rich only inside functio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,8 @@ from cocwatch.render.tabular import Column, md_code, md_inline
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+    from cocwatch.core.measures import OfficialMeasure
 
 STYLE = {
     Severity.OK: "green",
@@ -203,7 +206,8 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
         )
         out.append("")
         out += [
-            f"- {c.symbol} **{wording.STATUS[c.status].label}**. {md_inline(explain(c))}"
+            f"- {c.symbol} **{wording.STATUS[c.status].label}**. "
+            f"{md_inline(explain(c, assessment.declared))}"
             for c in ta.cohorts
         ]
         if ta.findings:
@@ -226,48 +230,59 @@ WIDE = 110  # from this console width on, a table; below it, two lines a Trust (
 
 def attention_order(assessment: Assessment) -> list[TrustAssessment]:
     """Trusts needing attention first: failing, then warning, then OK; within each, the
-    lowest official placement rate first (Trusts without one last), then by name."""
+    lowest official rate of its leading measure first (Trusts without one last), then by
+    name."""
 
     def key(ta: TrustAssessment) -> tuple[int, int, float, str]:
-        placed = ta.placement
-        rate = placed.percent if placed is not None and placed.passed else None
+        led = ta.headline
+        rate = led.percent if led is not None and led.passed else None
         return (-ta.severity.rank, rate is None, rate or 0.0, ta.trust.name.lower())
 
     return sorted(assessment.trusts, key=key)
 
 
-ORDER_NOTE = (
-    "Sorted: failing Trusts first, then those needing attention, then OK; within each, the "
-    "lowest placement rate first."
-)
+def leading(assessment: Assessment) -> list[OfficialMeasure]:
+    """The measures that lead the assessed Trusts' rows (usually one), in declared order."""
+    found = {ta.lead.code: ta.lead for ta in assessment.trusts if ta.lead is not None}
+    return [m for m in assessment.declared.measures if m.code in found]
+
+
+def order_note(measures: Sequence[OfficialMeasure]) -> str:
+    """How the table is sorted, in words."""
+    rate = " or ".join(m.rate for m in measures) or "official rate"
+    return (
+        "Sorted: failing Trusts first, then those needing attention, then OK; within each, the "
+        f"lowest {rate} first."
+    )
 
 
 def figure_cell(ta: TrustAssessment, *, wide: bool) -> str:
-    """The latest official placement figure with its count, e.g. '2.8% 15/545 Apr 2025'."""
-    placed = ta.placement
+    """The latest official figure of the leading measure with its count, e.g.
+    '2.8% 15/545 Apr 2025'; without one, the all-women cohort's latest figure."""
+    led = ta.headline
     sep = " " if wide else "\n"
-    if placed is None:
+    if led is None:
         main = ta.cohort("all").latest
         if main is None:
             return "none"
         if not main.measured:
             return f"data failed{sep}{main.as_of:%b %Y}"
         return f"{wording.figure_percent(main.value)}{sep}{main.as_of:%b %Y}"
-    own = placed.own
-    if placed.small:  # a published 5 stands for 1 to 7: no percentage
+    own = led.own
+    if led.small:  # a published 5 stands for 1 to 7: no percentage
         few = {0: "none", 5: "a few"}.get(own.numerator, str(own.numerator))
         shown = f"{few}{sep}of {own.denominator}"
     else:
-        shown = f"{wording.figure_percent(placed.percent)}{sep}{own.numerator}/{own.denominator}"
-    return f"{shown}{sep}{placed.month:%b %Y}"
+        shown = f"{wording.figure_percent(led.percent)}{sep}{own.numerator}/{own.denominator}"
+    return f"{shown}{sep}{led.month:%b %Y}"
 
 
 def england_cell(ta: TrustAssessment) -> str:
     """lower / similar / higher than England, with the level it holds at."""
-    placed = ta.placement
-    if placed is None or not placed.passed:
-        return "—" if placed is None else "not compared"
-    versus = placed.england
+    led = ta.headline
+    if led is None or not led.passed:
+        return "—" if led is None else "not compared"
+    versus = led.england
     if versus is None:
         return "—"
     if versus.at_998 in ("lower", "higher"):
@@ -278,16 +293,16 @@ def england_cell(ta: TrustAssessment) -> str:
 
 
 def rank_cell(ta: TrustAssessment) -> str:
-    placed = ta.placement
-    if placed is None or placed.rank is None:
+    led = ta.headline
+    if led is None or led.rank is None:
         return "—"
-    return f"{placed.rank.position}/{placed.ranked_of}"
+    return f"{led.rank.position}/{led.ranked_of}"
 
 
 def region_cell(ta: TrustAssessment) -> str:
     """The region's own figure and how the Trust compares with it."""
-    placed = ta.placement
-    versus = placed.region if placed is not None else None
+    led = ta.headline
+    versus = led.region if led is not None else None
     if versus is None:
         return "—"
     verdict = versus.at_998 if versus.at_998 != "similar" else versus.at_95
@@ -297,8 +312,8 @@ def region_cell(ta: TrustAssessment) -> str:
 def actions(ta: TrustAssessment) -> list[str]:
     """What to do about a Trust, most pressing first, in a few words each."""
     todo: list[tuple[int, str]] = []
-    placed = ta.placement
-    if placed is not None and placed.england is not None and placed.england.at_95 == "lower":
+    led = ta.headline
+    if led is not None and led.england is not None and led.england.at_95 == "lower":
         todo.append((Severity.FAIL.rank + 1, "ask why below England"))
     for ca in ta.cohorts:
         if ca.severity is not Severity.OK and ca.benchmark is not None:
@@ -340,7 +355,9 @@ def _table(assessment: Assessment, *, wide: bool) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
     table.add_column("Result", no_wrap=True)
     table.add_column("Trust", min_width=12, overflow="ellipsis")
-    table.add_column("Placed", justify="right", no_wrap=True)
+    measures = leading(assessment)
+    heading = measures[0].heading if len(measures) == 1 else "Figure"
+    table.add_column(heading, justify="right", no_wrap=True)
     table.add_column("vs England", no_wrap=True)
     table.add_column("Rank", justify="right", no_wrap=True)
     if wide:
@@ -367,15 +384,18 @@ def to_table(assessment: Assessment) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
+    from cocwatch.core.comparison_words import statistics_note
+
+    measures = leading(assessment)
+    shown = " ".join(f"{m.heading}: {m.table_note}." for m in measures)
+    checks = " or ".join(p.checks for p in dict.fromkeys(m.publisher for m in measures))
     notes = Text(
-        "Placed: the latest official share of women reaching 29 weeks who were placed on a "
-        "continuity of carer pathway, with its count. vs England: lower or higher when "
-        "England's figure lies outside the Trust's 99.8% (or 95%) Wilson interval; similar "
-        "otherwise. Rank: among the Trusts whose data passed NHS England's checks that month "
-        f"(1 = highest). {ORDER_NOTE} `cocwatch check TRUST` explains one Trust.",
+        f"{shown} vs England: lower or higher when England's figure lies outside the Trust's "
+        "99.8% (or 95%) Wilson interval; similar otherwise. Rank: among the Trusts whose data "
+        f"passed {checks or 'the checks'} that month (1 = highest). {order_note(measures)} "
+        "`cocwatch check TRUST` explains one Trust.",
         style="dim",
     )
-    from cocwatch.core.comparison import statistics_note
 
     parts: list[RenderableType] = []
     if assessment.trusts:

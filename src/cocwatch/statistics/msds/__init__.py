@@ -1,35 +1,30 @@
 """NHS England's Maternity Services Monthly Statistics as an official source of the store.
 
-Declares `SOURCE` (`cocwatch.statistics.source`): the measures file's columns, its
-reader (`cocwatch.statistics.msds.reading`) and which of its observations are a Trust's figures
-(`cocwatch.statistics.msds.table`). Imports them lazily, so declaring the source costs nothing.
+Declares `SOURCE` (`cocwatch.statistics.source`): its measures, groups and publisher
+(`measures`), the measures file's columns, its reader (`reading`) and which of its
+observations are a Trust's figures (`table`). Imports the readers lazily, so declaring the
+source costs nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cocwatch.core.imports import PUBLICATION
-from cocwatch.core.web import WEB_ADDRESS
+from cocwatch.sources.http import STATISTICS_MAX_MB, TIMEOUT_SECONDS
+from cocwatch.statistics.msds.measures import COLUMNS, DECLARATION, INDEX_URL
+from cocwatch.statistics.releases import Discovery, Fetch, Releases, Wanted
 from cocwatch.statistics.source import OfficialSource
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import OfficialFigure
+    from cocwatch.core.models import Figure
     from cocwatch.core.official import Observation
-    from cocwatch.statistics.source import ReadFile
-
-COLUMNS = (
-    "Org_Code", "Org_Name", "Org_Level", "RPStartDate", "RPEndDate",
-    "IndicatorFamily", "Indicator", "Currency", "Value",
-)  # fmt: skip
-PLACED, RECEIVING = "placed_by_28_weeks", "receiving_ongoing"
-# The data-quality measures that govern each headline (DOMAIN §3), read for figures' quality.
-CHECKS = ("coc_dq04", "coc_dq05", "coc_dq06", "coc_dq07", "coc_dq08", "coc_dq09")
+    from cocwatch.statistics.source import SourceFile
 
 
-def _read(path: Path, name: str, provisional: bool) -> ReadFile:
+def _read(path: Path, name: str, provisional: bool) -> SourceFile:
     from cocwatch.statistics.msds.reading import read_measures
 
     return read_measures(path, source=name, provisional=provisional)
@@ -43,15 +38,54 @@ def _figures(
     return official_figures(observations, provisional=provisional)
 
 
+def _restore(
+    held: Sequence[tuple[Figure, str, str, bool]], provisional: bool
+) -> tuple[str, SourceFile]:
+    from cocwatch.statistics.msds.restore import restore
+
+    return restore(held, provisional=provisional)
+
+
+def _restorable(figure: Figure) -> bool:
+    from cocwatch.statistics.msds.restore import restorable
+
+    return restorable(figure)
+
+
+def _load(
+    location: str,
+    *,
+    provisional: bool | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+    max_bytes: int = STATISTICS_MAX_MB * 1024 * 1024,
+    progress: Callable[[int, int | None], None] | None = None,
+    name: str | None = None,
+) -> SourceFile:
+    from cocwatch.statistics.msds.reading import load_measures
+
+    return load_measures(
+        location,
+        provisional=provisional,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        progress=progress,
+        name=name,
+    )
+
+
+def _discover(fetch: Fetch, index_url: str, wanted: Wanted) -> Discovery:
+    from cocwatch.statistics.msds.releases import discover
+
+    return discover(fetch, index_url, wanted)
+
+
 SOURCE = OfficialSource(
-    name="msds",
-    kind="msds",
-    publication=PUBLICATION,
-    index_url=WEB_ADDRESS["statistics_url"].default,
+    declared=DECLARATION,
     columns=COLUMNS,
     read=_read,
     figures=_figures,
-    figure_measures=(PLACED, RECEIVING, *CHECKS),
-    figure_groups=("all", "ethnicity_bame", "imd_01"),
-    comparison_measures=(PLACED, RECEIVING),
+    load=_load,
+    releases=Releases(INDEX_URL, _discover, title="MSDS releases"),
+    restore=_restore,
+    restorable=_restorable,
 )

@@ -5,8 +5,9 @@ IndicatorFamily, Indicator, Currency, Value``. What is read:
 
 - ``Provider`` rows become figures of the provider with that ODS code; ``National`` rows become
   national figures; other levels (regions, LMNS, MBRRACE groups) are ignored;
-- ``COC_by_28weeks`` → measure ``placed_by_28_weeks``; ``COC_receiving_ongoing`` →
-  ``receiving_ongoing``; the plain indicator → cohort ``all``, ``…_Ethnicity_BAME`` →
+- each headline indicator (``COC_by_28weeks``, ``COC_receiving_ongoing``) → the registry
+  measure its declaration records it as (`measures.MEASURES`); the plain indicator → cohort
+  ``all``, ``…_Ethnicity_BAME`` →
   ``ethnic_minority``, the most deprived IMD decile (``…_IMD_01_Most_deprived``) →
   ``most_deprived``; other breakdowns are ignored;
 - currencies ``Rate`` (percent), ``Numerator``, ``Denominator`` and ``Result``. Quality comes
@@ -17,7 +18,7 @@ IndicatorFamily, Indicator, Currency, Value``. What is read:
   ``quality: fail``; a denominator of 0 (no women in the group that month) gives no figure.
 
 Counts Excel wrote as ``1410.0`` read back as whole numbers. Rows that cannot be used are
-reported with their line numbers and skipped. Returns plain values (`MsdsFile` of
+reported with their line numbers and skipped. Returns plain values (`SourceFile` of
 `OfficialFigure`); imports the core's import values and the standard library only.
 """
 
@@ -31,32 +32,28 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cocwatch.core.imports import OfficialFigure
-from cocwatch.core.official import Observation, OrgLevel, Result
+from cocwatch.core.official import ENGLAND, Observation, OrgLevel, Result
 from cocwatch.core.plausible import MAX_COUNT, disagreement, rate_agrees
 from cocwatch.errors import InputError
 from cocwatch.statistics.msds.dates import period_end, period_start
+from cocwatch.statistics.msds.measures import COLUMNS, DECLARATION
+from cocwatch.statistics.source import Malformed, SourceFile
 
 if TYPE_CHECKING:
     from cocwatch.core.models import Cohort, Measure, Quality
 
-COLUMNS = (
-    "Org_Code", "Org_Name", "Org_Level", "RPStartDate", "RPEndDate",
-    "IndicatorFamily", "Indicator", "Currency", "Value",
-)  # fmt: skip
 # Without these a row cannot be read at all; the others are only used in messages.
 ESSENTIAL = ("Org_Code", "Org_Level", "RPEndDate", "Indicator", "Currency", "Value")
+# Each headline indicator, as the file writes it (lower case), and the measure it records.
 MEASURES: dict[str, Measure] = {
-    "coc_by_28weeks": "placed_by_28_weeks",
-    "coc_receiving_ongoing": "receiving_ongoing",
+    m.indicator.lower(): m.code  # type: ignore[misc]  # declared as registry measures
+    for m in DECLARATION.measures
 }
 # The data-quality measures behind each headline (NHS England's pipeline; DOMAIN §3).
-GOVERNING_CHECKS: dict[Measure, frozenset[str]] = {
-    "placed_by_28_weeks": frozenset({"coc_dq04", "coc_dq05"}),
-    "receiving_ongoing": frozenset({"coc_dq06", "coc_dq07", "coc_dq08", "coc_dq09"}),
+GOVERNING_CHECKS: dict[str, frozenset[str]] = {
+    m.code: frozenset(c.code for c in m.checks) for m in DECLARATION.measures
 }
-NATIONAL = "NATIONAL"  # the key of England's own figures
-# The breakdowns that are registry cohorts (besides the headline, "all").
-COHORT_GROUPS = ("ethnicity_bame", "imd_01")
+_CHECK_PREFIX = "coc_dq"  # every data-quality indicator's name starts so
 _ETHNIC_MINORITY = {"ethnicity_bame", "ethnicity_bme", "bame", "bme", "ethnicity_bame_total"}
 # Markers of a suppressed or missing value in published statistics: no figure, not an error.
 _SUPPRESSED = {"", "*", "-", "--", "..", ".", "x", "c", ":"}
@@ -64,46 +61,6 @@ _LOW_DQ = "low dq"
 _ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a zip file
 _EXCEL_EPOCH = date(1899, 12, 30)
 _PERCENT = re.compile(r"(\d+)[\s_-]*(?:%|(?:percent|pct|pc)(?![a-z]))")
-
-
-@dataclass(frozen=True, slots=True)
-class Malformed:
-    """A row that could not be used, and why."""
-
-    line: int
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class MsdsFile:
-    """What a measures file holds for cocwatch."""
-
-    source: str
-    figures: tuple[OfficialFigure, ...]  # providers' figures
-    malformed: tuple[Malformed, ...]
-    rows: int  # data rows in the file
-    used_rows: int  # Continuity of Carer rows of providers and England that were read
-    provisional: bool
-    national: tuple[OfficialFigure, ...] = ()
-    providers: tuple[str, ...] = ()  # ODS codes of providers with Continuity of Carer rows
-    zero_denominators: int = 0  # groups with no women that month: no figure
-    # Every Continuity of Carer row (all levels, indicators and currencies), dates and counts
-    # written as the publication writes them: what the statistics store keeps.
-    table: tuple[tuple[str, ...], ...] = ()
-    observations: tuple[Observation, ...] = ()  # one per organisation, indicator and period
-    sha256: str = ""  # of the file as read
-
-    @property
-    def periods(self) -> tuple[date, ...]:
-        return tuple(sorted({f.as_of for f in (*self.figures, *self.national)}))
-
-    def quality_counts(self, measure: Measure) -> dict[Quality, int]:
-        """How many providers' headline figures of `measure` passed, failed or are unknown."""
-        counts: dict[Quality, int] = {"pass": 0, "fail": 0, "unknown": 0}
-        for figure in self.figures:
-            if figure.cohort == "all" and figure.measure == measure:
-                counts[figure.quality] += 1
-        return counts
 
 
 @lru_cache(maxsize=1024)
@@ -141,7 +98,7 @@ def is_most_deprived(label: str) -> bool:
 
 @lru_cache(maxsize=1024)
 def split_indicator(indicator: str) -> tuple[str, str] | None:
-    """The measure and group of any CoC indicator: ("placed_by_28_weeks", "imd_10"), …
+    """The measure and group of any CoC indicator: (its registry measure, "imd_10"), …
 
     Data-quality measures are their own measure with the group "all" ("coc_dq05", "all").
     Anything that is not a Continuity of Carer indicator gives None.
@@ -152,7 +109,7 @@ def split_indicator(indicator: str) -> tuple[str, str] | None:
             return measure, "all"
         if name.startswith(base + "_"):
             return measure, _group_name(name[len(base) + 1 :])
-    if name.startswith("coc_dq"):
+    if name.startswith(_CHECK_PREFIX):
         return name, "all"
     return None
 
@@ -186,7 +143,7 @@ class _Row:
 
 def parse_rows(
     rows: Iterable[tuple[int, Sequence[str]]], source: str, *, provisional: bool
-) -> MsdsFile:
+) -> SourceFile:
     """Read a measures table: its CoC rows as published, observations, and the figures of
     every provider and of England."""
     iterator = iter(rows)
@@ -231,7 +188,7 @@ def parse_rows(
         level_text = cell["Org_Level"].lower()
         level = LEVELS.get(level_text, "other")
         used += 1
-        code = cell["Org_Code"].upper() if level != "national" else NATIONAL
+        code = cell["Org_Code"].upper() if level != "national" else ENGLAND
         if level == "provider":
             ods, as_of, problem = _provider_key(cell["Org_Code"], cell["RPEndDate"])
             if problem is None:
@@ -274,7 +231,7 @@ def parse_rows(
         observations, provisional=provisional, malformed=malformed
     )
     malformed.sort(key=lambda m: m.line)
-    return MsdsFile(
+    return SourceFile(
         source,
         tuple(figures),
         tuple(malformed),
@@ -444,7 +401,7 @@ def official_figures(
     for o in chosen:
         if o.group == "all" and o.measure in GOVERNING_CHECKS:
             results[(o.code, o.measure, o.period_end)] = o.result
-        elif o.measure.startswith("coc_dq") and o.result is not None:
+        elif o.measure.startswith(_CHECK_PREFIX) and o.result is not None:
             checks.setdefault((o.code, o.period_end), {})[o.measure] = o.result
     figures: list[OfficialFigure] = []
     national: list[OfficialFigure] = []
@@ -452,7 +409,7 @@ def official_figures(
     for o in sorted(chosen, key=lambda o: o.line):
         if o.measure not in GOVERNING_CHECKS:
             continue
-        measure: Measure = o.measure
+        measure = o.measure
         cohort = cohort_of(o.group)
         if cohort is None:
             continue
@@ -507,15 +464,15 @@ def official_figures(
             percent=percent,
             numerator=num,
             denominator=den,
-            quality=quality if o.code != NATIONAL else "unknown",
+            quality=quality if o.code != ENGLAND else "unknown",
             provisional=provisional,
             line=o.line,
         )
-        (national if o.code == NATIONAL else figures).append(figure)
+        (national if o.code == ENGLAND else figures).append(figure)
     return figures, national, zeros
 
 
-def _quality(own: Result | None, checks: dict[str, str], measure: Measure) -> Quality:
+def _quality(own: Result | None, checks: dict[str, str], measure: str) -> Quality:
     """The headline's own Result; else the data-quality measures that govern it."""
     if own is not None:
         return own
