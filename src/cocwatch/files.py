@@ -116,16 +116,20 @@ def atomic_write_many(files: Sequence[tuple[Path, bytes]], *, what: str = "file"
     Each file is written to a temporary file beside it, as `atomic_write` does; then one
     ``os.sync()`` flushes them all (one fsync per file where the platform has no sync),
     they are renamed over their targets, and each folder is fsynced once. Readers still see
-    each file old or new, never half-written; batches (letters, report pages) stay fast.
+    each file old or new, never half-written; batches (letters, report pages) stay fast. A new
+    file gets the user's usual permissions (`default_file_mode`); a replaced one keeps its own.
     """
     pending: list[tuple[str, Path]] = []
     current = Path()
+    new_mode = default_file_mode()
     try:
         for target, data in files:
             current = resolve_target(target)
             current.parent.mkdir(parents=True, exist_ok=True)
             remove_stale_temps(current)
-            mode = current.stat().st_mode & 0o7777 if current.exists() else None
+            # A new file gets the permissions `open` would give it (a letter is the user's
+            # own document, not a secret); a replaced file keeps its own.
+            mode = current.stat().st_mode & 0o7777 if current.exists() else new_mode
             fd, tmp_name = tempfile.mkstemp(
                 dir=current.parent, prefix=f".{current.name}.", suffix=".tmp"
             )
@@ -135,8 +139,7 @@ def atomic_write_many(files: Sequence[tuple[Path, bytes]], *, what: str = "file"
                 if not hasattr(os, "sync"):
                     handle.flush()
                     os.fsync(handle.fileno())
-            if mode is not None:
-                Path(tmp_name).chmod(mode)
+            Path(tmp_name).chmod(mode)
         if hasattr(os, "sync"):
             os.sync()
         while pending:
