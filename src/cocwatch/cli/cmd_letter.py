@@ -28,7 +28,9 @@ from cocwatch.cli.selection import select_trusts
 from cocwatch.cli.session import session
 from cocwatch.cli.site_requests import check_site_request, print_site_links
 from cocwatch.core.kinds import Style
+from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import InputError, UsageError
+from cocwatch.locations import builtin_template_names
 from cocwatch.templating.drafting import STATUS_FILTER_WORDS
 from cocwatch.templating.formats import DEFAULT_LETTER_FORMAT, LETTER_FORMATS, LETTER_WRITERS
 
@@ -94,7 +96,10 @@ def letter(
     ctx: typer.Context,
     *,
     template: str = typer.Argument(
-        ..., metavar="TEMPLATE", help="board, mnvp, minister, foi, or one of yours."
+        ...,
+        metavar="TEMPLATE",
+        help=f"A built-in template ({', '.join(builtin_template_names())}) or one of yours; "
+        "`cocwatch templates` says what each is for.",
     ),
     names: list[str] | None = typer.Argument(
         None, metavar="[TRUST]...", help="Trust ids, ODS codes or unique parts of names."
@@ -151,7 +156,8 @@ def letter(
         "--whatdotheyknow",
         help="For an FOI request: print the link that opens it on WhatDoTheyKnow, with the "
         "title, the letter and tags (the Trust's ODS code, the campaign) filled in, ready to "
-        "review and send there, in public. Your email and address are left out.",
+        "review and send there, in public. Your email and address are left out. The site: "
+        f"{WEB_ADDRESS['whatdotheyknow_url'].help()}.",
     ),
     body: str | None = typer.Option(
         None,
@@ -207,6 +213,10 @@ def letter(
         # The site is public and replies come through it: no email or address in the text.
         sender = sender.model_copy(update={"email": None, "address": None})
     trusts, only = _trusts(s, spec, names, all_trusts, region, status, as_of)
+    if spec.follows:  # a follow-up reads the log: first, replies to requests on WhatDoTheyKnow
+        from cocwatch.cli.whatdotheyknow_sync import sync_logged_requests
+
+        sync_logged_requests(s, as_of)
     batch = draft_letters(
         letters,
         spec,
@@ -290,7 +300,7 @@ def templates(
         Column("name", "Name", no_wrap=True),
         Column("recipient", "Recipient", no_wrap=True),
         Column("scope", "Scope", no_wrap=True),
-        Column("description", "Description", max_width=50),
+        Column("description", "Description", below=True),
         Column("origin", "From", max_width=30),
     ]
     emit(render(fmt, RowListing(rows, columns, json=data)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import wording
 from cocwatch.core.assessment import (
@@ -212,35 +212,52 @@ def _benchmark_text(
 
 
 def _chart(history: list[Figure], ca: CohortAssessment, refs: _Refs) -> RenderableType:
-    from rich.table import Table
-    from rich.text import Text
-
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(no_wrap=True)
     goal = ca.benchmark.highest.percent if ca.benchmark and ca.in_force else None
-    for figure in history[-12:]:
-        drawn = bar(figure.value)
-        shown = wording.figure_percent(figure.value)
-        if figure.numerator is not None and figure.denominator is not None:
-            count = Count(figure.numerator, figure.denominator)
-            if counts_only(count):
-                shown = count_words(count)
-        if goal is not None:
-            # mark the highest milestone on each bar, so the distance to it shows
-            at = min(BAR_WIDTH - 1, round(goal / 100 * BAR_WIDTH))
-            if drawn[at] == " ":
-                drawn = drawn[:at] + "┆" + drawn[at + 1 :]
-        mark = " provisional" if figure.provisional else ""
-        grid.add_row(
+    rows = [
+        (
             figure.as_of.isoformat(),
-            Text(drawn, style="cyan"),
-            shown,
-            f"{_cite(refs, figure.source.label()).strip()}{mark}",
+            figure.value,
+            _shown(figure),
+            f"{_cite(refs, figure.source.label()).strip()}"
+            + (" provisional" if figure.provisional else ""),
         )
-    return grid
+        for figure in history[-12:]
+    ]
+    return _Chart(rows, goal)
+
+
+def _shown(figure: Figure) -> str:
+    """A figure as the chart gives it: small numbers as counts, never a percentage."""
+    if figure.numerator is not None and figure.denominator is not None:
+        count = Count(figure.numerator, figure.denominator)
+        if counts_only(count):
+            return count_words(count)
+    return wording.figure_percent(figure.value)
+
+
+class _Chart:
+    """Figures over time as bars, the bars shortened to fit the terminal (never the dates)."""
+
+    def __init__(self, rows: list[tuple[str, float, str, str]], goal: float | None) -> None:
+        self.rows, self.goal = rows, goal
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        shown = max((len(r[2]) for r in self.rows), default=0)
+        notes = max((len(r[3]) for r in self.rows), default=0)
+        width = max(10, min(BAR_WIDTH, options.max_width - (10 + shown + notes + 3)))
+        for day, value, percent, note in self.rows:
+            drawn = bar(value, width)
+            if self.goal is not None:
+                # mark the highest milestone on each bar, so the distance to it shows
+                at = min(width - 1, round(self.goal / 100 * width))
+                if drawn[at] == " ":
+                    drawn = drawn[:at] + "┆" + drawn[at + 1 :]
+            line = Text(f"{day} ", no_wrap=True, overflow="ignore")
+            line.append(drawn, style="cyan")
+            line.append(f" {percent.rjust(shown)} {note}".rstrip())
+            yield line
 
 
 def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
@@ -267,22 +284,23 @@ def to_detail(
 ) -> RenderableType:
     """One Trust in detail: each cohort, its figures over time, findings and sources."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
+
+    from cocwatch.render.layout import Prose, key_values
 
     trust = ta.trust
     refs = _Refs()
     parts: list[RenderableType] = []
     title = Text(trust.name, style="bold")
     title.append(f"  ({trust.id}, ODS {trust.ods}, {trust.region})", style="dim")
-    parts.append(title)
+    parts.append(Prose(title))
     overall = Text("Overall: ")
     overall.append(severity_text(ta.severity), style=STYLE[ta.severity])
     overall.append(f" ({wording.SEVERITY[ta.severity].sentence}), as of {long_date(as_of)}")
     parts.append(overall)
     reason = because(ta)
     if reason:
-        parts.append(Text(reason))
+        parts.append(Prose(Text(reason)))
     if trust.closed_on is not None:
         closed = f"Closed on {long_date(trust.closed_on)}"
         if trust.successor:
@@ -292,12 +310,7 @@ def to_detail(
     if compared:
         parts.append(Text(""))
         parts.append(Text("Compared with England, its region and the other Trusts", style="bold"))
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(no_wrap=True, style="bold")
-        grid.add_column(overflow="fold")
-        for key, value in compared:
-            grid.add_row(key, value)
-        parts.append(grid)
+        parts.append(key_values(compared))
     for ca in ta.cohorts:
         parts.append(Text(""))
         group = declared.group(ca.cohort)
@@ -310,13 +323,14 @@ def to_detail(
         if len(history) > 1:
             head.append(f"  {sparkline([h.value for h in history[-24:]])}", style="cyan")
         parts.append(head)
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(no_wrap=True, style="bold")
-        grid.add_column(overflow="fold")
-        for key, value in _cohort_rows(ca, refs, registry, ta, as_of, declared):
-            grid.add_row(key, value)
-        grid.add_row("Why", explain(ca, declared))
-        parts.append(grid)
+        parts.append(
+            key_values(
+                [
+                    *_cohort_rows(ca, refs, registry, ta, as_of, declared),
+                    ("Why", explain(ca, declared)),
+                ]
+            )
+        )
         if history:
             measure = declared.words(history[-1].measure).sentence
             note = "; ┆ marks the highest milestone" if ca.benchmark and ca.in_force else ""
@@ -325,15 +339,14 @@ def to_detail(
     parts.append(Text(""))
     if ta.findings:
         parts.append(Text("Findings", style="bold"))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(overflow="fold")
         for finding in ta.findings:
-            grid.add_row(
-                Text(severity_text(finding.severity), style=STYLE[finding.severity]),
-                Text(f"{finding.label}. ", style="bold") + Text(finding.message),
+            parts.append(
+                Prose(
+                    Text(f"{finding.label}. ", style="bold") + Text(finding.message),
+                    first=Text(severity_text(finding.severity), style=STYLE[finding.severity])
+                    + " ",
+                )
             )
-        parts.append(grid)
     else:
         parts.append(Text("Findings: none. Every transparency duty checked is met."))
     if trust.plan is not None:
@@ -344,10 +357,7 @@ def to_detail(
     if refs.items:
         parts.append(Text(""))
         parts.append(Text("Sources", style="bold"))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True, justify="right")
-        grid.add_column(overflow="fold")
+        number_width = len(f"[{len(refs.items)}] ")
         for i, label in enumerate(refs.items, 1):
-            grid.add_row(f"[{i}]", label)
-        parts.append(grid)
+            parts.append(Prose(label, first=f"[{i}] ".rjust(number_width)))
     return Group(*parts)
