@@ -210,10 +210,12 @@ def _followed(
     rules: ReplyRules,
 ) -> LoggedLetter:
     """The logged letter a follow-up sent on `sent_on` follows (as `letter` chose it)."""
-    from cocwatch.core.correspondence import letter_states
+    from cocwatch.core.correspondence import UNCHASED_KINDS, letter_states, not_chased
     from cocwatch.core.letters import FOLLOWS_ANY, effective_follows, followed_state
 
     kinds = effective_follows(template_follows, chosen.strip().lower() if chosen else None)
+    if kinds[-1] in UNCHASED_KINDS:
+        raise UsageError(not_chased(kinds[-1]))
     states = letter_states(log, as_of=sent_on, rules=rules, trust_ids=[trust_id])
     pick, _ = followed_state(states, kinds)
     if pick is None:
@@ -355,7 +357,7 @@ def replied(
         return
     s.info(
         f"Logged a reply ({outcome}) received {received_on} to the '{letter.kind}' letter "
-        f"sent to {who} on {letter.sent_on}, in {path}."
+        f"sent to {who} on {letter.sent_on or 'a day not recorded'}, in {path}."
     )
     if found and letter.kind == "foi" and outcome in ("answered", "partial"):
         s.info(_record_hint(found.id, received_on, url))
@@ -376,7 +378,7 @@ def _answered_letter(
         if letter.trust == trust_id
         and (kind is None or letter.kind == kind)
         and (sent_on is None or letter.sent_on == sent_on)
-        and letter.sent_on <= received_on
+        and (letter.sent_on is None or letter.sent_on <= received_on)
     ]
     what = f"'{kind}' letter" if kind else "letter"
     if not candidates:
@@ -397,7 +399,7 @@ def _answered_letter(
             f"Several letters to {trust_name} could be answered by this reply "
             f"({', '.join(sorted(kinds))}). Name the kind: replied {trust_id} KIND --on ..."
         )
-    return max(pool, key=lambda pair: (pair[1].sent_on, pair[0]))[0]
+    return max(pool, key=lambda pair: (pair[1].sent_on or date.min, pair[0]))[0]
 
 
 def _record_hint(trust_id: str, received_on: date, url: str | None) -> str:
@@ -443,7 +445,7 @@ def due(
     and any reply or change of state is added to the log, once, with its date.
     """
     from cocwatch.cli.whatdotheyknow_sync import sync_requests
-    from cocwatch.core.correspondence import letter_states, open_letters
+    from cocwatch.core.correspondence import letter_states, open_letters, undated
     from cocwatch.registry.correspondence import reply_rules
     from cocwatch.render.correspondence import due_listing
     from cocwatch.render.formats import render
@@ -464,6 +466,7 @@ def due(
         log=loaded.path,
         log_exists=loaded.exists,
         all_letters=all_letters,
+        undated=undated(loaded.log, trust_ids=trust_ids),
     )
     if s.state.quiet and fmt == DEFAULT_FORMAT:
         # --quiet: the summary alone, and nothing at all when no reply is awaited (for cron).

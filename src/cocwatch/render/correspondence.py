@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cocwatch.core.correspondence import TrackedLetter
+from cocwatch.core.correspondence import LoggedLetter, TrackedLetter
 from cocwatch.render.formats import RowListing
 from cocwatch.render.tabular import Column
 
@@ -38,6 +38,8 @@ def standing(state: TrackedLetter) -> str:
         return f"answered {state.answer.received_on.isoformat()}{outcome}"
     if state.status == "reminder":
         return "a reminder (the letter it chases awaits the reply)"
+    if state.status == "lapsed":
+        return f"no reply by {state.reply_by.isoformat()} (not chased: the time given has passed)"
     closed_on = state.letter.closed_on
     return f"closed {closed_on.isoformat()}" if closed_on else "closed"
 
@@ -48,7 +50,7 @@ def due_rows(states: Sequence[TrackedLetter], names: Mapping[str, str]) -> list[
         {
             "trust": names.get(s.letter.trust or "", s.letter.trust or "(national)"),
             "kind": s.letter.kind,
-            "sent_on": s.letter.sent_on,
+            "sent_on": s.sent_on,
             "reply_by": s.reply_by,
             "standing": standing(s),
         }
@@ -57,7 +59,12 @@ def due_rows(states: Sequence[TrackedLetter], names: Mapping[str, str]) -> list[
 
 
 def due_json(
-    states: Sequence[TrackedLetter], names: Mapping[str, str], *, as_of: str, log: str
+    states: Sequence[TrackedLetter],
+    names: Mapping[str, str],
+    *,
+    as_of: str,
+    log: str,
+    undated: int = 0,
 ) -> dict[str, Any]:
     """The stable JSON form of `due`: every field of each letter, and where it stands."""
     letters = []
@@ -87,7 +94,7 @@ def due_json(
     return {
         "as_of": as_of,
         "log": log,
-        "summary": {"awaiting": awaiting, "overdue": overdue},
+        "summary": {"awaiting": awaiting, "overdue": overdue, "undated": undated},
         "letters": letters,
     }
 
@@ -100,8 +107,10 @@ def due_listing(
     log: Path,
     log_exists: bool,
     all_letters: bool,
+    undated: Sequence[tuple[int, LoggedLetter]] = (),
 ) -> RowListing:
-    """The letters shown by `due`; at a terminal, a sentence when there are none."""
+    """The letters shown by `due`; at a terminal, a sentence when there are none; below
+    the table, the letters left out for want of a sent date."""
     if states:
         nothing = None
     elif not log_exists:
@@ -114,7 +123,26 @@ def due_listing(
     return RowListing(
         due_rows(states, names),
         DUE_COLUMNS,
-        json=due_json(states, names, as_of=as_of.isoformat(), log=str(log)),
+        json=due_json(states, names, as_of=as_of.isoformat(), log=str(log), undated=len(undated)),
         title=f"Letters {'logged' if all_letters else 'awaiting a reply'} on {as_of}",
         text=nothing,
+        notes=[undated_note(undated, names, log)] if undated else [],
+    )
+
+
+def undated_note(
+    undated: Sequence[tuple[int, LoggedLetter]], names: Mapping[str, str], log: Path
+) -> str:
+    """What was left out for want of a sent date, naming each entry, and how to fix it."""
+    listed = "; ".join(
+        f"entry {i + 1}, '{letter.kind}' to "
+        f"{names.get(letter.trust or '', letter.trust or 'national recipients')}"
+        for i, letter in undated[:5]
+    )
+    more = f" and {len(undated) - 5} more" if len(undated) > 5 else ""
+    count = "1 letter" if len(undated) == 1 else f"{len(undated)} letters"
+    verb = "has" if len(undated) == 1 else "have"
+    return (
+        f"Left out: {count} in the log {verb} no sent date ({listed}{more}), so no reply-by "
+        f"date. Write the day each was sent after `sent_on:` in {log} to follow it."
     )

@@ -178,7 +178,7 @@ def draft_letters(
     those Trusts are skipped with a note. Nothing is written.
     """
     from cocwatch.core.assessment import assess
-    from cocwatch.core.correspondence import open_by_trust
+    from cocwatch.core.correspondence import UNCHASED_KINDS, not_chased, open_by_trust
     from cocwatch.core.models import Thresholds
 
     spec = template if not isinstance(template, str) else find_template(letters, template)
@@ -190,6 +190,8 @@ def draft_letters(
             "to it: leave it out, or choose a follow-up letter (chaser, foi-review, "
             "ico-complaint)."
         )
+    if follows is not None and follows in UNCHASED_KINDS:
+        raise UsageError(not_chased(follows))
     if spec.scope == "national" and trusts:
         raise ValueError(f"the '{spec.name}' letter is national: it takes no Trust")
     if official is None:
@@ -347,7 +349,7 @@ class _Drafting:
             _, others = followed_state(mine, follows)
             if followed is not None and others:
                 listed = "; ".join(
-                    f"'{o.letter.kind}' sent {o.letter.sent_on} (reply due by {o.reply_by})"
+                    f"'{o.letter.kind}' sent {o.sent_on} (reply due by {o.reply_by})"
                     for o in others
                 )
                 self.note(
