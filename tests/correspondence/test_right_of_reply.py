@@ -6,10 +6,14 @@ unless a test says otherwise.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cocwatch.core.correspondence import (
     CorrespondenceLog,
@@ -23,6 +27,8 @@ from cocwatch.core.correspondence import (
 from cocwatch.core.letters import followed_state
 from cocwatch.registry.correspondence import parse_log
 from tests.correspondence.test_correspondence import campaign, cli  # noqa: F401
+from tests.support.paths import SRC
+from tests.support.preloaded import run_cocwatch_text
 
 NO_HOLIDAYS = ReplyRules(non_working=frozenset())
 SENT = date(2027, 1, 11)  # a Monday
@@ -136,3 +142,179 @@ def test_a_chaser_for_a_right_of_reply_is_refused(campaign: Path) -> None:  # no
     )
     assert logged.returncode == 2
     assert "A 'right-of-reply' letter is not chased" in logged.stderr
+
+
+# --- from the letter to the published page, in a real browser --------------------------------
+
+CHROMIUM = Path(os.environ.get("COCWATCH_TEST_CHROMIUM", "/usr/bin/chromium"))
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"BROWSER MISSING: headless Chromium not found at {CHROMIUM}, so the Trust page "
+    "was not read in a browser",
+)
+
+
+def shipped(folder: Path, *args: str, today: str) -> subprocess.CompletedProcess[str]:
+    """cocwatch on the shipped registry (its real April 2025 statistics), as cron runs it,
+    with a correspondence log of the test's own."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(folder / "home"),
+        "PYTHONPATH": str(SRC),
+        "COCWATCH_TODAY": today,
+        "COCWATCH_CORRESPONDENCE": str(folder / "correspondence.yaml"),
+        "LANG": "C.UTF-8",
+    }
+    return run_cocwatch_text(list(args), env=env, cwd=folder)
+
+
+def page_text(page_path: Path) -> tuple[str, list[str], str | None]:
+    """What Chromium shows of a Trust page: the reply section's text, the comparisons'
+    sentences, and the address the reply's link leads to (None without one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 360, "height": 800})
+            page.goto(page_path.resolve().as_uri())
+            reply = page.locator("section.reply")
+            said = reply.inner_text() if reply.count() else ""
+            sentences = page.locator("dl.compare dd").all_inner_texts()
+            link = reply.locator("a")
+            href = link.evaluate("a => a.href") if link.count() else None
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        finally:
+            browser.close()
+    return said, sentences, href
+
+
+@needs_chromium
+def test_from_right_of_reply_to_the_published_answer(tmp_path: Path) -> None:
+    drafted = shipped(
+        tmp_path, "letter", "right-of-reply", "RJ1", "--out", "ror.md", today="2025-07-01"
+    )
+    assert drafted.returncode == 0, drafted.stderr
+    letter_text = " ".join((tmp_path / "ror.md").read_text("utf-8").split())
+    # Ten working days from Tuesday 1 July 2025, counted as for FOI: Monday 14 July is
+    # Northern Ireland's Battle of the Boyne holiday (12 July fell on a Saturday).
+    assert "please tell me by 16 July 2025, 10 working days from the date of this letter" in (
+        letter_text
+    )
+    assert "We intend to publish the report on 17 July 2025." in letter_text
+
+    sent = shipped(
+        tmp_path, "sent", "right-of-reply", "RJ1", "--file", "ror.md", today="2025-07-01"
+    )
+    assert sent.returncode == 0, sent.stderr
+    assert "A reply is due by 2025-07-16" in sent.stderr
+    due = shipped(tmp_path, "due", "--format", "json", "--offline", today="2025-07-07")
+    (waiting,) = json.loads(due.stdout)["letters"]
+    assert (waiting["kind"], waiting["reply_by"], waiting["status"]) == (
+        "right-of-reply",
+        "2025-07-16",
+        "awaiting",
+    )
+
+    bare = shipped(tmp_path, "replied", "right-of-reply", "RJ1", today="2025-07-10")
+    assert bare.returncode == 2
+    assert "add --file REPLY.txt" in bare.stderr
+    (tmp_path / "reply.txt").write_text(
+        "Dear campaigner, our April figure is provisional (synthetic reply).\n", "utf-8"
+    )
+    replied = shipped(
+        tmp_path,
+        "replied",
+        "right-of-reply",
+        "RJ1",
+        "--file",
+        "reply.txt",
+        "--summary",
+        "The Trust says its April figure is provisional.",
+        today="2025-07-10",
+    )
+    assert replied.returncode == 0, replied.stderr
+    logged = yaml.safe_load((tmp_path / "correspondence.yaml").read_text("utf-8"))
+    assert logged["letters"][0]["replies"] == [
+        {
+            "received_on": date(2025, 7, 10),
+            "summary": "The Trust says its April figure is provisional.",
+            "file": "reply.txt",
+        }
+    ]
+
+    made = shipped(
+        tmp_path, "report", "--out", "site", "--correspondence", "-q", today="2025-07-17"
+    )
+    assert made.returncode == 0, made.stderr
+    said, sentences, href = page_text(tmp_path / "site" / "trusts" / "guys-and-st-thomas.html")
+    assert " ".join(said.split()) == (
+        "The Trust's reply The Trust was sent these figures on 1 July 2025; its reply: "
+        "The Trust says its April figure is provisional. "
+        "Received 10 July 2025: the reply in full."
+    )
+    assert href is not None and href.endswith("/trusts/_replies/guys-and-st-thomas-2025-07-10.txt")
+    copy = tmp_path / "site" / "trusts" / "_replies" / "guys-and-st-thomas-2025-07-10.txt"
+    assert copy.read_text("utf-8") == (tmp_path / "reply.txt").read_text("utf-8")
+    # The letter quoted, word for word, every comparison the page publishes.
+    assert len(sentences) >= 3
+    for sentence in sentences:
+        assert " ".join(sentence.split()) in letter_text
+
+    private = shipped(tmp_path, "report", "--out", "site", "-q", today="2025-07-17")
+    assert private.returncode == 0, private.stderr
+    said, _, _ = page_text(tmp_path / "site" / "trusts" / "guys-and-st-thomas.html")
+    assert said == ""
+    assert not (tmp_path / "site" / "trusts" / "_replies").exists()
+
+
+@needs_chromium
+def test_no_reply_across_christmas_says_so_after_the_deadline(campaign: Path) -> None:  # noqa: F811
+    sent = cli(campaign, "sent", "right-of-reply", "example-north", today="2026-12-14")
+    # Monday 14 December 2026: Christmas Day is a Friday and Boxing Day a Saturday (its bank
+    # holiday is Monday 28 December), so the tenth working day is Wednesday 30 December.
+    assert "A reply is due by 2026-12-30" in sent.stderr, sent.stderr
+    page = campaign / "site" / "trusts" / "example-north.html"
+
+    early = cli(campaign, "report", "--out", "site", "--correspondence", "-q", today="2026-12-30")
+    assert early.returncode == 0, early.stderr
+    said, _, _ = page_text(page)
+    assert " ".join(said.split()) == (
+        "The Trust's reply The Trust was sent these figures on 14 December 2026, and has until "
+        "30 December 2026 to point out any error."
+    )
+
+    late = cli(campaign, "report", "--out", "site", "--correspondence", "-q", today="2027-01-04")
+    assert late.returncode == 0, late.stderr
+    said, _, _ = page_text(page)
+    assert " ".join(said.split()) == (
+        "The Trust's reply The Trust was sent these figures on 14 December 2026; no reply by "
+        "30 December 2026."
+    )
+    # Nobody chases it: `due` no longer lists it, and shows it as lapsed with --all.
+    due = cli(campaign, "due", "--offline", "--format", "json", "--all", today="2027-01-04")
+    (lapsed,) = json.loads(due.stdout)["letters"]
+    assert (lapsed["status"], lapsed["working_days_overdue"]) == ("lapsed", 0)
+    assert (
+        json.loads(
+            cli(campaign, "due", "--offline", "--format", "json", today="2027-01-04").stdout
+        )["letters"]
+        == []
+    )
+
+
+def test_publish_on_is_checked(campaign: Path) -> None:  # noqa: F811
+    chosen = cli(
+        campaign, "letter", "right-of-reply", "example-north", "--publish-on", "2027-02-01"
+    )
+    assert chosen.returncode == 0, chosen.stderr
+    assert "We intend to publish the report on 1 February 2027." in chosen.stdout
+    assert "please tell me by 25 January 2027" in chosen.stdout
+    early = cli(campaign, "letter", "right-of-reply", "example-north", "--publish-on", "2027-01-25")
+    assert early.returncode == 2
+    assert "would not leave the Trust its 10 working days to reply (until 2027-01-25)" in (
+        early.stderr
+    )
+    elsewhere = cli(campaign, "letter", "board", "example-north", "--publish-on", "2027-02-01")
+    assert elsewhere.returncode == 2
+    assert "--publish-on is for a right of reply" in elsewhere.stderr

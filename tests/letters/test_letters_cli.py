@@ -332,6 +332,7 @@ def test_templates_lists_builtins_and_user_overrides(run: Run, tmp_path: Path) -
         "ico-complaint",
         "minister",
         "mnvp",
+        "right-of-reply",
     ]
     assert {r["scope"] for r in rows} == {"trust", "national"}
     assert all(r["builtin"] and r["description"] for r in rows)

@@ -288,7 +288,13 @@ def replied(
     url: str | None = typer.Option(
         None, "--url", metavar="URL", help="Where the reply is, e.g. on WhatDoTheyKnow."
     ),
-    file: Path | None = typer.Option(None, "--file", metavar="PATH", help="The reply, saved."),
+    file: Path | None = typer.Option(
+        None,
+        "--file",
+        metavar="PATH",
+        help="The reply, saved (kept in the log as a path; `report --correspondence` publishes "
+        "the answer to a right of reply).",
+    ),
     reference: str | None = typer.Option(
         None, "--reference", metavar="TEXT", callback=one_line_option, help="The Trust's reference."
     ),
@@ -303,6 +309,7 @@ def replied(
     dry_run: DRY_RUN = False,
 ) -> None:
     """Log a reply to a letter; for an FOI reply, show how to record what it gave."""
+    from cocwatch.core.correspondence import RIGHT_OF_REPLY
     from cocwatch.core.edits import AppendAt
     from cocwatch.registry.correspondence import change_log, entry
     from cocwatch.templating.rendering import Letters
@@ -331,6 +338,14 @@ def replied(
 
     def plan(current: CorrespondenceLog) -> tuple[list[Any], LoggedLetter]:
         index = _answered_letter(current, trust_id, who, kind, letter_sent_on, received_on)
+        answered = current.letters[index]
+        if answered.kind == RIGHT_OF_REPLY and outcome != "acknowledged" and not (file or url):
+            raise UsageError(
+                "The answer to a right of reply is published beside the figures (`report "
+                "--correspondence`), so keep the answer itself: add --file REPLY.txt (the "
+                "reply, saved) or --url ADDRESS (where it can be read), and --summary to say it "
+                "in a line."
+            )
         item = entry(
             {
                 "received_on": received_on,

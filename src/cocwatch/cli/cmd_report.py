@@ -40,8 +40,9 @@ def report(
         False,
         "--correspondence",
         help="Show on each Trust's page the letters in your correspondence log still awaiting "
-        "a reply (and count overdue FOI replies as findings). Off by default: the log is "
-        "yours, and the report is often published.",
+        "a reply (and count overdue FOI replies as findings), and its answer to a right of "
+        "reply (or 'no reply by DATE'). Off by default: the log is yours, and the report is "
+        "often published.",
     ),
     requests: bool = typer.Option(
         False,
@@ -58,25 +59,34 @@ def report(
     from a disk, or send one Trust's page on its own.
     """
     from cocwatch.core.assessment import assess
+    from cocwatch.core.correspondence import open_by_trust
     from cocwatch.render.report import DEFAULT_TITLE, build_report, source_label
+    from cocwatch.render.report_replies import published_replies
 
     s = session(ctx)
     registry = s.registry
     trusts = [t for t in registry.trusts if t.is_open(as_of)]
+    tracked = s.tracked_letters(as_of) if correspondence else []
     assessment = assess(
         registry,
         trusts,
         as_of=as_of,
         thresholds=s.config.thresholds,
-        letters=s.open_letters(as_of) if correspondence else {},
+        letters=open_by_trust(tracked),
         official=s.comparisons(trusts, as_of),
     )
+    replies, warnings = published_replies(
+        tracked, Path(s.correspondence_location().value).expanduser().parent
+    )
+    for warning in warnings:
+        s.warn(warning)
     found = _public_requests(s, trusts) if requests else None
     result = build_report(
         registry,
         assessment,
         out,
         public_requests=found,
+        replies=replies,
         title=title or DEFAULT_TITLE,
         source_label=source_label(s.loaded.source),
     )

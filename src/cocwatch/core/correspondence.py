@@ -270,6 +270,15 @@ def latest_of_kind(
     return i, letter
 
 
+def latest_by_trust(states: Sequence[TrackedLetter], kind: str) -> dict[str, TrackedLetter]:
+    """Each Trust's most recent letter of `kind` (by sent date, then place in the log)."""
+    found: dict[str, TrackedLetter] = {}
+    for state in sorted(states, key=lambda s: (s.sent_on, s.index)):
+        if state.letter.kind == kind and state.letter.trust is not None:
+            found[state.letter.trust] = state
+    return found
+
+
 def open_by_trust(states: Sequence[TrackedLetter]) -> dict[str, tuple[TrackedLetter, ...]]:
     """Each Trust's letters awaiting a reply (for the assessment and its `foi_overdue`)."""
     found: dict[str, list[TrackedLetter]] = {}
@@ -297,6 +306,7 @@ __all__ = [
     "RequestEvent",
     "TrackedLetter",
     "Via",
+    "latest_by_trust",
     "latest_of_kind",
     "letter_state",
     "letter_states",

@@ -40,7 +40,8 @@ from cocwatch.render.report_charts import (
     trust_chart,
 )
 from cocwatch.render.report_funnel import Funnel, funnel
-from cocwatch.render.report_site import GENERATOR, publish
+from cocwatch.render.report_replies import PublishedReply, reply_copies
+from cocwatch.render.report_site import GENERATOR, TRUSTS_DIR, publish
 from cocwatch.render.report_site import source_label as source_label
 from cocwatch.render.report_tables import MonthTable, monthly_table, recorded
 from cocwatch.render.report_views import (
@@ -276,11 +277,14 @@ def render_pages(
     title: str = DEFAULT_TITLE,
     source_label: str = "",
     public_requests: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
-) -> Iterator[tuple[str, str]]:
-    """Yield (relative path, HTML) for the index and every Trust page.
+    replies: Mapping[str, PublishedReply] | None = None,
+) -> Iterator[tuple[str, str | bytes]]:
+    """Yield (relative path, HTML) for the index and every Trust page, and (relative path,
+    bytes) for the files the pages link to (the replies' copies).
 
     `public_requests` gives, by Trust id, the public FOI requests to show on its page (plain
-    values: title, url, state, created_on), as `cocwatch report --requests` read them.
+    values: title, url, state, created_on), as `cocwatch report --requests` read them;
+    `replies` each Trust's right of reply (`report --correspondence`).
     """
     env = environment()
     as_of = assessment.as_of
@@ -372,8 +376,11 @@ def render_pages(
                 targets=chart_targets(registry, as_of),
                 names={t.id: t.name for t in registry.trusts} if view.trust.successor else {},
                 public_requests=(public_requests or {}).get(view.trust.id, ()),
+                right_of_reply=(replies or {}).get(view.trust.id),
             ),
         )
+    for relative, content in reply_copies(replies or {}):
+        yield f"{TRUSTS_DIR}/{relative}", content
 
 
 def _own_funnel(
@@ -428,6 +435,7 @@ def build_report(
     title: str = DEFAULT_TITLE,
     source_label: str = "",
     public_requests: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    replies: Mapping[str, PublishedReply] | None = None,
 ) -> ReportResult:
     """Write the report into `out_dir`, replacing a previous report there as a whole."""
     out_dir = Path(out_dir)
@@ -437,6 +445,7 @@ def build_report(
         title=title,
         source_label=source_label,
         public_requests=public_requests,
+        replies=replies,
     )
     count = publish(out_dir, pages)
     return ReportResult(out_dir=out_dir, index=out_dir / "index.html", trust_pages=count - 1)

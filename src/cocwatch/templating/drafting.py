@@ -162,6 +162,7 @@ def draft_letters(
     follows: str | None = None,
     official: OfficialContext | None = None,
     style: Style = "plain",
+    publish_on: date | None = None,
 ) -> LetterBatch:
     """Render `template` for each of `trusts` (none for a national letter) as of `as_of`.
 
@@ -173,7 +174,9 @@ def draft_letters(
     `only` keeps the Trusts with any of those severities, statuses or findings
     (`status_words`); `tracked` is the correspondence log's letters sent by `as_of` (for the
     assessment's overdue replies and for follow-ups); `log_location` names the log in notes;
-    `follows` (a follow-up only) names the kind of logged letter it follows up. A follow-up
+    `follows` (a follow-up only) names the kind of logged letter it follows up;
+    `publish_on` the day a right of reply says the report is published (default: the first
+    working day after the 10 working days it gives). A follow-up
     for one Trust with nothing logged to follow up is a `UsageError`; for several,
     those Trusts are skipped with a note. Nothing is written.
     """
@@ -219,8 +222,23 @@ def draft_letters(
     empty = LetterBatch(spec, fmt, (), 0, (), ())
     if spec.scope == "trust" and not chosen:
         return empty
+    if publish_on is not None and spec.scope != "trust":
+        raise UsageError(
+            f"--publish-on is for a right of reply to a Trust; the '{spec.name}' letter is "
+            "national: leave it out."
+        )
     drafting = _Drafting(
-        letters, spec, fmt, as_of, tracked, log_location, experience, follows, official, style
+        letters,
+        spec,
+        fmt,
+        as_of,
+        tracked,
+        log_location,
+        experience,
+        follows,
+        official,
+        style,
+        publish_on,
     )
     rendered = drafting.render_all(registry, assessed_open, chosen, thresholds, sender)
     placeholders = _placeholders(rendered, fmt)
@@ -261,6 +279,7 @@ class _Drafting:
     chosen_follows: str | None = None
     official: OfficialContext | None = None
     style: Style = "plain"
+    publish_on: date | None = None
     notes: list[Note] = field(default_factory=list)
 
     def note(self, kind: NoteKind, text: str, *, warning: bool = True) -> None:
@@ -275,10 +294,23 @@ class _Drafting:
         sender: Sender,
     ) -> list[RenderedLetter]:
         """Render every letter to Markdown (nothing is written)."""
-        from cocwatch.core.letters import LetterInfo, letter_context, run_facts
+        from cocwatch.core.letters import (
+            LetterInfo,
+            letter_context,
+            publication_view,
+            right_of_reply_dates,
+            run_facts,
+        )
         from cocwatch.core.workdays import foi_non_working_days, foi_reply_by
 
         spec, day = self.spec, self.as_of
+        years = {day.year, day.year + 1, *([self.publish_on.year] if self.publish_on else [])}
+        try:
+            publishing = right_of_reply_dates(day, foi_non_working_days(years), self.publish_on)
+        except ValueError as error:
+            raise UsageError(
+                f"--publish-on {self.publish_on}: {error}. Choose a later day."
+            ) from None
         compiled = self.letters.compile(spec.name)
         facts = run_facts(
             registry,
@@ -307,6 +339,11 @@ class _Drafting:
                 cc_roles=spec.cc,
                 assessed=a,
                 correspondence=view,
+                publication=(
+                    publication_view(a, reply_by=publishing[0], publish_on=publishing[1])
+                    if a is not None
+                    else None
+                ),
             )
             rendered.append(self.letters.render(compiled, context))
         return rendered

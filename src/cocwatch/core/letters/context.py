@@ -36,6 +36,7 @@ from cocwatch.core.letters.people import (
     sender_view,
     terms_for,
 )
+from cocwatch.core.letters.publication import PublicationView
 from cocwatch.core.letters.published import StatisticsView, statistics_view
 from cocwatch.core.letters.words import uk_date
 from cocwatch.core.measures import NOTHING_DECLARED
@@ -111,6 +112,13 @@ class LetterContext:
         CorrespondenceView,
         Doc("The correspondence log's letters to the Trust, for follow-up letters."),
     ] = field(default_factory=CorrespondenceView)
+    publication: Annotated[
+        PublicationView | None,
+        Doc(
+            "What the report will publish about the Trust, and when, for a right of reply "
+            "(None in a national letter)."
+        ),
+    ] = None
 
     def variables(self) -> dict[str, Any]:
         """The fields as a dict of template variables (shallow: the views are shared)."""
@@ -191,10 +199,12 @@ def letter_context(
     cc_roles: Sequence[str] = (),
     assessed: TrustAssessment | None = None,
     correspondence: CorrespondenceView | None = None,
+    publication: PublicationView | None = None,
 ) -> LetterContext:
     """Build the context of one letter (about `assessed`'s Trust, or national when None).
 
-    `correspondence` is what the correspondence log holds for the Trust (follow-up letters).
+    `correspondence` is what the correspondence log holds for the Trust (follow-up letters);
+    `publication` what the report will publish about it (a right of reply).
     """
     declared = facts.official.declared if facts.official is not None else NOTHING_DECLARED
     figures = FigureViews(declared)  # the Trust's view and its assessment share their figures
@@ -250,6 +260,7 @@ def letter_context(
         experience_given=facts.experience is not None,
         placeholders=tuple(dict.fromkeys(candidates)),
         correspondence=correspondence or CorrespondenceView(),
+        publication=publication,
     )
 
 

@@ -1,0 +1,71 @@
+"""The right of reply on a published Trust page (`report --correspondence`): when the Trust was
+sent the figures, and its reply (summary, and a link to the reply itself) or "no reply by".
+
+A reply kept as a file is copied into the site (``trusts/_replies/``) so the link works
+wherever the folder is published; only document and image types a browser shows safely are
+copied (never HTML or SVG, which could run script on the campaign's site).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cocwatch.core.correspondence import RIGHT_OF_REPLY, TrackedLetter, latest_by_trust
+
+REPLIES_DIR = "_replies"  # inside trusts/: a Trust id never starts with "_"
+# A reply's copy keeps its own type when a browser shows it without running anything.
+SAFE_SUFFIXES = frozenset(
+    {".txt", ".pdf", ".md", ".eml", ".doc", ".docx", ".odt", ".rtf", ".png", ".jpg", ".jpeg"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedReply:
+    """What a Trust page says about its right of reply."""
+
+    state: TrackedLetter  # the latest right-of-reply letter to the Trust
+    href: str | None  # the reply: its copy in the site (relative to trusts/) or its address
+    copy: tuple[str, bytes] | None  # (path in the site, content) of the copy to write
+
+
+def published_replies(
+    states: Sequence[TrackedLetter], log_folder: Path
+) -> tuple[dict[str, PublishedReply], list[str]]:
+    """Each Trust's right of reply as its page shows it, and warnings (a reply's file that
+    cannot be read or is not of a type that is safe to publish)."""
+    found: dict[str, PublishedReply] = {}
+    warnings: list[str] = []
+    for trust_id, state in latest_by_trust(states, RIGHT_OF_REPLY).items():
+        answer = state.answer
+        href: str | None = answer.url if answer else None
+        copy: tuple[str, bytes] | None = None
+        if answer is not None and answer.file:
+            path = Path(answer.file).expanduser()
+            path = path if path.is_absolute() else log_folder / path
+            suffix = path.suffix.lower()
+            name = f"{trust_id}-{answer.received_on.isoformat()}{suffix}"
+            if suffix not in SAFE_SUFFIXES:
+                warnings.append(
+                    f"The reply from {trust_id} ({path}) is a {suffix or 'typeless'} file, which "
+                    "the report does not publish (a web page could run script on your site): "
+                    "save it as .txt or .pdf and log that, or give its address with --url."
+                )
+            else:
+                try:
+                    copy = (f"{REPLIES_DIR}/{name}", path.read_bytes())
+                    href = f"{REPLIES_DIR}/{name}"  # the copy: it stays where the page is
+                except OSError as error:
+                    warnings.append(
+                        f"The reply from {trust_id} cannot be read at {path} "
+                        f"({error.strerror or error}); its page shows the summary without the "
+                        "reply. Put the file back, or log the reply's address with --url."
+                    )
+        found[trust_id] = PublishedReply(state, href, copy)
+    return found, warnings
+
+
+def reply_copies(replies: Mapping[str, PublishedReply]) -> list[tuple[str, bytes]]:
+    """The replies' copies to write into trusts/, as (path, content)."""
+    return [r.copy for r in replies.values() if r.copy is not None]
