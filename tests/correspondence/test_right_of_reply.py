@@ -189,6 +189,26 @@ def page_text(page_path: Path) -> tuple[str, list[str], str | None]:
     return said, sentences, href
 
 
+def answers_page(page_path: Path) -> tuple[list[list[str]], list[str]]:
+    """What Chromium shows of the answers page at a phone's width: the table's cells, row by
+    row, and the charts' titles (each an SVG with a title)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 360, "height": 800})
+            page.goto(page_path.resolve().as_uri())
+            rows = page.locator("tbody tr").evaluate_all(
+                "rows => rows.map(r => [...r.cells].map(c => c.textContent.trim()))"
+            )
+            charts = page.locator("svg.chart-bars title").all_text_contents()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        finally:
+            browser.close()
+    return rows, charts
+
+
 @needs_chromium
 def test_from_right_of_reply_to_the_published_answer(tmp_path: Path) -> None:
     drafted = shipped(
@@ -260,12 +280,22 @@ def test_from_right_of_reply_to_the_published_answer(tmp_path: Path) -> None:
     assert len(sentences) >= 3
     for sentence in sentences:
         assert " ".join(sentence.split()) in letter_text
+    # The answers page, linked from the index: 1 July to 10 July 2025 is 7 working days.
+    index = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert '<a href="trusts/_answers.html">How the Trusts answered our letters</a>' in index
+    rows, charts = answers_page(tmp_path / "site" / "trusts" / "_answers.html")
+    assert rows == [
+        ["Guy's and St Thomas' NHS Foundation Trust", "right-of-reply", "1", "1", "1", "7", "—"]
+    ]
+    assert charts == ["'right-of-reply' letters: 1 sent"]
 
     private = shipped(tmp_path, "report", "--out", "site", "-q", today="2025-07-17")
     assert private.returncode == 0, private.stderr
     said, _, _ = page_text(tmp_path / "site" / "trusts" / "guys-and-st-thomas.html")
     assert said == ""
     assert not (tmp_path / "site" / "trusts" / "_replies").exists()
+    assert not (tmp_path / "site" / "trusts" / "_answers.html").exists()
+    assert "_answers.html" not in (tmp_path / "site" / "index.html").read_text("utf-8")
 
 
 @needs_chromium

@@ -506,3 +506,72 @@ def _due_summary(states: list[TrackedLetter]) -> str:
 def _due_exit_code(states: list[TrackedLetter], fail_on: DueFailOn) -> int:
     overdue = any(state.status == "overdue" for state in states)
     return ExitCode.FINDINGS if fail_on is DueFailOn.overdue and overdue else ExitCode.OK
+
+
+class AnswersBy(StrEnum):
+    trust = "trust"
+    region = "region"
+
+
+@app.command()
+def answers(
+    ctx: typer.Context,
+    *,
+    by: AnswersBy = typer.Option(
+        AnswersBy.trust,
+        "--by",
+        case_sensitive=False,
+        help="One row per Trust (default) or per region (all its Trusts together), and kind "
+        "of letter.",
+    ),
+    as_of: AS_OF,
+    fmt: FORMAT = DEFAULT_FORMAT,
+    log: str | None = LOG_OPTION,
+    offline: bool = typer.Option(
+        False,
+        "--offline",
+        help="Do not read the requests logged with --url on WhatDoTheyKnow; use the log as it is.",
+    ),
+) -> None:
+    """How each body answered your letters: sent, answered, in time, median working days.
+
+    From the correspondence log, with the replies to requests made on WhatDoTheyKnow read
+    there first (as `due` does). Letters logged with no sent date are left out and counted.
+    """
+    from cocwatch.cli.whatdotheyknow_sync import sync_requests
+    from cocwatch.core.answers import NATIONAL, answer_rows
+    from cocwatch.core.correspondence import letter_states, undated
+    from cocwatch.registry.correspondence import reply_rules
+    from cocwatch.render.correspondence import answers_listing
+    from cocwatch.render.formats import render
+
+    s = session(ctx)
+    if not offline:
+        sync_requests(s, _log_path(s, log), as_of=as_of)
+    loaded = _load(s, log)
+    rules = reply_rules(loaded.log, as_of=as_of, other_working_days=s.config.reply_working_days)
+    states = letter_states(loaded.log, as_of=as_of, rules=rules)
+    trusts = {t.id: t for t in s.registry.trusts}
+    names = {NATIONAL: "National recipients"}
+    if by is AnswersBy.region:
+        names |= {t.region: t.region for t in trusts.values()}
+    else:
+        names |= {t.id: t.name for t in trusts.values()}
+
+    def body_of(trust_id: str | None) -> str | None:
+        if trust_id is None:
+            return NATIONAL
+        return trusts[trust_id].region if by is AnswersBy.region else trust_id
+
+    rows = answer_rows(states, body_of, as_of=as_of, non_working=rules.non_working)
+    listing = answers_listing(
+        rows,
+        names,
+        by=by.value,
+        as_of=as_of,
+        log=loaded.path,
+        log_exists=loaded.exists,
+        undated=undated(loaded.log),
+        trust_names={t.id: t.name for t in trusts.values()},
+    )
+    emit(render(fmt, listing))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,9 @@ from cocwatch.core.web import WEB_ADDRESS
 
 if TYPE_CHECKING:
     from cocwatch.cli.session import Session
+    from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.models import Trust
+    from cocwatch.render.report_replies import AnswersReport
 
 
 @app.command()
@@ -80,6 +83,7 @@ def report(
     )
     for warning in warnings:
         s.warn(warning)
+    answered = _answers(s, as_of, tracked) if correspondence else None
     found = _public_requests(s, trusts) if requests else None
     result = build_report(
         registry,
@@ -87,12 +91,33 @@ def report(
         out,
         public_requests=found,
         replies=replies,
+        answers=answered,
         title=title or DEFAULT_TITLE,
         source_label=source_label(s.loaded.source),
     )
     s.info(f"Wrote {result.trust_pages} Trust pages and the index to {result.out_dir}.")
     if not s.state.quiet:
         emit(str(result.index))
+
+
+def _answers(s: Session, as_of: date, tracked: list[TrackedLetter]) -> AnswersReport:
+    """How each Trust answered the letters in the log (`answers`), for the report's page."""
+    from cocwatch.core.answers import NATIONAL, answer_rows
+    from cocwatch.core.correspondence import undated
+    from cocwatch.registry.correspondence import load_log, reply_rules
+    from cocwatch.render.report_replies import AnswersReport
+
+    path = Path(s.correspondence_location().value).expanduser()
+    log = load_log(path, trust_ids=[t.id for t in s.registry.trusts]).log
+    rules = reply_rules(log, as_of=as_of, other_working_days=s.config.reply_working_days)
+    rows = answer_rows(
+        tracked,
+        lambda trust_id: trust_id or NATIONAL,
+        as_of=as_of,
+        non_working=rules.non_working,
+    )
+    names = {NATIONAL: "National recipients"} | {t.id: t.name for t in s.registry.trusts}
+    return AnswersReport(rows, names, undated=len(undated(log)))
 
 
 def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str, Any]]]:

@@ -1,5 +1,7 @@
-"""The right of reply on a published Trust page (`report --correspondence`): when the Trust was
-sent the figures, and its reply (summary, and a link to the reply itself) or "no reply by".
+"""What `report --correspondence` publishes from the correspondence log: on each Trust's page,
+its right of reply (when the Trust was sent the figures, and its reply, with a link to the
+reply itself, or "no reply by"); and a page of how each Trust answered (`answers`), with a
+chart per kind of letter.
 
 A reply kept as a file is copied into the site (``trusts/_replies/``) so the link works
 wherever the folder is published; only document and image types a browser shows safely are
@@ -12,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cocwatch.core.answers import Answers
 from cocwatch.core.correspondence import RIGHT_OF_REPLY, TrackedLetter, latest_by_trust
 
 REPLIES_DIR = "_replies"  # inside trusts/: a Trust id never starts with "_"
@@ -69,3 +72,64 @@ def published_replies(
 def reply_copies(replies: Mapping[str, PublishedReply]) -> list[tuple[str, bytes]]:
     """The replies' copies to write into trusts/, as (path, content)."""
     return [r.copy for r in replies.values() if r.copy is not None]
+
+
+ANSWERS_PAGE = "_answers.html"  # inside trusts/, beside the Trust pages
+ANSWER_BARS = (
+    ("Answered in time", "#1e7a36"),
+    ("Answered late", "#b35c00"),
+    ("Not answered", "#b3261e"),
+    ("Closed, no answer", "#8a8a8a"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerChart:
+    """One kind of letter, all bodies together: how its letters were answered."""
+
+    kind: str
+    title: str
+    svg: str
+
+
+def answer_charts(rows: Sequence[Answers]) -> list[AnswerChart]:
+    """A bar chart per kind of letter: answered in time, late, not answered, closed."""
+    from cocwatch.render import svg
+
+    totals: dict[str, list[int]] = {}
+    for r in rows:
+        counts = totals.setdefault(r.kind, [0, 0, 0, 0])
+        for i, n in enumerate((r.in_time, r.late, r.unanswered, r.closed)):
+            counts[i] += n
+    charts = []
+    for kind, counts in sorted(totals.items()):
+        sent = sum(counts)
+        title = f"'{kind}' letters: {sent} sent"
+        said = "; ".join(f"{label}: {n}" for (label, _), n in zip(ANSWER_BARS, counts, strict=True))
+        charts.append(
+            AnswerChart(
+                kind,
+                title,
+                svg.bar_chart(
+                    chart_id=f"chart-answers-{kind}",
+                    title=title,
+                    desc=f"How the {sent} '{kind}' letters were answered. {said}.",
+                    bars=[
+                        svg.Bar(label, n, colour)
+                        for (label, colour), n in zip(ANSWER_BARS, counts, strict=True)
+                    ],
+                    width=360,
+                    label_width=136,
+                ),
+            )
+        )
+    return charts
+
+
+@dataclass(frozen=True, slots=True)
+class AnswersReport:
+    """The answers page's contents: a row per Trust and kind, and the letters left out."""
+
+    rows: Sequence[Answers]
+    names: Mapping[str, str]  # each body's name, by id
+    undated: int = 0  # letters logged with no sent date
