@@ -75,9 +75,8 @@ def commands_page() -> str:
     parts = [
         _banner("Commands", "every command's `--help`"),
         "Every command and subcommand, with the help it prints (`cocwatch COMMAND --help`). "
-        "The options `--registry/-r`, `--config`, `--quiet/-q` and `--debug` work on either "
-        "side of a command's name. The [guides](../index.md#guides) show the commands at "
-        "work.\n",
+        f"The options {_global_options()} work on either side of a command's name. The "
+        "[guides](../index.md#guides) show the commands at work.\n",
     ]
     paths = command_paths()
     rows = ["| command | what it does |", "| --- | --- |"]
@@ -90,6 +89,19 @@ def commands_page() -> str:
         parts.append(f"{heading} `cocwatch {' '.join(path)}` {{#{_anchor(path)}}}\n")
         parts.append("```text\n" + text + "\n```\n")
     return "\n".join(parts)
+
+
+def _global_options() -> str:
+    """The global options as declared: "`--registry/-r`, `--config`, … and `--version`"."""
+    import typer.main
+
+    from cocwatch.cli import app
+
+    names = [
+        "`" + "/".join(sorted(param.opts, key=lambda o: not o.startswith("--"))) + "`"
+        for param in typer.main.get_command(app).params
+    ]
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _summary(path: tuple[str, ...]) -> str:

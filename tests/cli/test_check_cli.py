@@ -345,6 +345,10 @@ def test_two_named_trusts_are_a_table(run: Run) -> None:
             ["check", "example-hill", "-q"],
             "1 trust checked as of 2026-11-23: 1 fail, 0 warn, 0 ok.",
         ),
+        pytest.param(
+            ["check", "--brief", "--region", "North"],
+            "2 trusts checked as of 2026-11-23: 0 fail, 1 warn, 1 ok.",
+        ),
     ],
 )
 def test_quiet_prints_only_the_summary(run: Run, args: list[str], line: str) -> None:

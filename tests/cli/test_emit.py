@@ -13,7 +13,8 @@ import pytest
 from rich.text import Text
 from typer.testing import Result
 
-from cocwatch.cli.common import download_bars, emit
+from cocwatch.cli.output import emit
+from cocwatch.cli.progress import download_bars
 from tests.support.paths import SRC
 
 
@@ -59,7 +60,7 @@ def test_registry_text_that_looks_like_markup_is_shown_as_written(
 def _bars(enabled: bool) -> subprocess.CompletedProcess[str]:
     code = textwrap.dedent(
         f"""
-        from cocwatch.cli.common import download_bars
+        from cocwatch.cli.progress import download_bars
         with download_bars(enabled={enabled}) as bars:
             if bars is None:
                 print("no bars")

@@ -34,12 +34,50 @@ def _leaf_commands() -> list[tuple[str, ...]]:
     return found[1:]  # not the root group itself
 
 
+def _global_options() -> list[str]:
+    """The global options' long names, as the application declares them (once)."""
+    import typer.main
+
+    from cocwatch.cli import app
+
+    return [opt for p in typer.main.get_command(app).params for opt in p.opts if "--" in opt]
+
+
+def test_the_global_options_are_the_spec_s() -> None:
+    assert _global_options() == ["--registry", "--config", "--quiet", "--debug", "--version"]
+
+
 @pytest.mark.parametrize("path", _leaf_commands(), ids=" ".join)
 def test_every_command_lists_every_global_option(run: Run, path: tuple[str, ...]) -> None:
     result = run(*path, "--help")
     assert result.exit_code == 0, result.output
-    for option in ("--registry", "--config", "--quiet", "--debug"):
+    for option in _global_options():
         assert option in result.stdout, f"`cocwatch {' '.join(path)}` does not take {option}"
+
+
+def test_version_after_the_command(run: Run) -> None:
+    from cocwatch import __version__
+
+    for args in (["check", "--version"], ["record", "figure", "--version"]):
+        result = run(*args)
+        assert (result.exit_code, result.stdout) == (0, f"cocwatch {__version__}\n"), args
+
+
+def test_a_command_may_not_take_a_global_option_s_name() -> None:
+    import typer
+    import typer.main
+
+    from cocwatch.cli.app import CocwatchGroup, main_options
+
+    app = typer.Typer(cls=CocwatchGroup)
+    app.callback()(main_options)
+
+    @app.command()
+    def shadows(brief: bool = typer.Option(False, "--brief", "-q")) -> None:
+        """A command whose own -q would mean something else after its name."""
+
+    with pytest.raises(TypeError, match="'shadows' declares -q, a global option's name"):
+        typer.main.get_command(app)
 
 
 def test_registry_after_the_command(run: Run, minimal_registry: Path) -> None:

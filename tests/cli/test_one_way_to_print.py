@@ -1,4 +1,4 @@
-"""Commands write to stdout through `cli.common.emit` alone, so every output gets the same
+"""Commands write to stdout through `cli.output.emit` alone, so every output gets the same
 handling: a full disk or a closed stdout is exit 4 with a message, colour only on a terminal,
 registry text drawn as written. This reads the CLI's source to keep it so."""
 
@@ -12,9 +12,10 @@ import pytest
 from tests.support.paths import SRC
 
 CLI = SRC / "cocwatch" / "cli"
-# common.py holds emit() itself; app.py's --version answer runs while the options are parsed,
-# before the command's error handling exists (`cocwatch --version` is answered by launch.py).
-ALLOWED = {"common.py": None, "app.py": {"typer.echo"}}
+# output.py holds emit() itself; the --version answer (global_options.py) runs while the options
+# are parsed, before the command's error handling exists (`cocwatch --version` is answered by
+# launch.py).
+ALLOWED = {"output.py": None, "global_options.py": {"typer.echo"}}
 
 
 def _name(node: ast.AST) -> str:
@@ -55,7 +56,7 @@ def test_commands_print_through_emit_alone(path: Path) -> None:
         and (kind := _writes_stdout(node)) is not None
         and kind not in allowed
     ]
-    assert not found, "print through cocwatch.cli.common.emit() instead: " + ", ".join(found)
+    assert not found, "print through cocwatch.cli.output.emit() instead: " + ", ".join(found)
 
 
 def test_the_check_finds_a_stray_print() -> None:

@@ -83,3 +83,12 @@ def test_no_data_is_defined_as_no_figure_of_the_measure_counted() -> None:
     assert wording.STATUS[kinds.Status.NO_DATA].description == (
         "There is a target, but no figure of the measure it counts has been recorded."
     )
+
+
+def test_names_give_a_closed_set_s_members_and_refuse_any_other() -> None:
+    finding = kinds.Names("finding code", kinds.FindingCode)
+    assert finding.stale_data == "stale_data" == kinds.FindingCode.STALE_DATA
+    assert list(finding) == list(kinds.FindingCode)
+    with pytest.raises(ValueError, match="'stale_dta' is not a finding code; the finding codes"):
+        _ = finding.stale_dta
+    assert not hasattr(finding, "__html__")  # Jinja's own questions are answered as usual

@@ -1,5 +1,5 @@
-"""The letter output formats: one mapping that --format, the writers and the letter context
-(`letter.format`, `letter.email`) all agree with."""
+"""The letter output formats: one mapping (`LETTER_WRITERS`) that --format, its help, the
+writers and the letter context (`letter.format`, `letter.email`) all read."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ import zipfile
 from collections.abc import Callable
 from datetime import date
 from email import message_from_bytes, policy
-from typing import get_args
+from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
-from cocwatch.core.letters import FORMATS, LetterFormat
 from cocwatch.core.models import Sender
 from cocwatch.locations import builtin_templates_dir
 from cocwatch.registry import load_registry
@@ -25,8 +24,12 @@ from tests.support.paths import DEMO
 AS_OF = date(2026, 11, 23)
 
 
-def test_the_writers_are_the_formats_the_letter_context_knows() -> None:
-    assert LETTER_FORMATS == FORMATS == get_args(LetterFormat)
+def test_the_formats_are_the_writers(run: Callable[..., Result]) -> None:
+    assert tuple(LETTER_WRITERS) == LETTER_FORMATS
+    help_text = run("letter", "--help", env={"COLUMNS": "200"}).stdout
+    assert f"--format {'|'.join(LETTER_FORMATS)}" in help_text
+    for writer in LETTER_WRITERS.values():
+        assert writer.description in help_text
     assert [n for n, w in LETTER_WRITERS.items() if not w.printable] == ["docx"]
     assert [n for n, w in LETTER_WRITERS.items() if w.email] == ["eml"]
 
@@ -71,3 +74,12 @@ def test_an_unknown_format_is_refused_naming_every_one(run: Callable[..., Result
     result = run("-r", str(DEMO), "letter", "board", "example-hill", "--format", "pdf")
     assert result.exit_code == 2
     assert f"--format 'pdf' is not one of {', '.join(LETTER_FORMATS)}." in result.stderr
+
+
+def test_a_format_is_read_in_any_case_with_or_without_its_dot(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    out = tmp_path / "letter.docx"
+    result = run("-r", str(DEMO), "letter", "board", "example-hill", "-f", ".DOCX", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert zipfile.is_zipfile(out)

@@ -121,6 +121,21 @@ def test_status_filter_picks_trusts_by_severity_status_or_finding(
     assert "awful" in bad.stderr and "no_plan" in bad.stderr
 
 
+def test_status_words_are_the_declared_ones_in_the_help_and_the_filter(
+    run: Run, registry: Path, tmp_path: Path
+) -> None:
+    from cocwatch.core.kinds import TRUST_SEVERITIES, FindingCode, Status
+
+    help_text = " ".join(run("letter", "--help").stdout.split())
+    for words in (TRUST_SEVERITIES, Status, FindingCode):
+        assert f"({', '.join(words)})" in help_text
+    every = ",".join([*TRUST_SEVERITIES, *Status, *FindingCode])
+    out = str(tmp_path / "out")
+    assert letter(run, registry, "board", "--status", every, "--out", out).exit_code == 0
+    note = letter(run, registry, "board", "--status", "note", "--out", out)  # never a Trust's
+    assert note.exit_code == 2 and "note is not a severity" in note.stderr
+
+
 def test_status_filter_with_no_match_writes_nothing(run: Run, registry: Path) -> None:
     result = letter(run, registry, "board", "synth-beta", "--status", "met")
     assert result.exit_code == 0

@@ -141,11 +141,11 @@ def test_a_filter_over_a_huge_text_is_refused_quickly(
     run: Run, registry: Path, user_dir: Path
 ) -> None:
     write_template(user_dir, "wrap", "{{ ('a ' * 2000000)|wordwrap(1) }}\n")
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: holds however busy the machine is
     result = render(run, registry, user_dir, "wrap")
     assert result.exit_code == 3, result.stderr
     assert "wrapping 4,000,000 characters" in result.stderr
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_a_loop_doubling_a_text_stops_at_the_memory_cap(

@@ -46,6 +46,21 @@ def test_the_sandbox_stops_templates_reaching_python_internals(
     assert render(run, registry, user_dir, "evil2").exit_code == 3
 
 
+def test_templates_compare_finding_codes_by_name(run: Run, registry: Path, user_dir: Path) -> None:
+    from cocwatch.core.kinds import FindingCode
+
+    body = "{% for code in finding %}{{ code }}={{ code in assessment.finding_codes }} {% endfor %}"
+    write_template(user_dir, "codes", body + "\n")
+    result = render(run, registry, user_dir, "codes")
+    assert result.exit_code == 0, result.stderr
+    assert [pair.split("=")[0] for pair in result.stdout.split()] == list(FindingCode)
+    write_template(user_dir, "misspelt", "{% if finding.stale_dta in () %}x{% endif %}\n")
+    wrong = render(run, registry, user_dir, "misspelt")
+    assert wrong.exit_code == 3
+    assert f"{user_dir / 'misspelt.md.j2'}:7" in wrong.stderr
+    assert "'stale_dta' is not a finding code; the finding codes are no_plan, " in wrong.stderr
+
+
 def test_templates_cannot_mutate_the_context(run: Run, registry: Path, user_dir: Path) -> None:
     write_template(user_dir, "mutate", "{{ references.append(1) }}\n")
     result = render(run, registry, user_dir, "mutate")

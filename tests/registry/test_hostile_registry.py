@@ -191,9 +191,9 @@ def test_a_billion_laughs_fails_fast_with_exit_3(
     run: Callable[..., Result], write_registry: Callable[[str], Path], key: str
 ) -> None:
     text = "version: 1\n" + _laughs(9) + f"{key}: *a9\n"
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: holds however busy the machine is
     result = run("-r", str(write_registry(text)), "validate")
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert result.exit_code == 3, _output(result)
     assert "anchors and aliases" in _output(result)
     assert "trusts.yaml:8:" in _output(result)  # a6, the first level past the limit

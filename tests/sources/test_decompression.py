@@ -77,14 +77,14 @@ def test_ordinary_encodings_decode_to_the_body(
 def test_a_double_gzip_bomb_stops_at_the_cap_in_bounded_memory(bomb: bytes) -> None:
     assert len(bomb) < 64 * 1024
     tracemalloc.start()
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: holds however busy the machine is
     try:
         with pytest.raises(DownloadTooLarge):
             _decode(bomb, "gzip, gzip", 10 * MB)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     assert peak < 40 * MB
 
 

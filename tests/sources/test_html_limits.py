@@ -32,12 +32,12 @@ FLOODS = {
 
 @pytest.mark.parametrize("body", FLOODS.values(), ids=FLOODS.keys())
 def test_floods_are_refused_in_a_moment(body: bytes) -> None:
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: holds however busy the machine is
     problem = html_problem(body)
     assert problem is not None and "which no real page" in problem
     with pytest.raises(PageUnreadable):
         page_hash(body, "text/html")
-    assert time.monotonic() - started < 1.5
+    assert time.process_time() - started < 1.5
 
 
 def test_real_looking_pages_pass() -> None:
@@ -55,10 +55,10 @@ def _fetcher(pages: dict[str, bytes]) -> Callable[[str], bytes]:
 
 def test_a_flooded_index_page_is_bad_input_in_words() -> None:
     fetch = _fetcher({INDEX: b"<html><body>" + b"<div/>" * 200_000})
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(InputError) as caught:
         discover(fetch, INDEX, Wanted("latest"))
-    assert time.monotonic() - started < 1.5
+    assert time.process_time() - started < 1.5
     assert f"The index page {INDEX} cannot be read" in str(caught.value)
 
 

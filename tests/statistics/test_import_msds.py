@@ -645,7 +645,7 @@ def test_progress_bar_only_on_a_terminal(
     server: Server,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from cocwatch.cli.common import download_bars
+    from cocwatch.cli.progress import download_bars
 
     with download_bars(enabled=False) as none:
         assert none is None

@@ -20,10 +20,10 @@ def nested(depth: int, tag: str = "div") -> bytes:
 @pytest.mark.parametrize("depth", [80_000, 200_000])
 @pytest.mark.parametrize("tag", ["div", "span", "b"])
 def test_deeply_nested_html_is_refused_quickly(depth: int, tag: str) -> None:
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: holds however busy the machine is
     with pytest.raises(PageUnreadable, match="nested more than 2,000 levels"):
         page_hash(nested(depth, tag), "text/html")
-    assert time.monotonic() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_ordinary_and_flat_pages_are_still_read() -> None:

@@ -1,7 +1,12 @@
 """Command-line interface: `app` and the console-script entry point `main`.
 
 Each ``cmd_*.py`` module registers its commands on `app` when imported; `COMMAND_MODULES`
-is the order `cocwatch --help` lists them in (a new command module is added there).
+is the order `cocwatch --help` lists them in (a new command module is added there, and to the
+top layer of the import contract in pyproject.toml). What commands share lives beside them,
+in layers: `import_releases`, `site_requests` and `whatdotheyknow_sync` (steps of commands);
+`app` (the application and its error handling), `session` (config, registry and statistics,
+loaded once), `selection` (naming Trusts), `output` (`emit`) and `progress` (download bars);
+`global_options` and `options` (each shared option, declared once); `dates`.
 """
 
 from __future__ import annotations

@@ -2,19 +2,21 @@
 
 Only the `cocwatch.cli` package imports Typer. Command modules (``cmd_*.py``) register
 their commands on `app`; they import heavy libraries inside the command bodies so that
-``cocwatch --help`` and ``--version`` stay instant.
+``cocwatch --help`` and ``--version`` stay instant. The global options are declared once, in
+`cocwatch.cli.global_options`: `main_options` takes them before a command's name, and
+`CocwatchGroup` gives every command the same parameters for after it.
 """
 
 from __future__ import annotations
 
-import functools
+import copy
 import sys
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
-from cocwatch import __version__
+from cocwatch.cli.global_options import CONFIG, DEBUG, QUIET, REGISTRY, VERSION, State
 from cocwatch.errors import CocwatchError, ExitCode
 
 
@@ -27,8 +29,9 @@ class CocwatchGroup(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
+        after = tuple(_after_the_name(option) for option in self.params)
         for command in self.commands.values():
-            _add_global_options(command)
+            _add_global_options(command, after)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -61,33 +64,26 @@ class CocwatchGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
-def _add_global_options(command: Any) -> None:
+def _after_the_name(option: Any) -> Any:
+    """A global option as a command's own parameter: the same names, help and callback (which
+    keeps the value in the `State`), not passed to the command itself."""
+    copied = copy.copy(option)
+    copied.expose_value = False
+    return copied
+
+
+def _add_global_options(command: Any, options: tuple[Any, ...]) -> None:
     """Accept the global options after the command's name too (and in its subcommands)."""
     taken = {opt for param in command.params for opt in param.opts + param.secondary_opts}
-    for option in _global_option_copies():
-        if not taken.intersection(option.opts):  # the command's own option of that name wins
-            command.params.append(option)
-    for sub in getattr(command, "commands", {}).values():
-        _add_global_options(sub)
-
-
-@functools.cache
-def _global_option_copies() -> tuple[Any, ...]:
-    """The global options as Click parameters that store their value in the shared `State`.
-
-    Typer builds them from `_global_options_after_command`'s signature, so they parse exactly
-    like the ones before the command's name; they are not passed to the command itself.
-    """
-    options = tuple(typer.main.get_command(_options_app).params)
     for option in options:
-        option.expose_value = False
-    return options
-
-
-def _store(ctx: typer.Context, param: Any, value: object) -> None:
-    state = ctx.find_object(State)
-    if state is not None and value not in (None, False):
-        setattr(state, _STATE_FIELD[param.name], value)
+        if clash := taken.intersection(option.opts):
+            raise TypeError(
+                f"The command {command.name!r} declares {', '.join(sorted(clash))}, a global "
+                "option's name: give its own option another name."
+            )
+        command.params.append(option)
+    for sub in getattr(command, "commands", {}).values():
+        _add_global_options(sub, options)
 
 
 def _too_big_message(error: BaseException) -> str:
@@ -159,87 +155,12 @@ app = typer.Typer(
 )
 
 
-class State:
-    """Global options, shared by every command through the Click context.
-
-    They are read before the command's name by `main_options`, and after it by the copies
-    that `CocwatchGroup` gives every command (`GLOBAL_OPTIONS`); the later one wins.
-    """
-
-    def __init__(
-        self,
-        *,
-        registry: str | None,
-        config: str | None,
-        quiet: bool,
-        debug: bool,
-    ) -> None:
-        self.registry_option = registry
-        self.config_option = config
-        self.quiet = quiet
-        self.debug = debug
-
-
-REGISTRY_HELP = (
-    "Registry file or http(s) URL. Default: $COCWATCH_REGISTRY, the config file, "
-    "then the registry shipped with cocwatch."
-)
-CONFIG_HELP = "Config file. Default: $COCWATCH_CONFIG, then the user config folder."
-QUIET_HELP = "Print only summaries and errors."
-DEBUG_HELP = "Show tracebacks for errors."
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"cocwatch {__version__}")
-        raise typer.Exit(ExitCode.OK)
-
-
 @app.callback()
 def main_options(
-    ctx: typer.Context,
-    registry: str | None = typer.Option(
-        None,
-        "--registry",
-        "-r",
-        metavar="PATH_OR_URL",
-        help=REGISTRY_HELP,
-    ),
-    config: str | None = typer.Option(
-        None,
-        "--config",
-        metavar="PATH",
-        help=CONFIG_HELP,
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
-    debug: bool = typer.Option(False, "--debug", help=DEBUG_HELP),
-    version: bool = typer.Option(
-        False,
-        "--version",
-        callback=_version,
-        is_eager=True,
-        help="Show the version and exit.",
-    ),
+    registry: REGISTRY = None,
+    config: CONFIG = None,
+    quiet: QUIET = False,
+    debug: DEBUG = False,
+    version: VERSION = False,
 ) -> None:
-    """Options that apply to every command."""
-    ctx.obj = State(registry=registry, config=config, quiet=quiet, debug=debug)
-
-
-_STATE_FIELD = {"registry": "registry_option", "config": "config_option"} | {
-    name: name for name in ("quiet", "debug")
-}
-_options_app = typer.Typer(add_completion=False)
-
-
-@_options_app.command()
-def _global_options_after_command(
-    registry: str | None = typer.Option(
-        None, "--registry", "-r", metavar="PATH_OR_URL", help=REGISTRY_HELP, callback=_store
-    ),
-    config: str | None = typer.Option(
-        None, "--config", metavar="PATH", help=CONFIG_HELP, callback=_store
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP, callback=_store),
-    debug: bool = typer.Option(False, "--debug", help=DEBUG_HELP, callback=_store),
-) -> None:
-    """The global options as given after a command's name (never run: only its signature)."""
+    """Options that apply to every command (their callbacks keep them in the `State`)."""

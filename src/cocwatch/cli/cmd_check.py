@@ -9,17 +9,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    AS_OF,
-    DEFAULT_FORMAT,
-    FORMAT,
-    REGION,
-    emit,
-    parse_date,
-    select_trusts,
-    session,
-    today,
-)
+from cocwatch.cli.options import ALL_TRUSTS, AS_OF, DEFAULT_FORMAT, FORMAT, REGION
+from cocwatch.cli.output import emit
+from cocwatch.cli.selection import select_trusts
+from cocwatch.cli.session import session
 from cocwatch.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -63,16 +56,15 @@ def _check_target(registry: Registry, target_id: str) -> None:
 @app.command()
 def check(
     ctx: typer.Context,
+    *,
     names: list[str] | None = typer.Argument(
         None,
         metavar="[TRUST]...",
         help="Trust ids, ODS codes or unique parts of names. None: every open Trust.",
     ),
-    all_trusts: bool = typer.Option(
-        False, "--all", help="Every open Trust (the default when no Trust is named)."
-    ),
+    all_trusts: ALL_TRUSTS = False,
     region: REGION = None,
-    as_of: AS_OF = None,
+    as_of: AS_OF,
     target: str | None = typer.Option(
         None,
         "--target",
@@ -87,8 +79,11 @@ def check(
         help="Exit with 1 when a Trust is at or above this severity (never: always 0).",
     ),
     fmt: FORMAT = DEFAULT_FORMAT,
-    quiet: bool = typer.Option(
-        False, "--quiet", "-q", help="Print only the one-line summary (for the table)."
+    brief: bool = typer.Option(
+        False,
+        "--brief",
+        help="Print only the one-line summary (for the table). The global --quiet/-q does the "
+        "same and also leaves out progress notes.",
     ),
 ) -> None:
     """Check Trusts against their targets and transparency duties.
@@ -104,28 +99,27 @@ def check(
     from cocwatch.render.formats import render
 
     s = session(ctx)
-    day = parse_date(as_of, "--as-of") or today()
-    sync_logged_requests(s, day)  # replies to requests made on WhatDoTheyKnow, into the log
+    sync_logged_requests(s, as_of)  # replies to requests made on WhatDoTheyKnow, into the log
     if target is not None:
         _check_target(s.curated, target)
-    chosen = _select(s.curated, names, all_trusts=all_trusts, region=region, day=day)
+    chosen = _select(s.curated, names, all_trusts=all_trusts, region=region, day=as_of)
     registry = s.registry_for({t.id for t in chosen}) if names else s.registry
     chosen = [t for t in registry.trusts if t.id in {c.id for c in chosen}]
     assessment = assess(
         registry,
         chosen,
-        as_of=day,
+        as_of=as_of,
         thresholds=s.config.thresholds,
         target_id=target,
-        letters=s.open_letters(day),
-        official=s.comparisons(chosen, day),
+        letters=s.open_letters(as_of),
+        official=s.comparisons(chosen, as_of),
     )
     listing = CheckListing(
         assessment,
         s.loaded.source,
         registry=registry,
         detail=bool(names) and len(chosen) == 1,
-        quiet=quiet or s.state.quiet,
+        quiet=brief or s.state.quiet,
     )
     emit(render(fmt, listing))
     raise typer.Exit(exit_code(assessment, fail_on))

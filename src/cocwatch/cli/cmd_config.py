@@ -7,7 +7,9 @@ from pathlib import Path
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import DEFAULT_FORMAT, FORMAT, emit, session
+from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT
+from cocwatch.cli.output import emit
+from cocwatch.cli.session import session
 from cocwatch.errors import UsageError
 
 config_app = typer.Typer(
@@ -29,7 +31,7 @@ def config_init(
     from cocwatch.locations import default_config_path, resolve_config
 
     s = session(ctx)
-    located = resolve_config(s.state.config_option)
+    located = resolve_config(s.state.config)
     target = path or (Path(located.value) if located else default_config_path())
     target = target.expanduser()
     if target.exists():

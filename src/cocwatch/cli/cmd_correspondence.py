@@ -9,24 +9,22 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
+from cocwatch.cli.options import (
     AS_OF,
     DEFAULT_FORMAT,
     DRY_RUN,
     FORMAT,
-    Session,
-    emit,
-    find_trust,
+    date_option,
     one_line_option,
-    parse_date,
-    session,
-    today,
 )
+from cocwatch.cli.output import emit
+from cocwatch.cli.selection import find_trust
+from cocwatch.cli.session import Session, session
 from cocwatch.core.kinds import Outcome, Via
 from cocwatch.errors import ExitCode, UsageError
 
@@ -67,15 +65,16 @@ def _load(s: Session, option: str | None) -> LoadedLog:
 @app.command()
 def sent(
     ctx: typer.Context,
+    *,
     template: str = typer.Argument(
         ..., metavar="TEMPLATE", help="The letter's template (kind): foi, board, mnvp, ..."
     ),
     trust: str | None = typer.Argument(
         None, metavar="[TRUST]", help="Trust id, ODS code or unique part of its name."
     ),
-    on: str | None = typer.Option(
-        None, "--on", metavar="YYYY-MM-DD", help="The day it was sent (default today)."
-    ),
+    sent_on: Annotated[
+        date, date_option("--on", default_today=True, help="The day it was sent (default: today).")
+    ],
     file: Path | None = typer.Option(
         None, "--file", metavar="PATH", help="The draft you sent (kept in the log as a path)."
     ),
@@ -83,13 +82,14 @@ def sent(
     to: str | None = typer.Option(
         None, "--to", metavar="WHO", help="Who it went to (default: the template's recipient)."
     ),
-    reply_by: str | None = typer.Option(
-        None,
-        "--reply-by",
-        metavar="YYYY-MM-DD",
-        help="Reply-by date, if not the usual one (FOI: 20 working days; others: "
-        "`reply_working_days` in the config, default 20).",
-    ),
+    reply_by: Annotated[
+        date | None,
+        date_option(
+            "--reply-by",
+            help="Reply-by date, if not the usual one (FOI: 20 working days; others: "
+            "`reply_working_days` in the config, default 20).",
+        ),
+    ] = None,
     reference: str | None = typer.Option(
         None,
         "--reference",
@@ -125,7 +125,6 @@ def sent(
 
     s = session(ctx)
     spec = find_template(Letters.located(None, s.config.templates_dir), template)
-    sent_on = parse_date(on, "--on") or today()
     found = find_trust(s.registry, trust) if trust else None
     if spec.scope == "trust" and found is None:
         raise UsageError(
@@ -135,7 +134,6 @@ def sent(
         raise UsageError(f"The '{spec.name}' letter is national: log it without a Trust.")
     path = _log_path(s, log)
     draft = _draft_path(file, path.parent) if file else None
-    chosen_reply_by = parse_date(reply_by, "--reply-by")
     if follows is not None and not spec.follows:
         raise UsageError(
             f"The '{spec.name}' letter follows up no other letter, so --follows does not apply "
@@ -156,7 +154,7 @@ def sent(
                     "Edit the log by hand to change it."
                 )
         rules = reply_rules(current, as_of=sent_on, other_working_days=s.config.reply_working_days)
-        due_by = chosen_reply_by or reply_by_for(spec.name, sent_on, rules)
+        due_by = reply_by or reply_by_for(spec.name, sent_on, rules)
         followed = (
             _followed(current, spec.follows, follows, found.id, sent_on, rules)
             if spec.follows and found
@@ -250,6 +248,7 @@ def _draft_path(file: Path, log_folder: Path) -> str:
 @app.command()
 def replied(
     ctx: typer.Context,
+    *,
     first: str = typer.Argument(
         ...,
         metavar="KIND",
@@ -259,7 +258,7 @@ def replied(
     second: str | None = typer.Argument(
         None, metavar="[TRUST]", help="Trust id, ODS code or unique part of its name."
     ),
-    on: str = typer.Option(..., "--on", metavar="YYYY-MM-DD", help="The day the reply came."),
+    received_on: Annotated[date, date_option("--on", help="The day the reply came.")],
     outcome: Outcome = typer.Option(
         "answered",
         "--outcome",
@@ -281,12 +280,13 @@ def replied(
     reference: str | None = typer.Option(
         None, "--reference", metavar="TEXT", callback=one_line_option, help="The Trust's reference."
     ),
-    sent_on: str | None = typer.Option(
-        None,
-        "--sent-on",
-        metavar="YYYY-MM-DD",
-        help="Which letter, by the day it was sent (when several of the same kind are logged).",
-    ),
+    letter_sent_on: Annotated[
+        date | None,
+        date_option(
+            "--sent-on",
+            help="Which letter, by the day it was sent (when several of the same kind are logged).",
+        ),
+    ] = None,
     log: str | None = LOG_OPTION,
     dry_run: DRY_RUN = False,
 ) -> None:
@@ -314,9 +314,6 @@ def replied(
     found = None if trust in national and kind is None else find_trust(s.registry, trust)
     kind = trust if found is None else kind
     trust_id, who = (found.id, found.name) if found else (None, "national recipients")
-    received_on = parse_date(on, "--on")
-    assert received_on is not None
-    letter_sent_on = parse_date(sent_on, "--sent-on")
     path = _log_path(s, log)
     reply_file = _draft_path(file, path.parent) if file else None
 
@@ -408,13 +405,14 @@ def _record_hint(trust_id: str, received_on: date, url: str | None) -> str:
 @app.command()
 def due(
     ctx: typer.Context,
+    *,
     names: list[str] | None = typer.Argument(
         None, metavar="[TRUST]...", help="Only letters to these Trusts."
     ),
     all_letters: bool = typer.Option(
         False, "--all", help="Every logged letter, answered and closed ones too."
     ),
-    as_of: AS_OF = None,
+    as_of: AS_OF,
     fail_on: DueFailOn = typer.Option(
         DueFailOn.never,
         "--fail-on",
@@ -441,19 +439,18 @@ def due(
     from cocwatch.render.formats import render
 
     s = session(ctx)
-    day = parse_date(as_of, "--as-of") or today()
     if not offline:
-        sync_requests(s, _log_path(s, log), as_of=day)
+        sync_requests(s, _log_path(s, log), as_of=as_of)
     loaded = _load(s, log)
     trust_ids = [find_trust(s.registry, n).id for n in names] if names else None
-    rules = reply_rules(loaded.log, as_of=day, other_working_days=s.config.reply_working_days)
-    states = letter_states(loaded.log, as_of=day, rules=rules, trust_ids=trust_ids)
+    rules = reply_rules(loaded.log, as_of=as_of, other_working_days=s.config.reply_working_days)
+    states = letter_states(loaded.log, as_of=as_of, rules=rules, trust_ids=trust_ids)
     shown = states if all_letters else open_letters(states)
     trust_names = {t.id: t.name for t in s.registry.trusts}
     listing = due_listing(
         shown,
         trust_names,
-        as_of=day,
+        as_of=as_of,
         log=loaded.path,
         log_exists=loaded.exists,
         all_letters=all_letters,

@@ -16,21 +16,11 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    DEFAULT_FORMAT,
-    FORMAT,
-    REGISTRY,
-    OutputFormat,
-    Session,
-    download_bars,
-    emit,
-    one_line_option,
-    seconds_option,
-    session,
-    stderr_is_terminal,
-    today,
-    writable_statistics,
-)
+from cocwatch.cli.dates import today
+from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT, TIMEOUT, OutputFormat, one_line_option
+from cocwatch.cli.output import emit
+from cocwatch.cli.progress import download_bars, stderr_is_terminal
+from cocwatch.cli.session import Session, session, writable_statistics
 from cocwatch.errors import UsageError
 from cocwatch.sources.http import MSDS_MAX_MB
 
@@ -53,6 +43,7 @@ MALFORMED_SHOWN = 20
 @import_app.command("msds")
 def import_msds(
     ctx: typer.Context,
+    *,
     source: str | None = typer.Argument(
         None,
         metavar="[SOURCE]",
@@ -79,13 +70,7 @@ def import_msds(
         help="The web address to cite for the figures: required for a local file (every "
         "figure carries its source's address); for a URL, the URL itself by default.",
     ),
-    timeout: float = typer.Option(
-        30.0,
-        "--timeout",
-        metavar="SECONDS",
-        callback=seconds_option,
-        help="How long to wait for the server.",
-    ),
+    timeout: TIMEOUT,
     max_size: int = typer.Option(
         MSDS_MAX_MB,
         "--max-size",
@@ -109,7 +94,6 @@ def import_msds(
         help="The series page listing the releases (default: msds_index: in the config, "
         "else NHS England's Maternity Services Monthly Statistics page).",
     ),
-    registry: REGISTRY = None,
     fmt: FORMAT = DEFAULT_FORMAT,
 ) -> None:
     """Import Continuity of Carer figures from NHS England's MSDS measures file.
@@ -129,7 +113,6 @@ def import_msds(
         month,
         since,
         index=index,
-        registry=registry,
         commit=commit,
         timeout=timeout,
         max_bytes=max_size * 1024 * 1024,
@@ -141,7 +124,7 @@ def import_msds(
             "Give the measures file (a path or a URL), or --latest, --month YYYY-MM or "
             "--since YYYY-MM to find NHS England's monthly releases."
         )
-    store = writable_statistics(s, registry, dry_run=not commit)
+    store = writable_statistics(s, dry_run=not commit)
     if source_url is not None and not is_url(source_url):
         raise UsageError(f"--source-url {source_url!r} must be a web address (https://…).")
     cite = source_url or (source if is_url(source) else None)
@@ -165,7 +148,7 @@ def import_msds(
         file_url=source if is_url(source) else None,
         today=today(),
     )
-    loaded = s.loaded_at(registry)
+    loaded = s.loaded
     result, found = import_file(store, loaded.registry, parsed, entry, commit=commit)
     _warn_malformed(s, parsed)
     emit(
@@ -184,7 +167,6 @@ def _releases(
     since: str | None,
     *,
     index: str | None,
-    registry: str | None,
     commit: bool,
     timeout: float,
     max_bytes: int,
@@ -206,7 +188,6 @@ def _releases(
     code = import_releases(
         s,
         wanted,
-        registry=registry,
         index=index,
         commit=commit,
         timeout=timeout,

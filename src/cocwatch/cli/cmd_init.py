@@ -8,7 +8,9 @@ from pathlib import Path
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import Session, emit, session, today
+from cocwatch.cli.dates import today
+from cocwatch.cli.output import emit
+from cocwatch.cli.session import Session, session
 from cocwatch.locations import Located
 
 

@@ -22,21 +22,17 @@ from typing import TYPE_CHECKING
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    DEFAULT_FORMAT,
-    FORMAT,
-    REGION,
-    emit,
-    parse_date,
-    select_trusts,
-    session,
-    today,
-)
+from cocwatch.cli.options import ALL_TRUSTS, AS_OF, DEFAULT_FORMAT, FORMAT, REGION
+from cocwatch.cli.output import emit
+from cocwatch.cli.selection import select_trusts
+from cocwatch.cli.session import session
+from cocwatch.cli.site_requests import check_site_request, print_site_links
 from cocwatch.errors import InputError, UsageError
+from cocwatch.templating.drafting import STATUS_FILTER_WORDS
 from cocwatch.templating.formats import DEFAULT_LETTER_FORMAT, LETTER_FORMATS, LETTER_WRITERS
 
 if TYPE_CHECKING:
-    from cocwatch.cli.common import Session
+    from cocwatch.cli.session import Session
     from cocwatch.core.models import Sender, Trust
     from cocwatch.templating.drafting import LetterBatch
     from cocwatch.templating.rendering import Letters
@@ -54,6 +50,23 @@ def _format_words() -> str:
     return ", ".join(words[:-1]) + ", or " + words[-1]
 
 
+def _status_help() -> str:
+    """--status's help, naming every word it takes (from `STATUS_FILTER_WORDS`)."""
+    severities, statuses, findings = (", ".join(words) for words in STATUS_FILTER_WORDS)
+    return (
+        f"Only Trusts with any of these (comma-separated): a severity ({severities}), a cohort "
+        f"status ({statuses}) or a finding ({findings})."
+    )
+
+
+def _letter_format(value: str) -> str:
+    """--format's value: one of the letter formats (in any case; `.docx` means docx)."""
+    chosen = value.lower().lstrip(".")
+    if chosen not in LETTER_FORMATS:
+        raise UsageError(f"--format {value!r} is not one of {', '.join(LETTER_FORMATS)}.")
+    return chosen
+
+
 TEMPLATE_DIR_OPTION = typer.Option(
     None,
     "--template-dir",
@@ -66,21 +79,20 @@ TEMPLATE_DIR_OPTION = typer.Option(
 @app.command()
 def letter(
     ctx: typer.Context,
+    *,
     template: str = typer.Argument(
         ..., metavar="TEMPLATE", help="board, mnvp, minister, foi, or one of yours."
     ),
     names: list[str] | None = typer.Argument(
         None, metavar="[TRUST]...", help="Trust ids, ODS codes or unique parts of names."
     ),
-    all_trusts: bool = typer.Option(False, "--all", help="Every open Trust."),
+    all_trusts: ALL_TRUSTS = False,
     region: REGION = None,
     status: str | None = typer.Option(
         None,
         "--status",
         metavar="S,…",
-        help="Only Trusts with any of these (comma-separated): a severity (ok, warn, fail), a "
-        "cohort status (missed, behind, on_track, met, no_data, no_target) or a finding "
-        "(no_plan, plan_unknown, board_review_overdue, …).",
+        help=_status_help(),
     ),
     out: str | None = typer.Option(
         None,
@@ -95,13 +107,12 @@ def letter(
         "--format",
         "-f",
         metavar="|".join(LETTER_FORMATS),
+        parser=_letter_format,
         help=f"{_format_words()}. Default: from the --out file's extension, else "
         f"{DEFAULT_LETTER_FORMAT}.",
     ),
     template_dir: str | None = TEMPLATE_DIR_OPTION,
-    as_of: str | None = typer.Option(
-        None, "--as-of", metavar="YYYY-MM-DD", help="The letter's date (default: today)."
-    ),
+    as_of: AS_OF,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing files."),
     strict: bool = typer.Option(
         False, "--strict", help="Treat any [placeholder] left in a letter as an error (exit 3)."
@@ -159,13 +170,12 @@ def letter(
     )
 
     s = session(ctx)
-    day = parse_date(as_of, "--as-of") or today()
     letters = _letters(s, template_dir)
     spec = find_template(letters, template)
     if body is not None and not whatdotheyknow:
         raise UsageError("--body names the Trust on WhatDoTheyKnow: add --whatdotheyknow too.")
     if whatdotheyknow:
-        _check_site_request(spec, out, fmt)
+        check_site_request(spec, out, fmt)
         fmt, out = "txt", None
     output = _output_plan(fmt, out)
     sender = _sender(
@@ -174,22 +184,22 @@ def letter(
     if whatdotheyknow:
         # The site is public and replies come through it: no email or address in the text.
         sender = sender.model_copy(update={"email": None, "address": None})
-    trusts, only = _trusts(s, spec, names, all_trusts, region, status, day)
+    trusts, only = _trusts(s, spec, names, all_trusts, region, status, as_of)
     batch = draft_letters(
         letters,
         spec,
         s.registry,
         trusts,
-        as_of=day,
+        as_of=as_of,
         sender=sender,
         thresholds=s.config.thresholds,
         fmt=output.fmt,
         only=only,
-        tracked=s.tracked_letters(day),
+        tracked=s.tracked_letters(as_of),
         log_location=s.correspondence_location().value,
         experience=_read_experience(experience),
         follows=follows.strip().lower() if follows else None,
-        official=s.comparisons([*s.registry.trusts, *trusts], day),
+        official=s.comparisons([*s.registry.trusts, *trusts], as_of),
     )
     if spec.scope == "trust" and not batch.matched:
         s.info(f"No Trust matches --status {status}: no letters drafted.")
@@ -204,82 +214,9 @@ def letter(
             )
         (s.warn if note.warning else s.info)(note.text)
     if whatdotheyknow:
-        _site_links(s, batch, body)
+        print_site_links(s, batch, body)
         return
     _write(s, batch, output, overwrite=overwrite)
-
-
-def _check_site_request(spec: TemplateSpec, out: str | None, fmt: str | None) -> None:
-    """--whatdotheyknow starts a new FOI request: the foi letter (or one like it), no file."""
-    if spec.scope != "trust" or spec.recipient != "foi" or spec.follows:
-        raise UsageError(
-            f"--whatdotheyknow starts a new FOI request to a Trust; the '{spec.name}' letter is "
-            "not one. Use it with `letter foi TRUST` (a follow-up is sent on the request's own "
-            "page on the site)."
-        )
-    if out is not None or fmt is not None:
-        raise UsageError(
-            "--whatdotheyknow prints a link, not a file: leave out --out and --format (the "
-            "letter's text is inside the link)."
-        )
-
-
-def _site_links(s: Session, batch: LetterBatch, body: str | None) -> None:
-    """Print, for each letter, the link that opens the request on the site."""
-    from cocwatch.sources.whatdotheyknow import (
-        CAMPAIGN_TAG,
-        letter_for_site,
-        machine_tag,
-        new_request_link,
-        site,
-        title_for_site,
-    )
-
-    trusts = {t.id: t for t in s.registry.trusts}
-    if body is not None and len(batch.letters) > 1:
-        raise UsageError("--body names one Trust on WhatDoTheyKnow: draft one letter at a time.")
-    home = site()
-    for rendered in batch.letters:
-        assert rendered.context.trust is not None
-        trust = trusts[rendered.context.trust.id]
-        name = (body or trust.whatdotheyknow or "").strip().lower()
-        if not name:
-            raise UsageError(
-                f"WhatDoTheyKnow's name for {trust.name} is not recorded. Find the Trust on "
-                f"{home}/select_authority (search for its name); its page's address ends "
-                f"/body/NAME. Give that with --body NAME, and record it in the registry as "
-                f"`whatdotheyknow: NAME` under the Trust {trust.id}, so it is there next time."
-            )
-        text = letter_for_site(batch.data(rendered).decode("utf-8"))
-        if left := [p.text for p in batch.placeholders if p.text in text]:
-            s.warn(
-                f"The letter to {trust.name} still has placeholders: {'; '.join(left)}. Fill "
-                "them in on the site before sending."
-            )
-        try:
-            link = new_request_link(
-                name,
-                title=title_for_site(rendered.subject),
-                letter=text,
-                tags=[machine_tag("ods", trust.ods), CAMPAIGN_TAG],
-                site=home,
-            )
-        except ValueError as error:
-            raise UsageError(f"--body {name}: {error}.") from None
-        emit(link.url)
-        if not link.letter_included:
-            s.warn(
-                f"The letter to {trust.name} is too long to fit in a link, so the link fills in "
-                f"only the title and tags: paste the letter into the form yourself (cocwatch "
-                f"letter {batch.template.name} {trust.id} --format txt; leave out the address, "
-                "the greeting and the sign-off, which the site adds)."
-            )
-    s.info(
-        "Open the link to start the request on WhatDoTheyKnow: review the text there and send "
-        "it (the request and the reply will be public). Then log it with the address of the "
-        "request's page, so cocwatch follows it there: cocwatch sent foi TRUST --url "
-        f"{home}/request/..."
-    )
 
 
 @app.command()
@@ -354,9 +291,7 @@ def _letters(s: Session, option: str | None) -> Letters:
 
 
 def _output_plan(fmt: str | None, out: str | None) -> _Output:
-    chosen = fmt.lower().lstrip(".") if fmt else None
-    if chosen is not None and chosen not in LETTER_FORMATS:
-        raise UsageError(f"--format {fmt!r} is not one of {', '.join(LETTER_FORMATS)}.")
+    chosen = fmt  # one of LETTER_FORMATS (`_letter_format`), or None
     if out is None:
         return _Output(chosen or DEFAULT_LETTER_FORMAT, None, False)
     path = Path(out).expanduser()

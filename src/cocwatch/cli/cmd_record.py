@@ -11,23 +11,16 @@ from __future__ import annotations
 import math
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    DRY_RUN,
-    REGISTRY,
-    Session,
-    emit,
-    find_trust,
-    parse_date,
-    parse_percent,
-    session,
-    today,
-    writable_registry,
-)
+from cocwatch.cli.dates import today
+from cocwatch.cli.options import DRY_RUN, date_option, parse_percent
+from cocwatch.cli.output import emit
+from cocwatch.cli.selection import find_trust
+from cocwatch.cli.session import Session, session, writable_registry
 from cocwatch.core.kinds import Cohort, Quality, Rating, SourceKind
 from cocwatch.core.measures import DEFAULT_MEASURE, Measure
 from cocwatch.errors import UsageError
@@ -102,6 +95,7 @@ def _duplicate(trust: Trust, what: str, index: int | None, *, replace: bool) -> 
 @record_app.command("figure")
 def record_figure(
     ctx: typer.Context,
+    *,
     trust: list[str] = TRUST_ARGUMENT,
     percent_text: str | None = typer.Option(
         None,
@@ -116,9 +110,7 @@ def record_figure(
         help="Women on the pathway (with --denominator, instead of or as well as --percent).",
     ),
     denominator: int | None = typer.Option(None, "--denominator", help="Women in the cohort."),
-    as_of: str = typer.Option(
-        ..., "--as-of", metavar="DATE", help="End of the period the figure describes (YYYY-MM-DD)."
-    ),
+    day: Annotated[date, date_option("--as-of", help="End of the period the figure describes.")],
     source_url: str = typer.Option(
         ..., "--source-url", metavar="URL", help="Web address where the figure was published."
     ),
@@ -128,9 +120,12 @@ def record_figure(
     source_kind: SourceKind = typer.Option(
         "other", "--source-kind", case_sensitive=False, help="What kind of document the source is."
     ),
-    retrieved: str | None = typer.Option(
-        None, "--retrieved", metavar="DATE", help="When you read the source (default: today)."
-    ),
+    retrieved: Annotated[
+        date,
+        date_option(
+            "--retrieved", default_today=True, help="When you read the source (default: today)."
+        ),
+    ],
     cohort: Cohort = typer.Option("all", "--cohort", case_sensitive=False, help="Which women."),
     measure: Measure = typer.Option(
         DEFAULT_MEASURE, "--measure", case_sensitive=False, help="What was counted."
@@ -144,13 +139,12 @@ def record_figure(
     note: str | None = typer.Option(None, "--note", help="A note kept with the figure."),
     replace: bool = REPLACE_OPTION,
     dry_run: DRY_RUN = False,
-    registry: REGISTRY = None,
 ) -> None:
     """Add a figure (a percentage of a cohort at a date, with its source) to a Trust."""
     from cocwatch.core.edits import Append, Replace
 
     s = session(ctx)
-    path = writable_registry(s, registry, dry_run=dry_run)
+    path = writable_registry(s, dry_run=dry_run)
     percent = parse_percent(percent_text, "--percent")
     if percent is None and (numerator is None or denominator is None):
         raise UsageError(
@@ -167,7 +161,6 @@ def record_figure(
         entry["percent"] = percent
     if numerator is not None:
         entry |= {"numerator": numerator, "denominator": denominator}
-    day = _required_date(as_of, "--as-of")
     entry["as_of"] = day
     if provisional:
         entry["provisional"] = True
@@ -177,7 +170,7 @@ def record_figure(
     if source_title:
         source["title"] = source_title
     source["kind"] = source_kind
-    source["retrieved"] = parse_date(retrieved, "--retrieved") or today()
+    source["retrieved"] = retrieved
     entry["source"] = source
     if note:
         entry["notes"] = note
@@ -205,15 +198,13 @@ def record_figure(
 @record_app.command("review")
 def record_review(
     ctx: typer.Context,
+    *,
     trust: list[str] = TRUST_ARGUMENT,
-    on: str = typer.Option(
-        ..., "--date", metavar="DATE", help="Date of the Board meeting (YYYY-MM-DD)."
-    ),
+    day: Annotated[date, date_option("--date", help="Date of the Board meeting.")],
     url: str | None = typer.Option(None, "--url", help="Web address of the Board papers."),
     note: str | None = typer.Option(None, "--note", help="What the Board reviewed or decided."),
     replace: bool = REPLACE_OPTION,
     dry_run: DRY_RUN = False,
-    registry: REGISTRY = None,
 ) -> None:
     """Add a Board review of Continuity of Carer progress to a Trust's plan.
 
@@ -223,8 +214,7 @@ def record_review(
     from cocwatch.core.edits import Append, Replace
 
     s = session(ctx)
-    path = writable_registry(s, registry, dry_run=dry_run)
-    day = _required_date(on, "--date")
+    path = writable_registry(s, dry_run=dry_run)
     entry: dict[str, Any] = {"date": day}
     if url:
         entry["url"] = url
@@ -251,10 +241,9 @@ def record_review(
 @record_app.command("inspection")
 def record_inspection(
     ctx: typer.Context,
+    *,
     trust: list[str] = TRUST_ARGUMENT,
-    on: str = typer.Option(
-        ..., "--date", metavar="DATE", help="Date of the inspection report (YYYY-MM-DD)."
-    ),
+    day: Annotated[date, date_option("--date", help="Date of the inspection report.")],
     rating: Rating = typer.Option(..., "--rating", case_sensitive=False, help="The rating given."),
     body: str = typer.Option("CQC", "--body", help="Who inspected."),
     service: str = typer.Option("maternity", "--service", help="The service inspected."),
@@ -262,14 +251,12 @@ def record_inspection(
     note: str | None = typer.Option(None, "--note", help="A note kept with the inspection."),
     replace: bool = REPLACE_OPTION,
     dry_run: DRY_RUN = False,
-    registry: REGISTRY = None,
 ) -> None:
     """Add an inspection of a Trust's maternity service (usually by the CQC)."""
     from cocwatch.core.edits import Append, Replace
 
     s = session(ctx)
-    path = writable_registry(s, registry, dry_run=dry_run)
-    day = _required_date(on, "--date")
+    path = writable_registry(s, dry_run=dry_run)
     entry: dict[str, Any] = {
         "date": day,
         "body": body,
@@ -296,9 +283,3 @@ def record_inspection(
         return Append(found.id, ("inspections",), (entry,)), ""
 
     record(s, path, " ".join(trust), build, dry_run=dry_run, what="an inspection")
-
-
-def _required_date(value: str, option: str) -> date:
-    parsed = parse_date(value, option)
-    assert parsed is not None
-    return parsed

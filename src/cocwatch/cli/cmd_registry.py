@@ -5,7 +5,11 @@ from __future__ import annotations
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import DEFAULT_FORMAT, FORMAT, REGION, emit, find_trust, session, today
+from cocwatch.cli.dates import today
+from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT, REGION
+from cocwatch.cli.output import emit
+from cocwatch.cli.selection import find_trust
+from cocwatch.cli.session import session
 from cocwatch.errors import ExitCode, RegistryError
 
 

@@ -8,16 +8,19 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import AS_OF, emit, parse_date, session, today
+from cocwatch.cli.options import AS_OF
+from cocwatch.cli.output import emit
+from cocwatch.cli.session import session
 
 if TYPE_CHECKING:
-    from cocwatch.cli.common import Session
+    from cocwatch.cli.session import Session
     from cocwatch.core.models import Trust
 
 
 @app.command()
 def report(
     ctx: typer.Context,
+    *,
     out: Path = typer.Option(
         ...,
         "--out",
@@ -28,7 +31,7 @@ def report(
         help="Folder to write the report into (created when missing; a previous report "
         "there is replaced).",
     ),
-    as_of: AS_OF = None,
+    as_of: AS_OF,
     title: str | None = typer.Option(
         None, "--title", metavar="TEXT", help="Heading of the report's front page."
     ),
@@ -56,16 +59,15 @@ def report(
     from cocwatch.render.report import DEFAULT_TITLE, build_report, source_label
 
     s = session(ctx)
-    day = parse_date(as_of, "--as-of") or today()
     registry = s.registry
-    trusts = [t for t in registry.trusts if t.is_open(day)]
+    trusts = [t for t in registry.trusts if t.is_open(as_of)]
     assessment = assess(
         registry,
         trusts,
-        as_of=day,
+        as_of=as_of,
         thresholds=s.config.thresholds,
-        letters=s.open_letters(day) if correspondence else {},
-        official=s.comparisons(trusts, day),
+        letters=s.open_letters(as_of) if correspondence else {},
+        official=s.comparisons(trusts, as_of),
     )
     found = _public_requests(s, trusts) if requests else None
     result = build_report(

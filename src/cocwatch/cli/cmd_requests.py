@@ -10,7 +10,10 @@ from __future__ import annotations
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import DEFAULT_FORMAT, FORMAT, emit, find_trust, session
+from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT
+from cocwatch.cli.output import emit
+from cocwatch.cli.selection import find_trust
+from cocwatch.cli.session import session
 from cocwatch.errors import UsageError
 
 

@@ -7,16 +7,10 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    DEFAULT_FORMAT,
-    FORMAT,
-    REGISTRY,
-    emit,
-    session,
-    today,
-    writable_registry,
-    writable_statistics,
-)
+from cocwatch.cli.dates import today
+from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT
+from cocwatch.cli.output import emit
+from cocwatch.cli.session import session, writable_registry, writable_statistics
 
 if TYPE_CHECKING:
     from cocwatch.registry.migrate import Move
@@ -93,7 +87,6 @@ def move(
     commit: bool = typer.Option(
         False, "--commit", help="Move the figures (default: only show what would move)."
     ),
-    registry: REGISTRY = None,
 ) -> None:
     """Move official figures imported into the registry file into the statistics folder.
 
@@ -105,8 +98,8 @@ def move(
     from cocwatch.registry.migrate import move_official_figures
 
     s = session(ctx)
-    path = writable_registry(s, registry, dry_run=not commit)
-    store = writable_statistics(s, registry, dry_run=not commit)
+    path = writable_registry(s, dry_run=not commit)
+    store = writable_statistics(s, dry_run=not commit)
     moved, written = move_official_figures(path, store, today=today(), commit=commit)
     _report(s, moved, written=written, commit=commit, path=str(path), folder=str(store.folder))
 

@@ -12,15 +12,9 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.common import (
-    AS_OF,
-    emit,
-    parse_date,
-    seconds_option,
-    session,
-    today,
-    writing_stdout,
-)
+from cocwatch.cli.options import AS_OF, TIMEOUT
+from cocwatch.cli.output import emit, writing_stdout
+from cocwatch.cli.session import session
 
 if TYPE_CHECKING:
     from cocwatch.core.assessment import Assessment
@@ -64,6 +58,7 @@ class _Run:
 @app.command()
 def watch(
     ctx: typer.Context,
+    *,
     state: str | None = typer.Option(
         None,
         "--state",
@@ -83,7 +78,7 @@ def watch(
         help="text (one line per change, grouped by Trust) or json (one object); "
         "either prints nothing when nothing changed.",
     ),
-    as_of: AS_OF = None,
+    as_of: AS_OF,
     concurrency: int = typer.Option(
         16, "--concurrency", min=1, max=100, metavar="N", help="Pages fetched at once, in all."
     ),
@@ -95,14 +90,7 @@ def watch(
         metavar="N",
         help="Pages fetched at once from any one web server.",
     ),
-    timeout: float = typer.Option(
-        20.0,
-        "--timeout",
-        min=0.1,
-        metavar="SECONDS",
-        callback=seconds_option,
-        help="Time limit for fetching one page.",
-    ),
+    timeout: TIMEOUT,
     retries: int = typer.Option(
         2,
         "--retries",
@@ -134,16 +122,15 @@ def watch(
     s = session(ctx)
     with writing_stdout():  # a closed stdout fails now, before news is recorded as told
         pass
-    when = parse_date(as_of, "--as-of") or today()
-    sync_logged_requests(s, when)  # replies to requests made on WhatDoTheyKnow, into the log
+    sync_logged_requests(s, as_of)  # replies to requests made on WhatDoTheyKnow, into the log
     registry = s.registry
-    open_trusts = [t for t in registry.trusts if t.is_open(when)]
+    open_trusts = [t for t in registry.trusts if t.is_open(as_of)]
     assessment = assess(
         registry,
         open_trusts,
-        as_of=when,
+        as_of=as_of,
         thresholds=s.config.thresholds,
-        letters=s.open_letters(when),
+        letters=s.open_letters(as_of),
     )
     settings = FetchSettings(
         concurrency=concurrency, per_host=per_host, timeout=timeout, retries=retries

@@ -14,15 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cocwatch.cli.common import (
-    OutputFormat,
-    Session,
-    download_bars,
-    emit,
-    stderr_is_terminal,
-    today,
-    writable_statistics,
-)
+from cocwatch.cli.dates import today
+from cocwatch.cli.options import OutputFormat
+from cocwatch.cli.output import emit
+from cocwatch.cli.progress import download_bars, stderr_is_terminal
+from cocwatch.cli.session import Session, writable_statistics
 from cocwatch.errors import CocwatchError, UsageError
 
 if TYPE_CHECKING:
@@ -59,7 +55,6 @@ def import_releases(
     s: Session,
     wanted: Wanted,
     *,
-    registry: str | None,
     index: str | None,
     commit: bool,
     timeout: float,
@@ -73,14 +68,14 @@ def import_releases(
     from cocwatch.sources.http import client
     from cocwatch.statistics.importing import update_from_releases
 
-    store = writable_statistics(s, registry, dry_run=not commit)
+    store = writable_statistics(s, dry_run=not commit)
     index_url = resolve_msds_index(index, s.config.msds_index).value
     show_progress = stderr_is_terminal() and not s.state.quiet
     try:
         with client(timeout=timeout) as http, _progress(enabled=show_progress) as progress:
             run = update_from_releases(
                 store,
-                s.loaded_at(registry).registry,
+                s.loaded.registry,
                 index_url=index_url,
                 wanted=wanted,
                 http=http,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cocwatch.cache.downloads import DownloadCache
-    from cocwatch.cli.common import Session
+    from cocwatch.cli.session import Session
     from cocwatch.core.correspondence import CorrespondenceLog, LoggedLetter
     from cocwatch.sources.whatdotheyknow import RequestStatus
 

@@ -7,7 +7,8 @@ lists them in the order findings are reported; everything else (the assessment, 
 report's words, the codes a letter's `--only` accepts, the findings reference in the docs)
 is derived from it.
 
-Adding a rule: a member of `FindingCode`, a check function and a `Rule` in `RULES` here; a
+Adding a rule: a member of `FindingCode` (in `cocwatch.core.kinds`, where the command line
+reads the codes without loading the rules), a check function and a `Rule` in `RULES` here; a
 test in ``tests/core``; a line under the finding's heading in the docs (`reference_markdown`
 writes the reference table from the rules).
 """
@@ -17,33 +18,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from cocwatch.core.comparison import EquityGap
 from cocwatch.core.comparison_words import dq_failures
 from cocwatch.core.correspondence import TrackedLetter
-from cocwatch.core.kinds import Cohort, Severity
+from cocwatch.core.kinds import Cohort, FindingCode, Severity
 from cocwatch.core.measures import NOTHING_DECLARED, Declared
 from cocwatch.core.models import Figure, Thresholds, Trust
 from cocwatch.core.official import Observation
 from cocwatch.core.selection import TARGETED, latest_failures
 from cocwatch.core.wording import COHORT, figure_percent, long_date
-
-
-class FindingCode(StrEnum):
-    """The code of a finding, as JSON, CSV and letters' `--only` write it."""
-
-    NO_PLAN = "no_plan"
-    PLAN_UNKNOWN = "plan_unknown"
-    PLAN_PAUSED = "plan_paused"
-    PLAN_UNPUBLISHED = "plan_unpublished"
-    NOT_COPRODUCED = "not_coproduced"
-    BOARD_REVIEW_OVERDUE = "board_review_overdue"
-    STALE_DATA = "stale_data"
-    DATA_QUALITY_FAILED = "data_quality_failed"
-    TARGETED_DATA_MISSING = "targeted_data_missing"
-    TARGETED_GAP = "targeted_gap"
-    FOI_OVERDUE = "foi_overdue"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ words, are in `cocwatch.core.measures`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Literal
 
@@ -73,12 +73,55 @@ class Status(StrEnum):
     ON_TRACK = "on_track"
 
 
+class FindingCode(StrEnum):
+    """The code of a finding, as JSON, CSV and letters' `--status` write it (the rules that
+    find them are `cocwatch.core.findings.RULES`)."""
+
+    NO_PLAN = "no_plan"
+    PLAN_UNKNOWN = "plan_unknown"
+    PLAN_PAUSED = "plan_paused"
+    PLAN_UNPUBLISHED = "plan_unpublished"
+    NOT_COPRODUCED = "not_coproduced"
+    BOARD_REVIEW_OVERDUE = "board_review_overdue"
+    STALE_DATA = "stale_data"
+    DATA_QUALITY_FAILED = "data_quality_failed"
+    TARGETED_DATA_MISSING = "targeted_data_missing"
+    TARGETED_GAP = "targeted_gap"
+    FOI_OVERDUE = "foi_overdue"
+
+
+class Names:
+    """A closed set's members by name, for templates to compare with: ``finding.stale_data``
+    is "stale_data". A name outside the set is an error where it is written, never a
+    comparison that is quietly false."""
+
+    __slots__ = ("_members", "_what")
+
+    def __init__(self, what: str, members: Iterable[str]) -> None:
+        self._what = what
+        self._members = {str(member): member for member in members}
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):  # Python's and Jinja's own questions (__html__, …)
+            raise AttributeError(name)
+        if name not in self._members:
+            raise ValueError(
+                f"'{name}' is not a {self._what}; the {self._what}s are {', '.join(self._members)}"
+            )
+        return self._members[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._members.values())
+
+
 __all__ = [
     "COHORTS",
     "RECORDED_KINDS",
     "TRUST_SEVERITIES",
     "Cohort",
     "Coproduced",
+    "FindingCode",
+    "Names",
     "Origin",
     "Outcome",
     "PlanStatus",

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import findings, wording
+from cocwatch.core.kinds import FindingCode, Names
 from cocwatch.core.measures import DEFAULT_MEASURE, NO_PUBLISHER, OfficialMeasure, Publisher
 from cocwatch.core.reference_list import ReferenceList
 from cocwatch.render import svg
@@ -360,6 +361,7 @@ def environment() -> jinja2.Environment:
     env.globals.update(
         **WORDS,
         STATUS_ORDER=STATUS_ORDER,
+        finding=Names("finding code", FindingCode),  # `finding.stale_data`, as letters have
         CSP=CSP,
         GENERATOR=GENERATOR,
         SERIES_STYLE=svg.style,

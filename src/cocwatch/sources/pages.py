@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from cocwatch.core.watch import PageFetch
 from cocwatch.sources import html_limits
 from cocwatch.sources.http import (
+    TIMEOUT_SECONDS,
     BodyDecoder,
     DownloadError,
     DownloadTooLarge,
@@ -66,7 +67,7 @@ class FetchSettings:
 
     concurrency: int = 16
     per_host: int = 4
-    timeout: float = 20.0  # seconds for one attempt, from connecting to the last byte
+    timeout: float = TIMEOUT_SECONDS  # seconds for one attempt, from connecting to the last byte
     retries: int = 2  # further attempts after the first
     backoff: float = 1.0  # seconds before the first retry; doubles each time
     backoff_cap: float = 8.0

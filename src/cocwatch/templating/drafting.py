@@ -20,6 +20,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from cocwatch.core.kinds import TRUST_SEVERITIES, FindingCode, Status
 from cocwatch.errors import UsageError
 from cocwatch.templating.formats import DEFAULT_LETTER_FORMAT, LETTER_WRITERS, letter_bytes
 
@@ -29,13 +30,21 @@ if TYPE_CHECKING:
     from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.letters import CorrespondenceView, Placeholder
     from cocwatch.core.models import Registry, Sender, Thresholds, Trust
-    from cocwatch.templating.rendering import Letters, RenderedLetter
+    from cocwatch.templating.rendered import RenderedLetter
+    from cocwatch.templating.rendering import Letters
     from cocwatch.templating.templates import TemplateSpec
 
 MAX_LISTED = 8  # Trusts named in one note before "and N more"
 PLACEHOLDER_ADVICE = (
     "Record the missing details in the registry's contacts or the config file's sender: "
     "(or use --sender-* and --experience FILE), or fill them in by hand before sending."
+)
+
+# The words `letter --status` takes: a Trust's severities, the cohort statuses, the findings.
+STATUS_FILTER_WORDS: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = (
+    tuple(map(str, TRUST_SEVERITIES)),
+    tuple(map(str, Status)),
+    tuple(map(str, FindingCode)),
 )
 
 
@@ -106,7 +115,7 @@ class LetterBatch:
 
 def status_words(status: str) -> frozenset[str]:
     """The words of a `--status` filter (comma-separated severities, statuses or findings)."""
-    severities, statuses, findings = _filter_words()
+    severities, statuses, findings = STATUS_FILTER_WORDS
     words = {w.strip().lower().replace("-", "_") for w in status.split(",") if w.strip()}
     unknown = sorted(words - {*severities, *statuses, *findings})
     if unknown or not words:
@@ -116,14 +125,6 @@ def status_words(status: str) -> frozenset[str]:
             f"{', '.join(statuses)}; {', '.join(findings)}."
         )
     return frozenset(words)
-
-
-def _filter_words() -> tuple[list[str], list[str], list[str]]:
-    """The words a status filter may use: severities, cohort statuses, finding codes."""
-    from cocwatch.core.findings import FindingCode
-    from cocwatch.core.kinds import Severity, Status
-
-    return [str(s) for s in Severity], [str(s) for s in Status], [str(f) for f in FindingCode]
 
 
 def find_template(letters: Letters, name: str) -> TemplateSpec:
@@ -196,7 +197,7 @@ def draft_letters(
         official = OfficialContext(declared())
     thresholds = thresholds or Thresholds()
     wanted = set(only)
-    if unknown := wanted.difference(*_filter_words()):
+    if unknown := wanted.difference(*STATUS_FILTER_WORDS):
         raise ValueError(f"not a severity, status or finding: {', '.join(sorted(unknown))}")
     pool = {t.id: t for t in registry.trusts if t.is_open(as_of)}
     pool.update({t.id: t for t in trusts})

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from email.headerregistry import Address
 
     from cocwatch.core.letters import Placeholder
-    from cocwatch.templating.rendering import RenderedLetter
+    from cocwatch.templating.rendered import RenderedLetter
 
 
 def to_eml(

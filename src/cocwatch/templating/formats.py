@@ -18,7 +18,7 @@ from cocwatch.templating.word import docx_bytes
 
 if TYPE_CHECKING:
     from cocwatch.core.letters import Placeholder
-    from cocwatch.templating.rendering import RenderedLetter
+    from cocwatch.templating.rendered import RenderedLetter
 
 
 def _nothing_missing(letter: RenderedLetter) -> list[Placeholder]:

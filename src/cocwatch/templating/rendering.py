@@ -2,16 +2,17 @@
 translate every Jinja failure into an `InputError` that names the template file and line.
 
 `Letters` is the handle a caller keeps for a run (the templates found, the environment, the
-compiled templates); `RenderedLetter` is one letter as Markdown with the references and
-placeholders the renderer found in it. Writing it out as txt, docx or eml is `.formats`.
+compiled templates); it renders each letter as a `RenderedLetter` (`.rendered`: Markdown with
+the references and placeholders the renderer found in it). Writing it out as txt, docx or eml
+is `.formats`.
 
-May import Jinja2, `cocwatch.core.letters`, `.templates` and `.sandbox`.
+May import Jinja2, `cocwatch.core.letters`, `.templates`, `.sandbox`, `.rendered` and `.text`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -22,11 +23,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from cocwatch.core.letters import (
     LetterContext,
     LetterState,
-    Placeholder,
-    Reference,
     placeholders_in,
 )
 from cocwatch.errors import InputError
+from cocwatch.templating.rendered import RenderedLetter
 from cocwatch.templating.sandbox import (
     NotKnown,
     RenderTimeout,
@@ -39,6 +39,8 @@ from cocwatch.templating.sandbox import (
 from cocwatch.templating.templates import SUFFIX, TemplateSpec, discover
 from cocwatch.templating.text import plain_inline
 
+__all__ = ["CompiledTemplate", "Letters", "RenderedLetter", "tidy_markdown"]
+
 
 @dataclass(frozen=True, slots=True)
 class CompiledTemplate:
@@ -47,18 +49,6 @@ class CompiledTemplate:
     spec: TemplateSpec
     body: jinja2.Template
     subject: jinja2.Template | None
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedLetter:
-    """One letter, rendered to Markdown, with what the renderer learnt along the way."""
-
-    spec: TemplateSpec
-    context: LetterContext
-    markdown: str
-    subject: str
-    references: tuple[Reference, ...]
-    placeholders: tuple[Placeholder, ...] = field(default=())
 
 
 class Letters:

@@ -27,6 +27,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from cocwatch.core.kinds import FindingCode, Names
 from cocwatch.core.letters import (
     LetterContext,
     Placeholder,
@@ -130,6 +131,9 @@ def _lines(value: Any) -> str:
 def _plural(count: int, singular: str, many: str | None = None) -> str:
     return plural(int(count), singular, many)
 
+
+# The finding codes by name, as templates see them (`finding.stale_data`).
+FINDING = Names("finding code", FindingCode)
 
 # Resource limits of one letter: a template (perhaps a shared one) cannot hold a run for ever
 # or fill the memory. A letter is a few kB; the national letter over a big registry, a few
@@ -279,6 +283,9 @@ def make_environment(builtin_dir: Path, user_dir: Path | None) -> LetterEnvironm
         join_and=join_and,
         plural=_plural,
     )
+    # Names to compare with, from their one declaration: `finding.stale_data in
+    # assessment.finding_codes` (a misspelt name is an error, not a quietly false test).
+    env.globals["finding"] = FINDING
     return env
 
 

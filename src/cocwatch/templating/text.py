@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cocwatch.templating.rendering import RenderedLetter
+    from cocwatch.templating.rendered import RenderedLetter
 
 
 @dataclass(frozen=True, slots=True)

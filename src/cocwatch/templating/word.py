@@ -16,7 +16,7 @@ from cocwatch.errors import InputError
 from cocwatch.templating.text import inline_runs, parse_blocks, plain_inline
 
 if TYPE_CHECKING:
-    from cocwatch.templating.rendering import RenderedLetter
+    from cocwatch.templating.rendered import RenderedLetter
 
 DOCX_FONT = "Arial"  # one family for headings and body; LibreOffice's Liberation Sans matches it
 DOCX_LANGUAGE = "en-GB"  # so Word and LibreOffice spell-check in British English

@@ -42,11 +42,9 @@ from cocwatch.core.letters.citations import (
     source_view,
 )
 from cocwatch.core.letters.context import (
-    FORMATS,
     NATIONAL_ROLES,
     SCOPES,
     LetterContext,
-    LetterFormat,
     LetterInfo,
     RunFacts,
     Scope,
@@ -124,7 +122,6 @@ from cocwatch.core.letters.words import (
 
 __all__ = [
     "FOLLOWS_ANY",
-    "FORMATS",
     "MNVP_RENAMED_ON",
     "NATIONAL_ROLES",
     "PLACEHOLDER_EXPERIENCE",
@@ -148,7 +145,6 @@ __all__ = [
     "InspectionView",
     "LazyView",
     "LetterContext",
-    "LetterFormat",
     "LetterInfo",
     "LetterState",
     "LoggedLetterView",

@@ -325,7 +325,9 @@ class AssessmentView(LazyView):
     cohorts: Annotated[tuple[CohortView, ...], Doc("all, ethnic_minority, most_deprived.")]
     cohort: Annotated[dict[str, CohortView], Doc("The same, by name: assessment.cohort['all'].")]
     findings: Annotated[tuple[FindingView, ...], Doc("The findings, in check's order.")]
-    finding_codes: Annotated[tuple[str, ...], Doc("Their codes: 'no_plan' in ....")]
+    finding_codes: Annotated[
+        tuple[str, ...], Doc("Their codes: `finding.no_plan in assessment.finding_codes`.")
+    ]
     statuses: Annotated[tuple[str, ...], Doc("The cohort statuses, in cohort order.")]
     has_figures: Annotated[bool, Doc("Whether any cohort has a figure.")]
     latest_figure: Annotated[

@@ -41,9 +41,7 @@ from cocwatch.core.measures import NOTHING_DECLARED
 from cocwatch.core.models import Contact, Registry, Sender, Thresholds
 
 Scope = Literal["trust", "national"]
-LetterFormat = Literal["md", "txt", "docx", "eml"]
 SCOPES: tuple[Scope, ...] = ("trust", "national")
-FORMATS: tuple[LetterFormat, ...] = ("md", "txt", "docx", "eml")
 # Roles found in the registry's `national.contacts`, whatever the letter's scope.
 NATIONAL_ROLES = frozenset({"secretary_of_state", "minister", "ico"})
 
@@ -56,7 +54,12 @@ class LetterInfo:
     title: Annotated[str, Doc("Its front-matter title.")]
     description: Annotated[str, Doc("Its front-matter description.")]
     scope: Annotated[str, Doc("trust or national.")]
-    format: Annotated[str, Doc("md, txt, docx or eml: what is being written.")]
+    format: Annotated[
+        str,
+        Doc(
+            "The output format being written, as `letter --format` names it (its help lists them)."
+        ),
+    ]
     email: Annotated[bool, Doc("True for an email draft (.eml): leave out postal blocks.")]
 
 

@@ -28,6 +28,8 @@ def describe_context() -> str:
         "(print it last). |",
         "| `placeholder(label, hint=None)` | function → str | Write a visible `[label: hint]` "
         "that is reported like the built-in placeholders. |",
+        "| `finding` | names | The finding codes by name, to compare with: `finding.stale_data "
+        "in assessment.finding_codes` (a name that is not a finding code is an error). |",
     ]
     seen: set[type] = set()
     queue: list[tuple[str, type]] = []
