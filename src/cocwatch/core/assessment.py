@@ -29,6 +29,7 @@ from datetime import date, timedelta
 
 from cocwatch.core import findings as rules
 from cocwatch.core import wording
+from cocwatch.core.bodies import TRUST, BodyKind, kind_of
 from cocwatch.core.comparison import (
     Comparison,
     EquityGap,
@@ -130,6 +131,9 @@ class TrustAssessment:
     # The measure that leads: the first deciding severity of which the Trust has an
     # official figure (the check table's column and the report's funnel show it).
     lead: OfficialMeasure | None = None
+    # What kind of body it is (a Trust, or an ICB's LMNS: `cocwatch.core.bodies`); an LMNS
+    # is assessed here as a Trust is, from its own rows, and `trust` holds its record.
+    kind: BodyKind = TRUST
 
     @property
     def notes(self) -> tuple[Finding, ...]:
@@ -360,7 +364,7 @@ def _official(trust: Trust, ctx: _Context) -> _Official:
     if official is None:
         return _Official()
     declared = official.declared
-    rows = official.observations(trust.ods)
+    rows = official.observations(trust.ods, kind_of(trust.id).level)
     compared: dict[str, Comparison] = {}
     gaps: list[EquityGap] = []
     empty: set[str] = set()
@@ -442,6 +446,7 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
         dq=official.dq,
         compared=ctx.official is not None and ctx.official.kept,
         declared=ctx.official.declared if ctx.official is not None else NOTHING_DECLARED,
+        kind=kind_of(trust.id),
     )
     findings = rules.find(facts)
     severity = worst(
@@ -465,6 +470,7 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
         equity=official.equity,
         over_time=official.over_time,
         lead=official.lead,
+        kind=kind_of(trust.id),
     )
 
 

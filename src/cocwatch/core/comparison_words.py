@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
+from cocwatch.core.bodies import KIND_BY_LEVEL, TRUST, BodyKind
 from cocwatch.core.comparison import (
     SUPPRESSED_COUNT,
     Comparison,
@@ -95,12 +96,18 @@ def versus_words(v: Versus) -> str:
     return f"not distinguishable from {theirs} at these numbers"
 
 
+def kind_compared(c: Comparison) -> BodyKind:
+    """The kind of body a comparison is of (a Trust, an LMNS): its words and its peers."""
+    return KIND_BY_LEVEL.get(c.level, TRUST)
+
+
 def rank_words(c: Comparison) -> str | None:
     if c.rank is None:
         return None
+    among = kind_compared(c).ranked_among(c.measure.publisher.checks)
     return (
-        f"{ordinal(c.rank.position)} of {c.ranked_of} Trusts whose data passed "
-        f"{c.measure.publisher.checks} that month ({ordinal(c.rank.quintile)} fifth from the top)"
+        f"{ordinal(c.rank.position)} of {c.ranked_of} {among} that month "
+        f"({ordinal(c.rank.quintile)} fifth from the top)"
     )
 
 
@@ -108,18 +115,32 @@ def funnel_words(c: Comparison) -> str | None:
     f = c.funnel
     if f is None:
         return None
+    many = kind_compared(c).plural
     if f.exceptional:
         side = "above" if f.adjusted.startswith("above") else "below"
         return (
             f"exceptional: {side} the funnel's 99.8% limit even after allowing for how much "
-            "Trusts differ from one another"
+            f"{many} differ from one another"
         )
     if f.plain in ("below_99.8", "above_99.8"):
         return (
             "outside the plain 99.8% funnel limit, but within the limits that allow for how "
-            "much Trusts differ (most of the variation between Trusts is not chance)"
+            f"much {many} differ (most of the variation between {many} is not chance)"
         )
     return None
+
+
+def own_quality_words(c: Comparison) -> str | None:
+    """For a body whose rows carry no data-quality result of their own (an LMNS): what its
+    figure is built from, said instead of inventing a result."""
+    kind = kind_compared(c)
+    if kind.own_quality:
+        return None
+    return (
+        f"an {kind.noun}'s figures have no data-quality result of their own: "
+        f"{c.measure.publisher.name} builds them from its Trusts whose data passed "
+        f"{c.measure.publisher.checks}"
+    )
 
 
 def months_before(day: date, months: int) -> date:
@@ -155,7 +176,7 @@ def comparison_sentence(c: Comparison) -> str:
     said = figure_words(c.measure, c.month, c.own)
     if not c.passed:
         return (
-            f"{said}; not compared with others: the Trust's data did not pass "
+            f"{said}; not compared with others: {kind_compared(c).the}'s data did not pass "
             f"{c.measure.publisher.checks}."
         )
     extra = []
@@ -257,6 +278,7 @@ def comparison_lines(
     `long_headings`), then the equity pairs, then the changes over time; `group_names`
     names each targeted cohort."""
     lines: list[tuple[str, str]] = []
+    quality: str | None = None
     for c in compared:
         heading = c.measure.caption if long_headings else c.measure.heading
         lines.append((heading, comparison_sentence(c)))
@@ -265,6 +287,9 @@ def comparison_lines(
         funnel = funnel_words(c)
         if funnel:
             lines.append((headings["funnel"], _sentence(funnel)))
+        quality = quality or own_quality_words(c)
+    if quality:
+        lines.append((headings.get("quality", "Quality"), _sentence(quality)))
     for gap in equity_gaps:
         lines.append((headings["equity"], equity_words(gap, group=group_names[gap.cohort])))
     for series in over:

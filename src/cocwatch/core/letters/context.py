@@ -203,7 +203,11 @@ def letter_context(
             facts.as_of,
             figures,
             facts.milestones,
-            observations=facts.official.observations(assessed.trust.ods) if facts.official else (),
+            observations=(
+                facts.official.observations(assessed.trust.ods, assessed.kind.level)
+                if facts.official
+                else ()
+            ),
         )
         if assessed and trust
         else None
