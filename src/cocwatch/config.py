@@ -105,6 +105,11 @@ SAMPLE_CONFIG = """\
 # `cocwatch import msds --latest/--month/--since` (this is the default).
 # msds_index: https://digital.nhs.uk/data-and-information/publications/statistical/maternity-services-monthly-statistics
 
+# The online lookups `cocwatch mp` uses (these are the defaults; the environment variables
+# COCWATCH_POSTCODES_URL and COCWATCH_PARLIAMENT_URL override them).
+# postcodes_url: https://api.postcodes.io
+# parliament_url: https://members-api.parliament.uk
+
 # Who signs the letters. Anything left out appears in letters as a [placeholder].
 sender:
   name:            # e.g. Jo Bloggs

@@ -199,5 +199,41 @@ def resolve_msds_index(option: str | None, from_config: str | None) -> Located:
     return located
 
 
+# The online lookups' base addresses (SPEC §2.1): config key → (environment variable,
+# default, what it is). `config show` lists each, and `resolve_lookup_url` finds each.
+LOOKUP_URLS: dict[str, tuple[str, str, str]] = {
+    "postcodes_url": (
+        "COCWATCH_POSTCODES_URL",
+        "https://api.postcodes.io",
+        "postcodes.io, which finds a postcode's constituency and ICB",
+    ),
+    "parliament_url": (
+        "COCWATCH_PARLIAMENT_URL",
+        "https://members-api.parliament.uk",
+        "UK Parliament's Members API, which finds a constituency's MP",
+    ),
+}
+
+
+def resolve_lookup_url(key: str, from_config: str | None) -> Located:
+    """The base address of an online lookup (`LOOKUP_URLS`): its environment variable, the
+    config file's key, else the default; anything but an http(s) address is refused."""
+    from cocwatch.errors import UsageError
+
+    env_name, default, what = LOOKUP_URLS[key]
+    if env := os.environ.get(env_name, "").strip():
+        located, where = Located(env, "environment"), f"${env_name}"
+    elif from_config and from_config.strip():
+        located, where = Located(from_config.strip(), "config file"), f"{key}: in the config file"
+    else:
+        return Located(default, "default")
+    if not is_url(located.value):
+        raise UsageError(
+            f"{where} is {located.value!r}, which is not a web address; give the address of "
+            f"{what} (https://…), e.g. {default}."
+        )
+    return Located(located.value.rstrip("/"), located.origin)
+
+
 def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))

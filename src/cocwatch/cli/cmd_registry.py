@@ -1,4 +1,4 @@
-"""Commands that read the registry: validate, schema, trusts, show, targets."""
+"""Commands that read the registry: validate, schema, trusts, icbs, show, targets."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import typer
 
 from cocwatch.cli.app import app
 from cocwatch.cli.dates import today
-from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT, REGION
+from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT, ICB, REGION, TIMEOUT
 from cocwatch.cli.output import emit
-from cocwatch.cli.selection import find_trust
+from cocwatch.cli.selection import find_trust, icb_today
 from cocwatch.cli.session import session
 from cocwatch.errors import ExitCode, RegistryError
 
@@ -47,25 +47,97 @@ def schema() -> None:
 @app.command()
 def trusts(
     ctx: typer.Context,
-    query: str | None = typer.Argument(None, help="Part of a name, an id or an ODS code."),
+    *,
+    query: list[str] | None = typer.Argument(
+        None,
+        metavar="[QUERY]",
+        help="Words of a name, an id, an ODS code, a hospital, a town or a postcode.",
+    ),
     region: REGION = None,
+    icb: ICB = None,
     fmt: FORMAT = DEFAULT_FORMAT,
+    timeout: TIMEOUT,
 ) -> None:
-    """List and search the Trusts in the registry."""
+    """List and search the Trusts in the registry, saying why each matched.
+
+    A query is matched as every command matches a Trust: its id or ODS code, words of its
+    name, a hospital site or town in its address, its headquarters' postcode; a likely
+    misspelling is offered when nothing else matches. Any other postcode is looked up on
+    postcodes.io: the Trusts of the ICB that covers it (no official lookup from a postcode
+    to the Trusts that serve it exists).
+    """
+    from cocwatch.core.icbs import trusts_in
+    from cocwatch.core.trust_names import find_matches, postcode
     from cocwatch.render.formats import render
     from cocwatch.render.registry import trust_listing
 
     s = session(ctx)
+    day = today()
     found = list(s.curated.trusts)
-    if query:
-        q = query.strip().lower()
-        found = [t for t in found if q in t.name.lower() or q == t.ods.lower() or q in t.id]
+    why: dict[str, str] = {}
+    text = " ".join(query or []).strip()
+    if text:
+        matches = find_matches(found, text)
+        code = postcode(text)
+        if not matches and code is not None:
+            from cocwatch.cli.lookups import postcode_trusts
+
+            said, in_area = postcode_trusts(s, day, timeout=timeout)(code)
+            matches = []
+            why = {t.id: f"in the ICB that covers {code}" for t in in_area}
+            found = in_area
+            s.info(said)
+        else:
+            found = [m.trust for m in matches]
+            why = {m.trust.id: m.why for m in matches}
+            if matches and all(m.suggested for m in matches) and not s.state.quiet:
+                s.info(f"No trust is called {text!r}; these may be what you meant.")
     if region:
         found = [t for t in found if region.strip().lower() in t.region.lower()]
-    found.sort(key=lambda t: (t.region, t.name))
-    emit(render(fmt, trust_listing(found, as_of=today(), source=s.loaded.source)))
+    if icb:
+        chosen = icb_today(s.curated, icb, day)
+        ids = {t.id for t in trusts_in(s.curated, chosen.code, day)}
+        found = [t for t in found if t.id in ids]
+    if not text:
+        found.sort(key=lambda t: (t.region, t.name))
+    listing = trust_listing(found, as_of=day, source=s.loaded.source, why=why or None)
+    emit(render(fmt, listing))
     if not found and not s.state.quiet:
         s.info("No trust matches. `cocwatch trusts` lists them all.")
+
+
+@app.command()
+def icbs(
+    ctx: typer.Context,
+    query: list[str] | None = typer.Argument(
+        None, metavar="[QUERY]", help="An ICB's code or words of its name."
+    ),
+    fmt: FORMAT = DEFAULT_FORMAT,
+) -> None:
+    """List the Integrated Care Boards (ICBs) in the registry: code, name where a source
+    gives it, region, dates, the ICB that holds its area today, and how many Trusts it has.
+
+    An ICB's LMNS is checked with `cocwatch check icb:CODE` and written to with
+    `cocwatch letter lmns CODE`.
+    """
+    from cocwatch.core.icbs import find_icbs
+    from cocwatch.render.formats import render
+    from cocwatch.render.registry import icb_listing
+
+    s = session(ctx)
+    registry = s.curated
+    found = list(registry.icbs)
+    text = " ".join(query or []).strip()
+    if text:
+        found = find_icbs(registry, text)
+    emit(render(fmt, icb_listing(registry, found, as_of=today(), source=s.loaded.source)))
+    if not registry.icbs:
+        s.info(
+            "This registry lists no ICBs (no icbs: section); the registry shipped with "
+            "cocwatch lists them."
+        )
+    elif not found and not s.state.quiet:
+        s.info("No ICB matches. `cocwatch icbs` lists them all.")
 
 
 @app.command()

@@ -24,7 +24,7 @@ from cocwatch.locations import Located, resolve_config, resolve_registry
 if TYPE_CHECKING:
     from cocwatch.core.comparison import OfficialContext
     from cocwatch.core.correspondence import TrackedLetter
-    from cocwatch.core.models import Config, Registry, Trust
+    from cocwatch.core.models import Config, Icb, Registry, Trust
     from cocwatch.registry import LoadedRegistry
     from cocwatch.statistics.store import StatisticsStore
 
@@ -101,6 +101,13 @@ class Session:
         curated, store = self.curated, self.statistics
         with long_lived():
             return with_statistics(curated, store, only=trust_ids)
+
+    def lmns_bodies(self, icb: Icb, as_of: date) -> list[Trust]:
+        """The ICB's LMNS as bodies to assess, with their own figures from the statistics
+        folder (its predecessors' LMNSs for an ICB made after the latest figures)."""
+        from cocwatch.statistics.merging import lmns_bodies
+
+        return lmns_bodies(self.curated, self.statistics, icb, as_of=as_of)
 
     def comparisons(self, trusts: Iterable[Trust], as_of: date) -> OfficialContext | None:
         """What these Trusts' official figures are compared with (England, regions, peers)."""

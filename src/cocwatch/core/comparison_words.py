@@ -37,9 +37,10 @@ METHOD_EQUITY = (
 METHOD_SPC = "p-chart with the Making Data Count rules"
 
 
-def method_rank(publisher: Publisher) -> str:
-    """How a rank is made: 'rank among the Trusts whose data passed NHS England's checks …'."""
-    return f"rank among the Trusts whose data passed {publisher.checks} that month"
+def method_rank(publisher: Publisher, kind: BodyKind = TRUST) -> str:
+    """How a rank is made: 'rank among the Trusts whose data passed NHS England's checks …',
+    or among the LMNSs."""
+    return f"rank among the {kind.ranked_among(publisher.checks)} that month"
 
 
 def suppression_words(publisher: Publisher) -> str:

@@ -375,6 +375,11 @@ class Icb(Model):
         """Its name, else its code: 'NHS Greater Manchester Integrated Care Board', 'S9B9J'."""
         return self.name or f"ICB {self.code}"
 
+    @property
+    def title(self) -> str:
+        """Its name and code: 'NHS Sussex Integrated Care Board (QNX)', or 'ICB S9B9J'."""
+        return f"{self.name} ({self.code})" if self.name else f"ICB {self.code}"
+
     def exists_on(self, day: date) -> bool:
         """Whether the ICB existed on `day` (as far as its dates say)."""
         return (self.from_ is None or self.from_ <= day) and (self.to is None or day <= self.to)
@@ -578,5 +583,7 @@ class Config(Model):
     statistics: str | None = None  # the statistics folder; default: statistics/ beside the registry
     reply_working_days: Annotated[int, Field(gt=0, le=250)] = 20
     msds_index: str | None = None  # the series page `import msds --latest` reads
+    postcodes_url: str | None = None  # postcodes.io's base address (`cocwatch mp`)
+    parliament_url: str | None = None  # the UK Parliament Members API's base address
     sender: Sender = Sender()
     thresholds: Thresholds = Thresholds()
