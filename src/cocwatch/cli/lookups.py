@@ -32,7 +32,9 @@ from cocwatch.errors import ExternalError, UsageError
 if TYPE_CHECKING:
     from cocwatch.cli.selection import PostcodeTrusts
     from cocwatch.cli.session import Session
+    from cocwatch.core.assessment import Assessment
     from cocwatch.core.models import Icb, Registry, Trust
+    from cocwatch.core.representation import Representation
     from cocwatch.sources.parliament import Constituency, Office
     from cocwatch.sources.postcodes import PostcodePlace
 
@@ -297,3 +299,125 @@ def postcode_trusts(s: Session, on: date, *, timeout: float) -> PostcodeTrusts:
         return found.said, trusts_in(s.curated, found.icb.code, on)
 
     return find
+
+
+_HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Sir", "Dame", "Lord", "Lady", "Rev")
+
+
+def representation(
+    s: Session,
+    *,
+    postcode: str | None,
+    constituency: str | None,
+    mp_name: str | None,
+    icb: str | None,
+    on: date,
+    timeout: float,
+    offline: bool = False,
+) -> Representation:
+    """A postcode's constituency, MP and ICB, from postcodes.io and the Members API; each
+    option given (--constituency, --mp-name, --icb) is used instead of its lookup, so with
+    all three nothing is fetched."""
+    from cocwatch.cli.selection import icb_today
+    from cocwatch.core.models import Source
+    from cocwatch.core.representation import Representation
+    from cocwatch.sources import parliament, postcodes
+
+    lookups = Lookups(s, timeout=timeout, offline=offline)
+    sources: list[Source] = []
+    place = None
+    if postcode is not None and (constituency is None or icb is None):
+        place = lookups.place(postcode)
+        sources.append(
+            Source.model_construct(
+                url=postcodes.postcode_url(lookups.postcodes_url, place.postcode),
+                title=f"postcodes.io, postcode {place.postcode} (ONS Postcode Directory)",
+                kind="other",
+                retrieved=None,
+            )
+        )
+    name = constituency or (place.constituency if place else None)
+    if name is None:
+        raise UsageError(
+            "postcodes.io gives no Westminster constituency for this postcode (it may be "
+            "outside the UK's constituencies). Give --constituency NAME and --mp-name NAME."
+        )
+    member = None
+    if mp_name is None:
+        member = lookups.constituency(name).member
+        if member is None:
+            raise UsageError(
+                f"The Members API lists no MP for {name} just now (the seat may be vacant). "
+                "Give --mp-name NAME if you know who to write to."
+            )
+        sources.append(
+            Source.model_construct(
+                url=parliament.search_url(lookups.parliament_url, name),
+                title=f"UK Parliament Members API, constituency {name}. {parliament.LICENCE}",
+                kind="other",
+                retrieved=None,
+            )
+        )
+    address: tuple[str, ...] = parliament.HOUSE_OF_COMMONS
+    email: str | None = None
+    if member is not None:
+        office = parliament.westminster_office(lookups.offices(member.id))
+        if office is not None:
+            address, email = office.lines or address, office.email
+    honorific = None
+    if member is not None and member.address_as:
+        first = member.address_as.split()[0].rstrip(".")
+        honorific = first if first in _HONORIFICS else None
+    icb_code: str | None
+    if icb is not None:
+        chosen = icb_today(s.curated, icb, on)
+        icb_code, said = chosen.code, f"The ICB was given: {chosen.title}."
+    elif place is not None:
+        found = lookups.icb_of(s.curated, place, on)
+        icb_code, said = (found.icb.code if found.icb else None), found.said
+    else:
+        icb_code, said = None, "No ICB was given (--icb CODE)."
+    return Representation(
+        postcode=place.postcode if place else postcode,
+        constituency=name,
+        mp=member.name if member else mp_name,
+        party=member.party if member else None,
+        address=tuple(address),
+        email=email,
+        icb_code=icb_code,
+        icb_said=said,
+        sources=tuple(sources),
+        honorific=honorific,
+    )
+
+
+def postcode_option(value: str | None) -> str | None:
+    """A postcode as typed, written the usual way; anything else is a usage error."""
+    from cocwatch.core.trust_names import postcode
+
+    if value is None:
+        return None
+    code = postcode(value)
+    if code is None:
+        raise UsageError(
+            f'{value!r} is not a UK postcode: write it as on a letter, e.g. "SW1A 1AA".'
+        )
+    return code
+
+
+def area_assessment(s: Session, icb: Icb | None, as_of: date) -> Assessment:
+    """The assessment of the Trusts of `icb` on `as_of` (none without an ICB)."""
+    from cocwatch.core.assessment import assess
+    from cocwatch.core.icbs import trusts_in
+
+    members = trusts_in(s.curated, icb.code, as_of) if icb is not None else []
+    registry = s.registry_for({t.id for t in members})
+    chosen = [t for t in registry.trusts if t.id in {m.id for m in members}]
+    return assess(
+        registry,
+        chosen,
+        as_of=as_of,
+        thresholds=s.config.thresholds,
+        letters=s.open_letters(as_of),
+        official=s.comparisons(chosen, as_of),
+    )

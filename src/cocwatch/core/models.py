@@ -25,8 +25,10 @@ from pydantic.json_schema import SkipJsonSchema
 
 # The closed sets are defined without pydantic, so the command line can offer them cheaply.
 from cocwatch.core.kinds import COHORTS as COHORTS
+from cocwatch.core.kinds import CONTACT_ROLES as CONTACT_ROLES
 from cocwatch.core.kinds import RECORDED_KINDS
 from cocwatch.core.kinds import Cohort as Cohort
+from cocwatch.core.kinds import ContactRole as ContactRole
 from cocwatch.core.kinds import Coproduced as Coproduced
 from cocwatch.core.kinds import PlanStatus as PlanStatus
 from cocwatch.core.kinds import Precision as Precision
@@ -37,25 +39,6 @@ from cocwatch.core.measures import DEFAULT_MEASURE
 from cocwatch.core.measures import MEASURE_PREFERENCE as MEASURE_PREFERENCE
 from cocwatch.core.measures import Measure as Measure
 from cocwatch.core.plausible import MAX_COUNT, disagreement, rate_agrees
-
-ContactRole = Literal[
-    "chief_executive",
-    "chair",
-    "director_of_midwifery",
-    "board_safety_champion",
-    "mnvp",
-    "foi",
-    "pals",
-    "other",
-    "secretary_of_state",
-    "minister",
-    "ico",
-    "icb_chief_executive",
-    "icb_chair",
-    "lmns_lead",
-    "mp",
-]
-CONTACT_ROLES: tuple[str, ...] = ContactRole.__args__  # type: ignore[attr-defined]
 
 # MSDS publishes every count from 1 to 7 as 5 and rounds larger ones to the nearest 5
 # (NHS England's disclosure control), so a published 5 is a small number whose rate says

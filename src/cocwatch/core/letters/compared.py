@@ -16,12 +16,14 @@ from datetime import date
 from typing import Annotated
 
 from cocwatch.core import wording
+from cocwatch.core.bodies import TRUST, BodyKind
 from cocwatch.core.comparison import Comparison, EquityGap, counts_only
 from cocwatch.core.comparison_words import (
     amount_words,
     counted_in,
     dq_failures,
     funnel_words,
+    kind_compared,
     rank_words,
     suppression_words,
     total_words,
@@ -43,13 +45,14 @@ def small_numbers_caution(publisher: Publisher) -> str:
     )
 
 
-def method_note(publisher: Publisher) -> str:
-    """How the comparisons were computed, for the reference list."""
+def method_note(publisher: Publisher, kind: BodyKind = TRUST) -> str:
+    """How the comparisons were computed, for the reference list (a `kind` of body is ranked
+    among its own kind: a Trust among the Trusts, an LMNS among the LMNSs)."""
     return (
         f"Comparisons computed by the author from the counts in {publisher.possessive} file: "
         "95% and 99.8% Wilson score intervals against England's and the region's value for "
-        "the same month and measure; ranks among the Trusts whose data passed "
-        f"{publisher.quality_checks} that month; funnel limits adjusted for over-dispersion "
+        f"the same month and measure; ranks among the {kind.ranked_among(publisher.quality_checks)}"
+        " that month; funnel limits adjusted for over-dispersion "
         "(Spiegelhalter 2005); equity gaps by a test of two proportions at 95%. "
         f"{publisher.name} does not publish these comparisons itself"
     )
@@ -135,15 +138,17 @@ def comparison_view(c: Comparison, figure: FigureView | None) -> ComparisonView:
     region = versus_words(c.region) if c.region is not None else None
     ranked = rank_words(c)
     publisher = c.measure.publisher
+    kind = kind_compared(c)
     if not c.passed:
         sentence = (
-            f"{_capital(statement)}. The Trust's data did not pass {publisher.quality_checks} "
-            "that month, so it is not compared with England or other Trusts."
+            f"{_capital(statement)}. {_capital(kind.the)}'s data did not pass "
+            f"{publisher.quality_checks} that month, so it is not compared with England or "
+            f"other {kind.plural}."
         )
     else:
         against = " and ".join(x for x in (versus, region) if x)
         sentence = f"{_capital(statement)}" + (f". That is {against}" if against else "")
-        sentence += f"; the Trust ranked {ranked}." if ranked else "."
+        sentence += f"; {kind.the} ranked {ranked}." if ranked else "."
     citation = figure.citation if figure is not None else _publication(publisher, c.month)
     return ComparisonView(
         measure=c.measure.code,
@@ -163,7 +168,7 @@ def comparison_view(c: Comparison, figure: FigureView | None) -> ComparisonView:
         funnel=funnel_words(c),
         sentence=sentence,
         citation=citation,
-        method=document_view(title=method_note(publisher), url=None, kind="other"),
+        method=document_view(title=method_note(publisher, kind), url=None, kind="other"),
     )
 
 
