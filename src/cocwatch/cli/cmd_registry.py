@@ -145,20 +145,33 @@ def show(
     ctx: typer.Context,
     trust: list[str] = typer.Argument(
         ...,
-        metavar="TRUST",
-        help="Trust id, ODS code or words of its name (`show guys and st thomas` works).",
+        metavar="TRUST|icb:CODE",
+        help="Trust id, ODS code or words of its name (`show guys and st thomas` works), "
+        "or an ICB as icb:CODE.",
     ),
     fmt: FORMAT = DEFAULT_FORMAT,
 ) -> None:
-    """Show everything known about one Trust: plan, figures over time, sources."""
+    """Show everything known about one Trust (or ICB): plan, contacts with where and when
+    they were checked, figures over time, sources."""
+    from cocwatch.core.bodies import icb_code
     from cocwatch.render.formats import render
     from cocwatch.render.show import trust_detail
 
     s = session(ctx)
-    found = find_trust(s.curated, " ".join(trust))
+    day = today()
+    typed = " ".join(trust)
+    if icb_code(typed) is not None:  # an ICB: its LMNS as a body, with its own figures
+        from cocwatch.cli.selection import find_icb
+        from cocwatch.core.icbs import lmns_body
+
+        icb = find_icb(s.curated, typed)
+        own = [b for b in s.lmns_bodies(icb, day) if b.ods == icb.code]
+        body = own[0] if own else lmns_body(icb, [])
+        emit(render(fmt, trust_detail(body, s.curated, as_of=day)))
+        return
+    found = find_trust(s.curated, typed)
     registry = s.registry_for([found.id])
     found = next(t for t in registry.trusts if t.id == found.id)
-    day = today()
     letters = [t for t in s.tracked_letters(day) if t.letter.trust == found.id]
     emit(render(fmt, trust_detail(found, registry, as_of=day, letters=letters)))
 
