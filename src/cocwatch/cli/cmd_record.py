@@ -18,6 +18,7 @@ import typer
 
 from cocwatch.cli.app import app
 from cocwatch.cli.dates import today
+from cocwatch.cli.lookups import by_postcode
 from cocwatch.cli.options import DRY_RUN, date_option, parse_percent
 from cocwatch.cli.output import emit
 from cocwatch.cli.selection import find_icb, find_trust
@@ -63,7 +64,7 @@ def record(
     from cocwatch.registry.edit import change_registry
 
     def plan(registry: Registry) -> tuple[list[Change], tuple[Trust, str]]:
-        trust = find_trust(registry, name)
+        trust = find_trust(registry, name, by_postcode=by_postcode(s))
         change, note = build(trust)
         return [change], (trust, note)
 
@@ -304,7 +305,11 @@ def record_contact(
         help="A Trust (id, ODS code or words of its name), or an ICB as icb:CODE.",
     ),
     role: ContactRoleChoice = typer.Option(
-        ..., "--role", case_sensitive=False, help="Their role: who letters to that role reach."
+        ...,
+        "--role",
+        metavar="ROLE",
+        case_sensitive=False,
+        help=f"Their role, which letters to it reach: {', '.join(RECORDED_ROLES)}.",
     ),
     name: str | None = typer.Option(
         None, "--name", help="Their name as they write it, e.g. 'Pat Example' or 'Dr Pat Example'."
@@ -373,7 +378,7 @@ def record_contact(
             icb = find_icb(registry, typed)
             body_id, label, contacts = icb_body_id(icb.code), icb.title, icb.contacts
         else:
-            trust = find_trust(registry, typed)
+            trust = find_trust(registry, typed, by_postcode=by_postcode(s))
             body_id, label, contacts = trust.id, f"{trust.name} ({trust.id})", trust.contacts
         index = _same_date_index(contacts, lambda c: c.role == str(role))
         if index is not None and not replace:

@@ -6,6 +6,7 @@ import typer
 
 from cocwatch.cli.app import app
 from cocwatch.cli.dates import today
+from cocwatch.cli.lookups import by_postcode
 from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT, ICB, REGION, TIMEOUT
 from cocwatch.cli.output import emit
 from cocwatch.cli.selection import find_trust, icb_today
@@ -169,7 +170,7 @@ def show(
         body = own[0] if own else lmns_body(icb, [])
         emit(render(fmt, trust_detail(body, s.curated, as_of=day)))
         return
-    found = find_trust(s.curated, typed)
+    found = find_trust(s.curated, typed, by_postcode=by_postcode(s))
     registry = s.registry_for([found.id])
     found = next(t for t in registry.trusts if t.id == found.id)
     letters = [t for t in s.tracked_letters(day) if t.letter.trust == found.id]

@@ -421,3 +421,12 @@ def area_assessment(s: Session, icb: Icb | None, as_of: date) -> Assessment:
         letters=s.open_letters(as_of),
         official=s.comparisons(chosen, as_of),
     )
+
+
+def by_postcode(s: Session) -> PostcodeTrusts:
+    """`postcode_trusts` on today's date with the usual timeout: for the commands that take a
+    Trust, so that a postcode names the Trusts of the ICB that covers it."""
+    from cocwatch.cli.dates import today
+    from cocwatch.sources.http import TIMEOUT_SECONDS
+
+    return postcode_trusts(s, today(), timeout=TIMEOUT_SECONDS)

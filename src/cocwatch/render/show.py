@@ -251,7 +251,11 @@ def contact_words(contact: Contact, as_of: date) -> str:
         who.append(contact.address.replace("\n", ", "))
     text = ", ".join(who) or "(no name recorded)"
     found = [f"source {contact.source_url}"] if contact.source_url else []
-    found.append(f"checked {contact.checked.isoformat()}" if contact.checked else "never checked")
+    found.append(
+        f"checked {contact.checked.isoformat()}"
+        if contact.checked
+        else "when checked: not recorded"
+    )
     text += f" ({'; '.join(found)})"
     if contact_stale(contact, as_of):
         text += ": not checked for over a year, check it before a letter uses it"

@@ -292,11 +292,7 @@ def _old_contacts(rendered: Sequence[RenderedLetter]) -> list[Note]:
         for who in (context.recipient, *context.copies):
             if not who.stale:
                 continue
-            when = (
-                f"was last checked on {who.checked.isoformat()}, over a year before the letter"
-                if who.checked
-                else "has no date of when it was last checked"
-            )
+            when = f"was last checked on {who.checked}, over a year before the letter"
             found = f" at {who.source_url}" if who.source_url else ""
             key = f"{where}:{who.role}"
             said.setdefault(

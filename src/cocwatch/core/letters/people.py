@@ -206,10 +206,12 @@ class RecipientView:
 
 
 def contact_stale(contact: Contact | None, on: date | None) -> bool:
-    """A recorded contact not checked in the year before `on` (or never said to be checked)."""
-    if contact is None or on is None or not (contact.name or contact.email or contact.address):
+    """A named person recorded as a contact and last checked more than a year before `on`:
+    people change jobs, while an office's address rarely moves. (A contact recorded without
+    a `checked` date is shown as such by `show`, not flagged on every letter.)"""
+    if contact is None or on is None or not contact.name or contact.checked is None:
         return False
-    return contact.checked is None or (on - contact.checked).days > CONTACT_CHECK_DAYS
+    return (on - contact.checked).days > CONTACT_CHECK_DAYS
 
 
 def _the(title: str, *, capital: bool = False) -> str:
