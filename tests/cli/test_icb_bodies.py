@@ -30,9 +30,12 @@ def _lms_rows(indicator: str = "COC_by_28weeks") -> dict[str, dict[str, int]]:
     found: dict[str, dict[str, int]] = {}
     with SHIPPED_APRIL_2025.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            if row["Org_Level"] == "Local Maternity System" and row["Indicator"] == indicator:
-                if row["Currency"] in ("Numerator", "Denominator"):
-                    found.setdefault(row["Org_Code"], {})[row["Currency"]] = int(row["Value"])
+            if (
+                row["Org_Level"] == "Local Maternity System"
+                and row["Indicator"] == indicator
+                and row["Currency"] in ("Numerator", "Denominator")
+            ):
+                found.setdefault(row["Org_Code"], {})[row["Currency"]] = int(row["Value"])
     return {k: v for k, v in found.items() if v.get("Denominator")}
 
 

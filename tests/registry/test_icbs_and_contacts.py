@@ -141,7 +141,8 @@ def test_an_icb_history_must_run_oldest_first(run: Run, write_registry: Write) -
     path = write_registry(
         REGISTRY.replace(
             "      - {icb: QAA, to: 2026-03-31}\n",
-            "      - {icb: QAA, to: 2026-03-31}\n      - {icb: QBB, from: 2025-01-01, to: 2025-12-31}\n",
+            "      - {icb: QAA, to: 2026-03-31}\n"
+            "      - {icb: QBB, from: 2025-01-01, to: 2025-12-31}\n",
         )
     )
     result = run("-r", str(path), "validate")
