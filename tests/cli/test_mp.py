@@ -143,11 +143,17 @@ def test_a_malformed_answer_is_said_in_words(run: Run, services: PageServer, bod
     assert "Traceback" not in result.stderr
 
 
-def test_a_malformed_members_answer_is_said_in_words(run: Run, services: PageServer) -> None:
+def test_a_malformed_members_answer_is_said_in_words_and_not_kept(
+    run: Run, services: PageServer
+) -> None:
     services.routes[search_path(CONSTITUENCY)] = Route('{"items": 3}')
     result = run("mp", POSTCODE)
     assert result.exit_code == 4
     assert "Members API answered with something cocwatch cannot read" in result.stderr
+    services.routes[search_path(CONSTITUENCY)] = json_route(constituency_answer())
+    again = run("mp", POSTCODE)  # the unreadable answer was not kept: asked again, and read
+    assert again.exit_code == 0, again.stderr
+    assert services.hits[search_path(CONSTITUENCY)] == 2
 
 
 def test_a_constituency_the_members_api_does_not_list_is_a_usage_error(

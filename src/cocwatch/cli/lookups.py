@@ -62,9 +62,9 @@ class LookupFailed(ExternalError):
 class Answer:
     """A lookup's answer: its body (None: the service knows no such thing), and when fetched."""
 
+    url: str
     body: bytes | None
     fetched: date
-    kept: bool  # an answer kept from an earlier run
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,11 +199,11 @@ class Lookups:
             problem = describe_http_error(url, exc)
         else:
             if got.status_code == 404:
-                answer = Answer(None, today, kept=False)
+                answer = Answer(url, None, today)
                 _keep(url, answer)
                 return answer
             if 200 <= got.status_code < 300:
-                answer = Answer(got.body, today, kept=False)
+                answer = Answer(url, got.body, today)
                 _keep(url, answer)
                 self._clear(what)
                 return answer
@@ -222,6 +222,8 @@ class Lookups:
         try:
             return read(answer.body)
         except ValueError as exc:
+            with contextlib.suppress(OSError):
+                _path(answer.url).unlink()  # never kept: the next run asks again
             raise LookupFailed(
                 f"{what} answered with something cocwatch cannot read ({exc}): the service may "
                 f"have changed, or the address in the config may not be {what}'s. {MANUAL}"
@@ -262,7 +264,7 @@ def _kept(url: str) -> Answer | None:
     except ValueError:
         return None
     body = data.get("body")
-    return Answer(body.encode() if isinstance(body, str) else None, fetched, kept=True)
+    return Answer(url, body.encode() if isinstance(body, str) else None, fetched)
 
 
 def _keep(url: str, answer: Answer) -> None:

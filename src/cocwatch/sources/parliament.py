@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 DEFAULT_URL = "https://members-api.parliament.uk"
-WHAT = "the UK Parliament Members API"
+WHAT = "UK Parliament's Members API"
 LICENCE = (
     "Contains Parliamentary information licensed under the Open Parliament Licence v3.0 "
     "(https://www.parliament.uk/site-information/copyright-parliament/open-parliament-licence/)"
