@@ -212,8 +212,9 @@ def test_record_contact_dry_run_shows_the_change_and_writes_nothing(
     ("args", "said"),
     [
         (["--role", "chief_executive", "--email", "not-an-email"], "not an email address"),
-        (["--role", "secretary_of_state"], "secretary_of_state"),
-        (["--role", "chair", "--source-url", "example.org"], "full web address"),
+        (["--role", "secretary_of_state", "--name", "X"], "secretary_of_state"),
+        (["--role", "chair", "--name", "X", "--source-url", "example.org"], "full web address"),
+        (["--role", "chair"], "Give at least one of --name, --email or --address"),
     ],
 )
 def test_record_contact_refuses_bad_values(

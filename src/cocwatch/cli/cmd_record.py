@@ -352,6 +352,11 @@ def record_contact(
 
     s = session(ctx)
     path = writable_registry(s, dry_run=dry_run)
+    if not any(v and v.strip() for v in (name, email, address)):
+        raise UsageError(
+            "Give at least one of --name, --email or --address: who the letters to the role "
+            "reach, or where."
+        )
     if email is not None and not _looks_like_email(email):
         raise UsageError(f"--email {email!r} is not an email address (name@example.org).")
     entry: dict[str, Any] = {"role": str(role)}
