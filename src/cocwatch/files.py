@@ -68,14 +68,28 @@ def resolve_target(path: Path) -> Path:
     return real
 
 
-def atomic_write(path: Path, data: bytes, *, what: str = "file") -> None:
-    """Replace `path` (or the file its links lead to) with `data` atomically, keeping modes."""
+def default_file_mode() -> int:
+    """The permissions a new file gets under the user's umask (0o666 less it), as `open`
+    gives; a temporary file is made with 0o600 instead."""
+    try:
+        with Path("/proc/self/status").open(encoding="ascii") as status:
+            mask = next(int(line.split()[1], 8) for line in status if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
+def atomic_write(path: Path, data: bytes, *, what: str = "file", mode: int | None = None) -> None:
+    """Replace `path` (or the file its links lead to) with `data` atomically, keeping modes;
+    a new file gets `mode` (default: 0o600, only its owner may read it)."""
     path = resolve_target(path)
     tmp_name: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temps(path)
-        mode = path.stat().st_mode & 0o7777 if path.exists() else None
+        if path.exists():
+            mode = path.stat().st_mode & 0o7777
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -102,16 +116,20 @@ def atomic_write_many(files: Sequence[tuple[Path, bytes]], *, what: str = "file"
     Each file is written to a temporary file beside it, as `atomic_write` does; then one
     ``os.sync()`` flushes them all (one fsync per file where the platform has no sync),
     they are renamed over their targets, and each folder is fsynced once. Readers still see
-    each file old or new, never half-written; batches (letters, report pages) stay fast.
+    each file old or new, never half-written; batches (letters, report pages) stay fast. A new
+    file gets the user's usual permissions (`default_file_mode`); a replaced one keeps its own.
     """
     pending: list[tuple[str, Path]] = []
     current = Path()
+    new_mode = default_file_mode()
     try:
         for target, data in files:
             current = resolve_target(target)
             current.parent.mkdir(parents=True, exist_ok=True)
             remove_stale_temps(current)
-            mode = current.stat().st_mode & 0o7777 if current.exists() else None
+            # A new file gets the permissions `open` would give it (a letter is the user's
+            # own document, not a secret); a replaced file keeps its own.
+            mode = current.stat().st_mode & 0o7777 if current.exists() else new_mode
             fd, tmp_name = tempfile.mkstemp(
                 dir=current.parent, prefix=f".{current.name}.", suffix=".tmp"
             )
@@ -121,8 +139,7 @@ def atomic_write_many(files: Sequence[tuple[Path, bytes]], *, what: str = "file"
                 if not hasattr(os, "sync"):
                     handle.flush()
                     os.fsync(handle.fileno())
-            if mode is not None:
-                Path(tmp_name).chmod(mode)
+            Path(tmp_name).chmod(mode)
         if hasattr(os, "sync"):
             os.sync()
         while pending:

@@ -176,25 +176,34 @@ def resolve_statistics(from_config: str | None, registry: Located) -> Located:
 
 def resolve_msds_index(option: str | None, from_config: str | None) -> Located:
     """The series index page of NHS England's Maternity Services Monthly Statistics."""
+    return resolve_index("msds", option, from_config, MSDS_INDEX)
+
+
+def resolve_index(
+    source: str, option: str | None, from_config: str | None, default: str
+) -> Located:
+    """The series page listing a source's releases: --index, then $COCWATCH_<SOURCE>_INDEX,
+    then `<source>_index:` in the config file, then the source's own default."""
     from cocwatch.errors import UsageError
 
+    env_name = f"COCWATCH_{source.upper()}_INDEX"
     if option:
         located = Located(option, "option")
-    elif env := os.environ.get(ENV_MSDS_INDEX):
+    elif env := os.environ.get(env_name):
         located = Located(env, "environment")
     elif from_config:
         located = Located(from_config, "config file")
     else:
-        located = Located(MSDS_INDEX, "default")
+        located = Located(default, "default")
     if not is_url(located.value):
         where = {
             "option": "--index",
-            "environment": ENV_MSDS_INDEX,
-            "config file": "msds_index: in the config file",
+            "environment": env_name,
+            "config file": f"{source}_index: in the config file",
         }[located.origin]
         raise UsageError(
             f"{where} is {located.value!r}, which is not a web address; give the address of the "
-            f"series page (https://…), e.g. {MSDS_INDEX}."
+            f"series page (https://…), e.g. {default}."
         )
     return located
 

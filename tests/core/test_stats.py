@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 import pytest
-from scipy.stats import fisher_exact, norm, rankdata
+from scipy.stats import fisher_exact, linregress, norm, rankdata
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from cocwatch.core.stats import (
@@ -29,6 +29,7 @@ from cocwatch.core.stats import (
     fisher_exact_p,
     funnel_limits,
     is_small,
+    least_squares,
     overdispersion,
     p_chart,
     rank_among,
@@ -522,3 +523,12 @@ def test_p_chart_needs_women_every_month() -> None:
 def test_small_denominators(n: int, small: bool) -> None:
     assert SMALL_DENOMINATOR == 30
     assert is_small(n) is small
+
+
+def test_least_squares_matches_scipys_linear_regression() -> None:
+    xs = [738_000.0, 738_031.0, 738_059.0, 738_090.0, 738_120.0]
+    ys = [12.5, 13.1, 12.9, 14.2, 15.0]
+    slope, at_mean = least_squares(xs, ys)
+    fitted = linregress(xs, ys)
+    assert slope == pytest.approx(fitted.slope, rel=1e-12)
+    assert at_mean == pytest.approx(fitted.intercept + fitted.slope * np.mean(xs), rel=1e-12)

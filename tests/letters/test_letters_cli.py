@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import email
 import json
+import os
 import re
+import stat
 from collections.abc import Callable
 from email import policy
 from pathlib import Path
@@ -85,6 +87,24 @@ def test_out_dir_writes_one_file_per_open_trust(run: Run, registry: Path, tmp_pa
     gamma = (out / "foi-synth-gamma.md").read_text(encoding="utf-8")
     assert "Gamma Test Hospital\\\n3 Gamma Road\\\nTestville TG3 3CC" in gamma
     assert "that is 22 December 2026" in gamma
+
+
+def test_letters_get_the_users_usual_permissions(run: Run, registry: Path, tmp_path: Path) -> None:
+    """A draft is the user's own document: readable as any file they make (it was 0600)."""
+    out = tmp_path / "letters"
+    previous = os.umask(0o022)
+    try:
+        assert letter(run, registry, "foi", "--all", "--out", str(out)).exit_code == 0
+        single = tmp_path / "one.md"
+        assert letter(run, registry, "foi", "synth-beta", "--out", str(single)).exit_code == 0
+        modes = {stat.S_IMODE(p.stat().st_mode) for p in [*out.iterdir(), single]}
+        assert modes == {0o644}
+        single.chmod(0o600)  # a file the user made private stays private when replaced
+        again = letter(run, registry, "foi", "synth-beta", "--out", str(single), "--overwrite")
+        assert again.exit_code == 0
+        assert stat.S_IMODE(single.stat().st_mode) == 0o600
+    finally:
+        os.umask(previous)
 
 
 def test_existing_files_are_never_overwritten_without_overwrite(

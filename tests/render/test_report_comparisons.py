@@ -23,7 +23,7 @@ from cocwatch.core.models import Registry, Thresholds
 from cocwatch.core.wording import figure_percent
 from cocwatch.locations import shipped_registry
 from cocwatch.registry import load_registry
-from cocwatch.render import report_charts
+from cocwatch.render import report_funnel
 from cocwatch.render.report import build_report
 from cocwatch.statistics.merging import comparison_context, open_statistics, with_statistics
 from tests.render.helpers import REPORT_REGISTRY
@@ -147,7 +147,7 @@ def test_funnel_limits_come_from_core_stats(
         return real(n, p, level, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(stats, "funnel_limits", spy)
-    plot = report_charts.funnel(official, registry.trusts)
+    plot = report_funnel.funnel(official, registry.trusts)
     assert plot is not None and calls
     assert {(level, adjusted) for _, level, adjusted in calls} == {
         (0.95, False), (0.998, False), (0.95, True), (0.998, True)

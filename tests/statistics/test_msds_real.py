@@ -21,7 +21,7 @@ from cocwatch.core.imports import OfficialFigure
 from cocwatch.locations import shipped_registry
 from cocwatch.statistics.msds.dates import period_end
 from cocwatch.statistics.msds.reading import parse_measures, read_measures
-from cocwatch.statistics.msds.table import MsdsFile
+from cocwatch.statistics.source import SourceFile
 from tests.support.paths import SHIPPED_APRIL_2025, TEST_DATA
 
 FIXTURE = (
@@ -33,11 +33,11 @@ APRIL = date(2025, 4, 30)
 PAGE = "https://digital.nhs.uk/data-and-information/publications/statistical/maternity-services-monthly-statistics"
 
 
-def by_key(parsed: MsdsFile) -> dict[tuple[str, str, str], OfficialFigure]:
+def by_key(parsed: SourceFile) -> dict[tuple[str, str, str], OfficialFigure]:
     return {(f.ods, f.measure, f.cohort): f for f in (*parsed.figures, *parsed.national)}
 
 
-def essentials(parsed: MsdsFile) -> list[tuple[object, ...]]:
+def essentials(parsed: SourceFile) -> list[tuple[object, ...]]:
     return sorted(
         (f.ods, f.cohort, f.measure, f.as_of, f.percent, f.numerator, f.denominator, f.quality)
         for f in (*parsed.figures, *parsed.national)
@@ -45,7 +45,7 @@ def essentials(parsed: MsdsFile) -> list[tuple[object, ...]]:
 
 
 @pytest.fixture(scope="module")
-def fixture_file() -> MsdsFile:
+def fixture_file() -> SourceFile:
     return read_measures(FIXTURE)
 
 
@@ -53,7 +53,7 @@ def fixture_file() -> MsdsFile:
 
 
 def test_a_passing_trust_keeps_its_counts_and_its_small_number_breakdown(
-    fixture_file: MsdsFile,
+    fixture_file: SourceFile,
 ) -> None:
     got = by_key(fixture_file)
     main = got[("RJ1", "placed_by_28_weeks", "all")]
@@ -64,7 +64,7 @@ def test_a_passing_trust_keeps_its_counts_and_its_small_number_breakdown(
     assert bame.small_numbers and bame.quality == "pass"  # shares its headline's Result
 
 
-def test_a_trust_failing_only_the_receiving_checks(fixture_file: MsdsFile) -> None:
+def test_a_trust_failing_only_the_receiving_checks(fixture_file: SourceFile) -> None:
     got = by_key(fixture_file)
     # RJ1 fails COC_DQ08 (a receiving check): placement still passes, receiving is Low DQ
     assert got[("RJ1", "placed_by_28_weeks", "all")].quality == "pass"
@@ -74,13 +74,13 @@ def test_a_trust_failing_only_the_receiving_checks(fixture_file: MsdsFile) -> No
         assert failed.quality == "fail"
 
 
-def test_a_low_dq_trust_has_failed_quality_and_no_percentage(fixture_file: MsdsFile) -> None:
+def test_a_low_dq_trust_has_failed_quality_and_no_percentage(fixture_file: SourceFile) -> None:
     failed = by_key(fixture_file)[("R0B", "placed_by_28_weeks", "all")]
     assert (failed.percent, failed.quality) == (None, "fail")
     assert fixture_file.malformed == ()  # Low DQ is not a malformed row
 
 
-def test_a_zero_denominator_gives_no_figure_and_is_not_malformed(fixture_file: MsdsFile) -> None:
+def test_a_zero_denominator_gives_no_figure_and_is_not_malformed(fixture_file: SourceFile) -> None:
     got = by_key(fixture_file)
     assert ("RGR", "receiving_ongoing", "most_deprived") not in got  # 0 of 0 women
     assert got[("RGR", "receiving_ongoing", "all")].percent == 2.6
@@ -93,7 +93,7 @@ def test_a_zero_denominator_gives_no_figure_and_is_not_malformed(fixture_file: M
 
 
 def test_national_rows_become_national_figures_and_other_levels_are_ignored(
-    fixture_file: MsdsFile,
+    fixture_file: SourceFile,
 ) -> None:
     national = {(f.measure, f.cohort): f for f in fixture_file.national}
     assert (national[("placed_by_28_weeks", "all")].percent,
@@ -119,7 +119,7 @@ def excel_mangled(text: str) -> str:
     return "\n".join(",".join(f'"{c}"' if "," in c else c for c in row) for row in out) + "\n"
 
 
-def test_a_csv_that_went_through_excel_reads_the_same(fixture_file: MsdsFile) -> None:
+def test_a_csv_that_went_through_excel_reads_the_same(fixture_file: SourceFile) -> None:
     text = FIXTURE.read_text("utf-8")
     mangled = parse_measures(excel_mangled(text), "mangled.csv", provisional=True)
     assert mangled.malformed == ()
@@ -156,7 +156,7 @@ def test_an_ambiguous_end_date_is_refused_with_its_line() -> None:
     assert "2025-05-04 or 2025-04-05" in parsed.malformed[0].message
 
 
-def test_an_xlsx_of_the_fixture_reads_the_same(fixture_file: MsdsFile, tmp_path: Path) -> None:
+def test_an_xlsx_of_the_fixture_reads_the_same(fixture_file: SourceFile, tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     book = Workbook()

@@ -5,8 +5,8 @@ holds copies that only save time or downloads, so deleting it at any time is saf
 
 - ``registries/``: the last good copy of each registry given as a URL, used offline
   (`cocwatch.cache.downloads`, through `cocwatch.registry.remote`);
-- ``msds/``: NHS England's MSDS release pages and measures files (`cocwatch.cache.downloads`,
-  for `import msds --latest/--month/--since`);
+- ``<source>/`` (``msds/``, say): an official source's release pages and files
+  (`cocwatch.cache.downloads`, for `import SOURCE --latest/--month/--since`);
 - ``statistics/``: an index of each statistics folder's kept files (`cocwatch.statistics.store`);
 - ``help.txt``: the text of `cocwatch --help` (`cocwatch.launch`).
 
@@ -21,10 +21,9 @@ from pathlib import Path
 from cocwatch.locations import cache_dir
 
 REGISTRIES = "registries"
-MSDS = "msds"
 STATISTICS = "statistics"
 
 
 def folder(name: str) -> Path:
-    """The cache folder `name` (`REGISTRIES`, `MSDS`, `STATISTICS`); may not exist."""
+    """The cache folder `name` (`REGISTRIES`, `STATISTICS`, a source's name); may not exist."""
     return cache_dir() / name

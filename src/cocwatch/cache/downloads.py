@@ -1,13 +1,14 @@
 """Downloads kept in the cache folder and refreshed with conditional GETs.
 
 Each address gets two files under its folder: the body as the server sent it, and a
-small JSON file with the ETag and Last-Modified that came with it (and the body's size). The
-next GET of the same address sends them back; a ``304 Not Modified`` answer reuses the stored
-body without a download. Both files are written atomically, so a run that is stopped
-half-way, or two runs at once, leave the old copy or the new one; a body whose size does not
-match its record is fetched again. `stored` gives the last copy for use offline. Downloads go
-through `sources.http.download` (size cap, whole-download deadline). Deleting the folder at
-any time is safe: it only costs downloads. Imports httpx (lazily), cocwatch's file helpers
+small JSON file with the ETag and Last-Modified that came with it, as the exact bytes the
+server sent (and the body's size). The next GET of the same address sends them back (a value
+that cannot be sent safely is dropped: `sources.fetch_policy`); a ``304 Not Modified`` answer
+reuses the stored body without a download. Both files are written atomically, so a run that
+is stopped half-way, or two runs at once, leave the old copy or the new one; a body whose size
+does not match its record is fetched again. `stored` gives the last copy for use offline.
+Downloads go through `sources.http.download` (size cap, whole-download deadline). Deleting the
+folder at any time is safe: it only costs downloads. Imports httpx (lazily), cocwatch's file helpers
 and `sources.http`.
 """
 
@@ -113,14 +114,13 @@ class DownloadCache:
         """
         import httpx
 
+        from cocwatch.sources.fetch_policy import conditional_headers, validator
+
         body_path, meta_path = self._paths(url)
         held = self._validators(url)
-        headers: dict[str, str] = {}
-        if held is not None:
-            if etag := held.get("etag"):
-                headers["If-None-Match"] = etag
-            if modified := held.get("last_modified"):
-                headers["If-Modified-Since"] = modified
+        headers = (
+            {} if held is None else conditional_headers(held.get("etag"), held.get("last_modified"))
+        )
         try:
             got = download(url, http=http, headers=headers, max_bytes=max_bytes, progress=progress)
         except DownloadError:
@@ -135,8 +135,8 @@ class DownloadCache:
             raise FetchFailed(f"{url} answered {got.status_code} {got.reason_phrase}".rstrip())
         meta = {
             "url": url,
-            "etag": got.headers.get("ETag", ""),
-            "last_modified": got.headers.get("Last-Modified", ""),
+            "etag": validator(got.headers, "ETag") or "",
+            "last_modified": validator(got.headers, "Last-Modified") or "",
             "size": len(got.body),
         }
         # The body first: validators that describe a body not yet stored are never sent.

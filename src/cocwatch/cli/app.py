@@ -127,7 +127,9 @@ def os_error_message(error: OSError) -> str:
 
 
 def _report(message: str) -> None:
-    typer.echo(f"Error: {message}", err=True)
+    from cocwatch.core.safe_text import for_terminal
+
+    typer.echo(f"Error: {for_terminal(message)}", err=True)
 
 
 def _debug(ctx: typer.Context) -> bool:

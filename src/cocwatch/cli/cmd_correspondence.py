@@ -194,6 +194,8 @@ def sent(
         f"Logged the '{spec.name}' letter to {who}, sent {sent_on}, in {path}. "
         f"A reply is due by {due_by}; `cocwatch due` will show it."
     )
+    if url and request_url != url.strip():
+        s.info(f"The request's address is logged as {request_url} (the address of its page).")
 
 
 def _followed(

@@ -1,11 +1,12 @@
-"""`import msds SOURCE [--commit]`: official CoC figures from the MSDS measures file.
+"""`import SOURCE FILE [--commit]`: official figures from a file of a source (`import msds
+FILE` for NHS England's MSDS measures file), or `import SOURCE --latest|--month|--since`.
 
 A dry run by default: it shows what would be added, replaced or left unchanged per Trust
-and nationally. `--commit` keeps the file's CoC rows, as published, in the statistics folder
-beside the registry (the registry file itself is not changed). The reading lives in
-`cocwatch.statistics.msds.reading` (`load_measures`), the planning in `cocwatch.core.imports`
-and the keeping in `cocwatch.statistics.importing` (`import_file`) and its store, so other
-commands and scripts can import a file the same way.
+and nationally. `--commit` keeps the file's rows, as published, in the statistics folder
+beside the registry (the registry file itself is not changed). The source reads the file
+(`cocwatch.statistics.sources`), the core plans (`cocwatch.core.imports`) and
+`cocwatch.statistics.importing` keeps it, so other commands and scripts can import a file
+the same way.
 """
 
 from __future__ import annotations
@@ -22,33 +23,32 @@ from cocwatch.cli.output import emit
 from cocwatch.cli.progress import download_bars, stderr_is_terminal
 from cocwatch.cli.session import Session, session, writable_statistics
 from cocwatch.errors import UsageError
-from cocwatch.sources.http import MSDS_MAX_MB
+from cocwatch.sources.http import STATISTICS_MAX_MB
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import ImportPlan
     from cocwatch.statistics.importing import StoreResult
-    from cocwatch.statistics.msds.table import MsdsFile
+    from cocwatch.statistics.source import OfficialSource, SourceFile
     from cocwatch.statistics.store import StatisticsStore
-
-import_app = typer.Typer(
-    help="Import official figures into the statistics folder beside the registry.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(import_app, name="import")
 
 MALFORMED_SHOWN = 20
 
 
-@import_app.command("msds")
-def import_msds(
+@app.command("import", no_args_is_help=True)
+def import_figures(
     ctx: typer.Context,
     *,
+    name: str = typer.Argument(
+        ...,
+        metavar="SOURCE",
+        help="Whose statistics: msds (NHS England's Maternity Services Monthly Statistics).",
+    ),
     source: str | None = typer.Argument(
         None,
-        metavar="[SOURCE]",
-        help="The measures file (named like msds-oct2025-exp-measures.csv; .xlsx works too): "
-        "a path or a URL. Leave it out with --latest, --month or --since.",
+        metavar="[FILE]",
+        help="The file, a path or a URL: for msds, the measures file (named like "
+        "msds-oct2025-exp-measures.csv; .xlsx works too). Leave it out with --latest, "
+        "--month or --since.",
     ),
     commit: bool = typer.Option(
         False,
@@ -72,14 +72,14 @@ def import_msds(
     ),
     timeout: TIMEOUT,
     max_size: int = typer.Option(
-        MSDS_MAX_MB,
+        STATISTICS_MAX_MB,
         "--max-size",
         metavar="MEGABYTES",
         min=1,
-        help=f"Refuse a file (local or downloaded) larger than this. Default: {MSDS_MAX_MB}.",
+        help=f"Refuse a file (local or downloaded) larger than this. Default: {STATISTICS_MAX_MB}.",
     ),
     latest: bool = typer.Option(
-        False, "--latest", help="Find NHS England's newest release and import it, if new."
+        False, "--latest", help="Find the source's newest release and import it, if new."
     ),
     month: str | None = typer.Option(
         None, "--month", metavar="YYYY-MM", help="Find and import that month's release."
@@ -91,23 +91,29 @@ def import_msds(
         None,
         "--index",
         metavar="URL",
-        help="The series page listing the releases (default: msds_index: in the config, "
-        "else NHS England's Maternity Services Monthly Statistics page).",
+        help="The series page listing the releases (default: SOURCE_index: in the config, "
+        "such as msds_index:, else the source's own page).",
     ),
     fmt: FORMAT = DEFAULT_FORMAT,
 ) -> None:
-    """Import Continuity of Carer figures from NHS England's MSDS measures file.
+    """Import official figures into the statistics folder beside the registry.
 
-    Give a file or its address, or let cocwatch find the monthly releases itself:
-    --latest (for cron), --month YYYY-MM, or --since YYYY-MM (a backfill).
+    `cocwatch import msds FILE` reads NHS England's MSDS measures file; give a file or its
+    address, or let cocwatch find the monthly releases itself: --latest (for cron),
+    --month YYYY-MM, or --since YYYY-MM (a backfill).
     """
     from cocwatch.locations import is_url
     from cocwatch.statistics.importing import import_file, stored_entry
-    from cocwatch.statistics.msds.reading import source_name
+    from cocwatch.statistics.sources import official_sources
 
     s = session(ctx)
+    official = official_sources().get(name)
+    if official is None or official.load is None:
+        known = ", ".join(n for n, o in official_sources().items() if o.load is not None)
+        raise UsageError(f"cocwatch imports no source called {name!r}: it knows {known}.")
     if _releases(
         s,
+        official,
         source,
         latest,
         month,
@@ -137,12 +143,18 @@ def import_msds(
     if commit and fmt != "json" and not is_url(source) and _already_kept(s, store, source):
         return  # scripts asking for JSON still get the whole plan
     parsed, digest = _load(
-        s, source, provisional=provisional, timeout=timeout, max_bytes=max_size * 1024 * 1024
+        s,
+        official,
+        source,
+        provisional=provisional,
+        timeout=timeout,
+        max_bytes=max_size * 1024 * 1024,
     )
     entry = stored_entry(
         store,
+        official,
         parsed,
-        source_file=source_name(source) or "measures.csv",
+        source_file=_file_name(source) or f"{official.name}.csv",
         sha256=digest,
         release_page=source_url,
         file_url=source if is_url(source) else None,
@@ -153,14 +165,31 @@ def import_msds(
     _warn_malformed(s, parsed)
     emit(
         _render(
-            fmt, found, parsed, result, commit=commit, quiet=s.state.quiet, registry=loaded.source
+            fmt,
+            official,
+            found,
+            parsed,
+            result,
+            commit=commit,
+            quiet=s.state.quiet,
+            registry=loaded.source,
         )
     )
-    _closing(s, found, parsed, result, commit=commit)
+    _closing(s, official, found, parsed, result, commit=commit)
+
+
+def _file_name(location: str) -> str:
+    """The file name of a path or URL."""
+    from urllib.parse import unquote, urlsplit
+
+    from cocwatch.locations import is_url
+
+    return Path(unquote(urlsplit(location).path) if is_url(location) else location).name
 
 
 def _releases(
     s: Session,
+    official: OfficialSource,
     source: str | None,
     latest: bool,
     month: str | None,
@@ -180,6 +209,11 @@ def _releases(
         if index is not None:
             raise UsageError("--index is used with --latest, --month or --since.")
         return False
+    if official.releases is None:
+        raise UsageError(
+            f"cocwatch cannot find the releases of {official.name} by itself: give the file "
+            f"to import (cocwatch import {official.name} FILE)."
+        )
     if source is not None:
         raise UsageError(
             f"Give either the file {source} or {'--latest' if latest else '--month/--since'}, "
@@ -187,6 +221,7 @@ def _releases(
         )
     code = import_releases(
         s,
+        official,
         wanted,
         index=index,
         commit=commit,
@@ -217,18 +252,27 @@ def _already_kept(s: Session, store: StatisticsStore, source: str) -> bool:
 
 
 def _load(
-    s: Session, source: str, *, provisional: bool | None, timeout: float, max_bytes: int
-) -> tuple[MsdsFile, str]:
+    s: Session,
+    official: OfficialSource,
+    source: str,
+    *,
+    provisional: bool | None,
+    timeout: float,
+    max_bytes: int,
+) -> tuple[SourceFile, str]:
     """The file read, and the SHA-256 of its bytes."""
     from cocwatch.locations import is_url
-    from cocwatch.statistics.msds.reading import load_measures
+    from cocwatch.sources.http import check_web_address
 
+    load = official.load
+    assert load is not None  # checked by the command
     if not is_url(source):
-        parsed = load_measures(source, provisional=provisional, max_bytes=max_bytes)
+        parsed = load(source, provisional=provisional, max_bytes=max_bytes)
         return parsed, parsed.sha256
+    check_web_address(source, "The file's address")
     s.info(f"Downloading {source} …")
     with download_bars(enabled=stderr_is_terminal() and not s.state.quiet) as bars:
-        parsed = load_measures(
+        parsed = load(
             source,
             provisional=provisional,
             timeout=timeout,
@@ -238,7 +282,7 @@ def _load(
     return parsed, parsed.sha256
 
 
-def _warn_malformed(s: Session, parsed: MsdsFile) -> None:
+def _warn_malformed(s: Session, parsed: SourceFile) -> None:
     if not parsed.malformed:
         return
     count = len(parsed.malformed)
@@ -251,8 +295,9 @@ def _warn_malformed(s: Session, parsed: MsdsFile) -> None:
 
 def _render(
     fmt: OutputFormat,
+    official: OfficialSource,
     found: ImportPlan,
-    parsed: MsdsFile,
+    parsed: SourceFile,
     result: StoreResult,
     *,
     commit: bool,
@@ -271,7 +316,7 @@ def _render(
         "provisional": parsed.provisional,
         "periods": [p.isoformat() for p in parsed.periods],
         "committed": result.written,
-        "file": _file_summary(parsed),
+        "file": _file_summary(official, parsed),
         **plan_data(found),
         "malformed": [{"line": m.line, "message": m.message} for m in parsed.malformed],
     }
@@ -304,7 +349,7 @@ def _render(
     return render(fmt, RowListing(rows, columns, json=data, title=title, text=one_line))
 
 
-def _file_summary(parsed: MsdsFile) -> dict[str, Any]:
+def _file_summary(official: OfficialSource, parsed: SourceFile) -> dict[str, Any]:
     """What the file holds, whatever the registry: counts a campaigner can check."""
     return {
         "rows": parsed.rows,
@@ -313,14 +358,11 @@ def _file_summary(parsed: MsdsFile) -> dict[str, Any]:
         "figures": len(parsed.figures),
         "national_figures": len(parsed.national),
         "zero_denominators": parsed.zero_denominators,
-        "data_quality": {
-            measure: parsed.quality_counts(measure)
-            for measure in ("placed_by_28_weeks", "receiving_ongoing")
-        },
+        "data_quality": {m.code: parsed.quality_counts(m.code) for m in official.declared.measures},
     }
 
 
-def _period_words(parsed: MsdsFile) -> str:
+def _period_words(parsed: SourceFile) -> str:
     from cocwatch.core.wording import month_year
 
     kind = "provisional" if parsed.provisional else "final"
@@ -335,7 +377,7 @@ def _verb(result: StoreResult, *, commit: bool) -> str:
     return "Nothing new to import" if commit or result.held else "Would import"
 
 
-def _one_line(found: ImportPlan, parsed: MsdsFile, result: StoreResult, *, commit: bool) -> str:
+def _one_line(found: ImportPlan, parsed: SourceFile, result: StoreResult, *, commit: bool) -> str:
     """The whole import in one line (for --quiet)."""
     verb = "imported" if result.written or commit else "would import"
     return (
@@ -346,15 +388,13 @@ def _one_line(found: ImportPlan, parsed: MsdsFile, result: StoreResult, *, commi
     )
 
 
-def _quality_words(parsed: MsdsFile) -> str:
-    from cocwatch.core.wording import MEASURE
-
+def _quality_words(official: OfficialSource, parsed: SourceFile) -> str:
     parts = []
-    for measure in ("placed_by_28_weeks", "receiving_ongoing"):
-        counts = parsed.quality_counts(measure)
+    for measure in official.declared.measures:
+        counts = parsed.quality_counts(measure.code)
         if not any(counts.values()):
             continue
-        text = f"{MEASURE[measure].sentence}: {counts['pass']} passed, {counts['fail']} failed"
+        text = f"{measure.words.sentence}: {counts['pass']} passed, {counts['fail']} failed"
         if counts["unknown"]:
             text += f", {counts['unknown']} without a result"
         parts.append(text)
@@ -362,14 +402,20 @@ def _quality_words(parsed: MsdsFile) -> str:
 
 
 def _closing(
-    s: Session, found: ImportPlan, parsed: MsdsFile, result: StoreResult, *, commit: bool
+    s: Session,
+    official: OfficialSource,
+    found: ImportPlan,
+    parsed: SourceFile,
+    result: StoreResult,
+    *,
+    commit: bool,
 ) -> None:
     matched = len(found.trusts)
     lines = [
         f"{Path(parsed.source).name or parsed.source}: {_period_words(parsed)}, "
         f"{len(parsed.providers)} providers, {matched} of them Trusts in the registry."
     ]
-    quality = _quality_words(parsed)
+    quality = _quality_words(official, parsed)
     if quality:
         lines.append(
             f"Data quality: {quality}. A failed check is recorded as such, never as a rate."
@@ -397,9 +443,10 @@ def _closing(
             "Add the Trusts to the registry if they belong."
         )
     if not parsed.figures:
+        indicators = ", ".join(m.indicator for m in official.declared.measures)
         s.warn(
             f"{parsed.source} holds no Continuity of Carer figures for providers "
-            "(COC_by_28weeks, COC_receiving_ongoing); is it the measures file?"
+            f"({indicators}); is it the right file?"
         )
     if result.written and result.entry is not None:
         s.info(

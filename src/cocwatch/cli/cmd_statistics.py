@@ -38,6 +38,7 @@ def statistics(ctx: typer.Context, fmt: FORMAT = DEFAULT_FORMAT) -> None:
 
     s = session(ctx)
     store = s.statistics
+    store.verify()  # a kept file that no longer matches its row is reported, not listed
     files = sorted(store.files(), key=lambda f: (f.period_end or f.imported, f.provisional))
     rows = [
         {

@@ -1,6 +1,7 @@
-"""`import msds --latest | --month YYYY-MM | --since YYYY-MM`: NHS England's monthly releases.
+"""`import SOURCE --latest | --month YYYY-MM | --since YYYY-MM`: a source's monthly releases
+(`import msds --latest`: NHS England's).
 
-The command finds the measures files on the series index and its release pages and imports
+The command finds the files on the source's series page and its release pages and imports
 each month in turn (`cocwatch.statistics.importing`). It prints a summary of the months found,
 imported, already present and failed, with the Trusts each touched; a run that finds
 nothing new prints nothing at all, so cron sends no mail.
@@ -23,7 +24,8 @@ from cocwatch.errors import CocwatchError, UsageError
 
 if TYPE_CHECKING:
     from cocwatch.statistics.importing import FileProgress, MonthlyRun, MonthResult
-    from cocwatch.statistics.msds.releases import MeasuresFile, Wanted
+    from cocwatch.statistics.releases import MeasuresFile, Wanted
+    from cocwatch.statistics.source import OfficialSource
 
 STATUS_WORDS = {
     "imported": "imported",
@@ -35,7 +37,7 @@ STATUS_WORDS = {
 
 def wanted_months(latest: bool, month: str | None, since: str | None) -> Wanted | None:
     """What the options ask for, or None when none of them is given."""
-    from cocwatch.statistics.msds.releases import Month, Wanted
+    from cocwatch.statistics.releases import Month, Wanted
 
     given = [
         name
@@ -53,6 +55,7 @@ def wanted_months(latest: bool, month: str | None, since: str | None) -> Wanted 
 
 def import_releases(
     s: Session,
+    official: OfficialSource,
     wanted: Wanted,
     *,
     index: str | None,
@@ -64,22 +67,26 @@ def import_releases(
     """Run the monthly import; print the summary when there is news; return the exit code."""
     from cocwatch import cache
     from cocwatch.cache.downloads import DownloadCache
-    from cocwatch.locations import resolve_msds_index
+    from cocwatch.locations import resolve_index
     from cocwatch.sources.http import client
     from cocwatch.statistics.importing import update_from_releases
 
+    releases = official.releases
+    assert releases is not None  # checked by the command
     store = writable_statistics(s, dry_run=not commit)
-    index_url = resolve_msds_index(index, s.config.msds_index).value
+    configured = getattr(s.config, f"{official.name}_index", None)
+    index_url = resolve_index(official.name, index, configured, releases.index_url).value
     show_progress = stderr_is_terminal() and not s.state.quiet
     try:
         with client(timeout=timeout) as http, _progress(enabled=show_progress) as progress:
             run = update_from_releases(
                 store,
                 s.loaded.registry,
+                official,
                 index_url=index_url,
                 wanted=wanted,
                 http=http,
-                cache=DownloadCache(cache.folder(cache.MSDS)),
+                cache=DownloadCache(cache.folder(official.name)),
                 today=today(),
                 commit=commit,
                 max_bytes=max_bytes,
@@ -95,12 +102,12 @@ def import_releases(
     if fmt != "json" and not stderr_is_terminal() and not told and not imported:
         return int(run.exit_code)  # cron: the same failure as last run is not said again
     if fmt == "json":
-        emit(_json(run))
+        emit(_json(official, run))
     elif run.news and not s.state.quiet:
-        emit(_table(fmt, run))
+        emit(_table(fmt, official, run))
         if fmt == "table":
-            emit(_pages(run))
-    _closing(s, run)
+            emit(_pages(official, run))
+    _closing(s, official, run)
     return int(run.exit_code)
 
 
@@ -164,7 +171,7 @@ def _progress(*, enabled: bool) -> Iterator[FileProgress | None]:
         yield update
 
 
-def _row(result: MonthResult) -> dict[str, Any]:
+def _row(result: MonthResult, official: OfficialSource) -> dict[str, Any]:
     return {
         "month": str(result.month),
         "file": result.file.kind,
@@ -172,32 +179,30 @@ def _row(result: MonthResult) -> dict[str, Any]:
         "trusts": result.trusts if result.status != "failed" else None,
         "added": result.added if result.status != "failed" else None,
         "replaced": result.replaced if result.status != "failed" else None,
-        "release": _short_title(result.file),
+        "release": _short_title(result.file, official),
         "release_url": result.file.release_url,
     }
 
 
-def _short_title(file: MeasuresFile) -> str:
+def _short_title(file: MeasuresFile, official: OfficialSource) -> str:
     """'Final March 2025, Provisional April 2025' from the release page's title."""
     title = file.release_title
-    for prefix in (
-        "Maternity Services Monthly Statistics,",
-        "Maternity Services Monthly Statistics",
-    ):
+    series = official.declared.publisher.title
+    for prefix in (f"{series},", series):
         title = title.removeprefix(prefix)
     title = title.split(" - ")[0].strip().removesuffix(", official statistics")
     return title.removesuffix(", experimental statistics").strip() or file.release_url
 
 
-def _pages(run: MonthlyRun) -> str:
+def _pages(official: OfficialSource, run: MonthlyRun) -> str:
     """The release pages, in full: what the imported figures cite."""
-    seen = dict.fromkeys((_short_title(m.file), m.file.release_url) for m in run.months)
+    seen = dict.fromkeys((_short_title(m.file, official), m.file.release_url) for m in run.months)
     lines = ["Release pages (each figure cites the page its file is linked from):"]
     lines += [f"  {title}: {url}" for title, url in seen]
     return "\n".join(lines)
 
 
-def _table(fmt: OutputFormat, run: MonthlyRun) -> Any:
+def _table(fmt: OutputFormat, official: OfficialSource, run: MonthlyRun) -> Any:
     from cocwatch.render.formats import RowListing, render
     from cocwatch.render.tabular import Column
 
@@ -211,12 +216,13 @@ def _table(fmt: OutputFormat, run: MonthlyRun) -> Any:
         Column("release", "Release"),
     ]
     files = [*columns, Column("release_url", "Release page")]
-    title = f"MSDS releases {run.wanted.describe()}"
-    rows = [_row(m) for m in run.months]
+    assert official.releases is not None
+    title = f"{official.releases.title} {run.wanted.describe()}"
+    rows = [_row(m, official) for m in run.months]
     return render(fmt, RowListing(rows, files, title=title, table_columns=columns))
 
 
-def _json(run: MonthlyRun) -> str:
+def _json(official: OfficialSource, run: MonthlyRun) -> str:
     from cocwatch.render.tabular import to_json
 
     return to_json(
@@ -227,7 +233,7 @@ def _json(run: MonthlyRun) -> str:
             "wanted": {"mode": run.wanted.mode, "month": str(run.wanted.month or "") or None},
             "months": [
                 {
-                    **_row(m),
+                    **_row(m, official),
                     "status": m.status,
                     "csv": m.file.csv_url,
                     "release_title": m.file.release_title,
@@ -247,7 +253,7 @@ def _json(run: MonthlyRun) -> str:
     )
 
 
-def _closing(s: Session, run: MonthlyRun) -> None:
+def _closing(s: Session, official: OfficialSource, run: MonthlyRun) -> None:
     for result in run.failed:
         s.warn(f"{result.month.label} ({result.file.kind}) was not imported: {result.error}")
     for problem in run.problems:
@@ -259,9 +265,9 @@ def _closing(s: Session, run: MonthlyRun) -> None:
             s.warn(f"The release page {problem.url}{which} was read, but {problem.message}.")
     if not run.months and not run.problems:
         s.warn(
-            f"The index {run.index_url} lists no measures file {run.wanted.describe()}. "
-            "NHS England publishes each month's release about two months after the month "
-            "ends; check the month, or the address given with --index."
+            f"The index {run.index_url} lists no file {run.wanted.describe()}. "
+            f"{official.declared.publisher.cadence}; check the month, or the address given "
+            "with --index."
         )
         return
     if not run.news:

@@ -1,7 +1,8 @@
 """`emit`, the one way a command writes its output to stdout, and what a closed or full
 stdout becomes (exit 4 with a word on stderr, not a traceback or an exit 0 with nothing).
 
-May import Typer and `cocwatch.errors`; rich inside `emit`, when a renderable is drawn.
+May import Typer, `cocwatch.errors` and `core.safe_text` (the one neutraliser); rich inside
+`emit`, when a renderable is drawn.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from cocwatch.core.safe_text import for_terminal, has_unsafe
 from cocwatch.errors import ExternalError
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType
+    from rich.segment import Segment
 
 
 def emit(output: str | bytes | RenderableType) -> None:
@@ -26,14 +29,18 @@ def emit(output: str | bytes | RenderableType) -> None:
     The one way the commands print. Text gets a final newline if it lacks one; a renderable
     is drawn at the terminal's width (or $COLUMNS), in colour only on a terminal and never
     with NO_COLOR, and with no rich markup or emoji codes read in it (registry text is
-    shown as written).
+    shown as written). Text and renderables pass through the one neutraliser
+    (`core.safe_text.for_terminal`): a control character or direction mark from outside
+    data is shown as an escape, never acted on. Bytes (a letter's file) are written as they
+    are.
     """
     with writing_stdout():
         if isinstance(output, bytes):
             sys.stdout.buffer.write(output)
             return
         if isinstance(output, str):
-            sys.stdout.write(output if output.endswith("\n") or not output else output + "\n")
+            text = for_terminal(output)
+            sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
             return
         from rich.console import Console
 
@@ -45,7 +52,23 @@ def emit(output: str | bytes | RenderableType) -> None:
             markup=False,
             color_system=None if plain else "auto",
         )
-        console.print(output)
+        console.print(_Neutralised(output))
+
+
+class _Neutralised:
+    """A renderable drawn with the text of each of its pieces neutralised (colours kept)."""
+
+    def __init__(self, inner: RenderableType) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        from rich.segment import Segment
+
+        for piece in console.render(self.inner, options):
+            if piece.control or not has_unsafe(piece.text):
+                yield piece
+            else:
+                yield Segment(for_terminal(piece.text), piece.style)
 
 
 @contextmanager

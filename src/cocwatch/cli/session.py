@@ -2,8 +2,8 @@
 folder and the correspondence log, each loaded lazily and once (`Session`), and the files a
 command may change.
 
-May import Typer, `cocwatch.cli.global_options`, `.dates`, `errors` and `locations`; everything
-else inside the methods that need it, so --help stays quick.
+May import Typer, `cocwatch.cli.global_options`, `.dates`, `errors`, `locations` and
+`core.safe_text`; everything else inside the methods that need it, so --help stays quick.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import typer
 
 from cocwatch.cli.dates import today
 from cocwatch.cli.global_options import State
+from cocwatch.core.safe_text import for_terminal
 from cocwatch.errors import UsageError
 from cocwatch.locations import Located, resolve_config, resolve_registry
 
@@ -146,13 +147,13 @@ class Session:
         return open_by_trust(self.tracked_letters(as_of))
 
     def warn(self, message: str) -> None:
-        """Print a warning to stderr (even with --quiet: warnings matter)."""
-        typer.echo(f"Warning: {message}", err=True)
+        """Print a warning to stderr (even with --quiet: warnings matter), neutralised."""
+        typer.echo(f"Warning: {for_terminal(message)}", err=True)
 
     def info(self, message: str) -> None:
-        """Print a progress note to stderr unless --quiet."""
+        """Print a progress note to stderr unless --quiet, neutralised."""
         if not self.state.quiet:
-            typer.echo(message, err=True)
+            typer.echo(for_terminal(message), err=True)
 
 
 def writable_registry(s: Session, *, dry_run: bool = False) -> Path:

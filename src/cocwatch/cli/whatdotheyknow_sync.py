@@ -92,6 +92,7 @@ def sync_requests(s: Session, log_path: Path, *, as_of: date, report: bool = Tru
             errors[url] = str(exc)
             continue
         errors.pop(url, None)
+        result.errors += _said_once(errors, url, statuses[url].warnings)
     if errors != before:
         _write_errors(errors)
     if statuses:
@@ -102,6 +103,22 @@ def sync_requests(s: Session, log_path: Path, *, as_of: date, report: bool = Tru
         for line in result.logged:
             s.info(line)
     return result
+
+
+def _said_once(errors: dict[str, str], url: str, warnings: tuple[str, ...]) -> list[str]:
+    """A warning about what in a request's answer could not be used, the first time it is so
+    (kept with the errors, under the request's address and " (answer)")."""
+    key, said = f"{url} (answer)", "; ".join(warnings)
+    if not said:
+        errors.pop(key, None)
+        return []
+    if errors.get(key) == said:
+        return []
+    errors[key] = said
+    return [
+        f"WhatDoTheyKnow's answer for the request {url} could not all be used: {said}. The "
+        "rest was read; cocwatch says this again only if it changes."
+    ]
 
 
 def _log_news(
@@ -150,7 +167,7 @@ def _news(
     """The replies and state changes `status` shows that the letter's log entry lacks."""
     from cocwatch.registry.correspondence import entry
 
-    have = {(r.url, r.outcome) for r in letter.replies}
+    have: set[tuple[str | None, str]] = {(r.url, r.outcome) for r in letter.replies}
     replies: list[dict[str, Any]] = []
     words: list[str] = []
     latest = status.responses[-1] if status.responses else None
@@ -162,6 +179,7 @@ def _news(
             continue
         if any(r.url == response.url for r in letter.replies) and outcome == "acknowledged":
             continue  # already logged with a classification; an older reading adds nothing
+        have.add((response.url, outcome))
         replies.append(
             entry(
                 {

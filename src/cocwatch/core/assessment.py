@@ -30,27 +30,17 @@ from datetime import date, timedelta
 from cocwatch.core import findings as rules
 from cocwatch.core import wording
 from cocwatch.core.bodies import TRUST, BodyKind, kind_of
-from cocwatch.core.comparison import (
-    Comparison,
-    EquityGap,
-    OfficialContext,
-    OverTime,
-    compare,
-    counts_by_month,
-    equity,
-    no_women,
-    over_time,
-)
+from cocwatch.core.compared import comparison_severity, official_picture
+from cocwatch.core.comparison import Comparison, EquityGap, OfficialContext, OverTime
 from cocwatch.core.correspondence import TrackedLetter
 from cocwatch.core.findings import Finding as Finding
 from cocwatch.core.findings import FindingCode as FindingCode
 from cocwatch.core.kinds import COHORTS, TRUST_SEVERITIES, Cohort, Severity, Status, worst
 from cocwatch.core.measures import NOTHING_DECLARED, Declared, Measure, OfficialMeasure
 from cocwatch.core.models import Figure, Registry, Target, Thresholds, Trust
-from cocwatch.core.official import Observation
 from cocwatch.core.selection import by_cohort, like_for_like, measured
 from cocwatch.core.selection import quality_failures as quality_failures
-from cocwatch.core.stats import Count
+from cocwatch.core.stats import least_squares
 from cocwatch.core.targets import Benchmark as Benchmark
 from cocwatch.core.targets import (
     NationalChoice,
@@ -250,12 +240,8 @@ def trend_line(
     if n < 3:
         return None
     xs = [d.toordinal() for d in points]
-    ys = list(points.values())
+    slope, mean_y = least_squares(xs, list(points.values()))  # points a day (dates distinct)
     mean_x = sum(xs) / n
-    mean_y = sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
-    slope = sxy / sxx  # points per day; sxx > 0 as the dates are distinct
     projected: date | None = None
     if slope > 0 and benchmark is not None:
         goal = highest(benchmark).percent
@@ -318,107 +304,6 @@ def assess_cohort(
     )
 
 
-def _latest_official(trust: Trust, measure: str, kind: str, as_of: date) -> Figure | None:
-    """The Trust's latest official all-women figure of `measure` up to `as_of`."""
-    found = [
-        f
-        for f in trust.figures
-        if f.cohort == "all" and f.measure == measure and f.source.kind == kind
-        and f.as_of <= as_of
-    ]  # fmt: skip
-    return max(found, key=lambda f: (f.as_of, not f.provisional), default=None)
-
-
-@dataclass(frozen=True, slots=True)
-class _Official:
-    """What the statistics folder says of one Trust's latest official figures."""
-
-    comparisons: Mapping[str, Comparison] = field(default_factory=dict)
-    equity: tuple[EquityGap, ...] = ()
-    no_women: frozenset[str] = frozenset()
-    dq: tuple[Observation, ...] = ()
-    over_time: tuple[OverTime, ...] = ()
-    lead: OfficialMeasure | None = None
-
-
-def _series(trust: Trust, measure: str, kind: str, as_of: date) -> Mapping[date, Count]:
-    """The Trust's monthly official all-women figures of one measure that passed quality."""
-    return counts_by_month(
-        [
-            (f.as_of, f.numerator, f.denominator)
-            for f in trust.figures
-            if f.cohort == "all"
-            and f.measure == measure
-            and f.source.kind == kind
-            and f.quality == "pass"
-            and f.as_of <= as_of
-        ]
-    )
-
-
-def _official(trust: Trust, ctx: _Context) -> _Official:
-    """The comparisons of the Trust's latest official figures (SPEC §4.1), measure by measure,
-    as the sources declare them; equity, the data-quality rows and the series over time in
-    the month of each measure's own latest figure."""
-    official = ctx.official
-    if official is None:
-        return _Official()
-    declared = official.declared
-    rows = official.observations(trust.ods, kind_of(trust.id).level)
-    compared: dict[str, Comparison] = {}
-    gaps: list[EquityGap] = []
-    empty: set[str] = set()
-    dq: list[Observation] = []
-    overs: list[OverTime] = []
-    lead: OfficialMeasure | None = None
-    for measure in declared.measures:
-        kind = declared.kind_of(measure)
-        latest = _latest_official(trust, measure.code, kind, ctx.as_of)
-        if latest is None:
-            continue
-        month = latest.as_of
-        if lead is None and measure.decides_severity:
-            lead = measure
-        if not official.kept:
-            continue  # no statistics folder: nothing to compare the figures with
-        peers = official.peers.get((measure.code, month))
-        if peers is not None:
-            own = next(
-                (
-                    o
-                    for o in rows
-                    if o.measure == measure.code and o.group == "all" and o.period_end == month
-                ),
-                None,
-            )
-            found = compare(trust.ods, trust.region, own, peers)
-            if found is not None:
-                compared[measure.code] = found
-        gaps += equity(rows, measure, month)
-        empty |= no_women(rows, measure, month)
-        checks = {c.code for c in measure.checks}
-        dq += [o for o in rows if o.measure in checks and o.period_end == month]
-        if measure.over_time:
-            series = over_time(measure, _series(trust, measure.code, kind, ctx.as_of))
-            if series is not None:
-                overs.append(series)
-    if lead is None:
-        lead = next((m for m in declared.measures if m.decides_severity), None)
-    return _Official(compared, tuple(gaps), frozenset(empty), tuple(dq), tuple(overs), lead)
-
-
-def comparison_severity(compared: Comparison | None) -> Severity:
-    """Evidence against England (SPEC §4.1): lower at 99.8% fails, lower at 95% warns."""
-    versus = compared.england if compared is not None else None
-    if versus is None:
-        return Severity.OK
-    if versus.at_998 == "lower":
-        return Severity.FAIL
-    if versus.at_95 == "lower":
-        return Severity.WARN
-    return Severity.OK
-
-
 def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
     grouped = by_cohort(trust.figures, ctx.as_of)
     with_percent = measured(grouped)
@@ -434,7 +319,10 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
         for cohort in COHORTS
     )
     letters = ctx.letters.get(trust.id, ())
-    official = _official(trust, ctx)
+    kind = kind_of(trust.id)
+    official = official_picture(
+        trust.ods, trust.region, trust.figures, ctx.official, as_of=ctx.as_of, level=kind.level
+    )
     facts = rules.Facts(
         trust,
         ctx.as_of,
@@ -446,7 +334,7 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
         dq=official.dq,
         compared=ctx.official is not None and ctx.official.kept,
         declared=ctx.official.declared if ctx.official is not None else NOTHING_DECLARED,
-        kind=kind_of(trust.id),
+        kind=kind,
     )
     findings = rules.find(facts)
     severity = worst(
@@ -470,7 +358,7 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
         equity=official.equity,
         over_time=official.over_time,
         lead=official.lead,
-        kind=kind_of(trust.id),
+        kind=kind,
     )
 
 

@@ -151,9 +151,9 @@ class Group:
     """One breakdown of a measure, named as its publisher defines it."""
 
     code: str  # the source's own name of the breakdown: "ethnicity_bame"
-    who: str  # in a sentence: "women from the most deprived 10% of neighbourhoods"
+    who: str  # the group in a sentence, as its publisher defines it: "women from …"
     cohort: Cohort | None = None  # the registry cohort its figures are recorded as
-    published_as: str = ""  # the publisher's own name for it, where people meet it: "BAME"
+    published_as: str = ""  # the publisher's own name for it, where people meet it
 
     @property
     def label(self) -> str:
@@ -178,14 +178,15 @@ class EquityPair:
 class QualityCheck:
     """A data-quality measure that governs a headline measure, and how to say a failure."""
 
-    code: str  # its observations' measure: "coc_dq05"
-    label: str  # as the publisher writes it: "COC_DQ05"
+    code: str  # the measure of its observations (the publisher's code, in lower case)
+    label: str  # as the publisher writes it
     unit: Unit | None = None  # None: not confirmed, so its counts are given without one
     # What a failure with no one counted (0 of 0) shows, when it shows something.
     when_empty: str | None = None
 
     def failure(self, observation: Observation) -> str:
-        """Its failure in words: 'COC_DQ08 failed (240 of 8,860 antenatal contacts)'."""
+        """Its failure in words: '<label> failed (240 of 8,860 antenatal contacts)', its
+        count with its unit where one is declared."""
         n, d = observation.numerator, observation.denominator
         if d == 0 and self.when_empty:
             return f"{self.label} is 0 of 0: {self.when_empty}"
@@ -195,16 +196,12 @@ class QualityCheck:
         return f"{self.label} failed ({n:,} of {d:,}{unit})"
 
 
-def _passed_its_result(observation: Observation) -> bool:
-    return observation.result == "pass"
-
-
 @dataclass(frozen=True, slots=True)
 class OfficialMeasure:
     """One measure an official source publishes per Trust, and all that is said of it."""
 
     code: str  # the registry measure its figures are recorded as: "placed_by_28_weeks"
-    indicator: str  # the publisher's own code: "COC_by_28weeks"
+    indicator: str  # the publisher's own code for it
     source: str  # the source that declares it: "msds"
     publisher: Publisher
     key: str  # its name in check's JSON "comparisons": "placement"
@@ -223,15 +220,15 @@ class OfficialMeasure:
     # them "placed on a continuity of carer pathway".
     counted_past: str
     achieved: str
+    # Whether a provider's headline observation passed the publisher's quality checks: only
+    # then is it ranked, placed on the funnel and compared (SPEC §4.1).
+    passed: Callable[[Observation], bool]
     # A figure published for month M counts those counted in month M - lag_months.
     lag_months: int = 0
     everyone: bool = False  # the denominator is everyone counted ("all women who …")
     groups: tuple[Group, ...] = ()  # its breakdowns that are registry cohorts
     equity: tuple[EquityPair, ...] = ()  # compared within a Trust, in its figure's month
     checks: tuple[QualityCheck, ...] = ()  # the data-quality measures that govern it
-    # Whether a provider's headline observation passed the publisher's quality checks: only
-    # then is it ranked, placed on the funnel and compared (SPEC §4.1).
-    passed: Callable[[Observation], bool] = _passed_its_result
     decides_severity: bool = False  # a figure lower than England's raises severity
     over_time: bool = False  # its monthly series is compared with a year earlier, and charted
     table_note: str = ""  # what the check table's column shows
@@ -310,7 +307,8 @@ class Declared:
 
     def publishers(self, kinds: Iterable[str] | None = None) -> tuple[Publisher, ...]:
         """The publishers of the sources (of these kinds), each once."""
-        chosen = [s for s in self.sources if kinds is None or s.kind in set(kinds)]
+        wanted = None if kinds is None else set(kinds)
+        chosen = [s for s in self.sources if wanted is None or s.kind in wanted]
         return tuple(dict.fromkeys(s.publisher for s in chosen))
 
 

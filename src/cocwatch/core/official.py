@@ -15,21 +15,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePosixPath
 from typing import Literal
 
 OrgLevel = Literal["provider", "national", "region", "lms", "mbrrace", "other"]
 ENGLAND = "NATIONAL"  # the code of England's own figures, whatever a source calls them
 Result = Literal["pass", "fail"]
 
+# How `statistics move` names the files it makes of a registry's figures.
+MOVED_PREFIX = "registry-"
+
+# The dates any official file holds: its months, when it was published, retrieved, imported.
+# A date outside them is a mistake or a trap (year 9999 overflows date arithmetic).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def in_window(day: date) -> bool:
+    """Whether `day` is in a year an official file can speak of (1900-2100)."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
 
 @dataclass(frozen=True, slots=True)
 class Observation:
     """One organisation's value of one indicator for one reporting period.
 
-    `measure` and `group` are the source's names for the indicator, e.g.
-    ("placed_by_28_weeks", "ethnicity_white") or ("coc_dq05", "all"). `rate` is the published
-    percentage (None when not published or "Low DQ"); `low_dq` marks a rate withheld because
-    the provider's data failed quality checks; `result` is a headline's own Pass/Fail.
+    `measure` and `group` are the source's names for the indicator: the registry measure a
+    headline records, or a data-quality measure's own code, and a breakdown ("all" for the
+    whole). `rate` is the published percentage (None when not published, or withheld);
+    `low_dq` marks a rate withheld because the provider's data failed quality checks;
+    `result` is a headline's own Pass/Fail.
     """
 
     level: OrgLevel
@@ -79,6 +93,13 @@ class StoredFile:
     imported: date  # when it entered the store
     notes: str = ""
     title: str = ""  # the citation's own title, when it is not the usual one (moved figures)
+    file_sha256: str = ""  # of the kept file itself ("": kept by an earlier version)
+
+    @property
+    def moved(self) -> bool:
+        """Made by `statistics move` from figures in a registry file: only the rows behind
+        them (not a whole published file), cited exactly as the registry cited them."""
+        return PurePosixPath(self.path).name.startswith(MOVED_PREFIX)
 
 
 def supersedes(new: StoredFile, old: StoredFile) -> bool:

@@ -1,9 +1,13 @@
-"""One sanitiser for text that reaches a terminal or a document from a file someone else may
-have written (a shared registry, a correspondence log).
+"""One neutraliser for text that reaches a terminal or a document from outside: a file someone
+else may have written (a shared registry, a correspondence log, a statistics manifest), a
+published file, a web page, WhatDoTheyKnow.
 
 `for_terminal` neutralises control characters (an escape sequence recolours or rewrites a
 terminal; a carriage return hides what came before it) and bidirectional overrides (which
-show text in another order than it is written) by printing them as visible escapes.
+show text in another order than it is written) by printing them as visible escapes. Every
+line cocwatch prints goes through it (`cli.output.emit`, the warnings and errors); `for_json`
+is the same for JSON text, written as JSON's own escapes so that the value stays exact.
+`web_address` is the only kind of address a published page links to: http(s).
 `markdown_literal` makes registry text appear in a Markdown letter exactly as written: no raw
 HTML, no link or image, no heading, list or quote made by a line of an address.
 
@@ -31,6 +35,27 @@ def for_terminal(text: str, *, one_line: bool = False) -> str:
     with `one_line`, line breaks too."""
     pattern = _UNSAFE_ONE_LINE if one_line else _UNSAFE
     return pattern.sub(_visible, text)
+
+
+def for_json(text: str) -> str:
+    """JSON text with every control character and direction mark left raw by `json.dumps`
+    (C1 controls, DEL, bidi marks) written as a JSON escape: the same value, safe to print."""
+    return _UNSAFE.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def web_address(url: str | None) -> str | None:
+    """`url` when it is an http(s) address with a host and nothing unsafe in it, else None:
+    the only addresses a published page may link to (never ``javascript:`` or ``data:``)."""
+    if not url or has_unsafe(url, one_line=True):
+        return None
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or rest[0] in "/?#":
+        return None
+    return url
 
 
 def has_unsafe(text: str, *, one_line: bool = False) -> bool:

@@ -358,6 +358,16 @@ def two_proportion_test(
 # --- Over time --------------------------------------------------------------------------
 
 
+def least_squares(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
+    """The ordinary least-squares line through points (two or more distinct xs): its slope
+    and its value at the mean of xs (the line passes through the means)."""
+    n = len(xs)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    return sxy / sxx, mean_y
+
+
 @dataclass(frozen=True, slots=True)
 class YearOnYear:
     """A month's figure against the same month a year earlier, with its test."""

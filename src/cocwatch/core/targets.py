@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cocwatch.core.kinds import Origin as Origin
+from cocwatch.core.measures import DEFAULT_MEASURE
 from cocwatch.core.models import (
     COHORTS,
     MEASURE_PREFERENCE,
@@ -62,7 +63,7 @@ class Benchmark:
     origin: Origin
     steps: tuple[Step, ...]
     start: date | None  # where the trajectory starts from 0% (plan published / first set_on)
-    measure: Measure = "placed_by_28_weeks"
+    measure: Measure = DEFAULT_MEASURE
 
     @property
     def highest(self) -> Step:

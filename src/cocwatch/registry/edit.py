@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import difflib
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -80,12 +81,15 @@ def change_registry(
     *,
     today: date,
     dry_run: bool,
+    around_write: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> tuple[EditResult, T]:
     """Apply the changes `plan` computes from the current registry; write unless `dry_run`.
 
     The file is read (and, when writing, locked) first, so `plan` always sees the latest
     registry. The new text is validated before anything is written, and written atomically.
     A registry reached through a symbolic link is read, locked and changed where it lives.
+    `around_write` (a context manager) is entered only once the new text is known to be
+    valid, and the file is written inside it: what it does can be undone when writing fails.
     """
     path = resolve_target(path)
     return change_document(
@@ -95,6 +99,7 @@ def change_registry(
         validate=lambda text: validate_edited(text, Path(path), today=today),
         what="registry",
         dry_run=dry_run,
+        around_write=around_write,
     )
 
 
@@ -110,6 +115,7 @@ def change_document(
     what: str,
     dry_run: bool,
     new_file_text: str | None = None,
+    around_write: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> tuple[EditResult, T]:
     """Apply `plan`'s changes to a YAML file as `change_registry` does, for any document.
 
@@ -119,11 +125,13 @@ def change_document(
     """
     path = resolve_target(path)
     if dry_run:
-        return _change(path, parse, plan, validate, what, new_file_text, write=False)
+        return _change(path, parse, plan, validate, what, new_file_text, write=None)
     if not path.is_file() and new_file_text is None:
         _read(path, what)  # explains a missing file before a lock file is created beside it
     with locked(path, what=what):
-        return _change(path, parse, plan, validate, what, new_file_text, write=True)
+        return _change(
+            path, parse, plan, validate, what, new_file_text, write=around_write or nullcontext
+        )
 
 
 def _change(
@@ -134,8 +142,9 @@ def _change(
     what: str,
     new_file_text: str | None,
     *,
-    write: bool,
+    write: Callable[[], AbstractContextManager[object]] | None,
 ) -> tuple[EditResult, T]:
+    """One change; `write` (None: a dry run) is what the file is written inside."""
     if new_file_text is not None and not path.exists():
         text, bom, before = new_file_text, False, ""
     else:
@@ -146,9 +155,10 @@ def _change(
     if after != text:
         validate(after)
     written = False
-    if write and after != before:
+    if write is not None and after != before:
         prefix = codecs.BOM_UTF8 if bom else b""
-        atomic_write(path, prefix + after.encode("utf-8"), what=what)
+        with write():
+            atomic_write(path, prefix + after.encode("utf-8"), what=what)
         written = True
     return EditResult(path, before, after, written), info
 

@@ -64,7 +64,9 @@ def load_registry(
 
 
 def _print_warning(message: str) -> None:
-    print(f"Warning: {message}", file=sys.stderr)
+    from cocwatch.core.safe_text import for_terminal
+
+    print(f"Warning: {for_terminal(message)}", file=sys.stderr)
 
 
 def parse_registry_bytes(data: bytes, source: str, *, today: date) -> Registry:

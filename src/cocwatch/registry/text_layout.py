@@ -219,14 +219,16 @@ class Document:
         return TextEdit(old.start_mark.index, self._content_end(old), body)
 
     def remove(self, trust: MappingNode, change: Remove) -> list[TextEdit]:
-        """Delete whole entries' lines; when every entry goes, the key's lines go too (or,
-        for the only key of its mapping, the list becomes ``[]``)."""
+        """Delete whole entries' own lines, keeping every comment line between them; when
+        every entry goes, the key's line goes too (or, for the only key of its mapping, the
+        list becomes ``[]``)."""
         seq = self._sequence(trust, change.key)
         if seq.flow_style:
             raise EditError(f"'{change.key[-1]}' is written on one line; edit it by hand.")
         wanted = set(change.indexes)
         if any(not 0 <= i < len(seq.value) for i in wanted):
             raise EditError(f"An entry of '{change.key[-1]}' to remove does not exist.")
+        edits = [self._own_lines(seq.value[i]) for i in sorted(wanted)]
         if len(wanted) == len(seq.value):
             holder = trust
             for part in change.key[:-1]:
@@ -234,20 +236,20 @@ class Document:
                 assert isinstance(found, MappingNode)
                 holder = found
             key_node = next(k for k, v in holder.value if v is seq)
+            key_end = int(key_node.end_mark.index)
             if len(holder.value) == 1:  # the only key: keep it, as an empty list
-                return [TextEdit(key_node.end_mark.index, self._content_end(seq), ": []")]
-            start = self.text.rfind("\n", 0, key_node.start_mark.index) + 1
-            return [TextEdit(start, self._line_after(self._content_end(seq)), "")]
-        edits: list[TextEdit] = []
-        for i in sorted(wanted):
-            item = seq.value[i]
-            start = self.text.rfind("\n", 0, item.start_mark.index) + 1
-            if i + 1 < len(seq.value):
-                end = self.text.rfind("\n", 0, seq.value[i + 1].start_mark.index) + 1
+                colon = self.text.index(":", key_end)
+                edits.append(TextEdit(colon + 1, colon + 1, " []"))
             else:
-                end = self._line_after(self._content_end(item))
-            edits.append(TextEdit(start, end, ""))
+                start = self.text.rfind("\n", 0, key_node.start_mark.index) + 1
+                edits.append(TextEdit(start, self._line_after(key_end + 1), ""))
         return edits
+
+    def _own_lines(self, item: Node) -> TextEdit:
+        """The deletion of an entry's own lines: from its ``-`` to the end of its content's
+        line (a comment on a line of its own before or after it is not the entry's)."""
+        start = self.text.rfind("\n", 0, item.start_mark.index) + 1
+        return TextEdit(start, self._line_after(self._content_end(item)), "")
 
     def _line_after(self, end: int) -> int:
         """The start of the line after the one `end` is on."""

@@ -7,16 +7,16 @@ report can be published on any web server, opened from a disk or e-mailed as sin
 
 Registry text reaches the pages only through Jinja2 with autoescaping (and the charts
 through `cocwatch.render.svg`, whose XML serialiser escapes), never by string building.
-This module holds the pages' views, their words (from ``cocwatch.core.wording`` and the
-finding rules) and the Jinja environment; `cocwatch.render.report_charts` draws the charts
-and `cocwatch.render.report_site` publishes the folder all at once. Imports jinja2 lazily;
+This module holds the pages' formatting and the Jinja environment; `report_views` holds the
+views of each Trust and their words, `report_charts` and `report_funnel` draw the charts,
+and `report_site` publishes the folder all at once. Imports jinja2 lazily;
 no Typer (the CLI prints).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -27,35 +27,39 @@ from typing import TYPE_CHECKING, Any
 from cocwatch.core import findings, wording
 from cocwatch.core.kinds import FindingCode, Names
 from cocwatch.core.measures import DEFAULT_MEASURE, NO_PUBLISHER, OfficialMeasure, Publisher
-from cocwatch.core.reference_list import ReferenceList
+from cocwatch.core.safe_text import web_address
 from cocwatch.render import svg
 from cocwatch.render.report_charts import (
-    Funnel,
     chart_targets,
-    figure_label,
     figure_text,
     figure_words,
-    funnel,
     markup,
     national_chart,
     status_chart,
     trust_chart,
 )
-from cocwatch.render.report_site import GENERATOR, TRUSTS_DIR, publish
+from cocwatch.render.report_funnel import Funnel, funnel
+from cocwatch.render.report_site import GENERATOR, publish
 from cocwatch.render.report_site import source_label as source_label
 from cocwatch.render.report_tables import MonthTable, monthly_table, recorded
+from cocwatch.render.report_views import (
+    TrustView,
+    comparison_lines,
+    count_in_order,
+    needs_counts_note,
+    small_counts_note,
+    trust_sources,
+    trust_views,
+)
 
 if TYPE_CHECKING:
     import jinja2
 
     from cocwatch.core.assessment import (
         Assessment,
-        CohortAssessment,
         Finding,
-        TrustAssessment,
     )
-    from cocwatch.core.comparison import Versus
-    from cocwatch.core.models import Figure, Registry, Source, Target, Trust
+    from cocwatch.core.models import Figure, Registry, Target
 
 DEFAULT_TITLE = "Midwifery Continuity of Carer: progress by NHS Trust"
 
@@ -123,211 +127,6 @@ def points(value: float | None) -> str:
     return f"{sign}{text}\u00a0pts"
 
 
-# ---------------------------------------------------------------- comparisons in words
-
-# How a verdict reads in a narrow table cell, and its place when sorting (lowest first).
-VERDICT_CELL = {
-    ("lower", "lower"): ("Lower (at 99.8%)", 0),
-    ("lower", "similar"): ("Lower (at 95% only)", 1),
-    ("similar", "similar"): ("Similar", 2),
-    ("higher", "similar"): ("Higher (at 95% only)", 3),
-    ("higher", "higher"): ("Higher (at 99.8%)", 4),
-}
-
-
-def small_counts_note(publisher: Publisher) -> str:
-    """How counts are published, once for the report."""
-    from cocwatch.core.comparison_words import suppression_words
-
-    return (
-        f"{suppression_words(publisher)}, so a count of 5 means \u2018a few\u2019 and every "
-        "count is approximate; with fewer than 30 women the report gives counts, not a "
-        "percentage."
-    )
-
-
-def verdict_cell(versus: Versus | None) -> tuple[str, str | int]:
-    """(words, sort key) of a comparison with England or a region, for the index table."""
-    if versus is None or versus.at_95 is None or versus.at_998 is None:
-        return ("", "")
-    return VERDICT_CELL.get((versus.at_95, versus.at_998), ("", ""))
-
-
-_HEADINGS = {
-    "region": "Against its region",
-    "funnel": "On the funnel",
-    "equity": "Within the Trust",
-    "over_time": "Over time",
-}
-
-
-def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
-    """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs, as `check` says them."""
-    from cocwatch.core.comparison_words import comparison_lines as lines
-
-    return lines(
-        ta.comparisons.values(),
-        ta.equity,
-        ta.over_time,
-        headings=_HEADINGS,
-        group_names={c: w.label for c, w in wording.COHORT.items()},
-        long_headings=True,
-    )
-
-
-def needs_counts_note(ta: TrustAssessment) -> bool:
-    """Whether the Trust's comparisons rest on small or suppressed counts (say so once)."""
-    counts = [c.own for c in ta.comparisons.values()]
-    counts += [x for g in ta.equity for x in (g.group, g.comparison) if x is not None]
-    return any(c.numerator == 5 or c.denominator == 5 or c.denominator < 30 for c in counts)
-
-
-# ---------------------------------------------------------------- views for the templates
-
-
-@dataclass(frozen=True, slots=True)
-class SourceLink:
-    """A source to list: a link when there is a web address, else its title."""
-
-    label: str
-    url: str | None
-    kind: str
-    context: str  # what it supports, e.g. "Figure, all women, 31 Mar 2024"
-
-
-@dataclass(frozen=True, slots=True)
-class TrustView:
-    """One Trust's assessment with what its pages need precomputed."""
-
-    ta: TrustAssessment
-    trust: Trust
-    href: str  # from the index
-    main: CohortAssessment | None  # the `all` cohort
-    figures: tuple[Figure, ...]  # up to the as-of date, newest first
-
-    @property
-    def status(self) -> str:
-        return self.main.status.value if self.main else "no_target"
-
-    @property
-    def problems(self) -> tuple[Finding, ...]:
-        """Findings about the Trust (notes about the registry apart)."""
-        from cocwatch.core.kinds import Severity
-
-        return tuple(f for f in self.ta.findings if f.severity is not Severity.NOTE)
-
-    @property
-    def england(self) -> tuple[str, str | int]:
-        c = self.ta.headline
-        return verdict_cell(c.england if c else None)
-
-    @property
-    def region(self) -> tuple[str, str | int]:
-        c = self.ta.headline
-        return verdict_cell(c.region if c else None)
-
-    def no_latest(self, ca: CohortAssessment, as_of: date) -> str:
-        """What to say when a cohort has no latest figure to judge."""
-        from cocwatch.core.assessment import unmatched_measure
-
-        measure = unmatched_measure(ca, self.figures, as_of)
-        return "none recorded" if measure is None else wording.no_figure_of_measure(measure)
-
-
-def _views(assessment: Assessment) -> list[TrustView]:
-    views = []
-    for ta in assessment.trusts:
-        main = next((c for c in ta.cohorts if c.cohort == "all"), None)
-        figures = tuple(
-            sorted(
-                (f for f in ta.trust.figures if f.as_of <= assessment.as_of),
-                key=lambda f: (f.as_of, f.cohort, f.measure),
-                reverse=True,
-            )
-        )
-        views.append(
-            TrustView(
-                ta=ta,
-                trust=ta.trust,
-                href=f"{TRUSTS_DIR}/{ta.trust.id}.html",
-                main=main,
-                figures=figures,
-            )
-        )
-    return views
-
-
-def _count(items: Iterable[str], order: Iterable[str]) -> list[tuple[str, int]]:
-    counts = dict.fromkeys(order, 0)
-    for item in items:
-        counts[item] = counts.get(item, 0) + 1
-    return list(counts.items())
-
-
-def trust_sources(view: TrustView, registry: Registry) -> list[SourceLink]:
-    """Every source behind a Trust's page, each once, in the order a reader meets them."""
-    # one document, one entry: a web address identifies it, else its title
-    found: ReferenceList[SourceLink] = ReferenceList(
-        key=lambda s: (s.url, "" if s.url else s.label)
-    )
-
-    def add(label: str, url: str | None, kind: str, context: str) -> None:
-        found.cite(SourceLink(label=label or url or "", url=url, kind=kind, context=context))
-
-    trust = view.trust
-    if trust.website:
-        add("Trust website", trust.website, "website", "The Trust")
-    if trust.board_papers_url:
-        add("Board papers", trust.board_papers_url, "board_paper", "Trust Board papers")
-    plan = trust.plan
-    if plan is not None:
-        if plan.url:
-            add("Continuity of carer plan", plan.url, "plan", "The Trust's plan")
-        for review in sorted(plan.board_reviews, key=lambda r: r.date, reverse=True):
-            if review.url:
-                add(
-                    f"Board review, {short_date(review.date)}",
-                    review.url,
-                    "board_paper",
-                    "Board review",
-                )
-    cited: set[tuple[str | None, str]] = set()
-    for figure in view.figures:  # a month's file backs hundreds of figures: cite it once
-        title = _source_title(figure.source)
-        key = (figure.source.url, "" if figure.source.url else title)
-        if key not in cited:
-            cited.add(key)
-            add(title, figure.source.url, figure.source.kind, f"Figure: {figure_label(figure)}")
-    for inspection in sorted(trust.inspections, key=lambda i: i.date, reverse=True):
-        if inspection.url:
-            add(
-                f"{inspection.body} inspection, {short_date(inspection.date)}",
-                inspection.url,
-                "inspection",
-                "Inspection",
-            )
-    target_ids = {
-        step.target_id
-        for c in view.ta.cohorts
-        if c.benchmark is not None
-        for step in c.benchmark.steps
-        if step.target_id
-    }
-    for target in registry.national.targets:
-        if target.id in target_ids and target.source is not None:
-            add(
-                _source_title(target.source),
-                target.source.url,
-                target.source.kind,
-                f"National target: {target.title}",
-            )
-    return found.items
-
-
-def _source_title(source: Source) -> str:
-    return source.title or source.url or ""
-
-
 # ---------------------------------------------------------------- Jinja environment
 
 
@@ -357,6 +156,7 @@ def environment() -> jinja2.Environment:
         humanise=wording.humanise,
         target_due=target_due,
         due_text=wording.short_period,
+        web_address=web_address,
     )
     env.globals.update(
         **WORDS,
@@ -404,11 +204,8 @@ def month_rows(table: MonthTable) -> Any:
         ]
         source = row.source
         said = escape(source.title or source.kind.upper())
-        cited = (
-            f'<a href="{escape(source.url)}" rel="noopener noreferrer">{said}</a>'
-            if source.url
-            else said
-        )
+        url = web_address(source.url)
+        cited = f'<a href="{escape(url)}" rel="noopener noreferrer">{said}</a>' if url else said
         out.append(f'\n      <td data-label="Source">{cited}</td>\n    </tr>\n')
     return Markup("".join(out))
 
@@ -484,11 +281,15 @@ def render_pages(
     """
     env = environment()
     as_of = assessment.as_of
-    views = _views(assessment)
-    status_counts = _count((v.status for v in views), STATUS_ORDER)
-    severity_counts = _count((v.ta.severity.value for v in views), SEVERITY_ORDER)
-    found = _count((f.code for v in views for f in _unique_codes(v.problems)), findings.CODES)
-    noted = _count((f.code for v in views for f in _unique_codes(v.ta.notes)), findings.CODES)
+    views = trust_views(assessment)
+    status_counts = count_in_order((v.status for v in views), STATUS_ORDER)
+    severity_counts = count_in_order((v.ta.severity.value for v in views), SEVERITY_ORDER)
+    found = count_in_order(
+        (f.code for v in views for f in _unique_codes(v.problems)), findings.CODES
+    )
+    noted = count_in_order(
+        (f.code for v in views for f in _unique_codes(v.ta.notes)), findings.CODES
+    )
     finding_counts = [(code, n) for code, n in found if n]
     note_counts = [(code, n) for code, n in noted if n]
     assessed = {v.trust.id for v in views}

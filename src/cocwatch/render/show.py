@@ -4,8 +4,9 @@ The rows are the Trust's figures, oldest first, each with the number of its sour
 list of sources (each source listed once); the terminal and Markdown views put the Trust's
 facts (ids, plan, milestones, inspections, contacts, letters) above them.
 
-May import: `cocwatch.core`, `cocwatch.render` (`formats`, `tabular`, `correspondence`);
-rich only inside functions.
+Official figures are named as their sources declare them (`cocwatch.statistics.sources`).
+May import: `cocwatch.core`, `cocwatch.render` (`formats`, `tabular`, `correspondence`), the
+declared sources; rich only inside functions.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from cocwatch.core.correspondence import TrackedLetter
+    from cocwatch.core.measures import Declared
     from cocwatch.core.models import Contact, Figure, Icb, Registry, Source, Trust
 
 FIGURE_COLUMNS = (
@@ -86,6 +88,13 @@ def _origin(source: Source) -> str:
     return "official statistics: " if source.official else "recorded: "
 
 
+def _declared() -> Declared:
+    """What the official sources cocwatch knows declare (their measures' words)."""
+    from cocwatch.statistics.sources import declared
+
+    return declared()
+
+
 def _shown(row: Row) -> dict[str, Any]:
     """A figure row with the words the views show: cohort, measure, percentage, flags."""
     flags = []
@@ -99,7 +108,7 @@ def _shown(row: Row) -> dict[str, Any]:
     return {
         **row,
         "cohort_text": wording.COHORT[row["cohort"]].short,
-        "measure_text": wording.MEASURE[row["measure"]].short,
+        "measure_text": _declared().words(row["measure"]).short,
         "percent_text": (
             wording.percent(percent, fixed=True) if percent is not None else "none published"
         ),
@@ -333,20 +342,23 @@ def _detail_renderable(
             for row in rows
         ]
         parts.append(to_table(lines, TERMINAL_COLUMNS, title="Figures over time"))
+        publishers = _declared().publishers(s.kind for s in refs if s.official)
+        names = " and ".join(p.name for p in publishers) or "the publisher"
+        checks = " and ".join(p.quality_checks for p in publishers) or "data-quality checks"
         notes = []
         if any(row["percent"] is None for row in rows):
             notes.append(
-                "none: the Trust's data failed NHS England's data-quality checks that month, "
-                "so no percentage was published."
+                f"none: the Trust's data failed {checks} that month, so no percentage was "
+                "published."
             )
-        if any(row["small_numbers"] for row in rows):
+        suppression = [p.suppression for p in publishers if p.suppression]
+        if any(row["small_numbers"] for row in rows) and suppression:
             notes.append(
-                "small numbers: NHS England publishes any count from 1 to 7 as 5, so that "
-                "percentage is not precise."
+                f"small numbers: {'; '.join(suppression)}, so that percentage is not precise."
             )
         if any(row["origin"] == "official" for row in rows):
             notes.append(
-                "official: NHS England's published statistics, kept as published in the "
+                f"official: {names}'s published statistics, kept as published in the "
                 "statistics folder; the other figures were recorded in the registry file by "
                 "people (from a Board paper, an FOI answer…)."
             )

@@ -3,7 +3,7 @@
 Rows are flat mappings of plain values; `Column` says which to show and how. The formats
 themselves, and which listing gets which, are in `cocwatch.render.formats`.
 
-May import: the standard library only; rich inside `to_table`.
+May import: the standard library and `core.safe_text` only; rich inside `to_table`.
 
 Every CSV cocwatch writes goes through `csv_text`, which neutralises spreadsheet formulas
 (OWASP's rule for CSV injection): a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from cocwatch.core.safe_text import for_json
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -54,8 +56,10 @@ def plain(value: Any) -> str:
 
 
 def to_json(data: Any) -> str:
-    """Serialise to stable, indented JSON (dates as ISO strings)."""
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    """Serialise to stable, indented JSON (dates as ISO strings; control characters and
+    direction marks as JSON escapes, so that printing it cannot act on a terminal)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default)
+    return for_json(text) + "\n"
 
 
 def _json_default(value: Any) -> Any:

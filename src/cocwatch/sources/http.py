@@ -13,13 +13,22 @@ import math
 import os
 import threading
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cocwatch import __version__
 from cocwatch.core.safe_text import for_terminal
-from cocwatch.errors import ExternalError, UsageError
+from cocwatch.errors import UsageError
+from cocwatch.sources.fetch_policy import (
+    DownloadError as DownloadError,  # raised by the limits here too; importable from here
+)
+from cocwatch.sources.fetch_policy import (
+    address_problem,
+    async_redirect_hook,
+    header_pairs,
+    redirect_hook,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -36,7 +45,8 @@ TIMEOUT_SECONDS = 30.0
 MAX_BYTES = 50 * 1024 * 1024
 DEADLINE_SECONDS = 300.0
 ENV_DEADLINE = "COCWATCH_DOWNLOAD_DEADLINE"
-MSDS_MAX_MB = 200  # a month's whole MSDS measures file is tens of MB; local files too
+# A file of official statistics (a month's whole MSDS measures file is tens of MB); local too.
+STATISTICS_MAX_MB = 200
 
 Progress = Callable[[int, int | None], None]
 
@@ -62,22 +72,24 @@ def check_web_address(url: str, what: str = "The address", *, usage: bool = True
     for an option, bad input for an address read from a file)."""
     import httpx
 
-    problem = ""
-    try:
-        parsed = httpx.URL(url)
-        if parsed.scheme not in ("http", "https"):
-            problem = "it does not start with http:// or https://"
-        elif not parsed.host:
-            problem = "it names no web server"
-    except (httpx.InvalidURL, ValueError, TypeError) as exc:
-        problem = f"it is not a valid web address ({exc})"
+    problem = address_problem(url) if isinstance(url, str) else "it is not text"
+    if problem is None:
+        try:
+            parsed = httpx.URL(url)
+            if parsed.scheme not in ("http", "https"):
+                problem = "it does not start with http:// or https://"
+            elif not parsed.host:
+                problem = "it names no web server"
+        except (httpx.InvalidURL, ValueError, TypeError) as exc:
+            problem = f"it is not a valid web address ({exc})"
     if problem:
         from cocwatch.errors import InputError
 
         error = UsageError if usage else InputError
         raise error(
-            f"{what} {url!r} cannot be used: {problem}. Check it for a missing bracket, "
-            "port or typing mistake; copy it from the browser's address bar."
+            f"{what} {for_terminal(str(url), one_line=True)!r} cannot be used: {problem}. "
+            "Check it for a missing bracket, port or typing mistake, or a stray character; "
+            "copy it from the browser's address bar."
         )
     return url
 
@@ -92,8 +104,14 @@ def request_headers() -> dict[str, str]:
     }
 
 
-def client(*, timeout: float = TIMEOUT_SECONDS) -> httpx.Client:
-    """An httpx client with cocwatch's defaults: TLS verified, redirects followed, a timeout."""
+def client(
+    *,
+    timeout: float = TIMEOUT_SECONDS,
+    hosts: Collection[str] | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> httpx.Client:
+    """An httpx client with cocwatch's defaults: TLS verified, a timeout, and redirects
+    followed as the fetch policy allows (`hosts`: the only hosts they may lead to)."""
     import httpx
 
     timeout = check_seconds(timeout)
@@ -102,6 +120,27 @@ def client(*, timeout: float = TIMEOUT_SECONDS) -> httpx.Client:
         timeout=httpx.Timeout(timeout),
         follow_redirects=True,
         headers=request_headers(),
+        event_hooks={"response": [redirect_hook(hosts)]},
+        transport=transport,
+    )
+
+
+def async_client(
+    *,
+    timeout: float,
+    connections: int,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    """`client` for concurrent fetching (watched pages): the same defaults and policy."""
+    import httpx
+
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(check_seconds(timeout)),
+        follow_redirects=True,
+        headers=request_headers(),
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+        event_hooks={"response": [async_redirect_hook()]},
+        transport=transport,
     )
 
 
@@ -141,14 +180,6 @@ def describe_http_error(url: str, exc: Exception) -> str:
     return f"fetching {url} failed ({type(exc).__name__}: {exc})"
 
 
-class DownloadError(ExternalError):
-    """A download stopped by one of its limits; `reason` is one clause for a longer sentence."""
-
-    def __init__(self, reason: str, advice: str) -> None:
-        super().__init__(f"{reason}. {advice}")
-        self.reason = reason
-
-
 class DownloadTooLarge(DownloadError):
     """The body is larger than the download's size cap."""
 
@@ -186,7 +217,7 @@ def download(
     url: str,
     *,
     http: httpx.Client | None = None,
-    headers: Mapping[str, str] | None = None,
+    headers: Mapping[str, str | bytes] | None = None,
     timeout: float = TIMEOUT_SECONDS,
     deadline: float | None = None,
     max_bytes: int = MAX_BYTES,
@@ -227,7 +258,7 @@ def download(
 def _get(
     url: str,
     http: httpx.Client | None,
-    headers: Mapping[str, str] | None,
+    headers: Mapping[str, str | bytes] | None,
     timeout: float,
     max_bytes: int,
     progress: Progress | None,
@@ -236,7 +267,8 @@ def _get(
     owned = http is None
     http = http or client(timeout=timeout)
     try:
-        with http.stream("GET", url, headers={**request_headers(), **(headers or {})}) as response:
+        sent = header_pairs({**request_headers(), **(headers or {})})
+        with http.stream("GET", url, headers=sent) as response:
             body = b""
             if 200 <= response.status_code < 300:
                 body = read_capped(response, url, max_bytes=max_bytes, progress=progress, stop=stop)

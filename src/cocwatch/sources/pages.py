@@ -5,7 +5,8 @@ all and `per_host` at a time to any one host (so a Trust's web server is not ham
 attempt bounded by `timeout` seconds from connecting to the last byte, retried with capped
 exponential backoff when the network fails, the server times out or answers 429/5xx, and sent
 as a conditional GET (If-None-Match / If-Modified-Since) when the page was read before, so an
-unchanged page costs a 304.
+unchanged page costs a 304. The client follows cocwatch's one fetch policy
+(`sources.fetch_policy`): redirects only to the web, validators sent back byte for byte.
 
 A page is compared by the SHA-256 of its visible text: the HTML is parsed (selectolax), and
 scripts, styles, templates, comments, hidden elements and the head are dropped before the
@@ -28,14 +29,15 @@ from typing import TYPE_CHECKING
 
 from cocwatch.core.watch import PageFetch
 from cocwatch.sources import html_limits
+from cocwatch.sources.fetch_policy import conditional_headers, header_pairs, validator
 from cocwatch.sources.http import (
     TIMEOUT_SECONDS,
     BodyDecoder,
     DownloadError,
     DownloadTooLarge,
+    async_client,
     describe_http_error,
     reason_of,
-    request_headers,
 )
 
 if TYPE_CHECKING:
@@ -102,21 +104,12 @@ async def fetch_pages(
     sleep: Sleep = asyncio.sleep,
 ) -> dict[str, PageFetch]:
     """Fetch every page concurrently; return the outcome for each URL (never raises for one)."""
-    import httpx
-
     settings = settings or FetchSettings()
     unique = list({r.url: r for r in requests}.values())
     owned = client is None
     if client is None:
-        client = httpx.AsyncClient(
-            timeout=httpx.Timeout(settings.timeout),
-            follow_redirects=True,
-            headers=request_headers(),
-            limits=httpx.Limits(
-                max_connections=settings.concurrency,
-                max_keepalive_connections=settings.concurrency,
-            ),
-            transport=transport,
+        client = async_client(
+            timeout=settings.timeout, connections=settings.concurrency, transport=transport
         )
     fetcher = _Fetcher(client, settings, sleep)
     try:
@@ -152,11 +145,7 @@ class _Fetcher:
     async def fetch(self, request: PageRequest) -> PageFetch:
         """Fetch one page, retrying transient failures; report a failure as a result."""
         settings = self.settings
-        headers: dict[str, str] = {}
-        if request.etag:
-            headers["If-None-Match"] = request.etag
-        if request.last_modified:
-            headers["If-Modified-Since"] = request.last_modified
+        headers = header_pairs(conditional_headers(request.etag, request.last_modified))
         host_slots = self._host_slots(request.url)
         attempt = 0
         while True:
@@ -173,7 +162,7 @@ class _Fetcher:
                 attempt += 1
                 await self.sleep(delay)
 
-    async def _attempt(self, url: str, headers: dict[str, str]) -> PageFetch:
+    async def _attempt(self, url: str, headers: list[tuple[bytes, bytes]]) -> PageFetch:
         import httpx
 
         settings = self.settings
@@ -187,8 +176,8 @@ class _Fetcher:
                     return PageFetch(
                         url,
                         "not_modified",
-                        etag=response.headers.get("ETag"),
-                        last_modified=response.headers.get("Last-Modified"),
+                        etag=validator(response.headers, "ETag"),
+                        last_modified=validator(response.headers, "Last-Modified"),
                     )
                 if code in _RETRY_STATUSES:
                     raise _Retryable(
@@ -206,14 +195,16 @@ class _Fetcher:
                 except DownloadError as exc:
                     return PageFetch(url, "failed", error=exc.reason)
                 content_type = response.headers.get("Content-Type", "")
-                etag = response.headers.get("ETag")
-                last_modified = response.headers.get("Last-Modified")
+                etag = validator(response.headers, "ETag")
+                last_modified = validator(response.headers, "Last-Modified")
         except TimeoutError:
             raise _Retryable(f"{url} did not answer within {settings.timeout:g} s") from None
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             raise _Retryable(describe_http_error(url, exc)) from None
         except httpx.HTTPError as exc:
             return PageFetch(url, "failed", error=describe_http_error(url, exc))
+        except DownloadError as exc:  # a redirect the fetch policy does not follow
+            return PageFetch(url, "failed", error=exc.reason)
         try:
             text_hash = page_hash(body, content_type)
         except PageUnreadable as unreadable:

@@ -26,15 +26,16 @@ the person who made it, so a reply can arrive while the state still says
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit
 
+from cocwatch.core.safe_text import for_terminal
 from cocwatch.errors import ExternalError
+from cocwatch.sources import bounded_json
 
 if TYPE_CHECKING:
     import httpx
@@ -48,7 +49,16 @@ MAX_LINK_CHARS = 7000
 TIMEOUT_SECONDS = 20.0
 MAX_JSON_BYTES = 5 * 1024 * 1024
 _URL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_REQUEST_PATH = re.compile(r"^(?P<prefix>.*?/request/)(?P<title>[A-Za-z0-9_-]+)")
+_REQUEST_PATH = re.compile(r"^(?P<prefix>.*?/request/)(?P<title>[^/]*?)(?P<rest>\.json|/.*)?$")
+_REQUEST_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+# Alaveteli names a request from 32 characters of its title (with "_2" and so on for repeats).
+MAX_REQUEST_NAME_CHARS = 200
+# A request's answers: more than this is no real request (an FOI request has a handful).
+MAX_RESPONSES = 50
+MAX_TITLE_CHARS = 500
+UNKNOWN_STATE = "unknown"  # what the log records for a state no site gives
+_STATE_SHAPE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")  # a site may add its own (DOMAIN §6)
+_MESSAGE_ID = re.compile(r"^[0-9]{1,12}$")
 
 # described_state values (Alaveteli) and what each means for the log.
 STATE_WORDS: Mapping[str, str] = {
@@ -66,6 +76,7 @@ STATE_WORDS: Mapping[str, str] = {
     "attention_requested": "reported to the site",
     "vexatious": "considered vexatious",
     "not_foi": "not an FOI request",
+    UNKNOWN_STATE: "unknown (not a state the site gives)",
 }
 # The reply outcome (as `cocwatch replied --outcome`) each classified state gives a response.
 STATE_OUTCOMES: Mapping[str, str] = {
@@ -177,19 +188,48 @@ def machine_tag(name: str, value: str) -> str:
     return f"{name}:{re.sub(r'[^A-Za-z0-9_-]', '', value)}"
 
 
-def request_page_url(url: str) -> str:
-    """A request's page address, from its address as copied (anchors, queries, .json dropped)."""
+def request_page_url(url: str, *, home: str | None = None) -> str:
+    """A request's page address on the site (`home`, default `site()`), from its address as
+    copied: anchors, queries, ``.json`` and pages under it dropped, the site's own scheme and
+    host used. Raises ValueError, in words, for anything that is not such an address."""
+    from cocwatch.sources.fetch_policy import address_problem, site_hosts
+
+    home = (home or site()).rstrip("/")
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError("give the request's whole address, starting https://")
-    found = _REQUEST_PATH.match(parts.path)
-    if found is None:
+    if (problem := address_problem(url.strip())) is not None:
+        raise ValueError(f"this cannot be a request's address: {problem}")
+    if parts.username is not None or parts.password is not None:
         raise ValueError(
-            "this is not the address of a request: a request's page on WhatDoTheyKnow looks "
-            "like https://www.whatdotheyknow.com/request/its_title"
+            "the address holds a user name or password; give the request's address as the "
+            "site shows it"
         )
-    path = f"{found.group('prefix')}{found.group('title')}"
-    return str(urlunsplit((parts.scheme, parts.netloc, path, "", "")))
+    example = f"{home}/request/its_title"
+    host = f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+    if not site_hosts(home) & site_hosts(f"{parts.scheme}://{host}"):
+        raise ValueError(
+            f"this is not the address of a request on {home} (it is on {host}): a request's "
+            f"page there looks like {example}"
+        )
+    found = _REQUEST_PATH.match(parts.path)
+    if found is None or not found.group("title"):
+        raise ValueError(
+            f"this is not the address of a request: a request's page looks like {example}"
+        )
+    name = found.group("title")
+    if len(name) > MAX_REQUEST_NAME_CHARS:
+        raise ValueError(
+            f"the address is longer than any request's address (its name has {len(name):,} "
+            "characters); copy it again from the browser's address bar"
+        )
+    if not _REQUEST_NAME.match(name):
+        odd = next(c for c in name if not _REQUEST_NAME.match(c))
+        raise ValueError(
+            f"the request's name holds {odd!r}, where a request's address has only letters, "
+            "digits, _ and -; copy it again from the browser's address bar"
+        )
+    return f"{home}/request/{name}"
 
 
 def request_json_url(page_url: str) -> str:
@@ -215,6 +255,7 @@ class RequestStatus:
     awaiting_description: bool
     state_changed_on: date | None  # the date of the latest event that set the state
     responses: tuple[Response, ...]
+    warnings: tuple[str, ...] = ()  # what in the answer could not be used as it was
 
     @property
     def state_words(self) -> str:
@@ -239,17 +280,47 @@ def _day(value: Any) -> date | None:
             return None
 
 
+def read_state(value: Any) -> tuple[str, str | None]:
+    """A `described_state` as the log may record it, and what was wrong with it, if anything:
+    a state the site gives (or adds, in its own words) is kept, anything else is unknown."""
+    if isinstance(value, str) and (value in STATE_WORDS or _STATE_SHAPE.match(value)):
+        return value, None
+    shown = for_terminal(repr(value)[:60], one_line=True)
+    return UNKNOWN_STATE, (
+        f"it gives the request a state cocwatch does not know ({shown}), logged as "
+        f"'{UNKNOWN_STATE}'"
+    )
+
+
+def _message_id(value: Any) -> str | None:
+    """An event's message number, when it is one (it makes the anchor of the reply's place)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**12:
+        return str(value)
+    return value if isinstance(value, str) and _MESSAGE_ID.match(value) else None
+
+
+def _text(value: Any) -> str:
+    """A text field of an answer, capped (anything else is no text)."""
+    if not isinstance(value, str):
+        return ""
+    return value if len(value) <= MAX_TITLE_CHARS else value[: MAX_TITLE_CHARS - 1] + "…"
+
+
 def parse_request(data: bytes, page_url: str) -> RequestStatus:
-    """Read a request's JSON (`InfoRequest#json_for_api(true)`); raise ValueError if not one."""
-    try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValueError(f"the answer is not JSON ({exc})") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("described_state"), str):
+    """Read a request's JSON (`InfoRequest#json_for_api(true)`); raise ValueError if not one.
+
+    Each message is read once (by its number), at most `MAX_RESPONSES` of them (the latest);
+    what could not be used as it was is said in `warnings`.
+    """
+    doc = bounded_json.loads(data)
+    if not isinstance(doc, dict) or "described_state" not in doc:
         raise ValueError("the answer is not a request's JSON (it has no described_state)")
+    state, problem = read_state(doc["described_state"])
+    warnings = [problem] if problem else []
     events = doc.get("info_request_events")
     events = events if isinstance(events, list) else []
-    responses: list[Response] = []
+    by_place: dict[str, Response] = {}
+    unnumbered = 0
     state_on: date | None = None
     for event in events:
         if not isinstance(event, dict):
@@ -258,18 +329,34 @@ def parse_request(data: bytes, page_url: str) -> RequestStatus:
         if day is None:
             continue
         if event.get("event_type") == "response":
-            anchor = event.get("incoming_message_id")
-            where = f"{page_url}#incoming-{anchor}" if anchor else page_url
-            responses.append(Response(day, where))
+            number = _message_id(event.get("incoming_message_id"))
+            unnumbered += number is None and event.get("incoming_message_id") is not None
+            where = f"{page_url}#incoming-{number}" if number else page_url
+            held = by_place.get(where)
+            if held is None or day < held.received_on:  # one message listed twice: once
+                by_place[where] = Response(day, where)
         if event.get("described_state") == doc["described_state"]:
             state_on = _day(event.get("last_described_at")) or day
+    responses = sorted(by_place.values(), key=lambda r: r.received_on)
+    if len(responses) > MAX_RESPONSES:
+        warnings.append(
+            f"it lists {len(responses):,} responses, more than any real request, so only the "
+            f"latest {MAX_RESPONSES} were read"
+        )
+        responses = responses[-MAX_RESPONSES:]
+    if unnumbered:
+        warnings.append(
+            f"{unnumbered:,} of its responses carry a message number that is not a number, so "
+            "they are logged with the request's own address"
+        )
     return RequestStatus(
         url=page_url,
-        title=str(doc.get("title") or ""),
-        described_state=doc["described_state"],
-        awaiting_description=bool(doc.get("awaiting_description")),
+        title=_text(doc.get("title")),
+        described_state=state,
+        awaiting_description=doc.get("awaiting_description") is True,
         state_changed_on=state_on,
-        responses=tuple(sorted(responses, key=lambda r: r.received_on)),
+        responses=tuple(responses),
+        warnings=tuple(warnings),
     )
 
 
@@ -305,11 +392,12 @@ def _tags(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     found = []
-    for item in value:
+    for item in value[:50]:  # a request has a few tags
         if isinstance(item, list) and item and isinstance(item[0], str):
-            found.append(f"{item[0]}:{item[1]}" if len(item) > 1 and item[1] else item[0])
+            tag = item[1] if len(item) > 1 and isinstance(item[1], str | int) else None
+            found.append(_text(f"{item[0]}:{tag}" if tag not in (None, "") else item[0]))
         elif isinstance(item, str):
-            found.append(item)
+            found.append(_text(item))
     return tuple(found)
 
 
@@ -331,28 +419,30 @@ def feed_urls(url_name: str | None, tags: Iterable[str], *, site: str = SITE) ->
 
 def parse_feed(data: bytes, *, site: str = SITE) -> list[PublicRequest]:
     """Read a feed's JSON (a list of events, each with its `info_request` and `public_body`)."""
-    try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValueError(f"the answer is not JSON ({exc})") from None
+    doc = bounded_json.loads(data)
     if not isinstance(doc, list):
         raise ValueError("the answer is not a feed's JSON (a list of events)")
     found: dict[str, PublicRequest] = {}
     for event in doc:
         request = event.get("info_request") if isinstance(event, dict) else None
-        if not isinstance(request, dict) or not isinstance(request.get("url_title"), str):
+        if not isinstance(request, dict):
+            continue
+        name = request.get("url_title")
+        if not isinstance(name, str) or len(name) > MAX_REQUEST_NAME_CHARS:
+            continue
+        if not _REQUEST_NAME.match(name):
             continue
         body = event.get("public_body")
-        url = f"{site.rstrip('/')}/request/{request['url_title']}"
+        url = f"{site.rstrip('/')}/request/{name}"
         found.setdefault(
             url,
             PublicRequest(
-                title=str(request.get("title") or request["url_title"]),
+                title=_text(request.get("title")) or name,
                 url=url,
-                described_state=str(request.get("described_state") or "unknown"),
+                described_state=read_state(request.get("described_state"))[0],
                 created_on=_day(request.get("created_at")),
                 updated_on=_day(request.get("updated_at")),
-                body=str(body.get("name") or "") if isinstance(body, dict) else "",
+                body=_text(body.get("name")) if isinstance(body, dict) else "",
                 tags=_tags(request.get("tags")),
             ),
         )
@@ -388,22 +478,24 @@ def fetch_requests(
 
 
 def _fetch_json(url: str, cache: JsonCache | None) -> bytes:
+    """The body of `url`, fetched from the site it is on (a redirect elsewhere is refused)."""
     import httpx
 
+    from cocwatch.sources.fetch_policy import site_hosts
     from cocwatch.sources.http import DownloadError, client, describe_http_error, download
 
-    if cache is not None:
-        try:
-            with client(timeout=TIMEOUT_SECONDS) as http:
+    with client(timeout=TIMEOUT_SECONDS, hosts=site_hosts(url)) as http:
+        if cache is not None:
+            try:
                 return cache.get(http, url, max_bytes=MAX_JSON_BYTES).read()
-        except ExternalError as exc:  # the network, or a copy that cannot be kept
-            raise RequestReadError(str(exc).rstrip(".") + ".") from None
-    try:
-        got = download(url, timeout=TIMEOUT_SECONDS, max_bytes=MAX_JSON_BYTES)
-    except DownloadError as exc:
-        raise RequestReadError(str(exc)) from None
-    except httpx.HTTPError as exc:
-        raise RequestReadError(describe_http_error(url, exc) + ".") from None
+            except ExternalError as exc:  # the network, or a copy that cannot be kept
+                raise RequestReadError(str(exc).rstrip(".") + ".") from None
+        try:
+            got = download(url, http=http, timeout=TIMEOUT_SECONDS, max_bytes=MAX_JSON_BYTES)
+        except DownloadError as exc:
+            raise RequestReadError(str(exc)) from None
+        except httpx.HTTPError as exc:
+            raise RequestReadError(describe_http_error(url, exc) + ".") from None
     if not 200 <= got.status_code < 300:
         raise RequestReadError(f"{url} answered {got.status_code} {got.reason_phrase}.")
     return got.body

@@ -1,18 +1,18 @@
-"""Official figures into the statistics store: one measures file, or NHS England's releases.
+"""Official figures into the statistics store: one file of a source, or its releases.
 
 `import_file` compares the figures of a file already read (by its source) with the registry
 and the store's figures for the same months (`cocwatch.core.imports` plans what is new,
-revised or unchanged), and with `commit` keeps the file's CoC rows in the store: the registry
+revised or unchanged), and with `commit` keeps the file's rows in the store: the registry
 file itself is never changed, and a month's import costs a month, whatever the history.
-`update_from_releases` reads the series index (`msds.releases`), chooses the measures files
-a run asks for (one month, every month since one, or the newest release), and imports them
+`update_from_releases` reads a source's series page (its `Releases`), chooses the files a
+run asks for (one month, every month since one, or the newest release), and imports them
 oldest month first: a month that fails (its page or file cannot be fetched or read) is
-reported and the others still go in. Every
-figure cites the release page that links its file. Downloads go through the cache with
-conditional GETs, and a file already kept (same checksum) is not read again, so a run that
-finds nothing new downloads (almost) nothing and writes nothing. Returns a `MonthlyRun` for
-the CLI to show; prints nothing itself. Imports the sources, the store, the core's planning;
-never the CLI.
+reported and the others still go in. Every figure cites the release page that links its
+file. Downloads go through the download cache it is given, with conditional GETs, and a file
+already kept (same checksum) is not read again, so a run that finds nothing new downloads
+(almost) nothing and writes nothing. Returns a `MonthlyRun` for the CLI to show; prints
+nothing itself. Imports the releases' values, the store and the core's planning; never the
+CLI.
 """
 
 from __future__ import annotations
@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from cocwatch.errors import CocwatchError, ExitCode
-from cocwatch.statistics.msds.releases import (
+from cocwatch.statistics.releases import (
     Discovery,
     MeasuresFile,
     Month,
     PageProblem,
     Wanted,
-    discover,
 )
 
 if TYPE_CHECKING:
@@ -40,7 +39,7 @@ if TYPE_CHECKING:
     from cocwatch.core.imports import ImportPlan
     from cocwatch.core.models import Registry
     from cocwatch.core.official import StoredFile
-    from cocwatch.statistics.msds.table import MsdsFile
+    from cocwatch.statistics.source import OfficialSource, SourceFile
     from cocwatch.statistics.store import StatisticsStore
 
 Status = Literal["imported", "would_import", "present", "failed"]
@@ -104,6 +103,7 @@ class MonthlyRun:
 def update_from_releases(
     store: StatisticsStore,
     registry: Registry,
+    source: OfficialSource,
     *,
     index_url: str,
     wanted: Wanted,
@@ -114,16 +114,18 @@ def update_from_releases(
     max_bytes: int,
     progress: FileProgress | None = None,
 ) -> MonthlyRun:
-    """Discover the wanted measures files and import each, oldest month first."""
+    """Discover the source's wanted files and import each, oldest month first."""
+    assert source.releases is not None  # the CLI offers --latest only for such a source
 
     def fetch_page(url: str) -> bytes:
         return cache.get(http, url, max_bytes=PAGE_MAX_BYTES).read()
 
-    found: Discovery = discover(fetch_page, index_url, wanted)
+    found: Discovery = source.releases.discover(fetch_page, index_url, wanted)
     results = [
         _import_one(
             store,
             registry,
+            source,
             file,
             http=http,
             cache=cache,
@@ -145,6 +147,7 @@ def update_from_releases(
 def _import_one(
     store: StatisticsStore,
     registry: Registry,
+    source: OfficialSource,
     file: MeasuresFile,
     *,
     http: httpx.Client,
@@ -168,9 +171,13 @@ def _import_one(
         digest = checksum(fetched.path)
         if store.held(digest) is not None:
             return MonthResult(file, "present", downloaded=downloaded)
-        parsed = read_measures_file(fetched.path, file, max_bytes=max_bytes)
+        assert source.load is not None  # a source with releases reads their files
+        parsed = source.load(
+            str(fetched.path), provisional=file.provisional, max_bytes=max_bytes, name=file.csv_url
+        )
         entry = stored_entry(
             store,
+            source,
             parsed,
             source_file=file.csv_url.rsplit("/", 1)[-1],
             sha256=digest,
@@ -214,7 +221,8 @@ class StoreResult:
 
 def stored_entry(
     store: StatisticsStore,
-    parsed: MsdsFile,
+    source: OfficialSource,
+    parsed: SourceFile,
     *,
     source_file: str,
     sha256: str,
@@ -228,8 +236,8 @@ def stored_entry(
     from cocwatch.core.official import StoredFile
 
     return StoredFile(
-        path=store.planned(parsed, source="msds", source_file=source_file),
-        source="msds",
+        path=store.planned(parsed, source=source.name, source_file=source_file),
+        source=source.name,
         source_file=source_file,
         period_end=max(parsed.periods, default=None),
         provisional=parsed.provisional,
@@ -246,7 +254,7 @@ def stored_entry(
 def import_file(
     store: StatisticsStore,
     registry: Registry,
-    parsed: MsdsFile,
+    parsed: SourceFile,
     entry: StoredFile,
     *,
     commit: bool,
@@ -260,7 +268,8 @@ def import_file(
     from cocwatch.statistics.merging import with_statistics
 
     _check_periods(parsed, today=entry.imported)
-    current = with_statistics(registry, store, periods=parsed.periods)
+    # A damaged copy kept at the same place is replaced, so its figures are not compared.
+    current = with_statistics(registry, store.without_damaged(entry.path), periods=parsed.periods)
     planned = plan_import(current, parsed.figures, parsed.national)
     held = store.held(entry.sha256) is not None
     if not commit or held:
@@ -269,7 +278,7 @@ def import_file(
     return StoreResult(store.folder, written=added.written, entry=added.file), planned
 
 
-def _check_periods(parsed: MsdsFile, *, today: date) -> None:
+def _check_periods(parsed: SourceFile, *, today: date) -> None:
     """Refuse a file whose months no registry would accept (a year Excel or a typo changed)."""
     from cocwatch.core.invariants import EARLIEST_PLAUSIBLE, FUTURE_SLACK
     from cocwatch.errors import InputError
@@ -285,12 +294,3 @@ def _check_periods(parsed: MsdsFile, *, today: date) -> None:
             f"{parsed.source}: the figure date {period.isoformat()} {problem}: check the year "
             "(RPEndDate). Nothing was kept."
         )
-
-
-def read_measures_file(path: Path, file: MeasuresFile, *, max_bytes: int) -> MsdsFile:
-    """Read a downloaded measures file; provisional or final as its name says."""
-    from cocwatch.statistics.msds.reading import read_measures
-
-    return read_measures(
-        path, source=file.csv_url, provisional=file.provisional, max_bytes=max_bytes
-    )

@@ -34,18 +34,23 @@ if TYPE_CHECKING:
 
 def cited(file: StoredFile, as_of: date) -> Source:
     """The citation of a figure from a kept file: its release page (else the file's address,
-    else the series' index), the publication, the month and the file's name."""
+    else the series' index), the publication, the month and the file's name; for a file of
+    moved figures, the registry's own citation."""
     from cocwatch.core.models import Source
     from cocwatch.statistics.sources import official_source
 
     source = official_source(file.source)
+    # An official source's kind need not be one the registry file may hold (a plug-in's).
+    kind = cast("SourceKind", source.kind)
+    if file.moved:  # as the registry file cited it, word for word
+        return Source.model_construct(
+            url=file.release_page, title=file.title or None, kind=kind, retrieved=file.retrieved
+        )
     url = file.release_page or file.file_url or source.index_url
     name = file.source_file if url != file.file_url else None
     title = file.title or month_title(
         as_of, provisional=file.provisional, publication=source.publication, file_name=name
     )
-    # An official source's kind need not be one the registry file may hold (a plug-in's).
-    kind = cast("SourceKind", source.kind)
     return Source.model_construct(url=url, title=title, kind=kind, retrieved=file.retrieved)
 
 
@@ -221,8 +226,8 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     from cocwatch import cache
     from cocwatch.cache.downloads import DownloadCache, FetchFailed
     from cocwatch.errors import CocwatchError
-    from cocwatch.files import atomic_write
-    from cocwatch.sources.http import MSDS_MAX_MB, DownloadError
+    from cocwatch.sources.http import STATISTICS_MAX_MB, DownloadError
+    from cocwatch.statistics import kept, manifest
     from cocwatch.statistics.store import MANIFEST, StatisticsStore
 
     base = base if base.endswith("/") else base + "/"
@@ -230,21 +235,19 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     folder = cache.folder(cache.STATISTICS) / "web" / key
     downloads = DownloadCache(folder / ".downloads", key_chars=24, what="statistics copy")
     store = StatisticsStore(folder, label=base)
-    cap = MSDS_MAX_MB * 1024 * 1024
+    cap = STATISTICS_MAX_MB * 1024 * 1024
     try:
-        manifest = downloads.get(None, base + MANIFEST, max_bytes=cap)
-        if not _is_manifest(manifest.path):
+        listed = downloads.get(None, base + MANIFEST, max_bytes=cap)
+        if not _is_manifest(listed.path):
             # The address answers, but not with a statistics manifest (a web site that
             # answers every address with a page, say): no statistics beside this registry.
             return StatisticsStore(folder / ".none", label=base)
-        atomic_write(folder / MANIFEST, manifest.read(), what="statistics copy")
-        fresh = StatisticsStore(folder, label=base)
-        for file in fresh.files():
+        # The kept files first, the manifest last: what it lists is in place.
+        for file in manifest.read(listed.path):
             got = downloads.get(None, base + file.path, max_bytes=cap)
-            target = folder / file.path
-            if not target.is_file() or target.stat().st_size != got.path.stat().st_size:
-                atomic_write(target, got.read(), what="statistics copy")
-        return fresh
+            _copy_if_changed(got.path, kept.inside(folder, file.path))
+        _copy_if_changed(listed.path, kept.inside(folder, MANIFEST))
+        return StatisticsStore(folder, label=base)
     except (FetchFailed, DownloadError) as exc:
         reason = str(getattr(exc, "reason", exc)).rstrip(".")
         if " 404" in reason and not store.exists():
@@ -260,6 +263,18 @@ def _mirrored(base: str, warn: Callable[[str], None]) -> StatisticsStore:
     except CocwatchError as exc:
         warn(f"{exc.message} Only the figures in the registry file itself are used.")
         return StatisticsStore(folder / ".none", label=base)
+
+
+def _copy_if_changed(downloaded: Path, target: Path) -> None:
+    """Copy a downloaded kept file into the local copy of the folder, unless it is the same,
+    byte for byte (a file republished at the same size is copied too)."""
+    import filecmp
+
+    from cocwatch.files import atomic_write, default_file_mode
+
+    if target.is_file() and filecmp.cmp(downloaded, target, shallow=False):
+        return
+    atomic_write(target, downloaded.read_bytes(), what="statistics copy", mode=default_file_mode())
 
 
 def _is_manifest(path: Path) -> bool:
@@ -284,9 +299,12 @@ def comparison_context(
     from cocwatch.statistics.sources import declared, official_source
 
     known = declared()
-    if not store.files():
+    # Only whole published files are compared with: a file of figures moved out of a registry
+    # holds just the rows behind them, which is no population to rank or compare a Trust in.
+    whole = [f for f in store.files() if not f.moved]
+    if not whole:
         return OfficialContext(known)
-    in_use = tuple(dict.fromkeys(official_source(f.source).name for f in store.files()))
+    in_use = tuple(dict.fromkeys(official_source(f.source).name for f in whole))
     sources = [s for s in known.sources if s.name in in_use]
     months: set[tuple[OfficialMeasure, date]] = set()
     for source in sources:
@@ -305,11 +323,9 @@ def comparison_context(
         measures={m for s in sources for m in s.read_measures},
         groups={g for s in sources for m in s.measures for g in m.groups_compared},
         periods={month for _, month in months},
+        whole_files_only=True,
     )
+    latest = max((f.period_end for f in whole if f.period_end is not None), default=None)
     return official_context(
-        known,
-        (o for _, o in found),
-        months,
-        latest_month=store.latest_period(),
-        in_use=in_use,
+        known, (o for _, o in found), months, latest_month=latest, in_use=in_use
     )

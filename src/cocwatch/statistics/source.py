@@ -14,30 +14,78 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import OfficialFigure
+    from cocwatch.core.kinds import Quality
     from cocwatch.core.measures import SourceDeclaration
     from cocwatch.core.models import Figure
     from cocwatch.core.official import Observation
+    from cocwatch.statistics.releases import Releases
 
 
-class ReadFile(Protocol):
-    """A file read by its source: its rows as published, and one observation each."""
+@dataclass(frozen=True, slots=True)
+class Malformed:
+    """A row that could not be used, and why."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """What a file of a source holds for cocwatch, as its source read it."""
+
+    source: str
+    figures: tuple[OfficialFigure, ...]  # providers' figures
+    malformed: tuple[Malformed, ...]
+    rows: int  # data rows in the file
+    used_rows: int  # rows of the source's measures, of providers and England, that were read
+    provisional: bool
+    national: tuple[OfficialFigure, ...] = ()
+    providers: tuple[str, ...] = ()  # ODS codes of providers with rows of its measures
+    zero_denominators: int = 0  # groups with no women that month: no figure
+    # Every row of its measures (all levels, indicators and currencies), dates and counts
+    # written as the publication writes them: what the statistics store keeps.
+    table: tuple[tuple[str, ...], ...] = ()
+    observations: tuple[Observation, ...] = ()  # one per organisation, indicator and period
+    sha256: str = ""  # of the file as read
 
     @property
-    def table(self) -> tuple[tuple[str, ...], ...]: ...
+    def periods(self) -> tuple[date, ...]:
+        return tuple(sorted({f.as_of for f in (*self.figures, *self.national)}))
 
-    @property
-    def observations(self) -> tuple[Observation, ...]: ...
+    def quality_counts(self, measure: str) -> dict[Quality, int]:
+        """How many providers' headline figures of `measure` passed, failed or are unknown."""
+        counts: dict[Quality, int] = {"pass": 0, "fail": 0, "unknown": 0}
+        for figure in self.figures:
+            if figure.cohort == "all" and figure.measure == measure:
+                counts[figure.quality] += 1
+        return counts
+
+
+class LoadFile(Protocol):
+    """Read a file of a source from a path or an http(s) address (downloaded first)."""
+
+    def __call__(
+        self,
+        location: str,
+        *,
+        provisional: bool | None = None,
+        timeout: float = ...,
+        max_bytes: int = ...,
+        progress: Callable[[int, int | None], None] | None = None,
+        name: str | None = None,
+    ) -> SourceFile: ...
 
 
 class Restore(Protocol):
     def __call__(
         self, held: Sequence[tuple[Figure, str, str, bool]], provisional: bool
-    ) -> tuple[str, ReadFile]: ...
+    ) -> tuple[str, SourceFile]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +94,15 @@ class OfficialSource:
 
     declared: SourceDeclaration  # its measures, groups, words and publisher (the core's view)
     columns: tuple[str, ...]  # the published columns its kept files have
-    read: Callable[[Path, str, bool], ReadFile]  # (path, name in messages, provisional)
+    read: Callable[[Path, str, bool], SourceFile]  # (path, name in messages, provisional)
     # Which observations become figures: the bodies' own (each `OfficialFigure.level` says
     # whose: a provider's, or an area's such as an LMNS's), England's, and how many groups
     # had no women.
     figures: Callable[
         [Sequence[Observation], bool], tuple[list[OfficialFigure], list[OfficialFigure], int]
     ]
+    load: LoadFile | None = None  # read a file given to `cocwatch import` (a path or URL)
+    releases: Releases | None = None  # how `import --latest/--month/--since` finds its files
     # For `statistics move`: the text of a file holding the rows behind figures an old
     # registry file holds (each with its provider's code and name, and whether it is
     # England's), and that text read back; None for a source that never wrote figures there.

@@ -2,7 +2,7 @@
 
 The one module that knows the store's layout (SPEC §7.1). A store is a folder:
 
-- ``manifest.csv``: one row per kept file: where it is in the folder, its source ("msds"),
+- ``manifest.csv``: one row per kept file: where it is in the folder, its source (by name),
   the published file's name, the last month it covers, provisional or final, the release page
   that links it, the file's own address, the SHA-256 of the file as read, the rows kept, when
   it was retrieved and imported, and notes;
@@ -13,9 +13,13 @@ The one module that knows the store's layout (SPEC §7.1). A store is a folder:
 
 A final file supersedes the provisional one for its month (`cocwatch.core.official`); both
 stay in the folder, so nothing imported is ever lost. Reading goes through the folder's index
-(`cocwatch.statistics.index`, in the cache folder), which is always safe to delete. Writes
-take the store's lock and replace each file atomically, the data file before the manifest,
-so a run stopped half-way leaves the store as it was.
+(`cocwatch.statistics.index`, in the cache folder), which is always safe to delete. The
+manifest is read within bounds (`cocwatch.statistics.manifest`), and a kept file is read only
+once it matches its manifest row, never through a symbolic link (`cocwatch.statistics.kept`).
+Writes take the store's lock and replace each file atomically, the data file before the
+manifest (and put back when the manifest cannot be written), so a run stopped half-way
+leaves the store as it was, and one that leaves a data file ahead of its row is caught on
+read.
 
 Imports the standard library, the core's plain values, the index, the registry of official
 sources and cocwatch's file helpers; never the registry package or the CLI.
@@ -26,28 +30,25 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cocwatch.core.official import Observation, StoredFile
 from cocwatch.errors import InputError
-from cocwatch.files import atomic_write, locked
+from cocwatch.files import atomic_write, default_file_mode, locked
+from cocwatch.statistics import kept, manifest
 from cocwatch.statistics.index import StatisticsIndex
 from cocwatch.statistics.sources import official_source
 
 if TYPE_CHECKING:
     from cocwatch.core.imports import OfficialFigure
-    from cocwatch.statistics.source import ReadFile
+    from cocwatch.statistics.source import SourceFile
 
 MANIFEST = "manifest.csv"
-MANIFEST_COLUMNS = (
-    "file", "source", "source_file", "period_end", "status", "release_page", "file_url",
-    "sha256", "rows", "retrieved", "imported", "notes", "title",
-)  # fmt: skip
-_OPTIONAL = frozenset({"title"})  # columns a manifest written by an earlier version may lack
+MANIFEST_COLUMNS = manifest.COLUMNS
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,60 +93,29 @@ class StatisticsStore:
         return self._files
 
     def _read_manifest(self) -> tuple[StoredFile, ...]:
-        try:
-            text = self.manifest_path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            return ()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(
-                f"The statistics manifest {self.manifest_path} cannot be read ({exc}). Restore "
-                "it from a backup, or delete the statistics folder and import the files again."
-            ) from None
-        reader = csv.DictReader(io.StringIO(text))
-        missing = [
-            c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or ()) and c not in _OPTIONAL
-        ]
-        if missing:
-            raise InputError(
-                f"The statistics manifest {self.manifest_path} has no {', '.join(missing)} "
-                "column. It is written by cocwatch; restore it from a backup, or delete the "
-                "statistics folder and import the files again."
-            )
-        entries: list[StoredFile] = []
-        for row in reader:
-            try:
-                entries.append(_entry(row))
-            except (ValueError, TypeError) as exc:
-                raise InputError(
-                    f"{self.manifest_path}, line {reader.line_num}: {exc}. The manifest is "
-                    "written by cocwatch; restore it from a backup, or delete the statistics "
-                    "folder and import the files again."
-                ) from None
-        return tuple(entries)
+        return manifest.read(kept.inside(self.folder, MANIFEST))
 
     def _write_manifest(self, entries: Sequence[StoredFile]) -> None:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(MANIFEST_COLUMNS)
-        for e in entries:
-            writer.writerow(_manifest_row(e))
-        atomic_write(self.manifest_path, out.getvalue().encode(), what="statistics manifest")
+        data = manifest.manifest_bytes(entries)
+        path = kept.inside(self.folder, MANIFEST)
+        atomic_write(path, data, what="statistics manifest", mode=default_file_mode())
         self._files = tuple(entries)
 
     # ------------------------------------------------------------------ adding a file
 
-    def planned(self, parsed: ReadFile, *, source: str, source_file: str) -> str:
-        """Where a file would be kept, inside the folder: ``msds/<name>-coc.csv``."""
-        stem = Path(source_file).stem or "measures"
-        if not stem.endswith("-coc"):
-            stem += "-coc"
-        return f"{source}/{stem}.csv"
+    def planned(self, parsed: SourceFile, *, source: str, source_file: str) -> str:
+        """Where a file would be kept, inside the folder: ``<source>/<name>-coc.csv``."""
+        return kept.kept_name(source, source_file)
 
     def held(self, sha256: str) -> StoredFile | None:
-        """The kept file read from a file with this checksum, if any."""
-        return next((f for f in self.files() if f.sha256 == sha256), None)
+        """The kept file read from a file with this checksum, if it is kept intact (a damaged
+        one is kept again when its file is imported again)."""
+        return next(
+            (f for f in self.files() if f.sha256 == sha256 and kept.intact(self.folder, f)),
+            None,
+        )
 
-    def add(self, parsed: ReadFile, entry: StoredFile) -> Added:
+    def add(self, parsed: SourceFile, entry: StoredFile) -> Added:
         """Keep a file's CoC rows and record it in the manifest (under the store's lock).
 
         The same file (same checksum) is not kept twice; a file of the same name replaces the
@@ -157,11 +127,38 @@ class StatisticsStore:
             if same is not None:
                 return Added(same, written=False)
             data = table_bytes(official_source(entry.source).columns, parsed.table)
-            atomic_write(self.folder / entry.path, data, what="statistics file")
-            kept = [f for f in self.files() if f.path != entry.path]
-            self._write_manifest([*kept, entry])
+            entry = replace(entry, file_sha256=kept.digest(data))
+            others = [f for f in self.files() if f.path != entry.path]
+            place = kept.inside(self.folder, entry.path)
+            with kept.written_back_on_failure(place, data, what="statistics file"):
+                self._write_manifest([*others, entry])  # last: what it lists is in place
             self.index.put(entry, parsed.observations)
         return Added(entry, written=True)
+
+    def without_damaged(self, path: str) -> StatisticsStore:
+        """This folder, or, when the file kept at `path` no longer matches its manifest row,
+        a view of it without that file (an import is about to keep it again)."""
+        damaged = [f for f in self.files() if f.path == path and not kept.intact(self.folder, f)]
+        if not damaged:
+            return self
+        view = StatisticsStore(self.folder, label=self.label)
+        view._files = tuple(f for f in self.files() if f.path != path)
+        return view
+
+    def forget(self, paths: Collection[str]) -> None:
+        """Take files out of the folder: their manifest rows first, then the files."""
+        if not paths:
+            return
+        with locked(self.manifest_path, what="statistics folder"):
+            self._files = None
+            self._write_manifest([f for f in self.files() if f.path not in paths])
+            for path in paths:
+                kept.inside(self.folder, path).unlink(missing_ok=True)
+
+    def verify(self) -> None:
+        """Check every kept file changed since the index last read it against the manifest
+        (`KeptFileDamaged` for one that does not match)."""
+        self.index.refresh()
 
     # ------------------------------------------------------------------ reading
 
@@ -173,12 +170,15 @@ class StatisticsStore:
         measures: Iterable[str] | None = None,
         groups: Iterable[str] | None = None,
         periods: Iterable[date] | None = None,
+        whole_files_only: bool = False,
     ) -> list[tuple[StoredFile, Observation]]:
         """The observations that match, one per organisation, indicator and month (the
-        superseding file's), each with the file it comes from."""
+        superseding file's), each with the file it comes from; with `whole_files_only`, none
+        from a file of figures moved out of a registry."""
         return self.index.observations(
-            codes=codes, levels=levels, measures=measures, groups=groups, periods=periods
-        )
+            codes=codes, levels=levels, measures=measures, groups=groups, periods=periods,
+            whole_files_only=whole_files_only,
+        )  # fmt: skip
 
     def official_figures(
         self,
@@ -201,13 +201,15 @@ class StatisticsStore:
         return max(ends, default=None)
 
     def read_kept(self, file: StoredFile) -> Sequence[Observation]:
-        """A kept file's observations (its rows read as published, by its source)."""
-        path = self.folder / file.path
+        """A kept file's observations (its rows read as published, by its source), once it is
+        known to match its manifest row."""
+        path = kept.inside(self.folder, file.path)
         if not path.is_file():
             raise InputError(
                 f"The statistics manifest {self.manifest_path} lists {file.path}, which is not "
                 f"in {self.folder}. Restore the file, or import {file.source_file} again."
             )
+        path = kept.verify(self.folder, self.label, file)
         return official_source(file.source).read(path, str(path), file.provisional).observations
 
 
@@ -223,48 +225,3 @@ def table_bytes(columns: Sequence[str], table: Iterable[Sequence[str]]) -> bytes
     writer.writerow(columns)
     writer.writerows(table)
     return out.getvalue().encode("utf-8")
-
-
-def _manifest_row(e: StoredFile) -> list[str]:
-    return [
-        e.path,
-        e.source,
-        e.source_file,
-        e.period_end.isoformat() if e.period_end else "",
-        "provisional" if e.provisional else "final",
-        e.release_page or "",
-        e.file_url or "",
-        e.sha256,
-        str(e.rows),
-        e.retrieved.isoformat() if e.retrieved else "",
-        e.imported.isoformat(),
-        e.notes,
-        e.title,
-    ]
-
-
-def _entry(row: dict[str, str | None]) -> StoredFile:
-    def text(key: str) -> str:
-        return (row.get(key) or "").strip()
-
-    status = text("status").lower()
-    if status not in ("provisional", "final"):
-        raise ValueError(f"the status {text('status')!r} is neither provisional nor final")
-    path = text("file")
-    if not path or path.startswith(("/", "\\")) or ".." in Path(path).parts:
-        raise ValueError(f"the file {path!r} is not a file inside the statistics folder")
-    return StoredFile(
-        path=path,
-        source=text("source") or "msds",
-        source_file=text("source_file") or Path(path).name,
-        period_end=date.fromisoformat(text("period_end")) if text("period_end") else None,
-        provisional=status == "provisional",
-        release_page=text("release_page") or None,
-        file_url=text("file_url") or None,
-        sha256=text("sha256"),
-        rows=int(text("rows") or 0),
-        retrieved=date.fromisoformat(text("retrieved")) if text("retrieved") else None,
-        imported=date.fromisoformat(text("imported")),
-        notes=text("notes"),
-        title=text("title"),
-    )

@@ -18,6 +18,7 @@ from cocwatch.core.letters.citations import SourceView
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.facts import TargetView
 from cocwatch.core.letters.words import uk_date
+from cocwatch.core.measures import DEFAULT_MEASURE
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +53,8 @@ class BenchmarkView:
     highest: Annotated[StepView, Doc("The milestone with the highest percentage.")]
     start: Annotated[date | None, Doc("Where the path starts from 0%.")]
     start_long: Annotated[str | None, Doc("That date in words.")]
-    measure: Annotated[str, Doc("What its milestones measure: placed_by_28_weeks, ….")] = (
-        "placed_by_28_weeks"
+    measure: Annotated[str, Doc("What its milestones measure, as the registry names it.")] = (
+        DEFAULT_MEASURE
     )
     measure_text: Annotated[
         str, Doc("That in words: 'placed on a continuity of carer pathway by 28 weeks'.")

@@ -96,7 +96,7 @@ def figure_statement(
 class ComparisonView:
     """One official all-women figure of the Trust against England, its region and other Trusts."""
 
-    measure: Annotated[str, Doc("The measure, as the registry names it: placed_by_28_weeks, ….")]
+    measure: Annotated[str, Doc("The measure, as the registry names it (`measure:`).")]
     key: Annotated[str, Doc("Its name among the comparisons: placement, receiving, ….")]
     publisher: Annotated[str, Doc("Whose figure it is: 'NHS England's'.")]
     month: Annotated[date, Doc("The month NHS England published it for (its last day).")]

@@ -43,7 +43,7 @@ class TargetView:
     title: Annotated[str, Doc("What it asked for, in words.")]
     cohort: Annotated[str, Doc("The cohort it covers.")]
     who: Annotated[str, Doc("That cohort in a sentence.")]
-    measure: Annotated[str, Doc("What it is judged on: placed_by_28_weeks, receiving_ongoing, …")]
+    measure: Annotated[str, Doc("What it is judged on, as the registry names it (`measure:`).")]
     percent: Annotated[float | None, Doc("Its percentage (None for a qualitative target).")]
     percent_text: Annotated[str | None, Doc("'51%', or None.")]
     due: Annotated[date, Doc("When it was due (the last day of the period the source gives).")]

@@ -28,7 +28,7 @@ class FigureView:
     cohort: Annotated[str, Doc("all, ethnic_minority or most_deprived.")]
     who: Annotated[str, Doc("The cohort in a sentence: 'women from ...'.")]
     measure: Annotated[
-        str, Doc("placed_by_28_weeks, receiving_ongoing, offered, other, or a source's own.")
+        str, Doc("What it counts, as the registry names it (`measure:`), or a source's own.")
     ]
     percent: Annotated[
         float | None, Doc("The percentage (0-100); None when the data failed quality checks.")

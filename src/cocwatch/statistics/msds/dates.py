@@ -2,13 +2,18 @@
 
 A reporting period ends on a month's last day, which tells the real date from one whose day
 and month Excel swapped (or an Excel serial number of a swapped date); a date that could be
-either and is neither month's end is refused as ambiguous. Standard library only.
+either and is neither month's end is refused as ambiguous, and so is a date outside
+1900-2100 (`core.official.in_window`). Imports the standard library and the core's plain
+values.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
+
+from cocwatch.core.official import FIRST_YEAR, LAST_YEAR, in_window
 
 EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial numbers
 _MONTH_NAMES = (
@@ -54,7 +59,12 @@ def _swapped(day: date | None) -> date | None:
 
 
 def _is_month_end(day: date) -> bool:
-    return (day + timedelta(days=1)).day == 1
+    return day.day == calendar.monthrange(day.year, day.month)[1]
+
+
+def _in_window(day: date | None) -> date | None:
+    """`day` when it is in a year an MSDS month can be (1900-2100), else None."""
+    return day if day is not None and in_window(day) else None
 
 
 def period_end(value: str) -> tuple[date | None, str | None]:
@@ -80,6 +90,13 @@ def period_end(value: str) -> tuple[date | None, str | None]:
     else:
         primary = parse_period_date(text)
         alternative = _swapped(primary) if _ISO.match(text) else None
+    if (primary or alternative) is not None and not (
+        _in_window(primary) or _in_window(alternative)
+    ):
+        return None, (
+            f"RPEndDate {value!r} is outside {FIRST_YEAR}-{LAST_YEAR}, where every MSDS month is"
+        )
+    primary, alternative = _in_window(primary), _in_window(alternative)
     if primary is not None and _is_month_end(primary):
         return primary, None
     if alternative is not None and _is_month_end(alternative):
@@ -117,7 +134,7 @@ def period_start(value: str, end: date) -> date | None:
         readings += [_date_or_none(year, month, day_), _date_or_none(year, day_, month)]
     else:
         readings.append(parse_period_date(text))
-    for reading in readings:
+    for reading in map(_in_window, readings):
         if reading is not None and reading.day == 1 and reading <= end:
             return reading
     return None

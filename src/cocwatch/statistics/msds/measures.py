@@ -7,7 +7,8 @@ a Trust; the data-quality measures that govern each, with their units where the 
 confirms them; and what NHS England's checks, publication and disclosure control are.
 
 This module is the one wording table of MSDS's groups: letters, templates, `check` and the
-report read them from here (a test looks for them anywhere else). Pure: the core's types only.
+report read them from here (a test looks for them anywhere else). Pure: the core's types,
+and the series page's address from `cocwatch.locations` (the config's `msds_index:` default).
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from cocwatch.core.measures import (
     SourceDeclaration,
     Unit,
 )
+from cocwatch.core.official import Observation
+from cocwatch.locations import MSDS_INDEX
 
 NAME = "msds"  # the statistics folder's name for its files, and the registry's source kind
 PLACED, RECEIVING = "placed_by_28_weeks", "receiving_ongoing"
-INDEX_URL = (
-    "https://digital.nhs.uk/data-and-information/publications/statistical/"
-    "maternity-services-monthly-statistics"
-)
+# The series page, the default of the config's `msds_index` (`cocwatch.locations`).
+INDEX_URL = MSDS_INDEX
 WOMEN = Unit("woman", "women")
 # The measures file's columns, in order (DOMAIN §3): what a kept file has.
 COLUMNS = (
@@ -98,6 +99,13 @@ CHECKS = {
     ),
 }
 
+
+def headline_passed(observation: Observation) -> bool:
+    """A provider's headline passed NHS England's checks when its own Result is Pass (its
+    breakdowns share it); national and regional rows aggregate passing providers only."""
+    return observation.result == "pass"
+
+
 MEASURES = (
     OfficialMeasure(
         code=PLACED,
@@ -115,6 +123,7 @@ MEASURES = (
         outcome="were placed on a continuity of carer pathway",
         counted_past="reached 29 weeks",
         achieved="placed on a continuity of carer pathway",
+        passed=headline_passed,
         groups=COHORT_GROUPS,
         equity=EQUITY,
         checks=CHECKS[PLACED],
@@ -142,6 +151,7 @@ MEASURES = (
         outcome="received continuity of carer through pregnancy and birth",
         counted_past="reached 29 weeks four months earlier",
         achieved="who received continuity of carer through pregnancy and birth",
+        passed=headline_passed,
         lag_months=4,
         everyone=True,
         groups=COHORT_GROUPS,

@@ -6,7 +6,7 @@ CSV text may be UTF-8 (with or without a byte-order mark) or Windows-1252. What 
 file (dates as serial numbers or with day and month swapped) is read back to what the
 publication says (`cocwatch.statistics.msds.dates`). URLs are downloaded with httpx, streamed to a
 temporary file, with a timeout, a size cap and (on a terminal) a progress bar. Returns plain
-values (`MsdsFile`); never imports the registry package.
+values (`SourceFile`); never imports the registry package.
 """
 
 from __future__ import annotations
@@ -25,19 +25,20 @@ from urllib.parse import unquote, urlsplit
 
 from cocwatch.errors import ExternalError, InputError
 from cocwatch.sources.http import (
-    MSDS_MAX_MB,
+    STATISTICS_MAX_MB,
     TIMEOUT_SECONDS,
     check_web_address,
     describe_http_error,
 )
 from cocwatch.statistics.msds.dates import EXCEL_EPOCH
-from cocwatch.statistics.msds.table import MsdsFile, norm_header, parse_rows
+from cocwatch.statistics.msds.table import norm_header, parse_rows
+from cocwatch.statistics.source import SourceFile
 
 if TYPE_CHECKING:
     import httpx
     from openpyxl.workbook.workbook import Workbook
 
-MAX_DOWNLOAD_BYTES = MSDS_MAX_MB * 1024 * 1024
+MAX_DOWNLOAD_BYTES = STATISTICS_MAX_MB * 1024 * 1024
 MAX_LINE_BYTES = 1024 * 1024  # no line of a measures file comes near this
 # An .xlsx is a zip: its parts are checked before the workbook is opened, by the sizes the
 # zip declares (which reading enforces). A real measures workbook's shared strings (the
@@ -80,7 +81,7 @@ def read_measures(
     source: str | None = None,
     provisional: bool | None = None,
     max_bytes: int = MAX_DOWNLOAD_BYTES,
-) -> MsdsFile:
+) -> SourceFile:
     """Read a measures file on disk, CSV or .xlsx, row by row.
 
     `source` names the file in messages (default: the path); `provisional` defaults to what
@@ -126,7 +127,7 @@ def _sha256(stream: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
-def check_name_agrees(read: MsdsFile, source: str) -> None:
+def check_name_agrees(read: SourceFile, source: str) -> None:
     """Refuse a measures file whose name and contents disagree: a name such as
     msds-dec2025-exp-measures.csv says which month it holds and whether it is provisional,
     and an import trusts that (a final file replaces provisional figures). Rows for another
@@ -316,7 +317,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def parse_measures(text: str, source: str, *, provisional: bool) -> MsdsFile:
+def parse_measures(text: str, source: str, *, provisional: bool) -> SourceFile:
     """Read the CoC figures in a measures CSV already in memory (small files, tests)."""
     lines = io.StringIO(text.removeprefix("\ufeff"), newline="")
     return parse_rows(_csv_rows(lines, source), source, provisional=provisional)
@@ -330,15 +331,17 @@ def load_measures(
     timeout: float = TIMEOUT_SECONDS,
     max_bytes: int = MAX_DOWNLOAD_BYTES,
     progress: Callable[[int, int | None], None] | None = None,
-) -> MsdsFile:
-    """Read a measures file from a path or an http(s) URL (downloaded to a temporary file)."""
+    name: str | None = None,
+) -> SourceFile:
+    """Read a measures file from a path or an http(s) URL (downloaded to a temporary file);
+    `name` names it in messages (default: the path or URL)."""
     if source.startswith(("http://", "https://")):
         check_web_address(source, "The measures file's address")
     if provisional is None:
         provisional = is_provisional_name(source_name(source))
     if not source.startswith(("http://", "https://")):
         return read_measures(
-            Path(source), source=source, provisional=provisional, max_bytes=max_bytes
+            Path(source), source=name or source, provisional=provisional, max_bytes=max_bytes
         )
     data = download(source, http=http, timeout=timeout, max_bytes=max_bytes, progress=progress)
     with tempfile.TemporaryDirectory(prefix="cocwatch-msds-") as folder:

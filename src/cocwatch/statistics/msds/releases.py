@@ -19,15 +19,22 @@ Imports httpx (lazily), selectolax and the shared HTTP helpers only; the client 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-from cocwatch.errors import ExternalError, InputError, UsageError
+from cocwatch.errors import ExternalError, InputError
 from cocwatch.locations import MSDS_INDEX
 from cocwatch.sources.html_limits import html_problem
+from cocwatch.statistics.releases import (
+    Discovery,
+    Fetch,
+    MeasuresFile,
+    Month,
+    PageProblem,
+    Wanted,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -44,61 +51,7 @@ _MEASURES_NAME = re.compile(
     re.IGNORECASE,
 )
 _MONTH_IN_TEXT = re.compile(rf"\b({_MONTH_PATTERN})[\s_,./-]*((?:19|20)\d\d)\b", re.IGNORECASE)
-_MONTH_ARGUMENT = re.compile(r"^(\d{4})-(\d{1,2})$")
 _NOT_A_PAGE = re.compile(r"\.(csv|xlsx?|zip|pdf|docx?|odt|ods|json|xml|png|jpe?g|svg)$", re.I)
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Month:
-    """A calendar month, such as the reporting period of a measures file."""
-
-    year: int
-    month: int
-
-    @classmethod
-    def parse(cls, text: str) -> Month:
-        """Read `YYYY-MM`, as given on the command line or in the config."""
-        match = _MONTH_ARGUMENT.match(text.strip())
-        if not match or not 1 <= int(match[2]) <= 12:
-            raise UsageError(f"{text!r} is not a month: write it as YYYY-MM, e.g. 2025-04.")
-        return cls(int(match[1]), int(match[2]))
-
-    @classmethod
-    def of(cls, day: date) -> Month:
-        return cls(day.year, day.month)
-
-    @property
-    def label(self) -> str:
-        """'April 2025'."""
-        return f"{_MONTHS[self.month - 1].capitalize()} {self.year}"
-
-    @property
-    def last_day(self) -> date:
-        """The last day of the month: the `as_of` of the month's figures."""
-        following = date(self.year + self.month // 12, self.month % 12 + 1, 1)
-        return date.fromordinal(following.toordinal() - 1)
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-
-@dataclass(frozen=True, slots=True)
-class MeasuresFile:
-    """One measures CSV linked from a release page."""
-
-    month: Month
-    provisional: bool
-    csv_url: str
-    release_url: str  # the page that links the file: what its figures cite
-    release_title: str  # that page's title, as the page gives it
-
-    @property
-    def name(self) -> str:
-        return unquote(urlsplit(self.csv_url).path).rsplit("/", 1)[-1]
-
-    @property
-    def kind(self) -> Literal["provisional", "final"]:
-        return "provisional" if self.provisional else "final"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,35 +64,6 @@ class ReleaseLink:
     @property
     def newest(self) -> Month | None:
         return max(self.months) if self.months else None
-
-
-@dataclass(frozen=True, slots=True)
-class PageProblem:
-    """A release page that could not be read or links no measures file, and why."""
-
-    url: str
-    message: str  # one sentence, naming the address
-    months: tuple[Month, ...]  # the months its link names, if any
-    unreachable: bool = True  # False: the page was read (a clause says what it lacks)
-
-
-@dataclass(frozen=True, slots=True)
-class Discovery:
-    """What the index and its release pages list."""
-
-    index_url: str
-    wanted: Wanted
-    files: tuple[MeasuresFile, ...]  # one per (month, provisional), oldest month first
-    problems: tuple[PageProblem, ...]
-    releases_read: int
-
-    def chosen(self) -> tuple[MeasuresFile, ...]:
-        """The files to import, oldest month first (see `select`)."""
-        return tuple(select(self.files, self.wanted))
-
-    @property
-    def newest(self) -> Month | None:
-        return max((f.month for f in self.files), default=None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,35 +173,6 @@ def _series_path(index_url: str) -> str:
 # Choosing which release pages to read
 
 
-@dataclass(frozen=True, slots=True)
-class Wanted:
-    """Which months a run asks for: one month, every month since one, or the newest."""
-
-    mode: Literal["latest", "month", "since"]
-    month: Month | None = None
-
-    def covers(self, month: Month) -> bool:
-        if self.mode == "month":
-            return month == self.month
-        if self.mode == "since":
-            assert self.month is not None
-            return month >= self.month
-        return True
-
-    def may_hold(self, link: ReleaseLink) -> bool:
-        """Whether a release page may list a wanted month (unknown pages are read too)."""
-        if not link.months or self.mode == "latest":
-            return True
-        return any(self.covers(m) for m in link.months)
-
-    def describe(self) -> str:
-        if self.mode == "month":
-            return f"for {self.month.label if self.month else ''}"
-        if self.mode == "since":
-            return f"since {self.month.label if self.month else ''}"
-        return "(the newest release)"
-
-
 def pages_to_read(links: Iterable[ReleaseLink], wanted: Wanted) -> list[ReleaseLink]:
     """The release pages worth reading for `wanted`, newest first.
 
@@ -285,39 +180,16 @@ def pages_to_read(links: Iterable[ReleaseLink], wanted: Wanted) -> list[ReleaseL
     release that is every page: `discover` stops at the first that links files, so a
     release announced without its files yet falls back to the one before.
     """
-    chosen = [link for link in links if wanted.may_hold(link)]
+    chosen = [link for link in links if wanted.may_hold(link.months)]
     # Dated pages newest first, then the pages whose words name no month.
     dated = [link for link in chosen if link.newest is not None]
     undated = [link for link in chosen if link.newest is None]
     return sorted(dated, key=lambda link: link.newest or Month(1, 1), reverse=True) + undated
 
 
-def select(files: Iterable[MeasuresFile], wanted: Wanted) -> list[MeasuresFile]:
-    """The files a run imports: per wanted month the final file where published, else the
-    provisional one; for the newest release, its newest month and the month before it."""
-    files = list(files)
-    if wanted.mode == "latest":
-        newest = max((f.month for f in files), default=None)
-        if newest is None:
-            return []
-        # The release holding the newest month: its final file for the month before, too.
-        pages = {f.release_url for f in files if f.month == newest}
-        months = {f.month for f in files if f.release_url in pages}
-        files = [f for f in files if f.month in months]
-    else:
-        files = [f for f in files if wanted.covers(f.month)]
-    chosen: dict[Month, MeasuresFile] = {}
-    for found in files:
-        held = chosen.get(found.month)
-        if held is None or (held.provisional and not found.provisional):
-            chosen[found.month] = found
-    return [chosen[m] for m in sorted(chosen)]
-
-
 # ---------------------------------------------------------------------------------------------
 # Fetching (the client is passed in)
 
-Fetch = Callable[[str], bytes]
 # The most release pages one run reads (ten years of monthly releases): an index listing
 # thousands of pages is not read to its end.
 MAX_RELEASE_PAGES = 120

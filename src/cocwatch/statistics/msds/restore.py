@@ -18,7 +18,7 @@ from cocwatch.statistics.msds.measures import COLUMNS, MEASURES
 
 if TYPE_CHECKING:
     from cocwatch.core.models import Figure
-    from cocwatch.statistics.msds.table import MsdsFile
+    from cocwatch.statistics.source import SourceFile
 
 _INDICATORS = {m.code: m.indicator for m in MEASURES}
 _BREAKDOWNS = {
@@ -36,7 +36,7 @@ def restorable(figure: Figure) -> bool:
 
 def restore(
     held: Sequence[tuple[Figure, str, str, bool]], *, provisional: bool
-) -> tuple[str, MsdsFile]:
+) -> tuple[str, SourceFile]:
     """The text of a measures file holding the rows behind `held` figures, each given with
     its provider's ODS code and name and whether it is England's, and that text read back."""
     from cocwatch.statistics.msds.reading import parse_measures

@@ -5,8 +5,9 @@ IndicatorFamily, Indicator, Currency, Value``. What is read:
 
 - ``Provider`` rows become figures of the provider with that ODS code; ``National`` rows become
   national figures; other levels (regions, LMNS, MBRRACE groups) are ignored;
-- ``COC_by_28weeks`` → measure ``placed_by_28_weeks``; ``COC_receiving_ongoing`` →
-  ``receiving_ongoing``; the plain indicator → cohort ``all``, ``…_Ethnicity_BAME`` →
+- each headline indicator (``COC_by_28weeks``, ``COC_receiving_ongoing``) → the registry
+  measure its declaration records it as (`measures.MEASURES`); the plain indicator → cohort
+  ``all``, ``…_Ethnicity_BAME`` →
   ``ethnic_minority``, the most deprived IMD decile (``…_IMD_01_Most_deprived``) →
   ``most_deprived``; other breakdowns are ignored;
 - currencies ``Rate`` (percent), ``Numerator``, ``Denominator`` and ``Result``. Quality comes
@@ -17,7 +18,7 @@ IndicatorFamily, Indicator, Currency, Value``. What is read:
   ``quality: fail``; a denominator of 0 (no women in the group that month) gives no figure.
 
 Counts Excel wrote as ``1410.0`` read back as whole numbers. Rows that cannot be used are
-reported with their line numbers and skipped. Returns plain values (`MsdsFile` of
+reported with their line numbers and skipped. Returns plain values (`SourceFile` of
 `OfficialFigure`); imports the core's import values and the standard library only.
 """
 
@@ -36,6 +37,7 @@ from cocwatch.core.plausible import MAX_COUNT, disagreement, rate_agrees
 from cocwatch.errors import InputError
 from cocwatch.statistics.msds.dates import period_end, period_start
 from cocwatch.statistics.msds.measures import COLUMNS, DECLARATION
+from cocwatch.statistics.source import Malformed, SourceFile
 
 if TYPE_CHECKING:
     from cocwatch.core.models import Cohort, Measure, Quality
@@ -59,46 +61,6 @@ _LOW_DQ = "low dq"
 _ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a zip file
 _EXCEL_EPOCH = date(1899, 12, 30)
 _PERCENT = re.compile(r"(\d+)[\s_-]*(?:%|(?:percent|pct|pc)(?![a-z]))")
-
-
-@dataclass(frozen=True, slots=True)
-class Malformed:
-    """A row that could not be used, and why."""
-
-    line: int
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class MsdsFile:
-    """What a measures file holds for cocwatch."""
-
-    source: str
-    figures: tuple[OfficialFigure, ...]  # providers' figures
-    malformed: tuple[Malformed, ...]
-    rows: int  # data rows in the file
-    used_rows: int  # Continuity of Carer rows of providers and England that were read
-    provisional: bool
-    national: tuple[OfficialFigure, ...] = ()
-    providers: tuple[str, ...] = ()  # ODS codes of providers with Continuity of Carer rows
-    zero_denominators: int = 0  # groups with no women that month: no figure
-    # Every Continuity of Carer row (all levels, indicators and currencies), dates and counts
-    # written as the publication writes them: what the statistics store keeps.
-    table: tuple[tuple[str, ...], ...] = ()
-    observations: tuple[Observation, ...] = ()  # one per organisation, indicator and period
-    sha256: str = ""  # of the file as read
-
-    @property
-    def periods(self) -> tuple[date, ...]:
-        return tuple(sorted({f.as_of for f in (*self.figures, *self.national)}))
-
-    def quality_counts(self, measure: str) -> dict[Quality, int]:
-        """How many providers' headline figures of `measure` passed, failed or are unknown."""
-        counts: dict[Quality, int] = {"pass": 0, "fail": 0, "unknown": 0}
-        for figure in self.figures:
-            if figure.cohort == "all" and figure.measure == measure:
-                counts[figure.quality] += 1
-        return counts
 
 
 @lru_cache(maxsize=1024)
@@ -136,7 +98,7 @@ def is_most_deprived(label: str) -> bool:
 
 @lru_cache(maxsize=1024)
 def split_indicator(indicator: str) -> tuple[str, str] | None:
-    """The measure and group of any CoC indicator: ("placed_by_28_weeks", "imd_10"), …
+    """The measure and group of any CoC indicator: (its registry measure, "imd_10"), …
 
     Data-quality measures are their own measure with the group "all" ("coc_dq05", "all").
     Anything that is not a Continuity of Carer indicator gives None.
@@ -181,7 +143,7 @@ class _Row:
 
 def parse_rows(
     rows: Iterable[tuple[int, Sequence[str]]], source: str, *, provisional: bool
-) -> MsdsFile:
+) -> SourceFile:
     """Read a measures table: its CoC rows as published, observations, and the figures of
     every provider and of England."""
     iterator = iter(rows)
@@ -269,7 +231,7 @@ def parse_rows(
         observations, provisional=provisional, malformed=malformed
     )
     malformed.sort(key=lambda m: m.line)
-    return MsdsFile(
+    return SourceFile(
         source,
         tuple(figures),
         tuple(malformed),
