@@ -133,7 +133,13 @@ def test_a_slow_server_is_given_up_on_after_the_timeout(run: Run, services: Page
 
 
 @pytest.mark.parametrize(
-    "body", ["<html>maintenance</html>", '{"status": 200}', '{"result": {"postcode": ""}}']
+    "body",
+    [
+        "<html>maintenance</html>",
+        '{"status": 200}',
+        '{"result": {"postcode": ""}}',
+        '{"result": {"postcode": "LS2 9JT", "parliamentary_constituency": "Leeds\\u001b[2J"}}',
+    ],
 )
 def test_a_malformed_answer_is_said_in_words(run: Run, services: PageServer, body: str) -> None:
     services.routes[postcode_path(POSTCODE)] = Route(body, content_type="application/json")

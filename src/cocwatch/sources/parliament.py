@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from cocwatch.core.safe_text import has_unsafe
+
 DEFAULT_URL = "https://members-api.parliament.uk"
 WHAT = "UK Parliament's Members API"
 LICENCE = (
@@ -83,7 +85,13 @@ def _json(data: bytes) -> Any:
 
 
 def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    """A text value of the answer, or None; a control character or direction mark in it (which
+    would reach a letter or a terminal as it is) makes the answer unreadable."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if has_unsafe(value, one_line=True):
+        raise ValueError("a value in the answer holds a control character")
+    return " ".join(value.split())
 
 
 def _member(value: Any) -> Member | None:
