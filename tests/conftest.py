@@ -6,18 +6,24 @@ temporary folder, pins today's date and removes colour.
 
 from __future__ import annotations
 
-import os
-import shutil
+import functools
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner, Result
 
 from cocwatch.cli import app
 
-from .support.registries import MINIMAL_REGISTRY, TODAY
+from .support.isolation import isolate
+from .support.registries import MINIMAL_REGISTRY
+
+# Typer's CliRunner builds the whole command tree from the app on every call (about 25 ms,
+# most of an in-process run of a command); the tree depends only on the code, so each test
+# process builds it once.
+typer.testing._get_command = functools.cache(typer.testing._get_command)
 
 
 @pytest.fixture(scope="session")
@@ -39,29 +45,9 @@ def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def isolated_env(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, shipped_index: Path
-) -> Iterator[Path]:
+) -> Path:
     """Keep every test away from the user's real files, the real clock and colour."""
-    home = tmp_path_factory.mktemp("home")
-    shutil.copytree(
-        shipped_index, home / ".cache" / "cocwatch" / "statistics", copy_function=os.link
-    )
-    for var in (
-        "COCWATCH_REGISTRY",
-        "COCWATCH_CONFIG",
-        "COCWATCH_STATE",
-        "COCWATCH_CORRESPONDENCE",
-    ):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
-    monkeypatch.setenv("COCWATCH_CACHE_DIR", str(home / ".cache" / "cocwatch"))
-    monkeypatch.setenv("COCWATCH_TODAY", TODAY)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("COLUMNS", "100")
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-    yield home
+    return isolate(monkeypatch, tmp_path_factory, shipped_index)
 
 
 @pytest.fixture

@@ -68,7 +68,8 @@ def _resolve_paths(config: Config, base: Path) -> Config:
             if not resolved.is_absolute():
                 resolved = base / resolved
             updates[key] = str(resolved)
-    return config.model_copy(update=updates)
+    resolved_config: Config = config.model_copy(update=updates)
+    return resolved_config
 
 
 def _config_error(source: str, problems: list[Problem]) -> InputError:
@@ -78,7 +79,7 @@ def _config_error(source: str, problems: list[Problem]) -> InputError:
     return InputError("\n".join(lines))
 
 
-SAMPLE_CONFIG = """\
+_SAMPLE = """\
 # cocwatch configuration. Every key is optional: delete what you do not need.
 # Paths may start with ~ (your home folder); relative paths are relative to this file.
 
@@ -86,7 +87,7 @@ SAMPLE_CONFIG = """\
 # registry: ~/campaign/trusts.yaml
 
 # A folder of your own letter templates; a template with the same name as a built-in one
-# (board, mnvp, minister, foi) replaces it.
+# replaces it (`cocwatch templates` lists them).
 # templates_dir: ~/campaign/letters
 
 # The correspondence log of `cocwatch sent`, `replied` and `due`. Default: correspondence.yaml
@@ -101,15 +102,7 @@ SAMPLE_CONFIG = """\
 # reply-by date the Act sets: 20 working days).
 # reply_working_days: 20
 
-# The series page where NHS England lists each month's MSDS release, read by
-# `cocwatch import msds --latest/--month/--since` (this is the default).
-# msds_index: https://digital.nhs.uk/data-and-information/publications/statistical/maternity-services-monthly-statistics
-
-# The online lookups `cocwatch mp` uses (these are the defaults; the environment variables
-# COCWATCH_POSTCODES_URL and COCWATCH_PARLIAMENT_URL override them).
-# postcodes_url: https://api.postcodes.io
-# parliament_url: https://members-api.parliament.uk
-
+{web_addresses}
 # Who signs the letters. Anything left out appears in letters as a [placeholder].
 sender:
   name:            # e.g. Jo Bloggs
@@ -128,3 +121,24 @@ thresholds:
   board_review_days: 35     # a Board should review progress at least this often
   stale_after_days: 120     # figures older than this are out of date
 """
+
+
+def _web_address_lines() -> str:
+    """The sample's lines for each online service's base address (`WEB_ADDRESSES`)."""
+    import textwrap
+
+    from cocwatch.core.web import WEB_ADDRESSES
+
+    return "".join(
+        textwrap.fill(
+            f"The base address of {w.what} (this is the default; ${w.env} overrides it).",
+            width=92,
+            initial_indent="# ",
+            subsequent_indent="# ",
+        )
+        + f"\n# {w.key}: {w.default}\n\n"
+        for w in WEB_ADDRESSES
+    )
+
+
+SAMPLE_CONFIG = _SAMPLE.replace("{web_addresses}\n", _web_address_lines())

@@ -16,20 +16,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from platformdirs import PlatformDirs
 
+    from cocwatch.core.web import WebAddress
+
 APP_NAME = "cocwatch"
 ENV_REGISTRY = "COCWATCH_REGISTRY"
 ENV_CONFIG = "COCWATCH_CONFIG"
 ENV_STATE = "COCWATCH_STATE"
 ENV_CACHE = "COCWATCH_CACHE_DIR"
-ENV_MSDS_INDEX = "COCWATCH_MSDS_INDEX"
 ENV_CORRESPONDENCE = "COCWATCH_CORRESPONDENCE"
 CORRESPONDENCE_FILE = "correspondence.yaml"
 # Official statistics, beside the registry (`cocwatch.statistics.store`).
 STATISTICS_FOLDER = "statistics"
-MSDS_INDEX = (
-    "https://digital.nhs.uk/data-and-information/publications/statistical/"
-    "maternity-services-monthly-statistics"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +88,22 @@ def shipped_registry() -> Path:
 def builtin_templates_dir() -> Path:
     """The built-in letter templates."""
     return _shipped("templates", "letters")
+
+
+TEMPLATE_SUFFIX = ".md.j2"  # a letter template is NAME.md.j2; _NAME.md.j2 is a partial
+
+
+def builtin_template_names() -> list[str]:
+    """The names of the built-in letter templates (for help texts: no template is read)."""
+    try:
+        files = [p.name for p in builtin_templates_dir().iterdir()]
+    except OSError:
+        return []
+    return sorted(
+        name.removesuffix(TEMPLATE_SUFFIX)
+        for name in files
+        if name.endswith(TEMPLATE_SUFFIX) and not name.startswith("_")
+    )
 
 
 def resolve_config(option: str | None) -> Located | None:
@@ -174,74 +187,51 @@ def resolve_statistics(from_config: str | None, registry: Located) -> Located:
     return Located(str(beside), "beside the registry")
 
 
-def resolve_msds_index(option: str | None, from_config: str | None) -> Located:
-    """The series index page of NHS England's Maternity Services Monthly Statistics."""
-    return resolve_index("msds", option, from_config, MSDS_INDEX)
+def resolve_web_address(key: str, config: object, option: str | None = None) -> Located:
+    """The base address of an online service (`cocwatch.core.web.WEB_ADDRESSES`): the
+    command's option, the environment variable, the config file's key (each also under its
+    earlier name), else the default. Refuses anything but an http(s) address."""
+    from cocwatch.core.web import WEB_ADDRESS
+
+    return _resolve_address(WEB_ADDRESS[key], config, option)
 
 
-def resolve_index(
-    source: str, option: str | None, from_config: str | None, default: str
-) -> Located:
-    """The series page listing a source's releases: --index, then $COCWATCH_<SOURCE>_INDEX,
-    then `<source>_index:` in the config file, then the source's own default."""
+def resolve_index(source: str, option: str | None, config: object, default: str) -> Located:
+    """The series page listing a source's releases: --index, then the environment variable,
+    then the config file's key, then the source's own default. A source whose page is a
+    declared web address (MSDS's: `statistics_url`, `cocwatch.core.web`) is read under its
+    names; any other under $COCWATCH_<SOURCE>_INDEX and `<source>_index:`."""
+    from cocwatch.core.web import WebAddress, series_page
+
+    web = series_page(source) or WebAddress(
+        f"{source}_index",
+        f"COCWATCH_{source.upper()}_INDEX",
+        default,
+        f"the series page of {source}'s releases",
+    )
+    return _resolve_address(web, config, option)
+
+
+def _resolve_address(web: WebAddress, config: object, option: str | None) -> Located:
     from cocwatch.errors import UsageError
 
-    env_name = f"COCWATCH_{source.upper()}_INDEX"
+    located, where = None, ""
     if option:
-        located = Located(option, "option")
-    elif env := os.environ.get(env_name):
-        located = Located(env, "environment")
-    elif from_config:
-        located = Located(from_config, "config file")
-    else:
-        located = Located(default, "default")
-    if not is_url(located.value):
-        where = {
-            "option": "--index",
-            "environment": env_name,
-            "config file": f"{source}_index: in the config file",
-        }[located.origin]
-        raise UsageError(
-            f"{where} is {located.value!r}, which is not a web address; give the address of the "
-            f"series page (https://…), e.g. {default}."
-        )
-    return located
-
-
-# The online lookups' base addresses (SPEC §2.1): config key → (environment variable,
-# default, what it is). `config show` lists each, and `resolve_lookup_url` finds each.
-LOOKUP_URLS: dict[str, tuple[str, str, str]] = {
-    "postcodes_url": (
-        "COCWATCH_POSTCODES_URL",
-        "https://api.postcodes.io",
-        "postcodes.io, which finds a postcode's constituency and ICB",
-    ),
-    "parliament_url": (
-        "COCWATCH_PARLIAMENT_URL",
-        "https://members-api.parliament.uk",
-        "UK Parliament's Members API, which finds a constituency's MP",
-    ),
-}
-
-
-def resolve_lookup_url(key: str, from_config: str | None) -> Located:
-    """The base address of an online lookup (`LOOKUP_URLS`): its environment variable, the
-    config file's key, else the default; anything but an http(s) address is refused."""
-    from cocwatch.errors import UsageError
-
-    env_name, default, what = LOOKUP_URLS[key]
-    if env := os.environ.get(env_name, "").strip():
-        located, where = Located(env, "environment"), f"${env_name}"
-    elif from_config and from_config.strip():
-        located, where = Located(from_config.strip(), "config file"), f"{key}: in the config file"
-    else:
-        return Located(default, "default")
-    if not is_url(located.value):
+        located, where = Located(option, "option"), "The address given"
+    for env in (web.env, web.old_env):
+        if located is None and env and (value := os.environ.get(env)):
+            located, where = Located(value, "environment"), f"${env}"
+    for name in (web.key, web.old_key):
+        if located is None and name and (value := getattr(config, name, None)):
+            located, where = Located(value, "config file"), f"{name}: in the config file"
+    if located is None:
+        return Located(web.default, "default")
+    if not is_url(located.value.strip()):
         raise UsageError(
             f"{where} is {located.value!r}, which is not a web address; give the address of "
-            f"{what} (https://…), e.g. {default}."
+            f"{web.what} (https://…), e.g. {web.default}."
         )
-    return Located(located.value.rstrip("/"), located.origin)
+    return Located(located.value.strip(), located.origin)
 
 
 def is_url(location: str) -> bool:

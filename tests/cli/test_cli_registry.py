@@ -25,7 +25,14 @@ def test_validate_json_shape(run: Run, minimal_registry: Path) -> None:
     report = json.loads(result.stdout)
     assert report["valid"] is True
     assert report["problems"] == []
-    assert report["counts"] == {"trusts": 2, "open_trusts": 2, "targets": 1, "figures": 1}
+    assert report["counts"] == {
+        "trusts": 2,
+        "open_trusts": 2,
+        "targets": 1,
+        "figures": 1,
+        "recorded_figures": 0,
+        "official_figures": 1,  # from the MSDS, though kept in the file (as show marks it)
+    }
 
 
 def test_schema_is_json_schema_accepting_the_registry(run: Run, minimal_registry: Path) -> None:
@@ -187,4 +194,29 @@ def test_validate_counts_a_trust_closing_later_as_open(
     )
     result = run("-r", str(path), "validate")
     assert result.exit_code == 0
-    assert "2 trusts (1 open), 0 national targets, 0 figures." in result.stdout
+    assert "2 trusts (1 open), 0 national targets, 0 official figures" in result.stdout
+
+
+def test_trusts_validate_and_show_count_recorded_and_official_figures_apart(run: Run) -> None:
+    """The shipped registry records no figure of Stockport's in the file; its statistics
+    folder holds six official ones for April 2025, which `show` lists: every count says so."""
+    shown = json.loads(run("show", "stockport", "--format", "json").stdout)["figure_history"]
+    official = [f for f in shown if f["origin"] == "official"]
+    assert len(official) == 6 and len(shown) == 6
+    listed = json.loads(run("trusts", "stockport", "--format", "json").stdout)["trusts"][0]
+    assert (listed["recorded_figures"], listed["official_figures"], listed["figures"]) == (0, 6, 6)
+    table = run("trusts", "stockport", env={"COLUMNS": "100"}).stdout
+    assert "Recorded" in table and "Official" in table
+    row = next(line for line in table.splitlines() if line.startswith("Stockport"))
+    assert row.split()[-3:-1] == ["0", "6"]
+    assert "Figures   6 official (NHS England's statistics), 0 recorded from other sources" in (
+        run("show", "stockport").stdout
+    )
+    counts = json.loads(run("validate", "--format", "json").stdout)["counts"]
+    every = json.loads(run("trusts", "--format", "json").stdout)["trusts"]
+    assert counts["official_figures"] >= sum(t["official_figures"] for t in every) > 600
+    assert counts["recorded_figures"] == sum(t["recorded_figures"] for t in every) + 1  # England
+    said = run("validate").stdout
+    assert (
+        f"{counts['official_figures']} official figures (NHS England's statistics) and 1 " in said
+    )

@@ -80,7 +80,8 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_letters_are_private_and_the_report_is_for_publishing(run: Run, tmp_path: Path) -> None:
+def test_letters_and_the_report_get_the_usual_permissions(run: Run, tmp_path: Path) -> None:
+    """Under the common umask 022 a letter and a report page are 0644, as any file one makes."""
     old = os.umask(0o022)
     try:
         letters = tmp_path / "letters"
@@ -91,7 +92,7 @@ def test_letters_are_private_and_the_report_is_for_publishing(run: Run, tmp_path
         assert run("-r", str(DEMO), "report", "--out", str(site)).exit_code == 0
     finally:
         os.umask(old)
-    assert {_mode(p) for p in letters.iterdir()} == {0o600}
+    assert {_mode(p) for p in letters.iterdir()} == {0o644}
     pages = [site / "index.html", *(site / "trusts").iterdir()]
     assert {_mode(p) for p in pages} == {0o644}
 
@@ -135,3 +136,29 @@ def _shipped_names() -> dict[str, str]:
 
     loaded = load_registry(str(shipped_registry()), today=date(2026, 11, 23))
     return {t.id: t.name for t in loaded.registry.trusts}
+
+
+def test_letter_help_names_every_built_in_template(run: Run) -> None:
+    from cocwatch.locations import builtin_templates_dir
+
+    built_in = sorted(
+        p.name.removesuffix(".md.j2")
+        for p in builtin_templates_dir().glob("*.md.j2")
+        if not p.name.startswith("_")
+    )
+    assert {"chaser", "foi-review", "ico-complaint", "board"} <= set(built_in)
+    for command in ("letter", "sent"):
+        shown = " ".join(run(command, "--help", env={"COLUMNS": "200"}).stdout.split())
+        assert f"({', '.join(built_in)})" in shown, command
+
+
+def test_the_foi_letter_says_a_published_5_in_a_sentence(run: Run) -> None:
+    """Stockport's April 2025 placement count was published as 5 ('a few'), not 'NHS
+    England's: A few of 225'."""
+    letter = " ".join(run("letter", "foi", "stockport").stdout.split())
+    assert (
+        "The most recent official figure I have, from NHS England, is that a few of 225 women "
+        "reaching 29 weeks of pregnancy in April 2025 were placed on a continuity of carer "
+        "pathway" in letter
+    )
+    assert "NHS England's: " not in letter

@@ -303,5 +303,7 @@ def test_show_table_fits_80_columns_with_words_not_codes() -> None:
     assert "28 wks" in out
     assert "placed_by" not in out
     assert "provision\n" not in out and "provisiona " not in out
-    assert all(len(line) <= 80 for line in out.splitlines())
+    # Every line fits, but for a web address too long for any line, which stands whole on one
+    for line in out.splitlines():
+        assert len(line) <= 80 or line.split() == [w for w in line.split() if "://" in w], line
     assert "Src" in out

@@ -32,6 +32,7 @@ from cocwatch.core.correspondence import (
 )
 from cocwatch.registry.correspondence import CorrespondenceLogError, load_log, parse_log
 from tests.support.paths import SRC
+from tests.support.preloaded import run_cocwatch_text
 from tests.support.registries import MINIMAL_REGISTRY
 
 NO_HOLIDAYS = ReplyRules(non_working=frozenset())
@@ -208,7 +209,8 @@ def campaign(tmp_path: Path) -> Path:
 
 
 def cli(campaign: Path, *args: str, today: str = "2027-01-11") -> subprocess.CompletedProcess[str]:
-    """Run cocwatch as cron would: a subprocess, no terminal, a minimal environment."""
+    """Run cocwatch as cron would: a process of its own, no terminal, a minimal environment
+    (forked from one that has imported cocwatch: see tests/support/preloaded.py)."""
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(campaign / "home"),
@@ -217,16 +219,7 @@ def cli(campaign: Path, *args: str, today: str = "2027-01-11") -> subprocess.Com
         "COCWATCH_REGISTRY": str(campaign / "trusts.yaml"),
         "LANG": "C.UTF-8",
     }
-    return subprocess.run(
-        [sys.executable, "-m", "cocwatch", *args],
-        cwd=campaign,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
+    return run_cocwatch_text(list(args), env=env, cwd=campaign)
 
 
 def test_from_request_to_answer(campaign: Path) -> None:

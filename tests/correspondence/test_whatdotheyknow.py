@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import pytest
 import yaml
 
 from tests.support.paths import SRC
+from tests.support.preloaded import run_cocwatch_text
 from tests.support.registries import MINIMAL_REGISTRY
 from tests.support.web import PageServer, Route
 
@@ -103,16 +103,7 @@ def cli(
         "COCWATCH_WHATDOTHEYKNOW": site,
         "LANG": "C.UTF-8",
     }
-    return subprocess.run(
-        [sys.executable, "-m", "cocwatch", *args],
-        cwd=campaign,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
+    return run_cocwatch_text(list(args), env=env, cwd=campaign)
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
@@ -127,14 +118,21 @@ def logged(campaign: Path) -> list[dict[str, Any]]:
 def test_from_the_link_to_the_answer_with_no_hand_logging(campaign: Path, site: PageServer) -> None:
     """letter --whatdotheyknow, sent --url, answered on the site, `due` shows it answered."""
     base = site.base
-    link = ok(cli(campaign, base, "letter", "foi", "example-north", "--whatdotheyknow")).stdout
+    drafted = ok(cli(campaign, base, "letter", "foi", "example-north", "--whatdotheyknow"))
+    link, _, letter = drafted.stdout.partition("\n\n")
+    assert len(link) <= 2000  # what every browser takes
     parts = urlsplit(link.strip())
     assert f"{parts.scheme}://{parts.netloc}" == base and parts.path == "/new/example_north"
     query = parse_qs(parts.query)
     assert query["tags"] == ["ods:XX1 continuity_of_carer"]
     # The site adds "FOI request" itself, and wants a summary of what is asked.
     assert query["title"] == ["Continuity of carer at Example North NHS Trust (synthetic)"]
-    (letter,) = query["default_letter"]
+    # The FOI letter is too long for such a link: the link says so, the text is printed.
+    assert query["default_letter"] == [
+        "[Paste the letter here: cocwatch printed it beneath this link, as it is too long to "
+        "fit in a link.]"
+    ]
+    assert "the letter is printed beneath the link" in drafted.stderr
     assert letter.startswith("Freedom of Information request: midwifery continuity of carer")
     assert "Dear " not in letter and "Yours " not in letter  # the site adds its own
     assert "References" in letter
@@ -222,7 +220,7 @@ def test_the_link_needs_the_trusts_name_on_the_site(campaign: Path, site: PageSe
             *("letter", "foi", "example-south", "--whatdotheyknow", "--body", "example_south"),
         )
     )
-    assert urlsplit(given.stdout.strip()).path == "/new/example_south"
+    assert urlsplit(given.stdout.split("\n")[0]).path == "/new/example_south"
     review = cli(campaign, site.base, "letter", "foi-review", "example-north", "--whatdotheyknow")
     assert review.returncode == 2 and "starts a new FOI request" in review.stderr
     bad_url = cli(campaign, site.base, "sent", "foi", "example-north", "--url", "https://x.org/a")
@@ -351,3 +349,46 @@ def test_the_report_shows_public_requests_when_asked(campaign: Path, site: PageS
     assert f'href="{site.base}/request/coc_plan"' in page and "Continuity of carer plan" in page
     down = ok(cli(campaign, _closed_port(), "report", "--out", "down", "--requests"))
     assert "written without the requests" in down.stderr
+
+
+def test_the_sites_address_can_come_from_the_config_file(
+    campaign: Path, site: PageServer, run: Any
+) -> None:
+    site.routes["/feed/body/example_north.json"] = Route(
+        json.dumps(
+            [feed_event("coc_plan", "Continuity of carer plan", "successful", "2026-05-01", [])]
+        ),
+        content_type="application/json",
+    )
+    site.routes["/feed/search/tag%3Aods%3AXX1.json"] = Route("[]", content_type="application/json")
+    config = campaign / "config.yaml"
+    config.write_text(f"whatdotheyknow_url: {site.base}/\n", encoding="utf-8")
+    registry = str(campaign / "trusts.yaml")
+    found = run("--config", str(config), "-r", registry, "requests", "example-north", "-f", "json")
+    assert found.exit_code == 0, found.stderr
+    assert json.loads(found.stdout)["requests"][0]["url"] == site.base + "/request/coc_plan"
+
+
+def test_the_hints_name_the_trust_by_its_id(campaign: Path, site: PageServer) -> None:
+    drafted = ok(cli(campaign, site.base, "letter", "foi", "example-north", "--whatdotheyknow"))
+    assert f"cocwatch sent foi example-north --url {site.base}/request/..." in drafted.stderr
+    assert "TRUST" not in drafted.stderr
+    ok(cli(campaign, site.base, "sent", "foi", "example-north", today="2027-01-11"))
+    checked = cli(campaign, site.base, "check", "example-north", today="2027-03-01")
+    said = " ".join(checked.stdout.split())
+    assert "`cocwatch replied foi example-north`" in said
+    assert "`cocwatch letter chaser example-north` drafts a reminder" in said
+
+
+def test_a_request_answered_on_the_site_is_never_chased(campaign: Path, site: PageServer) -> None:
+    """The chaser reads the site first, as check and due do: the answer there is logged, and
+    no reminder says there is no reply; an internal review cites the answer instead."""
+    base = site.base
+    ok(cli(campaign, base, "sent", "foi", "example-north", "--url", base + REQUEST))
+    site.routes[REQUEST + ".json"] = Route(answered_json(), content_type="application/json")
+    chased = cli(campaign, base, "letter", "chaser", "example-north", today="2027-02-15")
+    assert chased.returncode == 2 and chased.stdout == ""
+    assert "a reply of 2027-02-01 (partial)" in chased.stderr  # read from the site, and logged
+    assert "follows up a letter still awaiting a reply" in chased.stderr
+    review = ok(cli(campaign, base, "letter", "foi-review", "example-north", today="2027-02-15"))
+    assert "The Trust replied on 1 February 2027" in " ".join(review.stdout.split())

@@ -169,7 +169,9 @@ def page_world(
     _lookup_mirrors(served)
     (home / "Downloads").mkdir()
     (home / "Downloads" / MEASURES_FILE).write_text(measures, encoding="utf-8")
-    bin_dir = home / ".local" / "bin"
+    # cocwatch installed as the README says, in the Python environment ~/campaign-env (the
+    # crontab lines of the guides give its full path, as cron needs)
+    bin_dir = home / "campaign-env" / "bin"
     bin_dir.mkdir(parents=True)
     (bin_dir / "cocwatch").symlink_to(Path(sys.executable).parent / "cocwatch")
     refuse = "http://127.0.0.1:9"  # the discard port: any attempt to go online fails at once
@@ -181,7 +183,7 @@ def page_world(
         "NO_PROXY": "127.0.0.1,localhost",
     }
     with _serving(served) as address:
-        env["COCWATCH_MSDS_INDEX"] = f"{address}msds/series/"  # `import msds --latest` etc.
+        env["COCWATCH_STATISTICS_URL"] = f"{address}msds/series/"  # `import msds --latest` etc.
         env["COCWATCH_WHATDOTHEYKNOW"] = address.rstrip("/")  # `requests`, `letter --whatdo…`
         env["COCWATCH_POSTCODES_URL"] = address.rstrip("/")  # `mp`, `letter mp`, postcodes
         env["COCWATCH_PARLIAMENT_URL"] = address.rstrip("/")

@@ -127,3 +127,40 @@ def test_docx_has_page_numbers_room_to_sign_and_a_titled_salutation(
     assert closing.paragraph_format.space_after >= Cm(1.5)
     (greeting,) = [p for p in paragraphs if p.text.startswith("Dear ")]
     assert greeting.text == "Dear Ms Instance"
+
+
+def test_every_placeholder_is_highlighted_and_listed(run: Run, tmp_path: Path) -> None:
+    """A Word draft cannot go out unfinished by mistake: each detail left to fill in is
+    highlighted in yellow (and named in the warning); nothing else is."""
+    from docx import Document
+
+    path = tmp_path / "board.docx"
+    result = run("letter", "board", "stockport", "--out", str(path))
+    assert result.exit_code == 0, result.output
+    listed = re.search(r"placeholders to fill in before sending: (.+?)\. Record", result.stderr)
+    assert listed is not None
+    placeholders = listed.group(1).split("; ")
+    assert "[Your name]" in placeholders and any("experience" in p for p in placeholders)
+    highlighted: list[str] = []
+    plain: list[str] = []
+    for para in Document(str(path)).paragraphs:
+        for run_ in para.runs:
+            (highlighted if run_.font.highlight_color is not None else plain).append(run_.text)
+    labels = {text.split(":")[0].rstrip("]") + "]" for text in highlighted}  # "[Label: hint]"
+    assert sorted(labels) == sorted(placeholders)
+    for listed_text in placeholders:
+        assert not any(listed_text.rstrip("]") in text for text in plain), listed_text
+
+
+def test_the_references_stay_with_the_end_of_the_letter(run: Run, tmp_path: Path) -> None:
+    """The shipped registry's RJ1 Board letter runs to three pages: the last holds the end
+    of the letter and its sign-off with the references, never the references alone."""
+    from pypdf import PdfReader
+
+    path = tmp_path / "board-rj1.docx"
+    assert run("letter", "board", "rj1", "--out", str(path)).exit_code == 0
+    pdf = PdfReader(_soffice(path, "pdf", tmp_path / "out", tmp_path / "profile"))
+    pages = [" ".join(page.extract_text().split()) for page in pdf.pages]
+    (with_references,) = [text for text in pages if "References 1." in text]
+    assert "Yours faithfully" in with_references
+    assert "I would be grateful for a reply by" in with_references

@@ -400,3 +400,34 @@ def test_replied_takes_its_arguments_as_sent_does(campaign: Path) -> None:
     assert "Read as `replied foi example-north`" in old.stderr
     letters = yaml.safe_load((campaign / "correspondence.yaml").read_text("utf-8"))["letters"]
     assert [len(e["replies"]) for e in letters] == [1, 1]
+
+
+def test_replied_is_dated_today_unless_told_otherwise(campaign: Path) -> None:
+    """As `sent` is: a reply logged the day it came needs no --on."""
+    ok(cli(campaign, "sent", "foi", "example-north", today="2027-01-11"))
+    logged = ok(cli(campaign, "replied", "foi", "example-north", today="2027-02-03"))
+    assert "received 2027-02-03" in logged.stderr
+    letters = yaml.safe_load((campaign / "correspondence.yaml").read_text("utf-8"))["letters"]
+    assert str(letters[0]["replies"][0]["received_on"]) == "2027-02-03"
+    assert "(default: today)" in ok(cli(campaign, "replied", "--help")).stdout
+
+
+def test_a_chaser_words_each_recipient_as_it_stands_to_the_trust(campaign: Path) -> None:
+    """An MNVP works with a Trust and is not part of it; a Trust's officers are at it."""
+    ok(cli(campaign, "sent", "mnvp", "example-north", today="2027-01-11"))
+    ok(cli(campaign, "sent", "board", "example-north", today="2027-01-12"))
+    mnvp = one_line(
+        ok(cli(campaign, "letter", "chaser", "example-north", *SENDER, today="2027-03-01")).stdout
+    )
+    assert "I wrote to the MNVP Chair for the maternity services of Example North" in mnvp
+    assert "MNVP Chair at" not in mnvp
+    board = one_line(
+        ok(
+            cli(
+                campaign,
+                *("letter", "chaser", "example-north", "--follows", "board", *SENDER),
+                today="2027-03-01",
+            )
+        ).stdout
+    )
+    assert "I wrote to the Chief Executive at Example North" in board

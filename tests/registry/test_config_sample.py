@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from typer.testing import Result
 
@@ -53,3 +54,38 @@ def test_a_literal_backslash_n_in_the_sender_is_warned_about(run: Run, tmp_path:
     assert result.exit_code == 0, result.output
     assert f"sender.address in the config file {path} contains \\n" in result.stderr
     assert "  address: |\n    1 High Street\n    Anytown AN1 1AA" in result.stderr
+
+
+def test_every_base_address_is_a_setting_with_its_variable_shown_and_in_help(
+    run: Run, tmp_path: Path
+) -> None:
+    """SPEC §2.1: each online service's base address is a config key with an environment
+    variable, shown by `config show` (with where it came from) and in the help."""
+    from cocwatch.core.web import WEB_ADDRESSES
+
+    assert {w.key for w in WEB_ADDRESSES} >= {"whatdotheyknow_url", "statistics_url"}
+    path = tmp_path / "config.yaml"
+    assert run("config", "init", str(path)).exit_code == 0
+    sample = path.read_text(encoding="utf-8")
+    helps = " ".join(
+        " ".join(run(*command, "--help", env={"COLUMNS": "300"}).stdout.split())
+        for command in (["requests"], ["report"], ["letter"], ["import", "msds"], ["mp"])
+    )
+    for web in WEB_ADDRESSES:
+        assert f"# {web.key}: {web.default}" in sample
+        assert f"{web.key} in the config file or ${web.env}" in helps
+
+        def shown(config: str, env: dict[str, str] | None = None, key: str = web.key) -> Any:
+            path.write_text(config, encoding="utf-8")
+            result = run("--config", str(path), "config", "show", "--format", "json", env=env)
+            assert result.exit_code == 0, result.output
+            return next(r for r in json.loads(result.stdout) if r["setting"] == key)
+
+        assert shown("") == {"setting": web.key, "value": web.default, "origin": "default"}
+        mine = f"{shown('')['value']}/mirror"
+        assert shown(f"{web.key}: {mine}\n")["origin"] == "config file"
+        from_env = shown(f"{web.key}: {mine}\n", {web.env: "https://example.org/env"})
+        assert (from_env["value"], from_env["origin"]) == ("https://example.org/env", "environment")
+        path.write_text(f"{web.key}: not an address\n", encoding="utf-8")
+        refused = run("--config", str(path), "config", "show")
+        assert refused.exit_code == 2 and f"{web.key}: in the config file" in refused.stderr

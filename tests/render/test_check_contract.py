@@ -18,7 +18,7 @@ from tests.support.paths import DEMO
 AS_OF = date(2026, 11, 23)
 
 KEYS = {
-    "top": ["as_of", "registry", "target", "thresholds", "summary", "trusts", "notes"],
+    "top": ["as_of", "registry", "target", "thresholds", "summary", "trusts", "notes", "licence"],
     "trust": [
         "id",
         "kind",

@@ -74,7 +74,9 @@ def test_every_listing_renders_in_every_format(fmt: str, name: str) -> None:
 def test_check_json_is_the_contract_and_csv_one_row_per_trust_and_cohort() -> None:
     listing = LISTINGS["check"]
     data = json.loads(_drawn(render("json", listing)))
-    assert list(data) == ["as_of", "registry", "target", "thresholds", "summary", "trusts", "notes"]
+    assert list(data) == [
+        "as_of", "registry", "target", "thresholds", "summary", "trusts", "notes", "licence"
+    ]  # fmt: skip
     rows = list(csv.DictReader(io.StringIO(_drawn(render("csv", listing)))))
     assert len(rows) == sum(len(t["cohorts"]) for t in data["trusts"])
     assert {r["id"] for r in rows} == {t["id"] for t in data["trusts"]}

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
-from typer.testing import Result
+from typer.testing import CliRunner, Result
 
+from cocwatch.cli import app
+from cocwatch.render.attribution import OGL_URL
 from cocwatch.render.report import CSP
 from tests.render.helpers import (
     HOSTILE_NAME,
@@ -25,6 +27,7 @@ from tests.render.helpers import (
     REPORT_REGISTRY,
     many_trusts_registry,
 )
+from tests.support.isolation import isolated_home
 from tests.support.paths import DEMO
 
 Run = Callable[..., Result]
@@ -173,6 +176,7 @@ def test_every_source_is_linked(site: Path) -> None:
 
 def test_pages_fetch_nothing(site: Path, registry: Path) -> None:
     allowed = set(re.findall(r"https://[^\s\"'}]+", registry.read_text(encoding="utf-8")))
+    allowed.add(OGL_URL)  # and the licence NHS England's data is republished under
     for path in pages(site):
         tree = html(path)
         csp = tree.css_first('meta[http-equiv="Content-Security-Policy"]')
@@ -315,14 +319,26 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 DEMO_AS_OF = "2026-11-23"
 
 
-def demo_site(run: Run, out: Path) -> Path:
-    result = run("-r", str(DEMO), "report", "--out", str(out), "--as-of", DEMO_AS_OF)
-    assert result.exit_code == 0, result.stderr
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, shipped_index: Path, *args: str, as_of: str
+) -> Path:
+    """The report `cocwatch ARGS report --out SITE --as-of AS_OF` writes, in a home of its
+    own: for the tests of a module that read the same site."""
+    with isolated_home(tmp_path_factory, shipped_index) as home:
+        out = home / "site"
+        command = [*args, "report", "--out", str(out), "--as-of", as_of]
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 0, result.stderr
     return out
 
 
-def test_demo_registry_agrees_with_check(run: Run, tmp_path: Path) -> None:
-    site = demo_site(run, tmp_path / "site")
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory, shipped_index: Path) -> Path:
+    return built_once(tmp_path_factory, shipped_index, "-r", str(DEMO), as_of=DEMO_AS_OF)
+
+
+def test_demo_registry_agrees_with_check(run: Run, demo_site: Path) -> None:
+    site = demo_site
     checked = run("-r", str(DEMO), "check", "--all", "--as-of", DEMO_AS_OF, "--format", "json")
     assert checked.exit_code in (0, 1), checked.stderr
     # The index lists findings about the Trust; notes (gaps in the registry) are apart.
@@ -355,10 +371,9 @@ def normalised(text: str) -> str:
 
 
 @pytest.mark.parametrize("page", ["index.html", "trusts/example-hill.html"])
-def test_demo_pages_match_the_golden_files(run: Run, tmp_path: Path, page: str) -> None:
+def test_demo_pages_match_the_golden_files(demo_site: Path, tmp_path: Path, page: str) -> None:
     """Golden files, refreshed on purpose: copy the new page over the old one when intended."""
-    site = demo_site(run, tmp_path / "site")
-    compare_with_golden(site, page, GOLDEN / page, tmp_path)
+    compare_with_golden(demo_site, page, GOLDEN / page, tmp_path)
 
 
 # The shipped registry with its statistics folder (April 2025), read as each Trust's analyst
@@ -375,13 +390,17 @@ SHIPPED_PAGES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory, shipped_index: Path) -> Path:
+    return built_once(tmp_path_factory, shipped_index, as_of=SHIPPED_AS_OF)
+
+
 @pytest.mark.parametrize("page", SHIPPED_PAGES)
-def test_shipped_pages_match_the_golden_files(run: Run, tmp_path: Path, page: str) -> None:
+def test_shipped_pages_match_the_golden_files(
+    shipped_site: Path, tmp_path: Path, page: str
+) -> None:
     """`report` wires the comparisons in as `check` does; refreshed on purpose, as above."""
-    out = tmp_path / "site"
-    result = run("report", "--out", str(out), "--as-of", SHIPPED_AS_OF)
-    assert result.exit_code == 0, result.stderr
-    compare_with_golden(out, page, GOLDEN / "shipped" / page, tmp_path)
+    compare_with_golden(shipped_site, page, GOLDEN / "shipped" / page, tmp_path)
 
 
 def compare_with_golden(site: Path, page: str, golden: Path, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from cocwatch.sources.whatdotheyknow import (
     MAX_LINK_CHARS,
+    PASTE_NOTE,
     letter_for_site,
     machine_tag,
     new_request_link,
@@ -33,9 +34,14 @@ def test_the_link_is_encoded_and_keeps_to_a_safe_length() -> None:
     assert query["default_letter"] == ["Line one: a + b?\n\nLine two #3"]
     assert query["tags"] == ["ods:XX1 continuity_of_carer"]
     assert "+" not in link.url  # spaces as %20, a plus sign as %2B
-    long = new_request_link("example_body", title="T", letter="é" * 5000, tags=[])
+    assert MAX_LINK_CHARS <= 2083  # what every browser takes (Internet Explorer's limit)
+    long = new_request_link("example_body", title="T", letter="é" * 5000, tags=["a"])
     assert not long.letter_included and len(long.url) <= MAX_LINK_CHARS
-    assert "default_letter" not in long.url
+    query = parse_qs(urlsplit(long.url).query)
+    assert query["default_letter"] == [PASTE_NOTE] and query["title"] == ["T"]
+    longer = new_request_link("example_body", title="T" * 3000, letter="x", tags=["a"])
+    assert not longer.letter_included and len(longer.url) <= MAX_LINK_CHARS
+    assert parse_qs(urlsplit(longer.url).query)["tags"] == ["a"]
     with pytest.raises(ValueError, match="not a body name"):
         new_request_link("Example Body", title="T", letter="x", tags=[])
 

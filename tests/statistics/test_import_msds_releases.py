@@ -20,7 +20,7 @@ import pytest
 import yaml
 from typer.testing import Result
 
-from cocwatch.locations import shipped_registry
+from cocwatch.locations import Located, shipped_registry
 from tests.statistics.release_pages import (
     Mirror,
     file_name,
@@ -260,16 +260,59 @@ def test_index_from_the_config_file(
     run: Run, registry: Path, mirror: Mirror, tmp_path: Path
 ) -> None:
     config = tmp_path / "config.yaml"
-    config.write_text(f"msds_index: {mirror.index_url}\n", "utf-8")
+    # statistics_url, and msds_index (its earlier name), which older configs still hold
+    for key in ("statistics_url", "msds_index"):
+        config.write_text(f"{key}: {mirror.index_url}\n", "utf-8")
+        result = run(
+            "--config", str(config), "import", "msds", "--month", "2025-01", "-r", str(registry)
+        )
+        assert result.exit_code == 0, result.stderr
+        assert "2025-01" in result.stdout and "would import" in result.stdout
+        shown = run("--config", str(config), "config", "show", "--format", "json")
+        assert {
+            "setting": "statistics_url",
+            "value": mirror.index_url,
+            "origin": "config file",
+        } in (__import__("json").loads(shown.stdout))
+
+
+@pytest.mark.parametrize("variable", ["COCWATCH_STATISTICS_URL", "COCWATCH_MSDS_INDEX"])
+def test_index_from_the_environment(
+    run: Run, registry: Path, mirror: Mirror, variable: str
+) -> None:
+    """MSDS's series page is the `statistics_url` setting: its variable, or the earlier one."""
     result = run(
-        "--config", str(config), "import", "msds", "--month", "2025-01", "-r", str(registry)
+        "import",
+        "msds",
+        "--month",
+        "2025-01",
+        "-r",
+        str(registry),
+        env={variable: mirror.index_url},
     )
     assert result.exit_code == 0, result.stderr
     assert "2025-01" in result.stdout and "would import" in result.stdout
-    shown = run("--config", str(config), "config", "show", "--format", "json")
-    assert {"setting": "msds_index", "value": mirror.index_url, "origin": "config file"} in (
-        __import__("json").loads(shown.stdout)
+
+
+def test_a_source_without_a_declared_address_has_its_own_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another source's series page: --index, $COCWATCH_<SOURCE>_INDEX, then its own page;
+    MSDS's variables are not read for it."""
+    from cocwatch.errors import UsageError
+    from cocwatch.locations import resolve_index
+
+    own = "https://example.org/survey/releases"
+    monkeypatch.setenv("COCWATCH_STATISTICS_URL", "https://example.org/msds")
+    assert resolve_index("survey", None, None, own) == Located(own, "default")
+    monkeypatch.setenv("COCWATCH_SURVEY_INDEX", "https://example.org/mirror")
+    assert resolve_index("survey", None, None, own) == Located(
+        "https://example.org/mirror", "environment"
     )
+    assert resolve_index("survey", "https://example.org/given", None, own).origin == "option"
+    monkeypatch.setenv("COCWATCH_SURVEY_INDEX", "mirror/index.html")
+    with pytest.raises(UsageError, match=r"\$COCWATCH_SURVEY_INDEX is 'mirror/index.html'"):
+        resolve_index("survey", None, None, own)
 
 
 @pytest.mark.parametrize(

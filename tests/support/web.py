@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 import cocwatch
+from tests.support.preloaded import run_cocwatch
 
 AS_OF = "2026-11-23"
 
@@ -227,16 +228,9 @@ def cron_command(*args: str) -> list[str]:
 def run_like_cron(
     home: Path, *args: str, timeout: float = 60
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run `python -m cocwatch ARGS` with no TTY, stdin from /dev/null and a minimal env."""
-    return subprocess.run(
-        cron_command(*args),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        env=cron_env(home),
-        cwd=home,
-        timeout=timeout,
-        check=False,
-    )
+    """Run `python -m cocwatch ARGS` with no TTY, stdin from /dev/null and a minimal env (a
+    process forked from one that has imported cocwatch: see tests/support/preloaded.py)."""
+    return run_cocwatch(list(args), env=cron_env(home), cwd=home, timeout=timeout)
 
 
 def start_like_cron(home: Path, *args: str) -> subprocess.Popen[bytes]:

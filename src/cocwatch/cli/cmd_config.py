@@ -49,13 +49,8 @@ def config_init(
 @config_app.command("show")
 def config_show(ctx: typer.Context, fmt: FORMAT = DEFAULT_FORMAT) -> None:
     """Show the settings in effect and where each one comes from."""
-    from cocwatch.locations import (
-        LOOKUP_URLS,
-        resolve_lookup_url,
-        resolve_msds_index,
-        resolve_state,
-        resolve_templates_dir,
-    )
+    from cocwatch.core.web import WEB_ADDRESSES
+    from cocwatch.locations import resolve_state, resolve_templates_dir, resolve_web_address
     from cocwatch.render.formats import RowListing, render
     from cocwatch.render.tabular import Column
 
@@ -95,11 +90,9 @@ def config_show(ctx: typer.Context, fmt: FORMAT = DEFAULT_FORMAT) -> None:
             else "default",
         }
     )
-    index = resolve_msds_index(None, config.msds_index)
-    rows.append({"setting": "msds_index", "value": index.value, "origin": index.origin})
-    for key in LOOKUP_URLS:
-        base = resolve_lookup_url(key, getattr(config, key))
-        rows.append({"setting": key, "value": base.value, "origin": base.origin})
+    for web in WEB_ADDRESSES:
+        address = resolve_web_address(web.key, config)
+        rows.append({"setting": web.key, "value": address.value, "origin": address.origin})
     from_file = "config file" if config_origin else "default"
     for key, value in config.sender.model_dump().items():
         rows.append(

@@ -28,6 +28,7 @@ from cocwatch.cli.selection import find_trust
 from cocwatch.cli.session import Session, session
 from cocwatch.core.kinds import Outcome, Via
 from cocwatch.errors import ExitCode, UsageError
+from cocwatch.locations import builtin_template_names
 
 if TYPE_CHECKING:
     from cocwatch.core.correspondence import (
@@ -68,7 +69,10 @@ def sent(
     ctx: typer.Context,
     *,
     template: str = typer.Argument(
-        ..., metavar="TEMPLATE", help="The letter's template (kind): foi, board, mnvp, ..."
+        ...,
+        metavar="TEMPLATE",
+        help=f"The letter's template (kind): a built-in one ({', '.join(builtin_template_names())})"
+        " or one of yours.",
     ),
     trust: str | None = typer.Argument(
         None, metavar="[TRUST]", help="Trust id, ODS code or unique part of its name."
@@ -140,7 +144,7 @@ def sent(
             f"The '{spec.name}' letter follows up no other letter, so --follows does not apply "
             "to it: leave it out."
         )
-    request_url = _request_url(url) if url else None
+    request_url = _request_url(url, s) if url else None
 
     def plan(current: CorrespondenceLog) -> tuple[list[Any], date]:
         for letter in current.letters:
@@ -227,12 +231,13 @@ def _followed(
     return pick.letter
 
 
-def _request_url(url: str) -> str:
-    """A WhatDoTheyKnow request address, checked for shape (nothing is fetched here)."""
+def _request_url(url: str, s: Session) -> str:
+    """A request's address on the WhatDoTheyKnow site in use, checked for shape (nothing is
+    fetched here)."""
     from cocwatch.sources.whatdotheyknow import request_page_url
 
     try:
-        return request_page_url(url)
+        return request_page_url(url, home=s.web_address("whatdotheyknow_url"))
     except ValueError as error:
         raise UsageError(f"--url {url}: {error}") from None
 
@@ -261,7 +266,10 @@ def replied(
     second: str | None = typer.Argument(
         None, metavar="[TRUST]", help="Trust id, ODS code or unique part of its name."
     ),
-    received_on: Annotated[date, date_option("--on", help="The day the reply came.")],
+    received_on: Annotated[
+        date,
+        date_option("--on", default_today=True, help="The day the reply came (default: today)."),
+    ],
     outcome: Outcome = typer.Option(
         "answered",
         "--outcome",

@@ -22,6 +22,7 @@ from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT, TIMEOUT, OutputFormat, 
 from cocwatch.cli.output import emit
 from cocwatch.cli.progress import download_bars, stderr_is_terminal
 from cocwatch.cli.session import Session, session, writable_statistics
+from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import UsageError
 from cocwatch.sources.http import STATISTICS_MAX_MB
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from cocwatch.statistics.importing import StoreResult
     from cocwatch.statistics.source import OfficialSource, SourceFile
     from cocwatch.statistics.store import StatisticsStore
+
+STATISTICS_URL = WEB_ADDRESS["statistics_url"]
 
 MALFORMED_SHOWN = 20
 
@@ -91,8 +94,8 @@ def import_figures(
         None,
         "--index",
         metavar="URL",
-        help="The series page listing the releases (default: SOURCE_index: in the config, "
-        "such as msds_index:, else the source's own page).",
+        help="The series page listing the source's releases (default: the source's own "
+        f"page; for msds, {STATISTICS_URL.help()}).",
     ),
     fmt: FORMAT = DEFAULT_FORMAT,
 ) -> None:

@@ -27,7 +27,9 @@ from cocwatch.cli.output import emit
 from cocwatch.cli.selection import select_trusts
 from cocwatch.cli.session import session
 from cocwatch.cli.site_requests import check_site_request, print_site_links
+from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import InputError, UsageError
+from cocwatch.locations import builtin_template_names
 from cocwatch.sources.http import TIMEOUT_SECONDS
 from cocwatch.templating.drafting import STATUS_FILTER_WORDS
 from cocwatch.templating.formats import DEFAULT_LETTER_FORMAT, LETTER_FORMATS, LETTER_WRITERS
@@ -83,11 +85,14 @@ def letter(
     ctx: typer.Context,
     *,
     template: str = typer.Argument(
-        ..., metavar="TEMPLATE", help="board, mnvp, minister, foi, lmns, mp, or one of yours."
+        ...,
+        metavar="TEMPLATE",
+        help=f"A built-in template ({', '.join(builtin_template_names())}) or one of yours; "
+        "`cocwatch templates` says what each is for.",
     ),
     names: list[str] | None = typer.Argument(
         None,
-        metavar="[TRUST|ICB]...",
+        metavar="[TRUST]...",
         help="Trust ids, ODS codes, unique parts of names, hospitals, towns or postcodes; for "
         "an ICB's letter (lmns), the ICB's code or words of its name.",
     ),
@@ -98,8 +103,9 @@ def letter(
         None,
         "--postcode",
         metavar="POSTCODE",
-        help="For the mp letter: your postcode, which finds your MP and the ICB that covers it "
-        "(postcodes.io and UK Parliament's Members API).",
+        help="For the mp letter: your postcode, which finds your MP and the ICB that covers it. "
+        f"Looked up on {WEB_ADDRESS['postcodes_url'].help()}; the MP on "
+        f"{WEB_ADDRESS['parliament_url'].help()}.",
     ),
     constituency: str | None = typer.Option(
         None,
@@ -164,7 +170,8 @@ def letter(
         "--whatdotheyknow",
         help="For an FOI request: print the link that opens it on WhatDoTheyKnow, with the "
         "title, the letter and tags (the Trust's ODS code, the campaign) filled in, ready to "
-        "review and send there, in public. Your email and address are left out.",
+        "review and send there, in public. Your email and address are left out. The site: "
+        f"{WEB_ADDRESS['whatdotheyknow_url'].help()}.",
     ),
     body: str | None = typer.Option(
         None,
@@ -226,6 +233,10 @@ def letter(
                 f"--postcode POSTCODE`); the '{spec.name}' letter does not take them."
             )
         trusts, only = _trusts(s, spec, names, all_trusts, region, status, as_of, icb)
+    if spec.follows:  # a follow-up reads the log: first, replies to requests on WhatDoTheyKnow
+        from cocwatch.cli.whatdotheyknow_sync import sync_logged_requests
+
+        sync_logged_requests(s, as_of)
     batch = draft_letters(
         letters,
         spec,
@@ -311,7 +322,7 @@ def templates(
         Column("name", "Name", no_wrap=True),
         Column("recipient", "Recipient", no_wrap=True),
         Column("scope", "Scope", no_wrap=True),
-        Column("description", "Description", max_width=50),
+        Column("description", "Description", below=True),
         Column("origin", "From", max_width=30),
     ]
     emit(render(fmt, RowListing(rows, columns, json=data)))

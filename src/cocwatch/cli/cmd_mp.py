@@ -15,6 +15,7 @@ from cocwatch.cli.app import app
 from cocwatch.cli.options import AS_OF, DEFAULT_FORMAT, FORMAT, ICB, TIMEOUT
 from cocwatch.cli.output import emit
 from cocwatch.cli.session import session
+from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import UsageError
 
 CONSTITUENCY = typer.Option(
@@ -32,7 +33,10 @@ OFFLINE = typer.Option(
 )
 
 
-@app.command()
+@app.command(
+    epilog=f"Where the lookups go: {WEB_ADDRESS['postcodes_url'].help()}; "
+    f"{WEB_ADDRESS['parliament_url'].help()}."
+)
 def mp(
     ctx: typer.Context,
     *,

@@ -29,8 +29,11 @@ def validate(ctx: typer.Context, fmt: FORMAT = DEFAULT_FORMAT) -> None:
     except RegistryError as error:
         emit(render(fmt, validation_listing(error.source, None, error.problems, as_of=today())))
         raise typer.Exit(ExitCode.BAD_INPUT) from None
-    emit(render(fmt, validation_listing(loaded.source, loaded.registry, [], as_of=today())))
     kept = s.statistics.files()  # a damaged statistics manifest is reported in words (exit 3)
+    listing = validation_listing(
+        loaded.source, loaded.registry, [], as_of=today(), official=s.registry
+    )
+    emit(render(fmt, listing))
     if kept and not s.state.quiet and fmt == "table":
         noun = "file" if len(kept) == 1 else "files"
         s.info(f"Statistics folder {s.statistics.label}: {len(kept)} {noun} kept.")
@@ -101,6 +104,8 @@ def trusts(
         found = [t for t in found if t.id in ids]
     if not text:
         found.sort(key=lambda t: (t.region, t.name))
+    with_official = {t.id: t for t in s.registry_for({t.id for t in found}).trusts}
+    found = [with_official[t.id] for t in found]  # counted as `show` lists them
     listing = trust_listing(found, as_of=day, source=s.loaded.source, why=why or None)
     emit(render(fmt, listing))
     if not found and not s.state.quiet:

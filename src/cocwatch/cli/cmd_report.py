@@ -11,6 +11,7 @@ from cocwatch.cli.app import app
 from cocwatch.cli.options import AS_OF, ICB
 from cocwatch.cli.output import emit
 from cocwatch.cli.session import session
+from cocwatch.core.web import WEB_ADDRESS
 
 if TYPE_CHECKING:
     from cocwatch.cli.session import Session
@@ -48,7 +49,8 @@ def report(
         "--requests",
         help="Show on each Trust's page the public FOI requests about continuity of carer "
         "made to it on WhatDoTheyKnow (read from the site now, for the Trusts whose "
-        "`whatdotheyknow` name is recorded; see `cocwatch requests`).",
+        "`whatdotheyknow` name is recorded; see `cocwatch requests`). The site: "
+        f"{WEB_ADDRESS['whatdotheyknow_url'].help()}.",
     ),
 ) -> None:
     """Write a static HTML report: index.html (every open Trust, or those of one ICB with
@@ -103,10 +105,9 @@ def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str
         about_continuity_of_carer,
         fetch_requests,
         machine_tag,
-        site,
     )
 
-    home = site()
+    home = s.web_address("whatdotheyknow_url")
     found: dict[str, list[dict[str, Any]]] = {}
     named = [t for t in trusts if t.whatdotheyknow]
     if not named:

@@ -15,10 +15,11 @@ from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT
 from cocwatch.cli.output import emit
 from cocwatch.cli.selection import find_trust
 from cocwatch.cli.session import session
+from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import UsageError
 
 
-@app.command()
+@app.command(epilog=f"The site: {WEB_ADDRESS['whatdotheyknow_url'].help()}.")
 def requests(
     ctx: typer.Context,
     trust: str = typer.Argument(
@@ -47,7 +48,6 @@ def requests(
         about_continuity_of_carer,
         fetch_requests,
         machine_tag,
-        site,
     )
 
     s = session(ctx)
@@ -55,7 +55,7 @@ def requests(
     name = (body or found.whatdotheyknow or "").strip().lower() or None
     if name is not None and not name.replace("_", "").replace("-", "").isalnum():
         raise UsageError(f"--body {name}: give the last part of the body's page address.")
-    home = site()
+    home = s.web_address("whatdotheyknow_url")
     try:
         listed = fetch_requests(
             name,

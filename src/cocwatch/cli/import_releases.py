@@ -74,8 +74,7 @@ def import_releases(
     releases = official.releases
     assert releases is not None  # checked by the command
     store = writable_statistics(s, dry_run=not commit)
-    configured = getattr(s.config, f"{official.name}_index", None)
-    index_url = resolve_index(official.name, index, configured, releases.index_url).value
+    index_url = resolve_index(official.name, index, s.config, releases.index_url).value
     show_progress = stderr_is_terminal() and not s.state.quiet
     try:
         with client(timeout=timeout) as http, _progress(enabled=show_progress) as progress:

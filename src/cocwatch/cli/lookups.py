@@ -85,13 +85,11 @@ class Lookups:
     """The online lookups of one command run (`offline`: answers kept before, only)."""
 
     def __init__(self, s: Session, *, timeout: float, offline: bool = False) -> None:
-        from cocwatch.locations import resolve_lookup_url
-
         self.s = s
         self.timeout = timeout
         self.offline = offline
-        self.postcodes_url = resolve_lookup_url("postcodes_url", s.config.postcodes_url).value
-        self.parliament_url = resolve_lookup_url("parliament_url", s.config.parliament_url).value
+        self.postcodes_url = s.web_address("postcodes_url")
+        self.parliament_url = s.web_address("parliament_url")
 
     # ------------------------------------------------------------------ the services
 

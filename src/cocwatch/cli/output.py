@@ -52,7 +52,8 @@ def emit(output: str | bytes | RenderableType) -> None:
             markup=False,
             color_system=None if plain else "auto",
         )
-        console.print(_Neutralised(output))
+        # crop=False: a word wider than the terminal is kept whole (the terminal folds it)
+        console.print(_Neutralised(output), crop=False)
 
 
 class _Neutralised:

@@ -116,6 +116,14 @@ class Session:
 
         return comparison_context(self.statistics, trusts, as_of=as_of)
 
+    def web_address(self, key: str) -> str:
+        """The base address of an online service (`cocwatch.core.web`: whatdotheyknow_url,
+        statistics_url, postcodes_url, parliament_url) without a final slash: its environment
+        variable, the config file, else its default."""
+        from cocwatch.locations import resolve_web_address
+
+        return resolve_web_address(key, self.config).value.strip().rstrip("/")
+
     def correspondence_location(self, option: str | None = None) -> Located:
         """The correspondence log: --log, $COCWATCH_CORRESPONDENCE, config, beside the registry."""
         from cocwatch.locations import resolve_correspondence

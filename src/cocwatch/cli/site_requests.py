@@ -40,14 +40,13 @@ def print_site_links(s: Session, batch: LetterBatch, body: str | None) -> None:
         letter_for_site,
         machine_tag,
         new_request_link,
-        site,
         title_for_site,
     )
 
     trusts = {t.id: t for t in s.registry.trusts}
     if body is not None and len(batch.letters) > 1:
         raise UsageError("--body names one Trust on WhatDoTheyKnow: draft one letter at a time.")
-    home = site()
+    home = s.web_address("whatdotheyknow_url")
     for rendered in batch.letters:
         assert rendered.context.trust is not None
         trust = trusts[rendered.context.trust.id]
@@ -75,17 +74,24 @@ def print_site_links(s: Session, batch: LetterBatch, body: str | None) -> None:
             )
         except ValueError as error:
             raise UsageError(f"--body {name}: {error}.") from None
-        emit(link.url)
-        if not link.letter_included:
+        if link.letter_included:
+            emit(link.url)
+        else:
+            emit(f"{link.url}\n\n{text}")
             s.warn(
-                f"The letter to {trust.name} is too long to fit in a link, so the link fills in "
-                f"only the title and tags: paste the letter into the form yourself (cocwatch "
-                f"letter {batch.template.name} {trust.id} --format txt; leave out the address, "
-                "the greeting and the sign-off, which the site adds)."
+                f"The letter to {trust.name} is too long to fit in a link that every browser "
+                "takes, so the link fills in the title and tags, and the letter's box says to "
+                "paste it: the letter is printed beneath the link, without the greeting and "
+                "the sign-off, which the site adds."
             )
+    logs = "".join(
+        f"\n  cocwatch sent {batch.template.name} {rendered.context.trust.id} --url "
+        f"{home}/request/..."
+        for rendered in batch.letters
+        if rendered.context.trust is not None
+    )
     s.info(
         "Open the link to start the request on WhatDoTheyKnow: review the text there and send "
         "it (the request and the reply will be public). Then log it with the address of the "
-        "request's page, so cocwatch follows it there: cocwatch sent foi TRUST --url "
-        f"{home}/request/..."
+        f"request's page, so cocwatch follows it there:{logs}"
     )

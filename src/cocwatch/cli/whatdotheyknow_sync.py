@@ -75,12 +75,13 @@ def sync_requests(s: Session, log_path: Path, *, as_of: date, report: bool = Tru
     errors = _read_errors()
     before = dict(errors)
     cache = json_cache()
+    home = s.web_address("whatdotheyknow_url")
     for i, letter in followed:
         url = str(letter.request_url)
         if letter_state(i, letter, as_of=as_of, rules=rules).status == "closed":
             continue
         try:
-            statuses[url] = fetch_request(url, cache=cache)
+            statuses[url] = fetch_request(url, home=home, cache=cache)
         except (RequestReadError, ValueError) as exc:
             message = (
                 f"Could not read the WhatDoTheyKnow request {url}: {exc} Nothing in the "

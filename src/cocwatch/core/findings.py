@@ -309,8 +309,9 @@ def _foi_overdue(facts: Facts) -> Found | None:
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return Found(
         f"No reply is logged to {listed}. Check for a reply and log it with "
-        "`cocwatch replied`; if none came, `cocwatch letter chaser` drafts a reminder and "
-        "`cocwatch letter foi-review` a request for an internal review.",
+        f"`cocwatch replied {late[0].letter.kind} {facts.trust.id}`; if none came, "
+        f"`cocwatch letter chaser {facts.trust.id}` drafts a reminder and "
+        f"`cocwatch letter foi-review {facts.trust.id}` a request for an internal review.",
         public=f"No reply is recorded to {listed}. The Freedom of Information Act gives 20 "
         "working days; after that, the requester can ask the Trust for an internal review "
         "and then complain to the Information Commissioner's Office.",

@@ -557,7 +557,20 @@ class Sender(Model):
     phone: Annotated[Line, BeforeValidator(_text)] | None = None
 
 
-class Config(Model):
+def _web_address_keys() -> type[Model]:
+    """A model with one optional key per online service's base address (`WEB_ADDRESSES`),
+    and the earlier name of any, so that each is declared once, in `cocwatch.core.web`."""
+    from pydantic import create_model
+
+    from cocwatch.core.web import WEB_ADDRESSES
+
+    keys = [w.key for w in WEB_ADDRESSES] + [w.old_key for w in WEB_ADDRESSES if w.old_key]
+    fields: dict[str, Any] = dict.fromkeys(keys, (str | None, None))
+    return create_model("WebAddresses", __base__=Model, **fields)
+
+
+# mypy cannot see a base made from a table; the keys are read through `WEB_ADDRESSES`.
+class Config(_web_address_keys()):  # type: ignore[misc]
     """The user's config file (every key optional)."""
 
     registry: str | None = None
@@ -565,8 +578,5 @@ class Config(Model):
     correspondence: str | None = None
     statistics: str | None = None  # the statistics folder; default: statistics/ beside the registry
     reply_working_days: Annotated[int, Field(gt=0, le=250)] = 20
-    msds_index: str | None = None  # the series page `import msds --latest` reads
-    postcodes_url: str | None = None  # postcodes.io's base address (`cocwatch mp`)
-    parliament_url: str | None = None  # the UK Parliament Members API's base address
     sender: Sender = Sender()
     thresholds: Thresholds = Thresholds()

@@ -17,15 +17,24 @@ from cocwatch.render.formats import RowListing
 from cocwatch.render.tabular import Column, plain
 
 if TYPE_CHECKING:
-    from cocwatch.core.models import Icb, Registry, Target, Trust
+    from cocwatch.core.models import Figure, Icb, Registry, Target, Trust
     from cocwatch.errors import Problem
 
 
 def validation_listing(
-    source: str, registry: Registry | None, problems: Sequence[Problem], *, as_of: date
+    source: str,
+    registry: Registry | None,
+    problems: Sequence[Problem],
+    *,
+    as_of: date,
+    official: Registry | None = None,
 ) -> RowListing:
-    """Whether the registry is valid, and every problem; at a terminal, in sentences."""
-    counts = _counts(registry, as_of) if registry is not None else None
+    """Whether the registry is valid, and every problem; at a terminal, in sentences.
+
+    `official` is the registry with the statistics folder's figures beside the recorded ones
+    (as `show` lists them), to count those too.
+    """
+    counts = _counts(registry, as_of, official) if registry is not None else None
     rows = [
         {"line": p.line, "column": p.column, "trust": p.trust_id, "message": p.message}
         for p in problems
@@ -45,7 +54,9 @@ def _verdict(source: str, problems: Sequence[Problem], counts: dict[str, int] | 
         return (
             f"✓ {source} is valid: {_count(counts['trusts'], 'trust')} "
             f"({counts['open_trusts']} open), {_count(counts['targets'], 'national target')}, "
-            f"{_count(counts['figures'], 'figure')}.\n"
+            f"{_count(counts['official_figures'], 'official figure')} (NHS England's "
+            f"statistics) and {_count(counts['recorded_figures'], 'figure')} recorded from "
+            "other sources (Board papers, FOI answers…).\n"
         )
     lines = [f"✗ {source} has {len(problems)} problem{'s' if len(problems) != 1 else ''}:"]
     lines += [f"  {p.describe(source)}" for p in problems]
@@ -57,12 +68,24 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def _counts(registry: Registry, as_of: date) -> dict[str, int]:
+def figure_counts(figures: Sequence[Figure]) -> tuple[int, int]:
+    """(recorded, official): figures people recorded from Board papers, FOI answers and the
+    like, and NHS England's official statistics (as `show` marks them)."""
+    official = sum(1 for f in figures if f.source.official)
+    return len(figures) - official, official
+
+
+def _counts(registry: Registry, as_of: date, official: Registry | None) -> dict[str, int]:
+    merged = official or registry
+    figures = [f for t in merged.trusts for f in t.figures] + list(merged.national.figures)
+    recorded, from_statistics = figure_counts(figures)
     return {
         "trusts": len(registry.trusts),
         "open_trusts": sum(1 for t in registry.trusts if t.is_open(as_of)),
         "targets": len(registry.national.targets),
-        "figures": sum(len(t.figures) for t in registry.trusts) + len(registry.national.figures),
+        "figures": recorded + from_statistics,
+        "recorded_figures": recorded,
+        "official_figures": from_statistics,
     }
 
 
@@ -151,6 +174,7 @@ def _any_case(word: str, *, words: bool) -> str:
 
 def _trust_row(trust: Trust, as_of: date) -> dict[str, Any]:
     latest = max(trust.figures, key=lambda f: f.as_of, default=None)
+    recorded, official = figure_counts(trust.figures)
     return {
         "id": trust.id,
         "ods": trust.ods,
@@ -163,6 +187,8 @@ def _trust_row(trust: Trust, as_of: date) -> dict[str, Any]:
         "successor": trust.successor,
         "plan_status": trust.plan.status if trust.plan else None,
         "figures": len(trust.figures),
+        "recorded_figures": recorded,
+        "official_figures": official,
         "latest_figure_as_of": latest.as_of if latest else None,
     }
 
@@ -175,7 +201,10 @@ def trust_listing(
     why: Mapping[str, str] | None = None,
 ) -> RowListing:
     """The Trusts, a row each; the terminal shows fewer columns, the id under the name.
-    `why` says why each matched a search (by id), shown in a column of its own."""
+    `why` says why each matched a search (by id), shown in a column of its own.
+
+    Give the Trusts with their official figures beside the recorded ones (as `show` lists
+    them): the listing counts both, apart."""
     rows = [_trust_row(t, as_of) for t in trusts]
     if why is not None:
         rows = [{**row, "matched": why.get(row["id"])} for row in rows]
@@ -193,12 +222,16 @@ def trust_listing(
         Column("ods", "ODS", no_wrap=True),
         Column("region", "Region", max_width=12),
         Column("plan", "Plan", max_width=9),
-        Column("figures", "Figs", "right", no_wrap=True),
+        Column("recorded_figures", "Recorded", "right", no_wrap=True),
+        Column("official_figures", "Official", "right", no_wrap=True),
         Column("state", "State", max_width=8),
     ]
     if why is not None:
         table_columns.append(Column("matched", "Why it matched", max_width=30))
-    keys = ("id", "ods", "name", "region", "icb", "plan_status", "figures", "closed_on")
+    keys = (
+        "id", "ods", "name", "region", "icb", "plan_status", "figures", "recorded_figures",
+        "official_figures", "closed_on",
+    )  # fmt: skip
     columns = [Column(key, key) for key in (*keys, "successor")]
     if why is not None:
         columns.append(Column("matched", "matched"))

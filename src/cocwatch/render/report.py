@@ -29,6 +29,7 @@ from cocwatch.core.kinds import FindingCode, Names
 from cocwatch.core.measures import DEFAULT_MEASURE, NO_PUBLISHER, OfficialMeasure, Publisher
 from cocwatch.core.safe_text import web_address
 from cocwatch.render import svg
+from cocwatch.render.attribution import COVERS, OGL_URL, republishes
 from cocwatch.render.report_charts import (
     chart_targets,
     figure_text,
@@ -308,6 +309,11 @@ def render_pages(
         "publisher": publisher,
         "lead": lead,
         "measure_words": assessment.declared.words,
+        "licensed": republishes(
+            [*registry.national.figures, *(f for t in registry.trusts for f in t.figures)]
+        ),
+        "OGL_URL": OGL_URL,
+        "OGL_COVERS": COVERS,
         "targets_by_id": {t.id: t for t in registry.national.targets},
         "target_state": _target_state(registry.national.targets),
     }

@@ -158,18 +158,25 @@ class Funnel:
         title = f"Funnel plot: {m.unit.many} {m.achieved}, {month}" + (
             f", with {highlight.name} marked" if mine is not None and highlight else ""
         )
+        # Drawn for a desktop and for a phone; the report's style sheet shows the one that fits.
         return markup(
-            svg.funnel_chart(
-                chart_id="chart-funnel",
-                title=title,
-                desc=desc,
-                dots=dots,
-                centre=self.england_percent,
-                centre_label=f"England {figure_percent(self.england_percent)}",
-                lines=self.lines,
-                x_label=f"{m.unit.many.capitalize()} {m.counted} in {month}",
-                y_label=f"{m.caption} (%)",
-                x_max=max(r.count.denominator for r in self.rows),
+            "".join(
+                svg.funnel_chart(
+                    chart_id=f"chart-funnel-{shape}",
+                    title=title,
+                    desc=desc,
+                    dots=dots,
+                    centre=self.england_percent,
+                    centre_label=f"England {figure_percent(self.england_percent)}",
+                    lines=self.lines,
+                    x_label=f"{m.unit.many.capitalize()} {m.counted} in {month}",
+                    y_label=f"{m.caption} (%)",
+                    x_max=max(r.count.denominator for r in self.rows),
+                    width=width,
+                    height=height,
+                    narrow=shape == "narrow",
+                )
+                for shape, width, height in (("wide", 900, 420), ("narrow", 360, 320))
             )
         )
 

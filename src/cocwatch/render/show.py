@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 from cocwatch.core import wording
 from cocwatch.core.bodies import LMNS, kind_of
 from cocwatch.core.reference_list import ReferenceList
+from cocwatch.render.attribution import OGL_STATEMENT, licence_json, licence_line, republishes
 from cocwatch.render.correspondence import due_json, standing
 from cocwatch.render.formats import Listing, Row
+from cocwatch.render.registry import figure_counts
 from cocwatch.render.tabular import Column, md_inline, to_markdown
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ FIGURE_COLUMNS = (
     Column("cohort_text", "Cohort"),
     Column("measure_text", "Measure"),
     Column("percent_text", "Percent", "right"),
-    Column("counts", "Count"),
+    Column("counts", "Count", no_wrap=True),
     Column("flags", "Flags", min_width=11),
     Column("origin", "From"),
     Column("ref", "Src", "right"),
@@ -54,6 +56,7 @@ CSV_COLUMNS = tuple(
         "origin",
         "source_url",
         "source_title",
+        "licence",  # the attribution NHS England's licence asks for, on official figures
     )
 )
 
@@ -79,6 +82,7 @@ def _figure_row(figure: Figure, refs: ReferenceList[Source]) -> dict[str, Any]:
         "ref": refs.cite(figure.source),
         "source_url": figure.source.url,
         "source_title": figure.source.title,
+        "licence": OGL_STATEMENT if figure.source.official else "",
     }
 
 
@@ -130,7 +134,7 @@ class TrustDetail(Listing):
     title: str | None = field(default=None)
 
     def data(self) -> Any:
-        return {
+        data = {
             "trust": self.trust.model_dump(mode="json"),
             "open": self.trust.is_open(self.as_of),
             "figure_history": self.figures,
@@ -138,6 +142,8 @@ class TrustDetail(Listing):
                 "letters"
             ],
         }
+        data["licence"] = licence_json() if republishes(self.trust.figures) else None
+        return data
 
     def rows(self) -> Sequence[Row]:
         return self.figures
@@ -157,6 +163,8 @@ class TrustDetail(Listing):
         out.append(to_markdown(rows, FIGURE_COLUMNS) if rows else "No figures recorded.")
         out += ["", "## Sources", ""]
         out += [f"{i}. {md_inline(s.label())}" for i, s in enumerate(self.sources, 1)] or ["None."]
+        if republishes(self.trust.figures):
+            out += ["", md_inline(licence_line())]
         return "\n".join(out) + "\n"
 
     def terminal(self) -> RenderableType:
@@ -213,6 +221,14 @@ def _facts(trust: Trust, registry: Registry, as_of: date) -> list[tuple[str, str
             successor = next((t for t in registry.trusts if t.id == trust.successor), None)
             text += f"; succeeded by {successor.name if successor else trust.successor}"
         facts.append(("Status", text))
+    recorded, official = figure_counts(trust.figures)
+    facts.append(
+        (
+            "Figures",
+            f"{official} official (NHS England's statistics), {recorded} recorded from other "
+            "sources",
+        )
+    )
     plan = trust.plan
     if plan is None or plan.status == "unknown":
         facts.append(("Plan", "not known: nobody has recorded one yet"))
@@ -318,17 +334,12 @@ def _detail_renderable(
     refs: list[Source],
 ) -> RenderableType:
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
+    from cocwatch.render.layout import Prose, key_values
     from cocwatch.render.tabular import to_table
 
-    info = Table.grid(padding=(0, 2))
-    info.add_column(style="bold", no_wrap=True)
-    info.add_column(overflow="fold")
-    for key, value in facts:
-        info.add_row(key, value)
-    parts: list[RenderableType] = [Text(trust.name, style="bold"), info, Text("")]
+    parts: list[RenderableType] = [Prose(trust.name, style="bold"), key_values(facts), Text("")]
     if rows:
         # One flag a line: in a narrow terminal "provisional, data quality failed" breaks badly.
         lines = [
@@ -362,10 +373,12 @@ def _detail_renderable(
                 "statistics folder; the other figures were recorded in the registry file by "
                 "people (from a Board paper, an FOI answer…)."
             )
-        parts += [Text(note, style="dim") for note in notes]
+        parts += [Prose(note, style="dim") for note in notes]
     else:
-        parts.append(Text("No figures recorded yet. Add one with `cocwatch record figure`."))
+        parts.append(Prose("No figures recorded yet. Add one with `cocwatch record figure`."))
     if refs:
         parts.append(Text("Sources", style="bold"))
-        parts += [Text(f"  [{i}] {_origin(s)}{s.label()}") for i, s in enumerate(refs, 1)]
+        for i, source in enumerate(refs, 1):
+            mark = f"  [{i}] "
+            parts.append(Prose(f"{_origin(source)}{source.label()}", first=mark))
     return Group(*parts)

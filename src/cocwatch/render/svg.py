@@ -565,6 +565,9 @@ def nice_step(most: float, *, ticks: int = 5) -> int:
     return int(10 * power)  # pragma: no cover - the loop always returns
 
 
+LABEL_SPACING = 15  # the height of a line of 12-pixel text, so labels are drawn apart
+
+
 def funnel_chart(
     *,
     chart_id: str,
@@ -579,13 +582,19 @@ def funnel_chart(
     x_max: int,
     width: int = 640,
     height: int = 400,
+    narrow: bool = False,
 ) -> str:
-    """Return an SVG funnel plot: dots by denominator and rate, the centre line, the limits."""
-    step = nice_step(x_max)
+    """Return an SVG funnel plot: dots by denominator and rate, the centre line, the limits.
+
+    `narrow` draws it for a phone's width (a report holds both, and its style sheet shows
+    the one that fits): tighter margins, so its 12-pixel text is drawn about life size.
+    """
+    step = nice_step(x_max, ticks=4 if narrow else 5)
     axis_max = step * math.ceil(max(x_max, 1) / step)
-    left, top, right, bottom = 58, 12, 112, 52
+    left, top, right, bottom = (58, 12, 102, 52) if narrow else (58, 12, 112, 52)
     plot_w, plot_h = width - left - right, height - top - bottom
-    svg = _root(width, height, title, desc, "chart chart-funnel", chart_id)
+    shape = "narrow" if narrow else "wide"
+    svg = _root(width, height, title, desc, f"chart chart-funnel {shape}", chart_id)
 
     def x(n: float) -> float:
         return left + n / axis_max * plot_w
@@ -673,11 +682,12 @@ def funnel_chart(
             mark.set("fill-opacity", "0.55")
         ET.SubElement(mark, "title").text = dot.label
 
-    # Labels beside the right edge, each moved down from the one above when too close.
+    # Labels beside the right edge, each moved down from the one above when too close (a
+    # line of 12-pixel text takes 15 pixels).
     texts = ET.SubElement(svg, "g", {"class": "limit-labels", "font-size": "12"})
     last = -math.inf
     for at, text, colour in sorted(labels):
-        at = max(at + 4, last + 13)
+        at = max(at + 4, last + LABEL_SPACING)
         last = at
         ET.SubElement(
             texts, "text", {"x": _num(left + plot_w + 4), "y": _num(at), "fill": colour}

@@ -3,7 +3,8 @@
 Rows are flat mappings of plain values; `Column` says which to show and how. The formats
 themselves, and which listing gets which, are in `cocwatch.render.formats`.
 
-May import: the standard library and `core.safe_text` only; rich inside `to_table`.
+May import: the standard library and `core.safe_text` only; `cocwatch.render.layout` inside
+`to_table`.
 
 Every CSV cocwatch writes goes through `csv_text`, which neutralises spreadsheet formulas
 (OWASP's rule for CSV injection): a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from cocwatch.core.safe_text import for_json
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +36,10 @@ class Column:
     key: str
     header: str
     justify: str = "left"  # left | right
-    max_width: int | None = None
-    no_wrap: bool = False
+    max_width: int | None = None  # at a terminal: fold the cells at spaces to this width
+    no_wrap: bool = False  # at a terminal: never fold the cells
     min_width: int | None = None
+    below: bool = False  # at a terminal: written beneath its row, across the whole width
 
 
 def plain(value: Any) -> str:
@@ -130,21 +132,9 @@ def to_markdown(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) ->
 
 def to_table(
     rows: Sequence[Mapping[str, Any]], columns: Sequence[Column], *, title: str | None = None
-) -> Table:
-    """Rows as a rich Table for the terminal."""
-    from rich import box
-    from rich.table import Table
+) -> RenderableType:
+    """Rows as a table for the terminal, laid out for its width without breaking a word
+    (see `cocwatch.render.layout`)."""
+    from cocwatch.render.layout import Table
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for c in columns:
-        table.add_column(
-            c.header,
-            justify=c.justify,  # type: ignore[arg-type]
-            max_width=c.max_width,
-            min_width=c.min_width,
-            no_wrap=c.no_wrap,
-            overflow="fold",
-        )
-    for row in rows:
-        table.add_row(*(plain(row.get(c.key)) for c in columns))
-    return table
+    return Table(rows, columns, title=title)

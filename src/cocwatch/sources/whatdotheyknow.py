@@ -34,18 +34,24 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlencode, urlsplit
 
 from cocwatch.core.safe_text import for_terminal
+from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import ExternalError
 from cocwatch.sources import bounded_json
 
 if TYPE_CHECKING:
     import httpx
 
-SITE = "https://www.whatdotheyknow.com"
-ENV_SITE = "COCWATCH_WHATDOTHEYKNOW"  # another Alaveteli site (or a local copy, for tests)
+SITE = WEB_ADDRESS["whatdotheyknow_url"].default  # the base address is a setting (core.web)
 CAMPAIGN_TAG = "continuity_of_carer"
-# Browsers and servers cope with links of a few thousand characters; beyond this the letter
-# is left out of the link (the command says to paste it instead).
-MAX_LINK_CHARS = 7000
+# The longest link every browser, mail program and web server is known to take (Internet
+# Explorer stopped at 2,083 characters; the sitemaps protocol allows 2,048); WhatDoTheyKnow
+# publishes no limit of its own. A letter that does not fit is left out of the link, whose
+# letter box then says to paste it (the command prints the text beneath the link).
+MAX_LINK_CHARS = 2000
+PASTE_NOTE = (
+    "[Paste the letter here: cocwatch printed it beneath this link, as it is too long to fit "
+    "in a link.]"
+)
 TIMEOUT_SECONDS = 20.0
 MAX_JSON_BYTES = 5 * 1024 * 1024
 _URL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -88,13 +94,6 @@ STATE_OUTCOMES: Mapping[str, str] = {
     "waiting_clarification": "acknowledged",
     "waiting_response": "acknowledged",
 }
-
-
-def site() -> str:
-    """The site's address: ``COCWATCH_WHATDOTHEYKNOW`` if set, else WhatDoTheyKnow."""
-    import os
-
-    return (os.environ.get(ENV_SITE) or SITE).strip().rstrip("/")
 
 
 def letter_for_site(text: str) -> str:
@@ -168,7 +167,8 @@ def new_request_link(
     tags: Sequence[str],
     site: str = SITE,
 ) -> NewRequestLink:
-    """The ``/new/<url_name>`` link with the title, the letter and the tags filled in."""
+    """The ``/new/<url_name>`` link with the title, the letter and the tags filled in; a letter
+    that would make the link longer than `MAX_LINK_CHARS` is replaced by `PASTE_NOTE`."""
     if not _URL_NAME.match(url_name):
         raise ValueError(
             f"'{url_name}' is not a body name as WhatDoTheyKnow writes them (lower case "
@@ -179,8 +179,12 @@ def new_request_link(
     url = f"{base}?{urlencode(params, quote_via=quote)}"
     if len(url) <= MAX_LINK_CHARS:
         return NewRequestLink(url, letter_included=True)
-    del params["default_letter"]
-    return NewRequestLink(f"{base}?{urlencode(params, quote_via=quote)}", letter_included=False)
+    params["default_letter"] = PASTE_NOTE
+    url = f"{base}?{urlencode(params, quote_via=quote)}"
+    if len(url) > MAX_LINK_CHARS:  # a title too long to fit as well: the site asks for one
+        del params["title"]
+        url = f"{base}?{urlencode(params, quote_via=quote)}"
+    return NewRequestLink(url, letter_included=False)
 
 
 def machine_tag(name: str, value: str) -> str:
@@ -188,13 +192,13 @@ def machine_tag(name: str, value: str) -> str:
     return f"{name}:{re.sub(r'[^A-Za-z0-9_-]', '', value)}"
 
 
-def request_page_url(url: str, *, home: str | None = None) -> str:
-    """A request's page address on the site (`home`, default `site()`), from its address as
+def request_page_url(url: str, *, home: str = SITE) -> str:
+    """A request's page address on the site at `home` (the one in use), from its address as
     copied: anchors, queries, ``.json`` and pages under it dropped, the site's own scheme and
     host used. Raises ValueError, in words, for anything that is not such an address."""
     from cocwatch.sources.fetch_policy import address_problem, site_hosts
 
-    home = (home or site()).rstrip("/")
+    home = home.rstrip("/")
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError("give the request's whole address, starting https://")
@@ -232,9 +236,9 @@ def request_page_url(url: str, *, home: str | None = None) -> str:
     return f"{home}/request/{name}"
 
 
-def request_json_url(page_url: str) -> str:
+def request_json_url(page_url: str, *, home: str = SITE) -> str:
     """The address of a request's JSON: its page address with ``.json`` added."""
-    return request_page_url(page_url) + ".json"
+    return request_page_url(page_url, home=home) + ".json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,14 +364,16 @@ def parse_request(data: bytes, page_url: str) -> RequestStatus:
     )
 
 
-def fetch_request(url: str, *, cache: JsonCache | None = None) -> RequestStatus:
-    """Fetch and read a request's JSON (kept and conditionally refreshed by `cache`, if given)."""
-    page = request_page_url(url)
-    data = _fetch_json(request_json_url(page), cache)
+def fetch_request(url: str, *, home: str = SITE, cache: JsonCache | None = None) -> RequestStatus:
+    """Fetch and read a request's JSON on the site at `home` (kept and conditionally
+    refreshed by `cache`, if given)."""
+    page = request_page_url(url, home=home)
+    json_url = request_json_url(page, home=home)
+    data = _fetch_json(json_url, cache)
     try:
         return parse_request(data, page)
     except ValueError as exc:
-        raise RequestReadError(f"{request_json_url(page)}: {exc}") from None
+        raise RequestReadError(f"{json_url}: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -503,7 +509,7 @@ def _fetch_json(url: str, cache: JsonCache | None) -> bytes:
 
 __all__ = [
     "CAMPAIGN_TAG",
-    "ENV_SITE",
+    "PASTE_NOTE",
     "SITE",
     "NewRequestLink",
     "PublicRequest",
@@ -520,6 +526,5 @@ __all__ = [
     "parse_request",
     "request_json_url",
     "request_page_url",
-    "site",
     "title_for_site",
 ]

@@ -18,8 +18,9 @@ from typing import Any
 
 from cocwatch.core.letters import RECIPIENT_ROLES, SCOPES, join_and
 from cocwatch.errors import InputError
+from cocwatch.locations import TEMPLATE_SUFFIX
 
-SUFFIX = ".md.j2"
+SUFFIX = TEMPLATE_SUFFIX
 FRONT_MATTER_KEYS = ("title", "recipient", "scope", "description", "cc", "subject", "follows")
 REQUIRED_KEYS = ("title", "recipient", "scope", "description")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,10 +27,21 @@ _URL = re.compile(r"https?://[^\s<>()]*[^\s<>().,;:!?'\"]")
 
 
 def to_docx(
-    markdown: str, *, title: str, author: str | None, on: date, subject: str | None = None
+    markdown: str,
+    *,
+    title: str,
+    author: str | None,
+    on: date,
+    subject: str | None = None,
+    placeholders: Sequence[str] = (),
 ) -> bytes:
     """The letter as a Word document for a UK office: A4, British English, one font family,
-    headings, paragraphs, lists, and every web address a real hyperlink."""
+    headings, paragraphs, lists, and every web address a real hyperlink.
+
+    Each of `placeholders` (the texts of the details left to fill in) is highlighted in
+    yellow wherever it appears, so that none can be printed by mistake; the sign-off and the
+    list of references are kept on one page where they fit.
+    """
     from docx import Document
     from docx.shared import Cm, Mm, Pt
 
@@ -53,6 +65,7 @@ def to_docx(
         props.created = moment
         props.modified = moment
         props.revision = 1
+        to_fill_in = _placeholder_pattern(placeholders)
         for block in parse_blocks(markdown):
             if block.kind == "rule":
                 continue
@@ -73,15 +86,65 @@ def to_docx(
             for i, line in enumerate(block.lines):
                 run = None
                 for text, bold, italic in inline_runs(line):
-                    run = _docx_add_text(para, text, bold=bold, italic=italic)
+                    for piece, to_fill in _pieces(text, to_fill_in):
+                        run = _docx_add_text(para, piece, bold=bold, italic=italic)
+                        if to_fill:
+                            _docx_highlight(run)
                 if i < len(block.lines) - 1:
                     (run or para.add_run()).add_break()
+        _docx_keep_the_end_together(doc)
         buffer = io.BytesIO()
         doc.save(buffer)
         data = _dated_zip(buffer.getvalue(), on)
     except Exception as exc:  # python-docx raises assorted errors; none is the user's doing
         raise InputError(f"Could not build the Word document '{title}': {exc}.") from exc
     return data
+
+
+def _placeholder_pattern(placeholders: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern matching any of the placeholders' texts (the longest first)."""
+    texts = sorted({p for p in placeholders if p}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(t) for t in texts)) if texts else None
+
+
+def _pieces(text: str, pattern: re.Pattern[str] | None) -> list[tuple[str, bool]]:
+    """`text` split into (piece, is a placeholder) pairs, in order."""
+    if pattern is None:
+        return [(text, False)]
+    pieces: list[tuple[str, bool]] = []
+    pos = 0
+    for found in pattern.finditer(text):
+        if found.start() > pos:
+            pieces.append((text[pos : found.start()], False))
+        pieces.append((found.group(0), True))
+        pos = found.end()
+    if pos < len(text) or not pieces:
+        pieces.append((text[pos:], False))
+    return pieces
+
+
+def _docx_highlight(run: Any) -> None:
+    """Mark a run as a detail to fill in: highlighted in yellow, as Word's highlighter does."""
+    from docx.enum.text import WD_COLOR_INDEX
+
+    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _docx_keep_the_end_together(doc: Any) -> None:
+    """Keep the letter's last paragraph, the sign-off, the cc line and the references on one
+    page where they fit, so no page holds only references or starts with "Yours sincerely"
+    (Word's and LibreOffice's "keep with next")."""
+    paragraphs = list(doc.paragraphs)
+    ends = [i for i, p in enumerate(paragraphs) if p.text.strip() in VALEDICTIONS]
+    start = ends[-1] - 1 if ends else None
+    if start is None:
+        heads = [i for i, p in enumerate(paragraphs) if p.text.strip() == "References"]
+        start = heads[-1] if heads else None
+    if start is None:
+        return
+    for para in paragraphs[max(start, 0) : -1]:
+        para.paragraph_format.keep_with_next = True
+        para.paragraph_format.keep_together = True
 
 
 def _dated_zip(data: bytes, on: date) -> bytes:
@@ -203,6 +266,13 @@ def _docx_hyperlink(para: Any, url: str, *, bold: bool, italic: bool) -> Any:
 
 
 def docx_bytes(letter: RenderedLetter) -> bytes:
-    """The letter as a Word document, dated and signed as the letter is."""
+    """The letter as a Word document, dated and signed as the letter is, its placeholders
+    highlighted."""
     ctx = letter.context
-    return to_docx(letter.markdown, title=letter.subject, author=ctx.sender.name, on=ctx.date)
+    return to_docx(
+        letter.markdown,
+        title=letter.subject,
+        author=ctx.sender.name,
+        on=ctx.date,
+        placeholders=[p.text for p in letter.placeholders],
+    )

@@ -99,6 +99,7 @@ class ComparisonView:
     measure: Annotated[str, Doc("The measure, as the registry names it (`measure:`).")]
     key: Annotated[str, Doc("Its name among the comparisons: placement, receiving, ….")]
     publisher: Annotated[str, Doc("Whose figure it is: 'NHS England's'.")]
+    publisher_name: Annotated[str, Doc("Who publishes it: 'NHS England'.")]
     month: Annotated[date, Doc("The month NHS England published it for (its last day).")]
     month_text: Annotated[str, Doc("That month in words: 'April 2025'.")]
     provisional: Annotated[bool, Doc("Whether NHS England's figure is provisional.")]
@@ -154,6 +155,7 @@ def comparison_view(c: Comparison, figure: FigureView | None) -> ComparisonView:
         measure=c.measure.code,
         key=c.measure.key,
         publisher=publisher.possessive,
+        publisher_name=publisher.name,
         month=c.month,
         month_text=wording.month_year(c.month),
         provisional=provisional,

@@ -186,6 +186,14 @@ class RecipientView:
     ]
     address_placeholder: Annotated[str, Doc("What the letter shows when no address is known.")]
     label: Annotated[str, Doc("Their role in a sentence: 'the Chair'.")]
+    described: Annotated[
+        str,
+        Doc(
+            "Their role and whose it is, in a sentence: 'the Chair at Leeds Teaching Hospitals "
+            "NHS Trust', 'the MNVP Chair for the maternity services of …' (an MNVP is not part "
+            "of the Trust), 'the Information Commissioner's Office'."
+        ),
+    ]
     cc_label: Annotated[str, Doc("For a cc line: 'Dr Raj Patel, Chair' or 'Chair'.")]
     salutation: Annotated[
         str, Doc("'Dear Ms Smith', 'Dear Secretary of State' or 'Dear Sir or Madam'.")
@@ -276,6 +284,7 @@ def recipient_view(
         address_lines=lines,
         address_placeholder=missing.text,
         label=_the(role_title),
+        described=_described(role, _the(role_title), organisation, trust),
         cc_label=f"{name}, {role_title}" if name else role_title,
         salutation=salutation,
         valediction=valediction,
@@ -284,6 +293,19 @@ def recipient_view(
         source_url=contact.source_url if contact else None,
         stale=contact_stale(contact, on),
     )
+
+
+def _described(
+    role: str, label: str, organisation: str | None, trust: AddressedTrust | None
+) -> str:
+    """The recipient in a sentence, with the body they belong to, as it stands to the Trust."""
+    if trust is not None and role in TRUST_ROLES:
+        return f"{label} at {organisation or trust.name}"
+    if trust is not None and role == "mnvp":  # independent of the Trust, working with it
+        return f"{label} for the maternity services of {trust.name}"
+    if organisation and organisation.lower() not in label.lower():
+        return f"{label} at {organisation}"
+    return label
 
 
 @dataclass(frozen=True, slots=True)

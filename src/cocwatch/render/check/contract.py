@@ -275,8 +275,10 @@ def assessment_to_json(assessment: Assessment, registry_source: str) -> dict[str
     Dates are ISO strings and absent values None, so `json.dumps` needs no help. Keys are
     a stable contract: fields may be added, never removed or renamed.
     """
+    from cocwatch.render.attribution import licence_json, republishes
+
     thresholds = assessment.thresholds
-    return {
+    data = {
         "as_of": assessment.as_of.isoformat(),
         "registry": registry_source,
         "target": assessment.target_id,
@@ -285,3 +287,7 @@ def assessment_to_json(assessment: Assessment, registry_source: str) -> dict[str
         "trusts": [trust_to_json(t, assessment.declared) for t in assessment.trusts],
         "notes": [n for n in [words.statistics_note(assessment.official, assessment.as_of)] if n],
     }
+    # The attribution NHS England's licence asks for, when an official figure is republished.
+    official = republishes(f for ta in assessment.trusts for f in ta.trust.figures)
+    data["licence"] = licence_json() if official else None
+    return data

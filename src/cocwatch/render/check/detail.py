@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import wording
 from cocwatch.core.assessment import (
@@ -191,30 +191,43 @@ def _benchmark_text(
 
 
 def _chart(history: list[Figure], ca: CohortAssessment, refs: _Refs) -> RenderableType:
-    from rich.table import Table
-    from rich.text import Text
-
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(no_wrap=True)
     goal = ca.benchmark.highest.percent if ca.benchmark else None
-    for figure in history[-12:]:
-        drawn = bar(figure.value)
-        if goal is not None:
-            # mark the highest milestone on each bar, so the distance to it shows
-            at = min(BAR_WIDTH - 1, round(goal / 100 * BAR_WIDTH))
-            if drawn[at] == " ":
-                drawn = drawn[:at] + "┆" + drawn[at + 1 :]
-        mark = " provisional" if figure.provisional else ""
-        grid.add_row(
+    rows = [
+        (
             figure.as_of.isoformat(),
-            Text(drawn, style="cyan"),
+            figure.value,
             wording.figure_percent(figure.value),
-            f"{_cite(refs, figure.source.label()).strip()}{mark}",
+            f"{_cite(refs, figure.source.label()).strip()}"
+            + (" provisional" if figure.provisional else ""),
         )
-    return grid
+        for figure in history[-12:]
+    ]
+    return _Chart(rows, goal)
+
+
+class _Chart:
+    """Figures over time as bars, the bars shortened to fit the terminal (never the dates)."""
+
+    def __init__(self, rows: list[tuple[str, float, str, str]], goal: float | None) -> None:
+        self.rows, self.goal = rows, goal
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        shown = max((len(r[2]) for r in self.rows), default=0)
+        notes = max((len(r[3]) for r in self.rows), default=0)
+        width = max(10, min(BAR_WIDTH, options.max_width - (10 + shown + notes + 3)))
+        for day, value, percent, note in self.rows:
+            drawn = bar(value, width)
+            if self.goal is not None:
+                # mark the highest milestone on each bar, so the distance to it shows
+                at = min(width - 1, round(self.goal / 100 * width))
+                if drawn[at] == " ":
+                    drawn = drawn[:at] + "┆" + drawn[at + 1 :]
+            line = Text(f"{day} ", no_wrap=True, overflow="ignore")
+            line.append(drawn, style="cyan")
+            line.append(f" {percent.rjust(shown)} {note}".rstrip())
+            yield line
 
 
 _HEADINGS = {
@@ -254,8 +267,9 @@ def to_detail(
 ) -> RenderableType:
     """One Trust in detail: each cohort, its figures over time, findings and sources."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
+
+    from cocwatch.render.layout import Prose, key_values
 
     trust = ta.trust
     refs = _Refs()
@@ -263,7 +277,7 @@ def to_detail(
     title = Text(trust.name, style="bold")
     code = f"ODS {trust.ods}" if ta.kind.own_quality else f"ICB {trust.ods}"
     title.append(f"  ({trust.id}, {code}, {trust.region})", style="dim")
-    parts.append(title)
+    parts.append(Prose(title))
     overall = Text("Overall: ")
     overall.append(severity_text(ta.severity), style=STYLE[ta.severity])
     overall.append(f" ({wording.SEVERITY[ta.severity].sentence}), as of {long_date(as_of)}")
@@ -278,12 +292,7 @@ def to_detail(
         parts.append(Text(""))
         others = f"the other {ta.kind.plural}"
         parts.append(Text(f"Compared with England, its region and {others}", style="bold"))
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(no_wrap=True, style="bold")
-        grid.add_column(overflow="fold")
-        for key, value in compared:
-            grid.add_row(key, value)
-        parts.append(grid)
+        parts.append(key_values(compared))
     for ca in ta.cohorts:
         parts.append(Text(""))
         head = Text(wording.COHORT[ca.cohort].label, style="bold")
@@ -294,13 +303,14 @@ def to_detail(
         if len(history) > 1:
             head.append(f"  {sparkline([h.value for h in history[-24:]])}", style="cyan")
         parts.append(head)
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(no_wrap=True, style="bold")
-        grid.add_column(overflow="fold")
-        for key, value in _cohort_rows(ca, refs, registry, ta, as_of, declared):
-            grid.add_row(key, value)
-        grid.add_row("Why", explain(ca, declared))
-        parts.append(grid)
+        parts.append(
+            key_values(
+                [
+                    *_cohort_rows(ca, refs, registry, ta, as_of, declared),
+                    ("Why", explain(ca, declared)),
+                ]
+            )
+        )
         if history:
             measure = declared.words(history[-1].measure).sentence
             note = "; ┆ marks the highest milestone" if ca.benchmark else ""
@@ -309,15 +319,14 @@ def to_detail(
     parts.append(Text(""))
     if ta.findings:
         parts.append(Text("Findings", style="bold"))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(overflow="fold")
         for finding in ta.findings:
-            grid.add_row(
-                Text(severity_text(finding.severity), style=STYLE[finding.severity]),
-                Text(f"{finding.label}. ", style="bold") + Text(finding.message),
+            parts.append(
+                Prose(
+                    Text(f"{finding.label}. ", style="bold") + Text(finding.message),
+                    first=Text(severity_text(finding.severity), style=STYLE[finding.severity])
+                    + " ",
+                )
             )
-        parts.append(grid)
     else:
         parts.append(Text("Findings: none. Every transparency duty checked is met."))
     if trust.plan is not None:
@@ -328,10 +337,7 @@ def to_detail(
     if refs.items:
         parts.append(Text(""))
         parts.append(Text("Sources", style="bold"))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True, justify="right")
-        grid.add_column(overflow="fold")
+        number_width = len(f"[{len(refs.items)}] ")
         for i, label in enumerate(refs.items, 1):
-            grid.add_row(f"[{i}]", label)
-        parts.append(grid)
+            parts.append(Prose(label, first=f"[{i}] ".rjust(number_width)))
     return Group(*parts)

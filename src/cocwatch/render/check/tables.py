@@ -21,6 +21,7 @@ from cocwatch.core.assessment import (
     explain,
     long_date,
 )
+from cocwatch.render.attribution import OGL_STATEMENT, licence_line, republishes
 from cocwatch.render.tabular import Column, md_code, md_inline
 
 if TYPE_CHECKING:
@@ -116,6 +117,7 @@ CSV_COLUMNS = (
     "points_per_year",
     "projected_date",
     "findings",
+    "licence",  # the attribution NHS England's licence asks for, on rows of official figures
 )
 
 
@@ -158,6 +160,7 @@ def csv_rows(assessment: Assessment) -> list[dict[str, str]]:
                 _num(trend.points_per_year) if trend else "",
                 _iso(trend.projected_date) if trend else "",
                 codes,
+                OGL_STATEMENT if f and f.source.official else "",
             ]
             rows.append(dict(zip(CSV_COLUMNS, cells, strict=True)))
     return rows
@@ -220,13 +223,15 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
                 f"{md_inline(f.message)}"
                 for f in ta.findings
             ]
+    if republishes(f for ta in assessment.trusts for f in ta.trust.figures):
+        out += ["", md_inline(licence_line())]
     return "\n".join(out) + "\n"
 
 
 # ------------------------------------------------------------------ terminal: table
 
 
-WIDE = 110  # from this console width on, table cells need not stack their parts
+WIDE = 110  # from this console width on, a table; below it, two lines a Trust (`compact`)
 
 
 def attention_order(assessment: Assessment) -> list[TrustAssessment]:
@@ -329,12 +334,8 @@ def actions(ta: TrustAssessment) -> list[str]:
     return list(dict.fromkeys(text for _, text in todo))
 
 
-def _actions_short(ta: TrustAssessment, limit: int = 2) -> str:
-    found = actions(ta)
-    lines = found[:limit]
-    if len(found) > limit:
-        lines.append(f"+{len(found) - limit} more")
-    return "\n".join(lines) or "—"
+def _actions_lines(ta: TrustAssessment) -> str:
+    return "\n".join(actions(ta)) or "—"
 
 
 class _CheckTable:
@@ -344,7 +345,12 @@ class _CheckTable:
         self.assessment = assessment
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
-        yield _table(self.assessment, wide=options.max_width >= WIDE)
+        if options.max_width < WIDE:
+            from cocwatch.render.check.compact import compact_lines
+
+            yield from compact_lines(self.assessment, options.max_width)
+            return
+        yield _table(self.assessment, wide=True)
 
 
 def _table(assessment: Assessment, *, wide: bool) -> RenderableType:
@@ -374,7 +380,7 @@ def _table(assessment: Assessment, *, wide: bool) -> RenderableType:
         ]
         if wide:
             cells.append(region_cell(ta))
-        cells.append(_actions_short(ta))
+        cells.append(_actions_lines(ta))
         table.add_row(*cells)
     return table
 

@@ -8,7 +8,8 @@ confirms them; and what NHS England's checks, publication and disclosure control
 
 This module is the one wording table of MSDS's groups: letters, templates, `check` and the
 report read them from here (a test looks for them anywhere else). Pure: the core's types,
-and the series page's address from `cocwatch.locations` (the config's `msds_index:` default).
+and the series page's address from `cocwatch.core.web` (the config's `statistics_url:`
+default).
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from cocwatch.core.measures import (
     Unit,
 )
 from cocwatch.core.official import Observation
-from cocwatch.locations import MSDS_INDEX
+from cocwatch.core.web import WEB_ADDRESS
 
 NAME = "msds"  # the statistics folder's name for its files, and the registry's source kind
 PLACED, RECEIVING = "placed_by_28_weeks", "receiving_ongoing"
-# The series page, the default of the config's `msds_index` (`cocwatch.locations`).
-INDEX_URL = MSDS_INDEX
+# The series page: the default of the config's `statistics_url` (`cocwatch.core.web`).
+INDEX_URL = WEB_ADDRESS["statistics_url"].default
 WOMEN = Unit("woman", "women")
 # The measures file's columns, in order (DOMAIN §3): what a kept file has.
 COLUMNS = (

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from cocwatch.errors import ExternalError, InputError
-from cocwatch.locations import MSDS_INDEX
 from cocwatch.sources.html_limits import html_problem
+from cocwatch.statistics.msds.measures import INDEX_URL
 from cocwatch.statistics.releases import (
     Discovery,
     Fetch,
@@ -39,7 +39,7 @@ from cocwatch.statistics.releases import (
 if TYPE_CHECKING:
     import httpx
 
-DEFAULT_INDEX = MSDS_INDEX
+DEFAULT_INDEX = INDEX_URL
 _MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
