@@ -357,7 +357,7 @@ class Loader(jinja2.BaseLoader):
 bare_env = jinja2.Environment(loader=Loader(), trim_blocks=True, lstrip_blocks=True)
 sandboxed = make_environment(builtin_templates_dir(), None)
 bare_env.filters.update(sandboxed.filters)
-bare_env.globals["finding"] = sandboxed.globals["finding"]  # the finding codes by name
+bare_env.globals.update(sandboxed.globals)  # the closed sets templates compare with
 bare_template = bare_env.get_template("board")
 
 

@@ -132,6 +132,8 @@ def test_json_values_for_the_demo(run: Run) -> None:
         "measure": "placed_by_28_weeks",
         "due_precision": "day",
         "superseded_by": None,
+        "in_force": True,
+        "kind": "target",
     }
     assert [f["code"] for f in moor["findings"]] == [
         "no_plan",
@@ -143,6 +145,7 @@ def test_json_values_for_the_demo(run: Run) -> None:
     assert (hill_em["status"], hill_em["severity"]) == ("missed", "ok")
     assert hill_em["benchmark"]["origin"] == "reference"
     assert hill_em["benchmark"]["withdrawn_on"] == "2022-09-21"
+    assert hill_em["in_force"] is False and hill_em["benchmark"]["in_force"] is False
 
 
 def test_every_status_and_finding_appears_in_the_demo(run: Run) -> None:
@@ -401,7 +404,9 @@ def test_a_cohort_with_figures_of_another_measure_is_not_said_to_have_none(
     result = run("check", "rj1", "--as-of", "2026-11-30", "--format", "json")
     (trust,) = json.loads(result.stdout)["trusts"]
     explanation = {c["cohort"]: c["explanation"] for c in trust["cohorts"]}["ethnic_minority"]
-    assert "no figure of the measure its benchmark uses (receiving continuity of carer)" in (
-        explanation
-    )
+    # Its benchmark is a past target: history, not judged (and no claim that it has none).
+    assert "no target is in force for this group" in explanation
     assert "no figure is recorded" not in explanation
+    result = run("check", "rj1", "--as-of", "2026-11-30")
+    text = " ".join(result.stdout.split())
+    assert "no figure of the measure its benchmark uses (receiving continuity of carer)" in text

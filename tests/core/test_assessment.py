@@ -822,3 +822,22 @@ def test_explain_is_one_sentence_per_status() -> None:
         text = explain(ca)
         assert text.startswith("All women:") and text.endswith(".")
     assert "no target" in explain(run(trust(()), registry()).cohort("all"))
+
+
+def test_no_trend_line_across_a_step_and_no_projection_to_a_target_not_in_force() -> None:
+    from cocwatch.core.assessment import trend_line
+    from cocwatch.core.targets import Benchmark, Step
+
+    figures = monthly([3, 3, 3, 11, 12, 13])  # a step after the third month
+    latest = figures[-1]
+    in_force = Benchmark("national", (Step(date(2028, 3, 31), 51.0),), None)
+    past = Benchmark("reference", (Step(date(2021, 3, 31), 51.0),), None)
+    across = trend_line(figures, latest, in_force, D)
+    since = trend_line(figures, latest, in_force, D, step=figures[3].as_of)
+    assert across is not None and since is not None
+    assert (across.points, since.points) == (6, 3)
+    # From the step on: 1 point a month, not the steep line drawn across the step.
+    assert since.points_per_year == pytest.approx(1 / 30 * 365.25, abs=0.01)
+    assert across.points_per_year > 2 * since.points_per_year
+    assert since.projected_date is not None
+    assert trend_line(figures, latest, past, D, step=figures[3].as_of).projected_date is None  # type: ignore[union-attr]

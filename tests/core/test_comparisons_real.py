@@ -38,14 +38,24 @@ def _published() -> tuple[tuple[int, int], dict[str, tuple[int, int]]]:
     return england, passing
 
 
-def _verdict(num: int, den: int, england: float, alpha: float) -> str:
-    """statsmodels' Wilson interval against England; a published 5 stands for 1 to 7, so it
-    counts only where every one of those gives the same verdict."""
+def _possible(count: int) -> range:
+    """The counts a published one may stand for: a 5 is any count from 1 to 7."""
+    return range(1, 8) if count == 5 else range(count, count + 1)
+
+
+def _verdict(num: int, den: int, england: float, alpha: float) -> str | None:
+    """statsmodels' Wilson interval against England; a published 5 stands for 1 to 7, so a
+    verdict is given only where every one of those gives the same (else None)."""
     found = set()
-    for n in (1, 7) if num == 5 else (num,):
+    for n in _possible(num):
         low, high = proportion.proportion_confint(n, den, alpha=alpha, method="wilson")
         found.add("lower" if high < england else "higher" if low > england else "similar")
-    return found.pop() if len(found) == 1 else "similar"
+    return found.pop() if len(found) == 1 else None
+
+
+def _extremes(num: int, den: int) -> tuple[float, float]:
+    rates = [n / d for n in _possible(num) for d in _possible(den) if n <= d]
+    return min(rates), max(rates)
 
 
 def _check(*extra: str) -> dict[str, object]:
@@ -101,6 +111,18 @@ def test_england_comparison_and_rank_agree_with_an_independent_computation(
             "of": len(passing),
             "quintile": placed["rank"]["quintile"],
         }
+        # Its best place: itself as high as its counts allow, every other Trust as low; its
+        # worst the other way round (scipy's "min" ranking, ties sharing the best place).
+        own_low, own_high = _extremes(n, d)
+        others = [c for c in codes if c != trust["ods"]]
+        best = stats.rankdata([-own_high] + [-_extremes(*passing[c])[0] for c in others], "min")
+        worst = stats.rankdata([-own_low] + [-_extremes(*passing[c])[1] for c in others], "min")
+        exact = [
+            c for c in others if 5 not in passing[c] and passing[c][0] / passing[c][1] == n / d
+        ]
+        placing = placed["placing"]
+        assert (placing["best"], placing["worst"]) == (int(best[0]), int(worst[0])), trust["ods"]
+        assert placing["tied_with"] == (len(exact) if 5 not in (n, d) else 0), trust["ods"]
     assert seen == len(passing) == 103
 
 
@@ -121,13 +143,27 @@ def test_check_tells_trusts_apart(checked: dict[str, object]) -> None:
 def test_the_funnel_in_april_2025_matches_the_spec(every_passing: dict[str, object]) -> None:
     """SPEC §4.1: unadjusted 99.8% limits put 83 of 103 passing Trusts outside; adjusted,
     none is low and a handful are high."""
-    funnels = [
-        t["comparisons"]["placement"]["funnel"]
+    (num, den), passing = _published()
+    england = num / den
+    z998 = stats.norm.ppf(0.999)
+
+    def plain_outside(n: int, d: int) -> bool:
+        return bool(abs(n / d - england) / (england * (1 - england) / d) ** 0.5 > z998)
+
+    # On the published counts (each 5 taken as 5), as the SPEC counts them.
+    assert sum(plain_outside(n, d) for n, d in passing.values()) == 83
+    placed = [
+        t["comparisons"]["placement"]
         for t in every_passing["trusts"]  # type: ignore[attr-defined]
-        if t["comparisons"]["placement"] and t["comparisons"]["placement"]["funnel"]
+        if t["comparisons"]["placement"] and t["comparisons"]["placement"]["passed_quality"]
     ]
-    assert len(funnels) == 103
-    plain_outside = [f for f in funnels if f["plain"] in ("below_99.8", "above_99.8")]
-    assert len(plain_outside) == 83
+    funnels = [p["funnel"] for p in placed if p["funnel"]]
+    unsettled = [p for p in placed if p["funnel_unsettled"]]
+    assert len(funnels) + len(unsettled) == 103
+    # A Trust is left off the funnel only when it published a 5 (which stands for 1 to 7).
+    assert unsettled and all(p["numerator"] == 5 and p["funnel"] is None for p in unsettled)
+    for p in placed:
+        if p["funnel"] and p["numerator"] == 5:
+            assert len({plain_outside(n, p["denominator"]) for n in range(1, 8)}) == 1
     assert not [f for f in funnels if f["adjusted"] == "below_99.8"]
     assert 0 < sum(f["exceptional"] for f in funnels) <= 10

@@ -148,8 +148,12 @@ def test_a_failed_receiving_check_is_reported_but_does_not_touch_placement() -> 
     assert main.latest.quality == "pass"
     finding = ta.finding("data_quality_failed")
     assert finding is not None
-    assert "receiving continuity of carer: no percentage was published" in finding.message
-    assert "placed on" not in finding.message
+    # It names only the measure that failed.
+    assert (
+        "the Trust's data on continuity of carer received through pregnancy and birth failed"
+    ) in finding.message
+    assert "no percentage was published" in finding.message
+    assert "placed on" not in finding.message and "placements" not in finding.message
 
 
 def test_a_placement_target_is_never_judged_on_receiving_continuity() -> None:

@@ -447,10 +447,16 @@ def test_xmr_chart_signals(values: list[float], signals: tuple[SpcSignal, ...]) 
     assert chart.kind == "xmr_chart"
     assert chart.signals == signals
     mean = np.mean(values)
-    spread = 2.66 * np.mean(np.abs(np.diff(values)))
+    spread = 2.66 * screened_mean_moving_range(values)
     assert chart.centre == pytest.approx(mean)
     assert chart.upper == pytest.approx([mean + spread] * len(values))
     assert chart.lower == pytest.approx([mean - spread] * len(values))
+
+
+def screened_mean_moving_range(values: list[float]) -> float:
+    """NHSRplotthedots' ``amr``: moving ranges of 3.267 × their mean or more are dropped."""
+    ranges = np.abs(np.diff(values))
+    return float(np.mean(ranges[ranges < 3.267 * np.mean(ranges)]))
 
 
 def flagged_as_plot_the_dots_does(values: list[float], centre: float) -> dict[str, set[int]]:
@@ -481,10 +487,13 @@ def test_shift_and_trend_agree_with_sliding_windows_on_random_series() -> None:
     assert min(fired.values()) > 50  # both rules were exercised
 
 
-def test_spc_needs_15_months() -> None:
-    assert MIN_SPC_POINTS == 15
-    assert xmr_chart(ALTERNATING[:14]) is None
-    assert p_chart([Count(1, 10)] * 14) is None
+def test_spc_needs_7_months_and_calls_fewer_than_12_trial_limits() -> None:
+    assert MIN_SPC_POINTS == 7
+    assert xmr_chart(ALTERNATING[:6]) is None
+    assert p_chart([Count(1, 10)] * 6) is None
+    short, firm = xmr_chart(ALTERNATING[:11]), xmr_chart(ALTERNATING[:12])
+    assert short is not None and short.trial
+    assert firm is not None and not firm.trial
 
 
 def test_a_point_on_the_centre_line_ends_a_shift_and_a_repeat_ends_a_trend() -> None:

@@ -374,3 +374,24 @@ def test_out_with_a_suffix_cocwatch_does_not_write_is_refused(
     folder = tmp_path / "drafts.2026"  # a folder whose name has a dot and digits is fine
     assert letter(run, registry, "foi", "--all", "--out", str(folder)).exit_code == 0
     assert folder.is_dir()
+
+
+def test_style_says_the_comparisons_plainly_or_with_their_methods(run: Run) -> None:
+    """The shipped registry (real April 2025 figures): plain words by default; --style
+    technical names the levels, the funnel and the data-quality code in the body."""
+    plain = run("letter", "board", "RJN", "--as-of", "2026-12-04")
+    technical = run("letter", "board", "RJN", "--as-of", "2026-12-04", "--style", "Technical")
+    assert plain.exit_code == technical.exit_code == 0, plain.stderr + technical.stderr
+    plain_body = plain.stdout.split("## References")[0]
+    technical_body = technical.stdout.split("## References")[0]
+    assert "99.8%" not in plain_body and "COC_DQ09" not in plain_body
+    assert "below England's 17.1%; chance is unlikely to explain it" in plain_body
+    assert "COC_DQ09 failed" in plain.stdout.split("## References")[1]
+    assert "lower than England's 17.1% at the 95% level; at 99.8% it depends" in technical_body
+    assert "Where it falls on the funnel depends on" in technical_body
+    assert "In NHS England's data-quality measures for that month, COC_DQ09 failed" in (
+        technical_body
+    )
+    wrong = run("letter", "board", "RJN", "--style", "fancy")
+    assert wrong.exit_code == 2
+    assert "--style 'fancy' is not one of plain, technical." in wrong.stderr

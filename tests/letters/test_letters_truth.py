@@ -106,7 +106,7 @@ def test_a_superseded_target_is_described_as_replaced_not_withdrawn(
 ) -> None:
     text = letter(run, "-r", str(registry), "letter", "minister")
     assert "Synthetic replaced target [" in text
-    assert "later replaced by a new target (Synthetic placement target [" in text
+    assert "later replaced by a national target (Synthetic placement target [" in text
     assert "withdrawn on" not in text
 
 

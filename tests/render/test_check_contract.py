@@ -43,6 +43,7 @@ KEYS = {
         "gap",
         "trend",
         "explanation",
+        "in_force",
     ],
     "latest": [
         "percent",
@@ -67,6 +68,8 @@ KEYS = {
         "measure",
         "title",
         "milestones",
+        "in_force",
+        "kind",
     ],
     "milestone": ["due", "percent", "target_id"],
     "trend": ["points_per_year", "projected_date", "points"],

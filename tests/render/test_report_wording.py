@@ -62,8 +62,12 @@ def test_a_group_with_figures_of_another_measure_only_is_not_said_to_have_none(
     assert result.exit_code == 0, result.stderr
     cells = _latest_cells((tmp_path / "trusts" / "guys-and-st-thomas.html").read_text("utf-8"))
     said = "no figure of the measure its benchmark uses (receiving continuity of carer)"
-    assert cells["Women from ethnic-minority groups"] == said
-    assert cells["Women from the most deprived areas"] == said
+    # The groups as MSDS defines them (its BAME group and its most deprived decile).
+    assert (
+        cells["Women from Black, Asian and White-and-Black or White-and-Asian mixed backgrounds"]
+        == said
+    )
+    assert cells["Women from the most deprived 10% of neighbourhoods"] == said
     assert cells["All women"].startswith("2.8%")
     check = run("check", "RJ1", "--as-of", "2025-06-01")
     assert said in re.sub(r"\s+", " ", check.stdout)

@@ -311,7 +311,8 @@ def test_commit_keeps_the_file_beside_the_registry_and_is_idempotent(
     ]
     assert north[1]["source"] == {
         "url": CITE,
-        "title": "NHS England, Maternity Services Monthly Statistics, October 2025 (final), "
+        "title": "NHS England, Maternity Services Monthly Statistics, Final October 2025, "
+        "Provisional November 2025: October 2025 (final), "
         "file msds-oct2025-exp-measures.csv",
         "kind": "msds",
         "retrieved": TODAY,

@@ -258,7 +258,8 @@ def test_the_shipped_registry_carries_april_2025(run: Callable[..., Result]) -> 
     main = next(f for f in history if f["cohort"] == "all" and f["measure"] == "placed_by_28_weeks")
     assert (main["as_of"], main["percent"], main["counts"]) == ("2025-04-30", 2.8, "15 of 545")
     assert main["provisional"] is True and main["source_title"].startswith(
-        "NHS England, Maternity Services Monthly Statistics, April 2025 (provisional)"
+        "NHS England, Maternity Services Monthly Statistics, Final March 2025, Provisional "
+        "April 2025: April 2025 (provisional)"
     )
     text = run("show", "rj1").stdout
     assert "2.8%" in text and "15 of 545" in text

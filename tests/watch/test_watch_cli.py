@@ -117,7 +117,7 @@ def test_findings_opened_and_resolved(watch: Watch) -> None:
         "cocwatch watch: 2 changes in 1 Trust since 2026-11-23 (as of 2026-11-23)",
         "",
         "North Synthetic NHS Trust [north]",
-        "  - overall severity warn -> fail",
+        "  - overall severity warn (needs attention) -> fail (failing)",
     ]
     assert opened[4].startswith("  - new finding no_plan (fail): ")
     assert len(opened) == 5
@@ -133,7 +133,7 @@ def test_findings_opened_and_resolved(watch: Watch) -> None:
         "cocwatch watch: 2 changes in 1 Trust since 2026-11-23 (as of 2026-11-23)\n"
         "\n"
         "North Synthetic NHS Trust [north]\n"
-        "  - overall severity fail -> warn\n"
+        "  - overall severity fail (failing) -> warn (needs attention)\n"
         "  - finding resolved: no_plan\n"
     )
 

@@ -91,8 +91,26 @@ NAT = ("", "all", "placed_by_28_weeks", "2026-09-30")
         pytest.param(
             {"trusts": {"north": ("North Trust (synthetic)", "ok")}},
             {"trusts": {"north": ("North Trust (synthetic)", "fail")}},
-            ["severity_changed: overall severity ok -> fail"],
+            ["severity_changed: overall severity ok -> fail (failing)"],
             id="trust-severity",
+        ),
+        pytest.param(
+            {"cohorts": {("north", "all"): ("missed", "ok")}},
+            {"cohorts": {("north", "all"): ("not_in_force", "ok")}},
+            [],
+            id="a-past-target-now-said-as-not-in-force-is-no-news",
+        ),
+        pytest.param(
+            {"cohorts": {("north", "all"): ("on_track", "ok")}},
+            {"cohorts": {("north", "all"): ("not_in_force", "ok")}},
+            [],
+            id="a-state-from-before-the-words-changed-is-no-news",
+        ),
+        pytest.param(
+            {"cohorts": {("north", "all"): ("not_in_force", "ok")}},
+            {"cohorts": {("north", "all"): ("behind", "warn")}},
+            ["status_changed: all cohort: no target in force -> behind (severity ok -> warn)"],
+            id="a-target-in-force-again-is-news",
         ),
         pytest.param(
             {"findings": {("north", "stale_data"): ("warn", "Latest figure is 130 days old.")}},

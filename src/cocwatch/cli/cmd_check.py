@@ -98,7 +98,6 @@ def check(
     Exit codes: 0 fine, 1 a Trust (or LMNS) at or above --fail-on.
     """
     from cocwatch.cli.whatdotheyknow_sync import sync_logged_requests
-    from cocwatch.core.assessment import assess
     from cocwatch.render.check import CheckListing
     from cocwatch.render.formats import render
 
@@ -120,15 +119,7 @@ def check(
         _say_whose_rows(s, icb_named, lmns)
     registry = s.registry_for({t.id for t in chosen}) if names else s.registry
     chosen = [t for t in registry.trusts if t.id in {c.id for c in chosen}]
-    assessment = assess(
-        registry,
-        [*bodies, *chosen],
-        as_of=as_of,
-        thresholds=s.config.thresholds,
-        target_id=target,
-        letters=s.open_letters(as_of),
-        official=s.comparisons([*bodies, *chosen], as_of),
-    )
+    assessment = s.assess(registry, [*bodies, *chosen], as_of, target_id=target)
     listing = CheckListing(
         assessment,
         s.loaded.source,

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 import typer
 
@@ -27,6 +27,7 @@ from cocwatch.cli.output import emit
 from cocwatch.cli.selection import select_trusts
 from cocwatch.cli.session import session
 from cocwatch.cli.site_requests import check_site_request, print_site_links
+from cocwatch.core.kinds import Style
 from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import InputError, UsageError
 from cocwatch.locations import builtin_template_names
@@ -78,6 +79,18 @@ TEMPLATE_DIR_OPTION = typer.Option(
     help="Folder of your own templates (NAME.md.j2); they replace built-ins of the same name. "
     "Default: templates_dir in the config file, then the user config folder's templates/.",
 )
+
+
+STYLES: tuple[Style, ...] = get_args(Style)  # how a letter says its comparisons
+
+
+def _letter_style(value: str) -> Style:
+    """--style's value: plain or technical (in any case)."""
+    chosen = value.lower()
+    for style in STYLES:
+        if chosen == style:
+            return style
+    raise UsageError(f"--style {value!r} is not one of {', '.join(STYLES)}.")
 
 
 @app.command()
@@ -181,6 +194,15 @@ def letter(
         "address (https://www.whatdotheyknow.com/body/NAME). Default: `whatdotheyknow` in the "
         "registry.",
     ),
+    style: Style = typer.Option(
+        "plain",
+        "--style",
+        metavar="|".join(STYLES),
+        parser=_letter_style,
+        help="How comparisons are said: plain (everyday words; methods, intervals and funnel "
+        "limits in the reference list) or technical (levels, limits and data-quality measure "
+        "codes in the body).",
+    ),
     follows: str | None = typer.Option(
         None,
         "--follows",
@@ -255,6 +277,7 @@ def letter(
             [*s.registry.trusts, *trusts, *(area[0].bodies if area else ())], as_of
         ),
         area=area[0] if area else None,
+        style=style,
     )
     if spec.scope == "trust" and not batch.matched:
         s.info(f"No Trust matches --status {status}: no letters drafted.")

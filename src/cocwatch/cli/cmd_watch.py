@@ -115,7 +115,6 @@ def watch(
     holds it.
     """
     from cocwatch.cli.whatdotheyknow_sync import sync_logged_requests
-    from cocwatch.core.assessment import assess
     from cocwatch.locations import resolve_state
     from cocwatch.sources.pages import FetchSettings
 
@@ -125,13 +124,7 @@ def watch(
     sync_logged_requests(s, as_of)  # replies to requests made on WhatDoTheyKnow, into the log
     registry = s.registry
     open_trusts = [t for t in registry.trusts if t.is_open(as_of)]
-    assessment = assess(
-        registry,
-        open_trusts,
-        as_of=as_of,
-        thresholds=s.config.thresholds,
-        letters=s.open_letters(as_of),
-    )
+    assessment = s.assess(registry, open_trusts, as_of)
     settings = FetchSettings(
         concurrency=concurrency, per_host=per_host, timeout=timeout, retries=retries
     )

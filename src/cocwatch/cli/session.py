@@ -8,7 +8,7 @@ May import Typer, `cocwatch.cli.global_options`, `.dates`, `errors`, `locations`
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +23,7 @@ from cocwatch.errors import UsageError
 from cocwatch.locations import Located, resolve_config, resolve_registry
 
 if TYPE_CHECKING:
+    from cocwatch.core.assessment import Assessment
     from cocwatch.core.comparison import OfficialContext
     from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.models import Config, Icb, Registry, Trust
@@ -147,6 +148,28 @@ class Session:
             loaded.log, as_of=as_of, other_working_days=self.config.reply_working_days
         )
         return letter_states(loaded.log, as_of=as_of, rules=rules)
+
+    def assess(
+        self,
+        registry: Registry,
+        trusts: Sequence[Trust],
+        as_of: date,
+        *,
+        target_id: str | None = None,
+    ) -> Assessment:
+        """The one assessment `check` and `watch` make (SPEC §4, §4.1): the Trusts with the
+        correspondence log's open letters and their official figures' comparisons."""
+        from cocwatch.core.assessment import assess
+
+        return assess(
+            registry,
+            list(trusts),
+            as_of=as_of,
+            thresholds=self.config.thresholds,
+            target_id=target_id,
+            letters=self.open_letters(as_of),
+            official=self.comparisons(trusts, as_of),
+        )
 
     def open_letters(self, as_of: date) -> dict[str, tuple[TrackedLetter, ...]]:
         """Each Trust's letters awaiting a reply, by Trust id (for the assessment)."""

@@ -92,14 +92,33 @@ class CohortAssessment:
     trend: Trend | None
 
     @property
+    def in_force(self) -> bool:
+        """Whether its benchmark is in force: the Trust's plan, a national target in force,
+        or one chosen with --target (a past national target is shown for reference only)."""
+        return self.benchmark is not None and self.benchmark.origin != "reference"
+
+    @property
+    def words(self) -> wording.StatusWords:
+        """The status as people are told it: against a benchmark not in force, 'No target
+        in force' (the status code itself is kept for check's JSON)."""
+        if self.benchmark is not None and not self.in_force:
+            return wording.NOT_IN_FORCE
+        return wording.STATUS[self.status]
+
+    @property
+    def shown(self) -> str:
+        """The code of the status people are told: its own, or 'not_in_force'."""
+        return "not_in_force" if self.words is wording.NOT_IN_FORCE else self.status.value
+
+    @property
     def label(self) -> str:
         """The status in words, e.g. 'Behind'."""
-        return wording.STATUS[self.status].label
+        return self.words.label
 
     @property
     def symbol(self) -> str:
         """The status as one symbol, e.g. '▼'."""
-        return wording.STATUS[self.status].symbol
+        return self.words.symbol
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +209,8 @@ class _Context:
     national: dict[Cohort, NationalChoice]
     letters: Mapping[str, Sequence[TrackedLetter]]
     official: OfficialContext | None = None
+    # Known changes of the national picture (a target withdrawn), where charts are rebased.
+    changes: tuple[date, ...] = ()
 
 
 def _context(
@@ -214,6 +235,9 @@ def _context(
         national=national,
         letters=letters or {},
         official=official,
+        changes=tuple(
+            sorted({t.withdrawn_on for t in registry.national.targets if t.withdrawn_on})
+        ),
     )
 
 
@@ -222,16 +246,25 @@ def _rounded(value: float, places: int) -> float:
 
 
 def trend_line(
-    figures: Sequence[Figure], latest: Figure | None, benchmark: Benchmark | None, as_of: date
+    figures: Sequence[Figure],
+    latest: Figure | None,
+    benchmark: Benchmark | None,
+    as_of: date,
+    *,
+    step: date | None = None,
 ) -> Trend | None:
     """The least-squares line through the last year of F's measure (SPEC §4, "Trend").
 
     `figures` are one cohort's figures sorted by `_preference`. One point per date: where a
-    provisional and a final figure share a date, the final one.
+    provisional and a final figure share a date, the final one. A line is never drawn across
+    a `step` (where the series' SPC chart was rebased): only figures from it count. The date
+    the line reaches the benchmark is given only for a benchmark in force.
     """
     if latest is None:
         return None
     since = as_of - _TREND_WINDOW
+    if step is not None:
+        since = max(since, step)
     points: dict[date, float] = {}
     for figure in figures:
         if figure.measure == latest.measure and since <= figure.as_of <= as_of:
@@ -243,7 +276,7 @@ def trend_line(
     slope, mean_y = least_squares(xs, list(points.values()))  # points a day (dates distinct)
     mean_x = sum(xs) / n
     projected: date | None = None
-    if slope > 0 and benchmark is not None:
+    if slope > 0 and benchmark is not None and benchmark.origin != "reference":
         goal = highest(benchmark).percent
         if latest.value < goal:
             day = math.ceil(mean_x + (goal - mean_y) / slope)
@@ -261,10 +294,13 @@ def assess_cohort(
     *,
     as_of: date,
     thresholds: Thresholds,
+    steps: Mapping[str, date] | None = None,
 ) -> CohortAssessment:
-    """Assess one cohort: `figures` are its figures up to `as_of`, sorted by preference."""
+    """Assess one cohort: `figures` are its figures up to `as_of`, sorted by preference;
+    `steps` the month each measure's series was last rebased at (no trend across it)."""
     latest = figures[-1] if figures else None
-    trend = trend_line(figures, latest, benchmark, as_of)
+    rebased = (steps or {}).get(latest.measure) if latest is not None else None
+    trend = trend_line(figures, latest, benchmark, as_of, step=rebased)
     expected: float | None = None
     gap: float | None = None
     step: Step | None = None
@@ -307,6 +343,21 @@ def assess_cohort(
 def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
     grouped = by_cohort(trust.figures, ctx.as_of)
     with_percent = measured(grouped)
+    kind = kind_of(trust.id)
+    official = official_picture(
+        trust.ods,
+        trust.region,
+        trust.figures,
+        ctx.official,
+        as_of=ctx.as_of,
+        changes=ctx.changes,
+        level=kind.level,
+    )
+    steps = {
+        o.measure.code: o.chart_months[o.chart.segments[-1]]
+        for o in official.over_time
+        if o.chart is not None and len(o.chart.segments) > 1
+    }
     cohorts = tuple(
         assess_cohort(
             cohort,
@@ -315,14 +366,11 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
             ),
             as_of=ctx.as_of,
             thresholds=ctx.thresholds,
+            steps=steps if cohort == "all" else None,
         )
         for cohort in COHORTS
     )
     letters = ctx.letters.get(trust.id, ())
-    kind = kind_of(trust.id)
-    official = official_picture(
-        trust.ods, trust.region, trust.figures, ctx.official, as_of=ctx.as_of, level=kind.level
-    )
     facts = rules.Facts(
         trust,
         ctx.as_of,
@@ -441,7 +489,8 @@ def explain(ca: CohortAssessment, declared: Declared = NOTHING_DECLARED) -> str:
     (`declared` says how its publisher publishes small counts)."""
     from cocwatch.core.comparison_words import small_numbers_caution
 
-    who = wording.COHORT[ca.cohort].label
+    group = declared.group(ca.cohort)  # as the official statistics in use define it
+    who = group.label if group is not None else wording.COHORT[ca.cohort].label
     step = ca.deciding_step
     bench = ""
     if step is not None and ca.benchmark is not None:
@@ -450,6 +499,11 @@ def explain(ca: CohortAssessment, declared: Declared = NOTHING_DECLARED) -> str:
             f"({wording.ORIGIN[ca.benchmark.origin].sentence})"
         )
     latest = ca.latest
+    if step is not None and ca.benchmark is not None and not ca.in_force:
+        return (
+            f"{who}: no target is in force for this group, so nothing is judged against; "
+            "the past target is shown as history."
+        )
     if ca.status is Status.NO_TARGET:
         if latest is None:
             return f"{who}: no target applies and no figure is recorded."

@@ -85,12 +85,14 @@ def official_picture(
     official: OfficialContext | None,
     *,
     as_of: date,
+    changes: Sequence[date] = (),
     level: str = TRUST.level,
 ) -> OfficialPicture:
     """The comparisons of a body's latest official figures, as the sources declare them;
     equity, the data-quality rows and the series over time in the month of each measure's
-    own latest figure. Nothing is compared without a statistics folder. `level` is that of
-    the body's own rows (`cocwatch.core.bodies`: a provider's, or an LMNS's)."""
+    own latest figure (its chart rebased at the known `changes`). Nothing is compared
+    without a statistics folder. `level` is that of the body's own rows
+    (`cocwatch.core.bodies`: a provider's, or an LMNS's)."""
     if official is None:
         return OfficialPicture()
     declared = official.declared
@@ -129,7 +131,8 @@ def official_picture(
         checks = {c.code for c in measure.checks}
         dq += [o for o in rows if o.measure in checks and o.period_end == month]
         if measure.over_time:
-            series = over_time(measure, passing_series(figures, measure.code, kind, as_of))
+            monthly = passing_series(figures, measure.code, kind, as_of)
+            series = over_time(measure, monthly, changes)
             if series is not None:
                 overs.append(series)
     if lead is None:

@@ -43,6 +43,7 @@ from cocwatch.core.stats import (
     FunnelPlacement,
     Interval,
     Overdispersion,
+    Placing,
     Rank,
     SpcChart,
     TwoProportionTest,
@@ -51,10 +52,11 @@ from cocwatch.core.stats import (
     compare_with_benchmark,
     is_small,
     overdispersion,
-    p_chart,
+    place_among,
     rank_among,
     two_proportion_test,
     wilson_interval,
+    xmr_chart_rebased,
     year_on_year,
 )
 
@@ -71,6 +73,23 @@ def region_key(name: str) -> str:
     return " ".join(re.sub(r"[^a-z ]", " ", text).split())
 
 
+def possible_counts(count: Count) -> tuple[Count, ...]:
+    """Every count a published one may stand for: a published 5 (numerator or denominator)
+    is any count from 1 to 7; other counts are taken as published."""
+    low, high = SUPPRESSED_RANGE
+    numerators = range(low, high + 1) if count.numerator == SUPPRESSED_COUNT else [count.numerator]
+    denominators = (
+        range(low, high + 1) if count.denominator == SUPPRESSED_COUNT else [count.denominator]
+    )
+    return tuple(Count(n, d) for d in denominators for n in numerators if n <= d)
+
+
+def proportion_range(count: Count) -> tuple[float, float]:
+    """The lowest and highest proportion a published count may stand for."""
+    proportions = [c.numerator / c.denominator for c in possible_counts(count)]
+    return min(proportions), max(proportions)
+
+
 def counted(o: Observation) -> Count | None:
     """The counts of an observation with women in it (none for a withheld rate or no women)."""
     if o.low_dq or o.numerator is None or not o.denominator or o.numerator > o.denominator:
@@ -81,14 +100,16 @@ def counted(o: Observation) -> Count | None:
 @dataclass(frozen=True, slots=True)
 class Ranked:
     """The bodies of one kind (providers, or LMNSs) with a figure of one measure and month:
-    their counts, their ranks (1 = highest rate) and how much they spread."""
+    their counts, their ranks (1 = highest rate), their places with every published 5
+    standing for any count from 1 to 7, and how much they spread."""
 
     counts: Mapping[str, Count]  # code → counts
-    ranks: Mapping[str, Rank]
+    ranks: Mapping[str, Rank]  # by the published counts
+    placings: Mapping[str, Placing]
     dispersion: Overdispersion | None  # None with fewer than two bodies to spread
 
 
-NOBODY = Ranked({}, {}, None)
+NOBODY = Ranked({}, {}, {}, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +135,10 @@ class Peers:
     @property
     def ranks(self) -> Mapping[str, Rank]:
         return self.of(TRUST.level).ranks
+
+    @property
+    def placings(self) -> Mapping[str, Placing]:
+        return self.of(TRUST.level).placings
 
     @property
     def dispersion(self) -> Overdispersion | None:
@@ -153,21 +178,33 @@ def peers(measure: OfficialMeasure, month: date, observations: Iterable[Observat
     levels = {}
     for level, counts in bodies.items():
         ranks = rank_among({code: c.numerator / c.denominator for code, c in counts.items()})
+        placings = place_among({code: proportion_range(c) for code, c in counts.items()})
         spread = None
         if proportion is not None and len(counts) >= MIN_DISPERSION_UNITS:
             spread = overdispersion(list(counts.values()), proportion)
-        levels[level] = Ranked(counts, ranks, spread)
+        levels[level] = Ranked(counts, ranks, placings, spread)
     return Peers(measure, month, england, regions, levels)
 
 
 @dataclass(frozen=True, slots=True)
 class Versus:
-    """A figure against a benchmark's value: the verdict at 95% and at 99.8%."""
+    """A figure against a benchmark's value: the verdict at 95% and at 99.8%.
+
+    A verdict is None when the counts a published 5 may stand for (1 to 7) give different
+    verdicts: nothing is said then but what each of them allows (`possible_95`, …).
+    """
 
     name: str  # "England", or the region's name
     benchmark: Count
     at_95: Verdict | None
     at_998: Verdict | None
+    possible_95: tuple[Verdict, ...] = ()
+    possible_998: tuple[Verdict, ...] = ()
+
+    @property
+    def settled(self) -> bool:
+        """Whether both verdicts hold for every count the published ones may stand for."""
+        return self.at_95 is not None and self.at_998 is not None
 
     @property
     def percent(self) -> float:
@@ -212,11 +249,17 @@ class Comparison:
     region: Versus | None
     rank: Rank | None  # None: not ranked (its data did not pass that month)
     ranked_of: int  # how many bodies of its kind were ranked
+    # None: not on the funnel, or placed differently by the counts a published 5 may stand
+    # for (`funnel_unsettled`).
     funnel: FunnelPlacement | None
     # Compared with others: its data passed the publisher's checks that month, or (a body
     # whose rows carry no quality result of their own, such as an LMNS) the publisher built
     # its figure from data that passed.
     passed: bool
+    # Its place with every published 5 standing for any count from 1 to 7 (its own and the
+    # others'): what may be said of its rank.
+    placing: Placing | None = None
+    funnel_unsettled: bool = False
     level: str = TRUST.level  # the kind of body: "provider", "lms" (`cocwatch.core.bodies`)
 
     @property
@@ -229,21 +272,30 @@ class Comparison:
         return counts_only(self.own)
 
 
+_VERDICT_ORDER: tuple[Verdict, ...] = ("lower", "similar", "higher")
+
+
 def _versus(name: str, own: Count, benchmark: Count) -> Versus:
     """The verdicts at 95% and 99.8%; with a published 5, only what holds for every count it
-    may stand for (1 to 7), else 'similar' (not distinguishable at these numbers)."""
+    may stand for (1 to 7), else None (and the verdicts those counts give)."""
     proportion = benchmark.numerator / benchmark.denominator
+    counts = possible_counts(own)
 
-    def verdict(level: float) -> Verdict | None:
-        counts = [own]
-        if own.numerator == SUPPRESSED_COUNT:
-            counts = [Count(n, own.denominator) for n in SUPPRESSED_RANGE if n <= own.denominator]
+    def possible(level: float) -> tuple[Verdict, ...]:
         found = {
             compare_with_benchmark(c.numerator, c.denominator, proportion, level) for c in counts
         }
-        return found.pop() if len(found) == 1 else "similar"
+        return tuple(v for v in _VERDICT_ORDER if v in found)
 
-    return Versus(name, benchmark, verdict(0.95), verdict(0.998))
+    at_95, at_998 = possible(0.95), possible(0.998)
+    return Versus(
+        name,
+        benchmark,
+        at_95[0] if len(at_95) == 1 else None,
+        at_998[0] if len(at_998) == 1 else None,
+        at_95,
+        at_998,
+    )
 
 
 def compare(
@@ -265,16 +317,23 @@ def compare(
     assert i95 is not None and i998 is not None  # a denominator above 0
     kind = KIND_BY_LEVEL.get(own.level, TRUST)
     passed = peers.measure.passed(own) if kind.own_quality else True
+    ranked = peers.of(kind.level)
     england = _versus("England", found, peers.england) if peers.england and passed else None
     region_row = peers.regions.get(region_key(region)) if region and passed else None
     versus_region = (
         _versus(f"the {region} region", found, region_row[1]) if region_row and region else None
     )
-    ranked = peers.of(kind.level)
     funnel = None
+    unsettled = False
     proportion = peers.england_proportion
     if passed and ranked.dispersion is not None and proportion is not None:
-        funnel = classify_funnel(found.numerator, found.denominator, proportion, ranked.dispersion)
+        dispersion = ranked.dispersion
+        placed = {
+            classify_funnel(c.numerator, c.denominator, proportion, dispersion)
+            for c in possible_counts(found)
+        }
+        funnel = placed.pop() if len(placed) == 1 else None
+        unsettled = funnel is None
     return Comparison(
         measure=peers.measure,
         month=peers.month,
@@ -287,6 +346,8 @@ def compare(
         ranked_of=len(ranked.counts),
         funnel=funnel,
         passed=passed,
+        placing=ranked.placings.get(code.upper()) if passed else None,
+        funnel_unsettled=unsettled,
         level=kind.level,
     )
 
@@ -345,14 +406,22 @@ class OverTime:
     months: tuple[date, ...]
     year_on_year: YearOnYear | None
     chart: SpcChart | None  # only with MIN_SPC_POINTS or more consecutive months
+    chart_months: tuple[date, ...] = ()  # the month of each of the chart's points
+    known_changes: tuple[date, ...] = ()  # the dates the chart is rebased at, when in it
 
 
 def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def over_time(measure: OfficialMeasure, series: Mapping[date, Count]) -> OverTime | None:
-    """The change against a year earlier, and a p-chart of the last consecutive months."""
+def over_time(
+    measure: OfficialMeasure, series: Mapping[date, Count], changes: Sequence[date] = ()
+) -> OverTime | None:
+    """The change against a year earlier, and an XmR chart of the monthly rates of the last
+    consecutive months, rebased at each known change (`changes`: from the first month that
+    starts after it) and at a sustained shift. An XmR chart, not a p-chart: with hundreds of
+    women a month a p-chart's limits are so tight that nearly every month falls outside
+    (over-dispersion), as NHS analysts find with such data (DOMAIN §3.1)."""
     if not series:
         return None
     months = sorted(series)
@@ -363,9 +432,26 @@ def over_time(measure: OfficialMeasure, series: Mapping[date, Count]) -> OverTim
             break
         run.append(month)
     run.reverse()
-    chart = p_chart([series[m] for m in run]) if len(run) >= MIN_SPC_POINTS else None
+    chart = None
+    known: list[date] = []
+    if len(run) >= MIN_SPC_POINTS:
+        rates = [series[m].numerator / series[m].denominator for m in run]
+        at = []
+        for change in sorted(changes):
+            index = next((i for i, m in enumerate(run) if m.replace(day=1) > change), None)
+            if index is not None and index > 0:
+                at.append(index)
+                known.append(change)
+        chart = xmr_chart_rebased(rates, rebase_at=at)
     by_first_day = {m.replace(day=1): c for m, c in series.items()}
-    return OverTime(measure, tuple(months), year_on_year(by_first_day, latest), chart)
+    return OverTime(
+        measure,
+        tuple(months),
+        year_on_year(by_first_day, latest),
+        chart,
+        tuple(run) if chart is not None else (),
+        tuple(known),
+    )
 
 
 def counts_by_month(pairs: Sequence[tuple[date, int | None, int | None]]) -> dict[date, Count]:

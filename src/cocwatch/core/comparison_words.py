@@ -9,6 +9,7 @@ Pure: `cocwatch.core.comparison`, the declarations and `cocwatch.core.wording` o
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from cocwatch.core.bodies import KIND_BY_LEVEL, TRUST, BodyKind
@@ -21,9 +22,10 @@ from cocwatch.core.comparison import (
     Versus,
     counts_only,
 )
+from cocwatch.core.kinds import Style
 from cocwatch.core.measures import OfficialMeasure, Publisher
 from cocwatch.core.official import Observation
-from cocwatch.core.stats import Count, is_small
+from cocwatch.core.stats import TRIAL_BELOW, Count, SpcSignal, is_small
 from cocwatch.core.wording import figure_percent, month_year, signed_points
 
 METHOD_ENGLAND = "Wilson score interval at 95% and 99.8% against England's value"
@@ -34,7 +36,10 @@ METHOD_FUNNEL = (
 METHOD_EQUITY = (
     "test of two proportions at 95% (pooled z-test; Fisher's exact test for small counts)"
 )
-METHOD_SPC = "p-chart with the Making Data Count rules"
+METHOD_SPC = (
+    "XmR chart of the monthly rates, with the Making Data Count rules as NHS-R's "
+    "NHSRplotthedots applies them"
+)
 
 
 def method_rank(publisher: Publisher, kind: BodyKind = TRUST) -> str:
@@ -84,17 +89,43 @@ def count_words(count: Count, unit: str = "women") -> str:
     return f"{share} ({count.numerator:,} of {count.denominator:,} {unit})"
 
 
-def versus_words(v: Versus) -> str:
-    """'lower than England's 17.1%, beyond what chance would explain' and the like."""
+# A published 5, in words, where a verdict or a place depends on it.
+DEPENDS = "depends on the true count behind the published 5 (any count from 1 to 7)"
+MOVED = "a published 5 may stand for any count from 1 to 7"
+_SIDE = {"lower": "below", "higher": "above"}
+
+
+def versus_words(v: Versus, style: Style = "technical") -> str:
+    """'lower than England's 17.1%, beyond what chance would explain (99.8% level)'; in
+    plain words 'below England's 17.1%, by more than chance explains'. A verdict that a
+    published 5 would change is not given: what it depends on is."""
     theirs = f"{v.name}'s {figure_percent(v.percent)}"
+    plain = style == "plain"
     if v.at_998 in ("lower", "higher"):
+        if plain:
+            return f"{_SIDE[v.at_998]} {theirs}, by more than chance explains"
         return f"{v.at_998} than {theirs}, beyond what chance would explain (99.8% level)"
     if v.at_95 in ("lower", "higher"):
+        if plain:
+            return (
+                f"{_SIDE[v.at_95]} {theirs}; chance is unlikely to explain it, though it "
+                "cannot be ruled out"
+            )
+        if v.at_998 is None:
+            return f"{v.at_95} than {theirs} at the 95% level; at 99.8% it {DEPENDS}"
         return (
             f"{v.at_95} than {theirs} at the 95% level, though not at 99.8% (chance cannot "
             "be ruled out as firmly)"
         )
+    if v.at_95 is None:
+        sides = [_SIDE[x] for x in v.possible_95 if x != "similar"]
+        return f"whether it is {' or '.join(sides)} {theirs} {DEPENDS}"
+    if plain:
+        return f"not clearly different from {theirs} at these numbers"
     return f"not distinguishable from {theirs} at these numbers"
+
+
+QUINTILE_PLAIN = {1: "among the highest fifth", 5: "among the lowest fifth"}
 
 
 def kind_compared(c: Comparison) -> BodyKind:
@@ -102,27 +133,69 @@ def kind_compared(c: Comparison) -> BodyKind:
     return KIND_BY_LEVEL.get(c.level, TRUST)
 
 
-def rank_words(c: Comparison) -> str | None:
-    if c.rank is None:
+def rank_words(c: Comparison, style: Style = "technical") -> str | None:
+    """The Trust's place among the Trusts ranked, as far as the published counts settle it:
+    '73rd of 103 Trusts …'; ties are ties ('joint lowest of 78 Trusts …, with 37 other
+    Trusts at none'); a place that a published 5 would move is given as its range
+    ('between 55th and 101st of 103 Trusts …')."""
+    p = c.placing
+    if p is None:
         return None
-    among = kind_compared(c).ranked_among(c.measure.publisher.checks)
-    return (
-        f"{ordinal(c.rank.position)} of {c.ranked_of} {among} that month "
-        f"({ordinal(c.rank.quintile)} fifth from the top)"
+    kind = kind_compared(c)
+    whose = (
+        kind.plural
+        if style == "plain"
+        else f"{kind.ranked_among(c.measure.publisher.checks)} that month"
     )
+    fifth = _fifth_words(p.quintile, style)
+    if not p.settled:
+        either = f"{fifth} either way" if fifth else ""
+        return (
+            f"between {ordinal(p.best)} and {ordinal(p.worst)} of {p.of} {whose}{either}, as "
+            f"{MOVED}"
+        )
+    if p.tied:
+        others = f"{p.tied} other " + (kind.noun if p.tied == 1 else kind.plural)
+        at = "none" if c.own.numerator == 0 else "the same rate"
+        where = "lowest" if p.last == p.of else "highest" if p.best == 1 else ordinal(p.best)
+        return f"joint {where} of {p.of} {whose}, with {others} at {at}{fifth}"
+    where = "lowest" if p.best == p.of else "highest" if p.best == 1 else ordinal(p.best)
+    if where in ("lowest", "highest"):
+        return f"the {where} of {p.of} {whose}"
+    return f"{where} of {p.of} {whose}{fifth}"
 
 
-def funnel_words(c: Comparison) -> str | None:
+def _fifth_words(quintile: int | None, style: Style) -> str:
+    if quintile is None:
+        return ""
+    if style == "plain":
+        said = QUINTILE_PLAIN.get(quintile)
+        return f", {said}" if said else ""
+    return f", in the {ordinal(quintile)} fifth from the top"
+
+
+def funnel_words(c: Comparison, style: Style = "technical") -> str | None:
+    """Where the figure falls on the funnel plot, when that is worth saying; in plain words
+    only when the Trust stands out even allowing for how much Trusts differ."""
     f = c.funnel
+    if c.funnel_unsettled:
+        return None if style == "plain" else f"where it falls on the funnel {DEPENDS}"
     if f is None:
         return None
     many = kind_compared(c).plural
     if f.exceptional:
         side = "above" if f.adjusted.startswith("above") else "below"
+        if style == "plain":
+            return (
+                f"it stands out {side} other {many} by more than the usual differences "
+                f"between {many} explain"
+            )
         return (
             f"exceptional: {side} the funnel's 99.8% limit even after allowing for how much "
             f"{many} differ from one another"
         )
+    if style == "plain":
+        return None
     if f.plain in ("below_99.8", "above_99.8"):
         return (
             "outside the plain 99.8% funnel limit, but within the limits that allow for how "
@@ -170,7 +243,7 @@ def figure_words(measure: OfficialMeasure, month: date, count: Count) -> str:
     return f"{share} of {who} ({count.numerator:,} of {count.denominator:,}) {did}"
 
 
-def comparison_sentence(c: Comparison) -> str:
+def comparison_sentence(c: Comparison, style: Style = "technical") -> str:
     """One plain sentence: what the figure counts, against England, its rank; e.g. '2.8% of
     women reaching 29 weeks in April 2025 (15 of 545) were placed …: lower than England's
     17.1%, beyond what chance would explain; 73rd of 103 Trusts …'."""
@@ -182,8 +255,8 @@ def comparison_sentence(c: Comparison) -> str:
         )
     extra = []
     if c.england is not None:
-        extra.append(versus_words(c.england))
-    ranked = rank_words(c)
+        extra.append(versus_words(c.england, style))
+    ranked = rank_words(c, style)
     if ranked:
         extra.append(ranked)
     return said + (": " + "; ".join(extra) if extra else "") + "."
@@ -212,8 +285,56 @@ def equity_words(gap: EquityGap, *, group: str) -> str:
     return f"{group}: {own} against {other} for {comparison}: {verdict}."
 
 
+def _months_list(months: Sequence[date]) -> str:
+    """'June 2024', 'June and July 2024', 'June 2024, March and April 2025'."""
+    names = [month_year(m) for m in months]
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _meaning(direction: str, improvement: str) -> str:
+    return "an improvement" if direction == improvement else "a concern"
+
+
+def signal_words(signal: SpcSignal, months: Sequence[date], improvement: str) -> str:
+    """One special cause, once, with its months and direction: 'a shift up from August 2024:
+    8 months above the average (an improvement)'."""
+    when = [months[i] for i in signal.points]
+    n, meaning = len(when), _meaning(signal.direction, improvement)
+    side = "above" if signal.direction == "up" else "below"
+    if signal.rule == "shift":
+        return (
+            f"a shift {signal.direction} from {month_year(when[0])}: {n} months {side} the "
+            f"average ({meaning})"
+        )
+    if signal.rule == "trend":
+        moving = "rising" if signal.direction == "up" else "falling"
+        return (
+            f"a trend {signal.direction} from {month_year(when[0])} to {month_year(when[-1])}: "
+            f"{n} months {moving} in a row ({meaning})"
+        )
+    limit = "upper" if signal.direction == "up" else "lower"
+    if signal.rule == "two_of_three":
+        return f"2 of 3 months close to the {limit} process limit: {_months_list(when)} ({meaning})"
+    return f"{_months_list(when)} {side} the {limit} process limit ({meaning})"
+
+
+def _grouped(signals: Sequence[SpcSignal]) -> list[SpcSignal]:
+    """Months beyond the limits on one side said together; other signals as they are."""
+    said: list[SpcSignal] = []
+    for direction in ("up", "down"):
+        beyond = [
+            s.points[0] for s in signals if s.rule == "beyond_limits" and s.direction == direction
+        ]
+        if beyond:
+            said.append(SpcSignal("beyond_limits", tuple(beyond), direction))
+    return said + [s for s in signals if s.rule != "beyond_limits"]
+
+
 def over_time_words(ot: OverTime) -> list[str]:
-    """The change on a year earlier and the SPC signals, in words."""
+    """The change on a year earlier, and the SPC chart: its average and limits now, where it
+    was rebased, and each special cause once with its months and direction."""
     said: list[str] = []
     yoy = ot.year_on_year
     if yoy is not None:
@@ -226,19 +347,38 @@ def over_time_words(ot: OverTime) -> list[str]:
             f"Against {month_year(yoy.month.replace(year=yoy.month.year - 1))}: "
             f"{signed_points(yoy.change_points)} points ({verdict})."
         )
-    chart = ot.chart
-    if chart is not None:
-        rules = {"beyond_limits": "a month beyond the process limits",
-                 "shift": "a run of 7 or more months on one side of the average",
-                 "trend": "7 or more months rising or falling in a row"}  # fmt: skip
-        if chart.signals:
-            found = "; ".join(f"{rules[s.rule]} ({s.direction})" for s in chart.signals)
-            said.append(f"Over {len(chart.values)} months ({METHOD_SPC}): {found}.")
-        else:
-            said.append(
-                f"Over {len(chart.values)} months ({METHOD_SPC}): no signal; the months vary "
-                "about as chance would."
-            )
+    chart, months = ot.chart, ot.chart_months
+    if chart is None:
+        return said
+    improvement = ot.measure.improvement
+    method = METHOD_SPC + (
+        f"; trial limits, fewer than {TRIAL_BELOW} months" if chart.trial else ""
+    )
+    start = months[chart.segments[-1]]
+    since = f" since {month_year(start)}" if chart.rebased else ""
+    lower, upper = chart.lower[-1], chart.upper[-1]
+    head = (
+        f"Over {len(chart.values)} months ({method}): average {figure_percent(100 * chart.centre)}"
+        f"{since}, process limits {figure_percent(100 * max(0.0, lower))} to "
+        f"{figure_percent(100 * min(1.0, upper))}"
+    )
+    parts: list[str] = []
+    for change, index in zip(ot.known_changes, chart.rebased, strict=False):
+        parts.append(
+            f"limits recalculated from {month_year(months[index])}, after national targets "
+            f"were withdrawn on {change.day} {month_year(change)}"
+        )
+    for shift in chart.shifts:
+        parts.append(
+            signal_words(shift, months, improvement) + "; the limits are recalculated from then"
+        )
+    signals = _grouped(chart.signals)
+    parts += [signal_words(s, months, improvement) for s in signals]
+    if not signals and not chart.shifts:
+        parts.append(
+            "no special cause: the months vary about as chance would (common-cause variation)"
+        )
+    said.append(f"{head}; {'; '.join(parts)}.")
     return said
 
 
@@ -271,28 +411,28 @@ def comparison_lines(
     over: Iterable[OverTime],
     *,
     headings: Headings,
-    group_names: Mapping[str, str],
     long_headings: bool = False,
+    style: Style = "technical",
 ) -> list[tuple[str, str]]:
     """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs, for `check TRUST` and
     the report alike: each measure's figure (headed by the measure, its long heading with
-    `long_headings`), then the equity pairs, then the changes over time; `group_names`
-    names each targeted cohort."""
+    `long_headings`), then the equity pairs, then the changes over time; each group is named as its
+    source defines it."""
     lines: list[tuple[str, str]] = []
     quality: str | None = None
     for c in compared:
         heading = c.measure.caption if long_headings else c.measure.heading
-        lines.append((heading, comparison_sentence(c)))
+        lines.append((heading, comparison_sentence(c, style)))
         if c.region is not None:
-            lines.append((headings["region"], _sentence(versus_words(c.region))))
-        funnel = funnel_words(c)
+            lines.append((headings["region"], _sentence(versus_words(c.region, style))))
+        funnel = funnel_words(c, style)
         if funnel:
             lines.append((headings["funnel"], _sentence(funnel)))
         quality = quality or own_quality_words(c)
     if quality:
         lines.append((headings.get("quality", "Quality"), _sentence(quality)))
     for gap in equity_gaps:
-        lines.append((headings["equity"], equity_words(gap, group=group_names[gap.cohort])))
+        lines.append((headings["equity"], equity_words(gap, group=gap.pair.group.label)))
     for series in over:
         lines += [(headings["over_time"], said) for said in over_time_words(series)]
     return lines
@@ -307,10 +447,50 @@ def dq_failures(
 ) -> list[str]:
     """Which data-quality measures governing `measure` failed (that month), in words, from
     the file's own rows, each count with its unit where the source confirms it."""
+    return list(quality_words(dq, measure, month).technical)
+
+
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+
+@dataclass(frozen=True, slots=True)
+class QualityWords:
+    """What a measure's failed data-quality checks show, said two ways (DOMAIN §3)."""
+
+    technical: tuple[str, ...]  # each failed check by its code: '<label> failed (…)'
+    plain: str | None  # the same without a code, for a letter's body; None: nothing failed
+    # The question a failure leaves when it may be no continuity at all rather than a
+    # recording fault ('please say which'); None when it is a recording failure.
+    ask: str | None
+
+
+def quality_words(
+    dq: Iterable[Observation], measure: OfficialMeasure, month: date | None = None
+) -> QualityWords:
+    """Which data-quality measures governing `measure` failed (that month), from the file's
+    own rows: by code with each count's unit where the source confirms it, and in plain
+    words; a 0 of 0 that shows nobody recorded on a pathway is a question, not a fault."""
     rows: Sequence[Observation] = [o for o in dq if month is None or o.period_end == month]
-    said = []
+    failed = []
     for check in measure.checks:
         o = next((o for o in rows if o.measure == check.code), None)
         if o is not None and o.result == "fail":
-            said.append(check.failure(o))
-    return said
+            failed.append((check, o))
+    if not failed:
+        return QualityWords((), None, None)
+    technical = tuple(check.failure(o) for check, o in failed)
+    whose = f"{measure.publisher.possessive} data-quality measures"
+    empty = next(((c, o) for c, o in failed if c.empty(o)), None)
+    if empty is not None:
+        check = empty[0]
+        return QualityWords(
+            technical, f"{whose} show that {check.when_empty}", check.ask_when_empty
+        )
+    n, of = len(failed), len(measure.checks)
+    counted = _NUMBER_WORDS.get(n, str(n))
+    plain = (
+        f"{counted} of {measure.publisher.possessive} {of} data-quality measures for it failed"
+        if of > 1
+        else f"{whose[:-1]} failed"
+    )
+    return QualityWords(technical, plain, None)

@@ -21,7 +21,7 @@ from datetime import date
 
 from cocwatch.core.bodies import TRUST, BodyKind, icb_code
 from cocwatch.core.comparison import EquityGap
-from cocwatch.core.comparison_words import dq_failures
+from cocwatch.core.comparison_words import quality_words
 from cocwatch.core.correspondence import TrackedLetter
 from cocwatch.core.kinds import Cohort, FindingCode, Severity
 from cocwatch.core.measures import NOTHING_DECLARED, Declared
@@ -194,6 +194,12 @@ def _board_review_overdue(facts: Facts) -> Found | None:
 # ------------------------------------------------------------------ the figures
 
 
+def _who(facts: Facts, cohort: Cohort) -> str:
+    """A group of women as the official statistics in use define it, else the registry's."""
+    group = facts.declared.group(cohort)
+    return group.who if group is not None else COHORT[cohort].sentence
+
+
 def _latest(facts: Facts) -> dict[Cohort, Figure]:
     return {c: figs[-1] for c, figs in facts.figures.items() if figs}
 
@@ -204,7 +210,7 @@ def _stale_data(facts: Facts) -> Found | None:
     if not stale:
         return None
     listed = "; ".join(
-        f"{COHORT[c].sentence}, {long_date(f.as_of)} ({(as_of - f.as_of).days} days old)"
+        f"{_who(facts, c)}, {long_date(f.as_of)} ({(as_of - f.as_of).days} days old)"
         for c, f in stale
     )
     where = [p.series for p in facts.declared.publishers()] + ["the Board papers"]
@@ -219,37 +225,56 @@ def _data_quality_failed(facts: Facts) -> Found | None:
     if not failed:
         return None
     declared = facts.declared
-    parts = []
+    whats, results = [], []
     for figure in failed:
-        what = declared.words(figure.measure).sentence
+        whats.append(declared.words(figure.measure).data)
         if figure.measured:
-            shown = figure_percent(figure.value)
-            parts.append(f"{what}: the published {shown} may not show the true picture")
-        else:
-            parts.append(f"{what}: no percentage was published")
+            results.append(
+                f"the published {figure_percent(figure.value)} may not show the true picture"
+            )
+    if len(results) < len(failed):
+        results.insert(
+            0,
+            "no percentage was published"
+            if len(failed) == 1
+            else "no percentage was published for some",
+        )
     publishers = declared.publishers(f.source.kind for f in failed)
     checks = " and ".join(p.quality_checks for p in publishers) or "its data-quality checks"
+    reasons, ask = _dq_reasons(facts, failed)
+    if ask:
+        close = (
+            " This may be no continuity at all rather than a fault in recording: ask the Trust "
+            "which."
+        )
+    else:
+        close = (
+            " This is a failure of the Trust's recording, not a measured rate. Ask the Trust "
+            "how it is fixing its recording."
+        )
     return Found(
-        "The Trust's data for all women in the period ending "
-        f"{long_date(failed[0].as_of)} failed {checks} "
-        f"({'; '.join(parts)}).{_dq_reasons(facts, failed)} This is a failure of the Trust's "
-        "recording, not a measured rate. Ask the Trust how it is fixing its recording."
+        f"In the period ending {long_date(failed[0].as_of)}, the Trust's data on "
+        f"{' and on '.join(whats)} failed {checks}, so {'; '.join(results)}.{reasons}{close}"
     )
 
 
-def _dq_reasons(facts: Facts, failed: Sequence[Figure]) -> str:
-    """Which data-quality measures failed, in words, from the file's own DQ rows."""
+def _dq_reasons(facts: Facts, failed: Sequence[Figure]) -> tuple[str, bool]:
+    """Which data-quality measures failed, in words, from the file's own DQ rows; and whether
+    what they show may be no continuity at all (a question for the Trust)."""
     measures = {f.measure for f in failed}
     said: dict[str, list[str]] = {}
+    ask = False
     for measure in facts.declared.measures:
         if measure.code in measures:
-            reasons = dq_failures(facts.dq, measure)
-            said.setdefault(measure.publisher.possessive, []).extend(reasons)
-    return "".join(
+            found = quality_words(facts.dq, measure)
+            said.setdefault(measure.publisher.possessive, []).extend(found.technical)
+            ask = ask or found.ask is not None
+    text = "".join(
         f" In {whose} data-quality measures, {'; '.join(reasons)}."
         for whose, reasons in said.items()
         if reasons
     )
+    return text, ask
 
 
 def _targeted_data_missing(facts: Facts) -> Found | None:
@@ -258,7 +283,7 @@ def _targeted_data_missing(facts: Facts) -> Found | None:
     missing = [c for c in TARGETED if c not in latest and c not in facts.no_women]
     if not latest or not missing:
         return None
-    who = " or ".join(COHORT[c].sentence for c in missing)
+    who = " or ".join(_who(facts, c) for c in missing)
     return Found(
         f"{facts.the} has figures, but none for {who}: the groups with the poorest outcomes, "
         "whom the rollout was meant to reach first. Ask for figures by ethnicity and "
@@ -275,7 +300,7 @@ def _targeted_gap(facts: Facts) -> Found | None:
         assert gap.group is not None and gap.comparison is not None and gap.test is not None
         group, other = gap.group, gap.comparison
         parts.append(
-            f"{COHORT[gap.cohort].sentence}: {group.numerator} of {group.denominator} "  # type: ignore[index]
+            f"{gap.pair.group.who}: {group.numerator} of {group.denominator} "
             f"({figure_percent(100 * group.numerator / group.denominator)}) against "
             f"{other.numerator} of {other.denominator} "
             f"({figure_percent(100 * other.numerator / other.denominator)}) for "

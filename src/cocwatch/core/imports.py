@@ -240,11 +240,19 @@ def _same(old: Figure, new: OfficialFigure) -> bool:
 
 
 def month_title(
-    as_of: date, *, provisional: bool, publication: str, file_name: str | None = None
+    as_of: date,
+    *,
+    provisional: bool,
+    publication: str,
+    file_name: str | None = None,
+    release: str | None = None,
 ) -> str:
-    """The citation title of a monthly file, e.g. '…, October 2025 (provisional)'."""
+    """The citation title of a monthly file, e.g. '…, October 2025 (provisional)'; with the
+    release it belongs to, '…, Final March 2025, Provisional April 2025: April 2025
+    (provisional)'."""
     kind = "provisional" if provisional else "final"
-    title = f"{publication}, {_MONTHS[as_of.month - 1]} {as_of.year} ({kind})"
+    month = f"{_MONTHS[as_of.month - 1]} {as_of.year} ({kind})"
+    title = f"{publication}, {release}: {month}" if release else f"{publication}, {month}"
     return f"{title}, file {file_name}" if file_name else title
 
 

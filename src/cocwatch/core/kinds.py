@@ -51,6 +51,11 @@ ContactRole = Literal[
 CONTACT_ROLES: tuple[str, ...] = get_args(ContactRole)
 # Where a cohort's benchmark comes from (`cocwatch.core.targets`).
 Origin = Literal["chosen", "local", "national", "reference"]
+# What a national target was, as its source frames it (a letter names it so).
+TargetKind = Literal["target", "ambition", "commitment", "incentive_condition"]
+# How a comparison is said: in everyday words (letters by default), or with its levels and
+# limits named (`check`, the report, and letters with `--style technical`).
+Style = Literal["plain", "technical"]
 
 
 class Severity(StrEnum):
@@ -152,6 +157,8 @@ __all__ = [
     "Severity",
     "SourceKind",
     "Status",
+    "Style",
+    "TargetKind",
     "Via",
     "worst",
 ]

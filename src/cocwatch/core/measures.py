@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -130,6 +131,13 @@ class Publisher:
     suppression: str = ""
     rounding: str = ""
     withheld: str = ""  # how a rate withheld for failed data quality is written: "Low DQ"
+    # The release a month's file belongs to, by its publisher's own name ("Final March 2025,
+    # Provisional April 2025"), given the month's last day and whether the file is
+    # provisional; None where the publisher's naming is not known for that month.
+    release: Callable[[date, bool], str | None] | None = None
+
+    def release_of(self, month: date, *, provisional: bool) -> str | None:
+        return self.release(month, provisional) if self.release is not None else None
 
     @property
     def possessive(self) -> str:
@@ -180,20 +188,25 @@ class QualityCheck:
 
     code: str  # the measure of its observations (the publisher's code, in lower case)
     label: str  # as the publisher writes it
-    unit: Unit | None = None  # None: not confirmed, so its counts are given without one
-    # What a failure with no one counted (0 of 0) shows, when it shows something.
+    unit: Unit | None = None  # None: not confirmed, so its counts are not given
+    # What a failure with no one counted (0 of 0) shows, when it shows something; and the
+    # question it leaves the Trust (it may be no continuity at all, not a recording fault).
     when_empty: str | None = None
+    ask_when_empty: str | None = None
+
+    def empty(self, observation: Observation) -> bool:
+        """Whether it counted no one (0 of 0) and that says something (`when_empty`)."""
+        return observation.denominator == 0 and self.when_empty is not None
 
     def failure(self, observation: Observation) -> str:
-        """Its failure in words: '<label> failed (240 of 8,860 antenatal contacts)', its
-        count with its unit where one is declared."""
+        """Its failure in words: '<label> failed (240 of 8,860 antenatal contacts)'; a count
+        whose unit is not declared is left out ('<label> failed')."""
         n, d = observation.numerator, observation.denominator
-        if d == 0 and self.when_empty:
+        if self.empty(observation):
             return f"{self.label} is 0 of 0: {self.when_empty}"
-        if n is None or d is None:
+        if n is None or d is None or self.unit is None:
             return f"{self.label} failed"
-        unit = f" {self.unit.of(d)}" if self.unit is not None else ""
-        return f"{self.label} failed ({n:,} of {d:,}{unit})"
+        return f"{self.label} failed ({n:,} of {d:,} {self.unit.of(d)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +244,7 @@ class OfficialMeasure:
     checks: tuple[QualityCheck, ...] = ()  # the data-quality measures that govern it
     decides_severity: bool = False  # a figure lower than England's raises severity
     over_time: bool = False  # its monthly series is compared with a year earlier, and charted
+    improvement: Literal["up", "down"] = "up"  # which way is better, on its charts
     table_note: str = ""  # what the check table's column shows
     rate: str = "official rate"  # the rate it is, in a few words: "placement rate"
 

@@ -35,6 +35,7 @@ from cocwatch.core.kinds import Precision as Precision
 from cocwatch.core.kinds import Quality as Quality
 from cocwatch.core.kinds import Rating as Rating
 from cocwatch.core.kinds import SourceKind as SourceKind
+from cocwatch.core.kinds import TargetKind as TargetKind
 from cocwatch.core.measures import DEFAULT_MEASURE
 from cocwatch.core.measures import MEASURE_PREFERENCE as MEASURE_PREFERENCE
 from cocwatch.core.measures import Measure as Measure
@@ -466,6 +467,9 @@ class Target(Model):
     set_on: PeriodDate | None = None
     withdrawn_on: date | None = None
     superseded_by: Slug | None = None
+    # What it was, as its source frames it: a national target (the default), a national
+    # ambition, a commitment, or a condition of an incentive scheme.
+    kind: TargetKind = "target"
     # Some of its facts (e.g. its dates) are not confirmed by a primary source: it is listed
     # and shown, but never a benchmark unless chosen with `check --target`.
     unverified: bool = False

@@ -31,6 +31,8 @@ institutional performance", Statistics in Medicine 24:1185–1202, and NHS-R ``F
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -47,8 +49,14 @@ LEVELS = (0.95, 0.998)
 WINSORISE = 0.1
 """Share of z-scores pulled in at each end before estimating over-dispersion (Spiegelhalter)."""
 
-MIN_SPC_POINTS = 15
-"""Consecutive months needed before Making Data Count rules are applied (SPEC §4.1)."""
+MIN_SPC_POINTS = 7
+"""Consecutive months needed before a chart is drawn: the fewest any run rule needs."""
+
+TRIAL_BELOW = 12
+"""A segment with fewer points has trial limits (Making Data Count; NHSRplotthedots)."""
+
+MR_SCREEN = 3.267
+"""Moving ranges this many times their mean or more are screened out (NHSRplotthedots)."""
 
 RUN_LENGTH = 7
 """Points in a run that signals a shift (one side of the centre) or a trend (rising/falling)."""
@@ -64,7 +72,7 @@ Scale = Literal["proportion", "arcsine"]
 FunnelZone = Literal["below_99.8", "below_95", "within", "above_95", "above_99.8"]
 TestMethod = Literal["two_proportion_z_test", "fisher_exact"]
 ChartKind = Literal["p_chart", "xmr_chart"]
-SpcRule = Literal["beyond_limits", "shift", "trend"]
+SpcRule = Literal["beyond_limits", "shift", "trend", "two_of_three"]
 Direction = Literal["up", "down"]
 
 K = TypeVar("K", bound=Hashable)
@@ -161,6 +169,66 @@ def rank_among(values_by_key: Mapping[K, float]) -> dict[K, Rank]:
         key: Rank(first_place[value], total, math.ceil(5 * first_place[value] / total))
         for key, value in values_by_key.items()
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Placing:
+    """Where a unit stands among `of` units when some values are known only within a range.
+
+    `best` and `worst` are the highest and lowest places it could hold (1 = highest; ties
+    share the best place, as `rank_among`); `tied` counts the others that share its place
+    for certain (an exact value equal to its own). A placing is `settled` when every value
+    the ranges allow gives one place.
+    """
+
+    best: int
+    worst: int
+    of: int
+    tied: int = 0
+
+    @property
+    def settled(self) -> bool:
+        return self.best == self.worst
+
+    @property
+    def last(self) -> int:
+        """The last place it could share: the bottom of its tie group, or `worst`."""
+        return self.worst + self.tied
+
+    @property
+    def quintile(self) -> int | None:
+        """Its fifth (1 = highest), or None when its places span more than one fifth."""
+        first, last = quintile_of(self.best, self.of), quintile_of(self.last, self.of)
+        return first if first == last else None
+
+    @property
+    def lowest(self) -> bool:
+        """Whether it is certainly last (alone or joint)."""
+        return self.settled and self.last == self.of
+
+
+def quintile_of(position: int, of: int) -> int:
+    """The fifth a place falls in (1 = the highest fifth), as `rank_among` gives it."""
+    return math.ceil(5 * position / of)
+
+
+def place_among(ranges_by_key: Mapping[K, tuple[float, float]]) -> dict[K, Placing]:
+    """Place units whose values are known only within (low, high) ranges (an exact value is
+    a range of one point): a unit's best place counts the others certainly above its highest
+    value, its worst those possibly above its lowest (competition ranking, 1 = highest)."""
+    total = len(ranges_by_key)
+    lows = sorted(low for low, _ in ranges_by_key.values())
+    highs = sorted(high for _, high in ranges_by_key.values())
+    exact = Counter(low for low, high in ranges_by_key.values() if low == high)
+    placed: dict[K, Placing] = {}
+    for key, (low, high) in ranges_by_key.items():
+        # Others certainly above its highest value; itself never counts (its low ≤ high).
+        above_surely = total - bisect_right(lows, high)
+        # Others possibly above its lowest value, less itself when its own high is above it.
+        above_maybe = total - bisect_right(highs, low) - (1 if high > low else 0)
+        tied = exact[low] - 1 if low == high else 0
+        placed[key] = Placing(above_surely + 1, above_maybe + 1, total, tied)
+    return placed
 
 
 # --- Funnels ----------------------------------------------------------------------------
@@ -408,7 +476,13 @@ class SpcSignal:
 
 @dataclass(frozen=True, slots=True)
 class SpcChart:
-    """A statistical process control chart: its kind, centre, limits per point and signals."""
+    """A statistical process control chart: its kind, centre and limits per point (one set
+    per segment: the chart is rebased at each segment's first point), and its signals.
+
+    `centre` is the last segment's average (the one the latest months vary about); `trial`
+    says a segment has fewer than `TRIAL_BELOW` points, so its limits are trial limits;
+    `shifts` are the sustained shifts the limits were rebased at (`xmr_chart_rebased`).
+    """
 
     kind: ChartKind
     values: tuple[float, ...]
@@ -416,6 +490,25 @@ class SpcChart:
     lower: tuple[float, ...]
     upper: tuple[float, ...]
     signals: tuple[SpcSignal, ...]
+    centres: tuple[float, ...] = ()
+    segments: tuple[int, ...] = (0,)
+    shifts: tuple[SpcSignal, ...] = ()
+
+    @property
+    def trial_segments(self) -> tuple[int, ...]:
+        """The segments (by their first point) too short for firm limits: trial limits."""
+        bounds = [*self.segments, len(self.values)]
+        return tuple(a for a, b in pairwise(bounds) if b - a < TRIAL_BELOW)
+
+    @property
+    def trial(self) -> bool:
+        """Whether the latest segment's limits are trial limits (fewer than 12 points)."""
+        return self.segments[-1] in self.trial_segments
+
+    @property
+    def rebased(self) -> tuple[int, ...]:
+        """The points the limits were recalculated from (every segment's start but the first)."""
+        return self.segments[1:]
 
 
 def _runs(flags: Sequence[int]) -> list[tuple[int, int, int]]:
@@ -435,14 +528,52 @@ def _direction(flag: int) -> Direction:
     return "up" if flag > 0 else "down"
 
 
+def _two_of_three(
+    values: Sequence[float],
+    centre: float,
+    near_lower: float,
+    near_upper: float,
+    lower: float,
+    upper: float,
+) -> list[SpcSignal]:
+    """Two of three points in a row between the 2- and 3-sigma lines on one side, the three
+    all on that side of the centre (as NHSRplotthedots' ``ptd_two_in_three``)."""
+    near = [
+        (1 if near_upper < v <= upper else -1 if lower <= v < near_lower else 0) for v in values
+    ]
+    side = [(v > centre) - (v < centre) for v in values]
+    signals: list[SpcSignal] = []
+    for sign in (1, -1):
+        flagged: set[int] = set()
+        for i in range(len(values) - 2):
+            window = range(i, i + 3)
+            if all(side[j] == sign for j in window) and sum(near[j] == sign for j in window) >= 2:
+                flagged.update(j for j in window if near[j] == sign)
+        # Flagged points at most two apart belong to one signal (they share a window of 3).
+        group: list[int] = []
+        for j in sorted(flagged):
+            if group and j - group[-1] > 2:
+                signals.append(SpcSignal("two_of_three", tuple(group), _direction(sign)))
+                group = []
+            group.append(j)
+        if group:
+            signals.append(SpcSignal("two_of_three", tuple(group), _direction(sign)))
+    return signals
+
+
 def spc_signals(
-    values: Sequence[float], centre: float, lower: Sequence[float], upper: Sequence[float]
+    values: Sequence[float],
+    centre: float,
+    lower: Sequence[float],
+    upper: Sequence[float],
+    *,
+    near: tuple[float, float] | None = None,
 ) -> tuple[SpcSignal, ...]:
-    """Apply Making Data Count's rules: a point beyond the limits, a shift of 7, a trend of 7.
+    """Apply Making Data Count's rules: a point beyond the limits, a shift of 7, a trend of 7,
+    and (given the 2-sigma lines `near`) two of three points near a limit.
 
     As NHS-R's ``NHSRplotthedots`` flags them: a point on the centre line ends a shift and a
-    repeated value ends a trend. Its fourth rule (two of three points near a limit) is not
-    one SPEC §4.1 names, so it is not applied.
+    repeated value ends a trend.
     """
     signals = [
         SpcSignal("beyond_limits", (i,), "up" if v > upper[i] else "down")
@@ -459,11 +590,17 @@ def spc_signals(
     for start, end, step in _runs(steps):
         if end - start + 2 >= RUN_LENGTH:
             signals.append(SpcSignal("trend", tuple(range(start, end + 2)), _direction(step)))
+    if near is not None and values:
+        signals += _two_of_three(values, centre, near[0], near[1], lower[0], upper[0])
     return tuple(signals)
 
 
 def p_chart(counts: Sequence[Count]) -> SpcChart | None:
-    """Draw a p-chart: pooled centre, 3-sigma limits per month's denominator (Making Data Count)."""
+    """Draw a p-chart: pooled centre, 3-sigma limits per month's denominator (Making Data Count).
+
+    With the large monthly denominators of maternity statistics a p-chart is over-dispersed:
+    its limits are so tight that most months fall outside. `xmr_chart` is what cocwatch uses.
+    """
     if len(counts) < MIN_SPC_POINTS:
         return None
     if any(count.denominator == 0 for count in counts):
@@ -474,20 +611,113 @@ def p_chart(counts: Sequence[Count]) -> SpcChart | None:
     lower = tuple(max(0.0, centre - s) for s in spreads)
     upper = tuple(min(1.0, centre + s) for s in spreads)
     return SpcChart(
-        "p_chart", values, centre, lower, upper, spc_signals(values, centre, lower, upper)
+        "p_chart",
+        values,
+        centre,
+        lower,
+        upper,
+        spc_signals(values, centre, lower, upper),
+        centres=(centre,) * len(values),
     )
 
 
-def xmr_chart(values: Sequence[float]) -> SpcChart | None:
-    """Draw an XmR chart: mean, limits mean ± 2.66 × mean moving range (Making Data Count)."""
+def mean_moving_range(values: Sequence[float], *, screen: bool = True) -> float:
+    """The mean moving range of an XmR chart; with `screen`, moving ranges of 3.267 times the
+    mean or more are left out and the mean taken again (NHSRplotthedots' outlier screening)."""
+    ranges = [abs(b - a) for a, b in pairwise(values)]
+    if not ranges:
+        return 0.0
+    mean = sum(ranges) / len(ranges)
+    if screen:
+        kept = [r for r in ranges if r < MR_SCREEN * mean]
+        mean = sum(kept) / len(kept) if kept else mean
+    return mean
+
+
+def xmr_chart(
+    values: Sequence[float], *, rebase_at: Sequence[int] = (), screen: bool = True
+) -> SpcChart | None:
+    """Draw an XmR chart (Making Data Count, as NHSRplotthedots computes it): in each segment
+    (rebased at the points `rebase_at`), centre the mean and process limits mean ± 2.66 × the
+    mean moving range (screened); the 2-sigma lines at two thirds of that. Rules are applied
+    within each segment."""
     if len(values) < MIN_SPC_POINTS:
         return None
-    centre = sum(values) / len(values)
-    moving_ranges = [abs(b - a) for a, b in pairwise(values)]
-    spread = XMR_CONSTANT * sum(moving_ranges) / len(moving_ranges)
-    lower = (centre - spread,) * len(values)
-    upper = (centre + spread,) * len(values)
     points = tuple(values)
+    bounds = [*sorted({0, *(i for i in rebase_at if 0 < i < len(points))}), len(points)]
+    centres: list[float] = []
+    lower: list[float] = []
+    upper: list[float] = []
+    signals: list[SpcSignal] = []
+    for a, b in pairwise(bounds):
+        part = points[a:b]
+        mean = sum(part) / len(part)
+        spread = XMR_CONSTANT * mean_moving_range(part, screen=screen)
+        near = (mean - spread * 2 / 3, mean + spread * 2 / 3)
+        centres += [mean] * len(part)
+        lower += [mean - spread] * len(part)
+        upper += [mean + spread] * len(part)
+        found = spc_signals(part, mean, lower[a:b], upper[a:b], near=near)
+        signals += [SpcSignal(s.rule, tuple(i + a for i in s.points), s.direction) for s in found]
     return SpcChart(
-        "xmr_chart", points, centre, lower, upper, spc_signals(points, centre, lower, upper)
+        "xmr_chart",
+        points,
+        centres[-1],
+        tuple(lower),
+        tuple(upper),
+        tuple(signals),
+        centres=tuple(centres),
+        segments=tuple(bounds[:-1]),
+    )
+
+
+def sustained_shift(chart: SpcChart) -> SpcSignal | None:
+    """The first shift that runs to the end of its segment and does not start it: a step the
+    limits should be recalculated from (Making Data Count). A segment with a trend is not
+    rebased: a steady rise also ends on one side of its average, and is no step."""
+    ends = [*chart.segments[1:], len(chart.values)]
+
+    def segment_of(point: int) -> int:
+        return max(i for i, start in enumerate(chart.segments) if start <= point)
+
+    trending = {segment_of(s.points[0]) for s in chart.signals if s.rule == "trend"}
+    for signal in chart.signals:
+        if signal.rule != "shift":
+            continue
+        first, last = signal.points[0], signal.points[-1]
+        segment = segment_of(first)
+        if segment in trending:
+            continue
+        if first > chart.segments[segment] and last == ends[segment] - 1:
+            return signal
+    return None
+
+
+def xmr_chart_rebased(
+    values: Sequence[float], *, rebase_at: Sequence[int] = (), most: int = 3
+) -> SpcChart | None:
+    """An XmR chart rebased at the known changes `rebase_at` and at each sustained shift
+    (`sustained_shift`, at most `most` of them), so that the limits describe the process as
+    it is now rather than straddling a step."""
+    chart = xmr_chart(values, rebase_at=rebase_at)
+    shifts: list[SpcSignal] = []
+    while chart is not None and len(shifts) < most:
+        step = sustained_shift(chart)
+        if step is None:
+            break
+        shifts.append(step)
+        rebased = [*rebase_at, *(s.points[0] for s in shifts)]
+        chart = xmr_chart(values, rebase_at=rebased)
+    if chart is None:
+        return None
+    return SpcChart(
+        chart.kind,
+        chart.values,
+        chart.centre,
+        chart.lower,
+        chart.upper,
+        chart.signals,
+        chart.centres,
+        chart.segments,
+        tuple(shifts),
     )

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cocwatch.core.kinds import Origin as Origin
+from cocwatch.core.kinds import TargetKind
 from cocwatch.core.measures import DEFAULT_MEASURE
 from cocwatch.core.models import (
     COHORTS,
@@ -54,6 +55,7 @@ class Step:
     title: str | None = None  # the target's title, or "the Trust's own plan"
     due_precision: Precision = "day"  # "year" for "by 2024": print it so
     superseded_by: str | None = None  # the id of the target that replaced it, if any
+    kind: TargetKind = "target"  # what it was: a national target, ambition, …
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ def _target_step(target: Target) -> Step:
         title=target.title,
         due_precision=target.due_precision,
         superseded_by=target.superseded_by,
+        kind=target.kind,
     )
 
 

@@ -32,6 +32,7 @@ from cocwatch.core.kinds import (
     Severity,
     SourceKind,
     Status,
+    TargetKind,
 )
 from cocwatch.core.measures import MEASURE as MEASURE
 from cocwatch.core.measures import MeasureWords as MeasureWords
@@ -241,6 +242,16 @@ STATUS: Mapping[Status, StatusWords] = {
         "on track",
     ),
 }
+# A cohort whose only benchmark is a past national target (withdrawn or superseded) is not
+# judged: its status code stays as SPEC §4 decides it (check's JSON keeps it), but people are
+# told there is no target in force, and the past target is shown once, as history.
+NOT_IN_FORCE = StatusWords(
+    "No target in force",
+    "–",
+    "Only past national targets, no longer in force, apply to this group: they are shown as "
+    "history and never judged against.",
+    "no target in force",
+)
 SEVERITY: Mapping[Severity, SeverityWords] = {
     Severity.OK: SeverityWords("OK", "✓"),
     Severity.WARN: SeverityWords("Needs attention", "!"),
@@ -280,6 +291,14 @@ PLAN_STATUS: Mapping[PlanStatus, PlanStatusWords] = {
     "none": PlanStatusWords("The Trust has no plan", "no plan"),
     "unknown": PlanStatusWords("Not known", "not known"),
 }
+# What a national target was (`Target.kind`), as a letter names it: "a past national
+# ambition", "an incentive-scheme condition".
+TARGET_KIND: Mapping[TargetKind, str] = {
+    "target": "a national target",
+    "ambition": "a national ambition",
+    "commitment": "a national commitment",
+    "incentive_condition": "an incentive-scheme condition",
+}
 # Sets with one name each.
 RATING: Mapping[Rating, str] = {
     "outstanding": "Outstanding",
@@ -298,8 +317,17 @@ SOURCE_KIND: Mapping[SourceKind, str] = {
 }
 
 
+def past_target(step_percent: float, due: str, kind: TargetKind) -> str:
+    """A past target, once, as history: '51% by March 2021 — a past incentive-scheme
+    condition, no longer in force'."""
+    what = TARGET_KIND[kind].split(" ", 1)[1]
+    return f"{percent(step_percent)} by {due} — a past {what}, no longer in force"
+
+
 def status_words(code: str) -> str:
     """A status in running text, even one this version does not know: "no data"."""
+    if code == "not_in_force":
+        return NOT_IN_FORCE.sentence
     try:
         return STATUS[Status(code)].sentence
     except ValueError:  # e.g. from an older state file
@@ -315,12 +343,14 @@ __all__ = [
     "COHORT",
     "MEASURE",
     "MONTHS",
+    "NOT_IN_FORCE",
     "ORIGIN",
     "PLAN_STATUS",
     "RATING",
     "SEVERITY",
     "SOURCE_KIND",
     "STATUS",
+    "TARGET_KIND",
     "CohortWords",
     "MeasureWords",
     "OriginWords",
@@ -334,6 +364,7 @@ __all__ = [
     "month_year",
     "no_figure_of_measure",
     "number",
+    "past_target",
     "percent",
     "period",
     "points",

@@ -45,6 +45,8 @@ from cocwatch.render.report_site import source_label as source_label
 from cocwatch.render.report_tables import MonthTable, monthly_table, recorded
 from cocwatch.render.report_views import (
     TrustView,
+    because,
+    cohort_words,
     comparison_lines,
     count_in_order,
     needs_counts_note,
@@ -70,7 +72,7 @@ CSP = (
     "img-src data:; base-uri 'none'; form-action 'none'"
 )
 
-STATUS_ORDER = ("missed", "behind", "no_data", "on_track", "met", "no_target")
+STATUS_ORDER = ("missed", "behind", "no_data", "on_track", "met", "not_in_force", "no_target")
 SEVERITY_ORDER = ("fail", "warn", "ok")
 
 # Words for people come from `cocwatch.core.wording` and the finding rules, so that check,
@@ -79,7 +81,7 @@ WORDS: dict[str, Any] = {
     "COHORT": wording.COHORT,
     "MEASURE": wording.MEASURE,
     "DEFAULT_MEASURE": DEFAULT_MEASURE,
-    "STATUS": wording.STATUS,
+    "STATUS": {**wording.STATUS, "not_in_force": wording.NOT_IN_FORCE},
     "SEVERITY": wording.SEVERITY,
     "ORIGIN": wording.ORIGIN,
     "PLAN_STATUS": wording.PLAN_STATUS,
@@ -316,6 +318,7 @@ def render_pages(
         "OGL_COVERS": COVERS,
         "targets_by_id": {t.id: t for t in registry.national.targets},
         "target_state": _target_state(registry.national.targets),
+        "COHORT": cohort_words(assessment.declared),
     }
     plot = funnel(assessment.official, registry.trusts, pages=assessed)
     national = national_chart(registry, as_of)
@@ -357,10 +360,11 @@ def render_pages(
             template.render(
                 **common,
                 view=view,
-                charts=trust_chart(view.ta, view.figures, registry, as_of, words),
+                charts=trust_chart(view.ta, view.figures, registry, as_of, words, common["COHORT"]),
                 official=monthly_table(view.figures, words),
                 recorded=recorded(view.figures),
                 comparisons=comparison_lines(view.ta),
+                because=because(view.ta),
                 counts_note=needs_counts_note(view.ta),
                 funnel=own,
                 funnel_svg=own.svg(view.trust) if own else None,

@@ -6,17 +6,18 @@ core and `svg` only (markupsafe when a chart is handed to the templates).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import wording
 from cocwatch.core.measures import DEFAULT_MEASURE, MEASURE, MeasureWords, preference
 from cocwatch.core.stats import Count
-from cocwatch.core.wording import percent, short_date, short_period
+from cocwatch.core.wording import month_year, percent, short_date, short_period
 from cocwatch.render import svg
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ BAR_COLOURS = {
     "no_data": "#6b6b6b",
     "on_track": "#0060a8",
     "met": "#1e7a36",
+    "not_in_force": "#8a8a8a",
     "no_target": "#8a8a8a",
 }
 
@@ -182,6 +184,7 @@ def trust_chart(
     registry: Registry,
     as_of: date,
     words: Callable[[str], MeasureWords] = lambda m: MEASURE[m],
+    groups: Mapping[Cohort, wording.CohortWords] = wording.COHORT,
 ) -> TimeCharts:
     """A Trust's figures (up to `as_of`) over time, one chart per measure (never two measures
     on one chart), against its milestones and the national targets of that measure.
@@ -198,7 +201,7 @@ def trust_chart(
         for cohort in wording.COHORT:
             pts = points.get((cohort, measure), ())
             if len(pts) >= MIN_SERIES_POINTS:
-                series.append(svg.Series(cohort, wording.COHORT[cohort].label, pts))
+                series.append(svg.Series(cohort, groups[cohort].label, pts))
             elif pts:
                 single.append(_single_words(cohort, words(measure), pts[0]))
         if not series:
@@ -260,7 +263,93 @@ def trust_chart(
             end=end,
         )
         charts.append(Chart(markup(drawn), measure, _key(series, trajectories, references)))
+        spc = _spc_chart(ta, measure, what)
+        if spc is not None:
+            charts.append(spc)
     return TimeCharts(tuple(charts), tuple(single))
+
+
+def _spc_chart(ta: TrustAssessment, measure: str, what: str) -> Chart | None:
+    """The Trust's SPC chart of the measure (all women), drawn to its own scale."""
+    found = next((o for o in ta.over_time if o.measure.code == measure), None)
+    spc = _spc_overlay(ta, measure)
+    if found is None or found.chart is None or spc is None:
+        return None
+    months, values = found.chart_months, found.chart.values
+    points = [
+        svg.Point(m, 100 * v, f"{month_year(m)}: {wording.figure_percent(100 * v)}")
+        for m, v in zip(months, values, strict=True)
+    ]
+    from cocwatch.core.comparison_words import over_time_words
+
+    said = over_time_words(found)[-1]
+    drawn = svg.spc_chart(
+        chart_id=f"chart-{ta.trust.id}-{measure}-spc",
+        title=f"{ta.trust.name}: all women {what}, statistical process control chart",
+        desc=f"Each month's figure with its average and process limits. {said}",
+        points=points,
+        spc=spc,
+    )
+    return Chart(markup(drawn), measure, _spc_key(spc))
+
+
+def _spc_overlay(ta: TrustAssessment, measure: str) -> svg.SpcOverlay | None:
+    """The Trust's SPC chart of the measure (all women), as the chart draws it."""
+    from cocwatch.core.comparison_words import signal_words
+
+    found = next((o for o in ta.over_time if o.measure.code == measure), None)
+    if found is None or found.chart is None:
+        return None
+    chart, months = found.chart, found.chart_months
+    bounds = [*chart.segments, len(months)]
+    segments = tuple(
+        svg.SpcSegment(
+            months[a],
+            months[b - 1],
+            100 * chart.centres[a],
+            100 * chart.lower[a],
+            100 * chart.upper[a],
+        )
+        for a, b in pairwise(bounds)
+    )
+    improvement = found.measure.improvement
+    special: dict[int, tuple[svg.Point, str]] = {}
+    for signal in chart.signals:
+        kind = "improvement" if signal.direction == improvement else "concern"
+        said = signal_words(signal, months, improvement)
+        for i in signal.points:
+            if i not in special:  # a month is coloured once, by the first rule naming it
+                point = svg.Point(
+                    months[i], 100 * chart.values[i], f"{month_year(months[i])}: {said}"
+                )
+                special[i] = (point, kind)
+    trial = " (trial limits: fewer than 12 months)" if chart.trial_segments else ""
+    return svg.SpcOverlay(
+        segments, tuple(special[i] for i in sorted(special)), f"Average and process limits{trial}"
+    )
+
+
+def _spc_key(spc: svg.SpcOverlay | None) -> tuple[KeyEntry, ...]:
+    if spc is None:
+        return ()
+    colours = svg.SPC_COLOURS
+    key = [
+        KeyEntry("Month (all women), common cause", colours["common"], "", "circle"),
+        KeyEntry("Average", colours["mean"]),
+        KeyEntry(
+            "Process limits" + (" (trial)" if "trial" in spc.name else ""),
+            colours["limits"],
+            svg.SPC_LIMITS_DASH,
+        ),
+    ]
+    kinds = {kind for _, kind in spc.special}
+    if "improvement" in kinds:
+        key.append(
+            KeyEntry("Special cause: improvement", colours["improvement"], "", "circle", line=False)
+        )
+    if "concern" in kinds:
+        key.append(KeyEntry("Special cause: concern", colours["concern"], "", "circle", line=False))
+    return tuple(key)
 
 
 def chart_targets(registry: Registry, as_of: date) -> list[Target]:
@@ -340,5 +429,7 @@ def status_chart(counts: list[tuple[str, int]]) -> str:
 
 
 def _status_label(code: str) -> str:
+    if code == "not_in_force":
+        return wording.NOT_IN_FORCE.label
     known = wording.STATUS.get(code)  # type: ignore[call-overload]  # a StrEnum key is its str
     return known.label if known else wording.humanise(code)

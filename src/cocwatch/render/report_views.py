@@ -21,6 +21,8 @@ from cocwatch.render.report_site import TRUSTS_DIR
 if TYPE_CHECKING:
     from cocwatch.core.assessment import Assessment, CohortAssessment, Finding, TrustAssessment
     from cocwatch.core.comparison import Versus
+    from cocwatch.core.kinds import Cohort
+    from cocwatch.core.measures import Declared
     from cocwatch.core.models import Figure, Registry, Source, Trust
 
 
@@ -63,17 +65,32 @@ _HEADINGS = {
 
 
 def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
-    """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs, as `check` says them."""
-    from cocwatch.core.comparison_words import comparison_lines as lines
+    """The comparisons of SPEC §4.1 as (heading, sentence) pairs: the sentences `check` says
+    and a right-of-reply letter may quote (`cocwatch.core.statements.published_sentences`)."""
+    from cocwatch.core.statements import published_lines
 
-    return lines(
-        ta.comparisons.values(),
-        ta.equity,
-        ta.over_time,
-        headings=_HEADINGS,
-        group_names={c: w.label for c, w in wording.COHORT.items()},
-        long_headings=True,
-    )
+    return published_lines(ta, headings=_HEADINGS, long_headings=True)
+
+
+def because(ta: TrustAssessment) -> str | None:
+    """Why the Trust's severity is what it is, as check says it under its Overall line."""
+    from cocwatch.core.statements import because as said
+
+    return said(ta)
+
+
+def cohort_words(declared: Declared) -> dict[Cohort, wording.CohortWords]:
+    """Each group's words, named as the official statistics in use define it (MSDS's BAME
+    group by its definition, not "ethnic-minority groups")."""
+    found: dict[Cohort, wording.CohortWords] = {}
+    for cohort, words in wording.COHORT.items():
+        group = declared.group(cohort)
+        found[cohort] = (
+            wording.CohortWords(sentence=group.who, short=words.short, who=group.who)
+            if group is not None
+            else words
+        )
+    return found
 
 
 def needs_counts_note(ta: TrustAssessment) -> bool:
@@ -108,7 +125,7 @@ class TrustView:
 
     @property
     def status(self) -> str:
-        return self.main.status.value if self.main else "no_target"
+        return self.main.shown if self.main else "no_target"
 
     @property
     def problems(self) -> tuple[Finding, ...]:

@@ -37,6 +37,7 @@ def cited(file: StoredFile, as_of: date) -> Source:
     else the series' index), the publication, the month and the file's name; for a file of
     moved figures, the registry's own citation."""
     from cocwatch.core.models import Source
+    from cocwatch.core.wording import long_date
     from cocwatch.statistics.sources import official_source
 
     source = official_source(file.source)
@@ -48,10 +49,28 @@ def cited(file: StoredFile, as_of: date) -> Source:
         )
     url = file.release_page or file.file_url or source.index_url
     name = file.source_file if url != file.file_url else None
-    title = file.title or month_title(
-        as_of, provisional=file.provisional, publication=source.publication, file_name=name
-    )
-    return Source.model_construct(url=url, title=title, kind=kind, retrieved=file.retrieved)
+    retrieved = file.retrieved
+    if file.title:  # a citation recorded with the file
+        title = file.title
+    else:
+        title = month_title(
+            as_of,
+            provisional=file.provisional,
+            publication=source.publication,
+            file_name=name,
+            release=source.declared.publisher.release_of(as_of, provisional=file.provisional),
+        )
+        if url == source.index_url:
+            title += "; cited at the series' index, as the release's own page is not confirmed"
+        if not file.file_url and file.notes and retrieved is not None:
+            # The published file itself was not fetched, and the manifest says what the kept
+            # rows came from: the citation says so rather than "retrieved" alone.
+            title += (
+                f"; its rows were kept from a copy retrieved {long_date(retrieved)}, as the "
+                "statistics manifest's notes say"
+            )
+            retrieved = None
+    return Source.model_construct(url=url, title=title, kind=kind, retrieved=retrieved)
 
 
 # One set for every such figure: pydantic copies it before any change (model_copy).

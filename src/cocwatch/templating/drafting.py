@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from cocwatch.core.assessment import TrustAssessment
     from cocwatch.core.comparison import OfficialContext
     from cocwatch.core.correspondence import TrackedLetter
+    from cocwatch.core.kinds import Style
     from cocwatch.core.letters import CorrespondenceView, Placeholder
     from cocwatch.core.letters.area import AreaRequest, ConstituencyView
     from cocwatch.core.models import Contact, Icb, Registry, Sender, Thresholds, Trust
@@ -181,6 +182,7 @@ def draft_letters(
     follows: str | None = None,
     official: OfficialContext | None = None,
     area: AreaLetter | None = None,
+    style: Style = "plain",
 ) -> LetterBatch:
     """Render `template` for each of `trusts` (none for a national letter) as of `as_of`.
 
@@ -242,7 +244,7 @@ def draft_letters(
     if spec.scope == "trust" and not chosen:
         return empty
     drafting = _Drafting(
-        letters, spec, fmt, as_of, tracked, log_location, experience, follows, official
+        letters, spec, fmt, as_of, tracked, log_location, experience, follows, official, style
     )
     if area is not None:
         by_id = {a.trust.id: a for a in result.trusts}
@@ -329,6 +331,7 @@ class _Drafting:
     experience: str | None
     chosen_follows: str | None = None
     official: OfficialContext | None = None
+    style: Style = "plain"
     notes: list[Note] = field(default_factory=list)
     area: AreaLetter | None = None
     area_request: AreaRequest | None = None
@@ -359,6 +362,7 @@ class _Drafting:
             sender=sender,
             experience=self.experience,
             official=self.official,
+            style=self.style,
         )
         email = LETTER_WRITERS[self.fmt].email
         info = LetterInfo(spec.name, spec.title, spec.description, spec.scope, self.fmt, email)

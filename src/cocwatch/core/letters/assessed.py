@@ -19,6 +19,7 @@ from cocwatch.core.assessment import (
     quality_failures,
 )
 from cocwatch.core.comparison import Comparison, no_women
+from cocwatch.core.kinds import Style
 from cocwatch.core.letters.benchmarks import (
     BenchmarkView,
     MilestoneViews,
@@ -203,6 +204,7 @@ class _AssessmentInputs(NamedTuple):
     milestones: MilestoneViews
     ordered: tuple[CohortAssessment, ...]  # in COHORTS order
     observations: Sequence[Observation]  # the Trust's rows in the statistics folder
+    style: Style = "plain"  # how comparisons are said (`--style`)
 
 
 def _assessed_cohort(view: AssessmentView) -> dict[str, CohortView]:
@@ -262,7 +264,8 @@ def _official_figure(given: _AssessmentInputs, c: Comparison) -> FigureView | No
 def _comparisons(view: AssessmentView) -> tuple[ComparisonView, ...]:
     given: _AssessmentInputs = view._inputs
     return tuple(
-        comparison_view(c, _official_figure(given, c)) for c in given.assessed.comparisons.values()
+        comparison_view(c, _official_figure(given, c), given.style)
+        for c in given.assessed.comparisons.values()
     )
 
 
@@ -272,7 +275,9 @@ def _equity(view: AssessmentView) -> tuple[EquityView, ...]:
     made = []
     for gap in given.assessed.equity:
         figure = compared.get(gap.measure.code)
-        made.append(equity_view(gap, figure.citation if figure is not None else None))
+        made.append(
+            equity_view(gap, figure.citation if figure is not None else None, given.assessed.kind)
+        )
     return tuple(v for v in made if v is not None)
 
 
@@ -281,7 +286,7 @@ def _low_dq(view: AssessmentView) -> tuple[QualityView, ...]:
     declared = given.view_of.declared
     checks = {c.code for m in declared.measures for c in m.checks}
     dq = [o for o in given.observations if o.measure in checks]
-    return tuple(quality_view(f, dq, declared) for f in view.quality_failures)
+    return tuple(quality_view(f, dq, declared, given.style) for f in view.quality_failures)
 
 
 def _targeted_groups(view: AssessmentView) -> tuple[str, ...]:
@@ -404,6 +409,7 @@ def assessment_view(
     figures: FigureViews | None = None,
     milestones: MilestoneViews | None = None,
     observations: Sequence[Observation] = (),
+    style: Style = "plain",
 ) -> AssessmentView:
     """The view of a `TrustAssessment` made on `as_of`.
 
@@ -423,6 +429,7 @@ def assessment_view(
             milestones,
             ordered,
             observations,
+            style,
         ),
         # The statistics folder holds the Trust's rows: its letters speak from them, even
         # when every headline failed quality (then there is nothing to compare, only to explain).

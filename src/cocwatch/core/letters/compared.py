@@ -21,14 +21,15 @@ from cocwatch.core.comparison import Comparison, EquityGap, counts_only
 from cocwatch.core.comparison_words import (
     amount_words,
     counted_in,
-    dq_failures,
     funnel_words,
     kind_compared,
+    quality_words,
     rank_words,
     suppression_words,
     total_words,
     versus_words,
 )
+from cocwatch.core.kinds import Style
 from cocwatch.core.letters.citations import SourceView, document_view
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.figures import FigureView
@@ -53,8 +54,11 @@ def method_note(publisher: Publisher, kind: BodyKind = TRUST) -> str:
         "95% and 99.8% Wilson score intervals against England's and the region's value for "
         f"the same month and measure; ranks among the {kind.ranked_among(publisher.quality_checks)}"
         " that month; funnel limits adjusted for over-dispersion "
-        "(Spiegelhalter 2005); equity gaps by a test of two proportions at 95%. "
-        f"{publisher.name} does not publish these comparisons itself"
+        "(Spiegelhalter 2005); equity gaps by a test of two proportions at 95%. A published "
+        f"5 is taken to stand for any count from 1 to 7 ({kind.the}'s own and other "
+        f"{kind.plural}'): a comparison or a rank is stated only where it holds for every one "
+        f"of them, and otherwise given as a range. {publisher.name} does not publish these "
+        "comparisons itself"
     )
 
 
@@ -126,18 +130,29 @@ class ComparisonView:
         str | None, Doc("'73rd of 103 Trusts whose data passed ...' (None when not ranked).")
     ]
     funnel: Annotated[str | None, Doc("Where it falls on the funnel, when that is worth saying.")]
+    funnel_sentence: Annotated[
+        str | None,
+        Doc(
+            "The same as a whole sentence: 'On a funnel plot of those Trusts, the figure is "
+            "…' (technical), or 'It stands out …' (plain, only for an exceptional Trust)."
+        ),
+    ]
     sentence: Annotated[str, Doc("statement, England, region and rank as one or two sentences.")]
     citation: Annotated[SourceView, Doc("What cite() cites: the figure's publication.")]
     method: Annotated[SourceView, Doc("How the comparisons were computed (cite it too).")]
 
 
-def comparison_view(c: Comparison, figure: FigureView | None) -> ComparisonView:
-    """The view of a `Comparison`; `figure` is the registry's figure it describes (its source)."""
+def comparison_view(
+    c: Comparison, figure: FigureView | None, style: Style = "plain"
+) -> ComparisonView:
+    """The view of a `Comparison`; `figure` is the registry's figure it describes (its source).
+    In `plain` style the comparisons are in everyday words and the funnel is left to the
+    reference note; `technical` names the levels and limits in the body."""
     provisional = figure.provisional if figure is not None else False
     statement = figure_statement(c.measure, c.month, c.own, provisional=provisional)
-    versus = versus_words(c.england) if c.england is not None else None
-    region = versus_words(c.region) if c.region is not None else None
-    ranked = rank_words(c)
+    versus = versus_words(c.england, style) if c.england is not None else None
+    region = versus_words(c.region, style) if c.region is not None else None
+    ranked = rank_words(c, style)
     publisher = c.measure.publisher
     kind = kind_compared(c)
     if not c.passed:
@@ -167,11 +182,20 @@ def comparison_view(c: Comparison, figure: FigureView | None) -> ComparisonView:
         england_998=c.england.at_998 if c.england else None,
         region=region,
         rank=ranked,
-        funnel=funnel_words(c),
+        funnel=funnel_words(c, style),
+        funnel_sentence=_funnel_sentence(funnel_words(c, style), style, kind),
         sentence=sentence,
         citation=citation,
         method=document_view(title=method_note(publisher, kind), url=None, kind="other"),
     )
+
+
+def _funnel_sentence(said: str | None, style: Style, kind: BodyKind = TRUST) -> str | None:
+    if said is None:
+        return None
+    if style == "plain" or said.startswith("where"):
+        return f"{_capital(said)}."
+    return f"On a funnel plot of those {kind.plural}, the figure is {said}."
 
 
 def _publication(publisher: Publisher, month: date) -> SourceView:
@@ -202,9 +226,12 @@ class EquityView:
     method: Annotated[SourceView, Doc("How the comparison was computed (cite it too).")]
 
 
-def equity_view(gap: EquityGap, citation: SourceView | None = None) -> EquityView | None:
+def equity_view(
+    gap: EquityGap, citation: SourceView | None = None, kind: BodyKind = TRUST
+) -> EquityView | None:
     """The view of an `EquityGap`; None when either group had no women (nothing to say).
-    `citation` is the publication of the figures compared (its month's file)."""
+    `citation` is the publication of the figures compared (its month's file); `kind` is the
+    body's (its method note is the one its comparisons cite)."""
     if gap.group is None or gap.comparison is None:
         return None
     measure, publisher = gap.measure, gap.measure.publisher
@@ -228,7 +255,7 @@ def equity_view(gap: EquityGap, citation: SourceView | None = None) -> EquityVie
         counts_only=counts_only(gap.group) or counts_only(gap.comparison),
         sentence=f"{mine}, against {theirs}: {verdict}",
         citation=citation or _publication(publisher, gap.month),
-        method=document_view(title=method_note(publisher), url=None, kind="other"),
+        method=document_view(title=method_note(publisher, kind), url=None, kind="other"),
     )
 
 
@@ -243,9 +270,21 @@ class QualityView:
     reason: Annotated[
         str | None,
         Doc(
-            "What the data-quality measures show, e.g. no woman recorded as on a pathway at "
-            "all; None when they are not in the statistics folder."
+            "What the data-quality measures show, as a sentence: in plain style without a "
+            "measure's code ('NHS England's data-quality measures show that no woman ...'); "
+            "None when they are not in the statistics folder."
         ),
+    ]
+    ask: Annotated[
+        str | None,
+        Doc(
+            "When the failure may be no continuity at all rather than a recording fault, the "
+            "question it leaves ('please say which'); None for a recording failure."
+        ),
+    ]
+    detail: Annotated[
+        SourceView | None,
+        Doc("The failed data-quality measures by code, for the reference list (cite it)."),
     ]
     measures: Annotated[
         str, Doc("Whose data-quality measures they are: 'NHS England's data-quality measures'.")
@@ -253,8 +292,11 @@ class QualityView:
     citation: Annotated[SourceView, Doc("What cite() cites (the figure's source).")]
 
 
-def quality_view(figure: FigureView, dq: Sequence[Observation], declared: Declared) -> QualityView:
-    """The view of a failed figure; `dq` are the Trust's DQ rows of the figure's month."""
+def quality_view(
+    figure: FigureView, dq: Sequence[Observation], declared: Declared, style: Style = "plain"
+) -> QualityView:
+    """The view of a failed figure; `dq` are the Trust's DQ rows of the figure's month. In
+    plain style the body names no measure code: the codes go to the reference list."""
     measure = declared.measure(figure.measure)
     publisher = declared.publisher(figure.source.kind) or NO_PUBLISHER
     what = measure.name if measure is not None else declared.words(figure.measure).data
@@ -270,11 +312,26 @@ def quality_view(figure: FigureView, dq: Sequence[Observation], declared: Declar
             f"For {month}, the Trust's data on {what} failed {publisher.quality_checks}, so "
             "the published figure may not show the care women received"
         )
-    reason = "; ".join(dq_failures(dq, measure, figure.as_of)) if measure is not None else ""
+    said = quality_words(dq, measure, figure.as_of) if measure is not None else None
+    whose = f"{publisher.possessive} data-quality measures"
+    reason = detail = None
+    if said is not None and said.technical:
+        codes = "; ".join(said.technical)
+        if style == "technical":
+            reason = f"In {whose} for that month, {codes}"
+        else:
+            reason = _capital(said.plain or "")
+            detail = document_view(
+                title=f"{_capital(whose)} for {month}, in the same file: {codes}",
+                url=None,
+                kind="other",
+            )
     return QualityView(
         figure=figure,
         sentence=sentence,
-        reason=reason or None,
-        measures=f"{publisher.possessive} data-quality measures",
+        reason=reason,
+        ask=said.ask if said is not None else None,
+        detail=detail,
+        measures=whose,
         citation=figure.citation,
     )

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from cocwatch.core.assessment import TrustAssessment
 from cocwatch.core.comparison import OfficialContext
+from cocwatch.core.kinds import Style
 from cocwatch.core.letters.area import (
     AreaRequest,
     AreaView,
@@ -154,6 +155,7 @@ class RunFacts:
     thresholds_view: ThresholdsView
     statistics: StatisticsView
     official: OfficialContext | None = None  # the statistics the comparisons came from
+    style: Style = "plain"  # comparisons in everyday words, or with their methods (`--style`)
 
 
 def run_facts(
@@ -166,6 +168,7 @@ def run_facts(
     sender: Sender,
     experience: str | None = None,
     official: OfficialContext | None = None,
+    style: Style = "plain",
 ) -> RunFacts:
     """Prepare the shared part of every letter's context (`official`: the statistics the
     assessments' comparisons came from, for the data-quality measures and the spread)."""
@@ -197,6 +200,7 @@ def run_facts(
         ),
         statistics=statistics_view(declared),
         official=official,
+        style=style,
     )
 
 
@@ -236,6 +240,7 @@ def letter_context(
             observations=(
                 facts.official.observations(one.trust.ods, one.kind.level) if facts.official else ()
             ),
+            style=facts.style,
         )
 
     trust, assessment = viewed(assessed) if assessed else (None, None)

@@ -41,6 +41,10 @@ class TargetView:
 
     id: Annotated[str, Doc("Its id in the registry.")]
     title: Annotated[str, Doc("What it asked for, in words.")]
+    kind: Annotated[str, Doc("What it was: target, ambition, commitment or incentive_condition.")]
+    kind_text: Annotated[
+        str, Doc("That in words: 'a national target', 'an incentive-scheme condition'.")
+    ]
     cohort: Annotated[str, Doc("The cohort it covers.")]
     who: Annotated[str, Doc("That cohort in a sentence.")]
     measure: Annotated[str, Doc("What it is judged on, as the registry names it (`measure:`).")]
@@ -100,6 +104,8 @@ def target_view(
     return TargetView(
         id=target.id,
         title=target.title,
+        kind=target.kind,
+        kind_text=wording.TARGET_KIND[target.kind],
         cohort=target.cohort,
         who=group_who(target.cohort, declared),
         measure=target.measure,

@@ -11,12 +11,14 @@ from typing import Any
 
 from cocwatch.core import wording
 from cocwatch.core.findings import RULES
+from cocwatch.core.kinds import Severity
 from cocwatch.core.models import COHORTS
 from cocwatch.core.watch.snapshot import (
     NATIONAL,
     NATIONAL_NAME,
     PAGE_KINDS,
     PAGE_LABELS,
+    CohortState,
     FigureKey,
     FigureState,
     FindingState,
@@ -33,6 +35,21 @@ from cocwatch.core.watch.snapshot import (
 NEWS_WHEN_MESSAGE_CHANGES = frozenset(rule.code.value for rule in RULES if rule.lists_items)
 
 # Comparing snapshots ---------------------------------------------------------------------
+
+
+def _severity_words(code: str) -> str:
+    """A severity as check shows it: 'fail (failing)', 'warn (needs attention)', 'ok'."""
+    try:
+        said = wording.SEVERITY[Severity(code)].sentence
+    except ValueError:  # from an older state file
+        return code
+    return code if said == code else f"{code} ({said})"
+
+
+def _reworded(was: CohortState, now: CohortState) -> bool:
+    """A state recorded before past targets were shown as 'no target in force': its status
+    code against such a target, now said as not in force, with nothing else changed."""
+    return now.status == "not_in_force" and was.severity == now.severity == "ok"
 
 
 def diff(previous: Snapshot, current: Snapshot, *, pages_checked: bool) -> list[News]:
@@ -101,14 +118,15 @@ def _trust_news(tid: str, old_side: _Side, new_side: _Side, *, pages_checked: bo
         news.append(
             item(
                 "severity_changed",
-                f"overall severity {before.severity} -> {after.severity}",
+                f"overall severity {_severity_words(before.severity)} -> "
+                f"{_severity_words(after.severity)}",
                 before=before.severity,
                 after=after.severity,
             )
         )
     for cohort in COHORTS:
         was, now = previous.cohorts.get((tid, cohort)), current.cohorts.get((tid, cohort))
-        if was is None or now is None or was == now:
+        if was is None or now is None or was == now or _reworded(was, now):
             continue
         if was.status == now.status:
             text = (

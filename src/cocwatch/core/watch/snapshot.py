@@ -188,7 +188,8 @@ def build_snapshot(
         tid = ta.trust.id
         trusts[tid] = TrustState(ta.trust.name, str(ta.severity))
         for ca in ta.cohorts:
-            cohorts[(tid, ca.cohort)] = CohortState(str(ca.status), str(ca.severity))
+            # The status as check and the report show it ('not_in_force' against a past target).
+            cohorts[(tid, ca.cohort)] = CohortState(ca.shown, str(ca.severity))
         for finding in ta.findings:
             findings[(tid, finding.code)] = FindingState(str(finding.severity), finding.message)
         figures.update(figure_states(tid, ta.trust.figures, as_of=assessment.as_of))

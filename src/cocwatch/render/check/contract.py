@@ -76,6 +76,8 @@ def _benchmark_json(benchmark: Benchmark | None, step: Step | None) -> dict[str,
             {"due": s.due.isoformat(), "percent": s.percent, "target_id": s.target_id}
             for s in benchmark.steps
         ],
+        "in_force": benchmark.origin != "reference",
+        "kind": step.kind,
     }
 
 
@@ -101,6 +103,8 @@ def cohort_to_json(ca: CohortAssessment, declared: Declared = NOTHING_DECLARED) 
         "gap": ca.gap,
         "trend": _trend_json(ca.trend),
         "explanation": explain(ca, declared),
+        # Whether its benchmark is in force (a past national target is history: never judged).
+        "in_force": ca.in_force,
     }
 
 
@@ -127,7 +131,16 @@ def _count(c: Any) -> dict[str, Any] | None:
 def _versus_json(v: cmp.Versus | None) -> dict[str, Any] | None:
     if v is None:
         return None
-    return {"name": v.name, **(_count(v.benchmark) or {}), "at_95": v.at_95, "at_99_8": v.at_998}
+    return {
+        "name": v.name,
+        **(_count(v.benchmark) or {}),
+        "at_95": v.at_95,
+        "at_99_8": v.at_998,
+        # What each count a published 5 may stand for (1 to 7) gives; a verdict above is
+        # null when they disagree.
+        "possible_95": list(v.possible_95),
+        "possible_99_8": list(v.possible_998),
+    }
 
 
 def comparison_to_json(c: cmp.Comparison | None) -> dict[str, Any] | None:
@@ -152,6 +165,18 @@ def comparison_to_json(c: cmp.Comparison | None) -> dict[str, Any] | None:
         "rank": None
         if c.rank is None
         else {"position": c.rank.position, "of": c.rank.of, "quintile": c.rank.quintile},
+        # The place with every published 5 (the Trust's and the others') standing for any
+        # count from 1 to 7: what the words say.
+        "placing": None
+        if c.placing is None
+        else {
+            "best": c.placing.best,
+            "worst": c.placing.worst,
+            "of": c.placing.of,
+            "tied_with": c.placing.tied,
+            "settled": c.placing.settled,
+            "quintile": c.placing.quintile,
+        },
         "funnel": None
         if funnel is None
         else {
@@ -159,6 +184,7 @@ def comparison_to_json(c: cmp.Comparison | None) -> dict[str, Any] | None:
             "adjusted": funnel.adjusted,
             "exceptional": funnel.exceptional,
         },
+        "funnel_unsettled": c.funnel_unsettled,
         "methods": {
             "england": words.METHOD_ENGLAND,
             "region": words.METHOD_ENGLAND.replace("England's", "the region's"),
@@ -224,6 +250,23 @@ def _over_time_json(ot: cmp.OverTime | None) -> dict[str, Any] | None:
                 for s in chart.signals
             ],
             "method": words.METHOD_SPC,
+            "months": [m.isoformat() for m in ot.chart_months],
+            "improvement": ot.measure.improvement,
+            "trial": chart.trial,
+            "segments": [
+                {
+                    "from": ot.chart_months[start].isoformat(),
+                    "centre_percent": round(100 * chart.centres[start], 2),
+                    "lower_percent": round(100 * chart.lower[start], 2),
+                    "upper_percent": round(100 * chart.upper[start], 2),
+                    "trial": start in chart.trial_segments,
+                }
+                for start in chart.segments
+            ],
+            "shifts": [
+                {"rule": s.rule, "points": list(s.points), "direction": s.direction}
+                for s in chart.shifts
+            ],
         },
     }
 

@@ -16,14 +16,18 @@ from typing import TYPE_CHECKING, Any
 from cocwatch.core import wording
 from cocwatch.core.assessment import (
     CohortAssessment,
+    Severity,
     TrustAssessment,
     explain,
     long_date,
     unmatched_measure,
 )
-from cocwatch.core.comparison_words import small_numbers_caution
+from cocwatch.core.comparison import counts_only
+from cocwatch.core.comparison_words import count_words, small_numbers_caution
 from cocwatch.core.measures import NOTHING_DECLARED, Declared
 from cocwatch.core.reference_list import ReferenceList
+from cocwatch.core.statements import because
+from cocwatch.core.stats import Count
 from cocwatch.render.check.tables import STYLE, severity_text, status_text
 
 if TYPE_CHECKING:
@@ -115,14 +119,20 @@ def _cohort_rows(
     if f is not None:
         flags = [declared.words(f.measure).sentence, "provisional" if f.provisional else "final"]
         flags.append(f"data quality {f.quality}")
+        shown = f"{wording.figure_percent(f.value)}"
         if f.numerator is not None and f.denominator is not None:
-            flags.append(f"{f.numerator} of {f.denominator} women")
-        if f.small_numbers:
+            count = Count(f.numerator, f.denominator)
+            if counts_only(count):
+                # Small numbers are counts, never a percentage (SPEC §4.1).
+                shown = count_words(count)
+            else:
+                flags.append(f"{f.numerator:,} of {f.denominator:,} women")
+        elif f.small_numbers:
             flags.append(small_numbers_caution(declared.publisher(f.source.kind)))
         rows.append(
             (
                 "Latest",
-                f"{wording.figure_percent(f.value)} on {long_date(f.as_of)} ({'; '.join(flags)})"
+                f"{shown} on {long_date(f.as_of)} ({'; '.join(flags)})"
                 + _cite(refs, f.source.label()),
             )
         )
@@ -144,6 +154,17 @@ def _cohort_rows(
             )
         )
     step, bench = ca.deciding_step, ca.benchmark
+    if step is not None and bench is not None and not ca.in_force:
+        # A past target is history: shown once, never an expected level or a gap.
+        history = wording.past_target(
+            bench.highest.percent,
+            wording.period(bench.highest.due, bench.highest.due_precision),
+            bench.highest.kind,
+        )
+        rows.append(
+            ("History", history + _cite(refs, _target_source(registry, bench.highest.target_id)))
+        )
+        return rows
     if step is not None and bench is not None:
         rows.append(("Benchmark", _benchmark_text(step, bench, refs, registry, ta)))
     else:
@@ -191,18 +212,27 @@ def _benchmark_text(
 
 
 def _chart(history: list[Figure], ca: CohortAssessment, refs: _Refs) -> RenderableType:
-    goal = ca.benchmark.highest.percent if ca.benchmark else None
+    goal = ca.benchmark.highest.percent if ca.benchmark and ca.in_force else None
     rows = [
         (
             figure.as_of.isoformat(),
             figure.value,
-            wording.figure_percent(figure.value),
+            _shown(figure),
             f"{_cite(refs, figure.source.label()).strip()}"
             + (" provisional" if figure.provisional else ""),
         )
         for figure in history[-12:]
     ]
     return _Chart(rows, goal)
+
+
+def _shown(figure: Figure) -> str:
+    """A figure as the chart gives it: small numbers as counts, never a percentage."""
+    if figure.numerator is not None and figure.denominator is not None:
+        count = Count(figure.numerator, figure.denominator)
+        if counts_only(count):
+            return count_words(count)
+    return wording.figure_percent(figure.value)
 
 
 class _Chart:
@@ -230,25 +260,12 @@ class _Chart:
             yield line
 
 
-_HEADINGS = {
-    "region": "Region",
-    "funnel": "Funnel",
-    "equity": "Equity",
-    "over_time": "Over time",
-}
-
-
 def comparison_lines(ta: TrustAssessment) -> list[tuple[str, str]]:
     """The comparisons of SPEC §4.1 as (heading, plain sentence) pairs."""
     from cocwatch.core import comparison_words as words
+    from cocwatch.core.statements import published_lines
 
-    lines = words.comparison_lines(
-        ta.comparisons.values(),
-        ta.equity,
-        ta.over_time,
-        headings=_HEADINGS,
-        group_names={c: w.label for c, w in wording.COHORT.items()},
-    )
+    lines = published_lines(ta)
     small = [c.measure for c in ta.comparisons.values() if c.own.numerator == 5 or c.small]
     small += [g.measure for g in ta.equity if g.too_small]
     for publisher in dict.fromkeys(m.publisher for m in small):
@@ -282,6 +299,9 @@ def to_detail(
     overall.append(severity_text(ta.severity), style=STYLE[ta.severity])
     overall.append(f" ({wording.SEVERITY[ta.severity].sentence}), as of {long_date(as_of)}")
     parts.append(overall)
+    reason = because(ta)
+    if reason:
+        parts.append(Prose(Text(reason)))
     if trust.closed_on is not None:
         closed = f"Closed on {long_date(trust.closed_on)}"
         if trust.successor:
@@ -295,10 +315,12 @@ def to_detail(
         parts.append(key_values(compared))
     for ca in ta.cohorts:
         parts.append(Text(""))
-        head = Text(wording.COHORT[ca.cohort].label, style="bold")
+        group = declared.group(ca.cohort)
+        head = Text(group.label if group else wording.COHORT[ca.cohort].label, style="bold")
         head.append("  ")
-        head.append(status_text(ca.status), style=STYLE[ca.severity])
-        head.append(f" ({ca.severity.value})")
+        head.append(status_text(ca), style=STYLE[ca.severity])
+        if ca.severity is not Severity.OK:
+            head.append(f" ({wording.SEVERITY[ca.severity].sentence})")
         history = _history(ta, as_of, ca)
         if len(history) > 1:
             head.append(f"  {sparkline([h.value for h in history[-24:]])}", style="cyan")
@@ -313,7 +335,7 @@ def to_detail(
         )
         if history:
             measure = declared.words(history[-1].measure).sentence
-            note = "; ┆ marks the highest milestone" if ca.benchmark else ""
+            note = "; ┆ marks the highest milestone" if ca.benchmark and ca.in_force else ""
             parts.append(Text(f"Figures over time ({measure}{note}):", style="dim"))
             parts.append(_chart(history, ca, refs))
     parts.append(Text(""))

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from cocwatch.core import wording
 from cocwatch.core.assessment import (
     Assessment,
+    CohortAssessment,
     Severity,
-    Status,
     TrustAssessment,
     explain,
     long_date,
@@ -62,9 +62,10 @@ def severity_text(severity: Severity) -> str:
     return f"{wording.SEVERITY[severity].symbol} {severity.value}"
 
 
-def status_text(status: Status) -> str:
-    """Status as a symbol and words, e.g. '▼ Behind'."""
-    return f"{wording.STATUS[status].symbol} {wording.STATUS[status].label}"
+def status_text(ca: CohortAssessment) -> str:
+    """A cohort's status as people are told it, a symbol and words: '▼ Behind', '– No
+    target in force'."""
+    return f"{ca.symbol} {ca.label}"
 
 
 def _gap_text(gap: float | None) -> str:
@@ -195,7 +196,7 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
         cells = [
             severity_text(ta.severity),
             f"{md_inline(ta.trust.name)} ({md_code(ta.trust.id)})",
-            status_text(main.status),
+            status_text(main),
             f"{wording.figure_percent(latest.value)} ({latest.as_of.isoformat()})"
             if latest
             else "none",
@@ -212,8 +213,7 @@ def to_markdown(assessment: Assessment, registry_source: str) -> str:
         )
         out.append("")
         out += [
-            f"- {c.symbol} **{wording.STATUS[c.status].label}**. "
-            f"{md_inline(explain(c, assessment.declared))}"
+            f"- {c.symbol} **{c.label}**. {md_inline(explain(c, assessment.declared))}"
             for c in ta.cohorts
         ]
         if ta.findings:
@@ -295,14 +295,21 @@ def england_cell(ta: TrustAssessment) -> str:
         return f"{versus.at_998} (99.8%)"
     if versus.at_95 in ("lower", "higher"):
         return f"{versus.at_95} (95%)"
+    if versus.at_95 is None:
+        return "unclear (a 5)"  # the counts a published 5 may stand for disagree
     return "similar"
 
 
 def rank_cell(ta: TrustAssessment) -> str:
+    """'73/103'; '=41/78' for a shared place; '55–101/103' where a published 5 (any count
+    from 1 to 7) could put the Trust anywhere in that range."""
     led = ta.headline
-    if led is None or led.rank is None:
+    placing = led.placing if led is not None else None
+    if placing is None:
         return "—"
-    return f"{led.rank.position}/{led.ranked_of}"
+    if not placing.settled:
+        return f"{placing.best}–{placing.worst}/{placing.of}"
+    return f"{'=' if placing.tied else ''}{placing.best}/{placing.of}"
 
 
 def region_cell(ta: TrustAssessment) -> str:
@@ -312,7 +319,7 @@ def region_cell(ta: TrustAssessment) -> str:
     if versus is None:
         return "—"
     verdict = versus.at_998 if versus.at_998 != "similar" else versus.at_95
-    return f"{wording.figure_percent(versus.percent)}: {verdict or 'similar'}"
+    return f"{wording.figure_percent(versus.percent)}: {verdict or 'unclear (a 5)'}"
 
 
 def actions(ta: TrustAssessment) -> list[str]:
@@ -397,8 +404,10 @@ def to_table(assessment: Assessment) -> RenderableType:
     checks = " or ".join(p.checks for p in dict.fromkeys(m.publisher for m in measures))
     notes = Text(
         f"{shown} vs England: lower or higher when England's figure lies outside the Trust's "
-        "99.8% (or 95%) Wilson interval; similar otherwise. Rank: among the Trusts whose data "
-        f"passed {checks or 'the checks'} that month (1 = highest). {order_note(measures)} "
+        "99.8% (or 95%) Wilson interval; similar otherwise; unclear when a published 5 (any "
+        "count from 1 to 7) could make it either. Rank: among the Trusts whose data passed "
+        f"{checks or 'the checks'} that month (1 = highest; =41 a shared place; 55–101 the places "
+        f"a published 5 allows). {order_note(measures)} "
         "`cocwatch check TRUST` explains one Trust.",
         style="dim",
     )

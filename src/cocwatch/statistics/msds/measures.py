@@ -14,6 +14,8 @@ default).
 
 from __future__ import annotations
 
+from datetime import date
+
 from cocwatch.core.measures import (
     MEASURE,
     EquityPair,
@@ -39,6 +41,31 @@ COLUMNS = (
 )  # fmt: skip
 
 
+# Since April 2023 each monthly release holds the final figures of one month and the
+# provisional figures of the next, and is titled by both (DOMAIN §3).
+FIRST_TWO_FILE_RELEASE = date(2023, 3, 31)  # "Final March 2023, Provisional April 2023"
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def release(month: date, provisional: bool) -> str | None:
+    """The release a month's file belongs to: the provisional April 2025 file to "Final March
+    2025, Provisional April 2025", the final April 2025 file to "Final April 2025,
+    Provisional May 2025"; None before the releases were named so."""
+    index = month.year * 12 + month.month - 1 - (1 if provisional else 0)
+    final = date(index // 12, index % 12 + 1, 1)
+    if final < FIRST_TWO_FILE_RELEASE.replace(day=1):
+        return None
+    following = index + 1
+    later = (following // 12, following % 12)
+    return (
+        f"Final {_MONTH_NAMES[final.month - 1]} {final.year}, "
+        f"Provisional {_MONTH_NAMES[later[1]]} {later[0]}"
+    )
+
+
 PUBLISHER = Publisher(
     name="NHS England",
     publication="NHS England, Maternity Services Monthly Statistics",
@@ -49,6 +76,7 @@ PUBLISHER = Publisher(
     suppression="NHS England publishes any count from 1 to 7 as 5",
     rounding="rounds other counts to the nearest 5",
     withheld="Low DQ",
+    release=release,
 )
 
 # The groups, as NHS England's statistics define them (DOMAIN §3). MSDS's "BAME" breakdown is
@@ -79,8 +107,10 @@ EQUITY = (
 )
 
 # The data-quality measures that govern each headline (NHS England's pipeline; DOMAIN §3). A
-# count is given with its unit only where the pipeline confirms what it counts: COC_DQ05
-# counts women reaching 29 weeks recorded as on a pathway, COC_DQ08 antenatal contacts.
+# count is given, with its unit, only where the pipeline confirms what it counts: COC_DQ05
+# counts women reaching 29 weeks recorded as on a pathway, COC_DQ08 antenatal contacts. Its
+# 0 of 0 is no proof of a recording fault: a Trust may record every woman's pathway status
+# and none as on a pathway, so it is said as a question.
 CHECKS = {
     PLACED: (
         QualityCheck("coc_dq04", "COC_DQ04"),
@@ -89,7 +119,8 @@ CHECKS = {
             "COC_DQ05",
             unit=WOMEN,
             when_empty="no woman reaching 29 weeks that month was recorded as on a continuity "
-            "of carer pathway at all",
+            "of carer pathway: either none was placed, or placements are not recorded",
+            ask_when_empty="please say which",
         ),
     ),
     RECEIVING: (
