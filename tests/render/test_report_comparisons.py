@@ -374,8 +374,8 @@ def test_each_trust_page_states_its_comparisons(shipped_site: Path) -> None:
         "2.8% of women reaching 29 weeks in April 2025 (15 of 545) were placed on a continuity "
         "of carer pathway: lower than England's 17.1%, beyond what chance would explain (99.8% "
         "level); between 68th and 78th of 103 Trusts whose data passed NHS England's checks "
-        "that month, in the 4th fifth from the top either way, as a published 5 may stand for "
-        "any count from 1 to 7"
+        "that month, in the 4th fifth from the top either way, as other Trusts' published "
+        "counts of 5 may each stand for any count from 1 to 7"
     ) in said
 
     assert "Lower than the London region's 26.7%" in said

@@ -19,6 +19,7 @@ start a real interpreter.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import select
@@ -79,15 +80,18 @@ def _universal(text: str) -> str:
 class _Parent:
     """A process with cocwatch imported, forking one child per run (one run at a time)."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], command: list[str] | None = None) -> None:
+        """Start the preloaded process (or COMMAND in its place, for testing this class)."""
         startup = {name: env[name] for name in STARTUP_VARIABLES if name in env}
         self.process = subprocess.Popen(
-            [sys.executable, __file__],
+            command or [sys.executable, __file__],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            bufsize=0,
             env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **startup},
         )
+        self._unread = b""
         atexit.register(self.close)
 
     def alive(self) -> bool:
@@ -119,7 +123,8 @@ class _Parent:
             try:
                 status = int(self._answer(deadline=time.monotonic() + timeout))
             except subprocess.TimeoutExpired:
-                os.kill(pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
                 self._answer(deadline=time.monotonic() + 30)
                 raise subprocess.TimeoutExpired(args, timeout) from None
             return subprocess.CompletedProcess(
@@ -130,13 +135,23 @@ class _Parent:
             )
 
     def _answer(self, *, deadline: float) -> str:
+        """The next line the preloaded process wrote, waiting until DEADLINE at most.
+
+        Reads the pipe's file descriptor directly and keeps what follows the line: both
+        answers of a quick run can arrive in one read, and a buffered reader would hold the
+        second where `select` cannot see it (the run would then seem to hang).
+        """
         assert self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], deadline - time.monotonic())
-        if not ready:
-            raise subprocess.TimeoutExpired("cocwatch", deadline)
-        line = self.process.stdout.readline()
-        if not line:
-            raise RuntimeError("the preloaded cocwatch process ended unexpectedly")
+        fd = self.process.stdout.fileno()
+        while b"\n" not in self._unread:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise subprocess.TimeoutExpired("cocwatch", deadline)
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                raise RuntimeError("the preloaded cocwatch process ended unexpectedly")
+            self._unread += chunk
+        line, self._unread = self._unread.split(b"\n", 1)
         return line.decode().strip()
 
     def close(self) -> None:

@@ -91,8 +91,15 @@ def count_words(count: Count, unit: str = "women") -> str:
 
 # A published 5, in words, where a verdict or a place depends on it.
 DEPENDS = "depends on the true count behind the published 5 (any count from 1 to 7)"
-MOVED = "a published 5 may stand for any count from 1 to 7"
 _SIDE = {"lower": "below", "higher": "above"}
+
+
+def moved_words(own: Count) -> str:
+    """Why a place is a range: whose published 5 moves it (the Trust's own count, or only
+    other Trusts' counts, which the reader might otherwise take for the Trust's own)."""
+    if SUPPRESSED_COUNT in (own.numerator, own.denominator):
+        return "a published 5 (its own, and other Trusts') may stand for any count from 1 to 7"
+    return "other Trusts' published counts of 5 may each stand for any count from 1 to 7"
 
 
 def versus_words(v: Versus, style: Style = "technical") -> str:
@@ -152,7 +159,7 @@ def rank_words(c: Comparison, style: Style = "technical") -> str | None:
         either = f"{fifth} either way" if fifth else ""
         return (
             f"between {ordinal(p.best)} and {ordinal(p.worst)} of {p.of} {whose}{either}, as "
-            f"{MOVED}"
+            f"{moved_words(c.own)}"
         )
     if p.tied:
         others = f"{p.tied} other " + (kind.noun if p.tied == 1 else kind.plural)
