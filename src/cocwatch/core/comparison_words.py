@@ -89,6 +89,7 @@ def count_words(count: Count, unit: str = "women") -> str:
 
 # A published 5, in words, where a verdict or a place depends on it.
 DEPENDS = "depends on the true count behind the published 5 (any count from 1 to 7)"
+DEPENDING = "depending on the true count behind the published 5 (any count from 1 to 7)"
 _SIDE = {"lower": "below", "higher": "above"}
 
 
@@ -103,7 +104,8 @@ def moved_words(own: Count) -> str:
 def versus_words(v: Versus, style: Style = "technical") -> str:
     """'lower than England's 17.1%, beyond what chance would explain (99.8% level)'; in
     plain words 'below England's 17.1%, by more than chance explains'. A verdict that a
-    published 5 would change is not given: what it depends on is."""
+    published 5 would change is not given: what it depends on is ('above England's 1.0% or
+    not, depending on …'). Each reads on from "That is" or "its rate is"."""
     theirs = f"{v.name}'s {figure_percent(v.percent)}"
     plain = style == "plain"
     if v.at_998 in ("lower", "higher"):
@@ -124,7 +126,7 @@ def versus_words(v: Versus, style: Style = "technical") -> str:
         )
     if v.at_95 is None:
         sides = [_SIDE[x] for x in v.possible_95 if x != "similar"]
-        return f"whether it is {' or '.join(sides)} {theirs} {DEPENDS}"
+        return f"{' or '.join(sides)} {theirs} or not, {DEPENDING}"
     if plain:
         return f"not clearly different from {theirs} at these numbers"
     return f"not distinguishable from {theirs} at these numbers"
