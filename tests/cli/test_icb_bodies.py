@@ -138,7 +138,7 @@ def test_letter_lmns_goes_to_the_icb_with_its_lmns_and_trusts_figures(run: Run) 
     assert "The Chief Executive\\\nNHS Greater Manchester Integrated Care Board" in text
     assert "Dear Sir or Madam" in text
     assert "I am copying this letter to the LMNS Lead" in text
-    assert "the LMNS ranked 33rd of 40 LMNSs" in text
+    assert "The LMNS ranked 33rd of 40 LMNSs" in text
     assert "have no data-quality result of their own" in text
     for name in ("Bolton NHS Foundation Trust", "Stockport NHS Foundation Trust"):
         assert f"**{name}:**" in text

@@ -301,7 +301,7 @@ def test_letter_mp_greets_the_mp_and_carries_the_area_and_its_trusts(
     assert "my postcode is LS2 9JT" in text
     assert "NHS West Yorkshire Integrated Care Board" in text
     assert "**Leeds Teaching Hospitals NHS Trust:**" in text
-    assert "the LMNS ranked" in text and "of 40 LMNSs" in text
+    assert "The LMNS ranked" in text and "of 40 LMNSs" in text
     assert "There is no official record of which Trusts serve which constituency" in text
     assert "Open Parliament Licence v3.0" in text
     assert "not in" not in result.stderr  # the writer lives in the constituency

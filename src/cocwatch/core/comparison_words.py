@@ -91,21 +91,24 @@ def count_words(count: Count, unit: str = "women") -> str:
 
 # A published 5, in words, where a verdict or a place depends on it.
 DEPENDS = "depends on the true count behind the published 5 (any count from 1 to 7)"
+DEPENDING = "depending on the true count behind the published 5 (any count from 1 to 7)"
 _SIDE = {"lower": "below", "higher": "above"}
 
 
-def moved_words(own: Count) -> str:
-    """Why a place is a range: whose published 5 moves it (the Trust's own count, or only
-    other Trusts' counts, which the reader might otherwise take for the Trust's own)."""
+def moved_words(own: Count, kind: BodyKind = TRUST) -> str:
+    """Why a place is a range: whose published 5 moves it (the body's own count, or only
+    other bodies' counts, which the reader might otherwise take for the body's own)."""
+    others = f"other {kind.plural}'"
     if SUPPRESSED_COUNT in (own.numerator, own.denominator):
-        return "a published 5 (its own, and other Trusts') may stand for any count from 1 to 7"
-    return "other Trusts' published counts of 5 may each stand for any count from 1 to 7"
+        return f"a published 5 (its own, and {others}) may stand for any count from 1 to 7"
+    return f"{others} published counts of 5 may each stand for any count from 1 to 7"
 
 
 def versus_words(v: Versus, style: Style = "technical") -> str:
     """'lower than England's 17.1%, beyond what chance would explain (99.8% level)'; in
     plain words 'below England's 17.1%, by more than chance explains'. A verdict that a
-    published 5 would change is not given: what it depends on is."""
+    published 5 would change is not given: what it depends on is ('above England's 1.0% or
+    not, depending on …'). Each reads on from "That is" or "its rate is"."""
     theirs = f"{v.name}'s {figure_percent(v.percent)}"
     plain = style == "plain"
     if v.at_998 in ("lower", "higher"):
@@ -126,7 +129,7 @@ def versus_words(v: Versus, style: Style = "technical") -> str:
         )
     if v.at_95 is None:
         sides = [_SIDE[x] for x in v.possible_95 if x != "similar"]
-        return f"whether it is {' or '.join(sides)} {theirs} {DEPENDS}"
+        return f"{' or '.join(sides)} {theirs} or not, {DEPENDING}"
     if plain:
         return f"not clearly different from {theirs} at these numbers"
     return f"not distinguishable from {theirs} at these numbers"
@@ -159,7 +162,7 @@ def rank_words(c: Comparison, style: Style = "technical") -> str | None:
         either = f"{fifth} either way" if fifth else ""
         return (
             f"between {ordinal(p.best)} and {ordinal(p.worst)} of {p.of} {whose}{either}, as "
-            f"{moved_words(c.own)}"
+            f"{moved_words(c.own, kind)}"
         )
     if p.tied:
         others = f"{p.tied} other " + (kind.noun if p.tied == 1 else kind.plural)

@@ -162,9 +162,10 @@ def comparison_view(
             f"other {kind.plural}."
         )
     else:
-        against = " and ".join(x for x in (versus, region) if x)
-        sentence = f"{_capital(statement)}" + (f". That is {against}" if against else "")
-        sentence += f"; {kind.the} ranked {ranked}." if ranked else "."
+        sentence = f"{_capital(statement)}."
+        sentence += f" That is {versus}." if versus else ""
+        sentence += f" It is {region}." if region else ""
+        sentence += f" {_capital(kind.the)} ranked {ranked}." if ranked else ""
     citation = figure.citation if figure is not None else _publication(publisher, c.month)
     return ComparisonView(
         measure=c.measure.code,
