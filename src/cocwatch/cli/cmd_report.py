@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.options import AS_OF
+from cocwatch.cli.options import AS_OF, ICB
 from cocwatch.cli.output import emit
 from cocwatch.cli.session import session
 from cocwatch.core.web import WEB_ADDRESS
@@ -33,6 +33,7 @@ def report(
         "there is replaced).",
     ),
     as_of: AS_OF,
+    icb: ICB = None,
     title: str | None = typer.Option(
         None, "--title", metavar="TEXT", help="Heading of the report's front page."
     ),
@@ -52,7 +53,8 @@ def report(
         f"{WEB_ADDRESS['whatdotheyknow_url'].help()}.",
     ),
 ) -> None:
-    """Write a static HTML report: index.html (every open Trust) and trusts/ID.html.
+    """Write a static HTML report: index.html (every open Trust, or those of one ICB with
+    --icb) and trusts/ID.html.
 
     The pages need no server and fetch nothing: publish the folder on any website, open it
     from a disk, or send one Trust's page on its own.
@@ -63,6 +65,13 @@ def report(
     s = session(ctx)
     registry = s.registry
     trusts = [t for t in registry.trusts if t.is_open(as_of)]
+    if icb is not None:  # the Trusts of one ICB, by today's codes
+        from cocwatch.cli.selection import icb_today
+        from cocwatch.core.icbs import trusts_in
+
+        chosen = icb_today(s.curated, icb, as_of)
+        ids = {t.id for t in trusts_in(s.curated, chosen.code, as_of)}
+        trusts = [t for t in trusts if t.id in ids]
     assessment = assess(
         registry,
         trusts,
