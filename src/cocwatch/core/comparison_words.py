@@ -149,8 +149,8 @@ def rank_words(c: Comparison, style: Style = "technical") -> str | None:
     Trusts at none'); a place that a published 5 would move is given as its range
     ('between 55th and 101st of 103 Trusts …')."""
     p = c.placing
-    if p is None:
-        return None
+    if p is None or p.of < 2:
+        return None  # a place among one says nothing
     kind = kind_compared(c)
     whose = (
         kind.plural
