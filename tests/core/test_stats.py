@@ -22,6 +22,7 @@ from cocwatch.core.stats import (
     Count,
     FunnelPlacement,
     Overdispersion,
+    Placing,
     Scale,
     SpcSignal,
     classify_funnel,
@@ -541,3 +542,11 @@ def test_least_squares_matches_scipys_linear_regression() -> None:
     fitted = linregress(xs, ys)
     assert slope == pytest.approx(fitted.slope, rel=1e-12)
     assert at_mean == pytest.approx(fitted.intercept + fitted.slope * np.mean(xs), rel=1e-12)
+
+
+def test_fewer_than_five_placed_have_no_fifths() -> None:
+    """'5th fifth of 1' is not a fifth: below five places none is given."""
+    assert Placing(1, 1, 1).quintile is None
+    assert Placing(4, 4, 4).quintile is None
+    assert Placing(5, 5, 5).quintile == 5
+    assert Placing(1, 1, 5).quintile == 1

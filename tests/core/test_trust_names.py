@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cocwatch.core.trust_names import match_trust, name_words
+from cocwatch.core.trust_names import Tier, find_matches, match_trust, name_words, postcode
 from cocwatch.locations import shipped_registry
 from cocwatch.registry import load_registry
 from tests.support.paths import DEMO
@@ -101,3 +101,85 @@ def test_letter_with_a_status_filter_and_no_trust_means_every_matching_trust(
     failing = {t["id"] for t in json.loads(checked.stdout)["trusts"] if t["severity"] == "fail"}
     assert failing
     assert {p.name for p in out.iterdir()} >= {f"board-{t}.md" for t in failing}
+
+
+# ------------------------------------------------------------------ one matcher, every way in
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "why"),
+    [
+        ("stepping hill", "stockport", "its address has 'Stepping Hill Hospital'"),
+        ("truro", "royal-cornwall-hospitals", "its address has 'Truro'"),
+        ("SK2 7JE", "stockport", "its headquarters' postcode is SK2 7JE"),
+        ("sk27je", "stockport", "its headquarters' postcode is SK2 7JE"),
+        ("rj1", "guys-and-st-thomas", "its ODS code is rj1"),
+    ],
+)
+def test_a_site_town_or_postcode_finds_one_trust(typed: str, expected: str, why: str) -> None:
+    matches = find_matches(TRUSTS, typed)
+    assert [(m.trust.id, m.why) for m in matches] == [(expected, why)]
+    assert [t.id for t in match_trust(TRUSTS, typed)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Harogate", "harrogate-and-district"),
+        ("manchster", "manchester-university"),
+        ("sheffeild", "sheffield-teaching-hospitals"),
+    ],
+)
+def test_a_misspelling_is_suggested_never_chosen(typed: str, expected: str) -> None:
+    matches = find_matches(TRUSTS, typed)
+    assert [m.trust.id for m in matches] == [expected]
+    assert all(m.suggested and "may be a misspelling of" in m.why for m in matches)
+    assert match_trust(TRUSTS, typed) == []
+
+
+def test_a_name_wins_over_an_address_when_one_trust_must_be_chosen() -> None:
+    matches = find_matches(TRUSTS, "leeds")
+    assert matches[0].trust.id == "leeds-teaching-hospitals" and matches[0].tier is Tier.NAME
+    assert [t.id for t in match_trust(TRUSTS, "leeds")] == ["leeds-teaching-hospitals"]
+
+
+def test_common_words_are_never_read_as_misspellings() -> None:
+    assert find_matches(TRUSTS, "rust") == []
+    assert find_matches(TRUSTS, "xyzzy") == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("sw1a1aa", "SW1A 1AA"), ("M1 1AE", "M1 1AE"), ("  ls2   9jt ", "LS2 9JT"), ("LS2", None)],
+)
+def test_postcodes_are_written_the_usual_way(typed: str, code: str | None) -> None:
+    assert postcode(typed) == code
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["trusts", "stepping", "hill"],
+        ["trusts", "Harogate"],
+        ["trusts", "manchster"],
+        ["trusts", "truro"],
+    ],
+)
+def test_trusts_lists_what_it_found_and_why(run: Run, args: list[str]) -> None:
+    result = run(*args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    listed = json.loads(result.stdout)["trusts"]
+    assert len(listed) == 1 and listed[0]["matched"]
+
+
+def test_check_suggests_a_misspelt_trust_and_says_why(run: Run) -> None:
+    result = run("check", "Harogate")
+    assert result.exit_code == 2
+    assert "Did you mean: harrogate-and-district" in result.stderr
+    assert "may be a misspelling of 'harrogate'" in result.stderr
+
+
+def test_a_hospital_names_its_trust_in_any_command(run: Run) -> None:
+    result = run("show", "stepping", "hill")
+    assert result.exit_code == 0, result.stderr
+    assert "Stockport NHS Foundation Trust" in result.stdout

@@ -3,8 +3,9 @@
 The command lines of README.md and docs/ run as a newcomer would type them: in a temporary
 copy of `examples/`, with a temporary home folder, today pinned, and no network (a proxy that
 refuses every connection). Addresses written `https://…/NAME` on a page are served from a
-local server; `~/Downloads/NAME` is put in place. The measures files served there are
-SYNTHETIC; the registry served as `trusts.yaml` is a copy of the shipped one, with its
+local server, as are postcodes.io's and the Members API's answers for the guides' postcode;
+`~/Downloads/NAME` is put in place. The measures files and the lookups' answers served there
+are SYNTHETIC; the registry served as `trusts.yaml` is a copy of the shipped one, with its
 statistics folder beside it.
 """
 
@@ -96,6 +97,27 @@ def _whatdotheyknow_mirror(served: Path) -> None:
         (served / "feed" / folder / name).write_text(json.dumps(feed))
 
 
+def _lookup_mirrors(served: Path) -> None:
+    """SYNTHETIC answers of postcodes.io and the Members API for the guides' postcode, at the
+    paths those services use (a query string is ignored by the local server)."""
+    import json
+
+    from tests.support.lookups import (
+        POSTCODE,
+        constituency_answer,
+        contact_answer,
+        postcode_answer,
+    )
+
+    (served / "postcodes").mkdir()
+    (served / "postcodes" / POSTCODE).write_text(json.dumps(postcode_answer()))
+    search = served / "api" / "Location" / "Constituency"
+    search.mkdir(parents=True)
+    (search / "Search").write_text(json.dumps(constituency_answer()))
+    (served / "api" / "Members" / "9001").mkdir(parents=True)
+    (served / "api" / "Members" / "9001" / "Contact").write_text(json.dumps(contact_answer()))
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
@@ -144,6 +166,7 @@ def page_world(
     shutil.copytree(shipped_registry().parent / "statistics", served / "statistics")
     _msds_mirror(served / "msds" / "series")
     _whatdotheyknow_mirror(served)
+    _lookup_mirrors(served)
     (home / "Downloads").mkdir()
     (home / "Downloads" / MEASURES_FILE).write_text(measures, encoding="utf-8")
     # cocwatch installed as the README says, in the Python environment ~/campaign-env (the
@@ -162,6 +185,8 @@ def page_world(
     with _serving(served) as address:
         env["COCWATCH_STATISTICS_URL"] = f"{address}msds/series/"  # `import msds --latest` etc.
         env["COCWATCH_WHATDOTHEYKNOW"] = address.rstrip("/")  # `requests`, `letter --whatdo…`
+        env["COCWATCH_POSTCODES_URL"] = address.rstrip("/")  # `mp`, `letter mp`, postcodes
+        env["COCWATCH_PARLIAMENT_URL"] = address.rstrip("/")
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         yield PageWorld(folder=clone, home=home, env=env, address=address)

@@ -330,11 +330,13 @@ def test_templates_lists_builtins_and_user_overrides(run: Run, tmp_path: Path) -
         "foi",
         "foi-review",
         "ico-complaint",
+        "lmns",
         "minister",
         "mnvp",
+        "mp",
         "right-of-reply",
     ]
-    assert {r["scope"] for r in rows} == {"trust", "national"}
+    assert {r["scope"] for r in rows} == {"trust", "icb", "national"}
     assert all(r["builtin"] and r["description"] for r in rows)
     mine = tmp_path / "mine"
     mine.mkdir()

@@ -69,7 +69,7 @@ def test_every_base_address_is_a_setting_with_its_variable_shown_and_in_help(
     sample = path.read_text(encoding="utf-8")
     helps = " ".join(
         " ".join(run(*command, "--help", env={"COLUMNS": "300"}).stdout.split())
-        for command in (["requests"], ["report"], ["letter"], ["import", "msds"])
+        for command in (["requests"], ["report"], ["letter"], ["import", "msds"], ["mp"])
     )
     for web in WEB_ADDRESSES:
         assert f"# {web.key}: {web.default}" in sample

@@ -21,6 +21,7 @@ KEYS = {
     "top": ["as_of", "registry", "target", "thresholds", "summary", "trusts", "notes", "licence"],
     "trust": [
         "id",
+        "kind",
         "ods",
         "name",
         "region",

@@ -153,4 +153,8 @@ def test_a_file_with_a_single_provider_is_compared_without_a_funnel(
     assert placed["funnel"] is None
     out = tmp_path / "site"
     assert run("-r", str(registry), "report", "--out", str(out)).exit_code == 0
-    assert run("-r", str(registry), "check", "example-north").exit_code == 1
+    detail = run("-r", str(registry), "check", "example-north")
+    assert detail.exit_code == 1
+    # A place among one says nothing, and a fifth of one is not a fifth.
+    assert "fifth" not in detail.stdout and "of 1 " not in detail.stdout, detail.stdout
+    assert placed["placing"]["quintile"] is None

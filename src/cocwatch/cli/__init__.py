@@ -3,7 +3,8 @@
 Each ``cmd_*.py`` module registers its commands on `app` when imported; `COMMAND_MODULES`
 is the order `cocwatch --help` lists them in (a new command module is added there, and to the
 top layer of the import contract in pyproject.toml). What commands share lives beside them,
-in layers: `import_releases`, `site_requests` and `whatdotheyknow_sync` (steps of commands);
+in layers: `import_releases`, `lookups` (postcodes.io and the Members API), `site_requests`
+and `whatdotheyknow_sync` (steps of commands);
 `app` (the application and its error handling), `session` (config, registry and statistics,
 loaded once), `selection` (naming Trusts), `output` (`emit`) and `progress` (download bars);
 `global_options` and `options` (each shared option, declared once); `dates`.
@@ -16,8 +17,9 @@ import importlib
 from cocwatch.cli.app import app
 
 COMMAND_MODULES = (
-    "cmd_registry",  # validate, schema, trusts, show, targets
+    "cmd_registry",  # validate, schema, trusts, icbs, show, targets
     "cmd_check",
+    "cmd_mp",  # a postcode's MP and the Trusts of its ICB
     "cmd_letter",  # letter, templates
     "cmd_correspondence",  # sent, replied, due
     "cmd_requests",  # public requests on WhatDoTheyKnow

@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.options import ALL_TRUSTS, AS_OF, DEFAULT_FORMAT, FORMAT, REGION
+from cocwatch.cli.options import ALL_TRUSTS, AS_OF, DEFAULT_FORMAT, FORMAT, ICB, REGION
 from cocwatch.cli.output import emit
-from cocwatch.cli.selection import select_trusts
-from cocwatch.cli.session import session
+from cocwatch.cli.selection import select_trusts, split_icb_names
+from cocwatch.cli.session import Session, session
 from cocwatch.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from cocwatch.core.assessment import Assessment
-    from cocwatch.core.models import Registry, Trust
+    from cocwatch.core.models import Icb, Registry, Trust
 
 
 class FailOn(StrEnum):
@@ -59,11 +59,13 @@ def check(
     *,
     names: list[str] | None = typer.Argument(
         None,
-        metavar="[TRUST]...",
-        help="Trust ids, ODS codes or unique parts of names. None: every open Trust.",
+        metavar="[TRUST|icb:CODE]...",
+        help="Trust ids, ODS codes, unique parts of names, hospitals, towns or postcodes; "
+        "icb:CODE for an ICB's LMNS and its Trusts. None: every open Trust.",
     ),
     all_trusts: ALL_TRUSTS = False,
     region: REGION = None,
+    icb: ICB = None,
     as_of: AS_OF,
     target: str | None = typer.Option(
         None,
@@ -91,7 +93,9 @@ def check(
     For each Trust: each cohort's status (met, missed, behind, on track, no data, no
     target) against its plan or the national targets, and the duties not met (no plan,
     no Board review, old figures...). Closed Trusts are skipped unless named. One named
-    Trust is shown in detail. Exit codes: 0 fine, 1 a Trust at or above --fail-on.
+    Trust is shown in detail. icb:CODE shows the ICB's LMNS in detail (its own official
+    figures against England and its region, assessed as a Trust is), then its Trusts.
+    Exit codes: 0 fine, 1 a Trust (or LMNS) at or above --fail-on.
     """
     from cocwatch.cli.whatdotheyknow_sync import sync_logged_requests
     from cocwatch.render.check import CheckListing
@@ -101,25 +105,65 @@ def check(
     sync_logged_requests(s, as_of)  # replies to requests made on WhatDoTheyKnow, into the log
     if target is not None:
         _check_target(s.curated, target)
-    chosen = _select(s.curated, names, all_trusts=all_trusts, region=region, day=as_of)
+    areas, trust_names = split_icb_names(
+        s.curated, names or [], as_of, lambda i: s.lmns_bodies(i, as_of)
+    )
+    chosen = (
+        []
+        if areas and not trust_names
+        else _select(s, trust_names, all_trusts=all_trusts, region=region, icb=icb, day=as_of)
+    )
+    chosen = list({t.id: t for t in [*chosen, *(t for _, _, ts in areas for t in ts)]}.values())
+    bodies = [b for _, lmns, _ in areas for b in lmns]
+    for icb_named, lmns, _ in areas:
+        _say_whose_rows(s, icb_named, lmns)
     registry = s.registry_for({t.id for t in chosen}) if names else s.registry
     chosen = [t for t in registry.trusts if t.id in {c.id for c in chosen}]
-    assessment = s.assess(registry, chosen, as_of, target_id=target)
+    assessment = s.assess(registry, [*bodies, *chosen], as_of, target_id=target)
     listing = CheckListing(
         assessment,
         s.loaded.source,
         registry=registry,
-        detail=bool(names) and len(chosen) == 1,
+        detail=bool(trust_names) and not areas and len(chosen) == 1,
         quiet=brief or s.state.quiet,
+        focus=tuple(b.id for b in bodies),
     )
     emit(render(fmt, listing))
     raise typer.Exit(exit_code(assessment, fail_on))
 
 
+def _say_whose_rows(s: Session, icb: Icb, bodies: list[Trust]) -> None:
+    """Say when an ICB's area is published under other codes (an ICB made in 2026, whose
+    area's latest figures are its predecessors' LMNSs', each shown on its own)."""
+    others = [b.ods for b in bodies if b.ods != icb.code]
+    if others:
+        s.info(
+            f"{icb.title} began on {icb.from_}; the statistics held publish its area's figures "
+            f"under the codes of the ICBs it took over ({', '.join(others)}): each LMNS is shown "
+            "on its own, none is summed into another."
+        )
+
+
 def _select(
-    registry: Registry, names: list[str] | None, *, all_trusts: bool, region: str | None, day: date
+    s: Session,
+    names: list[str] | None,
+    *,
+    all_trusts: bool,
+    region: str | None,
+    icb: str | None,
+    day: date,
 ) -> list[Trust]:
-    """The named Trusts (closed ones too), else every open one, optionally in a region."""
+    """The named Trusts (closed ones too), else every open one, optionally in a region or
+    an ICB; a postcode names the Trusts of the ICB that covers it."""
+    from cocwatch.cli.lookups import postcode_trusts
+    from cocwatch.sources.http import TIMEOUT_SECONDS
+
     return select_trusts(
-        registry, names, all_trusts=all_trusts or not names, region=region, as_of=day
+        s.curated,
+        names,
+        all_trusts=all_trusts or not names,
+        region=region,
+        icb=icb,
+        as_of=day,
+        by_postcode=postcode_trusts(s, day, timeout=TIMEOUT_SECONDS),
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cocwatch.cli.app import app
+from cocwatch.cli.lookups import by_postcode
 from cocwatch.cli.options import (
     AS_OF,
     DEFAULT_FORMAT,
@@ -129,7 +130,7 @@ def sent(
 
     s = session(ctx)
     spec = find_template(Letters.located(None, s.config.templates_dir), template)
-    found = find_trust(s.registry, trust) if trust else None
+    found = find_trust(s.registry, trust, by_postcode=by_postcode(s)) if trust else None
     if spec.scope == "trust" and found is None:
         raise UsageError(
             f"Name the Trust the '{spec.name}' letter went to: sent {spec.name} TRUST."
@@ -330,7 +331,11 @@ def replied(
             "order still works.)"
         )
     # A national letter (`minister`) has no Trust: `replied minister --on DATE`.
-    found = None if trust in national and kind is None else find_trust(s.registry, trust)
+    found = (
+        None
+        if trust in national and kind is None
+        else find_trust(s.registry, trust, by_postcode=by_postcode(s))
+    )
     kind = trust if found is None else kind
     trust_id, who = (found.id, found.name) if found else (None, "national recipients")
     path = _log_path(s, log)
@@ -469,7 +474,9 @@ def due(
     if not offline:
         sync_requests(s, _log_path(s, log), as_of=as_of)
     loaded = _load(s, log)
-    trust_ids = [find_trust(s.registry, n).id for n in names] if names else None
+    trust_ids = (
+        [find_trust(s.registry, n, by_postcode=by_postcode(s)).id for n in names] if names else None
+    )
     rules = reply_rules(loaded.log, as_of=as_of, other_working_days=s.config.reply_working_days)
     states = letter_states(loaded.log, as_of=as_of, rules=rules, trust_ids=trust_ids)
     shown = states if all_letters else open_letters(states)

@@ -22,7 +22,16 @@ from typing import TYPE_CHECKING, Annotated, get_args
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.options import ALL_TRUSTS, AS_OF, DEFAULT_FORMAT, FORMAT, REGION, date_option
+from cocwatch.cli.options import (
+    ALL_TRUSTS,
+    AS_OF,
+    DEFAULT_FORMAT,
+    FORMAT,
+    ICB,
+    REGION,
+    TIMEOUT,
+    date_option,
+)
 from cocwatch.cli.output import emit
 from cocwatch.cli.selection import select_trusts
 from cocwatch.cli.session import session
@@ -31,13 +40,15 @@ from cocwatch.core.kinds import Style
 from cocwatch.core.web import WEB_ADDRESS
 from cocwatch.errors import InputError, UsageError
 from cocwatch.locations import builtin_template_names
+from cocwatch.sources.http import TIMEOUT_SECONDS
 from cocwatch.templating.drafting import STATUS_FILTER_WORDS
 from cocwatch.templating.formats import DEFAULT_LETTER_FORMAT, LETTER_FORMATS, LETTER_WRITERS
 
 if TYPE_CHECKING:
     from cocwatch.cli.session import Session
     from cocwatch.core.models import Sender, Trust
-    from cocwatch.templating.drafting import LetterBatch
+    from cocwatch.core.representation import Representation
+    from cocwatch.templating.drafting import AreaLetter, LetterBatch
     from cocwatch.templating.rendering import Letters
     from cocwatch.templating.templates import TemplateSpec
 
@@ -102,10 +113,35 @@ def letter(
         "`cocwatch templates` says what each is for.",
     ),
     names: list[str] | None = typer.Argument(
-        None, metavar="[TRUST]...", help="Trust ids, ODS codes or unique parts of names."
+        None,
+        metavar="[TRUST]...",
+        help="Trust ids, ODS codes, unique parts of names, hospitals, towns or postcodes; for "
+        "an ICB's letter (lmns), the ICB's code or words of its name.",
     ),
     all_trusts: ALL_TRUSTS = False,
     region: REGION = None,
+    icb: ICB = None,
+    postcode: str | None = typer.Option(
+        None,
+        "--postcode",
+        metavar="POSTCODE",
+        help="For the mp letter: your postcode, which finds your MP and the ICB that covers it. "
+        f"Looked up on {WEB_ADDRESS['postcodes_url'].help()}; the MP on "
+        f"{WEB_ADDRESS['parliament_url'].help()}.",
+    ),
+    constituency: str | None = typer.Option(
+        None,
+        "--constituency",
+        metavar="NAME",
+        help="For the mp letter: your constituency, instead of looking it up.",
+    ),
+    mp_name: str | None = typer.Option(
+        None, "--mp-name", metavar="NAME", help="For the mp letter: your MP, instead of looking up."
+    ),
+    offline: bool = typer.Option(
+        False, "--offline", help="For the mp letter: use only answers kept from earlier lookups."
+    ),
+    timeout: TIMEOUT,
     status: str | None = typer.Option(
         None,
         "--status",
@@ -199,6 +235,7 @@ def letter(
     Sender details come from the config file (sender:) or the --sender-* options; anything
     missing appears as a [placeholder] and is listed in a warning. Nothing is ever sent.
     """
+    from cocwatch.cli.area_letters import check_writer_address
     from cocwatch.templating.drafting import (
         PLACEHOLDER_ADVICE,
         NoteKind,
@@ -226,7 +263,21 @@ def letter(
             f"--publish-on is for a right of reply (letter right-of-reply TRUST); the "
             f"'{spec.name}' letter says no publication date: leave it out."
         )
-    trusts, only = _trusts(s, spec, names, all_trusts, region, status, as_of)
+    area = None
+    if spec.scope == "icb":
+        area = _area(s, spec, names, icb, postcode, constituency, mp_name, offline, timeout, as_of)
+        check_scope_options(spec, all_trusts=all_trusts, region=region, status=status)
+        if area[1] is not None:
+            check_writer_address(s, sender.address, area[1], timeout=timeout)
+        trusts: list[Trust] = []
+        only: frozenset[str] = frozenset()
+    else:
+        if postcode or constituency or mp_name:
+            raise UsageError(
+                f"--postcode, --constituency and --mp-name are for a letter to an MP (`letter mp "
+                f"--postcode POSTCODE`); the '{spec.name}' letter does not take them."
+            )
+        trusts, only = _trusts(s, spec, names, all_trusts, region, status, as_of, icb)
     if spec.follows:  # a follow-up reads the log: first, replies to requests on WhatDoTheyKnow
         from cocwatch.cli.whatdotheyknow_sync import sync_logged_requests
 
@@ -245,7 +296,10 @@ def letter(
         log_location=s.correspondence_location().value,
         experience=_read_experience(experience),
         follows=follows.strip().lower() if follows else None,
-        official=s.comparisons([*s.registry.trusts, *trusts], as_of),
+        official=s.comparisons(
+            [*s.registry.trusts, *trusts, *(area[0].bodies if area else ())], as_of
+        ),
+        area=area[0] if area else None,
         style=style,
         publish_on=publish_on,
     )
@@ -402,6 +456,73 @@ def _read_experience(path: str | None) -> str | None:
     return read_text(Path(path).expanduser(), what="experience file")
 
 
+def _area(
+    s: Session,
+    spec: TemplateSpec,
+    names: list[str] | None,
+    icb: str | None,
+    postcode: str | None,
+    constituency: str | None,
+    mp_name: str | None,
+    offline: bool,
+    timeout: float,
+    day: date,
+) -> tuple[AreaLetter, Representation | None]:
+    """An ICB's letter: the ICB named (or, for an MP, the one that covers the postcode), on
+    the letter's date, and the MP when the letter is to one."""
+    from cocwatch.cli.area_letters import area_letter, icb_on_letter_date
+    from cocwatch.cli.lookups import postcode_option, representation
+    from cocwatch.core.trust_names import postcode as as_postcode
+
+    found = None
+    if spec.recipient == "mp":
+        if postcode and names and as_postcode(" ".join([postcode, *names])):
+            postcode, names = " ".join([postcode, *names]), []  # --postcode M13 9WL, unquoted
+        if names:
+            raise UsageError(
+                f"The '{spec.name}' letter finds the ICB from your postcode: give --postcode "
+                "POSTCODE (and --icb CODE to choose the ICB yourself), not a name."
+            )
+        if postcode is None and constituency is None:
+            raise UsageError(
+                f"The '{spec.name}' letter needs your postcode: --postcode \"SW1A 1AA\" (or, "
+                "offline, --constituency NAME --mp-name NAME --icb CODE)."
+            )
+        found = representation(
+            s,
+            postcode=postcode_option(postcode),
+            constituency=constituency,
+            mp_name=mp_name,
+            icb=icb,
+            on=day,
+            timeout=timeout,
+            offline=offline,
+        )
+        if found.icb_code is None:
+            raise UsageError(found.icb_said)
+        typed = found.icb_code
+    else:
+        given = " ".join(names or []) or icb
+        if not given:
+            raise UsageError(
+                f"The '{spec.name}' letter is about an ICB: name it by its code "
+                f"(cocwatch letter {spec.name} QOP; `cocwatch icbs` lists them)."
+            )
+        typed = given
+    chosen = icb_on_letter_date(s, typed, day)
+    return area_letter(s, chosen, day, representation=found), found
+
+
+def check_scope_options(
+    spec: TemplateSpec, *, all_trusts: bool, region: str | None, status: str | None
+) -> None:
+    """An ICB's letter is one letter about one ICB: no --all, --region or --status."""
+    if all_trusts or region or status:
+        raise UsageError(
+            f"The '{spec.name}' letter is about one ICB: it takes no --all, --region or --status."
+        )
+
+
 def _trusts(
     s: Session,
     spec: TemplateSpec,
@@ -410,18 +531,21 @@ def _trusts(
     region: str | None,
     status: str | None,
     day: date,
+    icb: str | None = None,
 ) -> tuple[list[Trust], frozenset[str]]:
     """The Trusts named or selected, and the --status words that filter them."""
     from cocwatch.templating.drafting import status_words
 
     registry = s.registry
     if spec.scope == "national":
-        if names or all_trusts or region or status:
+        if names or all_trusts or region or status or icb:
             raise UsageError(
-                f"The '{spec.name}' letter is national: it takes no Trust, --all, --region "
-                "or --status."
+                f"The '{spec.name}' letter is national: it takes no Trust, --all, --region, "
+                "--icb or --status."
             )
         return [], frozenset()
+    from cocwatch.cli.lookups import postcode_trusts
+
     trusts = select_trusts(
         registry,
         names,
@@ -429,6 +553,8 @@ def _trusts(
         region=region,
         as_of=day,
         filtered=status is not None,
+        icb=icb,
+        by_postcode=postcode_trusts(s, day, timeout=TIMEOUT_SECONDS),
     )
     return trusts, status_words(status) if status is not None else frozenset()
 

@@ -1,4 +1,4 @@
-"""`record figure|review|inspection`: add one entry to the registry file.
+"""`record figure|review|inspection|contact`: add one entry to the registry file.
 
 Everything outside the new entry stays byte for byte as it was (comments, blank lines,
 quoting); the result is validated before it replaces the file, atomically and under a lock.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,11 +18,12 @@ import typer
 
 from cocwatch.cli.app import app
 from cocwatch.cli.dates import today
+from cocwatch.cli.lookups import by_postcode
 from cocwatch.cli.options import DRY_RUN, date_option, parse_percent
 from cocwatch.cli.output import emit
-from cocwatch.cli.selection import find_trust
+from cocwatch.cli.selection import find_icb, find_trust
 from cocwatch.cli.session import Session, session, writable_registry
-from cocwatch.core.kinds import Cohort, Quality, Rating, SourceKind
+from cocwatch.core.kinds import CONTACT_ROLES, Cohort, Quality, Rating, SourceKind
 from cocwatch.core.measures import DEFAULT_MEASURE, Measure
 from cocwatch.errors import UsageError
 
@@ -33,8 +35,8 @@ if TYPE_CHECKING:
     from cocwatch.registry.edit import EditResult
 
 record_app = typer.Typer(
-    help="Add one entry (a figure, a Board review, an inspection) to the registry file, "
-    "keeping every comment and all formatting.",
+    help="Add one entry (a figure, a Board review, an inspection, a contact) to the registry "
+    "file, keeping every comment and all formatting.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -62,7 +64,7 @@ def record(
     from cocwatch.registry.edit import change_registry
 
     def plan(registry: Registry) -> tuple[list[Change], tuple[Trust, str]]:
-        trust = find_trust(registry, name)
+        trust = find_trust(registry, name, by_postcode=by_postcode(s))
         change, note = build(trust)
         return [change], (trust, note)
 
@@ -283,3 +285,127 @@ def record_inspection(
         return Append(found.id, ("inspections",), (entry,)), ""
 
     record(s, path, " ".join(trust), build, dry_run=dry_run, what="an inspection")
+
+
+# The roles a contact is recorded under (the letter templates' recipients); the MP is found
+# online by `cocwatch mp`, and the national roles belong to `national:`.
+RECORDED_ROLES = tuple(
+    r for r in CONTACT_ROLES if r not in ("mp", "secretary_of_state", "minister", "ico")
+)
+ContactRoleChoice = StrEnum("ContactRoleChoice", [(r, r) for r in RECORDED_ROLES])  # type: ignore[misc]
+
+
+@record_app.command("contact")
+def record_contact(
+    ctx: typer.Context,
+    *,
+    body: list[str] = typer.Argument(
+        ...,
+        metavar="TRUST|icb:CODE",
+        help="A Trust (id, ODS code or words of its name), or an ICB as icb:CODE.",
+    ),
+    role: ContactRoleChoice = typer.Option(
+        ...,
+        "--role",
+        metavar="ROLE",
+        case_sensitive=False,
+        help=f"Their role, which letters to it reach: {', '.join(RECORDED_ROLES)}.",
+    ),
+    name: str | None = typer.Option(
+        None, "--name", help="Their name as they write it, e.g. 'Pat Example' or 'Dr Pat Example'."
+    ),
+    honorific: str | None = typer.Option(
+        None, "--honorific", help="How to greet them, when the name has no title: Ms, Dr, Mr…"
+    ),
+    title: str | None = typer.Option(
+        None, "--title", help="Their job title, when it is not the role's own words."
+    ),
+    email: str | None = typer.Option(None, "--email", help="Their email address."),
+    address: str | None = typer.Option(
+        None,
+        "--address",
+        help="Their postal address: lines separated by commas or \\n (default: the Trust's).",
+    ),
+    source_url: str | None = typer.Option(
+        None, "--source-url", metavar="URL", help="The page where you found these details."
+    ),
+    checked: Annotated[
+        date,
+        date_option(
+            "--checked",
+            default_today=True,
+            help="When you last saw the details there (default: today).",
+        ),
+    ],
+    replace: bool = REPLACE_OPTION,
+    dry_run: DRY_RUN = False,
+) -> None:
+    """Add a contact (a named person, a role's address) to a Trust or an ICB.
+
+    Letters to that role then greet them by name ("Dear Ms Example"), carry their address,
+    and an email draft is addressed to them. A contact not checked for a year is flagged
+    before a letter uses it: record it again with --replace when you have checked it.
+    """
+    from cocwatch.core.bodies import icb_body_id, icb_code
+    from cocwatch.core.edits import Append, Replace
+    from cocwatch.registry.edit import change_registry
+
+    s = session(ctx)
+    path = writable_registry(s, dry_run=dry_run)
+    if not any(v and v.strip() for v in (name, email, address)):
+        raise UsageError(
+            "Give at least one of --name, --email or --address: who the letters to the role "
+            "reach, or where."
+        )
+    if email is not None and not _looks_like_email(email):
+        raise UsageError(f"--email {email!r} is not an email address (name@example.org).")
+    entry: dict[str, Any] = {"role": str(role)}
+    for key, value in (
+        ("name", name),
+        ("honorific", honorific),
+        ("title", title),
+        ("email", email),
+    ):
+        if value and value.strip():
+            entry[key] = value.strip()
+    if address and address.strip():
+        lines = address.replace("\\n", "\n").split(
+            "\n" if "\n" in address.replace("\\n", "\n") else ","
+        )
+        entry["address"] = "\n".join(line.strip() for line in lines if line.strip())
+    if source_url:
+        entry["source_url"] = source_url
+    entry["checked"] = checked
+    typed = " ".join(body)
+
+    def plan(registry: Registry) -> tuple[list[Change], tuple[str, str]]:
+        if icb_code(typed) is not None:
+            icb = find_icb(registry, typed)
+            body_id, label, contacts = icb_body_id(icb.code), icb.title, icb.contacts
+        else:
+            trust = find_trust(registry, typed, by_postcode=by_postcode(s))
+            body_id, label, contacts = trust.id, f"{trust.name} ({trust.id})", trust.contacts
+        index = _same_date_index(contacts, lambda c: c.role == str(role))
+        if index is not None and not replace:
+            held = contacts[index]
+            who = f" ({held.name})" if held.name else ""
+            raise UsageError(
+                f"{label} already has a contact for the role {role}{who}. Use --replace to "
+                "replace it, or change it by hand in the registry file, then run "
+                "`cocwatch validate`."
+            )
+        if index is not None:
+            return [Replace(body_id, ("contacts",), index, entry)], (label, "replaced")
+        return [Append(body_id, ("contacts",), (entry,))], (label, "added")
+
+    result, (label, done) = change_registry(path, plan, today=today(), dry_run=dry_run)
+    if not result.written:
+        emit(result.diff())
+        s.info(f"Dry run: {result.path} was not changed. Run again without --dry-run to write.")
+        return
+    s.info(f"Recorded the {role} contact for {label} in {result.path} ({done}).")
+
+
+def _looks_like_email(value: str) -> bool:
+    local, _, domain = value.strip().partition("@")
+    return bool(local) and "." in domain and " " not in value.strip()

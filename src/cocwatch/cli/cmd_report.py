@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.options import AS_OF
+from cocwatch.cli.options import AS_OF, ICB
 from cocwatch.cli.output import emit
 from cocwatch.cli.session import session
 from cocwatch.core.web import WEB_ADDRESS
@@ -36,6 +36,7 @@ def report(
         "there is replaced).",
     ),
     as_of: AS_OF,
+    icb: ICB = None,
     title: str | None = typer.Option(
         None, "--title", metavar="TEXT", help="Heading of the report's front page."
     ),
@@ -56,7 +57,8 @@ def report(
         f"{WEB_ADDRESS['whatdotheyknow_url'].help()}.",
     ),
 ) -> None:
-    """Write a static HTML report: index.html (every open Trust) and trusts/ID.html.
+    """Write a static HTML report: index.html (every open Trust, or those of one ICB with
+    --icb) and trusts/ID.html.
 
     The pages need no server and fetch nothing: publish the folder on any website, open it
     from a disk, or send one Trust's page on its own.
@@ -69,7 +71,19 @@ def report(
     s = session(ctx)
     registry = s.registry
     trusts = [t for t in registry.trusts if t.is_open(as_of)]
-    tracked = s.tracked_letters(as_of) if correspondence else []
+    if icb is not None:  # the Trusts of one ICB, by today's codes
+        from cocwatch.cli.selection import icb_today
+        from cocwatch.core.icbs import trusts_in
+
+        chosen = icb_today(s.curated, icb, as_of)
+        ids = {t.id for t in trusts_in(s.curated, chosen.code, as_of)}
+        trusts = [t for t in trusts if t.id in ids]
+    shown = {t.id for t in trusts}
+    tracked = [
+        t
+        for t in (s.tracked_letters(as_of) if correspondence else [])
+        if t.letter.trust in shown or (t.letter.trust is None and icb is None)
+    ]
     assessment = assess(
         registry,
         trusts,
@@ -83,7 +97,9 @@ def report(
     )
     for warning in warnings:
         s.warn(warning)
-    answered = _answers(s, as_of, tracked) if correspondence else None
+    answered = (
+        _answers(s, as_of, tracked, shown if icb is not None else None) if correspondence else None
+    )
     found = _public_requests(s, trusts) if requests else None
     result = build_report(
         registry,
@@ -100,8 +116,11 @@ def report(
         emit(str(result.index))
 
 
-def _answers(s: Session, as_of: date, tracked: list[TrackedLetter]) -> AnswersReport:
-    """How each Trust answered the letters in the log (`answers`), for the report's page."""
+def _answers(
+    s: Session, as_of: date, tracked: list[TrackedLetter], only: set[str] | None
+) -> AnswersReport:
+    """How each Trust answered the letters in the log (`answers`), for the report's page
+    (`only`: the Trusts of the report when it is about one ICB)."""
     from cocwatch.core.answers import NATIONAL, answer_rows
     from cocwatch.core.correspondence import undated
     from cocwatch.registry.correspondence import load_log, reply_rules
@@ -117,7 +136,7 @@ def _answers(s: Session, as_of: date, tracked: list[TrackedLetter]) -> AnswersRe
         non_working=rules.non_working,
     )
     names = {NATIONAL: "National recipients"} | {t.id: t.name for t in s.registry.trusts}
-    return AnswersReport(rows, names, undated=len(undated(log)))
+    return AnswersReport(rows, names, undated=len(undated(log, trust_ids=only)))
 
 
 def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str, Any]]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from cocwatch.cli.app import app
+from cocwatch.cli.lookups import by_postcode
 from cocwatch.cli.options import DEFAULT_FORMAT, FORMAT
 from cocwatch.cli.output import emit
 from cocwatch.cli.selection import find_trust
@@ -50,7 +51,7 @@ def requests(
     )
 
     s = session(ctx)
-    found = find_trust(s.registry, trust)
+    found = find_trust(s.registry, trust, by_postcode=by_postcode(s))
     name = (body or found.whatdotheyknow or "").strip().lower() or None
     if name is not None and not name.replace("_", "").replace("-", "").isalnum():
         raise UsageError(f"--body {name}: give the last part of the body's page address.")

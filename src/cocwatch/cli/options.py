@@ -74,6 +74,15 @@ REGION = Annotated[
     str | None,
     typer.Option("--region", metavar="R", help="Only Trusts whose region contains R."),
 ]
+ICB = Annotated[
+    str | None,
+    typer.Option(
+        "--icb",
+        metavar="CODE",
+        help="Only the Trusts of this Integrated Care Board: its code today (QOP, S9B9J: "
+        "`cocwatch icbs` lists them) or words of its name.",
+    ),
+]
 DRY_RUN = Annotated[
     bool, typer.Option("--dry-run", "-n", help="Show the change as a diff; write nothing.")
 ]

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from cocwatch.core.assessment import Assessment
     from cocwatch.core.comparison import OfficialContext
     from cocwatch.core.correspondence import TrackedLetter
-    from cocwatch.core.models import Config, Registry, Trust
+    from cocwatch.core.models import Config, Icb, Registry, Trust
     from cocwatch.registry import LoadedRegistry
     from cocwatch.statistics.store import StatisticsStore
 
@@ -104,6 +104,13 @@ class Session:
         with long_lived():
             return with_statistics(curated, store, only=trust_ids)
 
+    def lmns_bodies(self, icb: Icb, as_of: date) -> list[Trust]:
+        """The ICB's LMNS as bodies to assess, with their own figures from the statistics
+        folder (its predecessors' LMNSs for an ICB made after the latest figures)."""
+        from cocwatch.statistics.merging import lmns_bodies
+
+        return lmns_bodies(self.curated, self.statistics, icb, as_of=as_of)
+
     def comparisons(self, trusts: Iterable[Trust], as_of: date) -> OfficialContext | None:
         """What these Trusts' official figures are compared with (England, regions, peers)."""
         from cocwatch.statistics.merging import comparison_context
@@ -112,8 +119,8 @@ class Session:
 
     def web_address(self, key: str) -> str:
         """The base address of an online service (`cocwatch.core.web`: whatdotheyknow_url,
-        statistics_url) without a final slash: its environment variable, the config file,
-        else its default."""
+        statistics_url, postcodes_url, parliament_url) without a final slash: its environment
+        variable, the config file, else its default."""
         from cocwatch.locations import resolve_web_address
 
         return resolve_web_address(key, self.config).value.strip().rstrip("/")

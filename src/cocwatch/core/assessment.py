@@ -29,6 +29,7 @@ from datetime import date, timedelta
 
 from cocwatch.core import findings as rules
 from cocwatch.core import wording
+from cocwatch.core.bodies import TRUST, BodyKind, kind_of
 from cocwatch.core.compared import comparison_severity, official_picture
 from cocwatch.core.comparison import Comparison, EquityGap, OfficialContext, OverTime
 from cocwatch.core.correspondence import TrackedLetter
@@ -139,6 +140,9 @@ class TrustAssessment:
     # The measure that leads: the first deciding severity of which the Trust has an
     # official figure (the check table's column and the report's funnel show it).
     lead: OfficialMeasure | None = None
+    # What kind of body it is (a Trust, or an ICB's LMNS: `cocwatch.core.bodies`); an LMNS
+    # is assessed here as a Trust is, from its own rows, and `trust` holds its record.
+    kind: BodyKind = TRUST
 
     @property
     def notes(self) -> tuple[Finding, ...]:
@@ -339,8 +343,15 @@ def assess_cohort(
 def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
     grouped = by_cohort(trust.figures, ctx.as_of)
     with_percent = measured(grouped)
+    kind = kind_of(trust.id)
     official = official_picture(
-        trust.ods, trust.region, trust.figures, ctx.official, as_of=ctx.as_of, changes=ctx.changes
+        trust.ods,
+        trust.region,
+        trust.figures,
+        ctx.official,
+        as_of=ctx.as_of,
+        changes=ctx.changes,
+        level=kind.level,
     )
     steps = {
         o.measure.code: o.chart_months[o.chart.segments[-1]]
@@ -371,6 +382,7 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
         dq=official.dq,
         compared=ctx.official is not None and ctx.official.kept,
         declared=ctx.official.declared if ctx.official is not None else NOTHING_DECLARED,
+        kind=kind,
     )
     findings = rules.find(facts)
     severity = worst(
@@ -394,6 +406,7 @@ def _assess(trust: Trust, ctx: _Context) -> TrustAssessment:
         equity=official.equity,
         over_time=official.over_time,
         lead=official.lead,
+        kind=kind,
     )
 
 

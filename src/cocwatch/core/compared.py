@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from cocwatch.core.bodies import TRUST
 from cocwatch.core.comparison import (
     Comparison,
     EquityGap,
@@ -85,15 +86,17 @@ def official_picture(
     *,
     as_of: date,
     changes: Sequence[date] = (),
+    level: str = TRUST.level,
 ) -> OfficialPicture:
     """The comparisons of a body's latest official figures, as the sources declare them;
     equity, the data-quality rows and the series over time in the month of each measure's
     own latest figure (its chart rebased at the known `changes`). Nothing is compared
-    without a statistics folder."""
+    without a statistics folder. `level` is that of the body's own rows
+    (`cocwatch.core.bodies`: a provider's, or an LMNS's)."""
     if official is None:
         return OfficialPicture()
     declared = official.declared
-    rows = official.observations(code)
+    rows = official.observations(code, level)
     compared: dict[str, Comparison] = {}
     gaps: list[EquityGap] = []
     empty: set[str] = set()

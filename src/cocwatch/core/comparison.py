@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from cocwatch.core.bodies import KIND_BY_LEVEL, TRUST
 from cocwatch.core.measures import NOTHING_DECLARED, Declared, EquityPair, OfficialMeasure
 from cocwatch.core.official import Observation
 from cocwatch.core.stats import (
@@ -97,18 +98,51 @@ def counted(o: Observation) -> Count | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Ranked:
+    """The bodies of one kind (providers, or LMNSs) with a figure of one measure and month:
+    their counts, their ranks (1 = highest rate), their places with every published 5
+    standing for any count from 1 to 7, and how much they spread."""
+
+    counts: Mapping[str, Count]  # code → counts
+    ranks: Mapping[str, Rank]  # by the published counts
+    placings: Mapping[str, Placing]
+    dispersion: Overdispersion | None  # None with fewer than two bodies to spread
+
+
+NOBODY = Ranked({}, {}, {}, None)
+
+
+@dataclass(frozen=True, slots=True)
 class Peers:
-    """One measure's official figures for one month: England, regions, passing providers."""
+    """One measure's official figures for one month: England, regions, and the bodies of
+    each kind (`cocwatch.core.bodies`): the passing providers, and the LMNSs."""
 
     measure: OfficialMeasure
     month: date
     england: Count | None
     regions: Mapping[str, tuple[str, Count]]  # region_key → (name as published, counts)
-    providers: Mapping[str, Count]  # ODS code → counts; passing providers only
-    ranks: Mapping[str, Rank]  # by the published counts
-    # Each provider's place with every published 5 standing for any count from 1 to 7.
-    placings: Mapping[str, Placing]
-    dispersion: Overdispersion | None  # None with fewer than two providers to spread
+    levels: Mapping[str, Ranked]  # by the statistics' level: "provider", "lms"
+
+    def of(self, level: str) -> Ranked:
+        """The bodies of one level (none when the file has no rows of it)."""
+        return self.levels.get(level, NOBODY)
+
+    @property
+    def providers(self) -> Mapping[str, Count]:
+        """ODS code → counts; the providers whose data passed the publisher's checks."""
+        return self.of(TRUST.level).counts
+
+    @property
+    def ranks(self) -> Mapping[str, Rank]:
+        return self.of(TRUST.level).ranks
+
+    @property
+    def placings(self) -> Mapping[str, Placing]:
+        return self.of(TRUST.level).placings
+
+    @property
+    def dispersion(self) -> Overdispersion | None:
+        return self.of(TRUST.level).dispersion
 
     @property
     def england_proportion(self) -> float | None:
@@ -117,14 +151,15 @@ class Peers:
 
 
 def peers(measure: OfficialMeasure, month: date, observations: Iterable[Observation]) -> Peers:
-    """Gather England, the regions and the passing providers of one measure and month.
+    """Gather England, the regions and the bodies of each kind of one measure and month.
 
-    A provider counts when its headline passed the publisher's checks (as its measure says)
-    and it had women that month.
+    A body counts when it had women that month and, for a kind whose rows carry the
+    publisher's own quality result (a provider), when its headline passed the publisher's
+    checks (as its measure says); an LMNS's rows are built from passing providers already.
     """
     england: Count | None = None
     regions: dict[str, tuple[str, Count]] = {}
-    providers: dict[str, Count] = {}
+    bodies: dict[str, dict[str, Count]] = {level: {} for level in KIND_BY_LEVEL}
     for o in observations:
         if o.measure != measure.code or o.group != "all" or o.period_end != month:
             continue
@@ -135,16 +170,20 @@ def peers(measure: OfficialMeasure, month: date, observations: Iterable[Observat
             england = found
         elif o.level == "region":
             regions[region_key(o.name)] = (o.name, found)
-        elif o.level == "provider" and measure.passed(o):
-            providers[o.code.upper()] = found
-    ranks = rank_among({code: c.numerator / c.denominator for code, c in providers.items()})
-    placings = place_among({code: proportion_range(c) for code, c in providers.items()})
-    dispersion = None
-    if england is not None and len(providers) >= MIN_DISPERSION_UNITS:
-        dispersion = overdispersion(
-            list(providers.values()), england.numerator / england.denominator
-        )
-    return Peers(measure, month, england, regions, providers, ranks, placings, dispersion)
+        elif (kind := KIND_BY_LEVEL.get(o.level)) is not None and (
+            not kind.own_quality or measure.passed(o)
+        ):
+            bodies[o.level][o.code.upper()] = found
+    proportion = england.numerator / england.denominator if england is not None else None
+    levels = {}
+    for level, counts in bodies.items():
+        ranks = rank_among({code: c.numerator / c.denominator for code, c in counts.items()})
+        placings = place_among({code: proportion_range(c) for code, c in counts.items()})
+        spread = None
+        if proportion is not None and len(counts) >= MIN_DISPERSION_UNITS:
+            spread = overdispersion(list(counts.values()), proportion)
+        levels[level] = Ranked(counts, ranks, placings, spread)
+    return Peers(measure, month, england, regions, levels)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,15 +248,19 @@ class Comparison:
     england: Versus | None
     region: Versus | None
     rank: Rank | None  # None: not ranked (its data did not pass that month)
-    ranked_of: int  # how many providers were ranked
+    ranked_of: int  # how many bodies of its kind were ranked
     # None: not on the funnel, or placed differently by the counts a published 5 may stand
     # for (`funnel_unsettled`).
     funnel: FunnelPlacement | None
-    passed: bool  # its data passed the publisher's checks that month
+    # Compared with others: its data passed the publisher's checks that month, or (a body
+    # whose rows carry no quality result of their own, such as an LMNS) the publisher built
+    # its figure from data that passed.
+    passed: bool
     # Its place with every published 5 standing for any count from 1 to 7 (its own and the
     # others'): what may be said of its rank.
     placing: Placing | None = None
     funnel_unsettled: bool = False
+    level: str = TRUST.level  # the kind of body: "provider", "lms" (`cocwatch.core.bodies`)
 
     @property
     def percent(self) -> float:
@@ -260,8 +303,9 @@ def compare(
 ) -> Comparison | None:
     """Place a body's headline observation of `peers`' measure and month among its peers.
 
-    `code` is the body's code among the providers (its rank), `region` the name of its NHS
-    England region (the registry's), `own` its row of the measure, month and group "all".
+    `code` is the body's code among the bodies of its kind (its rank: a provider among the
+    providers, an LMNS among the LMNSs), `region` the name of its NHS England region (the
+    registry's), `own` its row of the measure, month and group "all".
     """
     if own is None:
         return None
@@ -271,7 +315,9 @@ def compare(
     i95 = wilson_interval(found.numerator, found.denominator, 0.95)
     i998 = wilson_interval(found.numerator, found.denominator, 0.998)
     assert i95 is not None and i998 is not None  # a denominator above 0
-    passed = peers.measure.passed(own)
+    kind = KIND_BY_LEVEL.get(own.level, TRUST)
+    passed = peers.measure.passed(own) if kind.own_quality else True
+    ranked = peers.of(kind.level)
     england = _versus("England", found, peers.england) if peers.england and passed else None
     region_row = peers.regions.get(region_key(region)) if region and passed else None
     versus_region = (
@@ -280,8 +326,8 @@ def compare(
     funnel = None
     unsettled = False
     proportion = peers.england_proportion
-    if passed and peers.dispersion is not None and proportion is not None:
-        dispersion = peers.dispersion
+    if passed and ranked.dispersion is not None and proportion is not None:
+        dispersion = ranked.dispersion
         placed = {
             classify_funnel(c.numerator, c.denominator, proportion, dispersion)
             for c in possible_counts(found)
@@ -296,23 +342,21 @@ def compare(
         interval_998=i998,
         england=england,
         region=versus_region,
-        rank=peers.ranks.get(code.upper()) if passed else None,
-        ranked_of=len(peers.providers),
+        rank=ranked.ranks.get(code.upper()) if passed else None,
+        ranked_of=len(ranked.counts),
         funnel=funnel,
         passed=passed,
-        placing=peers.placings.get(code.upper()) if passed else None,
+        placing=ranked.placings.get(code.upper()) if passed else None,
         funnel_unsettled=unsettled,
+        level=kind.level,
     )
 
 
 def _own_rows(
     observations: Iterable[Observation], measure: OfficialMeasure, month: date
 ) -> dict[str, Observation]:
-    return {
-        o.group: o
-        for o in observations
-        if o.measure == measure.code and o.period_end == month and o.level == "provider"
-    }
+    """One body's rows of a measure and month, by group (`observations` are its own)."""
+    return {o.group: o for o in observations if o.measure == measure.code and o.period_end == month}
 
 
 def equity(
@@ -427,13 +471,15 @@ class OfficialContext:
 
     declared: Declared = NOTHING_DECLARED
     peers: Mapping[tuple[str, date], Peers] = field(default_factory=dict)  # (measure, month)
-    own: Mapping[str, Sequence[Observation]] = field(default_factory=dict)  # by ODS code
+    # Each body's own rows, by (level, code): ("provider", ODS code), ("lms", ICB code).
+    own: Mapping[tuple[str, str], Sequence[Observation]] = field(default_factory=dict)
     latest_month: date | None = None  # the last month the statistics folder holds
     in_use: tuple[str, ...] = ()  # the sources whose files the folder keeps
 
-    def observations(self, code: str) -> Sequence[Observation]:
-        """A body's own rows of the months compared (by ODS code)."""
-        return self.own.get(code.upper(), ())
+    def observations(self, code: str, level: str = TRUST.level) -> Sequence[Observation]:
+        """A body's own rows of the months compared (by its code and the level of its rows:
+        a provider's ODS code, or an LMNS's ICB code with level "lms")."""
+        return self.own.get((level, code.upper()), ())
 
     @property
     def kept(self) -> bool:
@@ -449,17 +495,17 @@ def official_context(
     latest_month: date | None = None,
     in_use: tuple[str, ...] = (),
 ) -> OfficialContext:
-    """Peers for each (measure, month), and each provider's own rows, from file rows."""
+    """Peers for each (measure, month), and each body's own rows, from file rows."""
     rows = list(observations)
     wanted = {(m.code, month): m for m, month in months}
     by_key: dict[tuple[str, date], list[Observation]] = {}
     for o in rows:
         if o.group == "all" and (o.measure, o.period_end) in wanted:
             by_key.setdefault((o.measure, o.period_end), []).append(o)
-    own: dict[str, list[Observation]] = {}
+    own: dict[tuple[str, str], list[Observation]] = {}
     for o in rows:
-        if o.level == "provider":
-            own.setdefault(o.code.upper(), []).append(o)
+        if o.level in KIND_BY_LEVEL:
+            own.setdefault((o.level, o.code.upper()), []).append(o)
     return OfficialContext(
         declared,
         {key: peers(wanted[key], key[1], found) for key, found in by_key.items()},

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from cocwatch.core.bodies import KIND_BY_LEVEL, TRUST, BodyKind
 from cocwatch.core.comparison import (
     SUPPRESSED_COUNT,
     Comparison,
@@ -41,9 +42,10 @@ METHOD_SPC = (
 )
 
 
-def method_rank(publisher: Publisher) -> str:
-    """How a rank is made: 'rank among the Trusts whose data passed NHS England's checks …'."""
-    return f"rank among the Trusts whose data passed {publisher.checks} that month"
+def method_rank(publisher: Publisher, kind: BodyKind = TRUST) -> str:
+    """How a rank is made: 'rank among the Trusts whose data passed NHS England's checks …',
+    or among the LMNSs."""
+    return f"rank among the {kind.ranked_among(publisher.checks)} that month"
 
 
 def suppression_words(publisher: Publisher) -> str:
@@ -89,21 +91,24 @@ def count_words(count: Count, unit: str = "women") -> str:
 
 # A published 5, in words, where a verdict or a place depends on it.
 DEPENDS = "depends on the true count behind the published 5 (any count from 1 to 7)"
+DEPENDING = "depending on the true count behind the published 5 (any count from 1 to 7)"
 _SIDE = {"lower": "below", "higher": "above"}
 
 
-def moved_words(own: Count) -> str:
-    """Why a place is a range: whose published 5 moves it (the Trust's own count, or only
-    other Trusts' counts, which the reader might otherwise take for the Trust's own)."""
+def moved_words(own: Count, kind: BodyKind = TRUST) -> str:
+    """Why a place is a range: whose published 5 moves it (the body's own count, or only
+    other bodies' counts, which the reader might otherwise take for the body's own)."""
+    others = f"other {kind.plural}'"
     if SUPPRESSED_COUNT in (own.numerator, own.denominator):
-        return "a published 5 (its own, and other Trusts') may stand for any count from 1 to 7"
-    return "other Trusts' published counts of 5 may each stand for any count from 1 to 7"
+        return f"a published 5 (its own, and {others}) may stand for any count from 1 to 7"
+    return f"{others} published counts of 5 may each stand for any count from 1 to 7"
 
 
 def versus_words(v: Versus, style: Style = "technical") -> str:
     """'lower than England's 17.1%, beyond what chance would explain (99.8% level)'; in
     plain words 'below England's 17.1%, by more than chance explains'. A verdict that a
-    published 5 would change is not given: what it depends on is."""
+    published 5 would change is not given: what it depends on is ('above England's 1.0% or
+    not, depending on …'). Each reads on from "That is" or "its rate is"."""
     theirs = f"{v.name}'s {figure_percent(v.percent)}"
     plain = style == "plain"
     if v.at_998 in ("lower", "higher"):
@@ -124,7 +129,7 @@ def versus_words(v: Versus, style: Style = "technical") -> str:
         )
     if v.at_95 is None:
         sides = [_SIDE[x] for x in v.possible_95 if x != "similar"]
-        return f"whether it is {' or '.join(sides)} {theirs} {DEPENDS}"
+        return f"{' or '.join(sides)} {theirs} or not, {DEPENDING}"
     if plain:
         return f"not clearly different from {theirs} at these numbers"
     return f"not distinguishable from {theirs} at these numbers"
@@ -133,28 +138,34 @@ def versus_words(v: Versus, style: Style = "technical") -> str:
 QUINTILE_PLAIN = {1: "among the highest fifth", 5: "among the lowest fifth"}
 
 
+def kind_compared(c: Comparison) -> BodyKind:
+    """The kind of body a comparison is of (a Trust, an LMNS): its words and its peers."""
+    return KIND_BY_LEVEL.get(c.level, TRUST)
+
+
 def rank_words(c: Comparison, style: Style = "technical") -> str | None:
     """The Trust's place among the Trusts ranked, as far as the published counts settle it:
     '73rd of 103 Trusts …'; ties are ties ('joint lowest of 78 Trusts …, with 37 other
     Trusts at none'); a place that a published 5 would move is given as its range
     ('between 55th and 101st of 103 Trusts …')."""
     p = c.placing
-    if p is None:
-        return None
+    if p is None or p.of < 2:
+        return None  # a place among one says nothing
+    kind = kind_compared(c)
     whose = (
-        "Trusts"
+        kind.plural
         if style == "plain"
-        else (f"Trusts whose data passed {c.measure.publisher.checks} that month")
+        else f"{kind.ranked_among(c.measure.publisher.checks)} that month"
     )
     fifth = _fifth_words(p.quintile, style)
     if not p.settled:
         either = f"{fifth} either way" if fifth else ""
         return (
             f"between {ordinal(p.best)} and {ordinal(p.worst)} of {p.of} {whose}{either}, as "
-            f"{moved_words(c.own)}"
+            f"{moved_words(c.own, kind)}"
         )
     if p.tied:
-        others = f"{p.tied} other Trust" + ("" if p.tied == 1 else "s")
+        others = f"{p.tied} other " + (kind.noun if p.tied == 1 else kind.plural)
         at = "none" if c.own.numerator == 0 else "the same rate"
         where = "lowest" if p.last == p.of else "highest" if p.best == 1 else ordinal(p.best)
         return f"joint {where} of {p.of} {whose}, with {others} at {at}{fifth}"
@@ -181,25 +192,39 @@ def funnel_words(c: Comparison, style: Style = "technical") -> str | None:
         return None if style == "plain" else f"where it falls on the funnel {DEPENDS}"
     if f is None:
         return None
+    many = kind_compared(c).plural
     if f.exceptional:
         side = "above" if f.adjusted.startswith("above") else "below"
         if style == "plain":
             return (
-                f"it stands out {side} other Trusts by more than the usual differences "
-                "between Trusts explain"
+                f"it stands out {side} other {many} by more than the usual differences "
+                f"between {many} explain"
             )
         return (
             f"exceptional: {side} the funnel's 99.8% limit even after allowing for how much "
-            "Trusts differ from one another"
+            f"{many} differ from one another"
         )
     if style == "plain":
         return None
     if f.plain in ("below_99.8", "above_99.8"):
         return (
             "outside the plain 99.8% funnel limit, but within the limits that allow for how "
-            "much Trusts differ (most of the variation between Trusts is not chance)"
+            f"much {many} differ (most of the variation between {many} is not chance)"
         )
     return None
+
+
+def own_quality_words(c: Comparison) -> str | None:
+    """For a body whose rows carry no data-quality result of their own (an LMNS): what its
+    figure is built from, said instead of inventing a result."""
+    kind = kind_compared(c)
+    if kind.own_quality:
+        return None
+    return (
+        f"an {kind.noun}'s figures have no data-quality result of their own: "
+        f"{c.measure.publisher.name} builds them from its Trusts whose data passed "
+        f"{c.measure.publisher.checks}"
+    )
 
 
 def months_before(day: date, months: int) -> date:
@@ -235,7 +260,7 @@ def comparison_sentence(c: Comparison, style: Style = "technical") -> str:
     said = figure_words(c.measure, c.month, c.own)
     if not c.passed:
         return (
-            f"{said}; not compared with others: the Trust's data did not pass "
+            f"{said}; not compared with others: {kind_compared(c).the}'s data did not pass "
             f"{c.measure.publisher.checks}."
         )
     extra = []
@@ -404,6 +429,7 @@ def comparison_lines(
     `long_headings`), then the equity pairs, then the changes over time; each group is named as its
     source defines it."""
     lines: list[tuple[str, str]] = []
+    quality: str | None = None
     for c in compared:
         heading = c.measure.caption if long_headings else c.measure.heading
         lines.append((heading, comparison_sentence(c, style)))
@@ -412,6 +438,9 @@ def comparison_lines(
         funnel = funnel_words(c, style)
         if funnel:
             lines.append((headings["funnel"], _sentence(funnel)))
+        quality = quality or own_quality_words(c)
+    if quality:
+        lines.append((headings.get("quality", "Quality"), _sentence(quality)))
     for gap in equity_gaps:
         lines.append((headings["equity"], equity_words(gap, group=gap.pair.group.label)))
     for series in over:

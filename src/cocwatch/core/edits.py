@@ -1,7 +1,8 @@
 """Changes to a YAML file as plain values: what to append, replace or remove, and where.
 
-A change names its place by data, not by text: a Trust's id and a key path inside it
-(`Append`, `Replace`, `Remove`), or a path from the top of the document (`AppendAt`). Entries
+A change names its place by data, not by text: a body's id and a key path inside it
+(`Append`, `Replace`, `Remove`; a Trust's id, or ``icb:CODE`` for an ICB under ``icbs:``), or
+a path from the top of the document (`AppendAt`). Entries
 are plain values (text, numbers, booleans, dates, nested mappings), in the order their keys
 are to be written. Commands and importers build these; `cocwatch.registry.edit` carries them
 out on the file, keeping every byte outside the change. Pure: the standard library only.

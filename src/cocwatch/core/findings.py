@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from cocwatch.core.bodies import TRUST, BodyKind, icb_code
 from cocwatch.core.comparison import EquityGap
 from cocwatch.core.comparison_words import quality_words
 from cocwatch.core.correspondence import TrackedLetter
@@ -45,6 +46,17 @@ class Facts:
     dq: Sequence[Observation] = ()  # the data-quality measures that govern the measures
     compared: bool = False  # whether the statistics folder was read at all
     declared: Declared = NOTHING_DECLARED  # the official sources' measures and publishers
+    kind: BodyKind = TRUST  # a Trust, or an ICB's LMNS: which duties apply, and its words
+
+    @property
+    def the(self) -> str:
+        """'The Trust', 'The LMNS': how a message names the body."""
+        return f"The {self.kind.noun}"
+
+    @property
+    def ask_plan(self) -> str:
+        """The command that drafts a request for its plan, with its id filled in."""
+        return self.kind.ask_plan.format(id=self.trust.id, code=icb_code(self.trust.id) or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +115,8 @@ def _no_plan(facts: Facts) -> Found | None:
     if plan is None or plan.status != "none":
         return None
     return Found(
-        "The Trust is recorded as having no Continuity of Carer plan. Ask the Board to adopt "
-        "one, with milestones for all women and first for the groups with the poorest "
+        f"{facts.the} is recorded as having no Continuity of Carer plan. Ask the Board to "
+        "adopt one, with milestones for all women and first for the groups with the poorest "
         "outcomes."
     )
 
@@ -113,14 +125,18 @@ def _plan_unknown(facts: Facts) -> Found | None:
     plan = facts.trust.plan
     if plan is not None and plan.status != "unknown":
         return None
+    noun = facts.kind.noun
+    if facts.kind is TRUST:
+        how = "drafts a Freedom of Information request for the plan, Board papers and figures"
+    else:
+        how = f"drafts a letter asking for the {noun}'s continuity of carer and equity plan"
     return Found(
-        "Nobody has recorded this Trust's Continuity of Carer plan yet. Ask for it: "
-        f"`cocwatch letter foi {facts.trust.id}` drafts a Freedom of Information request "
-        "for the plan, Board papers and figures; then record the answer in the registry.",
-        public="Nobody has recorded this Trust's Continuity of Carer plan yet. Anyone can ask "
-        "the Trust for it, its Board papers and its figures with a Freedom of Information "
-        "request; if you know where the plan is published, tell the people who keep this "
-        "report.",
+        f"Nobody has recorded this {noun}'s Continuity of Carer plan yet. Ask for it: "
+        f"`{facts.ask_plan}` {how}; then record the answer in the registry.",
+        public=f"Nobody has recorded this {noun}'s Continuity of Carer plan yet. Anyone can "
+        f"ask the {noun} for it, its Board papers and its figures with a Freedom of "
+        "Information request; if you know where the plan is published, tell the people who "
+        "keep this report.",
     )
 
 
@@ -129,8 +145,8 @@ def _plan_paused(facts: Facts) -> Found | None:
     if plan is None or plan.status != "paused":
         return None
     return Found(
-        "The Trust's Continuity of Carer plan is paused. Ask the Board why, what it needs to "
-        "restart, and when it will report progress again."
+        f"{facts.the}'s Continuity of Carer plan is paused. Ask the Board why, what it needs "
+        "to restart, and when it will report progress again."
     )
 
 
@@ -139,8 +155,8 @@ def _plan_unpublished(facts: Facts) -> Found | None:
     if plan is None or plan.status not in ("active", "paused") or plan.url:
         return None
     return Found(
-        f"The Trust has a plan ({plan.status}), but no published copy is recorded. Ask the "
-        "Trust to publish it, or record its web address in the registry."
+        f"{facts.the} has a plan ({plan.status}), but no published copy is recorded. Ask "
+        f"the {facts.kind.noun} to publish it, or record its web address in the registry."
     )
 
 
@@ -149,8 +165,9 @@ def _not_coproduced(facts: Facts) -> Found | None:
     if plan is None or plan.coproduced != "no":
         return None
     return Found(
-        "The plan was not co-produced with the women who use the service. Ask the Trust to "
-        "review it with the Maternity and Neonatal Voices Partnership (MNVP)."
+        "The plan was not co-produced with the women who use the service. Ask the "
+        f"{facts.kind.noun} to review it with the Maternity and Neonatal Voices Partnership "
+        "(MNVP)."
     )
 
 
@@ -268,7 +285,7 @@ def _targeted_data_missing(facts: Facts) -> Found | None:
         return None
     who = " or ".join(_who(facts, c) for c in missing)
     return Found(
-        f"The Trust has figures, but none for {who}: the groups with the poorest outcomes, "
+        f"{facts.the} has figures, but none for {who}: the groups with the poorest outcomes, "
         "whom the rollout was meant to reach first. Ask for figures by ethnicity and "
         "deprivation."
     )
@@ -291,8 +308,8 @@ def _targeted_gap(facts: Facts) -> Found | None:
         )
     return Found(
         f"Groups meant to be reached first are behind, by more than chance would explain "
-        f"(a test of two proportions at 95%): {'; '.join(parts)}. Ask the Trust how it will "
-        "prioritise them."
+        f"(a test of two proportions at 95%): {'; '.join(parts)}. Ask the {facts.kind.noun} "
+        "how it will prioritise them."
     )
 
 
@@ -426,9 +443,12 @@ CODES: tuple[FindingCode, ...] = tuple(rule.code for rule in RULES)
 
 
 def find(facts: Facts, rules: Sequence[Rule] = RULES) -> list[Finding]:
-    """Every finding of one Trust, in the order of `rules` (at most one per rule)."""
+    """Every finding of one body, in the order of `rules` (at most one per rule); only the
+    duties that apply to its kind (`cocwatch.core.bodies`)."""
     found = []
     for rule in rules:
+        if rule.code not in facts.kind.findings:
+            continue
         said = rule.check(facts)
         if said is not None:
             found.append(Finding(rule.code, rule.severity, said.message, said.public))

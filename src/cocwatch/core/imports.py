@@ -51,6 +51,7 @@ class OfficialFigure(NamedTuple):
     quality: Quality
     provisional: bool
     line: int  # where it starts in the file, for messages
+    level: str = "provider"  # whose figure: a provider's, or an area's ("lms": an LMNS's)
 
     @property
     def key(self) -> tuple[Cohort, str, date]:

@@ -166,4 +166,87 @@ def check_invariants(registry: Registry, *, today: date) -> list[Violation]:
             )
             if v:
                 found.append(v)
+    found += _icb_violations(registry)
+    return found
+
+
+def _icb_violations(registry: Registry) -> list[Violation]:
+    """ICB codes are unique; every `icb:` a Trust names (now or in its history) and every ICB
+    one took over is listed in `icbs:`; a Trust's history runs in order without overlaps.
+
+    A registry that lists no ICBs at all (one made before ICBs were kept) is not checked:
+    its Trusts' `icb:` codes stay as written.
+    """
+    found: list[Violation] = []
+    codes: dict[str, int] = {}
+    for i, icb in enumerate(registry.icbs):
+        where: Path = ("icbs", i)
+        if icb.code in codes:
+            found.append(
+                Violation(
+                    (*where, "code"),
+                    f"ICB code {icb.code} is used twice (first by ICB {codes[icb.code] + 1}); "
+                    "codes must be unique",
+                )
+            )
+        codes.setdefault(icb.code, i)
+        if icb.from_ is not None and icb.to is not None and icb.to < icb.from_:
+            found.append(
+                Violation((*where, "to"), f"ICB {icb.code} ends ({icb.to}) before it begins")
+            )
+    if not registry.icbs:
+        return found
+    known = ", ".join(sorted(codes)[:12]) + (" …" if len(codes) > 12 else "")
+    advice = (
+        f"list it under icbs: (with its source), or correct the code (ICBs listed: {known}); "
+        "`cocwatch icbs` lists them"
+    )
+    for i, icb in enumerate(registry.icbs):
+        for j, taken in enumerate(icb.took_over):
+            if taken.icb not in codes or taken.icb == icb.code:
+                found.append(
+                    Violation(
+                        ("icbs", i, "took_over", j, "icb"),
+                        f"ICB {icb.code} took over '{taken.icb}', which names no other ICB: "
+                        + advice,
+                    )
+                )
+    for i, trust in enumerate(registry.trusts):
+        where = ("trusts", i)
+        if trust.icb is not None and trust.icb.upper() not in codes:
+            found.append(
+                Violation(
+                    (*where, "icb"),
+                    f"icb '{trust.icb}' names no ICB in the registry: " + advice,
+                    trust.id,
+                )
+            )
+        previous_end: date | None = None
+        for j, period in enumerate(trust.icb_history):
+            at: Path = (*where, "icb_history", j)
+            if period.icb not in codes:
+                found.append(
+                    Violation(
+                        (*at, "icb"),
+                        f"icb '{period.icb}' names no ICB in the registry: " + advice,
+                        trust.id,
+                    )
+                )
+            if period.from_ is not None and period.to < period.from_:
+                found.append(
+                    Violation(
+                        (*at, "to"), f"the period ends ({period.to}) before it begins", trust.id
+                    )
+                )
+            starts = period.from_ or EARLIEST_PLAUSIBLE
+            if previous_end is not None and starts <= previous_end:
+                found.append(
+                    Violation(
+                        (*at, "from"),
+                        "the ICB history must run oldest first, each period after the one "
+                        f"before (this one starts on or before {previous_end})",
+                        trust.id,
+                    )
+                )
+            previous_end = period.to
     return found

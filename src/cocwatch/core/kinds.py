@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, get_args
 
 Cohort = Literal["all", "ethnic_minority", "most_deprived"]
 COHORTS: tuple[Cohort, ...] = ("all", "ethnic_minority", "most_deprived")
@@ -30,6 +30,25 @@ Rating = Literal["outstanding", "good", "requires_improvement", "inadequate", "n
 # How a letter in the correspondence log was sent, and what its reply did.
 Via = Literal["email", "post", "web", "other"]
 Outcome = Literal["answered", "partial", "refused", "acknowledged"]
+# Who a letter is addressed to: a contact's role in the registry (`mp` is found online).
+ContactRole = Literal[
+    "chief_executive",
+    "chair",
+    "director_of_midwifery",
+    "board_safety_champion",
+    "mnvp",
+    "foi",
+    "pals",
+    "other",
+    "secretary_of_state",
+    "minister",
+    "ico",
+    "icb_chief_executive",
+    "icb_chair",
+    "lmns_lead",
+    "mp",
+]
+CONTACT_ROLES: tuple[str, ...] = get_args(ContactRole)
 # Where a cohort's benchmark comes from (`cocwatch.core.targets`).
 Origin = Literal["chosen", "local", "national", "reference"]
 # What a national target was, as its source frames it (a letter names it so).
@@ -121,9 +140,11 @@ class Names:
 
 __all__ = [
     "COHORTS",
+    "CONTACT_ROLES",
     "RECORDED_KINDS",
     "TRUST_SEVERITIES",
     "Cohort",
+    "ContactRole",
     "Coproduced",
     "FindingCode",
     "Names",

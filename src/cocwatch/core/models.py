@@ -25,8 +25,10 @@ from pydantic.json_schema import SkipJsonSchema
 
 # The closed sets are defined without pydantic, so the command line can offer them cheaply.
 from cocwatch.core.kinds import COHORTS as COHORTS
+from cocwatch.core.kinds import CONTACT_ROLES as CONTACT_ROLES
 from cocwatch.core.kinds import RECORDED_KINDS
 from cocwatch.core.kinds import Cohort as Cohort
+from cocwatch.core.kinds import ContactRole as ContactRole
 from cocwatch.core.kinds import Coproduced as Coproduced
 from cocwatch.core.kinds import PlanStatus as PlanStatus
 from cocwatch.core.kinds import Precision as Precision
@@ -38,21 +40,6 @@ from cocwatch.core.measures import DEFAULT_MEASURE
 from cocwatch.core.measures import MEASURE_PREFERENCE as MEASURE_PREFERENCE
 from cocwatch.core.measures import Measure as Measure
 from cocwatch.core.plausible import MAX_COUNT, disagreement, rate_agrees
-
-ContactRole = Literal[
-    "chief_executive",
-    "chair",
-    "director_of_midwifery",
-    "board_safety_champion",
-    "mnvp",
-    "foi",
-    "pals",
-    "other",
-    "secretary_of_state",
-    "minister",
-    "ico",
-]
-CONTACT_ROLES: tuple[str, ...] = ContactRole.__args__  # type: ignore[attr-defined]
 
 # MSDS publishes every count from 1 to 7 as 5 and rounds larger ones to the nearest 5
 # (NHS England's disclosure control), so a published 5 is a small number whose rate says
@@ -286,7 +273,11 @@ class Inspection(Model):
 
 
 class Contact(Model):
-    """Someone a letter can be addressed to. Only `role` is required."""
+    """Someone a letter can be addressed to. Only `role` is required.
+
+    `source_url` is where the details were found, and `checked` the day someone last saw
+    them there: a contact not checked for a year is flagged before a letter uses it.
+    """
 
     role: Annotated[ContactRole, BeforeValidator(_lower)]
     name: Line | None = None
@@ -298,7 +289,88 @@ class Contact(Model):
     address: Prose | None = None
     phone: Annotated[Line, BeforeValidator(_text)] | None = None
     url: Url | None = None
+    source_url: Url | None = None
+    checked: date | None = None
     notes: Prose | None = None
+
+
+# An ODS code of an ICB: QOP before 2026; the ICBs made in 2026 have codes such as S9B9J.
+IcbCode = Annotated[
+    str, BeforeValidator(_text), AfterValidator(str.upper), Field(pattern=r"^[A-Za-z0-9]{3,5}$")
+]
+
+
+class IcbPeriod(Model):
+    """A time a Trust was in another ICB than its `icb:` today: the code, and until when.
+
+    `from` may be left out (since the ICBs began, or not known); a date that no source gives
+    is marked `unverified`.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    icb: IcbCode
+    from_: date | None = Field(default=None, alias="from")
+    to: date
+    source: Source | None = None
+    unverified: bool = False
+    notes: Prose | None = None
+
+    def covers(self, day: date) -> bool:
+        """Whether the Trust was in this ICB on `day`."""
+        return (self.from_ is None or self.from_ <= day) and day <= self.to
+
+
+class TakenOver(Model):
+    """An earlier ICB whose area a new ICB took over, whole or in part (some were split)."""
+
+    icb: IcbCode
+    part: bool = False  # only part of its area (the rest went to another ICB)
+
+
+class Icb(Model):
+    """An Integrated Care Board, and its Local Maternity and Neonatal System (LMNS).
+
+    An ICB plans and commissions maternity care; its LMNS leads the area's continuity of
+    carer and equity plans. NHS England publishes each LMNS's figures under the ICB's code.
+    Only `code` is required; `name` is recorded where a source gives it. An ICB made by a
+    merger names what it `took_over`; one that ended has a `to` date.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    code: IcbCode
+    name: Name | None = None
+    region: Name | None = None
+    lmns: Line | None = None  # the LMNS's own name, where it has one
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+    took_over: tuple[TakenOver, ...] = ()
+    website: Url | None = None
+    address: Prose | None = None
+    contacts: tuple[Contact, ...] = ()
+    plan: Plan | None = None  # the LMNS's continuity of carer and equity plan
+    source: Source | None = None
+    unverified: bool = False  # a date here is not confirmed by its source
+    notes: Prose | None = None
+
+    @property
+    def label(self) -> str:
+        """Its name, else its code: 'NHS Greater Manchester Integrated Care Board', 'S9B9J'."""
+        return self.name or f"ICB {self.code}"
+
+    @property
+    def title(self) -> str:
+        """Its name and code: 'NHS Sussex Integrated Care Board (QNX)', or 'ICB S9B9J'."""
+        return f"{self.name} ({self.code})" if self.name else f"ICB {self.code}"
+
+    def exists_on(self, day: date) -> bool:
+        """Whether the ICB existed on `day` (as far as its dates say)."""
+        return (self.from_ is None or self.from_ <= day) and (self.to is None or day <= self.to)
+
+    def contact(self, role: str) -> Contact | None:
+        """Return the first contact with this role, if any."""
+        return next((c for c in self.contacts if c.role == role), None)
 
 
 class Trust(Model):
@@ -308,7 +380,8 @@ class Trust(Model):
     ods: Annotated[str, BeforeValidator(_text), Field(pattern=r"^\S+$")]
     name: Name
     region: Name
-    icb: Annotated[Line, BeforeValidator(_text)] | None = None
+    icb: Annotated[Line, BeforeValidator(_text)] | None = None  # its ICB today (ODS code)
+    icb_history: tuple[IcbPeriod, ...] = ()  # the ICBs it was in before, with their dates
     lmns: Line | None = None
     website: Url | None = None
     board_papers_url: Url | None = None
@@ -331,6 +404,13 @@ class Trust(Model):
     def contact(self, role: str) -> Contact | None:
         """Return the first contact with this role, if any."""
         return next((c for c in self.contacts if c.role == role), None)
+
+    def icb_on(self, day: date) -> str | None:
+        """The code of its ICB on `day`: an earlier one from `icb_history`, else `icb`."""
+        earlier = next((p for p in self.icb_history if p.covers(day)), None)
+        if earlier is not None:
+            return earlier.icb
+        return self.icb.upper() if self.icb else None
 
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
@@ -454,7 +534,13 @@ class Registry(Model):
 
     version: Literal[1] = 1
     national: National = National()
+    icbs: tuple[Icb, ...] = ()
     trusts: tuple[Trust, ...] = ()
+
+    def icb(self, code: str) -> Icb | None:
+        """The ICB with this ODS code (any case), if the registry lists it."""
+        wanted = code.strip().upper()
+        return next((i for i in self.icbs if i.code == wanted), None)
 
 
 class Thresholds(Model):

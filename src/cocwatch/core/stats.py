@@ -197,7 +197,10 @@ class Placing:
 
     @property
     def quintile(self) -> int | None:
-        """Its fifth (1 = highest), or None when its places span more than one fifth."""
+        """Its fifth (1 = highest), or None when its places span more than one fifth or
+        fewer than five are placed (a fifth of them would be less than one)."""
+        if self.of < 5:
+            return None
         first, last = quintile_of(self.best, self.of), quintile_of(self.last, self.of)
         return first if first == last else None
 

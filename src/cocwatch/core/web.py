@@ -52,6 +52,18 @@ WEB_ADDRESSES: tuple[WebAddress, ...] = (
         old_env="COCWATCH_MSDS_INDEX",
         series_of="msds",
     ),
+    WebAddress(
+        "postcodes_url",
+        "COCWATCH_POSTCODES_URL",
+        "https://api.postcodes.io",
+        "postcodes.io, which finds a postcode's constituency and ICB (`cocwatch mp`)",
+    ),
+    WebAddress(
+        "parliament_url",
+        "COCWATCH_PARLIAMENT_URL",
+        "https://members-api.parliament.uk",
+        "UK Parliament's Members API, which finds a constituency's MP (`cocwatch mp`)",
+    ),
 )
 WEB_ADDRESS: Mapping[str, WebAddress] = {w.key: w for w in WEB_ADDRESSES}
 

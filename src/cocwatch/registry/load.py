@@ -164,7 +164,8 @@ def _raw_unknown_keys(
             return
         if not isinstance(value, dict) or not hasattr(model, "model_fields"):
             return
-        fields = model.model_fields
+        # A field is written under its alias where it has one (an ICB's `from`).
+        fields = {f.alias or name: f for name, f in model.model_fields.items()}
         for key, item in value.items():
             if key in fields:
                 walk(item, inner_model(fields[key].annotation), (*path, key))

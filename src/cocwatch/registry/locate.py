@@ -206,13 +206,20 @@ def _allowed_keys(path: tuple[Any, ...], root_model: Any = None) -> list[str]:
     for part in path:
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        field = _written_fields(model).get(part)
         if field is None:
             return []
         model = inner_model(field.annotation)
         if model is None:
             return []
-    return list(model.model_fields) if hasattr(model, "model_fields") else []
+    return list(_written_fields(model))
+
+
+def _written_fields(model: Any) -> dict[str, Any]:
+    """A model's fields by the key they are written under (the alias where there is one)."""
+    if not hasattr(model, "model_fields"):
+        return {}
+    return {f.alias or name: f for name, f in model.model_fields.items()}
 
 
 def inner_model(annotation: Any) -> Any:

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from cocwatch.core.bodies import icb_code
 from cocwatch.core.edits import Append, AppendAt, Change, Remove
 from cocwatch.registry.text_layout import Document, EditError, TextEdit
 from cocwatch.registry.yaml_loader import FAST_SAFE_LOADER
@@ -112,6 +113,8 @@ def _verify(before: str, after: str, changes: Sequence[Change]) -> None:
             if expected.get("national") is None:
                 expected["national"] = {}
             container: dict[str, Any] = expected["national"]
+        elif (code := icb_code(change.trust_id)) is not None:
+            container = next(i for i in expected["icbs"] if str(i.get("code")).upper() == code)
         else:
             container = next(t for t in expected["trusts"] if str(t.get("id")) == change.trust_id)
         for key in change.key[:-1]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from cocwatch.core.bodies import icb_code
 from cocwatch.core.edits import Append, AppendAt, Entry, Remove, Replace
 from cocwatch.errors import InputError
 from cocwatch.registry.yaml_emit import block_mapping, flow, item_lines, scalar
@@ -30,7 +31,16 @@ TRUST_KEY_ORDER = (
 PLAN_KEY_ORDER = (
     "status", "published", "url", "coproduced", "milestones", "board_reviews", "notes",
 )  # fmt: skip
-_KEY_ORDER: dict[str, tuple[str, ...]] = {"trust": TRUST_KEY_ORDER, "plan": PLAN_KEY_ORDER}
+# Where a new key goes in an ICB (`icbs:`).
+ICB_KEY_ORDER = (
+    "code", "name", "region", "lmns", "from", "to", "took_over", "website", "address",
+    "contacts", "plan", "source", "unverified", "notes",
+)  # fmt: skip
+_KEY_ORDER: dict[str, tuple[str, ...]] = {
+    "trust": TRUST_KEY_ORDER,
+    "icb": ICB_KEY_ORDER,
+    "plan": PLAN_KEY_ORDER,
+}
 
 
 # Lists whose entries are written on one line ({…}) when nothing nearby shows a style.
@@ -109,6 +119,18 @@ class Document:
                     "docs/guides/registry.md), then try again."
                 )
             return national
+        code = icb_code(trust_id)
+        if code is not None:  # a body named icb:CODE is the ICB with that code in `icbs:`
+            icbs = _get(self.root, "icbs")
+            for item in icbs.value if isinstance(icbs, SequenceNode) else []:
+                node = _get(item, "code")
+                if (
+                    isinstance(item, MappingNode)
+                    and isinstance(node, ScalarNode)
+                    and node.value.upper() == code
+                ):
+                    return item
+            raise EditError(f"The registry has no ICB with code '{code}' under icbs:.")
         for item in self.trusts.value:
             node = _get(item, "id")
             if (
@@ -130,7 +152,8 @@ class Document:
     # -- edits ---------------------------------------------------------------------------------
 
     def append(self, trust: MappingNode, change: Append) -> list[TextEdit]:
-        return self._append_from(trust, "trust", change.key, change.items, change.parent_defaults)
+        kind = "icb" if change.trust_id and icb_code(change.trust_id) else "trust"
+        return self._append_from(trust, kind, change.key, change.items, change.parent_defaults)
 
     def append_at(self, change: AppendAt) -> list[TextEdit]:
         # Up to the last list index everything must exist; after it, keys may be created.

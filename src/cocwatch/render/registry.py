@@ -8,7 +8,7 @@ May import: `cocwatch.core`, `cocwatch.render` (`formats`, `tabular`); pydantic 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,7 @@ from cocwatch.render.formats import RowListing
 from cocwatch.render.tabular import Column, plain
 
 if TYPE_CHECKING:
-    from cocwatch.core.models import Figure, Registry, Target, Trust
+    from cocwatch.core.models import Figure, Icb, Registry, Target, Trust
     from cocwatch.errors import Problem
 
 
@@ -193,12 +193,21 @@ def _trust_row(trust: Trust, as_of: date) -> dict[str, Any]:
     }
 
 
-def trust_listing(trusts: Sequence[Trust], *, as_of: date, source: str) -> RowListing:
+def trust_listing(
+    trusts: Sequence[Trust],
+    *,
+    as_of: date,
+    source: str,
+    why: Mapping[str, str] | None = None,
+) -> RowListing:
     """The Trusts, a row each; the terminal shows fewer columns, the id under the name.
+    `why` says why each matched a search (by id), shown in a column of its own.
 
     Give the Trusts with their official figures beside the recorded ones (as `show` lists
     them): the listing counts both, apart."""
     rows = [_trust_row(t, as_of) for t in trusts]
+    if why is not None:
+        rows = [{**row, "matched": why.get(row["id"])} for row in rows]
     shown = [
         {
             **row,
@@ -217,16 +226,86 @@ def trust_listing(trusts: Sequence[Trust], *, as_of: date, source: str) -> RowLi
         Column("official_figures", "Official", "right", no_wrap=True),
         Column("state", "State", max_width=8),
     ]
+    if why is not None:
+        table_columns.append(Column("matched", "Why it matched", max_width=30))
     keys = (
         "id", "ods", "name", "region", "icb", "plan_status", "figures", "recorded_figures",
         "official_figures", "closed_on",
     )  # fmt: skip
     columns = [Column(key, key) for key in (*keys, "successor")]
+    if why is not None:
+        columns.append(Column("matched", "matched"))
     return RowListing(
         rows,
         columns,
         json={"registry": source, "count": len(rows), "trusts": rows},
         title=f"{len(rows)} {'Trust' if len(rows) == 1 else 'Trusts'} in {source}",
+        table_rows=shown,
+        table_columns=table_columns,
+    )
+
+
+def icb_listing(registry: Registry, icbs: Sequence[Icb], *, as_of: date, source: str) -> RowListing:
+    """The ICBs, a row each: code, name (where a source gives it), region, dates, the ICBs
+    that hold its area on `as_of`, and its Trusts then (on its last day, for one that ended)."""
+    from cocwatch.core.icbs import current, trusts_in
+
+    rows: list[dict[str, Any]] = []
+    shown: list[dict[str, Any]] = []
+    for icb in icbs:
+        day = as_of if icb.exists_on(as_of) or icb.to is None else icb.to
+        now = [i.code for i in current(registry, icb, as_of) if i.code != icb.code]
+        members = [t.id for t in trusts_in(registry, icb.code, day)]
+        took = [t.icb for t in icb.took_over]
+        rows.append(
+            {
+                "code": icb.code,
+                "name": icb.name,
+                "region": icb.region,
+                "from": icb.from_,
+                "to": icb.to,
+                "took_over": took,
+                "now_in": now,
+                "trusts": members,
+            }
+        )
+        dates = [
+            f"from {plain(icb.from_)}" if icb.from_ else "",
+            f"to {plain(icb.to)}" if icb.to else "",
+        ]
+        shown.append(
+            {
+                "icb": f"{icb.name or '(name not recorded)'}\n{icb.code}",
+                "region": icb.region,
+                "dates": " ".join(d for d in dates if d),
+                "held": ("now in " + ", ".join(now))
+                if now
+                else (("took over " + ", ".join(took)) if took else ""),
+                "count": len(members),
+            }
+        )
+    table_columns = [
+        Column("icb", "ICB (and its code)", min_width=24),
+        Column("region", "Region", max_width=14),
+        Column("dates", "Dates", max_width=12),
+        Column("held", "Now in / took over", max_width=18),
+        Column("count", "Trusts", "right", no_wrap=True),
+    ]
+    flat = [
+        {
+            **row,
+            "took_over": " ".join(row["took_over"]),
+            "now_in": " ".join(row["now_in"]),
+            "trusts": " ".join(row["trusts"]),
+        }
+        for row in rows
+    ]
+    keys = ("code", "name", "region", "from", "to", "took_over", "now_in", "trusts")
+    return RowListing(
+        flat,
+        [Column(k, k) for k in keys],
+        json={"registry": source, "count": len(rows), "icbs": rows},
+        title=f"{len(rows)} {'ICB' if len(rows) == 1 else 'ICBs'} in {source}",
         table_rows=shown,
         table_columns=table_columns,
     )

@@ -17,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import wording
+from cocwatch.core.bodies import LMNS, kind_of
 from cocwatch.core.reference_list import ReferenceList
 from cocwatch.render.attribution import OGL_STATEMENT, licence_json, licence_line, republishes
 from cocwatch.render.correspondence import due_json, standing
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
     from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.measures import Declared
-    from cocwatch.core.models import Figure, Registry, Source, Trust
+    from cocwatch.core.models import Contact, Figure, Icb, Registry, Source, Trust
 
 FIGURE_COLUMNS = (
     Column("as_of", "As of", no_wrap=True),
@@ -194,13 +195,16 @@ def _letter_facts(letters: Sequence[TrackedLetter]) -> list[tuple[str, str]]:
 
 
 def _facts(trust: Trust, registry: Registry, as_of: date) -> list[tuple[str, str]]:
+    icb = registry.icb(trust.ods) if kind_of(trust.id) is LMNS else None
     facts: list[tuple[str, str]] = [
         ("Id", trust.id),
-        ("ODS code", trust.ods),
+        ("ICB code" if icb else "ODS code", trust.ods),
         ("Region", trust.region),
     ]
-    if trust.icb:
-        facts.append(("ICB", trust.icb))
+    if icb is not None:
+        facts += _icb_facts(icb, registry, as_of)
+    elif trust.icb:
+        facts.append(("ICB", _icb_words(trust, registry, as_of)))
     if trust.lmns:
         facts.append(("LMNS", trust.lmns))
     if trust.address:
@@ -255,10 +259,70 @@ def _facts(trust: Trust, registry: Registry, as_of: date) -> list[tuple[str, str
             )
         )
     for c in trust.contacts:
-        who = ", ".join(x for x in (c.name, c.title, c.email) if x) or "(no name recorded)"
-        facts.append((f"Contact ({c.role.replace('_', ' ')})", who))
+        facts.append((f"Contact ({c.role.replace('_', ' ')})", contact_words(c, as_of)))
     if trust.notes:
         facts.append(("Notes", trust.notes.strip()))
+    return facts
+
+
+def contact_words(contact: Contact, as_of: date) -> str:
+    """A contact in one line: who, how to reach them, where that was found and when it was
+    last checked, flagged when that was over a year ago (check it before writing)."""
+    from cocwatch.core.letters.people import contact_stale
+
+    who = [x for x in (contact.name, contact.title, contact.email) if x]
+    if contact.address:
+        who.append(contact.address.replace("\n", ", "))
+    text = ", ".join(who) or "(no name recorded)"
+    found = [f"source {contact.source_url}"] if contact.source_url else []
+    found.append(
+        f"checked {contact.checked.isoformat()}"
+        if contact.checked
+        else "when checked: not recorded"
+    )
+    text += f" ({'; '.join(found)})"
+    if contact_stale(contact, as_of):
+        text += ": not checked for over a year, check it before a letter uses it"
+    return text
+
+
+def _icb_words(trust: Trust, registry: Registry, as_of: date) -> str:
+    """A Trust's ICB today, by name where known, and the ICBs it was in before."""
+    icb = registry.icb(trust.icb or "")
+    text = icb.title if icb is not None else str(trust.icb)
+    earlier = [
+        f"{p.icb} until {p.to.isoformat()}{' (date unverified)' if p.unverified else ''}"
+        for p in trust.icb_history
+    ]
+    return text + (f"; before: {', '.join(earlier)}" if earlier else "")
+
+
+def _icb_facts(icb: Icb, registry: Registry, as_of: date) -> list[tuple[str, str]]:
+    """An ICB's own facts: its name, dates, what it took over or went to, its Trusts."""
+    from cocwatch.core.icbs import current, trusts_in
+
+    facts = [("ICB", icb.title)]
+    if icb.from_ or icb.to:
+        dates = " ".join(
+            x
+            for x in (
+                f"from {icb.from_.isoformat()}" if icb.from_ else "",
+                f"until {icb.to.isoformat()}" if icb.to else "",
+            )
+            if x
+        )
+        facts.append(("Dates", dates + (" (unverified)" if icb.unverified else "")))
+    if icb.took_over:
+        taken = [f"{t.icb}{' (part)' if t.part else ''}" for t in icb.took_over]
+        facts.append(("Took over", ", ".join(taken)))
+    later = [i.title for i in current(registry, icb, as_of) if i is not icb]
+    if later:
+        facts.append(("Now in", ", ".join(later)))
+    day = as_of if icb.exists_on(as_of) or icb.to is None else icb.to
+    members = trusts_in(registry, icb.code, day)
+    facts.append(("Trusts", ", ".join(t.id for t in members) or "none in the registry"))
+    if icb.source is not None:
+        facts.append(("Source", icb.source.label()))
     return facts
 
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-_INDEX_VERSION = 3  # bump when what the index holds changes: older indexes are rebuilt
+_INDEX_VERSION = 4  # bump when what the index holds changes: older indexes are rebuilt
 _TABLES = {
     "held": "CREATE TABLE held (path TEXT PRIMARY KEY, stamp TEXT, version INT, obs INT, "
     "figs INT, crc INT)",
@@ -47,7 +47,7 @@ _TABLES = {
     "obs_month": "CREATE INDEX obs_month ON obs (period_end, measure, grp)",
     "figs": "CREATE TABLE figs (path TEXT, code TEXT, name TEXT, cohort TEXT, measure TEXT, "
     "as_of INT, percent REAL, numerator INT, denominator INT, quality TEXT, provisional INT, "
-    "line INT, crc INT)",
+    "line INT, level TEXT, crc INT)",
     "figs_code": "CREATE INDEX figs_code ON figs (code)",
     "figs_month": "CREATE INDEX figs_month ON figs (as_of)",  # an import's month
 }
@@ -121,20 +121,26 @@ class StatisticsIndex:
         return preferred(found)
 
     def official_figures(
-        self, codes: Iterable[str] | None = None, *, periods: Iterable[date] | None = None
+        self,
+        codes: Iterable[str] | None = None,
+        *,
+        periods: Iterable[date] | None = None,
+        levels: Iterable[str] = ("provider", "national"),
     ) -> list[tuple[StoredFile, OfficialFigure]]:
         """Providers' (and England's) figures, each with the file it comes from.
 
         `codes` limits them to some ODS codes (`ENGLAND` for England), `periods` to some
-        months (by their last day); None means all.
+        months (by their last day); None means all. `levels` names whose figures: providers'
+        and England's, or an area's (``lms``: each LMNS's, under its ICB's code).
         """
         from cocwatch.core.imports import OfficialFigure
 
         files = {f.path: f for f in self.kept.files()}
         if not files:
             return []
-        clauses: list[str] = []
-        params: list[object] = []
+        chosen_levels = sorted(set(levels))
+        clauses: list[str] = [f"level IN ({','.join('?' * len(chosen_levels))})"]
+        params: list[object] = list(chosen_levels)
         if codes is not None:
             chosen = sorted({c.upper() for c in codes})
             clauses.append(f"code IN ({','.join('?' * len(chosen))})")
@@ -157,10 +163,11 @@ class StatisticsIndex:
 
         def figure(r: tuple[Any, ...]) -> OfficialFigure:
             # ods, org_name, cohort, measure, as_of, percent, numerator, denominator,
-            # quality, provisional, line: the index's columns, in OfficialFigure's order
+            # quality, provisional, line, level: the index's columns, in OfficialFigure's order
             return OfficialFigure(
-                r[1], r[2], r[3], r[4], days[r[5]], r[6], r[7], r[8], r[9], bool(r[10]), r[11]
-            )
+                r[1], r[2], r[3], r[4], days[r[5]], r[6], r[7], r[8], r[9], bool(r[10]), r[11],
+                r[12],
+            )  # fmt: skip
 
         out = [
             (file, figure(r))
@@ -253,11 +260,11 @@ class StatisticsIndex:
             _sealed(
                 (path, f.ods.upper(), f.org_name, f.cohort, f.measure, f.as_of.toordinal(),
                  _real(f.value), _int(f.numerator), _int(f.denominator), f.quality,
-                 int(f.provisional), int(f.line))
+                 int(f.provisional), int(f.line), f.level)
             )
             for f in (*national, *providers)
         ]  # fmt: skip
-        db.executemany("INSERT INTO figs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", figs)
+        db.executemany("INSERT INTO figs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", figs)
         db.execute(
             "INSERT OR REPLACE INTO held VALUES (?,?,?,?,?,?)",
             _sealed((path, stamp, _INDEX_VERSION, len(obs), len(figs))),

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from cocwatch.core.imports import OfficialFigure
     from cocwatch.core.kinds import SourceKind
     from cocwatch.core.measures import OfficialMeasure
-    from cocwatch.core.models import Figure, Registry, Source, Trust
+    from cocwatch.core.models import Figure, Icb, Registry, Source, Trust
     from cocwatch.core.official import StoredFile
     from cocwatch.statistics.store import StatisticsStore
 
@@ -181,6 +181,49 @@ def merged(curated: Iterable[Figure], official: list[Figure]) -> tuple[Figure, .
     return (*kept, *sorted(official, key=lambda f: (f.as_of, f.cohort, f.measure)))
 
 
+def lmns_bodies(
+    registry: Registry, store: StatisticsStore, icb: Icb, *, as_of: date
+) -> list[Trust]:
+    """The ICB's LMNS as bodies to assess (`cocwatch.core.icbs.lmns_body`), each with its own
+    official figures from the statistics folder's LMNS rows.
+
+    NHS England publishes an LMNS's figures under the code its ICB had that month, so the
+    bodies are those whose rows cover the ICB's area in the latest month up to `as_of` that
+    has any: the ICB itself, or, for an ICB made later, the ICBs it took over (each its own
+    body, named as such, never summed into one).
+    """
+    from cocwatch.core.icbs import areas_in_month, current, lmns_body
+
+    codes = _with_predecessors(registry, icb)
+    by_code: dict[str, list[Figure]] = {}
+    sources: dict[tuple[str, date], Source] = {}
+    for file, found in store.official_figures(codes, levels=("lms",)):
+        key = (file.path, found.as_of)
+        source = sources.get(key)
+        if source is None:
+            source = sources[key] = cited(file, found.as_of)
+        by_code.setdefault(found.ods.upper(), []).append(as_figure(found, source))
+    months = [f.as_of for figures in by_code.values() for f in figures if f.as_of <= as_of]
+    areas = areas_in_month(registry, icb, max(months)) if months else []
+    if not areas:
+        return [lmns_body(icb, by_code.get(icb.code, []))]
+    bodies = []
+    for area in areas:
+        later = [i for i in current(registry, area.icb, as_of) if i.code != area.icb.code]
+        figures = sorted(by_code.get(area.icb.code, []), key=lambda f: (f.as_of, f.cohort))
+        bodies.append(lmns_body(area.icb, figures, successor=later[0] if later else None))
+    return bodies
+
+
+def _with_predecessors(registry: Registry, icb: Icb) -> list[str]:
+    codes = [icb.code]
+    for taken in icb.took_over:
+        earlier = registry.icb(taken.icb)
+        if earlier is not None and earlier.code not in codes:
+            codes += [c for c in _with_predecessors(registry, earlier) if c not in codes]
+    return codes
+
+
 def open_statistics(location: str, *, warn: Callable[[str], None]) -> StatisticsStore:
     """The statistics folder at `location`: a folder, or the address of one on the web.
 
@@ -295,7 +338,7 @@ def comparison_context(
                 if dates:
                     months.add((measure, max(dates)))
     found = store.observations(
-        levels=("provider", "national", "region"),
+        levels=("provider", "national", "region", "lms"),
         measures={m for s in sources for m in s.read_measures},
         groups={g for s in sources for m in s.measures for g in m.groups_compared},
         periods={month for _, month in months},

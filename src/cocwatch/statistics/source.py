@@ -95,8 +95,9 @@ class OfficialSource:
     declared: SourceDeclaration  # its measures, groups, words and publisher (the core's view)
     columns: tuple[str, ...]  # the published columns its kept files have
     read: Callable[[Path, str, bool], SourceFile]  # (path, name in messages, provisional)
-    # Which observations become a Trust's (and England's) figures: the provider figures,
-    # England's, and how many groups had no women.
+    # Which observations become figures: the bodies' own (each `OfficialFigure.level` says
+    # whose: a provider's, or an area's such as an LMNS's), England's, and how many groups
+    # had no women.
     figures: Callable[
         [Sequence[Observation], bool], tuple[list[OfficialFigure], list[OfficialFigure], int]
     ]

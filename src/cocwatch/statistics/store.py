@@ -181,14 +181,19 @@ class StatisticsStore:
         )  # fmt: skip
 
     def official_figures(
-        self, codes: Iterable[str] | None = None, *, periods: Iterable[date] | None = None
+        self,
+        codes: Iterable[str] | None = None,
+        *,
+        periods: Iterable[date] | None = None,
+        levels: Iterable[str] = ("provider", "national"),
     ) -> list[tuple[StoredFile, OfficialFigure]]:
         """Providers' (and England's) figures, each with the file it comes from.
 
         `codes` limits them to some ODS codes (England's own code for England), `periods` to
-        some months (by their last day); None means all.
+        some months (by their last day); None means all. `levels` says whose figures
+        (``lms``: each LMNS's own, under its ICB's code).
         """
-        return self.index.official_figures(codes, periods=periods)
+        return self.index.official_figures(codes, periods=periods, levels=levels)
 
     def latest_period(self) -> date | None:
         """The last month any kept file covers."""

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.kinds import Style
     from cocwatch.core.letters import CorrespondenceView, Placeholder
-    from cocwatch.core.models import Registry, Sender, Thresholds, Trust
+    from cocwatch.core.letters.area import AreaRequest, ConstituencyView
+    from cocwatch.core.models import Contact, Icb, Registry, Sender, Thresholds, Trust
     from cocwatch.templating.rendered import RenderedLetter
     from cocwatch.templating.rendering import Letters
     from cocwatch.templating.templates import TemplateSpec
@@ -57,6 +58,7 @@ class NoteKind(StrEnum):
     PLACEHOLDERS = "placeholders"  # [placeholders] left in the letters
     NO_FIGURES = "no_figures"  # letters that say no figures could be found
     CHOICE = "choice"  # a follow-up chose one of several overdue letters (--follows)
+    OLD_CONTACT = "old_contact"  # a recipient not checked in the year before the letter
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +106,12 @@ class LetterBatch:
         return "; ".join(parts)
 
     def file_name(self, letter: RenderedLetter) -> str:
-        """The letter's file name in a folder: NAME-TRUSTID.EXT, or NAME.EXT (national)."""
-        trust = letter.context.trust
+        """The letter's file name in a folder: NAME-TRUSTID.EXT, NAME-ICBCODE.EXT (an ICB's
+        letter), or NAME.EXT (national)."""
+        area, trust = letter.context.area, letter.context.trust
         name = letter.spec.name
+        if area is not None:
+            return f"{name}-{area.code}.{self.format}"
         return f"{name}-{trust.id}.{self.format}" if trust else f"{name}.{self.format}"
 
     def data(self, letter: RenderedLetter) -> bytes:
@@ -145,6 +150,21 @@ def find_template(letters: Letters, name: str) -> TemplateSpec:
     return found[name]
 
 
+@dataclass(frozen=True, slots=True)
+class AreaLetter:
+    """What an ICB's letter (scope icb: `lmns`, `mp`) is about: the ICB that exists on the
+    letter's date, its LMNS bodies (`cocwatch.core.icbs.lmns_body`) and its Trusts; for an
+    MP, the constituency and the MP as a contact."""
+
+    icb: Icb
+    bodies: tuple[Trust, ...]
+    trusts: tuple[Trust, ...]
+    predecessors: tuple[Icb, ...] = ()
+    split: bool = False
+    constituency: ConstituencyView | None = None
+    contacts: tuple[Contact, ...] = ()
+
+
 def draft_letters(
     letters: Letters,
     template: TemplateSpec | str,
@@ -161,6 +181,7 @@ def draft_letters(
     experience: str | None = None,
     follows: str | None = None,
     official: OfficialContext | None = None,
+    area: AreaLetter | None = None,
     style: Style = "plain",
     publish_on: date | None = None,
 ) -> LetterBatch:
@@ -197,6 +218,8 @@ def draft_letters(
         raise UsageError(not_chased(follows))
     if spec.scope == "national" and trusts:
         raise ValueError(f"the '{spec.name}' letter is national: it takes no Trust")
+    if spec.scope == "icb" and area is None:
+        raise ValueError(f"the '{spec.name}' letter is about an ICB: give its area")
     if official is None:
         from cocwatch.core.comparison import OfficialContext
         from cocwatch.statistics.sources import declared
@@ -208,6 +231,8 @@ def draft_letters(
         raise ValueError(f"not a severity, status or finding: {', '.join(sorted(unknown))}")
     pool = {t.id: t for t in registry.trusts if t.is_open(as_of)}
     pool.update({t.id: t for t in trusts})
+    if area is not None:
+        pool.update({t.id: t for t in (*area.bodies, *area.trusts)})
     result = assess(
         registry,
         list(pool.values()),
@@ -216,7 +241,8 @@ def draft_letters(
         letters=open_by_trust(tracked),
         official=official,
     )
-    assessed_open = [a for a in result.trusts if a.trust.is_open(as_of)]
+    # The national picture counts Trusts only (an ICB's LMNS is a body of its own kind).
+    assessed_open = [a for a in result.trusts if a.trust.is_open(as_of) and a.kind.own_quality]
     ids = {t.id for t in trusts}
     chosen = [a for a in result.trusts if a.trust.id in ids and _matches(a, wanted)]
     empty = LetterBatch(spec, fmt, (), 0, (), ())
@@ -240,6 +266,10 @@ def draft_letters(
         style,
         publish_on,
     )
+    if area is not None:
+        by_id = {a.trust.id: a for a in result.trusts}
+        drafting.area = area
+        drafting.area_request = _area_request(area, by_id, as_of)
     rendered = drafting.render_all(registry, assessed_open, chosen, thresholds, sender)
     placeholders = _placeholders(rendered, fmt)
     batch = LetterBatch(spec, fmt, tuple(rendered), len(chosen), placeholders, ())
@@ -253,7 +283,50 @@ def draft_letters(
             )
         )
     notes += _without_figures(rendered)
+    notes += _old_contacts(rendered)
     return LetterBatch(spec, fmt, tuple(rendered), len(chosen), placeholders, tuple(notes))
+
+
+def _area_request(area: AreaLetter, by_id: dict[str, TrustAssessment], as_of: date) -> AreaRequest:
+    from cocwatch.core.letters.area import AreaRequest
+
+    return AreaRequest(
+        icb=area.icb,
+        bodies=tuple(by_id[b.id] for b in area.bodies if b.id in by_id),
+        trusts=tuple(by_id[t.id] for t in area.trusts if t.id in by_id),
+        predecessors=area.predecessors,
+        split=area.split,
+        day=as_of,
+    )
+
+
+def _old_contacts(rendered: Sequence[RenderedLetter]) -> list[Note]:
+    """A note for each recipient whose details were not checked in the year before the
+    letter (or were never said to be checked): check them before sending."""
+    said: dict[str, Note] = {}
+    for letter in rendered:
+        context = letter.context
+        where = (
+            f"icb:{context.area.code}"
+            if context.area
+            else (context.trust.id if context.trust else "national")
+        )
+        for who in (context.recipient, *context.copies):
+            if not who.stale:
+                continue
+            when = f"was last checked on {who.checked}, over a year before the letter"
+            found = f" at {who.source_url}" if who.source_url else ""
+            key = f"{where}:{who.role}"
+            said.setdefault(
+                key,
+                Note(
+                    NoteKind.OLD_CONTACT,
+                    f"the {who.role} contact ({who.name or who.role_title}) of {where} {when}. "
+                    f"Check it{found} before sending, then record it again: cocwatch record "
+                    f"contact {where} --role {who.role} … --replace.",
+                ),
+            )
+    return list(said.values())
 
 
 def _matches(assessed: TrustAssessment, wanted: Collection[str]) -> bool:
@@ -281,6 +354,8 @@ class _Drafting:
     style: Style = "plain"
     publish_on: date | None = None
     notes: list[Note] = field(default_factory=list)
+    area: AreaLetter | None = None
+    area_request: AreaRequest | None = None
 
     def note(self, kind: NoteKind, text: str, *, warning: bool = True) -> None:
         self.notes.append(Note(kind, text, warning))
@@ -339,6 +414,9 @@ class _Drafting:
                 cc_roles=spec.cc,
                 assessed=a,
                 correspondence=view,
+                area=self.area_request,
+                constituency=self.area.constituency if self.area else None,
+                contacts=self.area.contacts if self.area else (),
                 publication=(
                     publication_view(a, reply_by=publishing[0], publish_on=publishing[1])
                     if a is not None

@@ -140,7 +140,7 @@ def _spec(path: Path, *, builtin: bool) -> TemplateSpec:
         problems.append(f"recipient {recipient!r} is not one of {', '.join(RECIPIENT_ROLES)}")
     scope = meta.get("scope")
     if scope is not None and scope not in SCOPES:
-        problems.append(f"scope {scope!r} must be 'trust' or 'national'")
+        problems.append(f"scope {scope!r} must be {join_and((repr(s) for s in SCOPES), 'or')}")
     cc = meta.get("cc") or []
     if isinstance(cc, str):
         cc = [cc]

@@ -275,7 +275,9 @@ def _equity(view: AssessmentView) -> tuple[EquityView, ...]:
     made = []
     for gap in given.assessed.equity:
         figure = compared.get(gap.measure.code)
-        made.append(equity_view(gap, figure.citation if figure is not None else None))
+        made.append(
+            equity_view(gap, figure.citation if figure is not None else None, given.assessed.kind)
+        )
     return tuple(v for v in made if v is not None)
 
 

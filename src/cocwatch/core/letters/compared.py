@@ -16,11 +16,13 @@ from datetime import date
 from typing import Annotated
 
 from cocwatch.core import wording
+from cocwatch.core.bodies import TRUST, BodyKind
 from cocwatch.core.comparison import Comparison, EquityGap, counts_only
 from cocwatch.core.comparison_words import (
     amount_words,
     counted_in,
     funnel_words,
+    kind_compared,
     quality_words,
     rank_words,
     suppression_words,
@@ -44,17 +46,19 @@ def small_numbers_caution(publisher: Publisher) -> str:
     )
 
 
-def method_note(publisher: Publisher) -> str:
-    """How the comparisons were computed, for the reference list."""
+def method_note(publisher: Publisher, kind: BodyKind = TRUST) -> str:
+    """How the comparisons were computed, for the reference list (a `kind` of body is ranked
+    among its own kind: a Trust among the Trusts, an LMNS among the LMNSs)."""
     return (
         f"Comparisons computed by the author from the counts in {publisher.possessive} file: "
         "95% and 99.8% Wilson score intervals against England's and the region's value for "
-        "the same month and measure; ranks among the Trusts whose data passed "
-        f"{publisher.quality_checks} that month; funnel limits adjusted for over-dispersion "
+        f"the same month and measure; ranks among the {kind.ranked_among(publisher.quality_checks)}"
+        " that month; funnel limits adjusted for over-dispersion "
         "(Spiegelhalter 2005); equity gaps by a test of two proportions at 95%. A published "
-        "5 is taken to stand for any count from 1 to 7 (the Trust's own and other Trusts'): "
-        "a comparison or a rank is stated only where it holds for every one of them, and "
-        f"otherwise given as a range. {publisher.name} does not publish these comparisons itself"
+        f"5 is taken to stand for any count from 1 to 7 ({kind.the}'s own and other "
+        f"{kind.plural}'): a comparison or a rank is stated only where it holds for every one "
+        f"of them, and otherwise given as a range. {publisher.name} does not publish these "
+        "comparisons itself"
     )
 
 
@@ -150,15 +154,18 @@ def comparison_view(
     region = versus_words(c.region, style) if c.region is not None else None
     ranked = rank_words(c, style)
     publisher = c.measure.publisher
+    kind = kind_compared(c)
     if not c.passed:
         sentence = (
-            f"{_capital(statement)}. The Trust's data did not pass {publisher.quality_checks} "
-            "that month, so it is not compared with England or other Trusts."
+            f"{_capital(statement)}. {_capital(kind.the)}'s data did not pass "
+            f"{publisher.quality_checks} that month, so it is not compared with England or "
+            f"other {kind.plural}."
         )
     else:
-        against = " and ".join(x for x in (versus, region) if x)
-        sentence = f"{_capital(statement)}" + (f". That is {against}" if against else "")
-        sentence += f"; the Trust ranked {ranked}." if ranked else "."
+        sentence = f"{_capital(statement)}."
+        sentence += f" That is {versus}." if versus else ""
+        sentence += f" It is {region}." if region else ""
+        sentence += f" {_capital(kind.the)} ranked {ranked}." if ranked else ""
     citation = figure.citation if figure is not None else _publication(publisher, c.month)
     return ComparisonView(
         measure=c.measure.code,
@@ -177,19 +184,19 @@ def comparison_view(
         region=region,
         rank=ranked,
         funnel=funnel_words(c, style),
-        funnel_sentence=_funnel_sentence(funnel_words(c, style), style),
+        funnel_sentence=_funnel_sentence(funnel_words(c, style), style, kind),
         sentence=sentence,
         citation=citation,
-        method=document_view(title=method_note(publisher), url=None, kind="other"),
+        method=document_view(title=method_note(publisher, kind), url=None, kind="other"),
     )
 
 
-def _funnel_sentence(said: str | None, style: Style) -> str | None:
+def _funnel_sentence(said: str | None, style: Style, kind: BodyKind = TRUST) -> str | None:
     if said is None:
         return None
     if style == "plain" or said.startswith("where"):
         return f"{_capital(said)}."
-    return f"On a funnel plot of those Trusts, the figure is {said}."
+    return f"On a funnel plot of those {kind.plural}, the figure is {said}."
 
 
 def _publication(publisher: Publisher, month: date) -> SourceView:
@@ -220,9 +227,12 @@ class EquityView:
     method: Annotated[SourceView, Doc("How the comparison was computed (cite it too).")]
 
 
-def equity_view(gap: EquityGap, citation: SourceView | None = None) -> EquityView | None:
+def equity_view(
+    gap: EquityGap, citation: SourceView | None = None, kind: BodyKind = TRUST
+) -> EquityView | None:
     """The view of an `EquityGap`; None when either group had no women (nothing to say).
-    `citation` is the publication of the figures compared (its month's file)."""
+    `citation` is the publication of the figures compared (its month's file); `kind` is the
+    body's (its method note is the one its comparisons cite)."""
     if gap.group is None or gap.comparison is None:
         return None
     measure, publisher = gap.measure, gap.measure.publisher
@@ -246,7 +256,7 @@ def equity_view(gap: EquityGap, citation: SourceView | None = None) -> EquityVie
         counts_only=counts_only(gap.group) or counts_only(gap.comparison),
         sentence=f"{mine}, against {theirs}: {verdict}",
         citation=citation or _publication(publisher, gap.month),
-        method=document_view(title=method_note(publisher), url=None, kind="other"),
+        method=document_view(title=method_note(publisher, kind), url=None, kind="other"),
     )
 
 

@@ -17,6 +17,12 @@ from typing import Annotated, Any, Literal
 from cocwatch.core.assessment import TrustAssessment
 from cocwatch.core.comparison import OfficialContext
 from cocwatch.core.kinds import Style
+from cocwatch.core.letters.area import (
+    AreaRequest,
+    AreaView,
+    ConstituencyView,
+    area_view,
+)
 from cocwatch.core.letters.assessed import AssessmentView, assessment_view
 from cocwatch.core.letters.benchmarks import MilestoneViews
 from cocwatch.core.letters.citations import Placeholder, placeholder
@@ -26,12 +32,15 @@ from cocwatch.core.letters.figures import FigureViews
 from cocwatch.core.letters.followups import PLACEHOLDER_GROUNDS, CorrespondenceView
 from cocwatch.core.letters.national import NationalView, national_view
 from cocwatch.core.letters.people import (
+    ICB_ROLES,
     PLACEHOLDER_EXPERIENCE,
     PLACEHOLDER_SENDER_CONTACT,
     PLACEHOLDER_SENDER_NAME,
+    TRUST_ROLES,
     RecipientView,
     SenderView,
     TermsView,
+    address_lines,
     recipient_view,
     sender_view,
     terms_for,
@@ -42,8 +51,9 @@ from cocwatch.core.letters.words import uk_date
 from cocwatch.core.measures import NOTHING_DECLARED
 from cocwatch.core.models import Contact, Registry, Sender, Thresholds
 
-Scope = Literal["trust", "national"]
-SCOPES: tuple[Scope, ...] = ("trust", "national")
+# What a letter is about: one Trust, an ICB's area (its LMNS and its Trusts), or England.
+Scope = Literal["trust", "icb", "national"]
+SCOPES: tuple[Scope, ...] = ("trust", "icb", "national")
 # Roles found in the registry's `national.contacts`, whatever the letter's scope.
 NATIONAL_ROLES = frozenset({"secretary_of_state", "minister", "ico"})
 
@@ -55,7 +65,7 @@ class LetterInfo:
     name: Annotated[str, Doc("The template's name, e.g. board.")]
     title: Annotated[str, Doc("Its front-matter title.")]
     description: Annotated[str, Doc("Its front-matter description.")]
-    scope: Annotated[str, Doc("trust or national.")]
+    scope: Annotated[str, Doc("trust, icb or national.")]
     format: Annotated[
         str,
         Doc(
@@ -93,7 +103,10 @@ class LetterContext:
     sender: Annotated[SenderView, Doc("Who signs.")]
     recipient: Annotated[RecipientView, Doc("Who it is addressed to.")]
     copies: Annotated[tuple[RecipientView, ...], Doc("Who gets a copy (front matter `cc`).")]
-    trust: Annotated[TrustView | None, Doc("The Trust (None for national letters).")]
+    trust: Annotated[
+        TrustView | None,
+        Doc("The Trust (an ICB's letter: its LMNS, as a body; None for national letters)."),
+    ]
     assessment: Annotated[AssessmentView | None, Doc("Its assessment (None for national).")]
     national: Annotated[NationalView, Doc("The national picture.")]
     statistics: Annotated[
@@ -112,6 +125,14 @@ class LetterContext:
         CorrespondenceView,
         Doc("The correspondence log's letters to the Trust, for follow-up letters."),
     ] = field(default_factory=CorrespondenceView)
+    area: Annotated[
+        AreaView | None,
+        Doc("An ICB's letter (scope icb): the ICB, its LMNS's figures and its Trusts."),
+    ] = None
+    constituency: Annotated[
+        ConstituencyView | None,
+        Doc("A letter to an MP: the constituency the writer's postcode found, and its MP."),
+    ] = None
     publication: Annotated[
         PublicationView | None,
         Doc(
@@ -199,42 +220,79 @@ def letter_context(
     cc_roles: Sequence[str] = (),
     assessed: TrustAssessment | None = None,
     correspondence: CorrespondenceView | None = None,
+    area: AreaRequest | None = None,
+    constituency: ConstituencyView | None = None,
+    contacts: Sequence[Contact] = (),
     publication: PublicationView | None = None,
 ) -> LetterContext:
     """Build the context of one letter (about `assessed`'s Trust, or national when None).
 
     `correspondence` is what the correspondence log holds for the Trust (follow-up letters);
     `publication` what the report will publish about it (a right of reply).
+    An ICB's letter (`area`) is about its LMNS as a body (the first, as `trust` and
+    `assessment`), its Trusts, and is addressed to the ICB that exists on the letter's date;
+    `contacts` are recipients found elsewhere (an MP, by `cocwatch mp`).
     """
     declared = facts.official.declared if facts.official is not None else NOTHING_DECLARED
     figures = FigureViews(declared)  # the Trust's view and its assessment share their figures
-    trust = trust_view(assessed.trust, facts.as_of, figures) if assessed else None
-    assessment = (
-        assessment_view(
-            assessed,
+    if area is not None and assessed is None and area.bodies:
+        assessed = area.bodies[0]
+
+    def viewed(one: TrustAssessment) -> tuple[TrustView, AssessmentView]:
+        trust = trust_view(one.trust, facts.as_of, figures)
+        return trust, assessment_view(
+            one,
             trust,
             facts.targets,
             facts.as_of,
             figures,
             facts.milestones,
-            observations=facts.official.observations(assessed.trust.ods) if facts.official else (),
+            observations=(
+                facts.official.observations(one.trust.ods, one.kind.level) if facts.official else ()
+            ),
             style=facts.style,
         )
-        if assessed and trust
-        else None
-    )
+
+    trust, assessment = viewed(assessed) if assessed else (None, None)
+    area_seen = None
+    if area is not None:
+        first = [(trust, assessment)] if trust is not None and assessment is not None else []
+        bodies = first + [viewed(b) for b in area.bodies[len(first) :]]
+        area_seen = area_view(
+            area.icb,
+            bodies,
+            [viewed(t) for t in area.trusts],
+            predecessors=area.predecessors,
+            split=area.split,
+        )
 
     def contact(role: str) -> Contact | None:
+        given = next((c for c in contacts if c.role == role), None)
+        if given is not None:
+            return given
+        if area is not None and (found := area.icb.contact(role)) is not None:
+            return found
         if role in NATIONAL_ROLES or assessed is None:
             found = next((c for c in facts.registry.national.contacts if c.role == role), None)
             if found or assessed is None:
                 return found
+        if area is not None:
+            return None  # an LMNS body's own contacts are its ICB of that month's
         return assessed.trust.contact(role)
 
-    recipient = recipient_view(
-        recipient_role, contact(recipient_role), trust=trust, terms=facts.terms
-    )
-    copies = tuple(recipient_view(r, contact(r), trust=trust, terms=facts.terms) for r in cc_roles)
+    holder: _Addressed | TrustView | None = trust
+    roles = TRUST_ROLES
+    if area is not None:
+        holder = _Addressed(area.icb.label, address_lines(area.icb.address))
+        roles = ICB_ROLES
+
+    def addressed(role: str) -> RecipientView:
+        return recipient_view(
+            role, contact(role), trust=holder, terms=facts.terms, on=facts.as_of, roles=roles
+        )
+
+    recipient = addressed(recipient_role)
+    copies = tuple(addressed(r) for r in cc_roles)
     experience = facts.experience or PLACEHOLDER_EXPERIENCE.text
     candidates = [PLACEHOLDER_SENDER_NAME, PLACEHOLDER_SENDER_CONTACT, PLACEHOLDER_EXPERIENCE]
     candidates += [placeholder(f"Postal address of the {r.role_title}") for r in (recipient,)]
@@ -260,8 +318,18 @@ def letter_context(
         experience_given=facts.experience is not None,
         placeholders=tuple(dict.fromkeys(candidates)),
         correspondence=correspondence or CorrespondenceView(),
+        area=area_seen,
+        constituency=constituency,
         publication=publication,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Addressed:
+    """What a recipient's address block needs of the body a letter goes to (an ICB)."""
+
+    name: str
+    address_lines: tuple[str, ...]
 
 
 def placeholders_in(text: str, candidates: Iterable[Placeholder]) -> list[Placeholder]:

@@ -21,6 +21,10 @@ MNVP_RENAMED_ON = date(2023, 11, 28)
 TRUST_ROLES = frozenset(
     {"chief_executive", "chair", "director_of_midwifery", "board_safety_champion", "foi", "pals"}
 )
+# Roles whose letters go to the ICB itself (its address by default, in an ICB's letter).
+ICB_ROLES = frozenset({"icb_chief_executive", "icb_chair", "lmns_lead", "foi"})
+# A contact is checked again before a letter uses it when it was last checked longer ago.
+CONTACT_CHECK_DAYS = 365
 RECIPIENT_ROLES: tuple[str, ...] = (*CONTACT_ROLES, "followed")
 
 ROLE_TITLES = {
@@ -34,6 +38,10 @@ ROLE_TITLES = {
     "secretary_of_state": "Secretary of State for Health and Social Care",
     "minister": "Minister",
     "ico": "Information Commissioner's Office",
+    "icb_chief_executive": "Chief Executive",
+    "icb_chair": "Chair",
+    "lmns_lead": "LMNS Lead",
+    "mp": "Member of Parliament",
 }
 
 _HONORIFICS = {
@@ -195,6 +203,23 @@ class RecipientView:
         tuple[str, ...],
         Doc("The address block: name, title, organisation, address (or a placeholder)."),
     ]
+    checked: Annotated[
+        date | None, Doc("When someone last checked the contact's details (None: not recorded).")
+    ] = None
+    source_url: Annotated[str | None, Doc("Where the contact's details were found.")] = None
+    stale: Annotated[
+        bool,
+        Doc("Whether the contact was not checked in the year before the letter's date."),
+    ] = False
+
+
+def contact_stale(contact: Contact | None, on: date | None) -> bool:
+    """A named person recorded as a contact and last checked more than a year before `on`:
+    people change jobs, while an office's address rarely moves. (A contact recorded without
+    a `checked` date is shown as such by `show`, not flagged on every letter.)"""
+    if contact is None or on is None or not contact.name or contact.checked is None:
+        return False
+    return (on - contact.checked).days > CONTACT_CHECK_DAYS
 
 
 def _the(title: str, *, capital: bool = False) -> str:
@@ -219,15 +244,18 @@ def recipient_view(
     *,
     trust: AddressedTrust | None,
     terms: TermsView,
+    on: date | None = None,
+    roles: frozenset[str] = TRUST_ROLES,
 ) -> RecipientView:
-    """Address a letter to `role`, falling back to the Trust's address for Trust roles."""
+    """Address a letter to `role`, falling back to the body's address for its `roles` (a
+    Trust's roles, or an ICB's); `on` is the letter's date (to flag an old contact)."""
     name = contact.name.strip() if contact and contact.name and contact.name.strip() else None
     role_title = (contact.title if contact and contact.title else None) or (
         f"{terms.mnvp} Chair" if role == "mnvp" else ROLE_TITLES.get(role, "Recipient")
     )
     organisation = contact.organisation if contact else None
     lines = address_lines(contact.address) if contact else ()
-    if trust is not None and role in TRUST_ROLES:
+    if trust is not None and role in roles:
         organisation = organisation or trust.name
         lines = lines or trust.address_lines
     honorific = contact.honorific if contact else None
@@ -261,6 +289,9 @@ def recipient_view(
         salutation=salutation,
         valediction=valediction,
         block=tuple(block),
+        checked=contact.checked if contact else None,
+        source_url=contact.source_url if contact else None,
+        stale=contact_stale(contact, on),
     )
 
 

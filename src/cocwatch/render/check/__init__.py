@@ -42,6 +42,9 @@ class CheckListing(Listing):
     detail: bool = False
     quiet: bool = False
     title: str | None = None
+    # Bodies shown in detail, by id, before the table of the others (`check icb:QOP`: the
+    # LMNS in detail, then its Trusts).
+    focus: tuple[str, ...] = ()
 
     def data(self) -> Any:
         return assessment_to_json(self.assessment, self.registry_source)
@@ -55,17 +58,37 @@ class CheckListing(Listing):
     def terminal(self) -> str | RenderableType:
         if self.quiet:
             return summary_line(self.assessment)
-        if self.detail and len(self.assessment.trusts) == 1:
-            from cocwatch.render.check.detail import to_detail
+        trusts = self.assessment.trusts
+        focused = [t for t in trusts if t.trust.id in self.focus]
+        if self.detail and len(trusts) == 1:
+            focused = list(trusts)
+        if not focused:
+            return to_table(self.assessment)
+        from dataclasses import replace
 
-            trust = self.assessment.trusts[0]
-            return to_detail(
-                trust,
-                as_of=self.assessment.as_of,
-                registry=self.registry,
-                declared=self.assessment.declared,
+        from rich.console import Group
+        from rich.text import Text
+
+        from cocwatch.render.check.detail import to_detail
+
+        parts: list[RenderableType] = []
+        for ta in focused:
+            if parts:
+                parts.append(Text(""))
+            parts.append(
+                to_detail(
+                    ta,
+                    as_of=self.assessment.as_of,
+                    registry=self.registry,
+                    declared=self.assessment.declared,
+                )
             )
-        return to_table(self.assessment)
+        rest = tuple(t for t in trusts if t not in focused)
+        if rest:
+            noun = rest[0].kind.plural
+            parts += [Text(""), Text(f"Its {noun}", style="bold")]
+            parts.append(to_table(replace(self.assessment, trusts=rest)))
+        return Group(*parts)
 
     def markdown(self) -> str:
         return to_markdown(self.assessment, self.registry_source)

@@ -154,6 +154,7 @@ def comparison_to_json(c: cmp.Comparison | None) -> dict[str, Any] | None:
         **(_count(c.own) or {}),
         "small_numbers": c.small,
         "passed_quality": c.passed,
+        "own_quality_result": words.kind_compared(c).own_quality,
         "interval_95": [round(100 * c.interval_95.lower, 2), round(100 * c.interval_95.upper, 2)],
         "interval_99_8": [
             round(100 * c.interval_998.lower, 2),
@@ -187,7 +188,7 @@ def comparison_to_json(c: cmp.Comparison | None) -> dict[str, Any] | None:
         "methods": {
             "england": words.METHOD_ENGLAND,
             "region": words.METHOD_ENGLAND.replace("England's", "the region's"),
-            "rank": words.method_rank(c.measure.publisher),
+            "rank": words.method_rank(c.measure.publisher, words.kind_compared(c)),
             "funnel": words.METHOD_FUNNEL,
         },
         "sentence": words.comparison_sentence(c),
@@ -288,6 +289,7 @@ def trust_to_json(ta: TrustAssessment, declared: Declared = NOTHING_DECLARED) ->
     trust = ta.trust
     return {
         "id": trust.id,
+        "kind": ta.kind.name,
         "ods": trust.ods,
         "name": trust.name,
         "region": trust.region,

@@ -292,7 +292,8 @@ def to_detail(
     refs = _Refs()
     parts: list[RenderableType] = []
     title = Text(trust.name, style="bold")
-    title.append(f"  ({trust.id}, ODS {trust.ods}, {trust.region})", style="dim")
+    code = f"ODS {trust.ods}" if ta.kind.own_quality else f"ICB {trust.ods}"
+    title.append(f"  ({trust.id}, {code}, {trust.region})", style="dim")
     parts.append(Prose(title))
     overall = Text("Overall: ")
     overall.append(severity_text(ta.severity), style=STYLE[ta.severity])
@@ -309,7 +310,8 @@ def to_detail(
     compared = comparison_lines(ta)
     if compared:
         parts.append(Text(""))
-        parts.append(Text("Compared with England, its region and the other Trusts", style="bold"))
+        others = f"the other {ta.kind.plural}"
+        parts.append(Text(f"Compared with England, its region and {others}", style="bold"))
         parts.append(key_values(compared))
     for ca in ta.cohorts:
         parts.append(Text(""))

@@ -45,6 +45,12 @@ def summary_line(assessment: Assessment) -> str:
     counts = assessment.summary()
     n = len(assessment.trusts)
     noun = "trust" if n == 1 else "trusts"
+    areas = sum(1 for t in assessment.trusts if not t.kind.own_quality)
+    if areas:  # `check icb:CODE`: its LMNS (or its predecessors') and its Trusts
+        trusts = n - areas
+        lmns = "LMNS" if areas == 1 else "LMNSs"
+        noun = f"{'trust' if trusts == 1 else 'trusts'} and {areas} {lmns}"
+        n = trusts
     return (
         f"{n} {noun} checked as of {assessment.as_of.isoformat()}: "
         f"{counts['fail']} fail, {counts['warn']} warn, {counts['ok']} ok."

@@ -35,7 +35,10 @@ def _figures(
 ) -> tuple[list[OfficialFigure], list[OfficialFigure], int]:
     from cocwatch.statistics.msds.table import official_figures
 
-    return official_figures(observations, provisional=provisional)
+    # Providers', England's and each LMNS's own figures (`OfficialFigure.level` says whose).
+    return official_figures(
+        observations, provisional=provisional, levels=("provider", "national", "lms")
+    )
 
 
 def _restore(

@@ -382,20 +382,28 @@ def cohort_of(group: str) -> Cohort | None:
     return None
 
 
+PROVIDERS_AND_ENGLAND: tuple[OrgLevel, ...] = ("provider", "national")
+
+
 def official_figures(
     observations: Iterable[Observation],
     *,
     provisional: bool,
     malformed: list[Malformed] | None = None,
+    levels: Iterable[OrgLevel] = PROVIDERS_AND_ENGLAND,
 ) -> tuple[list[OfficialFigure], list[OfficialFigure], int]:
     """Providers' and England's figures from a file's observations (SPEC §7), and how many
-    groups had no women (a denominator of 0: no figure).
+    groups had no women (a denominator of 0: no figure). `levels` may add areas' own figures
+    (``lms``: each LMNS's, under its ICB's code), each figure marked with its level.
 
     Quality is the headline's own Result, which its breakdowns share; without one, the
     data-quality measures that govern that headline. "Low DQ" is a figure with no percentage
-    and quality fail.
+    and quality fail. An area's rows carry no Result and no data-quality rows (NHS England
+    builds them from the providers whose data passed), so their quality is "unknown": never
+    invented.
     """
-    chosen = [o for o in observations if o.level in ("provider", "national")]
+    wanted = frozenset(levels)
+    chosen = [o for o in observations if o.level in wanted]
     results: dict[tuple[str, str, date], Result | None] = {}
     checks: dict[tuple[str, date], dict[str, str]] = {}
     for o in chosen:
@@ -467,6 +475,7 @@ def official_figures(
             quality=quality if o.code != ENGLAND else "unknown",
             provisional=provisional,
             line=o.line,
+            level=o.level,
         )
         (national if o.code == ENGLAND else figures).append(figure)
     return figures, national, zeros
