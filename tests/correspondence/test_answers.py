@@ -165,3 +165,41 @@ def test_answers_without_a_log_says_so(campaign: Path) -> None:  # noqa: F811
     shown = cli(campaign, "answers", "--offline", today="2027-01-29")
     assert shown.returncode == 0, shown.stderr
     assert "No correspondence log yet" in shown.stdout
+
+
+ICB = "NHS Example Integrated Care Board (synthetic)"
+# Both Trusts in one ICB: its rows add up the two Trusts' letters of each kind.
+BY_ICB = [
+    # 12, 13, 14 answered (13, 22, 11 days: only 12 in time); 15 and 27 open
+    ["QZZ", ICB, "board", 5, 3, 1, 13, 21],
+    # days 20, 25, 20, 10, 20, 21, 20, 19, 1: the 5th of the 9 in order is 20
+    ["QZZ", ICB, "foi", 12, 9, 7, 20, 30],
+    ["QZZ", ICB, "foi-review", 1, 0, 0, None, 18],
+    ["QZZ", ICB, "mnvp", 2, 2, 1, 20, None],
+    # 10 and 2 days: median 6; 17 lapsed, 30 working days ago
+    ["QZZ", ICB, "right-of-reply", 3, 2, 2, 6, 30],
+    ["national", "National recipients", "minister", 3, 2, 1, 11.5, 23],
+]
+
+
+def test_answers_by_icb_add_up_its_trusts(campaign: Path) -> None:  # noqa: F811
+    registry = (campaign / "trusts.yaml").read_text("utf-8")
+    registry = registry.replace(
+        "trusts:\n",
+        f"icbs:\n  - code: QZZ\n    name: {ICB}\n    region: North East and Yorkshire\ntrusts:\n",
+        1,
+    )
+    registry = registry.replace(
+        "    region: South West\n", "    region: South West\n    icb: QZZ\n"
+    )
+    registry = registry.replace(
+        "    region: North East and Yorkshire\n    figures:",
+        "    region: North East and Yorkshire\n    icb: QZZ\n    figures:",
+    )
+    (campaign / "trusts.yaml").write_text(registry, encoding="utf-8")
+    (campaign / "correspondence.yaml").write_text(LOG, encoding="utf-8")
+    shown = cli(
+        campaign, "answers", "--offline", "--by", "icb", "--format", "json", today="2027-01-29"
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert [[row[c] for c in COLUMNS] for row in json.loads(shown.stdout)["answers"]] == BY_ICB

@@ -348,3 +348,23 @@ def test_publish_on_is_checked(campaign: Path) -> None:  # noqa: F811
     elsewhere = cli(campaign, "letter", "board", "example-north", "--publish-on", "2027-02-01")
     assert elsewhere.returncode == 2
     assert "--publish-on is for a right of reply" in elsewhere.stderr
+
+
+def test_a_right_of_reply_to_every_trust_of_an_icb(campaign: Path) -> None:  # noqa: F811
+    registry = (campaign / "trusts.yaml").read_text("utf-8")
+    registry = registry.replace(
+        "trusts:\n",
+        "icbs:\n  - code: QZZ\n    name: NHS Example Integrated Care Board (synthetic)\n"
+        "    region: South West\ntrusts:\n",
+        1,
+    )
+    registry = registry.replace("    region: South West\n    figures:", "    region: South West")
+    registry = registry.replace("  - id: example-south\n", "  - id: example-south\n    icb: QZZ\n")
+    (campaign / "trusts.yaml").write_text(registry, encoding="utf-8")
+    drafted = cli(campaign, "letter", "right-of-reply", "--icb", "QZZ", "--out", "letters")
+    assert drafted.returncode == 0, drafted.stderr
+    assert sorted(p.name for p in (campaign / "letters").iterdir()) == [
+        "right-of-reply-example-south.md"
+    ]
+    text = (campaign / "letters" / "right-of-reply-example-south.md").read_text("utf-8")
+    assert "We intend to publish the report on 26 January 2027." in text

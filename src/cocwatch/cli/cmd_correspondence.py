@@ -517,7 +517,11 @@ def _due_exit_code(states: list[TrackedLetter], fail_on: DueFailOn) -> int:
 
 class AnswersBy(StrEnum):
     trust = "trust"
+    icb = "icb"
     region = "region"
+
+
+NO_ICB = "no-icb"  # the body of a Trust with no ICB recorded for the day
 
 
 @app.command()
@@ -528,8 +532,8 @@ def answers(
         AnswersBy.trust,
         "--by",
         case_sensitive=False,
-        help="One row per Trust (default) or per region (all its Trusts together), and kind "
-        "of letter.",
+        help="One row per Trust (default), per ICB (the Trusts in it on the --as-of date) or "
+        "per region (all its Trusts together), and kind of letter.",
     ),
     as_of: AS_OF,
     fmt: FORMAT = DEFAULT_FORMAT,
@@ -562,13 +566,20 @@ def answers(
     names = {NATIONAL: "National recipients"}
     if by is AnswersBy.region:
         names |= {t.region: t.region for t in trusts.values()}
+    elif by is AnswersBy.icb:
+        names |= {i.code: i.label for i in s.registry.icbs} | {NO_ICB: "No ICB recorded"}
     else:
         names |= {t.id: t.name for t in trusts.values()}
 
     def body_of(trust_id: str | None) -> str | None:
         if trust_id is None:
             return NATIONAL
-        return trusts[trust_id].region if by is AnswersBy.region else trust_id
+        trust = trusts[trust_id]
+        if by is AnswersBy.region:
+            return trust.region
+        if by is AnswersBy.icb:
+            return trust.icb_on(as_of) or NO_ICB
+        return trust_id
 
     rows = answer_rows(states, body_of, as_of=as_of, non_working=rules.non_working)
     listing = answers_listing(
