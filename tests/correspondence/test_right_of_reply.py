@@ -325,12 +325,30 @@ def test_no_reply_across_christmas_says_so_after_the_deadline(campaign: Path) ->
     due = cli(campaign, "due", "--offline", "--format", "json", "--all", today="2027-01-04")
     (lapsed,) = json.loads(due.stdout)["letters"]
     assert (lapsed["status"], lapsed["working_days_overdue"]) == ("lapsed", 0)
-    assert (
-        json.loads(
-            cli(campaign, "due", "--offline", "--format", "json", today="2027-01-04").stdout
-        )["letters"]
-        == []
+    still = cli(campaign, "due", "--offline", "--format", "json", today="2027-01-04")
+    assert json.loads(still.stdout)["letters"] == []
+
+    # A reply after the deadline is still the Trust's reply: the page shows it, with its link.
+    replied = cli(
+        campaign,
+        "replied",
+        "right-of-reply",
+        "example-north",
+        "--url",
+        "https://example.org/north-reply",
+        "--summary",
+        "<b>Figures</b> are correct (synthetic)",
+        today="2027-01-05",
     )
+    assert replied.returncode == 0, replied.stderr
+    after = cli(campaign, "report", "--out", "site", "--correspondence", "-q", today="2027-01-05")
+    assert after.returncode == 0, after.stderr
+    said, _, href = page_text(page)
+    assert " ".join(said.split()) == (
+        "The Trust's reply The Trust was sent these figures on 14 December 2026; its reply: "
+        "<b>Figures</b> are correct (synthetic) Received 5 January 2027: the reply in full."
+    )
+    assert href == "https://example.org/north-reply"
 
 
 def test_publish_on_is_checked(campaign: Path) -> None:  # noqa: F811
@@ -368,3 +386,34 @@ def test_a_right_of_reply_to_every_trust_of_an_icb(campaign: Path) -> None:  # n
     ]
     text = (campaign / "letters" / "right-of-reply-example-south.md").read_text("utf-8")
     assert "We intend to publish the report on 26 January 2027." in text
+
+
+def test_only_a_reply_safe_to_publish_is_copied_into_the_site(tmp_path: Path) -> None:
+    from cocwatch.render.report_replies import published_replies
+
+    (tmp_path / "reply.pdf").write_bytes(b"%PDF-1.4 synthetic")
+    (tmp_path / "reply.html").write_text("<script>alert(1)</script>", "utf-8")
+
+    def answered(trust: str, **reply: object) -> LoggedLetter:
+        return right_of_reply(trust=trust, replies=[{"received_on": date(2027, 1, 15), **reply}])
+
+    log = CorrespondenceLog(
+        letters=(
+            answered("example-north", file="reply.pdf"),
+            answered("example-south", file="reply.html", url="https://example.org/reply"),
+            answered("example-east", file="gone.txt"),
+            right_of_reply(trust="example-west"),
+        )
+    )
+    states = letter_states(log, as_of=date(2027, 2, 1), rules=NO_HOLIDAYS)
+    found, warnings = published_replies(states, tmp_path)
+    assert found["example-north"].copy == (
+        "_replies/example-north-2027-01-15.pdf",
+        b"%PDF-1.4 synthetic",
+    )
+    assert found["example-south"].copy is None  # the page links to its address instead
+    assert found["example-east"].copy is None
+    assert (found["example-west"].copy, found["example-west"].state.status) == (None, "lapsed")
+    assert len(warnings) == 2
+    assert "is a .html file, which the report does not publish" in warnings[0]
+    assert "cannot be read at" in warnings[1] and "gone.txt" in warnings[1]

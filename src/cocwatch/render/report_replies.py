@@ -29,8 +29,9 @@ class PublishedReply:
     """What a Trust page says about its right of reply."""
 
     state: TrackedLetter  # the latest right-of-reply letter to the Trust
-    href: str | None  # the reply: its copy in the site (relative to trusts/) or its address
-    copy: tuple[str, bytes] | None  # (path in the site, content) of the copy to write
+    # The reply's copy to write: (its path inside trusts/, which the page links to; content).
+    # Without one, the page links to the reply's address (`state.answer.url`), if any.
+    copy: tuple[str, bytes] | None
 
 
 def published_replies(
@@ -42,7 +43,6 @@ def published_replies(
     warnings: list[str] = []
     for trust_id, state in latest_by_trust(states, RIGHT_OF_REPLY).items():
         answer = state.answer
-        href: str | None = answer.url if answer else None
         copy: tuple[str, bytes] | None = None
         if answer is not None and answer.file:
             path = Path(answer.file).expanduser()
@@ -58,14 +58,13 @@ def published_replies(
             else:
                 try:
                     copy = (f"{REPLIES_DIR}/{name}", path.read_bytes())
-                    href = f"{REPLIES_DIR}/{name}"  # the copy: it stays where the page is
                 except OSError as error:
                     warnings.append(
                         f"The reply from {trust_id} cannot be read at {path} "
                         f"({error.strerror or error}); its page shows the summary without the "
                         "reply. Put the file back, or log the reply's address with --url."
                     )
-        found[trust_id] = PublishedReply(state, href, copy)
+        found[trust_id] = PublishedReply(state, copy)
     return found, warnings
 
 
