@@ -53,6 +53,12 @@ LOG_OPTION = typer.Option(
     "config file, then correspondence.yaml beside your registry.",
 )
 
+OFFLINE_OPTION = typer.Option(
+    False,
+    "--offline",
+    help="Do not read the requests logged with --url on WhatDoTheyKnow; use the log as it is.",
+)
+
 
 def _log_path(s: Session, option: str | None) -> Path:
     return Path(s.correspondence_location(option).value).expanduser()
@@ -453,11 +459,7 @@ def due(
     ),
     fmt: FORMAT = DEFAULT_FORMAT,
     log: str | None = LOG_OPTION,
-    offline: bool = typer.Option(
-        False,
-        "--offline",
-        help="Do not read the requests logged with --url on WhatDoTheyKnow; use the log as it is.",
-    ),
+    offline: bool = OFFLINE_OPTION,
 ) -> None:
     """List the letters awaiting a reply, and the overdue ones, oldest reply-by date first.
 
@@ -538,11 +540,7 @@ def answers(
     as_of: AS_OF,
     fmt: FORMAT = DEFAULT_FORMAT,
     log: str | None = LOG_OPTION,
-    offline: bool = typer.Option(
-        False,
-        "--offline",
-        help="Do not read the requests logged with --url on WhatDoTheyKnow; use the log as it is.",
-    ),
+    offline: bool = OFFLINE_OPTION,
 ) -> None:
     """How each body answered your letters: sent, answered, in time, median working days.
 
