@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
@@ -29,6 +31,9 @@ from cocwatch.registry.correspondence import parse_log
 from tests.correspondence.test_correspondence import campaign, cli  # noqa: F401
 from tests.support.paths import SRC
 from tests.support.preloaded import run_cocwatch_text
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 NO_HOLIDAYS = ReplyRules(non_working=frozenset())
 SENT = date(2027, 1, 11)  # a Monday
@@ -168,49 +173,54 @@ def shipped(folder: Path, *args: str, today: str) -> subprocess.CompletedProcess
     return run_cocwatch_text(list(args), env=env, cwd=folder)
 
 
-def page_text(page_path: Path) -> tuple[str, list[str], str | None]:
-    """What Chromium shows of a Trust page: the reply section's text, the comparisons'
-    sentences, and the address the reply's link leads to (None without one)."""
+@pytest.fixture(scope="module")
+def phone() -> Iterator[Callable[[Path], Page]]:
+    """Open a page of the report in headless Chromium at a phone's width (one browser for the
+    module); every page must fit the width without scrolling sideways."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
+
+        def open_(page_path: Path) -> Page:
             page = browser.new_page(viewport={"width": 360, "height": 800})
             page.goto(page_path.resolve().as_uri())
-            reply = page.locator("section.reply")
-            said = reply.inner_text() if reply.count() else ""
-            sentences = page.locator("dl.compare dd").all_inner_texts()
-            link = reply.locator("a")
-            href = link.evaluate("a => a.href") if link.count() else None
             assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            return page
+
+        try:
+            yield open_
         finally:
             browser.close()
+
+
+def page_text(page: Page) -> tuple[str, list[str], str | None]:
+    """What a Trust page shows: the reply section's text, the comparisons' sentences, and
+    the address the reply's link leads to (None without one)."""
+    reply = page.locator("section.reply")
+    said = reply.inner_text() if reply.count() else ""
+    sentences = page.locator("dl.compare dd").all_inner_texts()
+    link = reply.locator("a")
+    href = link.evaluate("a => a.href") if link.count() else None
+    page.close()
     return said, sentences, href
 
 
-def answers_page(page_path: Path) -> tuple[list[list[str]], list[str]]:
-    """What Chromium shows of the answers page at a phone's width: the table's cells, row by
-    row, and the charts' titles (each an SVG with a title)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 360, "height": 800})
-            page.goto(page_path.resolve().as_uri())
-            rows = page.locator("tbody tr").evaluate_all(
-                "rows => rows.map(r => [...r.cells].map(c => c.textContent.trim()))"
-            )
-            charts = page.locator("svg.chart-bars title").all_text_contents()
-            assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        finally:
-            browser.close()
+def answers_page(page: Page) -> tuple[list[list[str]], list[str]]:
+    """What the answers page shows: the table's cells, row by row, and the charts' titles
+    (each an SVG with a title)."""
+    rows = page.locator("tbody tr").evaluate_all(
+        "rows => rows.map(r => [...r.cells].map(c => c.textContent.trim()))"
+    )
+    charts = page.locator("svg.chart-bars title").all_text_contents()
+    page.close()
     return rows, charts
 
 
 @needs_chromium
-def test_from_right_of_reply_to_the_published_answer(tmp_path: Path) -> None:
+def test_from_right_of_reply_to_the_published_answer(
+    tmp_path: Path, phone: Callable[[Path], Page]
+) -> None:
     drafted = shipped(
         tmp_path, "letter", "right-of-reply", "RJ1", "--out", "ror.md", today="2025-07-01"
     )
@@ -267,7 +277,8 @@ def test_from_right_of_reply_to_the_published_answer(tmp_path: Path) -> None:
         tmp_path, "report", "--out", "site", "--correspondence", "-q", today="2025-07-17"
     )
     assert made.returncode == 0, made.stderr
-    said, sentences, href = page_text(tmp_path / "site" / "trusts" / "guys-and-st-thomas.html")
+    trust_page = tmp_path / "site" / "trusts" / "guys-and-st-thomas.html"
+    said, sentences, href = page_text(phone(trust_page))
     assert " ".join(said.split()) == (
         "The Trust's reply The Trust was sent these figures on 1 July 2025; its reply: "
         "The Trust says its April figure is provisional. "
@@ -283,7 +294,7 @@ def test_from_right_of_reply_to_the_published_answer(tmp_path: Path) -> None:
     # The answers page, linked from the index: 1 July to 10 July 2025 is 7 working days.
     index = (tmp_path / "site" / "index.html").read_text("utf-8")
     assert '<a href="trusts/_answers.html">How the Trusts answered our letters</a>' in index
-    rows, charts = answers_page(tmp_path / "site" / "trusts" / "_answers.html")
+    rows, charts = answers_page(phone(tmp_path / "site" / "trusts" / "_answers.html"))
     assert rows == [
         ["Guy's and St Thomas' NHS Foundation Trust", "right-of-reply", "1", "1", "1", "7", "—"]
     ]
@@ -291,7 +302,7 @@ def test_from_right_of_reply_to_the_published_answer(tmp_path: Path) -> None:
 
     private = shipped(tmp_path, "report", "--out", "site", "-q", today="2025-07-17")
     assert private.returncode == 0, private.stderr
-    said, _, _ = page_text(tmp_path / "site" / "trusts" / "guys-and-st-thomas.html")
+    said, _, _ = page_text(phone(trust_page))
     assert said == ""
     assert not (tmp_path / "site" / "trusts" / "_replies").exists()
     assert not (tmp_path / "site" / "trusts" / "_answers.html").exists()
@@ -299,7 +310,10 @@ def test_from_right_of_reply_to_the_published_answer(tmp_path: Path) -> None:
 
 
 @needs_chromium
-def test_no_reply_across_christmas_says_so_after_the_deadline(campaign: Path) -> None:  # noqa: F811
+def test_no_reply_across_christmas_says_so_after_the_deadline(
+    campaign: Path,  # noqa: F811
+    phone: Callable[[Path], Page],
+) -> None:
     sent = cli(campaign, "sent", "right-of-reply", "example-north", today="2026-12-14")
     # Monday 14 December 2026: Christmas Day is a Friday and Boxing Day a Saturday (its bank
     # holiday is Monday 28 December), so the tenth working day is Wednesday 30 December.
@@ -308,7 +322,7 @@ def test_no_reply_across_christmas_says_so_after_the_deadline(campaign: Path) ->
 
     early = cli(campaign, "report", "--out", "site", "--correspondence", "-q", today="2026-12-30")
     assert early.returncode == 0, early.stderr
-    said, _, _ = page_text(page)
+    said, _, _ = page_text(phone(page))
     assert " ".join(said.split()) == (
         "The Trust's reply The Trust was sent these figures on 14 December 2026, and has until "
         "30 December 2026 to point out any error."
@@ -316,7 +330,7 @@ def test_no_reply_across_christmas_says_so_after_the_deadline(campaign: Path) ->
 
     late = cli(campaign, "report", "--out", "site", "--correspondence", "-q", today="2027-01-04")
     assert late.returncode == 0, late.stderr
-    said, _, _ = page_text(page)
+    said, _, _ = page_text(phone(page))
     assert " ".join(said.split()) == (
         "The Trust's reply The Trust was sent these figures on 14 December 2026; no reply by "
         "30 December 2026."
@@ -343,7 +357,7 @@ def test_no_reply_across_christmas_says_so_after_the_deadline(campaign: Path) ->
     assert replied.returncode == 0, replied.stderr
     after = cli(campaign, "report", "--out", "site", "--correspondence", "-q", today="2027-01-05")
     assert after.returncode == 0, after.stderr
-    said, _, href = page_text(page)
+    said, _, href = page_text(phone(page))
     assert " ".join(said.split()) == (
         "The Trust's reply The Trust was sent these figures on 14 December 2026; its reply: "
         "<b>Figures</b> are correct (synthetic) Received 5 January 2027: the reply in full."
