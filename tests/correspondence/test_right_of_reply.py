@@ -27,7 +27,7 @@ from cocwatch.core.correspondence import (
     undated,
 )
 from cocwatch.core.letters import followed_state
-from cocwatch.registry.correspondence import parse_log
+from cocwatch.registry.correspondence import CorrespondenceLogError, parse_log
 from tests.correspondence.test_correspondence import campaign, cli  # noqa: F401
 from tests.support.paths import SRC
 from tests.support.preloaded import run_cocwatch_text
@@ -101,6 +101,13 @@ def test_a_letter_with_no_sent_date_has_no_state_and_is_counted_apart() -> None:
     assert undated(log, trust_ids=["example-north"]) == []
     with pytest.raises(ValueError, match="no sent date"):
         letter_state(1, log.letters[1], as_of=SENT, rules=NO_HOLIDAYS)
+    with pytest.raises(CorrespondenceLogError) as caught:
+        parse_log("version: 1\nletters:\n  - {trust: example-north, kind: foi}\n", "log.yaml")
+    assert (
+        "log.yaml:3:5 (trust 'example-north'): missing required key 'sent_on': write the day "
+        "the letter was sent (YYYY-MM-DD), or leave it empty (`sent_on:`) if nobody recorded "
+        "the day"
+    ) in str(caught.value)
 
 
 def test_due_names_the_letters_left_out_for_want_of_a_date(campaign: Path) -> None:  # noqa: F811
