@@ -244,7 +244,9 @@ def test_from_right_of_reply_to_the_published_answer(
         tmp_path, "sent", "right-of-reply", "RJ1", "--file", "ror.md", today="2025-07-01"
     )
     assert sent.returncode == 0, sent.stderr
-    assert "A reply is due by 2025-07-16" in sent.stderr
+    assert "A reply is due by 2025-07-16 (nothing chases it: you publish either way)" in (
+        " ".join(sent.stderr.split())
+    )
     due = shipped(tmp_path, "due", "--format", "json", "--offline", today="2025-07-07")
     (waiting,) = json.loads(due.stdout)["letters"]
     assert (waiting["kind"], waiting["reply_by"], waiting["status"]) == (

@@ -128,7 +128,7 @@ def sent(
     dry_run: DRY_RUN = False,
 ) -> None:
     """Log a letter as sent, with the date a reply is due."""
-    from cocwatch.core.correspondence import reply_by_for
+    from cocwatch.core.correspondence import UNCHASED_KINDS, reply_by_for
     from cocwatch.core.edits import AppendAt
     from cocwatch.registry.correspondence import change_log, entry, reply_rules
     from cocwatch.templating.drafting import find_template
@@ -200,9 +200,10 @@ def sent(
         s.info(f"Dry run: {path} was not changed. Run again without --dry-run to write.")
         return
     who = f"{found.name} ({found.id})" if found else "national recipients"
+    unchased = " (nothing chases it: you publish either way)" if spec.name in UNCHASED_KINDS else ""
     s.info(
         f"Logged the '{spec.name}' letter to {who}, sent {sent_on}, in {path}. "
-        f"A reply is due by {due_by}; `cocwatch due` will show it."
+        f"A reply is due by {due_by}{unchased}; `cocwatch due` will show it."
     )
     if url and request_url != url.strip():
         s.info(f"The request's address is logged as {request_url} (the address of its page).")
