@@ -268,8 +268,9 @@ def replied(
     first: str = typer.Argument(
         ...,
         metavar="KIND",
-        help="Which letter was answered (foi, board, ...), as for `sent`. Alone, the Trust "
-        "(when one letter is open to it) or a national letter (minister).",
+        help="Which letter was answered (foi, board, lmns, ...), as for `sent`. Alone, the "
+        "Trust or ICB (icb:CODE) when one letter is open to it, or a national letter (minister, "
+        "mp).",
     ),
     second: str | None = typer.Argument(
         None,
@@ -541,9 +542,9 @@ def answers(
         AnswersBy.trust,
         "--by",
         case_sensitive=False,
-        help="One row per Trust and ICB (default), per ICB (its own letters and its Trusts' "
-        "on the --as-of date) or per region (all its Trusts and ICBs together), and kind of "
-        "letter.",
+        help="One row per Trust and ICB (default), per ICB (its own letters with those to "
+        "the Trusts in it on the --as-of date) or per region (all its Trusts and ICBs "
+        "together), and kind of letter.",
     ),
     as_of: AS_OF,
     fmt: FORMAT = DEFAULT_FORMAT,
