@@ -13,7 +13,8 @@ import pytest
 
 from cocwatch.core.comparison import over_time
 from cocwatch.core.comparison_words import over_time_words
-from cocwatch.core.stats import Count, SpcSignal, p_chart
+from cocwatch.core.stats import Count
+from cocwatch.core.stats_over_time import SpcSignal, p_chart
 from cocwatch.statistics.msds.measures import MEASURES
 
 PLACED = MEASURES[0]

@@ -40,7 +40,7 @@ from cocwatch.core.measures import NOTHING_DECLARED, Declared, Measure, Official
 from cocwatch.core.models import Figure, Registry, Target, Thresholds, Trust
 from cocwatch.core.selection import by_cohort, like_for_like, measured
 from cocwatch.core.selection import quality_failures as quality_failures
-from cocwatch.core.stats import least_squares
+from cocwatch.core.stats_over_time import least_squares
 from cocwatch.core.targets import Benchmark as Benchmark
 from cocwatch.core.targets import (
     NationalChoice,

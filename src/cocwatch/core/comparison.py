@@ -3,8 +3,9 @@ groups compare within it (SPEC §4.1).
 
 Pure: official observations (`cocwatch.core.official`) and the measures their sources
 declare (`cocwatch.core.measures`) in, frozen results out; the methods are the named
-functions of `cocwatch.core.stats`. Nothing here names a source's measure or convention: a
-measure says which of its groups are compared and what passing its publisher's checks means.
+functions of `cocwatch.core.stats` and `stats_over_time`. Nothing here names a source's
+measure or convention: a measure says which of its groups are compared and what passing its
+publisher's checks means.
 For one measure and month, `peers` gathers England's figure, each NHS England region's, and
 every provider that passed the publisher's checks that month (only they are ranked, placed on
 the funnel or compared); `compare` places one body's rows among them (a Trust's today; the
@@ -38,16 +39,13 @@ from cocwatch.core.measures import NOTHING_DECLARED, Declared, EquityPair, Offic
 from cocwatch.core.official import Observation
 from cocwatch.core.stats import (
     MIN_DISPERSION_UNITS,
-    MIN_SPC_POINTS,
     Count,
     FunnelPlacement,
     Interval,
     Overdispersion,
     Placing,
     Rank,
-    SpcChart,
     TwoProportionTest,
-    YearOnYear,
     classify_funnel,
     compare_with_benchmark,
     is_small,
@@ -56,6 +54,11 @@ from cocwatch.core.stats import (
     rank_among,
     two_proportion_test,
     wilson_interval,
+)
+from cocwatch.core.stats_over_time import (
+    MIN_SPC_POINTS,
+    SpcChart,
+    YearOnYear,
     xmr_chart_rebased,
     year_on_year,
 )

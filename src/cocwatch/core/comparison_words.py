@@ -2,7 +2,8 @@
 
 Every word about a measure (what it counts, in which month, in what unit) and about its
 publisher (whose checks, how counts are published) comes from the measure's declaration
-(`cocwatch.core.measures`); the methods are named as `cocwatch.core.stats` computes them.
+(`cocwatch.core.measures`); the methods are named as `cocwatch.core.stats` and
+`cocwatch.core.stats_over_time` compute them.
 Pure: `cocwatch.core.comparison`, the declarations and `cocwatch.core.wording` only.
 """
 
@@ -25,7 +26,8 @@ from cocwatch.core.comparison import (
 from cocwatch.core.kinds import Style
 from cocwatch.core.measures import OfficialMeasure, Publisher
 from cocwatch.core.official import Observation
-from cocwatch.core.stats import TRIAL_BELOW, Count, SpcSignal, is_small
+from cocwatch.core.stats import Count, is_small
+from cocwatch.core.stats_over_time import TRIAL_BELOW, SpcSignal
 from cocwatch.core.wording import figure_percent, month_year, signed_points
 
 METHOD_ENGLAND = "Wilson score interval at 95% and 99.8% against England's value"
