@@ -15,14 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import comparison as cmp
 from cocwatch.core import comparison_words as words
-from cocwatch.core.assessment import (
-    Assessment,
-    CohortAssessment,
-    Finding,
-    Trend,
-    TrustAssessment,
-    explain,
-)
+from cocwatch.core.assessment import Assessment, Finding, TrustAssessment
+from cocwatch.core.cohort_status import CohortAssessment, Trend, explain
 from cocwatch.core.measures import NOTHING_DECLARED, Declared
 
 if TYPE_CHECKING:
