@@ -29,7 +29,8 @@ from cocwatch.core.cohort_status import CohortAssessment as CohortAssessment
 from cocwatch.core.cohort_status import Trend as Trend
 from cocwatch.core.cohort_status import assess_cohort
 from cocwatch.core.compared import comparison_severity, official_picture
-from cocwatch.core.comparison import Comparison, EquityGap, OfficialContext, OverTime
+from cocwatch.core.comparison import Comparison, EquityGap, OfficialContext
+from cocwatch.core.comparison_over_time import OverTime
 from cocwatch.core.correspondence import TrackedLetter
 from cocwatch.core.findings import Finding as Finding
 from cocwatch.core.findings import FindingCode as FindingCode

@@ -19,10 +19,10 @@ from cocwatch.core.comparison import (
     Comparison,
     EquityGap,
     OfficialContext,
-    OverTime,
     Versus,
     counts_only,
 )
+from cocwatch.core.comparison_over_time import OverTime
 from cocwatch.core.kinds import Style
 from cocwatch.core.measures import OfficialMeasure, Publisher
 from cocwatch.core.official import Observation

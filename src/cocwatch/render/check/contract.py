@@ -17,6 +17,7 @@ from cocwatch.core import comparison as cmp
 from cocwatch.core import comparison_words as words
 from cocwatch.core.assessment import Assessment, Finding, TrustAssessment
 from cocwatch.core.cohort_status import CohortAssessment, Trend, explain
+from cocwatch.core.comparison_over_time import OverTime
 from cocwatch.core.measures import NOTHING_DECLARED, Declared
 
 if TYPE_CHECKING:
@@ -215,7 +216,7 @@ def _equity_json(gap: cmp.EquityGap) -> dict[str, Any]:
     }
 
 
-def _over_time_json(ot: cmp.OverTime | None) -> dict[str, Any] | None:
+def _over_time_json(ot: OverTime | None) -> dict[str, Any] | None:
     if ot is None:
         return None
     yoy = ot.year_on_year
