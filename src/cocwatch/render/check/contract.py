@@ -18,6 +18,7 @@ from cocwatch.core import comparison_words as words
 from cocwatch.core.assessment import Assessment, Finding, TrustAssessment
 from cocwatch.core.cohort_status import CohortAssessment, Trend, explain
 from cocwatch.core.comparison_over_time import OverTime
+from cocwatch.core.comparison_sentences import comparison_sentence
 from cocwatch.core.measures import NOTHING_DECLARED, Declared
 
 if TYPE_CHECKING:
@@ -186,7 +187,7 @@ def comparison_to_json(c: cmp.Comparison | None) -> dict[str, Any] | None:
             "rank": words.method_rank(c.measure.publisher, words.kind_compared(c)),
             "funnel": words.METHOD_FUNNEL,
         },
-        "sentence": words.comparison_sentence(c),
+        "sentence": comparison_sentence(c),
         "key": c.measure.key,
         "source": c.measure.source,
         "label": c.measure.words.label,
