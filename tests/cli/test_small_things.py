@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import os
+import re
 import stat
 from collections.abc import Callable
 from email import policy
@@ -148,7 +149,9 @@ def test_letter_help_names_every_built_in_template(run: Run) -> None:
     )
     assert {"chaser", "foi-review", "ico-complaint", "board"} <= set(built_in)
     for command in ("letter", "sent"):
-        shown = " ".join(run(command, "--help", env={"COLUMNS": "200"}).stdout.split())
+        # The help may wrap a name at its hyphen ("right-of-" / "reply").
+        text = re.sub(r"-\n\s*", "-", run(command, "--help", env={"COLUMNS": "200"}).stdout)
+        shown = " ".join(text.split())
         assert f"({', '.join(built_in)})" in shown, command
 
 

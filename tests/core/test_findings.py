@@ -73,6 +73,7 @@ def overdue_foi() -> TrackedLetter:
     return TrackedLetter(
         index=0,
         letter=letter,
+        sent_on=D - timedelta(days=60),
         reply_by=D - timedelta(days=30),
         status="overdue",
         answer=None,

@@ -250,7 +250,7 @@ def test_from_request_to_answer(campaign: Path) -> None:
     late = cli(campaign, "due", "--fail-on", "overdue", "--format", "json", today="2027-02-10")
     assert late.returncode == 1, late.stderr
     report = yaml.safe_load(late.stdout)
-    assert report["summary"] == {"awaiting": 0, "overdue": 1}
+    assert report["summary"] == {"awaiting": 0, "overdue": 1, "undated": 0}
     (entry,) = report["letters"]
     assert (entry["trust"], entry["status"], entry["working_days_overdue"]) == (
         "example-north",

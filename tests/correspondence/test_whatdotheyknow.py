@@ -392,3 +392,27 @@ def test_a_request_answered_on_the_site_is_never_chased(campaign: Path, site: Pa
     assert "follows up a letter still awaiting a reply" in chased.stderr
     review = ok(cli(campaign, base, "letter", "foi-review", "example-north", today="2027-02-15"))
     assert "The Trust replied on 1 February 2027" in " ".join(review.stdout.split())
+
+
+def test_answers_count_a_request_answered_on_the_site(campaign: Path, site: PageServer) -> None:
+    """A request made on WhatDoTheyKnow counts with the letters sent by hand: `answers` reads
+    its reply on the site first (Monday 11 January to Monday 1 February 2027: 15 working
+    days), beside a board letter logged by hand and still open (day 20 of 20)."""
+    base = site.base
+    ok(cli(campaign, base, "sent", "foi", "example-north", "--url", base + REQUEST))
+    ok(cli(campaign, base, "sent", "board", "example-north"))
+    site.routes[REQUEST + ".json"] = Route(answered_json(), content_type="application/json")
+    shown = ok(cli(campaign, base, "answers", "--format", "json", today="2027-02-08"))
+    rows = [
+        (
+            r["kind"],
+            r["sent"],
+            r["answered"],
+            r["in_time"],
+            r["median_days"],
+            r["longest_open_days"],
+        )
+        for r in json.loads(shown.stdout)["answers"]
+    ]
+    assert rows == [("board", 1, 0, 0, None, 20), ("foi", 1, 1, 1, 15, None)]
+    assert [str(r["received_on"]) for r in logged(campaign)[0]["replies"]] == ["2027-02-01"]

@@ -334,6 +334,7 @@ def test_templates_lists_builtins_and_user_overrides(run: Run, tmp_path: Path) -
         "minister",
         "mnvp",
         "mp",
+        "right-of-reply",
     ]
     assert {r["scope"] for r in rows} == {"trust", "icb", "national"}
     assert all(r["builtin"] and r["description"] for r in rows)

@@ -47,7 +47,7 @@ def letter(run: Run, *args: str) -> Result:
 
 
 @pytest.mark.parametrize("trust", DEMO_TRUSTS)
-@pytest.mark.parametrize("template", ["board", "mnvp", "foi"])
+@pytest.mark.parametrize("template", ["board", "mnvp", "foi", "right-of-reply"])
 def test_trust_letters_match_their_golden(run: Run, template: str, trust: str) -> None:
     result = letter(run, template, trust, *SENDER_OPTIONS)
     check_golden(f"{template}-{trust}.md", result.stdout)
@@ -71,7 +71,7 @@ def test_shipped_board_letters_match_their_golden(run: Run, trust: str) -> None:
     check_golden(f"shipped/board-{trust}.md", shipped(run, "board", trust).stdout)
 
 
-@pytest.mark.parametrize("template", ["mnvp", "foi"])
+@pytest.mark.parametrize("template", ["mnvp", "foi", "right-of-reply"])
 def test_shipped_rj1_letters_match_their_golden(run: Run, template: str) -> None:
     check_golden(f"shipped/{template}-RJ1.md", shipped(run, template, "RJ1").stdout)
 

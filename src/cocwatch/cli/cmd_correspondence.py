@@ -53,6 +53,12 @@ LOG_OPTION = typer.Option(
     "config file, then correspondence.yaml beside your registry.",
 )
 
+OFFLINE_OPTION = typer.Option(
+    False,
+    "--offline",
+    help="Do not read the requests logged with --url on WhatDoTheyKnow; use the log as it is.",
+)
+
 
 def _log_path(s: Session, option: str | None) -> Path:
     return Path(s.correspondence_location(option).value).expanduser()
@@ -122,7 +128,7 @@ def sent(
     dry_run: DRY_RUN = False,
 ) -> None:
     """Log a letter as sent, with the date a reply is due."""
-    from cocwatch.core.correspondence import reply_by_for
+    from cocwatch.core.correspondence import UNCHASED_KINDS, reply_by_for
     from cocwatch.core.edits import AppendAt
     from cocwatch.registry.correspondence import change_log, entry, reply_rules
     from cocwatch.templating.drafting import find_template
@@ -194,9 +200,10 @@ def sent(
         s.info(f"Dry run: {path} was not changed. Run again without --dry-run to write.")
         return
     who = f"{found.name} ({found.id})" if found else "national recipients"
+    unchased = " (nothing chases it: you publish either way)" if spec.name in UNCHASED_KINDS else ""
     s.info(
         f"Logged the '{spec.name}' letter to {who}, sent {sent_on}, in {path}. "
-        f"A reply is due by {due_by}; `cocwatch due` will show it."
+        f"A reply is due by {due_by}{unchased}; `cocwatch due` will show it."
     )
     if url and request_url != url.strip():
         s.info(f"The request's address is logged as {request_url} (the address of its page).")
@@ -211,10 +218,12 @@ def _followed(
     rules: ReplyRules,
 ) -> LoggedLetter:
     """The logged letter a follow-up sent on `sent_on` follows (as `letter` chose it)."""
-    from cocwatch.core.correspondence import letter_states
+    from cocwatch.core.correspondence import UNCHASED_KINDS, letter_states, not_chased
     from cocwatch.core.letters import FOLLOWS_ANY, effective_follows, followed_state
 
     kinds = effective_follows(template_follows, chosen.strip().lower() if chosen else None)
+    if kinds[-1] in UNCHASED_KINDS:
+        raise UsageError(not_chased(kinds[-1]))
     states = letter_states(log, as_of=sent_on, rules=rules, trust_ids=[trust_id])
     pick, _ = followed_state(states, kinds)
     if pick is None:
@@ -287,7 +296,13 @@ def replied(
     url: str | None = typer.Option(
         None, "--url", metavar="URL", help="Where the reply is, e.g. on WhatDoTheyKnow."
     ),
-    file: Path | None = typer.Option(None, "--file", metavar="PATH", help="The reply, saved."),
+    file: Path | None = typer.Option(
+        None,
+        "--file",
+        metavar="PATH",
+        help="The reply, saved (kept in the log as a path; `report --correspondence` publishes "
+        "the answer to a right of reply).",
+    ),
     reference: str | None = typer.Option(
         None, "--reference", metavar="TEXT", callback=one_line_option, help="The Trust's reference."
     ),
@@ -302,6 +317,7 @@ def replied(
     dry_run: DRY_RUN = False,
 ) -> None:
     """Log a reply to a letter; for an FOI reply, show how to record what it gave."""
+    from cocwatch.core.correspondence import RIGHT_OF_REPLY
     from cocwatch.core.edits import AppendAt
     from cocwatch.registry.correspondence import change_log, entry
     from cocwatch.templating.rendering import Letters
@@ -334,6 +350,14 @@ def replied(
 
     def plan(current: CorrespondenceLog) -> tuple[list[Any], LoggedLetter]:
         index = _answered_letter(current, trust_id, who, kind, letter_sent_on, received_on)
+        answered = current.letters[index]
+        if answered.kind == RIGHT_OF_REPLY and outcome != "acknowledged" and not (file or url):
+            raise UsageError(
+                "The answer to a right of reply is published beside the figures (`report "
+                "--correspondence`), so keep the answer itself: add --file REPLY.txt (the "
+                "reply, saved) or --url ADDRESS (where it can be read), and --summary to say it "
+                "in a line."
+            )
         item = entry(
             {
                 "received_on": received_on,
@@ -360,7 +384,7 @@ def replied(
         return
     s.info(
         f"Logged a reply ({outcome}) received {received_on} to the '{letter.kind}' letter "
-        f"sent to {who} on {letter.sent_on}, in {path}."
+        f"sent to {who} on {letter.sent_on or 'a day not recorded'}, in {path}."
     )
     if found and letter.kind == "foi" and outcome in ("answered", "partial"):
         s.info(_record_hint(found.id, received_on, url))
@@ -381,7 +405,7 @@ def _answered_letter(
         if letter.trust == trust_id
         and (kind is None or letter.kind == kind)
         and (sent_on is None or letter.sent_on == sent_on)
-        and letter.sent_on <= received_on
+        and (letter.sent_on is None or letter.sent_on <= received_on)
     ]
     what = f"'{kind}' letter" if kind else "letter"
     if not candidates:
@@ -402,7 +426,7 @@ def _answered_letter(
             f"Several letters to {trust_name} could be answered by this reply "
             f"({', '.join(sorted(kinds))}). Name the kind: replied {trust_id} KIND --on ..."
         )
-    return max(pool, key=lambda pair: (pair[1].sent_on, pair[0]))[0]
+    return max(pool, key=lambda pair: (pair[1].sent_on or date.min, pair[0]))[0]
 
 
 def _record_hint(trust_id: str, received_on: date, url: str | None) -> str:
@@ -436,11 +460,7 @@ def due(
     ),
     fmt: FORMAT = DEFAULT_FORMAT,
     log: str | None = LOG_OPTION,
-    offline: bool = typer.Option(
-        False,
-        "--offline",
-        help="Do not read the requests logged with --url on WhatDoTheyKnow; use the log as it is.",
-    ),
+    offline: bool = OFFLINE_OPTION,
 ) -> None:
     """List the letters awaiting a reply, and the overdue ones, oldest reply-by date first.
 
@@ -448,7 +468,7 @@ def due(
     and any reply or change of state is added to the log, once, with its date.
     """
     from cocwatch.cli.whatdotheyknow_sync import sync_requests
-    from cocwatch.core.correspondence import letter_states, open_letters
+    from cocwatch.core.correspondence import letter_states, open_letters, undated
     from cocwatch.registry.correspondence import reply_rules
     from cocwatch.render.correspondence import due_listing
     from cocwatch.render.formats import render
@@ -471,6 +491,7 @@ def due(
         log=loaded.path,
         log_exists=loaded.exists,
         all_letters=all_letters,
+        undated=undated(loaded.log, trust_ids=trust_ids),
     )
     if s.state.quiet and fmt == DEFAULT_FORMAT:
         # --quiet: the summary alone, and nothing at all when no reply is awaited (for cron).
@@ -495,3 +516,79 @@ def _due_summary(states: list[TrackedLetter]) -> str:
 def _due_exit_code(states: list[TrackedLetter], fail_on: DueFailOn) -> int:
     overdue = any(state.status == "overdue" for state in states)
     return ExitCode.FINDINGS if fail_on is DueFailOn.overdue and overdue else ExitCode.OK
+
+
+class AnswersBy(StrEnum):
+    trust = "trust"
+    icb = "icb"
+    region = "region"
+
+
+NO_ICB = "no-icb"  # the body of a Trust with no ICB recorded for the day
+
+
+@app.command()
+def answers(
+    ctx: typer.Context,
+    *,
+    by: AnswersBy = typer.Option(
+        AnswersBy.trust,
+        "--by",
+        case_sensitive=False,
+        help="One row per Trust (default), per ICB (the Trusts in it on the --as-of date) or "
+        "per region (all its Trusts together), and kind of letter.",
+    ),
+    as_of: AS_OF,
+    fmt: FORMAT = DEFAULT_FORMAT,
+    log: str | None = LOG_OPTION,
+    offline: bool = OFFLINE_OPTION,
+) -> None:
+    """How each body answered your letters: sent, answered, in time, median working days.
+
+    From the correspondence log, with the replies to requests made on WhatDoTheyKnow read
+    there first (as `due` does). Letters logged with no sent date are left out and counted.
+    """
+    from cocwatch.cli.whatdotheyknow_sync import sync_requests
+    from cocwatch.core.answers import NATIONAL, answer_rows
+    from cocwatch.core.correspondence import letter_states, undated
+    from cocwatch.registry.correspondence import reply_rules
+    from cocwatch.render.correspondence import answers_listing
+    from cocwatch.render.formats import render
+
+    s = session(ctx)
+    if not offline:
+        sync_requests(s, _log_path(s, log), as_of=as_of)
+    loaded = _load(s, log)
+    rules = reply_rules(loaded.log, as_of=as_of, other_working_days=s.config.reply_working_days)
+    states = letter_states(loaded.log, as_of=as_of, rules=rules)
+    trusts = {t.id: t for t in s.registry.trusts}
+    names = {NATIONAL: "National recipients"}
+    if by is AnswersBy.region:
+        names |= {t.region: t.region for t in trusts.values()}
+    elif by is AnswersBy.icb:
+        names |= {i.code: i.label for i in s.registry.icbs} | {NO_ICB: "No ICB recorded"}
+    else:
+        names |= {t.id: t.name for t in trusts.values()}
+
+    def body_of(trust_id: str | None) -> str | None:
+        if trust_id is None:
+            return NATIONAL
+        trust = trusts[trust_id]
+        if by is AnswersBy.region:
+            return trust.region
+        if by is AnswersBy.icb:
+            return trust.icb_on(as_of) or NO_ICB
+        return trust_id
+
+    rows = answer_rows(states, body_of, as_of=as_of, non_working=rules.non_working)
+    listing = answers_listing(
+        rows,
+        names,
+        by=by.value,
+        as_of=as_of,
+        log=loaded.path,
+        log_exists=loaded.exists,
+        undated=undated(loaded.log),
+        trust_names={t.id: t.name for t in trusts.values()},
+    )
+    emit(render(fmt, listing))

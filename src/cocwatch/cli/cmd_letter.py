@@ -17,12 +17,21 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 
 from cocwatch.cli.app import app
-from cocwatch.cli.options import ALL_TRUSTS, AS_OF, DEFAULT_FORMAT, FORMAT, ICB, REGION, TIMEOUT
+from cocwatch.cli.options import (
+    ALL_TRUSTS,
+    AS_OF,
+    DEFAULT_FORMAT,
+    FORMAT,
+    ICB,
+    REGION,
+    TIMEOUT,
+    date_option,
+)
 from cocwatch.cli.output import emit
 from cocwatch.cli.selection import select_trusts
 from cocwatch.cli.session import session
@@ -211,6 +220,15 @@ def letter(
         "it follows up (foi, board, ...). Default: the template's own; a chaser follows the "
         "letter overdue longest.",
     ),
+    publish_on: Annotated[
+        date | None,
+        date_option(
+            "--publish-on",
+            help="For a right of reply: the day the campaign will publish its report. "
+            "Default: the first working day after the 10 working days the Trust is given to "
+            "point out an error (counted as for FOI).",
+        ),
+    ] = None,
 ) -> None:
     """Draft letters that carry each Trust's own figures, benchmarks and sources.
 
@@ -240,6 +258,11 @@ def letter(
     if whatdotheyknow:
         # The site is public and replies come through it: no email or address in the text.
         sender = sender.model_copy(update={"email": None, "address": None})
+    if publish_on is not None and not _reads_publication(spec):
+        raise UsageError(
+            f"--publish-on is for a right of reply (letter right-of-reply TRUST); the "
+            f"'{spec.name}' letter says no publication date: leave it out."
+        )
     area = None
     if spec.scope == "icb":
         area = _area(s, spec, names, icb, postcode, constituency, mp_name, offline, timeout, as_of)
@@ -278,6 +301,7 @@ def letter(
         ),
         area=area[0] if area else None,
         style=style,
+        publish_on=publish_on,
     )
     if spec.scope == "trust" and not batch.matched:
         s.info(f"No Trust matches --status {status}: no letters drafted.")
@@ -366,6 +390,18 @@ def _letters(s: Session, option: str | None) -> Letters:
     from cocwatch.templating.rendering import Letters
 
     return Letters.located(option, s.config.templates_dir)
+
+
+def _reads_publication(spec: TemplateSpec) -> bool:
+    """Whether a template says when the report is published (reads `publication`)."""
+    from cocwatch.core.correspondence import RIGHT_OF_REPLY
+
+    if spec.name == RIGHT_OF_REPLY:
+        return True
+    try:
+        return "publication" in spec.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _output_plan(fmt: str | None, out: str | None) -> _Output:

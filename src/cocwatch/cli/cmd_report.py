@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,9 @@ from cocwatch.core.web import WEB_ADDRESS
 
 if TYPE_CHECKING:
     from cocwatch.cli.session import Session
+    from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.models import Trust
+    from cocwatch.render.report_replies import AnswersReport
 
 
 @app.command()
@@ -41,8 +44,9 @@ def report(
         False,
         "--correspondence",
         help="Show on each Trust's page the letters in your correspondence log still awaiting "
-        "a reply (and count overdue FOI replies as findings). Off by default: the log is "
-        "yours, and the report is often published.",
+        "a reply (and count overdue FOI replies as findings), and its answer to a right of "
+        "reply (or 'no reply by DATE'). Off by default: the log is yours, and the report is "
+        "often published.",
     ),
     requests: bool = typer.Option(
         False,
@@ -60,7 +64,9 @@ def report(
     from a disk, or send one Trust's page on its own.
     """
     from cocwatch.core.assessment import assess
+    from cocwatch.core.correspondence import open_by_trust
     from cocwatch.render.report import DEFAULT_TITLE, build_report, source_label
+    from cocwatch.render.report_replies import published_replies
 
     s = session(ctx)
     registry = s.registry
@@ -72,13 +78,27 @@ def report(
         chosen = icb_today(s.curated, icb, as_of)
         ids = {t.id for t in trusts_in(s.curated, chosen.code, as_of)}
         trusts = [t for t in trusts if t.id in ids]
+    shown = {t.id for t in trusts}
+    tracked = [
+        t
+        for t in (s.tracked_letters(as_of) if correspondence else [])
+        if t.letter.trust in shown or (t.letter.trust is None and icb is None)
+    ]
     assessment = assess(
         registry,
         trusts,
         as_of=as_of,
         thresholds=s.config.thresholds,
-        letters=s.open_letters(as_of) if correspondence else {},
+        letters=open_by_trust(tracked),
         official=s.comparisons(trusts, as_of),
+    )
+    replies, warnings = published_replies(
+        tracked, Path(s.correspondence_location().value).expanduser().parent
+    )
+    for warning in warnings:
+        s.warn(warning)
+    answered = (
+        _answers(s, as_of, tracked, shown if icb is not None else None) if correspondence else None
     )
     found = _public_requests(s, trusts) if requests else None
     result = build_report(
@@ -86,12 +106,37 @@ def report(
         assessment,
         out,
         public_requests=found,
+        replies=replies,
+        answers=answered,
         title=title or DEFAULT_TITLE,
         source_label=source_label(s.loaded.source),
     )
     s.info(f"Wrote {result.trust_pages} Trust pages and the index to {result.out_dir}.")
     if not s.state.quiet:
         emit(str(result.index))
+
+
+def _answers(
+    s: Session, as_of: date, tracked: list[TrackedLetter], only: set[str] | None
+) -> AnswersReport:
+    """How each Trust answered the letters in the log (`answers`), for the report's page
+    (`only`: the Trusts of the report when it is about one ICB)."""
+    from cocwatch.core.answers import NATIONAL, answer_rows
+    from cocwatch.core.correspondence import undated
+    from cocwatch.registry.correspondence import load_log, reply_rules
+    from cocwatch.render.report_replies import AnswersReport
+
+    path = Path(s.correspondence_location().value).expanduser()
+    log = load_log(path, trust_ids=[t.id for t in s.registry.trusts]).log
+    rules = reply_rules(log, as_of=as_of, other_working_days=s.config.reply_working_days)
+    rows = answer_rows(
+        tracked,
+        lambda trust_id: trust_id or NATIONAL,
+        as_of=as_of,
+        non_working=rules.non_working,
+    )
+    names = {NATIONAL: "National recipients"} | {t.id: t.name for t in s.registry.trusts}
+    return AnswersReport(rows, names, undated=len(undated(log, trust_ids=only)))
 
 
 def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str, Any]]]:

@@ -66,7 +66,7 @@ def sync_requests(s: Session, log_path: Path, *, as_of: date, report: bool = Tru
     followed = [
         (i, letter)
         for i, letter in enumerate(loaded.log.letters)
-        if letter.request_url and letter.sent_on <= as_of
+        if letter.request_url and letter.sent_on is not None and letter.sent_on <= as_of
     ]
     if not followed:
         return result
@@ -168,12 +168,13 @@ def _news(
     """The replies and state changes `status` shows that the letter's log entry lacks."""
     from cocwatch.registry.correspondence import entry
 
+    sent_on = letter.sent_on or date.min  # a letter read here has one (`sync_requests`)
     have: set[tuple[str | None, str]] = {(r.url, r.outcome) for r in letter.replies}
     replies: list[dict[str, Any]] = []
     words: list[str] = []
     latest = status.responses[-1] if status.responses else None
     for response in status.responses:
-        if response.received_on > as_of or response.received_on < letter.sent_on:
+        if response.received_on > as_of or response.received_on < sent_on:
             continue
         outcome = status.outcome() if response is latest else "acknowledged"
         if (response.url, outcome) in have:
@@ -197,7 +198,7 @@ def _news(
     first_reading = last_state is None and status.described_state == "waiting_response"
     if status.described_state != last_state and not first_reading:
         on = min(status.state_changed_on or as_of, as_of)
-        on = max(on, letter.sent_on)
+        on = max(on, sent_on)
         events.append({"changed_on": on, "state": status.described_state})
         words.append(f"the request is now '{status.state_words}' (since {on})")
     return replies, events, words

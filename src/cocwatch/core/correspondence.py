@@ -9,7 +9,11 @@ A letter is *answered* by its first reply that is not a mere acknowledgement, *c
 the writer says no reply is awaited any more, a *reminder* when it chases another letter
 (`chaser`: the chased letter awaits the reply), and otherwise *awaiting* a reply until its
 reply-by date and *overdue* after it. Overdue is counted in working days after the reply-by
-date, up to and including the as-of date.
+date, up to and including the as-of date. A letter nobody chases (a right of reply: the
+campaign publishes either way) is *lapsed* after its reply-by date instead of overdue.
+
+A letter logged with ``sent_on:`` left empty was sent on a day nobody recorded: it has no
+reply-by date and no state, so `letter_states` leaves it out and `undated` counts it.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from cocwatch.core.workdays import FOI_WORKING_DAYS, add_working_days, working_d
 
 VIAS: tuple[Via, ...] = ("email", "post", "web", "other")
 OUTCOMES: tuple[Outcome, ...] = ("answered", "partial", "refused", "acknowledged")
-LetterStatus = Literal["awaiting", "overdue", "answered", "closed", "reminder"]
+LetterStatus = Literal["awaiting", "overdue", "answered", "closed", "reminder", "lapsed"]
 # A reminder awaits no reply of its own: the letter it chases does (and its answer ends both).
 REMINDER_KINDS = frozenset({"chaser"})
 
@@ -36,6 +40,17 @@ REMINDER_KINDS = frozenset({"chaser"})
 # s.10) and a request for an internal review (the `foi-review` letter asks for 20).
 FOI_KINDS = frozenset({"foi", "foi-review"})
 DEFAULT_REPLY_WORKING_DAYS = 20
+# The letter that shows a Trust what a campaign will publish about it, before it does, and
+# gives it 10 working days (FOI calendar) to point out an error. Nobody chases it: the
+# campaign publishes either way, so after its reply-by date it is lapsed, never overdue.
+RIGHT_OF_REPLY = "right-of-reply"
+RIGHT_OF_REPLY_WORKING_DAYS = 10
+UNCHASED_KINDS = frozenset({RIGHT_OF_REPLY})
+# The working days a reply is given, by kind, whatever `reply_working_days` says.
+FIXED_REPLY_WORKING_DAYS: dict[str, int] = {
+    **dict.fromkeys(FOI_KINDS, FOI_WORKING_DAYS),
+    RIGHT_OF_REPLY: RIGHT_OF_REPLY_WORKING_DAYS,
+}
 
 
 def _none_is_empty(value: object) -> object:
@@ -66,7 +81,8 @@ class LoggedLetter(Model):
 
     trust: Slug | None = None
     kind: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
-    sent_on: date
+    # Required, but may be left empty (`sent_on:`): sent on a day nobody recorded.
+    sent_on: date | None
     to: Text | None = None
     via: Via | None = None
     draft: Text | None = None
@@ -84,6 +100,8 @@ class LoggedLetter(Model):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> LoggedLetter:
+        if self.sent_on is None:
+            return self  # nothing to put in order with
         if self.reply_by is not None and self.reply_by < self.sent_on:
             raise ValueError("reply_by is before sent_on; check both dates")
         for reply in self.replies:
@@ -110,10 +128,23 @@ class ReplyRules:
     other_working_days: int = DEFAULT_REPLY_WORKING_DAYS
 
 
+def not_chased(kind: str) -> str:
+    """Why a letter of `kind` (in `UNCHASED_KINDS`) is never followed up, in a sentence."""
+    return (
+        f"A '{kind}' letter is not chased: it gives the Trust {RIGHT_OF_REPLY_WORKING_DAYS} "
+        "working days to point out an error before the campaign publishes, and the campaign "
+        "publishes either way. `cocwatch due` shows its date."
+    )
+
+
+def reply_working_days(kind: str, rules: ReplyRules) -> int:
+    """The working days a letter of `kind` gives for a reply (FOI: 20; a right of reply: 10)."""
+    return FIXED_REPLY_WORKING_DAYS.get(kind, rules.other_working_days)
+
+
 def reply_by_for(kind: str, sent_on: date, rules: ReplyRules) -> date:
     """The reply-by date of a letter of `kind` sent on `sent_on`."""
-    days = FOI_WORKING_DAYS if kind in FOI_KINDS else rules.other_working_days
-    return add_working_days(sent_on, days, rules.non_working)
+    return add_working_days(sent_on, reply_working_days(kind, rules), rules.non_working)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +153,7 @@ class TrackedLetter:
 
     index: int  # its position in the log (entry number - 1)
     letter: LoggedLetter
+    sent_on: date  # the letter's (a tracked letter always has one)
     reply_by: date
     status: LetterStatus
     answer: Reply | None  # the reply that answered it, if any
@@ -137,8 +169,13 @@ class TrackedLetter:
 def letter_state(
     index: int, letter: LoggedLetter, *, as_of: date, rules: ReplyRules
 ) -> TrackedLetter:
-    """Where `letter` stands on `as_of`: answered, closed, awaiting or overdue."""
-    reply_by = letter.reply_by or reply_by_for(letter.kind, letter.sent_on, rules)
+    """Where `letter` stands on `as_of`: answered, closed, awaiting, overdue or lapsed.
+
+    Raises ValueError for a letter with no sent date (it has no state: see `undated`)."""
+    sent_on = letter.sent_on
+    if sent_on is None:
+        raise ValueError("a letter with no sent date has no reply-by date")
+    reply_by = letter.reply_by or reply_by_for(letter.kind, sent_on, rules)
     answer = next(
         (
             r
@@ -155,13 +192,15 @@ def letter_state(
         status = "reminder"
     elif (letter.closed_on is not None and letter.closed_on <= as_of) or _withdrawn(letter, as_of):
         status = "closed"
+    elif as_of > reply_by and letter.kind in UNCHASED_KINDS:
+        status = "lapsed"
     elif as_of > reply_by:
         status = "overdue"
         overdue = working_days_after(reply_by, as_of, rules.non_working)
     else:
         status = "awaiting"
         left = working_days_after(as_of, reply_by, rules.non_working)
-    return TrackedLetter(index, letter, reply_by, status, answer, overdue, left)
+    return TrackedLetter(index, letter, sent_on, reply_by, status, answer, overdue, left)
 
 
 # A request made on WhatDoTheyKnow in one of these states awaits no reply (Alaveteli's
@@ -182,14 +221,30 @@ def letter_states(
     rules: ReplyRules,
     trust_ids: Iterable[str] | None = None,
 ) -> list[TrackedLetter]:
-    """Every letter sent on or before `as_of` (optionally only to `trust_ids`), oldest first."""
+    """Every letter sent on or before `as_of` (optionally only to `trust_ids`), by reply-by
+    date; a letter with no sent date is left out (`undated` lists them)."""
     wanted = set(trust_ids) if trust_ids is not None else None
     states = [
         letter_state(i, letter, as_of=as_of, rules=rules)
         for i, letter in enumerate(log.letters)
-        if letter.sent_on <= as_of and (wanted is None or letter.trust in wanted)
+        if letter.sent_on is not None
+        and letter.sent_on <= as_of
+        and (wanted is None or letter.trust in wanted)
     ]
-    return sorted(states, key=lambda s: (s.reply_by, s.letter.sent_on, s.index))
+    return sorted(states, key=lambda s: (s.reply_by, s.sent_on, s.index))
+
+
+def undated(
+    log: CorrespondenceLog, *, trust_ids: Iterable[str] | None = None
+) -> list[tuple[int, LoggedLetter]]:
+    """The letters logged with no sent date (optionally only to `trust_ids`), with their
+    positions in the log: they have no reply-by date, so no state."""
+    wanted = set(trust_ids) if trust_ids is not None else None
+    return [
+        (i, letter)
+        for i, letter in enumerate(log.letters)
+        if letter.sent_on is None and (wanted is None or letter.trust in wanted)
+    ]
 
 
 def open_letters(states: Sequence[TrackedLetter]) -> list[TrackedLetter]:
@@ -202,13 +257,26 @@ def latest_of_kind(
 ) -> tuple[int, LoggedLetter] | None:
     """The most recent letter of `kind` (any kind when None) sent to a Trust by `as_of`."""
     found = [
-        (i, letter)
+        (i, letter, letter.sent_on)
         for i, letter in enumerate(log.letters)
         if letter.trust == trust_id
         and (kind is None or letter.kind == kind)
+        and letter.sent_on is not None
         and letter.sent_on <= as_of
     ]
-    return max(found, key=lambda pair: (pair[1].sent_on, pair[0])) if found else None
+    if not found:
+        return None
+    i, letter, _ = max(found, key=lambda item: (item[2], item[0]))
+    return i, letter
+
+
+def latest_by_trust(states: Sequence[TrackedLetter], kind: str) -> dict[str, TrackedLetter]:
+    """Each Trust's most recent letter of `kind` (by sent date, then place in the log)."""
+    found: dict[str, TrackedLetter] = {}
+    for state in sorted(states, key=lambda s: (s.sent_on, s.index)):
+        if state.letter.kind == kind and state.letter.trust is not None:
+            found[state.letter.trust] = state
+    return found
 
 
 def open_by_trust(states: Sequence[TrackedLetter]) -> dict[str, tuple[TrackedLetter, ...]]:
@@ -222,8 +290,12 @@ def open_by_trust(states: Sequence[TrackedLetter]) -> dict[str, tuple[TrackedLet
 
 __all__ = [
     "DEFAULT_REPLY_WORKING_DAYS",
+    "FIXED_REPLY_WORKING_DAYS",
     "FOI_KINDS",
     "OUTCOMES",
+    "RIGHT_OF_REPLY",
+    "RIGHT_OF_REPLY_WORKING_DAYS",
+    "UNCHASED_KINDS",
     "VIAS",
     "CorrespondenceLog",
     "LetterStatus",
@@ -234,10 +306,14 @@ __all__ = [
     "RequestEvent",
     "TrackedLetter",
     "Via",
+    "latest_by_trust",
     "latest_of_kind",
     "letter_state",
     "letter_states",
+    "not_chased",
     "open_by_trust",
     "open_letters",
     "reply_by_for",
+    "reply_working_days",
+    "undated",
 ]

@@ -327,7 +327,7 @@ def _foi_overdue(facts: Facts) -> Found | None:
     if not late:
         return None
     parts = [
-        f"the {_FOI_LETTERS[s.letter.kind]} sent on {long_date(s.letter.sent_on)} "
+        f"the {_FOI_LETTERS[s.letter.kind]} sent on {long_date(s.sent_on)} "
         f"(reply due by {long_date(s.reply_by)})"
         for s in late
     ]

@@ -168,7 +168,8 @@ def reply_rules(
     from cocwatch.core.correspondence import ReplyRules
     from cocwatch.core.workdays import foi_non_working_days
 
-    dates = [as_of, *extra, *(letter.sent_on for letter in log.letters)]
+    sent = (letter.sent_on for letter in log.letters if letter.sent_on is not None)
+    dates = [as_of, *extra, *sent]
     first, last = min(dates).year, max(dates).year + 1
     return ReplyRules(
         non_working=foi_non_working_days(range(first, last + 1)),

@@ -104,8 +104,16 @@ class Locator:
                 hint = f" Allowed here: {', '.join(allowed)}."
             return self.at(path, f"unknown key '{name}'.{hint}", key=True)
         if kind == "missing":
-            return self.at(path[:-1], f"missing required key '{path[-1]}'")
+            hint = _MISSING_HINTS.get(str(path[-1]), "")
+            return self.at(path[:-1], f"missing required key '{path[-1]}'{hint}")
         return self.at(path, f"{field}: {_friendly(err)}")
+
+
+# What to write for a required key that may be given empty.
+_MISSING_HINTS = {
+    "sent_on": ": write the day the letter was sent (YYYY-MM-DD), or leave it empty "
+    "(`sent_on:`) if nobody recorded the day",
+}
 
 
 def _is_tag(part: Any) -> bool:

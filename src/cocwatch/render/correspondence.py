@@ -1,4 +1,5 @@
-"""The listing of `cocwatch due`: where each logged letter stands (builds output only).
+"""The listings of `cocwatch due` (where each logged letter stands) and `cocwatch answers`
+(how each body answered), built, not printed.
 
 May import: `cocwatch.core`, `cocwatch.render` (`formats`, `tabular`).
 """
@@ -10,7 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cocwatch.core.correspondence import TrackedLetter
+from cocwatch.core.answers import Answers
+from cocwatch.core.correspondence import LoggedLetter, TrackedLetter
 from cocwatch.render.formats import RowListing
 from cocwatch.render.tabular import Column
 
@@ -38,6 +40,8 @@ def standing(state: TrackedLetter) -> str:
         return f"answered {state.answer.received_on.isoformat()}{outcome}"
     if state.status == "reminder":
         return "a reminder (the letter it chases awaits the reply)"
+    if state.status == "lapsed":
+        return f"no reply by {state.reply_by.isoformat()} (not chased: the time given has passed)"
     closed_on = state.letter.closed_on
     return f"closed {closed_on.isoformat()}" if closed_on else "closed"
 
@@ -48,7 +52,7 @@ def due_rows(states: Sequence[TrackedLetter], names: Mapping[str, str]) -> list[
         {
             "trust": names.get(s.letter.trust or "", s.letter.trust or "(national)"),
             "kind": s.letter.kind,
-            "sent_on": s.letter.sent_on,
+            "sent_on": s.sent_on,
             "reply_by": s.reply_by,
             "standing": standing(s),
         }
@@ -57,7 +61,12 @@ def due_rows(states: Sequence[TrackedLetter], names: Mapping[str, str]) -> list[
 
 
 def due_json(
-    states: Sequence[TrackedLetter], names: Mapping[str, str], *, as_of: str, log: str
+    states: Sequence[TrackedLetter],
+    names: Mapping[str, str],
+    *,
+    as_of: str,
+    log: str,
+    undated: int = 0,
 ) -> dict[str, Any]:
     """The stable JSON form of `due`: every field of each letter, and where it stands."""
     letters = []
@@ -87,7 +96,7 @@ def due_json(
     return {
         "as_of": as_of,
         "log": log,
-        "summary": {"awaiting": awaiting, "overdue": overdue},
+        "summary": {"awaiting": awaiting, "overdue": overdue, "undated": undated},
         "letters": letters,
     }
 
@@ -100,8 +109,10 @@ def due_listing(
     log: Path,
     log_exists: bool,
     all_letters: bool,
+    undated: Sequence[tuple[int, LoggedLetter]] = (),
 ) -> RowListing:
-    """The letters shown by `due`; at a terminal, a sentence when there are none."""
+    """The letters shown by `due`; at a terminal, a sentence when there are none; below
+    the table, the letters left out for want of a sent date."""
     if states:
         nothing = None
     elif not log_exists:
@@ -114,7 +125,120 @@ def due_listing(
     return RowListing(
         due_rows(states, names),
         DUE_COLUMNS,
-        json=due_json(states, names, as_of=as_of.isoformat(), log=str(log)),
+        json=due_json(states, names, as_of=as_of.isoformat(), log=str(log), undated=len(undated)),
         title=f"Letters {'logged' if all_letters else 'awaiting a reply'} on {as_of}",
         text=nothing,
+        notes=[undated_note(undated, names, log)] if undated else [],
+    )
+
+
+def undated_note(
+    undated: Sequence[tuple[int, LoggedLetter]], names: Mapping[str, str], log: Path
+) -> str:
+    """What was left out for want of a sent date, naming each entry, and how to fix it."""
+    listed = "; ".join(
+        f"entry {i + 1}, '{letter.kind}' to "
+        f"{names.get(letter.trust or '', letter.trust or 'national recipients')}"
+        for i, letter in undated[:5]
+    )
+    more = f" and {len(undated) - 5} more" if len(undated) > 5 else ""
+    count = "1 letter" if len(undated) == 1 else f"{len(undated)} letters"
+    verb = "has" if len(undated) == 1 else "have"
+    return (
+        f"Left out: {count} in the log {verb} no sent date ({listed}{more}), so no reply-by "
+        f"date. Write the day each was sent after `sent_on:` in {log} to follow it."
+    )
+
+
+# --- `answers`: how each body answered ---------------------------------------------------------
+
+BODY_HEADERS = {"trust": "Trust", "region": "Region", "icb": "ICB"}
+ANSWERS_METHOD = (
+    "In time: answered by the letter's reply-by date (an FOI request: 20 working days; a right "
+    "of reply: 10). Days are working days after the letter was sent, counted as the FOI clock "
+    "counts them (weekends and the bank holidays of every part of the UK left out), so an FOI "
+    "reply on its last day took 20. Longest open: the letter sent longest ago that has had no "
+    "answer and was not closed. Reminders are not counted (each awaits no reply of its own)."
+)
+
+
+def answers_columns(by: str) -> tuple[Column, ...]:
+    """The columns of `answers` (SPEC §6.2), the body headed as what it is."""
+    return (
+        Column("body", "Id", no_wrap=True),
+        Column("name", BODY_HEADERS.get(by, "Body"), max_width=36),
+        Column("kind", "Letter", no_wrap=True),
+        Column("sent", "Sent", justify="right"),
+        Column("answered", "Answered", justify="right"),
+        Column("in_time", "In time", justify="right"),
+        Column("median_days", "Median days", justify="right"),
+        Column("longest_open_days", "Longest open", justify="right"),
+    )
+
+
+def _days(value: float | None) -> float | int | None:
+    """A number of days as it is said: 19, or 19.5 for the median of an even count."""
+    if value is None:
+        return None
+    return int(value) if value.is_integer() else value
+
+
+def answers_rows(rows: Sequence[Answers], names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The rows of `answers`: the columns of SPEC §6.2 and the body's name."""
+    return [
+        {
+            "body": r.body,
+            "name": names.get(r.body, r.body),
+            "kind": r.kind,
+            "sent": r.sent,
+            "answered": r.answered,
+            "in_time": r.in_time,
+            "median_days": _days(r.median_days),
+            "longest_open_days": r.longest_open_days,
+        }
+        for r in rows
+    ]
+
+
+def answers_listing(
+    rows: Sequence[Answers],
+    names: Mapping[str, str],
+    *,
+    by: str,
+    as_of: date,
+    log: Path,
+    log_exists: bool,
+    undated: Sequence[tuple[int, LoggedLetter]] = (),
+    trust_names: Mapping[str, str] | None = None,
+) -> RowListing:
+    """The listing of `answers`: one row per body and kind; below the table, how it counts
+    and the letters left out for want of a sent date."""
+    listed = answers_rows(rows, names)
+    if rows:
+        nothing = None
+    elif not log_exists:
+        nothing = f"No correspondence log yet ({log}): log letters with `cocwatch sent`."
+    else:
+        nothing = f"No letter in {log} was sent on or before {as_of}."
+    notes = [ANSWERS_METHOD] if rows else []
+    if undated:
+        notes.append(undated_note(undated, trust_names or names, log))
+    data = {
+        "as_of": as_of.isoformat(),
+        "log": str(log),
+        "by": by,
+        "left_out": {"undated": len(undated)},
+        "answers": [
+            {**row, "unanswered": r.unanswered} for row, r in zip(listed, rows, strict=True)
+        ],
+    }
+    title = f"How each {BODY_HEADERS.get(by, 'body')} answered our letters, as of {as_of}"
+    return RowListing(
+        listed,
+        answers_columns(by),
+        json=data,
+        title=title,
+        text=nothing,
+        notes=notes,
+        table_columns=answers_columns(by)[1:],
     )

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cocwatch.render.tabular import Column, to_csv, to_json, to_markdown, to_table
+from cocwatch.render.tabular import Column, md_inline, to_csv, to_json, to_markdown, to_table
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -64,6 +64,8 @@ class RowListing(Listing):
     `json` is the JSON value when it is richer than the rows (default: the rows). The
     terminal table may show other rows or columns than the files (`table_rows`,
     `table_columns`), or a sentence instead (`text`, e.g. "No letter is awaiting a reply.").
+    `notes` are sentences said below the table (at a terminal and in Markdown), such as what
+    was left out of it; the JSON says the same in its own fields, and CSV is rows alone.
     """
 
     row_list: Sequence[Row]
@@ -73,6 +75,7 @@ class RowListing(Listing):
     table_rows: Sequence[Row] | None = None
     table_columns: Sequence[Column] | None = None
     text: str | None = None
+    notes: Sequence[str] = ()
 
     def data(self) -> Any:
         return self.json if self.json is not None else list(self.row_list)
@@ -84,13 +87,27 @@ class RowListing(Listing):
         return self.column_list
 
     def terminal(self) -> str | RenderableType:
-        if self.text is not None:
-            return self.text
-        return to_table(
-            self.row_list if self.table_rows is None else self.table_rows,
-            self.column_list if self.table_columns is None else self.table_columns,
-            title=self.title,
+        shown: str | RenderableType = (
+            self.text
+            if self.text is not None
+            else to_table(
+                self.row_list if self.table_rows is None else self.table_rows,
+                self.column_list if self.table_columns is None else self.table_columns,
+                title=self.title,
+            )
         )
+        if not self.notes:
+            return shown
+        from rich.console import Group
+
+        from cocwatch.render.layout import Prose
+
+        first = Prose(shown) if isinstance(shown, str) else shown
+        return Group(first, *(Prose(note) for note in self.notes))
+
+    def markdown(self) -> str:
+        table = to_markdown(self.row_list, self.column_list)
+        return "\n".join([table, *(md_inline(note) + "\n" for note in self.notes)])
 
 
 @dataclass(frozen=True, slots=True)

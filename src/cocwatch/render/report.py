@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
@@ -40,7 +40,14 @@ from cocwatch.render.report_charts import (
     trust_chart,
 )
 from cocwatch.render.report_funnel import Funnel, funnel
-from cocwatch.render.report_site import GENERATOR, publish
+from cocwatch.render.report_replies import (
+    ANSWERS_PAGE,
+    AnswersReport,
+    PublishedReply,
+    answer_charts,
+    reply_copies,
+)
+from cocwatch.render.report_site import GENERATOR, TRUSTS_DIR, publish
 from cocwatch.render.report_site import source_label as source_label
 from cocwatch.render.report_tables import MonthTable, monthly_table, recorded
 from cocwatch.render.report_views import (
@@ -276,11 +283,16 @@ def render_pages(
     title: str = DEFAULT_TITLE,
     source_label: str = "",
     public_requests: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
-) -> Iterator[tuple[str, str]]:
-    """Yield (relative path, HTML) for the index and every Trust page.
+    replies: Mapping[str, PublishedReply] | None = None,
+    answers: AnswersReport | None = None,
+) -> Iterator[tuple[str, str | bytes]]:
+    """Yield (relative path, HTML) for the index and every Trust page, and (relative path,
+    bytes) for the files the pages link to (the replies' copies).
 
     `public_requests` gives, by Trust id, the public FOI requests to show on its page (plain
-    values: title, url, state, created_on), as `cocwatch report --requests` read them.
+    values: title, url, state, created_on), as `cocwatch report --requests` read them;
+    `replies` each Trust's right of reply and `answers` how each answered our letters
+    (`report --correspondence`; the answers page is linked from the index).
     """
     env = environment()
     as_of = assessment.as_of
@@ -350,8 +362,23 @@ def render_pages(
             closed=closed,
             assessed=assessed,
             names={t.id: t.name for t in registry.trusts},
+            answers_page=f"{TRUSTS_DIR}/{ANSWERS_PAGE}" if answers is not None else None,
         ),
     )
+    if answers is not None:
+        from cocwatch.render.correspondence import ANSWERS_METHOD, answers_rows
+
+        yield (
+            f"{TRUSTS_DIR}/{ANSWERS_PAGE}",
+            env.get_template("answers.html.j2").render(
+                **common,
+                rows=answers_rows(answers.rows, answers.names),
+                charts=[replace(c, svg=markup(c.svg)) for c in answer_charts(answers.rows)],
+                pages={v.trust.id for v in views},
+                undated=answers.undated,
+                method=ANSWERS_METHOD,
+            ),
+        )
     template = env.get_template("trust.html.j2")
     for view in views:
         own = _own_funnel(plot, view, registry, assessment)
@@ -372,8 +399,11 @@ def render_pages(
                 targets=chart_targets(registry, as_of),
                 names={t.id: t.name for t in registry.trusts} if view.trust.successor else {},
                 public_requests=(public_requests or {}).get(view.trust.id, ()),
+                right_of_reply=(replies or {}).get(view.trust.id),
             ),
         )
+    for relative, content in reply_copies(replies or {}):
+        yield f"{TRUSTS_DIR}/{relative}", content
 
 
 def _own_funnel(
@@ -428,6 +458,8 @@ def build_report(
     title: str = DEFAULT_TITLE,
     source_label: str = "",
     public_requests: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    replies: Mapping[str, PublishedReply] | None = None,
+    answers: AnswersReport | None = None,
 ) -> ReportResult:
     """Write the report into `out_dir`, replacing a previous report there as a whole."""
     out_dir = Path(out_dir)
@@ -437,6 +469,9 @@ def build_report(
         title=title,
         source_label=source_label,
         public_requests=public_requests,
+        replies=replies,
+        answers=answers,
     )
     count = publish(out_dir, pages)
-    return ReportResult(out_dir=out_dir, index=out_dir / "index.html", trust_pages=count - 1)
+    others = 1 + (answers is not None)  # the index, and the answers page
+    return ReportResult(out_dir=out_dir, index=out_dir / "index.html", trust_pages=count - others)

@@ -34,8 +34,10 @@ def source_label(source: str) -> str:
     return Path(source).name or source
 
 
-def publish(out_dir: Path, pages: Iterable[tuple[str, str]]) -> int:
-    """Write (relative path, HTML) pages as the report in `out_dir`; return how many.
+def publish(out_dir: Path, pages: Iterable[tuple[str, str | bytes]]) -> int:
+    """Write (relative path, HTML) pages as the report in `out_dir`; return how many pages.
+    Content given as bytes (a file the pages link to, under trusts/) is written as it is and
+    not counted.
 
     `out_dir` is checked first, so a folder that is not a report of ours is refused before
     any page is rendered (`pages` may be a generator).
@@ -67,8 +69,13 @@ def publish(out_dir: Path, pages: Iterable[tuple[str, str]]) -> int:
     count = 0
     try:
         (staging / TRUSTS_DIR).mkdir()
-        for relative, html in pages:
-            (staging / relative).write_text(html, encoding="utf-8")
+        for relative, content in pages:
+            target = staging / relative
+            if isinstance(content, bytes):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+                continue
+            target.write_text(content, encoding="utf-8")
             count += 1
         with locked(lock, what="report folder"):
             _check_target(out_dir)  # again: another run may have changed it meanwhile

@@ -188,10 +188,9 @@ def _letter_facts(letters: Sequence[TrackedLetter]) -> list[tuple[str, str]]:
     return [
         (
             f"Letter ({t.letter.kind})",
-            f"sent {t.letter.sent_on.isoformat()}, reply by {t.reply_by.isoformat()}: "
-            f"{standing(t)}",
+            f"sent {t.sent_on.isoformat()}, reply by {t.reply_by.isoformat()}: {standing(t)}",
         )
-        for t in sorted(letters, key=lambda t: (t.letter.sent_on, t.index))
+        for t in sorted(letters, key=lambda t: (t.sent_on, t.index))
     ]
 
 

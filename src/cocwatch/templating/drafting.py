@@ -183,6 +183,7 @@ def draft_letters(
     official: OfficialContext | None = None,
     area: AreaLetter | None = None,
     style: Style = "plain",
+    publish_on: date | None = None,
 ) -> LetterBatch:
     """Render `template` for each of `trusts` (none for a national letter) as of `as_of`.
 
@@ -194,12 +195,14 @@ def draft_letters(
     `only` keeps the Trusts with any of those severities, statuses or findings
     (`status_words`); `tracked` is the correspondence log's letters sent by `as_of` (for the
     assessment's overdue replies and for follow-ups); `log_location` names the log in notes;
-    `follows` (a follow-up only) names the kind of logged letter it follows up. A follow-up
+    `follows` (a follow-up only) names the kind of logged letter it follows up;
+    `publish_on` the day a right of reply says the report is published (default: the first
+    working day after the 10 working days it gives). A follow-up
     for one Trust with nothing logged to follow up is a `UsageError`; for several,
     those Trusts are skipped with a note. Nothing is written.
     """
     from cocwatch.core.assessment import assess
-    from cocwatch.core.correspondence import open_by_trust
+    from cocwatch.core.correspondence import UNCHASED_KINDS, not_chased, open_by_trust
     from cocwatch.core.models import Thresholds
 
     spec = template if not isinstance(template, str) else find_template(letters, template)
@@ -211,6 +214,8 @@ def draft_letters(
             "to it: leave it out, or choose a follow-up letter (chaser, foi-review, "
             "ico-complaint)."
         )
+    if follows is not None and follows in UNCHASED_KINDS:
+        raise UsageError(not_chased(follows))
     if spec.scope == "national" and trusts:
         raise ValueError(f"the '{spec.name}' letter is national: it takes no Trust")
     if spec.scope == "icb" and area is None:
@@ -243,8 +248,23 @@ def draft_letters(
     empty = LetterBatch(spec, fmt, (), 0, (), ())
     if spec.scope == "trust" and not chosen:
         return empty
+    if publish_on is not None and spec.scope != "trust":
+        raise UsageError(
+            f"--publish-on is for a right of reply to a Trust; the '{spec.name}' letter is "
+            "national: leave it out."
+        )
     drafting = _Drafting(
-        letters, spec, fmt, as_of, tracked, log_location, experience, follows, official, style
+        letters,
+        spec,
+        fmt,
+        as_of,
+        tracked,
+        log_location,
+        experience,
+        follows,
+        official,
+        style,
+        publish_on,
     )
     if area is not None:
         by_id = {a.trust.id: a for a in result.trusts}
@@ -332,6 +352,7 @@ class _Drafting:
     chosen_follows: str | None = None
     official: OfficialContext | None = None
     style: Style = "plain"
+    publish_on: date | None = None
     notes: list[Note] = field(default_factory=list)
     area: AreaLetter | None = None
     area_request: AreaRequest | None = None
@@ -348,10 +369,23 @@ class _Drafting:
         sender: Sender,
     ) -> list[RenderedLetter]:
         """Render every letter to Markdown (nothing is written)."""
-        from cocwatch.core.letters import LetterInfo, letter_context, run_facts
+        from cocwatch.core.letters import (
+            LetterInfo,
+            letter_context,
+            publication_view,
+            right_of_reply_dates,
+            run_facts,
+        )
         from cocwatch.core.workdays import foi_non_working_days, foi_reply_by
 
         spec, day = self.spec, self.as_of
+        years = {day.year, day.year + 1, *([self.publish_on.year] if self.publish_on else [])}
+        try:
+            publishing = right_of_reply_dates(day, foi_non_working_days(years), self.publish_on)
+        except ValueError as error:
+            raise UsageError(
+                f"--publish-on {self.publish_on}: {error}. Choose a later day."
+            ) from None
         compiled = self.letters.compile(spec.name)
         facts = run_facts(
             registry,
@@ -383,6 +417,11 @@ class _Drafting:
                 area=self.area_request,
                 constituency=self.area.constituency if self.area else None,
                 contacts=self.area.contacts if self.area else (),
+                publication=(
+                    publication_view(a, reply_by=publishing[0], publish_on=publishing[1])
+                    if a is not None
+                    else None
+                ),
             )
             rendered.append(self.letters.render(compiled, context))
         return rendered
@@ -425,7 +464,7 @@ class _Drafting:
             _, others = followed_state(mine, follows)
             if followed is not None and others:
                 listed = "; ".join(
-                    f"'{o.letter.kind}' sent {o.letter.sent_on} (reply due by {o.reply_by})"
+                    f"'{o.letter.kind}' sent {o.sent_on} (reply due by {o.reply_by})"
                     for o in others
                 )
                 self.note(

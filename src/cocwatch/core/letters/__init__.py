@@ -14,6 +14,7 @@ The package is split by job; each module's docstring says what it may import:
 - `assessed`: what `check` says about a Trust (cohorts, findings, data-quality failures);
 - `national`: the national picture, computed once per run;
 - `followups`: the correspondence log, for follow-up letters;
+- `publication`: what the report will publish about a Trust, and when (a right of reply);
 - `context`: `LetterContext` and `RunFacts`, the whole context of one letter;
 - `fields`: the documentation of every field a template can read.
 
@@ -110,6 +111,12 @@ from cocwatch.core.letters.people import (
     sender_view,
     terms_for,
 )
+from cocwatch.core.letters.publication import (
+    PublicationView,
+    PublishedFinding,
+    publication_view,
+    right_of_reply_dates,
+)
 from cocwatch.core.letters.words import (
     join_and,
     month_year,
@@ -153,6 +160,8 @@ __all__ = [
     "NationalView",
     "Placeholder",
     "PlanView",
+    "PublicationView",
+    "PublishedFinding",
     "RecipientView",
     "Reference",
     "ReplyView",
@@ -197,7 +206,9 @@ __all__ = [
     "plan_view",
     "plural",
     "points_text",
+    "publication_view",
     "recipient_view",
+    "right_of_reply_dates",
     "run_facts",
     "salutation_for",
     "salutation_name",

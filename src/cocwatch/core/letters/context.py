@@ -45,6 +45,7 @@ from cocwatch.core.letters.people import (
     sender_view,
     terms_for,
 )
+from cocwatch.core.letters.publication import PublicationView
 from cocwatch.core.letters.published import StatisticsView, statistics_view
 from cocwatch.core.letters.words import uk_date
 from cocwatch.core.measures import NOTHING_DECLARED
@@ -132,6 +133,13 @@ class LetterContext:
         ConstituencyView | None,
         Doc("A letter to an MP: the constituency the writer's postcode found, and its MP."),
     ] = None
+    publication: Annotated[
+        PublicationView | None,
+        Doc(
+            "What the report will publish about the Trust, and when, for a right of reply "
+            "(None in a national letter)."
+        ),
+    ] = None
 
     def variables(self) -> dict[str, Any]:
         """The fields as a dict of template variables (shallow: the views are shared)."""
@@ -215,10 +223,12 @@ def letter_context(
     area: AreaRequest | None = None,
     constituency: ConstituencyView | None = None,
     contacts: Sequence[Contact] = (),
+    publication: PublicationView | None = None,
 ) -> LetterContext:
     """Build the context of one letter (about `assessed`'s Trust, or national when None).
 
-    `correspondence` is what the correspondence log holds for the Trust (follow-up letters).
+    `correspondence` is what the correspondence log holds for the Trust (follow-up letters);
+    `publication` what the report will publish about it (a right of reply).
     An ICB's letter (`area`) is about its LMNS as a body (the first, as `trust` and
     `assessment`), its Trusts, and is addressed to the ICB that exists on the letter's date;
     `contacts` are recipients found elsewhere (an MP, by `cocwatch mp`).
@@ -310,6 +320,7 @@ def letter_context(
         correspondence=correspondence or CorrespondenceView(),
         area=area_seen,
         constituency=constituency,
+        publication=publication,
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
 
-from cocwatch.core.correspondence import Reply, TrackedLetter
+from cocwatch.core.correspondence import UNCHASED_KINDS, Reply, TrackedLetter
 from cocwatch.core.letters.citations import placeholder
 from cocwatch.core.letters.doc import Doc
 from cocwatch.core.letters.words import uk_date
@@ -86,8 +86,8 @@ def logged_letter_view(state: TrackedLetter, title: str) -> LoggedLetterView:
     return LoggedLetterView(
         kind=letter.kind,
         title=title,
-        sent_on=letter.sent_on,
-        sent_on_long=uk_date(letter.sent_on),
+        sent_on=state.sent_on,
+        sent_on_long=uk_date(state.sent_on),
         reply_by=state.reply_by,
         reply_by_long=uk_date(state.reply_by),
         to=letter.to,
@@ -131,12 +131,13 @@ def followed_state(
     """
     if not follows:
         return None, ()
-    ordered = sorted(states, key=lambda s: (s.letter.sent_on, s.index))
+    ordered = sorted(states, key=lambda s: (s.sent_on, s.index))
     wanted = follows[-1]
     if wanted != FOLLOWS_ANY:
         of_kind = [s for s in ordered if s.letter.kind == wanted]
         return (of_kind[-1] if of_kind else None), ()
-    open_ones = [s for s in ordered if s.open]
+    # A letter nobody chases (a right of reply) is never the one a reminder follows up.
+    open_ones = [s for s in ordered if s.open and s.letter.kind not in UNCHASED_KINDS]
     overdue = sorted(
         (s for s in open_ones if s.status == "overdue"), key=lambda s: (s.reply_by, s.index)
     )
@@ -157,7 +158,7 @@ def correspondence_view(
     `states` are the Trust's letters sent by the letter's date; `followed_state` picks the
     followed one. Returns a view with `followed` None when there is no such letter.
     """
-    ordered = sorted(states, key=lambda s: (s.letter.sent_on, s.index))
+    ordered = sorted(states, key=lambda s: (s.sent_on, s.index))
     views = [logged_letter_view(s, titles.get(s.letter.kind, s.letter.kind)) for s in ordered]
     latest = {v.kind: v for v in views}
     pick, _ = followed_state(ordered, follows)

@@ -297,7 +297,7 @@ def trust_to_json(ta: TrustAssessment, declared: Declared = NOTHING_DECLARED) ->
         "open_letters": [
             {
                 "kind": t.letter.kind,
-                "sent_on": _iso(t.letter.sent_on),
+                "sent_on": _iso(t.sent_on),
                 "reply_by": _iso(t.reply_by),
                 "status": t.status,
                 "working_days_overdue": t.working_days_overdue,
