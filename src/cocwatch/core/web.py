@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-
 # The longest default address a command's help names whole (longer ones, and any with a
 # hyphen, are named by where to see them).
 HELP_ADDRESS_WIDTH = 40
