@@ -121,7 +121,6 @@ def answer_charts(rows: Sequence[Answers]) -> list[AnswerChart]:
                         for (label, colour), n in zip(ANSWER_BARS, counts, strict=True)
                     ],
                     width=360,
-                    label_width=136,
                 ),
             )
         )
