@@ -85,6 +85,11 @@ def shipped_registry() -> Path:
     return _shipped("data", "trusts.yaml")
 
 
+def shipped_statistics() -> Path:
+    """The statistics folder shipped with cocwatch (beside its registry)."""
+    return _shipped("data", STATISTICS_FOLDER)
+
+
 def builtin_templates_dir() -> Path:
     """The built-in letter templates."""
     return _shipped("templates", "letters")
@@ -179,7 +184,7 @@ def resolve_statistics(from_config: str | None, registry: Located) -> Located:
         base = registry.value.rsplit("/", 1)[0]
         return Located(f"{base}/{STATISTICS_FOLDER}/", "beside the registry")
     if registry.origin == "shipped":
-        return Located(str(_shipped("data", STATISTICS_FOLDER)), "shipped")
+        return Located(str(shipped_statistics()), "shipped")
     path = Path(registry.value).expanduser()
     if path.is_symlink():  # a link into a checkout: the statistics live beside the real file
         path = Path(os.path.realpath(path))

@@ -165,3 +165,17 @@ def test_the_foi_letter_says_a_published_5_in_a_sentence(run: Run) -> None:
         "pathway" in letter
     )
     assert "NHS England's: " not in letter
+
+
+def test_no_help_breaks_a_default_web_address_across_lines() -> None:
+    """An address cut at the end of a help line cannot be copied: help names it whole, or
+    says where to see it (`config show`)."""
+    from cocwatch.core.web import WEB_ADDRESSES
+
+    reference = Path(__file__).parents[2] / "docs" / "reference" / "commands.md"
+    shown = re.findall(r"https?://\S+", reference.read_text(encoding="utf-8"))
+    assert shown, "the commands reference names some addresses"
+    for address in shown:
+        address = address.rstrip(").,;'`")
+        for web in WEB_ADDRESSES:
+            assert not (web.default.startswith(address) and web.default != address), address

@@ -12,14 +12,8 @@ from typing import Any
 import pytest
 
 from cocwatch.core import findings, wording
-from cocwatch.core.assessment import (
-    Severity,
-    Status,
-    TrustAssessment,
-    assess,
-    assess_trust,
-    explain,
-)
+from cocwatch.core.assessment import Severity, Status, TrustAssessment, assess, assess_trust
+from cocwatch.core.cohort_status import explain
 from cocwatch.core.models import (
     BoardReview,
     Figure,
@@ -825,7 +819,7 @@ def test_explain_is_one_sentence_per_status() -> None:
 
 
 def test_no_trend_line_across_a_step_and_no_projection_to_a_target_not_in_force() -> None:
-    from cocwatch.core.assessment import trend_line
+    from cocwatch.core.cohort_status import trend_line
     from cocwatch.core.targets import Benchmark, Step
 
     figures = monthly([3, 3, 3, 11, 12, 13])  # a step after the third month

@@ -11,9 +11,10 @@ from datetime import date
 import numpy as np
 import pytest
 
-from cocwatch.core.comparison import over_time
+from cocwatch.core.comparison_over_time import over_time
 from cocwatch.core.comparison_words import over_time_words
-from cocwatch.core.stats import Count, SpcSignal, p_chart
+from cocwatch.core.stats import Count
+from cocwatch.core.stats_over_time import SpcSignal, p_chart
 from cocwatch.statistics.msds.measures import MEASURES
 
 PLACED = MEASURES[0]

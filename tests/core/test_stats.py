@@ -17,29 +17,31 @@ from scipy.stats import fisher_exact, linregress, norm, rankdata
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from cocwatch.core.stats import (
-    MIN_SPC_POINTS,
     SMALL_DENOMINATOR,
     Count,
     FunnelPlacement,
     Overdispersion,
     Placing,
     Scale,
-    SpcSignal,
     classify_funnel,
     compare_with_benchmark,
     fisher_exact_p,
     funnel_limits,
     is_small,
-    least_squares,
     overdispersion,
-    p_chart,
     rank_among,
-    spc_signals,
     two_proportion_test,
     wilson_interval,
+    z_for,
+)
+from cocwatch.core.stats_over_time import (
+    MIN_SPC_POINTS,
+    SpcSignal,
+    least_squares,
+    p_chart,
+    spc_signals,
     xmr_chart,
     year_on_year,
-    z_for,
 )
 from tests.support.paths import SHIPPED_APRIL_2025
 

@@ -148,6 +148,26 @@ def test_answers_match_the_table_worked_out_by_hand(campaign: Path) -> None:  # 
     assert "Left out: 2 letters in the log have no sent date (entry 24, 'board' to " in as_md.stdout
 
 
+def test_unanswered_letters_not_yet_due_are_told_apart(campaign: Path) -> None:  # noqa: F811
+    """On day 60 an unanswered letter is not yet due when its reply-by date is day 60 or
+    later: North's FOI of 11 January (day 46 + 20 = 66), its review of 5 January (42 + 20 =
+    62) and South's Board letter of 4 January (a holiday: 41 + 20 = 61). North's FOI of 14
+    December (due day 50), South's Board letter of 29 December (due 59), its lapsed right of
+    reply and the minister's letter of 23 December (due 57) are past their dates."""
+    (campaign / "correspondence.yaml").write_text(LOG, encoding="utf-8")
+    shown = cli(campaign, "answers", "--offline", "--format", "json", today="2027-01-29")
+    rows = {(r["body"], r["kind"]): r for r in json.loads(shown.stdout)["answers"]}
+    not_yet_due = {key: r["not_yet_due"] for key, r in rows.items() if r["unanswered"]}
+    assert not_yet_due == {
+        ("example-north", "foi"): 1,
+        ("example-north", "foi-review"): 1,
+        ("example-south", "board"): 1,
+        ("example-south", "right-of-reply"): 0,
+        ("national", "minister"): 0,
+    }
+    assert rows[("example-north", "foi")]["unanswered"] == 2
+
+
 def test_answers_by_region_put_each_trust_under_its_region(campaign: Path) -> None:  # noqa: F811
     (campaign / "correspondence.yaml").write_text(LOG, encoding="utf-8")
     shown = cli(

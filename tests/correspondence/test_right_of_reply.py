@@ -220,6 +220,19 @@ def answers_page(page: Page) -> tuple[list[list[str]], list[str]]:
         "rows => rows.map(r => [...r.cells].map(c => c.textContent.trim()))"
     )
     charts = page.locator("svg.chart-bars title").all_text_contents()
+    # Every label and count lies inside its chart: none is cut off at the chart's edge.
+    clipped = page.locator("svg.chart-bars").evaluate_all(
+        """charts => charts.flatMap(svg => {
+            const box = svg.getBoundingClientRect();
+            return [...svg.querySelectorAll("text")]
+                .filter(t => {
+                    const r = t.getBoundingClientRect();
+                    return r.left < box.left - 0.5 || r.right > box.right + 0.5;
+                })
+                .map(t => t.textContent);
+        })"""
+    )
+    assert clipped == [], f"chart text cut off at the chart's edge: {clipped}"
     page.close()
     return rows, charts
 

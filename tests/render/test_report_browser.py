@@ -395,7 +395,34 @@ def test_no_text_overlaps_other_text_on_a_phone(
     for details in page.locator("details").all():  # what a reader can open, opened
         details.evaluate("d => d.open = true")
     assert page.evaluate(OVERLAPS) == []
+    assert page.evaluate(CUT_OFF) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+
+
+# Text of a chart drawn beyond its SVG's box, where the browser cuts it off.
+CUT_OFF = """[...document.querySelectorAll("svg")].flatMap(svg => {
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll("text")]
+        .filter(t => {
+            const r = t.getBoundingClientRect();
+            return r.width > 0 && (r.left < box.left - 0.5 || r.right > box.right + 0.5);
+        })
+        .map(t => t.textContent);
+})"""
+
+
+def test_the_cut_off_check_finds_a_label_outside_its_chart(
+    tmp_path: Path, open_page: Callable[..., Visit]
+) -> None:
+    """The check above can fail: a label drawn left of its chart's box is caught."""
+    (tmp_path / "clipped.html").write_text(
+        '<!DOCTYPE html><svg width="200" height="40" viewBox="0 0 200 40">'
+        '<text x="30" y="20" text-anchor="end">a label too long for its column</text>'
+        '<text x="40" y="20">3</text></svg>',
+        encoding="utf-8",
+    )
+    found = open_page(tmp_path, "clipped.html", width=PHONE).page.evaluate(CUT_OFF)
+    assert found == ["a label too long for its column"]
 
 
 def test_the_overlap_check_finds_overlapping_text(

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from cocwatch.render import svg
+from cocwatch.render.svg import drawing
 
 
 def parse(markup: str) -> ET.Element:
@@ -143,12 +144,12 @@ def test_text_is_escaped_by_the_serialiser() -> None:
 
 
 def test_year_ticks_and_time_range() -> None:
-    assert svg.year_ticks(date(2020, 6, 1), date(2023, 2, 1)) == [
+    assert drawing.year_ticks(date(2020, 6, 1), date(2023, 2, 1)) == [
         date(2021, 1, 1),
         date(2022, 1, 1),
         date(2023, 1, 1),
     ]
-    many = svg.year_ticks(date(2010, 1, 1), date(2030, 1, 1), most=5)
+    many = drawing.year_ticks(date(2010, 1, 1), date(2030, 1, 1), most=5)
     assert len(many) <= 5 and many[0] == date(2010, 1, 1)
     start, end = svg.time_range([date(2024, 3, 31)])
     assert start < date(2024, 3, 31) < end and (end - start).days >= 365
@@ -212,10 +213,10 @@ def test_chart_text_is_byte_for_byte_what_elementtree_writes(key: str, hollow: b
     assert markup == ET.tostring(expected, encoding="unicode")
     for shape in ("square", "triangle", "diamond", "circle"):
         parent = ET.Element("g")
-        marker = svg._marker(parent, shape, 12.34, 56.78, "#123456", hollow=hollow)
+        marker = drawing.draw_marker(parent, shape, 12.34, 56.78, "#123456", hollow=hollow)
         ET.SubElement(marker, "title").text = HOSTILE
-        written = svg._marker_text(
-            shape, 12.34, 56.78, "#123456", hollow, svg._escape_text(HOSTILE)
+        written = drawing.marker_text(
+            shape, 12.34, 56.78, "#123456", hollow, drawing.escape_text(HOSTILE)
         )
         assert written == ET.tostring(marker, encoding="unicode")
 
@@ -225,4 +226,4 @@ def test_the_serialiser_escapes_as_elementtree_does() -> None:
     ET.SubElement(root, "title").text = 'x<y>&"z"\r\n\tw'
     ET.SubElement(root, "g")
     ET.SubElement(ET.SubElement(root, "g"), "text").text = ""
-    assert svg._serialise(root) == ET.tostring(root, encoding="unicode")
+    assert drawing.serialise(root) == ET.tostring(root, encoding="unicode")

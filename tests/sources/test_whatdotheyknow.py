@@ -8,15 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from cocwatch.sources.whatdotheyknow import (
+from cocwatch.sources.whatdotheyknow import parse_request, request_json_url, request_page_url
+from cocwatch.sources.whatdotheyknow_links import (
     MAX_LINK_CHARS,
     PASTE_NOTE,
     letter_for_site,
     machine_tag,
     new_request_link,
-    parse_request,
-    request_json_url,
-    request_page_url,
     title_for_site,
 )
 

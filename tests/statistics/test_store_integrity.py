@@ -72,6 +72,23 @@ def test_a_damaged_kept_file_is_repaired_by_importing_it_again(run: Run, tmp_pat
     assert '"percent": 18.0' in checked(run, again).stdout
 
 
+def test_damage_to_the_folder_installed_with_cocwatch_is_repaired_by_reinstalling(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Importing into the installed folder is refused, so the advice is to reinstall."""
+    registry = imported(run, tmp_path)
+    kept = tmp_path / KEPT
+    kept.write_bytes(kept.read_bytes().replace(b"18.0", b"81.0"))
+    told = checked(run, registry)
+    assert told.exit_code == 3 and "Import msds-oct2025-exp-measures.csv again" in told.stderr
+    monkeypatch.setattr("cocwatch.locations.shipped_statistics", lambda: tmp_path / "statistics")
+    told = checked(run, registry)
+    assert told.exit_code == 3
+    said = " ".join(told.stderr.split())
+    assert "installed with cocwatch: reinstall cocwatch" in said
+    assert "Import msds-oct2025-exp-measures.csv again" not in said
+
+
 def test_a_kill_between_the_kept_file_and_the_manifest_is_caught_and_repaired(
     run: Run, tmp_path: Path
 ) -> None:

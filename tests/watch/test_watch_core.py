@@ -11,14 +11,8 @@ from typing import Any
 
 import pytest
 
-from cocwatch.core.assessment import (
-    Assessment,
-    CohortAssessment,
-    Finding,
-    Severity,
-    Status,
-    TrustAssessment,
-)
+from cocwatch.core.assessment import Assessment, Finding, Severity, Status, TrustAssessment
+from cocwatch.core.cohort_status import CohortAssessment
 from cocwatch.core.models import Figure, Plan, Source, Trust
 from cocwatch.core.watch import (
     CohortState,

@@ -146,8 +146,8 @@ def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str
         RequestReadError,
         about_continuity_of_carer,
         fetch_requests,
-        machine_tag,
     )
+    from cocwatch.sources.whatdotheyknow_links import machine_tag
 
     home = s.web_address("whatdotheyknow_url")
     found: dict[str, list[dict[str, Any]]] = {}

@@ -47,8 +47,8 @@ def requests(
         RequestReadError,
         about_continuity_of_carer,
         fetch_requests,
-        machine_tag,
     )
+    from cocwatch.sources.whatdotheyknow_links import machine_tag
 
     s = session(ctx)
     found = find_trust(s.registry, trust, by_postcode=by_postcode(s))

@@ -116,7 +116,7 @@ def one_line_option(value: str | None) -> str | None:
     a terminal or a letter as they are."""
     if value is None:
         return None
-    from cocwatch.core.models import ONE_LINE_PATTERN
+    from cocwatch.core.model_types import ONE_LINE_PATTERN
 
     if not re.match(ONE_LINE_PATTERN, value):
         raise typer.BadParameter(

@@ -35,8 +35,8 @@ def check_site_request(spec: TemplateSpec, out: str | None, fmt: str | None) -> 
 
 def print_site_links(s: Session, batch: LetterBatch, body: str | None) -> None:
     """Print, for each letter, the link that opens the request on the site."""
-    from cocwatch.sources.whatdotheyknow import (
-        CAMPAIGN_TAG,
+    from cocwatch.sources.whatdotheyknow import CAMPAIGN_TAG
+    from cocwatch.sources.whatdotheyknow_links import (
         letter_for_site,
         machine_tag,
         new_request_link,

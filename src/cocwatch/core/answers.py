@@ -45,6 +45,12 @@ class Answers:
     median_days: float | None  # working days from sending to the answer (None: none answered)
     unanswered: int  # neither answered nor closed: awaiting, overdue, or (a right of reply) lapsed
     longest_open_days: int | None  # working days since the oldest unanswered one was sent
+    not_yet_due: int = 0  # of the unanswered, those whose reply-by date has not passed
+
+    @property
+    def past_due(self) -> int:
+        """Unanswered after the reply-by date (overdue, or a right of reply that lapsed)."""
+        return self.unanswered - self.not_yet_due
 
     @property
     def late(self) -> int:
@@ -146,4 +152,5 @@ def _row(
             if waiting
             else None
         ),
+        not_yet_due=sum(1 for s in waiting if s.reply_by >= as_of),
     )

@@ -20,13 +20,11 @@ from cocwatch.core.comparison import (
     Comparison,
     EquityGap,
     OfficialContext,
-    OverTime,
     compare,
-    counts_by_month,
     equity,
     no_women,
-    over_time,
 )
+from cocwatch.core.comparison_over_time import OverTime, counts_by_month, over_time
 from cocwatch.core.kinds import Severity
 from cocwatch.core.measures import OfficialMeasure
 from cocwatch.core.models import Figure

@@ -20,9 +20,8 @@ same path serves any body with rows of its own):
 - equity: each of the measure's declared pairs (a targeted group against its comparison
   group), by a test of two proportions at 95%.
 
-Over time (`over_time`): the change on the same month a year earlier, tested the same way,
-and with 15 or more consecutive months a p-chart with the *Making Data Count* rules. The
-words for all of this are in `cocwatch.core.comparison_words`.
+A body's figure over the months is `cocwatch.core.comparison_over_time`. The words for all of
+this are in `cocwatch.core.comparison_words`.
 """
 
 from __future__ import annotations
@@ -38,16 +37,13 @@ from cocwatch.core.measures import NOTHING_DECLARED, Declared, EquityPair, Offic
 from cocwatch.core.official import Observation
 from cocwatch.core.stats import (
     MIN_DISPERSION_UNITS,
-    MIN_SPC_POINTS,
     Count,
     FunnelPlacement,
     Interval,
     Overdispersion,
     Placing,
     Rank,
-    SpcChart,
     TwoProportionTest,
-    YearOnYear,
     classify_funnel,
     compare_with_benchmark,
     is_small,
@@ -56,8 +52,6 @@ from cocwatch.core.stats import (
     rank_among,
     two_proportion_test,
     wilson_interval,
-    xmr_chart_rebased,
-    year_on_year,
 )
 
 Verdict = Literal["lower", "similar", "higher"]
@@ -396,71 +390,6 @@ def counts_only(count: Count) -> bool:
     """Small numbers (SPEC §4.1): under 30 women, or a published 5 (any count from 1 to 7)
     on either side. Such a figure is given as counts, never as a percentage."""
     return is_small(count.denominator) or SUPPRESSED_COUNT in (count.numerator, count.denominator)
-
-
-@dataclass(frozen=True, slots=True)
-class OverTime:
-    """A body's monthly series of one measure: the change on a year earlier, and SPC."""
-
-    measure: OfficialMeasure
-    months: tuple[date, ...]
-    year_on_year: YearOnYear | None
-    chart: SpcChart | None  # only with MIN_SPC_POINTS or more consecutive months
-    chart_months: tuple[date, ...] = ()  # the month of each of the chart's points
-    known_changes: tuple[date, ...] = ()  # the dates the chart is rebased at, when in it
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def over_time(
-    measure: OfficialMeasure, series: Mapping[date, Count], changes: Sequence[date] = ()
-) -> OverTime | None:
-    """The change against a year earlier, and an XmR chart of the monthly rates of the last
-    consecutive months, rebased at each known change (`changes`: from the first month that
-    starts after it) and at a sustained shift. An XmR chart, not a p-chart: with hundreds of
-    women a month a p-chart's limits are so tight that nearly every month falls outside
-    (over-dispersion), as NHS analysts find with such data (DOMAIN §3.1)."""
-    if not series:
-        return None
-    months = sorted(series)
-    latest = months[-1]
-    run = [latest]
-    for month in reversed(months[:-1]):
-        if _next_month(month) != run[-1].replace(day=1):
-            break
-        run.append(month)
-    run.reverse()
-    chart = None
-    known: list[date] = []
-    if len(run) >= MIN_SPC_POINTS:
-        rates = [series[m].numerator / series[m].denominator for m in run]
-        at = []
-        for change in sorted(changes):
-            index = next((i for i, m in enumerate(run) if m.replace(day=1) > change), None)
-            if index is not None and index > 0:
-                at.append(index)
-                known.append(change)
-        chart = xmr_chart_rebased(rates, rebase_at=at)
-    by_first_day = {m.replace(day=1): c for m, c in series.items()}
-    return OverTime(
-        measure,
-        tuple(months),
-        year_on_year(by_first_day, latest),
-        chart,
-        tuple(run) if chart is not None else (),
-        tuple(known),
-    )
-
-
-def counts_by_month(pairs: Sequence[tuple[date, int | None, int | None]]) -> dict[date, Count]:
-    """A series of (month end, numerator, denominator) as counts, months with women only."""
-    out: dict[date, Count] = {}
-    for month, numerator, denominator in pairs:
-        if numerator is not None and denominator and numerator <= denominator:
-            out[month] = Count(numerator, denominator)
-    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,24 +1,22 @@
 """Typed models of the registry format (SPEC §3) and of the user's settings.
 
-Pure: imports pydantic and the standard library only. Validators check one value or one
-object; checks across the whole registry (unique ids, successors) live in
+Pure: pydantic, the standard library and the core's closed sets only. The field types the
+models are made of, and their base `Model`, are ``cocwatch.core.model_types``. Validators
+check one value or one object; checks across the whole registry (unique ids, successors) live in
 ``cocwatch.core.invariants``. Models are frozen and reject unknown keys, so a typo in the
 YAML is reported instead of silently ignored.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    WithJsonSchema,
     model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
@@ -39,91 +37,29 @@ from cocwatch.core.kinds import TargetKind as TargetKind
 from cocwatch.core.measures import DEFAULT_MEASURE
 from cocwatch.core.measures import MEASURE_PREFERENCE as MEASURE_PREFERENCE
 from cocwatch.core.measures import Measure as Measure
-from cocwatch.core.plausible import MAX_COUNT, disagreement, rate_agrees
+from cocwatch.core.model_types import (
+    Count,
+    Line,
+    Name,
+    Percent,
+    PeriodDate,
+    Prose,
+    as_one_word,
+    as_text,
+    lowercased,
+    period_end,
+    yes_no_as_word,
+)
+from cocwatch.core.model_types import Model as Model
+from cocwatch.core.model_types import Slug as Slug
+from cocwatch.core.model_types import Text as Text
+from cocwatch.core.model_types import Url as Url
+from cocwatch.core.plausible import disagreement, rate_agrees
 
 # MSDS publishes every count from 1 to 7 as 5 and rounds larger ones to the nearest 5
 # (NHS England's disclosure control), so a published 5 is a small number whose rate says
 # little.
 SMALL_COUNT = 5
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-# No whitespace, control character or bidirectional override: an address is one plain word.
-_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+$")
-
-
-def _url(value: Any) -> Any:
-    """Accept only absolute http(s) URLs, so a pasted fragment is caught early."""
-    if isinstance(value, str) and not _URL.match(value.strip()):
-        raise ValueError("must be a full web address starting with http:// or https://")
-    return value.strip() if isinstance(value, str) else value
-
-
-def _text(value: Any) -> Any:
-    """Read a bare YAML number (an ODS code such as 123, say) as the text it was meant to be."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-def _yes_no(value: Any) -> Any:
-    """Read YAML's bare yes/no (parsed as booleans) as the words 'yes' and 'no'."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str):
-        return value.strip().lower()
-    return value
-
-
-def _lower(value: Any) -> Any:
-    return value.strip().lower() if isinstance(value, str) else value
-
-
-def _word(value: Any) -> Any:
-    """Read 'Requires improvement' or 'requires-improvement' as requires_improvement."""
-    if isinstance(value, str):
-        return "_".join(value.strip().lower().replace("-", " ").split())
-    return value
-
-
-# One-line fields (names, titles, regions) may hold no line break or control character, so
-# nothing a registry says can forge a line, a heading or a CSV row in the output.
-# Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) are refused too: they
-# make a terminal or a document show text in another order than it is written.
-ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
-# Longer text (notes, summaries) may hold line breaks and tabs, but no other control
-# character (an escape sequence would recolour or rewrite a terminal) nor a bidi override.
-TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
-
-Url = Annotated[str, BeforeValidator(_url)]
-Line = Annotated[str, Field(pattern=ONE_LINE_PATTERN)]
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, pattern=TEXT_PATTERN)]
-Prose = Annotated[str, Field(pattern=TEXT_PATTERN)]  # notes and addresses: lines, no controls
-Name = Annotated[str, BeforeValidator(_text), Field(min_length=1, pattern=ONE_LINE_PATTERN)]
-
-
-def _number(value: Any) -> Any:
-    """Refuse yes/no where a number belongs (YAML reads `true` as a boolean, which would
-    otherwise count as 1)."""
-    if isinstance(value, bool):
-        raise ValueError("must be a number, not yes/no (true/false)")
-    return value
-
-
-def _no_negative_zero(value: float) -> float:
-    return 0.0 if value == 0 else value  # -0 is 0: stored and shown without a sign
-
-
-Percent = Annotated[
-    float, BeforeValidator(_number), Field(ge=0, le=100), AfterValidator(_no_negative_zero)
-]
-Count = Annotated[int, BeforeValidator(_number), Field(ge=0, le=MAX_COUNT)]
-Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
-
-
-class Model(BaseModel):
-    """Base of every registry model: frozen, and strict about unknown keys."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Source(Model):
@@ -131,7 +67,7 @@ class Source(Model):
 
     url: Url | None = None
     title: Line | None = None
-    kind: Annotated[SourceKind, BeforeValidator(_lower)] = "other"
+    kind: Annotated[SourceKind, BeforeValidator(lowercased)] = "other"
     retrieved: date | None = None
 
     @model_validator(mode="after")
@@ -165,7 +101,7 @@ class Figure(Model):
     denominator: Annotated[Count, Field(gt=0)] | None = None
     as_of: date
     provisional: bool = False
-    quality: Annotated[Quality, BeforeValidator(_lower)] = "unknown"
+    quality: Annotated[Quality, BeforeValidator(lowercased)] = "unknown"
     source: Source
     notes: Prose | None = None
 
@@ -176,7 +112,7 @@ class Figure(Model):
             return data
         numerator, denominator = data.get("numerator"), data.get("denominator")
         if numerator is None and denominator is None:
-            if _lower(data.get("quality")) == "fail":
+            if lowercased(data.get("quality")) == "fail":
                 return data  # failed data quality: recorded without a percentage
             raise ValueError(
                 "a figure needs a percent, or a numerator and a denominator (or, for data "
@@ -237,7 +173,7 @@ class Milestone(Model):
     cohort: Cohort = "all"
     percent: Percent
     due: date
-    measure: Annotated[Measure, BeforeValidator(_lower)] = DEFAULT_MEASURE
+    measure: Annotated[Measure, BeforeValidator(lowercased)] = DEFAULT_MEASURE
 
 
 class BoardReview(Model):
@@ -251,10 +187,10 @@ class BoardReview(Model):
 class Plan(Model):
     """A Trust's Continuity of Carer plan, as far as it is known."""
 
-    status: Annotated[PlanStatus, BeforeValidator(_lower)]
+    status: Annotated[PlanStatus, BeforeValidator(lowercased)]
     published: date | None = None
     url: Url | None = None
-    coproduced: Annotated[Coproduced, BeforeValidator(_yes_no)] = "unknown"
+    coproduced: Annotated[Coproduced, BeforeValidator(yes_no_as_word)] = "unknown"
     milestones: tuple[Milestone, ...] = ()
     board_reviews: tuple[BoardReview, ...] = ()
     source: Source | None = None  # where the status is known from, e.g. an FOI reply
@@ -267,7 +203,7 @@ class Inspection(Model):
     date: date
     body: Line = "CQC"
     service: Line = "maternity"
-    rating: Annotated[Rating, BeforeValidator(_word)] | None = None
+    rating: Annotated[Rating, BeforeValidator(as_one_word)] | None = None
     url: Url | None = None
     notes: Prose | None = None
 
@@ -279,7 +215,7 @@ class Contact(Model):
     them there: a contact not checked for a year is flagged before a letter uses it.
     """
 
-    role: Annotated[ContactRole, BeforeValidator(_lower)]
+    role: Annotated[ContactRole, BeforeValidator(lowercased)]
     name: Line | None = None
     # How the person is addressed (Ms, Mr, Dr, Professor): "Dear Ms Example".
     honorific: Line | None = None
@@ -287,7 +223,7 @@ class Contact(Model):
     organisation: Line | None = None
     email: Line | None = None
     address: Prose | None = None
-    phone: Annotated[Line, BeforeValidator(_text)] | None = None
+    phone: Annotated[Line, BeforeValidator(as_text)] | None = None
     url: Url | None = None
     source_url: Url | None = None
     checked: date | None = None
@@ -296,7 +232,7 @@ class Contact(Model):
 
 # An ODS code of an ICB: QOP before 2026; the ICBs made in 2026 have codes such as S9B9J.
 IcbCode = Annotated[
-    str, BeforeValidator(_text), AfterValidator(str.upper), Field(pattern=r"^[A-Za-z0-9]{3,5}$")
+    str, BeforeValidator(as_text), AfterValidator(str.upper), Field(pattern=r"^[A-Za-z0-9]{3,5}$")
 ]
 
 
@@ -377,10 +313,10 @@ class Trust(Model):
     """An NHS Trust (or other provider) of maternity services."""
 
     id: Slug
-    ods: Annotated[str, BeforeValidator(_text), Field(pattern=r"^\S+$")]
+    ods: Annotated[str, BeforeValidator(as_text), Field(pattern=r"^\S+$")]
     name: Name
     region: Name
-    icb: Annotated[Line, BeforeValidator(_text)] | None = None  # its ICB today (ODS code)
+    icb: Annotated[Line, BeforeValidator(as_text)] | None = None  # its ICB today (ODS code)
     icb_history: tuple[IcbPeriod, ...] = ()  # the ICBs it was in before, with their dates
     lmns: Line | None = None
     website: Url | None = None
@@ -413,41 +349,6 @@ class Trust(Model):
         return self.icb.upper() if self.icb else None
 
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
-
-
-def period_end(value: Any) -> tuple[Any, Precision]:
-    """Read a date given as YYYY, YYYY-MM or YYYY-MM-DD: the period's last day, and its precision.
-
-    Anything else is returned unchanged (with precision "day") for pydantic to report.
-    """
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if isinstance(value, str):
-        match = _PERIOD.match(value.strip())
-        if match:
-            year = int(match.group(1))
-            if match.group(2) is None:
-                return date(year, 12, 31), "year"
-            month = int(match.group(2))
-            if not 1 <= month <= 12:
-                raise ValueError(f"{value.strip()!r} has no month {month}: use YYYY-MM (01-12)")
-            following = date(year + month // 12, month % 12 + 1, 1)
-            return date.fromordinal(following.toordinal() - 1), "month"
-    return value, "day"
-
-
-_PERIOD_SCHEMA = {
-    "anyOf": [
-        {"type": "string", "format": "date"},
-        {"type": "string", "pattern": r"^\d{4}(-\d{2})?$"},
-        {"type": "integer", "minimum": 1000, "maximum": 9999},
-    ],
-    "description": "YYYY-MM-DD, or YYYY-MM or YYYY when the source is no more precise",
-}
-PeriodDate = Annotated[date, WithJsonSchema(_PERIOD_SCHEMA)]
-
-
 class Target(Model):
     """A national Continuity of Carer target (SPEC §3).
 
@@ -462,7 +363,7 @@ class Target(Model):
     title: Name
     cohort: Cohort = "all"
     percent: Percent | None = None
-    measure: Annotated[Measure, BeforeValidator(_lower)] = DEFAULT_MEASURE
+    measure: Annotated[Measure, BeforeValidator(lowercased)] = DEFAULT_MEASURE
     due: PeriodDate
     set_on: PeriodDate | None = None
     withdrawn_on: date | None = None
@@ -558,7 +459,7 @@ class Sender(Model):
     organisation: Line | None = None
     address: Prose | None = None
     email: Line | None = None
-    phone: Annotated[Line, BeforeValidator(_text)] | None = None
+    phone: Annotated[Line, BeforeValidator(as_text)] | None = None
 
 
 def _web_address_keys() -> type[Model]:

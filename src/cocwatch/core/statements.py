@@ -11,11 +11,8 @@ from collections.abc import Mapping
 from cocwatch.core import wording
 from cocwatch.core.assessment import TrustAssessment
 from cocwatch.core.compared import comparison_severity
-from cocwatch.core.comparison_words import (
-    comparison_lines,
-    rank_words,
-    versus_words,
-)
+from cocwatch.core.comparison_sentences import comparison_lines
+from cocwatch.core.comparison_words import rank_words, versus_words
 from cocwatch.core.kinds import Severity, Style
 
 HEADINGS = {"region": "Region", "funnel": "Funnel", "equity": "Equity", "over_time": "Over time"}

@@ -16,6 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+# The longest default address a command's help names whole (longer ones, and any with a
+# hyphen, are named by where to see them).
+HELP_ADDRESS_WIDTH = 40
+
 
 @dataclass(frozen=True, slots=True)
 class WebAddress:
@@ -32,7 +36,12 @@ class WebAddress:
     def help(self) -> str:
         """Where the address comes from, for a command's help: '…: whatdotheyknow_url in the
         config file or $COCWATCH_WHATDOTHEYKNOW, else https://www.whatdotheyknow.com'."""
-        return f"{self.what}: {self.key} in the config file or ${self.env}, else {self.default}"
+        # Help text is wrapped at spaces and hyphens into a column about 45 characters wide:
+        # a longer address, or one with a hyphen, may be cut across lines where nobody could
+        # copy it.
+        whole = len(self.default) <= HELP_ADDRESS_WIDTH and "-" not in self.default
+        default = self.default if whole else "the address `cocwatch config show` prints"
+        return f"{self.what}: {self.key} in the config file or ${self.env}, else {default}"
 
 
 WEB_ADDRESSES: tuple[WebAddress, ...] = (

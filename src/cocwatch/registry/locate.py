@@ -185,7 +185,7 @@ def _friendly(err: dict[str, Any]) -> str:
             )
         if field == "ods":
             return f"must be an ODS code without spaces, like RR8{shown}"
-        from cocwatch.core.models import ONE_LINE_PATTERN, TEXT_PATTERN
+        from cocwatch.core.model_types import ONE_LINE_PATTERN, TEXT_PATTERN
 
         if err.get("ctx", {}).get("pattern") == ONE_LINE_PATTERN:
             return (

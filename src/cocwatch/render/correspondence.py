@@ -244,7 +244,8 @@ def answers_listing(
         "by": by,
         "left_out": {"undated": len(undated)},
         "answers": [
-            {**row, "unanswered": r.unanswered} for row, r in zip(listed, rows, strict=True)
+            {**row, "unanswered": r.unanswered, "not_yet_due": r.not_yet_due}
+            for row, r in zip(listed, rows, strict=True)
         ],
     }
     title = f"How each {body_header(by, rows)} answered our letters, as of {as_of}"

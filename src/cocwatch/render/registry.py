@@ -127,7 +127,7 @@ def _accept_what_validate_accepts(schema: dict[str, Any]) -> None:
 
 
 def _lenient_readers(annotation: Any, metadata: list[Any]) -> set[str]:
-    """The names of the loader's lenient readers (`_yes_no`, `_lower`…) applied to a field."""
+    """The names of the loader's lenient readers (`as_text`, `lowercased`…) applied to a field."""
     from typing import get_args
 
     from pydantic.functional_validators import BeforeValidator
@@ -148,12 +148,12 @@ def _widened(prop: dict[str, Any], readers: set[str]) -> dict[str, Any]:
     for arm in arms:
         arm = {k: v for k, v in arm.items() if k not in ("default", "title", "description")}
         widened.append(arm)
-        if "enum" in arm and readers & {"_lower", "_yes_no", "_word"}:
-            words = "|".join(_any_case(str(w), words="_word" in readers) for w in arm["enum"])
+        if "enum" in arm and readers & {"lowercased", "yes_no_as_word", "as_one_word"}:
+            words = "|".join(_any_case(str(w), words="as_one_word" in readers) for w in arm["enum"])
             widened.append({"type": "string", "pattern": f"^\\s*({words})\\s*$"})
-        if "_yes_no" in readers and "enum" in arm:
+        if "yes_no_as_word" in readers and "enum" in arm:
             widened.append({"type": "boolean"})
-        if "_text" in readers and arm.get("type") == "string":
+        if "as_text" in readers and arm.get("type") == "string":
             widened.append({"type": "number"})
     kept = {k: v for k, v in prop.items() if k in ("default", "title", "description")}
     return {**kept, "anyOf": widened} if len(widened) > 1 else prop

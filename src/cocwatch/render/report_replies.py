@@ -77,7 +77,9 @@ ANSWERS_PAGE = "_answers.html"  # inside trusts/, beside the Trust pages
 ANSWER_BARS = (
     ("Answered in time", "#1e7a36"),
     ("Answered late", "#b35c00"),
-    ("Not answered", "#b3261e"),
+    # A letter whose reply-by date has not come is not a failure to answer: not red.
+    ("Awaited, not yet due", "#4a6d8c"),
+    ("Not answered by its date", "#b3261e"),
     ("Closed, no answer", "#8a8a8a"),
 )
 
@@ -92,13 +94,14 @@ class AnswerChart:
 
 
 def answer_charts(rows: Sequence[Answers]) -> list[AnswerChart]:
-    """A bar chart per kind of letter: answered in time, late, not answered, closed."""
+    """A bar chart per kind of letter: answered in time, late, awaited and not yet due, not
+    answered by the reply-by date, closed."""
     from cocwatch.render import svg
 
     totals: dict[str, list[int]] = {}
     for r in rows:
-        counts = totals.setdefault(r.kind, [0, 0, 0, 0])
-        for i, n in enumerate((r.in_time, r.late, r.unanswered, r.closed)):
+        counts = totals.setdefault(r.kind, [0] * len(ANSWER_BARS))
+        for i, n in enumerate((r.in_time, r.late, r.not_yet_due, r.past_due, r.closed)):
             counts[i] += n
     charts = []
     for kind, counts in sorted(totals.items()):
@@ -118,7 +121,6 @@ def answer_charts(rows: Sequence[Answers]) -> list[AnswerChart]:
                         for (label, colour), n in zip(ANSWER_BARS, counts, strict=True)
                     ],
                     width=360,
-                    label_width=136,
                 ),
             )
         )

@@ -1,4 +1,4 @@
-"""WhatDoTheyKnow (mySociety's Alaveteli): links that start a request, and requests' JSON.
+"""WhatDoTheyKnow (mySociety's Alaveteli): a request's JSON, and the feeds that list requests.
 
 Returns plain values; never imports the registry or the CLI. The field names read here are
 Alaveteli's own, from its source (``mysociety/alaveteli``):
@@ -17,9 +17,8 @@ Alaveteli's own, from its source (``mysociety/alaveteli``):
 - a body's JSON is ``PublicBody#json_for_api`` in ``app/models/public_body.rb``: ``id``,
   ``url_name``, ``name``, ``short_name``, ...
 
-The link that starts a request (``/new/<url_name>`` with ``title``, ``default_letter`` and
-``tags``) is described in Alaveteli's ``doc/developers/api.md``. A request's state is set by
-the person who made it, so a reply can arrive while the state still says
+The links that start a request are `cocwatch.sources.whatdotheyknow_links`. A request's state
+is set by the person who made it, so a reply can arrive while the state still says
 ``waiting_response`` (``awaiting_description`` is then true): replies are read from the
 ``response`` events, each with its own date.
 """
@@ -27,11 +26,11 @@ the person who made it, so a reply can arrive while the state still says
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 from cocwatch.core.safe_text import for_terminal
 from cocwatch.core.web import WEB_ADDRESS
@@ -43,18 +42,8 @@ if TYPE_CHECKING:
 
 SITE = WEB_ADDRESS["whatdotheyknow_url"].default  # the base address is a setting (core.web)
 CAMPAIGN_TAG = "continuity_of_carer"
-# The longest link every browser, mail program and web server is known to take (Internet
-# Explorer stopped at 2,083 characters; the sitemaps protocol allows 2,048); WhatDoTheyKnow
-# publishes no limit of its own. A letter that does not fit is left out of the link, whose
-# letter box then says to paste it (the command prints the text beneath the link).
-MAX_LINK_CHARS = 2000
-PASTE_NOTE = (
-    "[Paste the letter here: cocwatch printed it beneath this link, as it is too long to fit "
-    "in a link.]"
-)
 TIMEOUT_SECONDS = 20.0
 MAX_JSON_BYTES = 5 * 1024 * 1024
-_URL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _REQUEST_PATH = re.compile(r"^(?P<prefix>.*?/request/)(?P<title>[^/]*?)(?P<rest>\.json|/.*)?$")
 _REQUEST_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 # Alaveteli names a request from 32 characters of its title (with "_2" and so on for repeats).
@@ -96,44 +85,6 @@ STATE_OUTCOMES: Mapping[str, str] = {
 }
 
 
-def letter_for_site(text: str) -> str:
-    """A plain-text letter as the site wants it: no address block, salutation or sign-off.
-
-    The site adds its own "Dear ..." and "Yours faithfully" round the text; the letter's
-    references are kept at the end.
-    """
-    lines = text.splitlines()
-    start = next((i + 1 for i, line in enumerate(lines) if line.startswith("Dear ")), 0)
-    end = next(
-        (i for i in range(start, len(lines)) if lines[i].strip() in _VALEDICTIONS), len(lines)
-    )
-    refs = next(
-        (i for i in range(end, len(lines)) if lines[i].strip().lower() == "references"), None
-    )
-    body = "\n".join(lines[start:end]).strip()
-    if refs is not None:
-        body += "\n\n" + "\n".join(
-            line for line in lines[refs:] if not (line.strip() and set(line.strip()) <= {"=", "-"})
-        )
-    return body.strip() + "\n"
-
-
-def title_for_site(subject: str) -> str:
-    """A request's summary for the site: the subject without "Freedom of Information request:".
-
-    Alaveteli adds that itself, and asks for a summary of what is requested instead
-    (``InfoRequest::TitleValidation``); it also wants mixed case, which a subject has.
-    """
-    title = re.sub(
-        r"^\s*(FOI|Freedom of Information)\s+requests?\s*[:\-–]\s*", "", subject, flags=re.I
-    )
-    title = title.strip() or subject.strip()
-    return title[:1].upper() + title[1:]
-
-
-_VALEDICTIONS = {"Yours sincerely", "Yours faithfully", "Yours sincerely,", "Yours faithfully,"}
-
-
 class RequestReadError(ExternalError):
     """A request's JSON could not be fetched or read; the message names the address."""
 
@@ -149,47 +100,6 @@ class JsonCache(Protocol):
     cache, `cocwatch.cache.downloads.DownloadCache`); its failures are `ExternalError`s."""
 
     def get(self, http: httpx.Client | None, url: str, *, max_bytes: int) -> Body: ...
-
-
-@dataclass(frozen=True, slots=True)
-class NewRequestLink:
-    """The link that opens a new request on the site, and whether the letter fitted in it."""
-
-    url: str
-    letter_included: bool
-
-
-def new_request_link(
-    url_name: str,
-    *,
-    title: str,
-    letter: str,
-    tags: Sequence[str],
-    site: str = SITE,
-) -> NewRequestLink:
-    """The ``/new/<url_name>`` link with the title, the letter and the tags filled in; a letter
-    that would make the link longer than `MAX_LINK_CHARS` is replaced by `PASTE_NOTE`."""
-    if not _URL_NAME.match(url_name):
-        raise ValueError(
-            f"'{url_name}' is not a body name as WhatDoTheyKnow writes them (lower case "
-            "letters, digits, _ and -, as in the address of the body's page)"
-        )
-    base = f"{site.rstrip('/')}/new/{quote(url_name)}"
-    params = {"title": title, "default_letter": letter, "tags": " ".join(tags)}
-    url = f"{base}?{urlencode(params, quote_via=quote)}"
-    if len(url) <= MAX_LINK_CHARS:
-        return NewRequestLink(url, letter_included=True)
-    params["default_letter"] = PASTE_NOTE
-    url = f"{base}?{urlencode(params, quote_via=quote)}"
-    if len(url) > MAX_LINK_CHARS:  # a title too long to fit as well: the site asks for one
-        del params["title"]
-        url = f"{base}?{urlencode(params, quote_via=quote)}"
-    return NewRequestLink(url, letter_included=False)
-
-
-def machine_tag(name: str, value: str) -> str:
-    """An Alaveteli machine tag, ``name:value`` (no spaces: tags are space-separated)."""
-    return f"{name}:{re.sub(r'[^A-Za-z0-9_-]', '', value)}"
 
 
 def request_page_url(url: str, *, home: str = SITE) -> str:
@@ -509,9 +419,7 @@ def _fetch_json(url: str, cache: JsonCache | None) -> bytes:
 
 __all__ = [
     "CAMPAIGN_TAG",
-    "PASTE_NOTE",
     "SITE",
-    "NewRequestLink",
     "PublicRequest",
     "RequestReadError",
     "RequestStatus",
@@ -519,12 +427,8 @@ __all__ = [
     "about_continuity_of_carer",
     "fetch_request",
     "fetch_requests",
-    "letter_for_site",
-    "machine_tag",
-    "new_request_link",
     "parse_feed",
     "parse_request",
     "request_json_url",
     "request_page_url",
-    "title_for_site",
 ]

@@ -92,16 +92,30 @@ def verify(folder: Path, label: str, file: StoredFile) -> Path:
     wrong = problem(path, file)
     if wrong is None:
         return path
-    yours = (
-        f"Import {file.source_file} again (`cocwatch import {file.source} …` with the file "
-        "or its address) to restore it, or restore the statistics folder from a backup."
-        if label == str(folder)
-        else f"The folder is copied from {label}: tell whoever publishes it."
-    )
     raise KeptFileDamaged(
         f"The kept file {for_terminal(str(path))} does not match the statistics manifest: "
         f"{wrong}, so it was changed or damaged after it was kept (a copy cut short, an "
-        f"edit, a sync conflict), and nothing was read from it. {yours}"
+        f"edit, a sync conflict), and nothing was read from it. {_repair(folder, label, file)}"
+    )
+
+
+def _repair(folder: Path, label: str, file: StoredFile) -> str:
+    """What restores a damaged kept file, for the folder it is in."""
+    from cocwatch.locations import shipped_statistics
+
+    if label != str(folder):
+        return f"The folder is copied from {label}: tell whoever publishes it."
+    if folder.resolve() == shipped_statistics().resolve():
+        # cocwatch never imports into the folder installed with it: importing again cannot help.
+        return (
+            "This is the statistics folder installed with cocwatch: reinstall cocwatch to "
+            "restore it (`python3 -m pip install --force-reinstall` with what you installed "
+            "it from), or run `cocwatch init` to make a registry and statistics folder of "
+            "your own."
+        )
+    return (
+        f"Import {file.source_file} again (`cocwatch import {file.source} …` with the file "
+        "or its address) to restore it, or restore the statistics folder from a backup."
     )
 
 

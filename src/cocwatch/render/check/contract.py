@@ -15,14 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import comparison as cmp
 from cocwatch.core import comparison_words as words
-from cocwatch.core.assessment import (
-    Assessment,
-    CohortAssessment,
-    Finding,
-    Trend,
-    TrustAssessment,
-    explain,
-)
+from cocwatch.core.assessment import Assessment, Finding, TrustAssessment
+from cocwatch.core.cohort_status import CohortAssessment, Trend, explain
+from cocwatch.core.comparison_over_time import OverTime
+from cocwatch.core.comparison_sentences import comparison_sentence
 from cocwatch.core.measures import NOTHING_DECLARED, Declared
 
 if TYPE_CHECKING:
@@ -191,7 +187,7 @@ def comparison_to_json(c: cmp.Comparison | None) -> dict[str, Any] | None:
             "rank": words.method_rank(c.measure.publisher, words.kind_compared(c)),
             "funnel": words.METHOD_FUNNEL,
         },
-        "sentence": words.comparison_sentence(c),
+        "sentence": comparison_sentence(c),
         "key": c.measure.key,
         "source": c.measure.source,
         "label": c.measure.words.label,
@@ -221,7 +217,7 @@ def _equity_json(gap: cmp.EquityGap) -> dict[str, Any]:
     }
 
 
-def _over_time_json(ot: cmp.OverTime | None) -> dict[str, Any] | None:
+def _over_time_json(ot: OverTime | None) -> dict[str, Any] | None:
     if ot is None:
         return None
     yoy = ot.year_on_year

@@ -14,14 +14,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import wording
-from cocwatch.core.assessment import (
-    CohortAssessment,
-    Severity,
-    TrustAssessment,
-    explain,
-    long_date,
-    unmatched_measure,
-)
+from cocwatch.core.assessment import Severity, TrustAssessment, long_date, unmatched_measure
+from cocwatch.core.cohort_status import CohortAssessment, explain
 from cocwatch.core.comparison import counts_only
 from cocwatch.core.comparison_words import count_words, small_numbers_caution
 from cocwatch.core.measures import NOTHING_DECLARED, Declared

@@ -13,14 +13,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cocwatch.core import wording
-from cocwatch.core.assessment import (
-    Assessment,
-    CohortAssessment,
-    Severity,
-    TrustAssessment,
-    explain,
-    long_date,
-)
+from cocwatch.core.assessment import Assessment, Severity, TrustAssessment, long_date
+from cocwatch.core.cohort_status import CohortAssessment, explain
 from cocwatch.render.attribution import OGL_STATEMENT, licence_line, republishes
 from cocwatch.render.tabular import Column, md_code, md_inline
 
