@@ -352,12 +352,12 @@ def replied(
         )
     )
     kind = trust if found is None else kind
-    trust_id, who = (found.id, found.name) if found else (None, "national recipients")
+    body_id, who = (found.id, found.name) if found else (None, "national recipients")
     path = _log_path(s, log)
     reply_file = _draft_path(file, path.parent) if file else None
 
     def plan(current: CorrespondenceLog) -> tuple[list[Any], LoggedLetter]:
-        index = _answered_letter(current, trust_id, who, kind, letter_sent_on, received_on)
+        index = _answered_letter(current, body_id, who, kind, letter_sent_on, received_on)
         answered = current.letters[index]
         if answered.kind == RIGHT_OF_REPLY and outcome != "acknowledged" and not (file or url):
             raise UsageError(
@@ -381,7 +381,7 @@ def replied(
     if not path.exists():
         raise UsageError(
             f"The correspondence log {path} does not exist yet: log the letter first with "
-            f"`cocwatch sent TEMPLATE {trust_id or ''} --on DATE`."
+            f"`cocwatch sent TEMPLATE {body_id or ''} --on DATE`."
         )
     result, letter = change_log(path, plan, **s.known_bodies(), dry_run=dry_run)
     if not result.written:
@@ -398,8 +398,8 @@ def replied(
 
 def _answered_letter(
     log: CorrespondenceLog,
-    trust_id: str | None,
-    trust_name: str,
+    body_id: str | None,
+    body_name: str,
     kind: str | None,
     sent_on: date | None,
     received_on: date,
@@ -408,7 +408,7 @@ def _answered_letter(
     candidates = [
         (i, letter)
         for i, letter in enumerate(log.letters)
-        if letter.body == trust_id
+        if letter.body == body_id
         and (kind is None or letter.kind == kind)
         and (sent_on is None or letter.sent_on == sent_on)
         and (letter.sent_on is None or letter.sent_on <= received_on)
@@ -416,9 +416,9 @@ def _answered_letter(
     what = f"'{kind}' letter" if kind else "letter"
     if not candidates:
         raise UsageError(
-            f"The log has no {what} to {trust_name} sent on or before {received_on}"
+            f"The log has no {what} to {body_name} sent on or before {received_on}"
             f"{f' (sent on {sent_on})' if sent_on else ''}. Log the letter first with "
-            f"`cocwatch sent TEMPLATE {trust_id or ''} --on DATE`, or check the dates."
+            f"`cocwatch sent TEMPLATE {body_id or ''} --on DATE`, or check the dates."
         )
     unanswered = [
         (i, letter)
@@ -429,8 +429,8 @@ def _answered_letter(
     kinds = {letter.kind for _, letter in pool}
     if kind is None and len(kinds) > 1:
         raise UsageError(
-            f"Several letters to {trust_name} could be answered by this reply "
-            f"({', '.join(sorted(kinds))}). Name the kind: replied {trust_id} KIND --on ..."
+            f"Several letters to {body_name} could be answered by this reply "
+            f"({', '.join(sorted(kinds))}). Name the kind: replied KIND {body_id} --on ..."
         )
     return max(pool, key=lambda pair: (pair[1].sent_on or date.min, pair[0]))[0]
 

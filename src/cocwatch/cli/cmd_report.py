@@ -85,7 +85,7 @@ def report(
     tracked = [
         t
         for t in (s.tracked_letters(as_of) if correspondence else [])
-        if (t.letter.body in shown | (bodies or set()))
+        if t.letter.body in (shown if bodies is None else bodies)
         or (bodies is None and t.letter.trust is None)  # national, or to an ICB
     ]
     assessment = assess(
