@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 
 from tests.correspondence.test_correspondence import campaign, cli  # noqa: F401
+from tests.correspondence.test_icb_letters import with_icbs
 
 REQUEST = "https://www.whatdotheyknow.com/request/continuity_of_carer_plan_south"
 
@@ -223,3 +224,71 @@ def test_answers_by_icb_add_up_its_trusts(campaign: Path) -> None:  # noqa: F811
     )
     assert shown.returncode == 0, shown.stderr
     assert [[row[c] for c in COLUMNS] for row in json.loads(shown.stdout)["answers"]] == BY_ICB
+
+
+TODAY = "2027-01-29"
+# 31-33: letters to the ICB itself (`icb: QZZ`), with the same calendar as LOG.
+ICB_LETTERS = """\
+  # 31-32: letters to the ICB and its LMNS (20 working days: the reply-by date is day 21)
+  - {icb: QZZ, kind: lmns, sent_on: 2026-11-02,
+     replies: [{received_on: 2026-11-27}]}          # day 1 -> 20: 19, in time
+  - {icb: QZZ, kind: lmns, sent_on: 2027-01-05}   # open: 60 - 42 = 18
+  # 33: an FOI request to the ICB (due day 41, 31 December)
+  - {icb: QZZ, kind: foi, sent_on: 2026-12-01,
+     replies: [{received_on: 2026-12-29}]}          # day 21 -> 39: 18, in time
+"""
+# The ICB's own rows, worked out by hand from the comments in ICB_LETTERS: by Trust (the
+# default) the ICB is a body of its own, `icb:QZZ`, after the Trusts and before `national`.
+ICB_OWN = [
+    ["icb:QZZ", ICB, "foi", 1, 1, 1, 18, None],
+    ["icb:QZZ", ICB, "lmns", 2, 1, 1, 19, 18],
+]
+# By ICB, the ICB's own letters count with its Trusts' (BY_ICB above):
+BY_ICB_WITH_ITS_OWN = [
+    BY_ICB[0],
+    # 9 answered before (days 20, 25, 20, 10, 20, 21, 20, 19, 1) and 33 (18, in time): in
+    # order 1, 10, 18, 19, 20, 20, 20, 20, 21, 25, so the median is (20 + 20) / 2
+    ["QZZ", ICB, "foi", 13, 10, 8, 20, 30],
+    BY_ICB[2],
+    ["QZZ", ICB, "lmns", 2, 1, 1, 19, 18],
+    *BY_ICB[3:],
+]
+NORTH_EAST = "North East and Yorkshire"
+# By region, the ICB's letters count in the ICB's region (North East and Yorkshire), with
+# Example North's; Example South's are in the South West.
+BY_REGION_WITH_THE_ICB = [
+    [NORTH_EAST, NORTH_EAST, "board", 2, 2, 1, 17.5, None],
+    # Example North's 1-6 (days 20, 25, 20; open 30 and 14) and 33 (18): median of
+    # 18, 20, 20, 25 is 20
+    [NORTH_EAST, NORTH_EAST, "foi", 7, 4, 3, 20, 30],
+    [NORTH_EAST, NORTH_EAST, "foi-review", 1, 0, 0, None, 18],
+    [NORTH_EAST, NORTH_EAST, "lmns", 2, 1, 1, 19, 18],
+    [NORTH_EAST, NORTH_EAST, "mnvp", 2, 2, 1, 20, None],
+    [NORTH_EAST, NORTH_EAST, "right-of-reply", 1, 1, 1, 10, None],
+    ["South West", "South West", "board", 3, 1, 0, 11, 21],
+    ["South West", "South West", "foi", 6, 6, 5, 19.5, None],
+    ["South West", "South West", "right-of-reply", 2, 1, 1, 2, 30],
+    ["national", "National recipients", "minister", 3, 2, 1, 11.5, 23],
+]
+
+
+def test_answers_give_an_icb_its_own_row_and_count_it_by_icb_and_region(
+    campaign: Path,  # noqa: F811
+) -> None:
+    with_icbs(campaign)
+    (campaign / "correspondence.yaml").write_text(LOG + ICB_LETTERS, encoding="utf-8")
+
+    def answers(*args: str) -> list[list[object]]:
+        shown = cli(campaign, "answers", "--offline", *args, "--format", "json", today=TODAY)
+        assert shown.returncode == 0, shown.stderr
+        return [[row[c] for c in COLUMNS] for row in json.loads(shown.stdout)["answers"]]
+
+    assert answers() == BY_TRUST[:-1] + ICB_OWN + BY_TRUST[-1:]
+    assert answers("--by", "icb") == BY_ICB_WITH_ITS_OWN
+    assert answers("--by", "region") == BY_REGION_WITH_THE_ICB
+
+    as_csv = cli(campaign, "answers", "--offline", "--format", "csv", today=TODAY)
+    assert f"icb:QZZ,{ICB},lmns,2,1,1,19,18" in as_csv.stdout.splitlines()
+    as_md = cli(campaign, "answers", "--offline", "--format", "markdown", today=TODAY)
+    assert f"| icb:QZZ | {ICB} | foi | 1 | 1 | 1 | 18 |  |" in as_md.stdout
+    assert "| Id | Trust or ICB | Letter |" in as_md.stdout

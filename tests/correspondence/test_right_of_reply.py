@@ -98,7 +98,7 @@ def test_a_letter_with_no_sent_date_has_no_state_and_is_counted_apart() -> None:
     states = letter_states(log, as_of=date(2027, 3, 1), rules=NO_HOLIDAYS)
     assert [s.letter.trust for s in states] == ["example-north"]
     assert undated(log) == [(1, log.letters[1])]
-    assert undated(log, trust_ids=["example-north"]) == []
+    assert undated(log, body_ids=["example-north"]) == []
     with pytest.raises(ValueError, match="no sent date"):
         letter_state(1, log.letters[1], as_of=SENT, rules=NO_HOLIDAYS)
     with pytest.raises(CorrespondenceLogError) as caught:

@@ -9,6 +9,7 @@ the session, selection and lookups.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cocwatch.errors import UsageError
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from cocwatch.cli.session import Session
     from cocwatch.core.models import Contact, Icb
     from cocwatch.core.representation import Representation
-    from cocwatch.templating.drafting import AreaLetter
+    from cocwatch.templating.drafting import AreaLetter, LetterBatch
 
 
 def icb_on_letter_date(s: Session, typed: str, on: date) -> Icb:
@@ -78,6 +79,22 @@ def area_letter(
         split=bool(earlier) and any(t.part for t in icb.took_over),
         constituency=constituency,
         contacts=contacts,
+    )
+
+
+def sent_hint(batch: LetterBatch, icb: Icb, out: Path | None, *, into_folder: bool) -> str:
+    """The `cocwatch sent` line that logs an ICB's letter once it is sent: to the ICB it
+    went to (``icb:CODE``); a letter to an MP is logged as national (the MP is no body
+    cocwatch follows). `out` is where the letter was written (None: printed)."""
+    spec = batch.template
+    body = f" icb:{icb.code}" if spec.logged_to == "icb" else ""
+    written = None
+    if out is not None and batch.letters:
+        written = out / batch.file_name(batch.letters[0]) if into_folder else out
+    draft = f" --file {written}" if written is not None else ""
+    return (
+        f"Once you have sent it, log it: cocwatch sent {spec.name}{body}{draft} "
+        "(add --on DATE if not today)."
     )
 
 

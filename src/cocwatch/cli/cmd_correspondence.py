@@ -24,7 +24,7 @@ from cocwatch.cli.options import (
     one_line_option,
 )
 from cocwatch.cli.output import emit
-from cocwatch.cli.selection import find_trust
+from cocwatch.cli.selection import find_addressee, sent_to
 from cocwatch.cli.session import Session, session
 from cocwatch.core.kinds import Outcome, Via
 from cocwatch.errors import ExitCode, UsageError
@@ -67,7 +67,7 @@ def _log_path(s: Session, option: str | None) -> Path:
 def _load(s: Session, option: str | None) -> LoadedLog:
     from cocwatch.registry.correspondence import load_log
 
-    return load_log(_log_path(s, option), trust_ids=[t.id for t in s.registry.trusts])
+    return load_log(_log_path(s, option), **s.known_bodies())
 
 
 @app.command()
@@ -81,7 +81,10 @@ def sent(
         " or one of yours.",
     ),
     trust: str | None = typer.Argument(
-        None, metavar="[TRUST]", help="Trust id, ODS code or unique part of its name."
+        None,
+        metavar="[TRUST|icb:CODE]",
+        help="Trust id, ODS code or unique part of its name; or an ICB as icb:CODE (for `lmns`, "
+        "its code or name alone).",
     ),
     sent_on: Annotated[
         date, date_option("--on", default_today=True, help="The day it was sent (default: today).")
@@ -136,13 +139,9 @@ def sent(
 
     s = session(ctx)
     spec = find_template(Letters.located(None, s.config.templates_dir), template)
-    found = find_trust(s.registry, trust, by_postcode=by_postcode(s)) if trust else None
-    if spec.scope == "trust" and found is None:
-        raise UsageError(
-            f"Name the Trust the '{spec.name}' letter went to: sent {spec.name} TRUST."
-        )
-    if spec.scope == "national" and found is not None:
-        raise UsageError(f"The '{spec.name}' letter is national: log it without a Trust.")
+    found = sent_to(
+        s.registry, spec.name, spec.logged_to, trust, sent_on, by_postcode=by_postcode(s)
+    )
     path = _log_path(s, log)
     draft = _draft_path(file, path.parent) if file else None
     if follows is not None and not spec.follows:
@@ -154,7 +153,7 @@ def sent(
 
     def plan(current: CorrespondenceLog) -> tuple[list[Any], date]:
         for letter in current.letters:
-            if (letter.trust, letter.kind, letter.sent_on) == (
+            if (letter.body, letter.kind, letter.sent_on) == (
                 found.id if found else None,
                 spec.name,
                 sent_on,
@@ -176,7 +175,7 @@ def sent(
             recipient = (followed.to if followed else None) or "chief_executive"
         item = entry(
             {
-                "trust": found.id if found else None,
+                **(found.logged_as if found else {}),
                 "kind": spec.name,
                 "sent_on": sent_on,
                 "to": to or recipient,
@@ -192,14 +191,14 @@ def sent(
         )
         return [AppendAt(("letters",), (item,))], due_by
 
-    result, due_by = change_log(
-        path, plan, trust_ids=[t.id for t in s.registry.trusts], dry_run=dry_run
-    )
+    result, due_by = change_log(path, plan, **s.known_bodies(), dry_run=dry_run)
     if not result.written:
         emit(result.diff())
         s.info(f"Dry run: {path} was not changed. Run again without --dry-run to write.")
         return
     who = f"{found.name} ({found.id})" if found else "national recipients"
+    if spec.recipient == "mp":
+        who = "your MP (logged as a national letter: no Trust or ICB)"
     unchased = " (nothing chases it: you publish either way)" if spec.name in UNCHASED_KINDS else ""
     s.info(
         f"Logged the '{spec.name}' letter to {who}, sent {sent_on}, in {path}. "
@@ -213,7 +212,7 @@ def _followed(
     log: CorrespondenceLog,
     template_follows: tuple[str, ...],
     chosen: str | None,
-    trust_id: str,
+    body_id: str,
     sent_on: date,
     rules: ReplyRules,
 ) -> LoggedLetter:
@@ -224,7 +223,7 @@ def _followed(
     kinds = effective_follows(template_follows, chosen.strip().lower() if chosen else None)
     if kinds[-1] in UNCHASED_KINDS:
         raise UsageError(not_chased(kinds[-1]))
-    states = letter_states(log, as_of=sent_on, rules=rules, trust_ids=[trust_id])
+    states = letter_states(log, as_of=sent_on, rules=rules, body_ids=[body_id])
     pick, _ = followed_state(states, kinds)
     if pick is None:
         what = (
@@ -234,8 +233,8 @@ def _followed(
         )
         raise UsageError(
             f"A follow-up names the letter it follows, and the log has no {what} to "
-            f"{trust_id} sent by {sent_on}. Log that letter first (cocwatch sent KIND "
-            f"{trust_id} --on DATE), or name another with --follows KIND."
+            f"{body_id} sent by {sent_on}. Log that letter first (cocwatch sent KIND "
+            f"{body_id} --on DATE), or name another with --follows KIND."
         )
     return pick.letter
 
@@ -269,11 +268,14 @@ def replied(
     first: str = typer.Argument(
         ...,
         metavar="KIND",
-        help="Which letter was answered (foi, board, ...), as for `sent`. Alone, the Trust "
-        "(when one letter is open to it) or a national letter (minister).",
+        help="Which letter was answered (foi, board, lmns, ...), as for `sent`. Alone, the "
+        "Trust or ICB (icb:CODE) when one letter is open to it, or a national letter (minister, "
+        "mp).",
     ),
     second: str | None = typer.Argument(
-        None, metavar="[TRUST]", help="Trust id, ODS code or unique part of its name."
+        None,
+        metavar="[TRUST|icb:CODE]",
+        help="Trust id, ODS code or unique part of its name; or an ICB as icb:CODE.",
     ),
     received_on: Annotated[
         date,
@@ -324,7 +326,7 @@ def replied(
 
     s = session(ctx)
     letters = Letters.located(None, s.config.templates_dir)
-    national = {n for n, t in letters.templates.items() if t.scope == "national"}
+    national = {n for n, t in letters.templates.items() if t.logged_to == "national"}
     kind: str | None
     if second is None:
         # `replied TRUST` or, for a national letter, `replied minister`.
@@ -337,19 +339,25 @@ def replied(
             f"(Read as `replied {kind} {trust}`: the kind comes first, as for `sent`. The old "
             "order still works.)"
         )
-    # A national letter (`minister`) has no Trust: `replied minister --on DATE`.
+    # A national letter (`minister`, `mp`) has no body: `replied minister --on DATE`.
+    spec = letters.templates.get(kind) if kind else None
     found = (
         None
         if trust in national and kind is None
-        else find_trust(s.registry, trust, by_postcode=by_postcode(s))
+        else find_addressee(
+            s.registry,
+            trust,
+            icb_letter=spec is not None and spec.logged_to == "icb",
+            by_postcode=by_postcode(s),
+        )
     )
     kind = trust if found is None else kind
-    trust_id, who = (found.id, found.name) if found else (None, "national recipients")
+    body_id, who = (found.id, found.name) if found else (None, "national recipients")
     path = _log_path(s, log)
     reply_file = _draft_path(file, path.parent) if file else None
 
     def plan(current: CorrespondenceLog) -> tuple[list[Any], LoggedLetter]:
-        index = _answered_letter(current, trust_id, who, kind, letter_sent_on, received_on)
+        index = _answered_letter(current, body_id, who, kind, letter_sent_on, received_on)
         answered = current.letters[index]
         if answered.kind == RIGHT_OF_REPLY and outcome != "acknowledged" and not (file or url):
             raise UsageError(
@@ -373,11 +381,9 @@ def replied(
     if not path.exists():
         raise UsageError(
             f"The correspondence log {path} does not exist yet: log the letter first with "
-            f"`cocwatch sent TEMPLATE {trust_id or ''} --on DATE`."
+            f"`cocwatch sent TEMPLATE {body_id or ''} --on DATE`."
         )
-    result, letter = change_log(
-        path, plan, trust_ids=[t.id for t in s.registry.trusts], dry_run=dry_run
-    )
+    result, letter = change_log(path, plan, **s.known_bodies(), dry_run=dry_run)
     if not result.written:
         emit(result.diff())
         s.info(f"Dry run: {path} was not changed. Run again without --dry-run to write.")
@@ -386,14 +392,14 @@ def replied(
         f"Logged a reply ({outcome}) received {received_on} to the '{letter.kind}' letter "
         f"sent to {who} on {letter.sent_on or 'a day not recorded'}, in {path}."
     )
-    if found and letter.kind == "foi" and outcome in ("answered", "partial"):
+    if found and found.trust and letter.kind == "foi" and outcome in ("answered", "partial"):
         s.info(_record_hint(found.id, received_on, url))
 
 
 def _answered_letter(
     log: CorrespondenceLog,
-    trust_id: str | None,
-    trust_name: str,
+    body_id: str | None,
+    body_name: str,
     kind: str | None,
     sent_on: date | None,
     received_on: date,
@@ -402,7 +408,7 @@ def _answered_letter(
     candidates = [
         (i, letter)
         for i, letter in enumerate(log.letters)
-        if letter.trust == trust_id
+        if letter.body == body_id
         and (kind is None or letter.kind == kind)
         and (sent_on is None or letter.sent_on == sent_on)
         and (letter.sent_on is None or letter.sent_on <= received_on)
@@ -410,9 +416,9 @@ def _answered_letter(
     what = f"'{kind}' letter" if kind else "letter"
     if not candidates:
         raise UsageError(
-            f"The log has no {what} to {trust_name} sent on or before {received_on}"
+            f"The log has no {what} to {body_name} sent on or before {received_on}"
             f"{f' (sent on {sent_on})' if sent_on else ''}. Log the letter first with "
-            f"`cocwatch sent TEMPLATE {trust_id or ''} --on DATE`, or check the dates."
+            f"`cocwatch sent TEMPLATE {body_id or ''} --on DATE`, or check the dates."
         )
     unanswered = [
         (i, letter)
@@ -423,8 +429,8 @@ def _answered_letter(
     kinds = {letter.kind for _, letter in pool}
     if kind is None and len(kinds) > 1:
         raise UsageError(
-            f"Several letters to {trust_name} could be answered by this reply "
-            f"({', '.join(sorted(kinds))}). Name the kind: replied {trust_id} KIND --on ..."
+            f"Several letters to {body_name} could be answered by this reply "
+            f"({', '.join(sorted(kinds))}). Name the kind: replied KIND {body_id} --on ..."
         )
     return max(pool, key=lambda pair: (pair[1].sent_on or date.min, pair[0]))[0]
 
@@ -446,7 +452,9 @@ def due(
     ctx: typer.Context,
     *,
     names: list[str] | None = typer.Argument(
-        None, metavar="[TRUST]...", help="Only letters to these Trusts."
+        None,
+        metavar="[TRUST|icb:CODE]...",
+        help="Only letters to these Trusts (or ICBs, as icb:CODE).",
     ),
     all_letters: bool = typer.Option(
         False, "--all", help="Every logged letter, answered and closed ones too."
@@ -469,6 +477,7 @@ def due(
     """
     from cocwatch.cli.whatdotheyknow_sync import sync_requests
     from cocwatch.core.correspondence import letter_states, open_letters, undated
+    from cocwatch.core.icbs import body_names
     from cocwatch.registry.correspondence import reply_rules
     from cocwatch.render.correspondence import due_listing
     from cocwatch.render.formats import render
@@ -477,21 +486,22 @@ def due(
     if not offline:
         sync_requests(s, _log_path(s, log), as_of=as_of)
     loaded = _load(s, log)
-    trust_ids = (
-        [find_trust(s.registry, n, by_postcode=by_postcode(s)).id for n in names] if names else None
+    body_ids = (
+        [find_addressee(s.registry, n, by_postcode=by_postcode(s)).id for n in names]
+        if names
+        else None
     )
     rules = reply_rules(loaded.log, as_of=as_of, other_working_days=s.config.reply_working_days)
-    states = letter_states(loaded.log, as_of=as_of, rules=rules, trust_ids=trust_ids)
+    states = letter_states(loaded.log, as_of=as_of, rules=rules, body_ids=body_ids)
     shown = states if all_letters else open_letters(states)
-    trust_names = {t.id: t.name for t in s.registry.trusts}
     listing = due_listing(
         shown,
-        trust_names,
+        body_names(s.registry),
         as_of=as_of,
         log=loaded.path,
         log_exists=loaded.exists,
         all_letters=all_letters,
-        undated=undated(loaded.log, trust_ids=trust_ids),
+        undated=undated(loaded.log, body_ids=body_ids),
     )
     if s.state.quiet and fmt == DEFAULT_FORMAT:
         # --quiet: the summary alone, and nothing at all when no reply is awaited (for cron).
@@ -524,9 +534,6 @@ class AnswersBy(StrEnum):
     region = "region"
 
 
-NO_ICB = "no-icb"  # the body of a Trust with no ICB recorded for the day
-
-
 @app.command()
 def answers(
     ctx: typer.Context,
@@ -535,8 +542,9 @@ def answers(
         AnswersBy.trust,
         "--by",
         case_sensitive=False,
-        help="One row per Trust (default), per ICB (the Trusts in it on the --as-of date) or "
-        "per region (all its Trusts together), and kind of letter.",
+        help="One row per Trust and ICB (default), per ICB (its own letters with those to "
+        "the Trusts in it on the --as-of date) or per region (all its Trusts and ICBs "
+        "together), and kind of letter.",
     ),
     as_of: AS_OF,
     fmt: FORMAT = DEFAULT_FORMAT,
@@ -549,8 +557,9 @@ def answers(
     there first (as `due` does). Letters logged with no sent date are left out and counted.
     """
     from cocwatch.cli.whatdotheyknow_sync import sync_requests
-    from cocwatch.core.answers import NATIONAL, answer_rows
+    from cocwatch.core.answers import answer_rows, grouped
     from cocwatch.core.correspondence import letter_states, undated
+    from cocwatch.core.icbs import body_names
     from cocwatch.registry.correspondence import reply_rules
     from cocwatch.render.correspondence import answers_listing
     from cocwatch.render.formats import render
@@ -561,25 +570,7 @@ def answers(
     loaded = _load(s, log)
     rules = reply_rules(loaded.log, as_of=as_of, other_working_days=s.config.reply_working_days)
     states = letter_states(loaded.log, as_of=as_of, rules=rules)
-    trusts = {t.id: t for t in s.registry.trusts}
-    names = {NATIONAL: "National recipients"}
-    if by is AnswersBy.region:
-        names |= {t.region: t.region for t in trusts.values()}
-    elif by is AnswersBy.icb:
-        names |= {i.code: i.label for i in s.registry.icbs} | {NO_ICB: "No ICB recorded"}
-    else:
-        names |= {t.id: t.name for t in trusts.values()}
-
-    def body_of(trust_id: str | None) -> str | None:
-        if trust_id is None:
-            return NATIONAL
-        trust = trusts[trust_id]
-        if by is AnswersBy.region:
-            return trust.region
-        if by is AnswersBy.icb:
-            return trust.icb_on(as_of) or NO_ICB
-        return trust_id
-
+    body_of, names = grouped(by.value, s.registry, as_of)
     rows = answer_rows(states, body_of, as_of=as_of, non_working=rules.non_working)
     listing = answers_listing(
         rows,
@@ -589,6 +580,6 @@ def answers(
         log=loaded.path,
         log_exists=loaded.exists,
         undated=undated(loaded.log),
-        trust_names={t.id: t.name for t in trusts.values()},
+        trust_names=body_names(s.registry),
     )
     emit(render(fmt, listing))

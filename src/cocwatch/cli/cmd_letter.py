@@ -235,7 +235,7 @@ def letter(
     Sender details come from the config file (sender:) or the --sender-* options; anything
     missing appears as a [placeholder] and is listed in a warning. Nothing is ever sent.
     """
-    from cocwatch.cli.area_letters import check_writer_address
+    from cocwatch.cli.area_letters import check_writer_address, sent_hint
     from cocwatch.templating.drafting import (
         PLACEHOLDER_ADVICE,
         NoteKind,
@@ -319,6 +319,8 @@ def letter(
         print_site_links(s, batch, body)
         return
     _write(s, batch, output, overwrite=overwrite)
+    if area is not None and batch.letters:
+        s.info(sent_hint(batch, area[0].icb, output.path, into_folder=output.is_dir))
 
 
 @app.command()

@@ -71,18 +71,22 @@ def report(
     s = session(ctx)
     registry = s.registry
     trusts = [t for t in registry.trusts if t.is_open(as_of)]
+    bodies: set[str] | None = None  # the letters' bodies shown: all, or one ICB's
     if icb is not None:  # the Trusts of one ICB, by today's codes
         from cocwatch.cli.selection import icb_today
+        from cocwatch.core.bodies import icb_body_id
         from cocwatch.core.icbs import trusts_in
 
         chosen = icb_today(s.curated, icb, as_of)
         ids = {t.id for t in trusts_in(s.curated, chosen.code, as_of)}
         trusts = [t for t in trusts if t.id in ids]
+        bodies = ids | {icb_body_id(chosen.code)}
     shown = {t.id for t in trusts}
     tracked = [
         t
         for t in (s.tracked_letters(as_of) if correspondence else [])
-        if t.letter.trust in shown or (t.letter.trust is None and icb is None)
+        if t.letter.body in (shown if bodies is None else bodies)
+        or (bodies is None and t.letter.trust is None)  # national, or to an ICB
     ]
     assessment = assess(
         registry,
@@ -97,9 +101,7 @@ def report(
     )
     for warning in warnings:
         s.warn(warning)
-    answered = (
-        _answers(s, as_of, tracked, shown if icb is not None else None) if correspondence else None
-    )
+    answered = _answers(s, as_of, tracked, bodies) if correspondence else None
     found = _public_requests(s, trusts) if requests else None
     result = build_report(
         registry,
@@ -119,24 +121,19 @@ def report(
 def _answers(
     s: Session, as_of: date, tracked: list[TrackedLetter], only: set[str] | None
 ) -> AnswersReport:
-    """How each Trust answered the letters in the log (`answers`), for the report's page
-    (`only`: the Trusts of the report when it is about one ICB)."""
-    from cocwatch.core.answers import NATIONAL, answer_rows
+    """How each Trust and ICB answered the letters in the log (`answers`), for the report's
+    page (`only`: the Trusts and the ICB of the report when it is about one ICB)."""
+    from cocwatch.core.answers import answer_rows, grouped
     from cocwatch.core.correspondence import undated
     from cocwatch.registry.correspondence import load_log, reply_rules
     from cocwatch.render.report_replies import AnswersReport
 
     path = Path(s.correspondence_location().value).expanduser()
-    log = load_log(path, trust_ids=[t.id for t in s.registry.trusts]).log
+    log = load_log(path, **s.known_bodies()).log
     rules = reply_rules(log, as_of=as_of, other_working_days=s.config.reply_working_days)
-    rows = answer_rows(
-        tracked,
-        lambda trust_id: trust_id or NATIONAL,
-        as_of=as_of,
-        non_working=rules.non_working,
-    )
-    names = {NATIONAL: "National recipients"} | {t.id: t.name for t in s.registry.trusts}
-    return AnswersReport(rows, names, undated=len(undated(log, trust_ids=only)))
+    body_of, names = grouped("trust", s.registry, as_of)
+    rows = answer_rows(tracked, body_of, as_of=as_of, non_working=rules.non_working)
+    return AnswersReport(rows, names, undated=len(undated(log, body_ids=only)))
 
 
 def _public_requests(s: Session, trusts: list[Trust]) -> dict[str, list[dict[str, Any]]]:

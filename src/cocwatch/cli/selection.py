@@ -1,7 +1,8 @@
 """Naming Trusts and ICBs on the command line: find a Trust by id, ODS code, words of its
 name, a hospital site, a town or a postcode (one matcher, `cocwatch.core.trust_names`); an
-ICB by its code or words of its name (``icb:QOP`` names its LMNS as a body); and the Trusts
-a command works on (those named, or every open one, optionally by region or ICB).
+ICB by its code or words of its name (``icb:QOP`` names its LMNS as a body); the body a
+logged letter went to (a Trust or an ICB: `find_addressee`); and the Trusts a command works
+on (those named, or every open one, optionally by region or ICB).
 
 May import `cocwatch.errors`; the core's matching inside the functions.
 """
@@ -9,6 +10,7 @@ May import `cocwatch.errors`; the core's matching inside the functions.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -140,6 +142,131 @@ def icb_today(registry: Registry, typed: str, on: date) -> Icb:
         f"{icb.title} {ended}; on {on} its area is in {now}. --icb takes the "
         "ICBs of the date it runs for: use that code, or `check icb:"
         f"{icb.code}` for its LMNS's own figures."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    """The body a letter went to, as the correspondence log names it: a Trust or an ICB."""
+
+    trust: Trust | None = None
+    icb: Icb | None = None
+
+    @property
+    def id(self) -> str:
+        """The Trust's id, or ``icb:CODE``."""
+        from cocwatch.core.bodies import icb_body_id
+
+        return self.trust.id if self.trust else icb_body_id(self.icb.code if self.icb else "")
+
+    @property
+    def name(self) -> str:
+        return self.trust.name if self.trust else (self.icb.label if self.icb else "")
+
+    @property
+    def logged_as(self) -> dict[str, str | None]:
+        """The log entry's keys that name it: ``trust:`` its id, or ``icb:`` its code."""
+        return {
+            "trust": self.trust.id if self.trust else None,
+            "icb": self.icb.code if self.icb else None,
+        }
+
+
+def find_addressee(
+    registry: Registry,
+    typed: str,
+    *,
+    icb_letter: bool = False,
+    by_postcode: PostcodeTrusts | None = None,
+) -> Addressee:
+    """The Trust or ICB a letter went to, as `sent`, `replied` and `due` take it.
+
+    ``icb:CODE`` is always an ICB (as `check icb:CODE` takes it). For an ICB's letter
+    (`icb_letter`: `lmns`) a bare code or words of its name name the ICB, as `letter lmns`
+    takes them. Otherwise the Trust matcher comes first, and a bare ICB code names the ICB
+    when it names no Trust (both is a usage error saying how to choose)."""
+    from cocwatch.core.bodies import icb_code
+    from cocwatch.core.icbs import find_icbs
+    from cocwatch.core.trust_names import match_trust
+
+    if icb_code(typed) is not None:
+        return Addressee(icb=find_icb(registry, typed))
+    if icb_letter:
+        if registry.icbs and not find_icbs(registry, typed):
+            trusts = match_trust(registry.trusts, typed)
+            if len(trusts) == 1 and trusts[0].icb:
+                raise UsageError(
+                    f"'{typed}' names a Trust ({trusts[0].name}), and this letter goes to an "
+                    f"ICB: name the ICB, e.g. its ICB today, icb:{trusts[0].icb} "
+                    "(`cocwatch icbs` lists them)."
+                )
+        return Addressee(icb=find_icb(registry, typed))
+    icb = registry.icb(typed) if typed.strip().isalnum() else None
+    if icb is not None:
+        trusts = match_trust(registry.trusts, typed)
+        if not trusts:
+            return Addressee(icb=icb)
+        raise UsageError(
+            f"'{typed}' is the code of {icb.title} and also names the Trust {trusts[0].id} "
+            f"({trusts[0].name}): write icb:{icb.code} for the ICB, or the Trust's id."
+        )
+    return Addressee(trust=find_trust(registry, typed, by_postcode=by_postcode))
+
+
+def sent_to(
+    registry: Registry,
+    kind: str,
+    logged_to: str,
+    typed: str | None,
+    on: date,
+    *,
+    by_postcode: PostcodeTrusts | None = None,
+) -> Addressee | None:
+    """The body a letter of `kind` sent on `on` went to, as `sent` logs it (None: national);
+    `logged_to` is the template's (`TemplateSpec.logged_to`)."""
+    if logged_to == "national":
+        if typed:
+            whom = "your MP" if kind == "mp" else "national recipients"
+            raise UsageError(
+                f"The '{kind}' letter goes to {whom}, not to a Trust or an ICB: log it without "
+                f"one (cocwatch sent {kind})."
+            )
+        return None
+    if not typed:
+        if logged_to == "icb":
+            raise UsageError(
+                f"The '{kind}' letter goes to one ICB: name it: cocwatch sent {kind} icb:CODE "
+                f"(`cocwatch letter {kind} CODE` printed the line to use; `cocwatch icbs` "
+                "lists the codes)."
+            )
+        raise UsageError(f"Name the Trust the '{kind}' letter went to: sent {kind} TRUST.")
+    found = find_addressee(registry, typed, icb_letter=logged_to == "icb", by_postcode=by_postcode)
+    if found.icb is not None:
+        check_icb_existed(registry, found.icb, kind, on)
+    return found
+
+
+def check_icb_existed(registry: Registry, icb: Icb, kind: str, on: date) -> None:
+    """A letter logged to `icb` was sent while it existed: else a usage error naming the
+    ICB that held its area that day."""
+    from cocwatch.core.icbs import current
+
+    if icb.exists_on(on):
+        return
+    if icb.to is not None and on > icb.to:
+        held = current(registry, icb, on)
+        then = " and ".join(i.title for i in held) or "an ICB the registry does not list"
+        code = held[0].code if len(held) == 1 else "CODE"
+        when = f"ended on {icb.to}"
+    else:
+        earlier = [registry.icb(t.icb) for t in icb.took_over]
+        then = " and ".join(i.title for i in earlier if i) or "an ICB the registry does not list"
+        code = icb.took_over[0].icb if len(icb.took_over) == 1 else "CODE"
+        when = f"began on {icb.from_}"
+    raise UsageError(
+        f"{icb.title} {when}, so it cannot have received a letter sent on {on}: that day its "
+        f"area was in {then}. Log the letter to the ICB it went to (cocwatch sent {kind} "
+        f"icb:{code} --on {on}), or give the day it was sent with --on YYYY-MM-DD."
     )
 
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from cocwatch.core.correspondence import TrackedLetter
     from cocwatch.core.models import Config, Icb, Registry, Trust
     from cocwatch.registry import LoadedRegistry
+    from cocwatch.registry.correspondence import KnownBodies
     from cocwatch.statistics.store import StatisticsStore
 
 
@@ -131,6 +132,15 @@ class Session:
 
         return resolve_correspondence(option, self.config.correspondence, self.registry_location)
 
+    def known_bodies(self) -> KnownBodies:
+        """The bodies a logged letter may name (`load_log`'s keywords): the registry's Trust
+        ids and ICB codes."""
+        registry = self.registry
+        return {
+            "trust_ids": [t.id for t in registry.trusts],
+            "icb_codes": [i.code for i in registry.icbs],
+        }
+
     def tracked_letters(self, as_of: date, option: str | None = None) -> list[TrackedLetter]:
         """Every letter in the correspondence log sent by `as_of`, and where it stands."""
         from pathlib import Path
@@ -141,7 +151,7 @@ class Session:
         from cocwatch.core.correspondence import letter_states
         from cocwatch.registry.correspondence import load_log, reply_rules
 
-        loaded = load_log(path, trust_ids=[t.id for t in self.registry.trusts])
+        loaded = load_log(path, **self.known_bodies())
         if not loaded.log.letters:
             return []
         rules = reply_rules(

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from cocwatch.cache.downloads import DownloadCache
     from cocwatch.cli.session import Session
     from cocwatch.core.correspondence import CorrespondenceLog, LoggedLetter
+    from cocwatch.registry.correspondence import KnownBodies
     from cocwatch.sources.whatdotheyknow import RequestStatus
 
 CACHE_NAME = "whatdotheyknow"
@@ -61,8 +62,8 @@ def sync_requests(s: Session, log_path: Path, *, as_of: date, report: bool = Tru
             return result  # no request made on the site: nothing to read (nor to parse twice)
     except OSError:
         return result  # no log yet (or unreadable: the command's own reading says so)
-    trust_ids = [t.id for t in s.registry.trusts]
-    loaded = load_log(log_path, trust_ids=trust_ids)
+    known = s.known_bodies()
+    loaded = load_log(log_path, **known)
     followed = [
         (i, letter)
         for i, letter in enumerate(loaded.log.letters)
@@ -97,7 +98,7 @@ def sync_requests(s: Session, log_path: Path, *, as_of: date, report: bool = Tru
     if errors != before:
         _write_errors(errors)
     if statuses:
-        result.logged = _log_news(s, log_path, statuses, as_of, trust_ids)
+        result.logged = _log_news(s, log_path, statuses, as_of, known)
     if report:
         for message in result.errors:
             s.warn(message)
@@ -127,7 +128,7 @@ def _log_news(
     log_path: Path,
     statuses: dict[str, RequestStatus],
     as_of: date,
-    trust_ids: list[str],
+    known: KnownBodies,
 ) -> list[str]:
     from cocwatch.core.edits import AppendAt
     from cocwatch.registry.correspondence import change_log
@@ -148,13 +149,13 @@ def _log_news(
                 if items:
                     changes.append(AppendAt(("letters", i, part), tuple(items)))
                     words += [
-                        f"{letter.trust or 'national'} '{letter.kind}' letter: {w}"
+                        f"{letter.body or 'national'} '{letter.kind}' letter: {w}"
                         for w in told
                         if (w.startswith("a reply")) == (part == "replies")
                     ]
             return changes, words
 
-        result, told = change_log(log_path, plan, trust_ids=trust_ids)
+        result, told = change_log(log_path, plan, **known)
         if result.written:
             said += told
     if said:

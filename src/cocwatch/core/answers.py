@@ -1,6 +1,7 @@
 """How each body answers the campaign's letters: `cocwatch answers` (SPEC §6.2).
 
-For each body (a Trust, or all the Trusts of a region) and kind of letter: how many were
+For each body (a Trust or an ICB; all the Trusts of an ICB with the ICB's own letters; or
+all the Trusts and ICBs of a region) and kind of letter: how many were
 sent, how many answered, how many of those in time (by the letter's reply-by date: FOI 20
 working days, a right of reply 10, others as the log or the config says), the median working
 days to an answer, and the longest a letter has gone unanswered. Working days are counted as
@@ -18,18 +19,25 @@ import statistics
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from cocwatch.core.correspondence import REMINDER_KINDS, TrackedLetter
+from cocwatch.core.correspondence import REMINDER_KINDS, LoggedLetter, TrackedLetter
 from cocwatch.core.workdays import working_days_after
 
-NATIONAL = "national"  # the body of a letter to no Trust (the minister)
+if TYPE_CHECKING:
+    from cocwatch.core.models import Registry
+
+NATIONAL = "national"  # the body of a letter to no Trust or ICB (the minister, an MP)
+NO_ICB = "no-icb"  # by ICB: the body of a Trust with no ICB recorded for the day
+NO_REGION = "no-region"  # by region: the body of an ICB with no region recorded
+BodyOf = Callable[[LoggedLetter], "str | None"]
 
 
 @dataclass(frozen=True, slots=True)
 class Answers:
     """How one body answered one kind of letter, on the as-of date."""
 
-    body: str  # the body's id: a Trust id, a region, or `national`
+    body: str  # the body's id: a Trust id, ``icb:CODE``, an ICB code, a region, or `national`
     kind: str
     sent: int
     answered: int  # by a reply that is not a mere acknowledgement
@@ -62,20 +70,57 @@ def days_to_answer(state: TrackedLetter, non_working: Container[date]) -> int | 
     return working_days_after(state.sent_on, state.answer.received_on, non_working)
 
 
+def grouped(by: str, registry: Registry, as_of: date) -> tuple[BodyOf, dict[str, str]]:
+    """Which row each letter is counted in (`answers --by`), and each row's name.
+
+    "trust": each Trust and each ICB its own row (``icb:CODE``). "icb": an ICB's own letters
+    with those to the Trusts in it on `as_of` (an ICB that has ended keeps its own letters).
+    "region": the Trusts' and ICBs' letters of each region. National letters have a row."""
+    from cocwatch.core.icbs import body_names
+
+    trusts = {t.id: t for t in registry.trusts}
+    names = {NATIONAL: "National recipients"}
+    if by == "region":
+        names |= {t.region: t.region for t in trusts.values()}
+        names |= {i.region: i.region for i in registry.icbs if i.region}
+        names[NO_REGION] = "No region recorded"
+    elif by == "icb":
+        names |= {i.code: i.label for i in registry.icbs} | {NO_ICB: "No ICB recorded"}
+    else:
+        names |= body_names(registry)
+
+    def body_of(letter: LoggedLetter) -> str | None:
+        if letter.icb is not None:
+            if by == "region":
+                icb = registry.icb(letter.icb)
+                return (icb.region if icb else None) or NO_REGION
+            return letter.icb if by == "icb" else letter.body
+        if letter.trust is None:
+            return NATIONAL
+        trust = trusts[letter.trust]
+        if by == "region":
+            return trust.region
+        if by == "icb":
+            return trust.icb_on(as_of) or NO_ICB
+        return trust.id
+
+    return body_of, names
+
+
 def answer_rows(
     states: Sequence[TrackedLetter],
-    body_of: Callable[[str | None], str | None],
+    body_of: BodyOf,
     *,
     as_of: date,
     non_working: Container[date],
 ) -> list[Answers]:
-    """One row per body and kind of letter, by body, then kind. `body_of` maps a letter's
-    Trust id (None: a national letter) to its body's id, or None to leave it out."""
+    """One row per body and kind of letter, by body, then kind. `body_of` maps a letter to
+    the id of its row's body (`grouped`), or None to leave it out."""
     groups: dict[tuple[str, str], list[TrackedLetter]] = {}
     for state in states:
         if state.letter.kind in REMINDER_KINDS:
             continue
-        body = body_of(state.letter.trust)
+        body = body_of(state.letter)
         if body is not None:
             groups.setdefault((body, state.letter.kind), []).append(state)
     return [

@@ -1,4 +1,5 @@
-"""The correspondence log: letters sent to Trusts, the replies, and what is due or overdue.
+"""The correspondence log: letters sent to Trusts and ICBs, the replies, and what is due or
+overdue.
 
 Pure: plain values in, plain values out. The clock is a parameter (`as_of`), and so are the
 non-working days (bank holidays) that working-day arithmetic skips;
@@ -11,6 +12,10 @@ the writer says no reply is awaited any more, a *reminder* when it chases anothe
 reply-by date and *overdue* after it. Overdue is counted in working days after the reply-by
 date, up to and including the as-of date. A letter nobody chases (a right of reply: the
 campaign publishes either way) is *lapsed* after its reply-by date instead of overdue.
+
+A letter names the body it went to: a Trust (`trust:` its id), an ICB (`icb:` its code; a
+letter to its LMNS, `letter lmns`) or neither (a national letter, such as to the minister);
+never both. Its `body` is the id commands use for it: the Trust's id or ``icb:CODE``.
 
 A letter logged with ``sent_on:`` left empty was sent on a day nobody recorded: it has no
 reply-by date and no state, so `letter_states` leaves it out and `undated` counts it.
@@ -25,9 +30,10 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from cocwatch.core.bodies import icb_body_id
 from cocwatch.core.kinds import Outcome as Outcome
 from cocwatch.core.kinds import Via as Via
-from cocwatch.core.models import Model, Slug, Text, Url
+from cocwatch.core.models import IcbCode, Model, Slug, Text, Url
 from cocwatch.core.workdays import FOI_WORKING_DAYS, add_working_days, working_days_after
 
 VIAS: tuple[Via, ...] = ("email", "post", "web", "other")
@@ -77,9 +83,10 @@ class RequestEvent(Model):
 
 
 class LoggedLetter(Model):
-    """One letter sent to a Trust (or nationally), as the log records it."""
+    """One letter sent to a Trust, to an ICB, or nationally, as the log records it."""
 
     trust: Slug | None = None
+    icb: IcbCode | None = None  # a letter to an ICB (and its LMNS): its code
     kind: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
     # Required, but may be left empty (`sent_on:`): sent on a day nobody recorded.
     sent_on: date | None
@@ -98,8 +105,21 @@ class LoggedLetter(Model):
     request_events: Annotated[tuple[RequestEvent, ...], BeforeValidator(_none_is_empty)] = ()
     replies: Annotated[tuple[Reply, ...], BeforeValidator(_none_is_empty)] = ()
 
+    @property
+    def body(self) -> str | None:
+        """The id of the body it went to: a Trust's id, ``icb:CODE``, or None (national)."""
+        if self.icb is not None:
+            return icb_body_id(self.icb)
+        return self.trust
+
     @model_validator(mode="after")
     def _dates_in_order(self) -> LoggedLetter:
+        if self.trust is not None and self.icb is not None:
+            raise ValueError(
+                f"the letter names both a Trust (trust: {self.trust}) and an ICB (icb: "
+                f"{self.icb}); a letter goes to one body: keep the one it was sent to, and log "
+                "a copy sent to the other as a letter of its own"
+            )
         if self.sent_on is None:
             return self  # nothing to put in order with
         if self.reply_by is not None and self.reply_by < self.sent_on:
@@ -219,31 +239,32 @@ def letter_states(
     *,
     as_of: date,
     rules: ReplyRules,
-    trust_ids: Iterable[str] | None = None,
+    body_ids: Iterable[str] | None = None,
 ) -> list[TrackedLetter]:
-    """Every letter sent on or before `as_of` (optionally only to `trust_ids`), by reply-by
-    date; a letter with no sent date is left out (`undated` lists them)."""
-    wanted = set(trust_ids) if trust_ids is not None else None
+    """Every letter sent on or before `as_of` (optionally only to the bodies `body_ids`: Trust
+    ids and ``icb:CODE``), by reply-by date; a letter with no sent date is left out
+    (`undated` lists them)."""
+    wanted = set(body_ids) if body_ids is not None else None
     states = [
         letter_state(i, letter, as_of=as_of, rules=rules)
         for i, letter in enumerate(log.letters)
         if letter.sent_on is not None
         and letter.sent_on <= as_of
-        and (wanted is None or letter.trust in wanted)
+        and (wanted is None or letter.body in wanted)
     ]
     return sorted(states, key=lambda s: (s.reply_by, s.sent_on, s.index))
 
 
 def undated(
-    log: CorrespondenceLog, *, trust_ids: Iterable[str] | None = None
+    log: CorrespondenceLog, *, body_ids: Iterable[str] | None = None
 ) -> list[tuple[int, LoggedLetter]]:
-    """The letters logged with no sent date (optionally only to `trust_ids`), with their
-    positions in the log: they have no reply-by date, so no state."""
-    wanted = set(trust_ids) if trust_ids is not None else None
+    """The letters logged with no sent date (optionally only to the bodies `body_ids`), with
+    their positions in the log: they have no reply-by date, so no state."""
+    wanted = set(body_ids) if body_ids is not None else None
     return [
         (i, letter)
         for i, letter in enumerate(log.letters)
-        if letter.sent_on is None and (wanted is None or letter.trust in wanted)
+        if letter.sent_on is None and (wanted is None or letter.body in wanted)
     ]
 
 

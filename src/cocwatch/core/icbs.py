@@ -127,6 +127,14 @@ def lmns_body(icb: Icb, figures: Sequence[Figure], *, successor: Icb | None = No
     )
 
 
+def body_names(registry: Registry) -> dict[str, str]:
+    """The name of every body a letter can go to, by its id: each Trust's, and each ICB's
+    (as ``icb:CODE``)."""
+    return {t.id: t.name for t in registry.trusts} | {
+        icb_body_id(i.code): i.label for i in registry.icbs
+    }
+
+
 def icb_codes(trusts: Iterable[Trust], day: date) -> set[str]:
     """The codes of the ICBs these Trusts were in on `day`."""
     return {code for t in trusts if (code := t.icb_on(day)) is not None}

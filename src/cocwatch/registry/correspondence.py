@@ -2,7 +2,9 @@
 
 The log is a hand-editable YAML file beside the registry (``correspondence.yaml``). It is read
 with the registry's own strict loader (duplicate keys refused, impossible dates reported) and
-every problem is located by file, line and column, with the Trust the letter was sent to.
+every problem is located by file, line and column, with the Trust the letter was sent to. A
+letter names a Trust (`trust:`), an ICB (`icb:`) or neither (a national letter); given the
+registry's Trusts and ICBs, a name the registry does not know is a problem too.
 Appends go through `cocwatch.registry.edit`: the text is edited, never re-emitted, so comments and
 layout survive; the result is validated, then written atomically under a lock. A missing log
 is an empty one; the first `cocwatch sent` creates it with a commented header.
@@ -15,7 +17,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from cocwatch.errors import InputError, Problem
 from cocwatch.registry.documents import validate_document
@@ -30,12 +32,19 @@ T = TypeVar("T")
 
 WHAT = "correspondence log"
 NEW_LOG_TEXT = """\
-# cocwatch correspondence log: the letters sent to Trusts, and the replies received.
+# cocwatch correspondence log: the letters sent to Trusts and ICBs, and the replies received.
 # `cocwatch sent` and `cocwatch replied` add to it; you may also edit it by hand (dates are
 # YYYY-MM-DD) and share it through git. `cocwatch due` lists what is awaiting a reply.
 version: 1
 letters: []
 """
+
+
+class KnownBodies(TypedDict):
+    """The bodies a logged letter may name (keywords of `load_log` and `change_log`)."""
+
+    trust_ids: Collection[str]
+    icb_codes: Collection[str]
 
 
 class CorrespondenceLogError(InputError):
@@ -60,7 +69,12 @@ class LoadedLog:
     exists: bool
 
 
-def load_log(path: Path, *, trust_ids: Collection[str] | None = None) -> LoadedLog:
+def load_log(
+    path: Path,
+    *,
+    trust_ids: Collection[str] | None = None,
+    icb_codes: Collection[str] | None = None,
+) -> LoadedLog:
     """Load and validate the log at `path`; a missing file is an empty log."""
     from cocwatch.core.correspondence import CorrespondenceLog
 
@@ -69,15 +83,21 @@ def load_log(path: Path, *, trust_ids: Collection[str] | None = None) -> LoadedL
         return LoadedLog(CorrespondenceLog(), path, exists=False)
     data = read_bytes(path, what=WHAT)
     text = decode_text(data, str(path), what=WHAT)
-    return LoadedLog(parse_log(text, str(path), trust_ids=trust_ids), path, exists=True)
+    log = parse_log(text, str(path), trust_ids=trust_ids, icb_codes=icb_codes)
+    return LoadedLog(log, path, exists=True)
 
 
 def parse_log(
-    text: str, source: str, *, trust_ids: Collection[str] | None = None
+    text: str,
+    source: str,
+    *,
+    trust_ids: Collection[str] | None = None,
+    icb_codes: Collection[str] | None = None,
 ) -> CorrespondenceLog:
     """Validate log text; raise `CorrespondenceLogError` listing every problem.
 
-    With `trust_ids`, a letter to a Trust the registry does not know is a problem too.
+    With `trust_ids`, a letter to a Trust the registry does not know is a problem too; with
+    `icb_codes`, so is a letter to an ICB it does not know.
     """
     from cocwatch.core.correspondence import CorrespondenceLog
 
@@ -103,6 +123,17 @@ def parse_log(
             for i, letter in enumerate(log.letters)
             if letter.trust is not None and letter.trust not in known
         ]
+    if icb_codes is not None:
+        codes = {code.upper() for code in icb_codes}
+        problems += [
+            locator.at(
+                ("letters", i, "icb"),
+                f"no ICB has the code '{letter.icb}' in the registry; use a code `cocwatch "
+                "icbs` lists (an ICB that has ended stays listed, with its end date)",
+            )
+            for i, letter in enumerate(log.letters)
+            if letter.icb is not None and letter.icb not in codes
+        ]
     if problems:
         raise CorrespondenceLogError(source, ordered(problems))
     return log
@@ -127,6 +158,7 @@ def change_log(
     plan: Callable[[CorrespondenceLog], tuple[list[Any], T]],
     *,
     trust_ids: Collection[str] | None = None,
+    icb_codes: Collection[str] | None = None,
     dry_run: bool = False,
 ) -> tuple[EditResult, T]:
     """Apply `plan`'s appends to the log (creating it when missing), atomically under a lock."""
@@ -136,7 +168,7 @@ def change_log(
 
     def validate(text: str) -> None:
         try:
-            parse_log(text, str(path), trust_ids=trust_ids)
+            parse_log(text, str(path), trust_ids=trust_ids, icb_codes=icb_codes)
         except CorrespondenceLogError as error:
             where = f"{path} (after the change)"
             listed = "\n".join(f"  {p.describe(where)}" for p in error.problems)
@@ -147,7 +179,7 @@ def change_log(
 
     return change_document(
         path,
-        lambda text: parse_log(text, str(path), trust_ids=trust_ids),
+        lambda text: parse_log(text, str(path), trust_ids=trust_ids, icb_codes=icb_codes),
         plan,
         validate=validate,
         what=WHAT,

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from cocwatch.core.answers import Answers
+from cocwatch.core.bodies import LMNS, kind_of
 from cocwatch.core.correspondence import LoggedLetter, TrackedLetter
 from cocwatch.render.formats import RowListing
 from cocwatch.render.tabular import Column
 
 DUE_COLUMNS = (
-    Column("trust", "Trust", max_width=40),
+    Column("trust", "Sent to", max_width=40),  # a Trust, an ICB, or "(national)"
     Column("kind", "Letter"),
     Column("sent_on", "Sent", no_wrap=True),
     Column("reply_by", "Reply by", no_wrap=True),
@@ -50,7 +51,7 @@ def due_rows(states: Sequence[TrackedLetter], names: Mapping[str, str]) -> list[
     """One row per letter for the table, CSV and Markdown formats."""
     return [
         {
-            "trust": names.get(s.letter.trust or "", s.letter.trust or "(national)"),
+            "trust": names.get(s.letter.body or "", s.letter.body or "(national)"),
             "kind": s.letter.kind,
             "sent_on": s.sent_on,
             "reply_by": s.reply_by,
@@ -68,7 +69,10 @@ def due_json(
     log: str,
     undated: int = 0,
 ) -> dict[str, Any]:
-    """The stable JSON form of `due`: every field of each letter, and where it stands."""
+    """The stable JSON form of `due`: every field of each letter, and where it stands.
+
+    `trust` and `trust_name` name a Trust (null for a letter to an ICB, whose code is `icb`);
+    `body` and `body_name` name whichever body it went to (a Trust's id or ``icb:CODE``)."""
     letters = []
     for s in states:
         letter = s.letter
@@ -77,6 +81,9 @@ def due_json(
                 "entry": s.index + 1,
                 "trust": letter.trust,
                 "trust_name": names.get(letter.trust or ""),
+                "icb": letter.icb,
+                "body": letter.body,
+                "body_name": names.get(letter.body or ""),
                 "kind": letter.kind,
                 "sent_on": letter.sent_on,
                 "reply_by": s.reply_by,
@@ -118,7 +125,7 @@ def due_listing(
     elif not log_exists:
         nothing = (
             f"No letters are logged yet ({log} does not exist). Log one with "
-            "`cocwatch sent TEMPLATE TRUST`."
+            "`cocwatch sent TEMPLATE TRUST` (or icb:CODE for an ICB)."
         )
     else:
         nothing = "No letters are logged." if all_letters else "No letter is awaiting a reply."
@@ -138,7 +145,7 @@ def undated_note(
     """What was left out for want of a sent date, naming each entry, and how to fix it."""
     listed = "; ".join(
         f"entry {i + 1}, '{letter.kind}' to "
-        f"{names.get(letter.trust or '', letter.trust or 'national recipients')}"
+        f"{names.get(letter.body or '', letter.body or 'national recipients')}"
         for i, letter in undated[:5]
     )
     more = f" and {len(undated) - 5} more" if len(undated) > 5 else ""
@@ -162,11 +169,19 @@ ANSWERS_METHOD = (
 )
 
 
-def answers_columns(by: str) -> tuple[Column, ...]:
+def body_header(by: str, rows: Sequence[Answers]) -> str:
+    """What the bodies are, as a heading: 'Trust', 'Trust or ICB' (a letter to an ICB among
+    them), 'ICB', 'Region'."""
+    if by == "trust" and any(kind_of(r.body) is LMNS for r in rows):
+        return "Trust or ICB"
+    return BODY_HEADERS.get(by, "Body")
+
+
+def answers_columns(by: str, rows: Sequence[Answers] = ()) -> tuple[Column, ...]:
     """The columns of `answers` (SPEC §6.2), the body headed as what it is."""
     return (
         Column("body", "Id", no_wrap=True),
-        Column("name", BODY_HEADERS.get(by, "Body"), max_width=36),
+        Column("name", body_header(by, rows), max_width=36),
         Column("kind", "Letter", no_wrap=True),
         Column("sent", "Sent", justify="right"),
         Column("answered", "Answered", justify="right"),
@@ -233,13 +248,13 @@ def answers_listing(
             for row, r in zip(listed, rows, strict=True)
         ],
     }
-    title = f"How each {BODY_HEADERS.get(by, 'body')} answered our letters, as of {as_of}"
+    title = f"How each {body_header(by, rows)} answered our letters, as of {as_of}"
     return RowListing(
         listed,
-        answers_columns(by),
+        answers_columns(by, rows),
         json=data,
         title=title,
         text=nothing,
         notes=notes,
-        table_columns=answers_columns(by)[1:],
+        table_columns=answers_columns(by, rows)[1:],
     )

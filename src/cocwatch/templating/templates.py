@@ -47,6 +47,15 @@ class TemplateSpec:
     def origin(self) -> str:
         return "built-in" if self.builtin else str(self.path.parent)
 
+    @property
+    def logged_to(self) -> str:
+        """The body the correspondence log names for this letter: "national" (none: the
+        minister, or an MP, who is no body cocwatch follows), "icb" (an ICB and its LMNS), or
+        "trust" (a Trust, or an ICB named as ``icb:CODE``)."""
+        if self.scope == "national" or self.recipient == "mp":
+            return "national"
+        return "icb" if self.scope == "icb" else "trust"
+
 
 def split_front_matter(text: str, source: str) -> tuple[dict[str, Any] | None, str]:
     """Return the front matter (None when absent) and the body, line numbers preserved.
