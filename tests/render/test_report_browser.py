@@ -334,6 +334,9 @@ OVERLAPS = """
   done.textContent = "[data-made-before]::before, [data-made-after]::after "
     + "{ content: none !important; }";
   document.head.appendChild(done);
+  // Read every style first, then change the page: reading a style after each change would
+  // make the browser work out the whole page's styles again, element after element.
+  const toMake = [];
   for (const el of Array.from(document.body.querySelectorAll("*"))) {
     for (const which of ["before", "after"]) {
       const style = getComputedStyle(el, "::" + which);
@@ -341,12 +344,16 @@ OVERLAPS = """
       if (!text || text === "none" || text === "normal") continue;
       const attr = text.match(/^attr\\(([\\w-]+)\\)$/);
       text = attr ? (el.getAttribute(attr[1]) || "") : text.replace(/^"|"$/g, "");
-      const made = document.createElement("span");
-      for (const name of style) made.style.setProperty(name, style.getPropertyValue(name));
-      made.textContent = text;
-      el.setAttribute("data-made-" + which, "");
-      if (which === "before") el.prepend(made); else el.append(made);
+      const copied = Array.from(style, name => [name, style.getPropertyValue(name)]);
+      toMake.push({el, which, text, copied});
     }
+  }
+  for (const {el, which, text, copied} of toMake) {
+    const made = document.createElement("span");
+    for (const [name, value] of copied) made.style.setProperty(name, value);
+    made.textContent = text;
+    el.setAttribute("data-made-" + which, "");
+    if (which === "before") el.prepend(made); else el.append(made);
   }
   const boxes = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -392,8 +399,8 @@ def test_no_text_overlaps_other_text_on_a_phone(
 ) -> None:
     visit = open_page(shipped_site, relative, width=PHONE, height=844)
     page = visit.page
-    for details in page.locator("details").all():  # what a reader can open, opened
-        details.evaluate("d => d.open = true")
+    # What a reader can open, opened (in one step: one call per element took seconds).
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     assert page.evaluate(OVERLAPS) == []
     assert page.evaluate(CUT_OFF) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
