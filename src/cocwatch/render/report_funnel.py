@@ -8,6 +8,7 @@ severity; `cocwatch.render.svg` draws and escapes it. Imports the core and `svg`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -76,6 +77,12 @@ class FunnelRow:
         return funnel_place_words(self.placement)
 
 
+@functools.lru_cache(maxsize=8)
+def _dot_labels(rows: tuple[FunnelRow, ...]) -> tuple[str, ...]:
+    """Each dot's tooltip, the same on every Trust's page of a report: worked out once."""
+    return tuple(f"{r.name} ({r.ods}): {r.words}" for r in rows)
+
+
 @dataclass(frozen=True, slots=True)
 class Funnel:
     """The funnel plot of one measure and month: its dots, limits and the table behind it."""
@@ -133,11 +140,11 @@ class Funnel:
             svg.FunnelDot(
                 r.count.denominator,
                 r.percent,
-                f"{r.name} ({r.ods}): {r.words}",
+                label,
                 highlight=mine is not None and r.ods == mine.ods,
                 tag=r.ods,
             )
-            for r in self.rows
+            for r, label in zip(self.rows, _dot_labels(self.rows), strict=True)
         ]
         m = self.measure
         desc = (

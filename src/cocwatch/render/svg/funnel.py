@@ -5,6 +5,7 @@ wide, or narrow for a phone's width.
 
 from __future__ import annotations
 
+import functools
 import math
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -65,6 +66,23 @@ def funnel_style(adjusted: bool, outer: bool) -> tuple[str, str, str]:
 
 
 LABEL_SPACING = 15  # the height of a line of 12-pixel text, so labels are drawn apart
+
+
+@functools.lru_cache(maxsize=64)
+def _polyline(
+    points: tuple[tuple[int, float, float], ...],
+    side: int,
+    axis_max: int,
+    plot: tuple[float, float, float, float],
+) -> str:
+    """One side of a funnel limit as an SVG polyline's points (the same on every Trust's page
+    of a report: worked out once)."""
+    left, top, plot_w, plot_h = plot
+    return " ".join(
+        f"{num(left + p[0] / axis_max * plot_w)},"
+        f"{num(top + (1 - max(0.0, min(100.0, p[side])) / 100) * plot_h)}"
+        for p in points
+    )
 
 
 def funnel_chart(
@@ -136,7 +154,7 @@ def funnel_chart(
         ET.SubElement(group, "title").text = line.name
         for side in (1, 2):
             attrs = {
-                "points": " ".join(f"{num(x(p[0]))},{num(y(p[side]))}" for p in line.points),
+                "points": _polyline(line.points, side, axis_max, (left, top, plot_w, plot_h)),
                 "stroke": colour,
                 "stroke-width": stroke,
                 "data-side": "lower" if side == 1 else "upper",
