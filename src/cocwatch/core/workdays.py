@@ -16,6 +16,7 @@ only when the set is built, so importing this module stays light.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Container, Iterable
 from datetime import date, timedelta
 
@@ -30,12 +31,19 @@ def foi_non_working_days(years: Iterable[int]) -> frozenset[date]:
 
     Christmas Day and Good Friday are bank holidays in every part, so they are included.
     """
+    return _bank_holidays(tuple(sorted(set(years))))
+
+
+@functools.lru_cache(maxsize=32)
+def _bank_holidays(years: tuple[int, ...]) -> frozenset[date]:
+    """`foi_non_working_days` for sorted, distinct years, worked out once per set of years
+    (the rules do not change while a program runs, and working them out takes a tenth of a
+    second)."""
     import holidays
 
     days: set[date] = set()
-    wanted = sorted(set(years))
     for subdiv in FOI_SUBDIVISIONS:
-        days.update(holidays.country_holidays("GB", subdiv=subdiv, years=wanted).keys())
+        days.update(holidays.country_holidays("GB", subdiv=subdiv, years=list(years)).keys())
     return frozenset(days)
 
 
