@@ -7,6 +7,7 @@ May import `.text` (the Markdown blocks) and `cocwatch.errors`.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -43,18 +44,10 @@ def to_docx(
     list of references are kept on one page where they fit.
     """
     from docx import Document
-    from docx.shared import Cm, Mm, Pt
+    from docx.shared import Cm
 
     try:
-        doc = Document()
-        for section in doc.sections:
-            section.page_width, section.page_height = Mm(210), Mm(297)
-            section.left_margin = section.right_margin = Cm(2.5)
-            section.top_margin = section.bottom_margin = Cm(2.5)
-        _docx_one_font_and_language(doc)
-        _docx_page_numbers(doc)
-        style = doc.styles["Normal"]
-        style.font.size = Pt(11)
+        doc = Document(io.BytesIO(_letterhead()))
         props = doc.core_properties
         props.title = title
         props.subject = subject or title
@@ -66,14 +59,26 @@ def to_docx(
         props.modified = moment
         props.revision = 1
         to_fill_in = _placeholder_pattern(placeholders)
+        # A paragraph's style is set by its id, each id looked up once: given a style or its
+        # name, python-docx searches the document's styles twice a paragraph (a third of a
+        # letter's time went there).
+        style_ids: dict[str, str] = {}
+
+        def styled(para: Any, name: str) -> Any:
+            if name not in style_ids:
+                style_ids[name] = doc.styles[name].style_id
+            para._p.style = style_ids[name]
+            return para
+
         for block in parse_blocks(markdown):
             if block.kind == "rule":
                 continue
             if block.kind == "heading":
-                doc.add_heading(plain_inline(block.lines[0]), level=min(block.level, 4))
+                heading = f"Heading {min(block.level, 4)}"
+                styled(doc.add_paragraph(plain_inline(block.lines[0])), heading)
                 continue
             if block.kind == "bullet":
-                para = doc.add_paragraph(style="List Bullet")
+                para = styled(doc.add_paragraph(), "List Bullet")
             else:
                 para = doc.add_paragraph()
             if block.kind == "number":
@@ -99,6 +104,27 @@ def to_docx(
     except Exception as exc:  # python-docx raises assorted errors; none is the user's doing
         raise InputError(f"Could not build the Word document '{title}': {exc}.") from exc
     return data
+
+
+@functools.lru_cache(maxsize=1)
+def _letterhead() -> bytes:
+    """The empty document every letter starts from: A4 with 2.5 cm margins, one font family
+    and British English in every style, 11 pt text, page numbers. Made once a run (making it
+    took a sixth of each letter's time)."""
+    from docx import Document
+    from docx.shared import Cm, Mm, Pt
+
+    doc = Document()
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Cm(2.5)
+        section.top_margin = section.bottom_margin = Cm(2.5)
+    _docx_one_font_and_language(doc)
+    _docx_page_numbers(doc)
+    doc.styles["Normal"].font.size = Pt(11)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
 
 
 def _placeholder_pattern(placeholders: Sequence[str]) -> re.Pattern[str] | None:
@@ -135,10 +161,11 @@ def _docx_keep_the_end_together(doc: Any) -> None:
     page where they fit, so no page holds only references or starts with "Yours sincerely"
     (Word's and LibreOffice's "keep with next")."""
     paragraphs = list(doc.paragraphs)
-    ends = [i for i, p in enumerate(paragraphs) if p.text.strip() in VALEDICTIONS]
+    texts = [p.text.strip() for p in paragraphs]
+    ends = [i for i, text in enumerate(texts) if text in VALEDICTIONS]
     start = ends[-1] - 1 if ends else None
     if start is None:
-        heads = [i for i, p in enumerate(paragraphs) if p.text.strip() == "References"]
+        heads = [i for i, text in enumerate(texts) if text == "References"]
         start = heads[-1] if heads else None
     if start is None:
         return
