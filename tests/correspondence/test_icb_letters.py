@@ -63,6 +63,11 @@ def test_from_the_lmns_letter_to_its_answer(area: Path) -> None:
         "(add --on DATE if not today)."
     ) in drafted.stderr
 
+    # The synthetic registry has no LMS figures: the warning names the LMNS, not a Trust.
+    assert "1 letter says no figures could be found for the LMNS (icb:QZZ)." in " ".join(
+        drafted.stderr.split()
+    )
+
     nobody = cli(area, "sent", "lmns")
     assert nobody.returncode == 2
     assert "The 'lmns' letter goes to one ICB: name it: cocwatch sent lmns icb:CODE" in (

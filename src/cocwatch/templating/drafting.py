@@ -560,11 +560,15 @@ def _without_figures(rendered: Sequence[RenderedLetter]) -> list[Note]:
     ]
     national = rendered[0].context.national if rendered else None
     if bare:
+        from cocwatch.core.bodies import kind_of
+
         count = "1 letter says" if len(bare) == 1 else f"{len(bare)} letters say"
+        nouns = sorted({kind_of(body).noun for body in bare}, reverse=True)  # Trust, LMNS
+        whose = f"the {' or '.join(nouns)}"
         return [
             Note(
                 NoteKind.NO_FIGURES,
-                f"{count} no figures could be found for the Trust ({_listed(bare)}). If MSDS "
+                f"{count} no figures could be found for {whose} ({_listed(bare)}). If MSDS "
                 "or Board papers publish some, record them first (`cocwatch import msds`, "
                 "`cocwatch record figure`) so the letters do not understate what is published.",
             )
