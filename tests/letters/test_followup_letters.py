@@ -414,8 +414,13 @@ def test_replied_is_dated_today_unless_told_otherwise(campaign: Path) -> None:
 
 def test_a_chaser_words_each_recipient_as_it_stands_to_the_trust(campaign: Path) -> None:
     """An MNVP works with a Trust and is not part of it; a Trust's officers are at it."""
-    ok(cli(campaign, "sent", "mnvp", "example-north", today="2027-01-11"))
-    ok(cli(campaign, "sent", "board", "example-north", today="2027-01-12"))
+    logged = ok(cli(campaign, "sent", "mnvp", "example-north", today="2027-01-11"))
+    assert (
+        "Logged the 'mnvp' letter to the Maternity and Neonatal Voices Partnership of "
+        "Example North" in one_line(logged.stderr)
+    )
+    logged_board = ok(cli(campaign, "sent", "board", "example-north", today="2027-01-12"))
+    assert "Logged the 'board' letter to Example North" in one_line(logged_board.stderr)
     mnvp = one_line(
         ok(cli(campaign, "letter", "chaser", "example-north", *SENDER, today="2027-03-01")).stdout
     )

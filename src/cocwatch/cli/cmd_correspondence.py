@@ -45,6 +45,12 @@ class DueFailOn(StrEnum):
     never = "never"
 
 
+# Recipients a letter about a Trust goes to who are not the Trust: said so when it is logged.
+OUTSIDE_THE_BODY = {
+    "mnvp": "the Maternity and Neonatal Voices Partnership of",
+    "ico": "the Information Commissioner's Office, about",
+}
+
 LOG_OPTION = typer.Option(
     None,
     "--log",
@@ -197,6 +203,8 @@ def sent(
         s.info(f"Dry run: {path} was not changed. Run again without --dry-run to write.")
         return
     who = f"{found.name} ({found.id})" if found else "national recipients"
+    if found and spec.recipient in OUTSIDE_THE_BODY:
+        who = f"{OUTSIDE_THE_BODY[spec.recipient]} {who}"  # not to the Trust itself
     if spec.recipient == "mp":
         who = "your MP (logged as a national letter: no Trust or ICB)"
     unchased = " (nothing chases it: you publish either way)" if spec.name in UNCHASED_KINDS else ""
