@@ -375,6 +375,9 @@ def test_the_sentences_a_trust_could_rebut_are_said_as_they_hold() -> None:
     assert "41st" not in views["R0B"]
     # Data quality: units, and only the measure that failed.
     assert "COC_DQ08 failed (240 of 8,860 antenatal contacts)" in views["R1H"]
+    # A data-quality count published as 5 is a few, as every other count is.
+    assert "COC_DQ08 failed (a few of 155 antenatal contacts)" in views["RJ1"]
+    assert "(5 of 155" not in views["RJ1"]
     assert "the Trust's data for all women failed" not in views["RJ1"]
     assert (
         "the Trust's data on continuity of carer received through pregnancy and birth failed "

@@ -393,7 +393,7 @@ def quality_words(
             failed.append((check, o))
     if not failed:
         return QualityWords((), None, None)
-    technical = tuple(check.failure(o) for check, o in failed)
+    technical = tuple(check.failure(o, amount_words, total_words) for check, o in failed)
     whose = f"{measure.publisher.possessive} data-quality measures"
     empty = next(((c, o) for c, o in failed if c.empty(o)), None)
     if empty is not None:

@@ -198,15 +198,22 @@ class QualityCheck:
         """Whether it counted no one (0 of 0) and that says something (`when_empty`)."""
         return observation.denominator == 0 and self.when_empty is not None
 
-    def failure(self, observation: Observation) -> str:
-        """Its failure in words: '<label> failed (240 of 8,860 antenatal contacts)'; a count
-        whose unit is not declared is left out ('<label> failed')."""
+    def failure(
+        self,
+        observation: Observation,
+        numerator_words: Callable[[int], str] = "{:,}".format,
+        denominator_words: Callable[[int], str] = "{:,}".format,
+    ) -> str:
+        """Its failure in words: '<label> failed (240 of 8,860 antenatal contacts)', each
+        count said by the words given (a published 5 as 'a few'); a count whose unit is not
+        declared is left out ('<label> failed')."""
         n, d = observation.numerator, observation.denominator
         if self.empty(observation):
             return f"{self.label} is 0 of 0: {self.when_empty}"
         if n is None or d is None or self.unit is None:
             return f"{self.label} failed"
-        return f"{self.label} failed ({n:,} of {d:,} {self.unit.of(d)})"
+        counted = f"{numerator_words(n)} of {denominator_words(d)}"
+        return f"{self.label} failed ({counted} {self.unit.of(d)})"
 
 
 @dataclass(frozen=True, slots=True)
